@@ -1,0 +1,1 @@
+"""What every provider needs once: HTTP with retries, errors, polling, settings, domain names."""

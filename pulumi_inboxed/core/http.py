@@ -1,0 +1,187 @@
+"""The HTTP layer every provider client stands on: timeouts, auth, retries with backoff.
+
+Retries use `tenacity`. What is retried:
+- 429 and connection failures that happened before the request was sent (`ConnectError`,
+  `ConnectTimeout`): always, because the API did not act on the request;
+- 5xx, read timeouts and dropped connections: only for idempotent methods (GET, PUT, DELETE, HEAD),
+  because a POST that failed half-way may have bought something. Creates guard themselves by
+  looking for what they made before making it again.
+A `Retry-After` header (seconds) is honoured, capped by `RetryPolicy.max_wait`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import tenacity
+
+from .errors import (
+    ApiError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    error_class_for,
+)
+
+log = logging.getLogger("pulumi_inboxed.http")
+
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
+RETRYABLE_SERVER_STATUSES = frozenset({500, 502, 503, 504})
+
+ParsedError = tuple[str, str | None, dict[str, Any]]
+"""(message, code, details) read from an error response body."""
+
+ErrorParser = Callable[[httpx.Response], ParsedError]
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 6
+    initial_wait: float = 0.5
+    max_wait: float = 30.0
+    request_timeout: float = 30.0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None  # HTTP-date form: fall back to backoff
+    return max(seconds, 0.0)
+
+
+def default_error_parser(response: httpx.Response) -> ParsedError:
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text[:500] or response.reason_phrase, None, {})
+    if isinstance(body, dict):
+        message = body.get("message") or body.get("error") or response.reason_phrase
+        if not isinstance(message, str):
+            message = str(message)
+        code = body.get("code")
+        return (message, str(code) if code is not None else None, {})
+    return (str(body)[:500], None, {})
+
+
+class _RetryableTransport(Exception):
+    def __init__(self, error: TransportError) -> None:
+        self.error = error
+
+
+class HttpClient:
+    """A thin, typed wrapper around `httpx.Client` shared by the provider clients."""
+
+    def __init__(
+        self,
+        *,
+        provider: str,
+        base_url: str,
+        headers: Mapping[str, str],
+        retry: RetryPolicy | None = None,
+        error_parser: ErrorParser = default_error_parser,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.provider = provider
+        self.retry = retry or RetryPolicy()
+        self._error_parser = error_parser
+        self._sleep = sleep
+        self._client = httpx.Client(
+            base_url=base_url.rstrip("/"),
+            headers={"Accept": "application/json", "User-Agent": "pulumi-inboxed", **headers},
+            timeout=self.retry.request_timeout,
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+    ) -> httpx.Response:
+        """Sends one request with retries; returns the 2xx/3xx response or raises `ApiError`."""
+        idempotent = method.upper() in IDEMPOTENT_METHODS
+
+        def should_retry(state: tenacity.RetryCallState) -> bool:
+            if state.outcome is None or not state.outcome.failed:
+                return False
+            exc = state.outcome.exception()
+            if isinstance(exc, RateLimitedError):
+                return True
+            if isinstance(exc, ServerError):
+                return idempotent and exc.status in RETRYABLE_SERVER_STATUSES
+            return isinstance(exc, _RetryableTransport)
+
+        def wait(state: tenacity.RetryCallState) -> float:
+            exc = state.outcome.exception() if state.outcome else None
+            backoff = min(
+                self.retry.max_wait,
+                self.retry.initial_wait * 2 ** (state.attempt_number - 1),
+            )
+            if isinstance(exc, ApiError) and exc.retry_after is not None:
+                return min(exc.retry_after, self.retry.max_wait)
+            jitter: float = 0.5 + random.random() / 2
+            return float(backoff * jitter)
+
+        retrying = tenacity.Retrying(
+            retry=should_retry,
+            wait=wait,
+            stop=tenacity.stop_after_attempt(self.retry.attempts),
+            reraise=True,
+            sleep=self._sleep or tenacity.nap.sleep,
+        )
+        try:
+            return retrying(self._send_once, method, path, params, json, idempotent)
+        except _RetryableTransport as wrapped:
+            raise wrapped.error from None
+
+    def _send_once(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        json: Any,
+        idempotent: bool,
+    ) -> httpx.Response:
+        try:
+            response = self._client.request(method, path, params=params, json=json)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+            raise _RetryableTransport(
+                TransportError(self.provider, method, path, type(exc).__name__)
+            ) from None
+        except httpx.TransportError as exc:
+            error = TransportError(self.provider, method, path, type(exc).__name__)
+            if idempotent:
+                raise _RetryableTransport(error) from None
+            raise error from None
+        log.debug("%s %s %s -> %s", self.provider, method, path, response.status_code)
+        if response.status_code >= 400:
+            raise self._error(response, method, path)
+        return response
+
+    def _error(self, response: httpx.Response, method: str, path: str) -> ApiError:
+        message, code, details = self._error_parser(response)
+        cls = error_class_for(response.status_code)
+        return cls(
+            self.provider,
+            response.status_code,
+            message,
+            code=code,
+            details=details,
+            method=method,
+            path=path,
+            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+        )

@@ -1,0 +1,69 @@
+"""Every InboxedUp endpoint path, in one table.
+
+The client and the sandbox both read this table, so they cannot drift apart.
+
+Sources: `shared/seeds/000_*.txt`, `shared/seeds/001_*.txt` and `shared/research/api-docs.md`.
+``confirmed=True`` means a public documentation page shows the method and the path.
+``confirmed=False`` means the sidebar shows only the method: the path is **our choice**.
+If your real InboxedUp API uses another path, correct that one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    confirmed: bool
+    doc: str
+
+    def format(self, **params: str) -> str:
+        return self.path.format(**params)
+
+
+ACCOUNT = Endpoint("GET", "/account", True, "Get account overview")
+LIST_SUBSCRIPTIONS = Endpoint("GET", "/subscriptions", False, "List active subscriptions")
+UPDATE_SUBSCRIPTION_NOTES = Endpoint(
+    "PATCH", "/subscriptions/{subscription_id}", False, "Update subscription notes"
+)
+SUBMIT_DOMAINS = Endpoint("POST", "/domains", False, "Submit domains")
+LIST_DOMAINS = Endpoint("GET", "/domains", False, "List domains")
+GET_DOMAIN = Endpoint("GET", "/domains/{domain_id}", False, "Get domain")
+REMOVE_DOMAIN = Endpoint("DELETE", "/domains/{domain_id}", False, "Remove domain")
+VERIFY_DOMAIN_NS = Endpoint(
+    "POST", "/domains/{domain_id}/verify-ns", False, "Verify domain NS propagation"
+)
+BATCH_STATUS = Endpoint("GET", "/domains/batch/{batch_id}", True, "Get batch status")
+REQUEST_MAILBOXES = Endpoint("POST", "/mailboxes", True, "Request mailboxes")
+LIST_MAILBOX_REQUESTS = Endpoint("GET", "/mailboxes", False, "List mailbox requests")
+GET_MAILBOX_REQUEST = Endpoint("GET", "/mailboxes/{request_id}", True, "Get mailbox request")
+
+ALL: tuple[Endpoint, ...] = (
+    ACCOUNT,
+    LIST_SUBSCRIPTIONS,
+    UPDATE_SUBSCRIPTION_NOTES,
+    SUBMIT_DOMAINS,
+    LIST_DOMAINS,
+    GET_DOMAIN,
+    REMOVE_DOMAIN,
+    VERIFY_DOMAIN_NS,
+    BATCH_STATUS,
+    REQUEST_MAILBOXES,
+    LIST_MAILBOX_REQUESTS,
+    GET_MAILBOX_REQUEST,
+)
+
+# No public page gives InboxedUp's host: this default is our choice. Set `inboxedup:baseUrl`
+# (or INBOXEDUP_BASE_URL) to your account's API URL, or to a sandbox's URL.
+DEFAULT_BASE_URL = "https://api.inboxedup.co/v1"
+
+# Per-domain mailbox limits, verbatim from the "Request mailboxes" page.
+MAILBOX_LIMITS: dict[str, int] = {
+    "microsoft": 3,
+    "google": 3,
+    "smtp": 5,
+    "smtp_dedicated": 10,
+}

@@ -1,0 +1,129 @@
+"""Pydantic models of InboxedUp's JSON (see docs/inboxedup-api.md for which shapes are ours)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+
+class DomainStatus(StrEnum):
+    QUEUED = "QUEUED"
+    PENDING_NS = "PENDING_NS"
+    ACTIVE = "ACTIVE"
+    FAILED = "FAILED"
+
+
+class Domain(_Model):
+    id: str
+    domain: str
+    status: DomainStatus
+    batch_id: str | None = Field(default=None, alias="batchId")
+    ns1: str | None = None
+    ns2: str | None = None
+    failure_reason: str | None = Field(default=None, alias="failureReason")
+    created_at: str | None = Field(default=None, alias="createdAt")
+
+
+class RejectedDomain(_Model):
+    domain: str
+    reason: str
+    existing_id: str | None = Field(default=None, alias="existingId")
+
+
+class SubmitDomainsResult(_Model):
+    batch_id: str = Field(alias="batchId")
+    domains: list[Domain] = []
+    rejected: list[RejectedDomain] = []
+
+
+class BatchDomain(_Model):
+    id: str
+    domain: str
+    status: DomainStatus
+    created_at: str | None = Field(default=None, alias="createdAt")
+    failure_reason: str | None = Field(default=None, alias="failureReason")
+
+
+class NsGroup(_Model):
+    ns1: str | None = None
+    ns2: str | None = None
+    domains: list[BatchDomain] = []
+
+
+class BatchStatus(_Model):
+    batch_id: str = Field(alias="batchId")
+    status: str
+    total: int = 0
+    queued: int = 0
+    pending_ns: int = 0
+    active: int = 0
+    failed: int = 0
+    groups: list[NsGroup] = []
+
+    def domains(self) -> list[Domain]:
+        """Flattens the groups into domains that carry their NS pair."""
+        out: list[Domain] = []
+        for group in self.groups:
+            for d in group.domains:
+                out.append(
+                    Domain(
+                        id=d.id,
+                        domain=d.domain,
+                        status=d.status,
+                        batchId=self.batch_id,
+                        ns1=group.ns1,
+                        ns2=group.ns2,
+                        failureReason=d.failure_reason,
+                        createdAt=d.created_at,
+                    )
+                )
+        return out
+
+
+class DomainPage(_Model):
+    domains: list[Domain] = []
+    page: int = 1
+    limit: int = 100
+    total: int = 0
+
+
+class VerifyNsResult(_Model):
+    id: str
+    domain: str
+    status: DomainStatus
+    ns1: str | None = None
+    ns2: str | None = None
+    verified: bool = False
+    found: list[str] = []
+
+
+class Allocation(_Model):
+    type: str
+    allocated: int = 0
+    used: int = 0
+    remaining: int = 0
+
+
+class Customer(_Model):
+    id: str
+    email: str | None = None
+    name: str | None = None
+    created_at: str | None = Field(default=None, alias="createdAt")
+
+
+class AccountSummary(_Model):
+    total_domains: int = Field(default=0, alias="totalDomains")
+    active_domains: int = Field(default=0, alias="activeDomains")
+    pending_mailbox_requests: int = Field(default=0, alias="pendingMailboxRequests")
+    active_api_keys: int = Field(default=0, alias="activeApiKeys")
+
+
+class Account(_Model):
+    customer: Customer
+    allocations: list[Allocation] = []
+    summary: AccountSummary = AccountSummary()

@@ -1,0 +1,59 @@
+"""What the InboxedUp resources share at run time: settings, one client, one batch poller.
+
+Built from stack config inside the dynamic provider (`configure()`), or from the environment in a
+plain Python script. Held in a process-wide registry, never on a pickled provider.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from ..core.config import ConfigSource, Setting, read_float, require
+from ..core.polling import SharedPoller
+from . import endpoints as ep
+from .client import InboxedUpClient
+from .models import BatchStatus
+
+API_TOKEN = Setting("inboxedup", "apiToken", "INBOXEDUP_API_TOKEN", secret=True)
+BASE_URL = Setting("inboxedup", "baseUrl", "INBOXEDUP_BASE_URL", default=ep.DEFAULT_BASE_URL)
+POLL_INTERVAL = Setting(
+    "inboxedup", "pollIntervalSeconds", "INBOXEDUP_POLL_INTERVAL_SECONDS", default="5"
+)
+
+
+class InboxedUpRuntime:
+    def __init__(self, base_url: str, token: str, poll_interval: float) -> None:
+        self.base_url = base_url
+        self._token = token
+        self.poll_interval = poll_interval
+
+    def __repr__(self) -> str:  # never show the token
+        return f"InboxedUpRuntime(base_url={self.base_url!r})"
+
+    @cached_property
+    def client(self) -> InboxedUpClient:
+        return InboxedUpClient(self.base_url, self._token)
+
+    @cached_property
+    def batch_poller(self) -> SharedPoller[str, BatchStatus]:
+        return SharedPoller("InboxedUp batch", self.client.get_batch_status, self.poll_interval)
+
+
+_lock = threading.Lock()
+_runtimes: dict[tuple[str, str, float], InboxedUpRuntime] = {}
+
+
+def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> InboxedUpRuntime:
+    """The shared runtime for these settings; raises `ConfigError` naming a missing setting."""
+    base_url = require(BASE_URL, config)
+    token = require(API_TOKEN, config)
+    interval = read_float(POLL_INTERVAL, config, minimum=0.05)
+    key = (base_url, token, interval)
+    with _lock:
+        runtime = _runtimes.get(key)
+        if runtime is None:
+            runtime = _runtimes[key] = InboxedUpRuntime(base_url, token, interval)
+        return runtime

@@ -1,0 +1,123 @@
+"""The sandbox FastAPI app: InboxedUp routes, control routes, and the API middleware."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from pulumi_inboxed.inboxedup import endpoints
+from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, control_router
+from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
+from pulumi_inboxed.sandbox.faults import retry_after_header
+from pulumi_inboxed.sandbox.inboxedup import inboxedup_router
+from pulumi_inboxed.sandbox.settings import SandboxSettings
+from pulumi_inboxed.sandbox.store import SandboxStore
+
+RETRY_AFTER_STATUSES = (429, 503)
+
+
+class RouteTemplates:
+    """Finds the endpoint-table template of a request path, e.g. ``/domains/batch/{batch_id}``."""
+
+    def __init__(self, table: tuple[endpoints.Endpoint, ...]) -> None:
+        self._compiled: list[tuple[str, str, re.Pattern[str]]] = [
+            (endpoint.method, endpoint.path, compile_path(endpoint.path)[0]) for endpoint in table
+        ]
+
+    def key(self, method: str, path: str) -> str:
+        """``"METHOD /route/template"`` (the raw path when no endpoint has it)."""
+        partial: str | None = None
+        for route_method, template, pattern in self._compiled:
+            if pattern.match(path):
+                if route_method == method:
+                    return f"{method} {template}"
+                partial = partial or template
+        return f"{method} {partial or path}"
+
+
+class ApiMiddleware:
+    """On InboxedUp routes only: count the request, add latency, then maybe answer with a fault."""
+
+    def __init__(self, app: ASGIApp, ctx: SandboxContext, templates: RouteTemplates) -> None:
+        self.app = app
+        self.ctx = ctx
+        self.templates = templates
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if (
+            scope["type"] != "http"
+            or path == CONTROL_PREFIX
+            or path.startswith(CONTROL_PREFIX + "/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        method: str = scope["method"]
+        self.ctx.counter.hit(self.templates.key(method, path))
+        latency_ms = self.ctx.settings.latency_ms
+        if latency_ms > 0:
+            await asyncio.sleep(latency_ms / 1000.0)
+        fault = self.ctx.faults.take(method, path)
+        if fault is None:
+            await self.app(scope, receive, send)
+            return
+        headers: dict[str, str] = {}
+        if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
+            headers["Retry-After"] = retry_after_header(fault.retry_after)
+        message = "Too many requests" if fault.status == 429 else "Internal error"
+        response = error_response(
+            fault.status, f"{message} (injected by the sandbox)", {"injected": True}, headers
+        )
+        await response(scope, receive, send)
+
+
+def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
+    """A sandbox whose state lives in the SQLite file ``state_path``."""
+    ctx = SandboxContext(settings=settings, store=SandboxStore(state_path, now=time.time()))
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        ctx.store.close()
+
+    app = FastAPI(
+        title="InboxedUp sandbox",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.sandbox = ctx
+    app.include_router(inboxedup_router(ctx))
+    app.include_router(control_router(ctx))
+
+    @app.exception_handler(SandboxError)
+    async def sandbox_error(_: Request, exc: SandboxError) -> JSONResponse:
+        return error_response(exc.status, exc.message, exc.details, exc.headers)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return error_response(exc.status_code, str(exc.detail), None, dict(exc.headers or {}))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(422, "Invalid request", {"errors": [str(e) for e in exc.errors()]})
+
+    @app.exception_handler(Exception)
+    async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(500, f"Sandbox error: {type(exc).__name__}")
+
+    app.add_middleware(ApiMiddleware, ctx=ctx, templates=RouteTemplates(endpoints.ALL))
+    return app

@@ -1,0 +1,173 @@
+"""``inboxed-sandbox``: serve the sandbox on a loopback address."""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import socket
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import uvicorn
+
+from pulumi_inboxed.sandbox.app import create_app
+from pulumi_inboxed.sandbox.settings import SandboxSettings
+
+TOKENS_ENV = "INBOXED_SANDBOX_TOKENS"
+WATCH_EVERY_TICKS = 5  # uvicorn ticks every 0.1 s: check lifetime and parent every 0.5 s
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="inboxed-sandbox", description="Local simulator of the InboxedUp HTTP API."
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address only")
+    parser.add_argument("--port", type=int, default=8787, help="0 picks a free port")
+    parser.add_argument("--state", type=Path, default=Path(".sandbox/state.db"), help="SQLite file")
+    parser.add_argument("--time-scale", type=float, help="multiplies every timer")
+    parser.add_argument("--queued-seconds", type=float, help="QUEUED -> PENDING_NS")
+    parser.add_argument("--pending-ns-seconds", type=float, help="PENDING_NS -> ACTIVE")
+    parser.add_argument("--mailbox-pending-seconds", type=float, help="PENDING -> IN_PROGRESS")
+    parser.add_argument(
+        "--mailbox-in-progress-seconds", type=float, help="IN_PROGRESS -> COMPLETED"
+    )
+    parser.add_argument("--latency-ms", type=float, help="added to every API response")
+    parser.add_argument(
+        "--token",
+        action="append",
+        dest="tokens",
+        help=f"accepted bearer token (repeatable; else ${TOKENS_ENV}, comma-separated)",
+    )
+    parser.add_argument("--port-file", type=Path, help="write the bound port there once listening")
+    parser.add_argument("--lifetime", type=float, help="exit by itself after this many seconds")
+    parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
+    return parser
+
+
+def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
+    overrides: dict[str, object] = {}
+    for name in (
+        "time_scale",
+        "queued_seconds",
+        "pending_ns_seconds",
+        "mailbox_pending_seconds",
+        "mailbox_in_progress_seconds",
+        "latency_ms",
+    ):
+        value = getattr(args, name)
+        if value is not None:
+            overrides[name] = value
+    tokens: list[str] | None = args.tokens
+    if not tokens:
+        from_env = os.environ.get(TOKENS_ENV, "")
+        tokens = [token.strip() for token in from_env.split(",") if token.strip()] or None
+    if tokens:
+        overrides["tokens"] = tokens
+    return SandboxSettings.model_validate(overrides)
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+class SandboxServer(uvicorn.Server):
+    """A uvicorn server that announces its port and stops on lifetime or parent exit."""
+
+    def __init__(
+        self,
+        config: uvicorn.Config,
+        url: str,
+        port: int,
+        port_file: Path | None,
+        deadline: float | None,
+        parent_pid: int | None,
+    ) -> None:
+        super().__init__(config)
+        self.url = url
+        self.port = port
+        self.port_file = port_file
+        self.deadline = deadline
+        self.parent_pid = parent_pid
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=sockets)
+        if self.should_exit:
+            return
+        if self.port_file is not None:
+            self.port_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = self.port_file.with_name(self.port_file.name + ".tmp")
+            partial.write_text(f"{self.port}\n", encoding="utf-8")
+            os.replace(partial, self.port_file)
+        print(f"inboxed-sandbox listening on {self.url}", flush=True)
+
+    async def on_tick(self, counter: int) -> bool:
+        if counter % WATCH_EVERY_TICKS == 0:
+            if self.deadline is not None and time.monotonic() >= self.deadline:
+                self.should_exit = True
+            if self.parent_pid is not None and not process_alive(self.parent_pid):
+                self.should_exit = True
+        return await super().on_tick(counter)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    host: str = args.host
+    if not is_loopback(host):
+        parser.error(f"--host {host} is not a loopback address; the sandbox only serves locally")
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be from 0 to 65535")
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        parser.error(str(exc))
+    sock = bind_socket(host, args.port)
+    port: int = sock.getsockname()[1]
+    url_host = f"[{host}]" if ":" in host else host
+    app = create_app(settings, args.state)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    deadline = time.monotonic() + args.lifetime if args.lifetime is not None else None
+    server = SandboxServer(
+        config,
+        url=f"http://{url_host}:{port}",
+        port=port,
+        port_file=args.port_file,
+        deadline=deadline,
+        parent_pid=args.parent_pid,
+    )
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

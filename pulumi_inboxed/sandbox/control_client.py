@@ -1,0 +1,99 @@
+"""``SandboxControl``: typed wrappers for the ``/_sandbox/`` control routes."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any, Self, cast
+
+import httpx
+
+
+class SandboxControl:
+    """Drives a running sandbox from tests, demos and benchmarks."""
+
+    def __init__(self, url: str, timeout: float = 10.0) -> None:
+        self.url = url.rstrip("/")
+        self._client = httpx.Client(base_url=self.url + "/_sandbox", timeout=timeout)
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, body: object = None) -> Any:
+        response = self._client.request(method, path, json=body)
+        response.raise_for_status()
+        return response.json()
+
+    def health(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self._call("GET", "/health"))
+
+    def stats(self) -> dict[str, int]:
+        """API requests per ``"METHOD /route/template"``."""
+        return cast(dict[str, int], self._call("GET", "/stats")["requests"])
+
+    def total_requests(self) -> int:
+        return cast(int, self._call("GET", "/stats")["total"])
+
+    def reset_stats(self) -> None:
+        self._call("POST", "/stats/reset")
+
+    def settings(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self._call("GET", "/settings"))
+
+    def update_settings(self, **changes: object) -> dict[str, Any]:
+        """Partial update, e.g. ``update_settings(fail_pattern="^bad-", latency_ms=50)``."""
+        return cast(dict[str, Any], self._call("PATCH", "/settings", changes))
+
+    def add_fault(
+        self,
+        status: int,
+        count: int = 1,
+        *,
+        retry_after: float | None = None,
+        method: str | None = None,
+        path_prefix: str | None = None,
+    ) -> None:
+        rule = {
+            "status": status,
+            "count": count,
+            "retry_after": retry_after,
+            "method": method,
+            "path_prefix": path_prefix,
+        }
+        self._call("POST", "/faults", rule)
+
+    def faults(self) -> list[dict[str, Any]]:
+        return cast(list[dict[str, Any]], self._call("GET", "/faults")["faults"])
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "/faults")
+
+    def force_domain_status(
+        self, domain_id: str, status: str | None, reason: str | None = None
+    ) -> dict[str, Any]:
+        """Force a domain's status (None lifts it); returns the domain as the API shows it."""
+        body = {"status": status, "reason": reason}
+        path = f"/inboxedup/domains/{domain_id}/status"
+        return cast(dict[str, Any], self._call("POST", path, body))
+
+    def force_mailbox_status(
+        self, request_id: str, status: str | None, reason: str | None = None
+    ) -> dict[str, Any]:
+        """Force a mailbox request's status (``reason`` becomes its ``adminNotes``)."""
+        body = {"status": status, "reason": reason}
+        path = f"/inboxedup/mailboxes/{request_id}/status"
+        return cast(dict[str, Any], self._call("POST", path, body))
+
+    def reset(self) -> None:
+        """Wipe all state (domains, batches, mailbox requests; subscriptions are seeded again)."""
+        self._call("POST", "/reset")

@@ -1,0 +1,95 @@
+"""Per-endpoint request counters and the queue of injected faults (in memory, not persisted)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class FaultRule(BaseModel):
+    """Answer the next ``count`` matching API requests with ``status`` and the error envelope."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: int
+    count: int = Field(default=1, ge=1)
+    retry_after: float | None = Field(default=None, ge=0.0)
+    method: str | None = None
+    path_prefix: str | None = None
+
+    @field_validator("status")
+    @classmethod
+    def _fault_status(cls, value: int) -> int:
+        if value != 429 and not 500 <= value <= 599:
+            raise ValueError("status must be 429 or 5xx")
+        return value
+
+    @field_validator("method")
+    @classmethod
+    def _upper_method(cls, value: str | None) -> str | None:
+        return value.upper() if value is not None else None
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method is not None and self.method != method.upper():
+            return False
+        return self.path_prefix is None or path.startswith(self.path_prefix)
+
+
+class FaultQueue:
+    """Rules in the order they were added; a request consumes one use of the first that matches."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: list[FaultRule] = []
+
+    def add(self, rule: FaultRule) -> None:
+        with self._lock:
+            self._rules.append(rule)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._rules.clear()
+
+    def pending(self) -> list[FaultRule]:
+        with self._lock:
+            return [rule.model_copy() for rule in self._rules]
+
+    def take(self, method: str, path: str) -> FaultRule | None:
+        """The rule that faults this request, with one use consumed, or None."""
+        with self._lock:
+            for index, rule in enumerate(self._rules):
+                if rule.matches(method, path):
+                    remaining = rule.count - 1
+                    if remaining > 0:
+                        self._rules[index] = rule.model_copy(update={"count": remaining})
+                    else:
+                        del self._rules[index]
+                    return rule
+        return None
+
+
+class RequestCounter:
+    """API requests seen, keyed by ``"METHOD /route/template"``."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._counts: Counter[str] = Counter()
+
+    def hit(self, key: str) -> None:
+        with self._lock:
+            self._counts[key] += 1
+
+    def snapshot(self) -> dict[str, int]:
+        with self._lock:
+            return dict(sorted(self._counts.items()))
+
+    def reset(self) -> None:
+        with self._lock:
+            self._counts.clear()
+
+
+def retry_after_header(seconds: float) -> str:
+    """Whole seconds print as an integer (``"2"``); fractions stay (``"0.25"``) for fast tests."""
+    return str(int(seconds)) if float(seconds).is_integer() else f"{seconds:g}"

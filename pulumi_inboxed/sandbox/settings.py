@@ -1,0 +1,54 @@
+"""Settings of one sandbox run: timers, latency, failure rules and accepted tokens."""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+
+class SandboxSettings(BaseModel):
+    """Everything that shapes the sandbox's behaviour.
+
+    Timers are in seconds and are multiplied by ``time_scale`` (0.01 turns 60 s into 0.6 s).
+    A timer is turned into an absolute deadline when an object is created, so changing a setting
+    only affects objects created afterwards.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    time_scale: float = Field(default=1.0, ge=0.0)
+    queued_seconds: float = Field(default=2.0, ge=0.0)
+    pending_ns_seconds: float = Field(default=5.0, ge=0.0)
+    mailbox_pending_seconds: float = Field(default=60.0, ge=0.0)
+    mailbox_in_progress_seconds: float = Field(default=600.0, ge=0.0)
+    latency_ms: float = Field(default=0.0, ge=0.0)
+    fail_pattern: str = r"^fail-"
+    ns_propagated: bool = True
+    tokens: list[str] = Field(default_factory=lambda: ["sandbox-token"], min_length=1)
+
+    @field_validator("fail_pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"fail_pattern is not a valid regular expression: {exc}") from exc
+        return value
+
+    @field_validator("tokens")
+    @classmethod
+    def _tokens_not_blank(cls, value: list[str]) -> list[str]:
+        if any(not token.strip() for token in value):
+            raise ValueError("tokens must not be blank")
+        return value
+
+    def scaled(self, seconds: float) -> float:
+        """A timer length in real seconds."""
+        return seconds * self.time_scale
+
+    def public_view(self) -> dict[str, object]:
+        """The settings as the control API shows them: tokens are never echoed, only counted."""
+        view: dict[str, object] = self.model_dump(exclude={"tokens"})
+        view["token_count"] = len(self.tokens)
+        return view

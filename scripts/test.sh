@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: sets up everything on a fresh machine, then lint, types, and every test
+# (unit tests, and end-to-end tests that drive the real pulumi CLI against the sandbox).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PY="$(bash scripts/venv.sh test | tail -n 1)"
+export INBOXED_PULUMI_BIN="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
+echo "== ruff"
+"$PY" -m ruff check pulumi_inboxed tests examples scripts bench
+"$PY" -m ruff format --check pulumi_inboxed tests examples scripts bench
+echo "== mypy --strict"
+"$PY" -m mypy
+echo "== pytest"
+"$PY" -m pytest -ra "$@"

@@ -142,7 +142,7 @@ class DomainBatchProvider(dyn.ResourceProvider):
         if domains is None:
             failures.append(dyn.CheckFailure("domains", "is required: a list of domain names"))
         elif isinstance(domains, list):
-            known = [d for d in domains if isinstance(d, str)]
+            known = [d for d in domains if isinstance(d, str) and not _is_unknown(d)]
             if len(known) == len(domains):  # unknowns during preview are checked at update
                 normalized, problems = check_domain_list(known, max_count=MAX_DOMAINS)
                 for p in problems:

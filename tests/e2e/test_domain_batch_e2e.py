@@ -136,3 +136,20 @@ def test_a_failing_domain_is_named_and_the_others_are_kept(
     assert "update" in stack.preview().stdout  # the failure is retried by the next up
     stack.destroy()
     assert not {"keep-one.com", "keep-two.com"} & set(domain_ids(sandbox, api_token))
+
+
+def test_rate_limits_and_server_errors_are_retried(
+    make_stack: StackFactory, sandbox: SandboxProcess, api_token: str
+) -> None:
+    stack = make_stack(demo__domains="retry-one.com,retry-two.com")
+    sandbox.control.reset_stats()
+    sandbox.control.add_fault(429, count=2, retry_after=0.2, method="POST", path_prefix="/domains")
+    sandbox.control.add_fault(503, count=2, method="GET", path_prefix="/domains/batch")
+    stack.up()
+    stats = sandbox.control.stats()
+    assert stats["POST /domains"] == 3  # two 429s, then the submission
+    assert stats["GET /domains/batch/{batch_id}"] >= 3  # two 503s, then answers
+    assert sandbox.control.faults() == []
+    names = {d.domain for d in client(sandbox, api_token).iter_domains()}
+    assert {"retry-one.com", "retry-two.com"} <= names  # submitted once each, not twice
+    assert sorted(stack.outputs()["statuses"]) == ["retry-one.com", "retry-two.com"]

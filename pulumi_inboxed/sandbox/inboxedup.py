@@ -88,6 +88,18 @@ def _query_choice(request: Request, name: str, choices: tuple[str, ...]) -> str 
     return raw
 
 
+def _listing(
+    request: Request, key: str, views: list[dict[str, object]], statuses: tuple[str, ...]
+) -> JSONResponse:
+    """Filters by `?status=` and pages by `?page=&limit=`, as every list endpoint answers."""
+    status = _query_choice(request, "status", statuses)
+    page = _query_int(request, "page", 1, 1, 1_000_000)
+    limit = _query_int(request, "limit", DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT)
+    if status is not None:
+        views = [view for view in views if view["status"] == status]
+    return ok({key: _page(views, page, limit), "page": page, "limit": limit, "total": len(views)})
+
+
 def _page(items: list[dict[str, object]], page: int, limit: int) -> list[dict[str, object]]:
     start = (page - 1) * limit
     return items[start : start + limit]
@@ -220,22 +232,10 @@ def inboxedup_router(ctx: SandboxContext) -> APIRouter:
 
     @route(endpoints.LIST_DOMAINS)
     async def list_domains(request: Request) -> JSONResponse:
-        status = _query_choice(request, "status", DOMAIN_STATUSES)
-        page = _query_int(request, "page", 1, 1, 1_000_000)
-        limit = _query_int(request, "limit", DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT)
         batch_id = request.query_params.get("batchId") or None
         now = ctx.clock()
         views = [domain_view(row, now) for row in ctx.store.list_domains(batch_id)]
-        if status is not None:
-            views = [view for view in views if view["status"] == status]
-        return ok(
-            {
-                "domains": _page(views, page, limit),
-                "page": page,
-                "limit": limit,
-                "total": len(views),
-            }
-        )
+        return _listing(request, "domains", views, DOMAIN_STATUSES)
 
     @route(endpoints.BATCH_STATUS)
     async def batch_status(batch_id: str) -> JSONResponse:
@@ -347,25 +347,13 @@ def inboxedup_router(ctx: SandboxContext) -> APIRouter:
 
     @route(endpoints.LIST_MAILBOX_REQUESTS)
     async def list_mailbox_requests(request: Request) -> JSONResponse:
-        status = _query_choice(request, "status", MAILBOX_STATUSES)
-        page = _query_int(request, "page", 1, 1, 1_000_000)
-        limit = _query_int(request, "limit", DEFAULT_PAGE_LIMIT, 1, MAX_PAGE_LIMIT)
         domain_name = request.query_params.get("domain") or None
         now = ctx.clock()
         views = [
             mailbox_request_view(req, ctx.store.get_domain_any(req.domain_id), now)
             for req in ctx.store.list_mailbox_requests(domain_name)
         ]
-        if status is not None:
-            views = [view for view in views if view["status"] == status]
-        return ok(
-            {
-                "requests": _page(views, page, limit),
-                "page": page,
-                "limit": limit,
-                "total": len(views),
-            }
-        )
+        return _listing(request, "requests", views, MAILBOX_STATUSES)
 
     @route(endpoints.GET_MAILBOX_REQUEST)
     async def get_mailbox_request(request_id: str) -> JSONResponse:

@@ -14,7 +14,13 @@ from .models import (
     BatchStatus,
     Domain,
     DomainPage,
+    MailboxEntry,
+    MailboxRequest,
+    MailboxRequestCreated,
+    MailboxRequestPage,
+    MailboxType,
     SubmitDomainsResult,
+    Subscription,
     VerifyNsResult,
 )
 
@@ -114,26 +120,100 @@ class InboxedUpClient:
         limit: int = PAGE_LIMIT,
         status: str | None = None,
         batch_id: str | None = None,
+        domain: str | None = None,
     ) -> DomainPage:
         params: dict[str, Any] = {"page": page, "limit": limit}
         if status:
             params["status"] = status
         if batch_id:
             params["batchId"] = batch_id
+        if domain:
+            params["domain"] = domain
         return DomainPage.model_validate(self._call(ep.LIST_DOMAINS, params=params))
 
     def iter_domains(
-        self, *, status: str | None = None, batch_id: str | None = None
+        self,
+        *,
+        status: str | None = None,
+        batch_id: str | None = None,
+        domain: str | None = None,
     ) -> Iterator[Domain]:
         page = 1
         while True:
-            result = self.list_domains_page(page=page, status=status, batch_id=batch_id)
+            result = self.list_domains_page(
+                page=page, status=status, batch_id=batch_id, domain=domain
+            )
             yield from result.domains
             if not result.domains or page * result.limit >= result.total:
                 return
             page += 1
 
+    def find_domain(self, name: str) -> Domain | None:
+        """The account's domain called `name` (one filtered listing), or None."""
+        return next(iter(self.iter_domains(domain=name)), None)
+
     def find_domains(self, names: Sequence[str]) -> dict[str, Domain]:
         """The account's domains among `names`, by name (one listing, paged)."""
         wanted = set(names)
         return {d.domain: d for d in self.iter_domains() if d.domain in wanted}
+
+    # Mailboxes
+    def request_mailboxes(
+        self, domain: str, type_: MailboxType, mailboxes: Sequence[MailboxEntry]
+    ) -> MailboxRequestCreated:
+        body = {
+            "domain": domain,
+            "type": type_.value,
+            "mailboxes": [
+                {
+                    "firstName": m.first_name,
+                    "lastName": m.last_name,
+                    "mailboxUsername": m.mailbox_username,
+                }
+                for m in mailboxes
+            ],
+        }
+        return MailboxRequestCreated.model_validate(self._call(ep.REQUEST_MAILBOXES, json=body))
+
+    def get_mailbox_request(self, request_id: str) -> MailboxRequest:
+        data = self._call(ep.GET_MAILBOX_REQUEST, request_id=request_id)
+        return MailboxRequest.model_validate(data)
+
+    def list_mailbox_requests_page(
+        self,
+        *,
+        page: int = 1,
+        limit: int = PAGE_LIMIT,
+        domain: str | None = None,
+        status: str | None = None,
+    ) -> MailboxRequestPage:
+        params: dict[str, Any] = {"page": page, "limit": limit}
+        if domain:
+            params["domain"] = domain
+        if status:
+            params["status"] = status
+        data = self._call(ep.LIST_MAILBOX_REQUESTS, params=params)
+        return MailboxRequestPage.model_validate(data)
+
+    def iter_mailbox_requests(
+        self, *, domain: str | None = None, status: str | None = None
+    ) -> Iterator[MailboxRequest]:
+        page = 1
+        while True:
+            result = self.list_mailbox_requests_page(page=page, domain=domain, status=status)
+            yield from result.requests
+            if not result.requests or page * result.limit >= result.total:
+                return
+            page += 1
+
+    # Subscriptions
+    def list_subscriptions(self) -> list[Subscription]:
+        data = self._call(ep.LIST_SUBSCRIPTIONS)
+        items = data.get("subscriptions", []) if isinstance(data, dict) else data
+        return [Subscription.model_validate(item) for item in items]
+
+    def update_subscription_notes(self, subscription_id: str, notes: str) -> Subscription:
+        data = self._call(
+            ep.UPDATE_SUBSCRIPTION_NOTES, json={"notes": notes}, subscription_id=subscription_id
+        )
+        return Subscription.model_validate(data)

@@ -127,3 +127,75 @@ class Account(_Model):
     customer: Customer
     allocations: list[Allocation] = []
     summary: AccountSummary = AccountSummary()
+
+
+class MailboxType(StrEnum):
+    """Request types; the POST body uses these lower-case values (only `microsoft` is shown)."""
+
+    MICROSOFT = "microsoft"
+    GOOGLE = "google"
+    SMTP = "smtp"
+    SMTP_DEDICATED = "smtp_dedicated"
+
+
+class MailboxRequestStatus(StrEnum):
+    PENDING = "PENDING"
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+
+
+class MailboxEntry(_Model):
+    first_name: str = Field(alias="firstName")
+    last_name: str = Field(alias="lastName")
+    mailbox_username: str = Field(alias="mailboxUsername")
+    domain_name: str | None = Field(default=None, alias="domainName")
+    password: str | None = None  # not on the page; kept secret when an API returns one
+
+    def __repr__(self) -> str:  # never show a password
+        return f"MailboxEntry({self.mailbox_username!r}@{self.domain_name!r})"
+
+
+class MailboxRequest(_Model):
+    id: str
+    type: str
+    domain: str
+    domain_id: str | None = Field(default=None, alias="domainId")
+    domain_status: str | None = Field(default=None, alias="domainStatus")
+    ns1: str | None = None
+    ns2: str | None = None
+    status: MailboxRequestStatus
+    admin_notes: str | None = Field(default=None, alias="adminNotes")
+    created_at: str | None = Field(default=None, alias="createdAt")
+    mailboxes: list[MailboxEntry] = []
+
+    @property
+    def mailbox_type(self) -> MailboxType:
+        return MailboxType(self.type.lower())
+
+
+class MailboxRequestCreated(_Model):
+    """The 201 body of `POST /mailboxes`, as documented (no `data` envelope)."""
+
+    request_id: str = Field(alias="requestId")
+    type: str
+    domain: str
+    status: str
+    message: str | None = None
+    mailboxes: list[MailboxEntry] = []
+
+
+class MailboxRequestPage(_Model):
+    requests: list[MailboxRequest] = []
+    page: int = 1
+    limit: int = 100
+    total: int = 0
+
+
+class Subscription(_Model):
+    id: str
+    type: str
+    quantity: int = 0
+    status: str
+    notes: str | None = None
+    renews_at: str | None = Field(default=None, alias="renewsAt")

@@ -233,8 +233,13 @@ def inboxedup_router(ctx: SandboxContext) -> APIRouter:
     @route(endpoints.LIST_DOMAINS)
     async def list_domains(request: Request) -> JSONResponse:
         batch_id = request.query_params.get("batchId") or None
+        name = request.query_params.get("domain") or None
         now = ctx.clock()
-        views = [domain_view(row, now) for row in ctx.store.list_domains(batch_id)]
+        views = [
+            domain_view(row, now)
+            for row in ctx.store.list_domains(batch_id)
+            if name is None or row.name == name
+        ]
         return _listing(request, "domains", views, DOMAIN_STATUSES)
 
     @route(endpoints.BATCH_STATUS)

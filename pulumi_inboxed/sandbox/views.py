@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from pulumi_inboxed.sandbox.envelope import timestamp
 from pulumi_inboxed.sandbox.lifecycle import (
     ACTIVE,
@@ -109,8 +111,23 @@ def mailbox_request_view(
         "status": mailbox_status(row, now),
         "adminNotes": mailbox_admin_notes(row, now),
         "createdAt": timestamp(row.created_at),
-        "mailboxes": mailbox_entries_view(row.mailboxes, row.domain_name),
+        "mailboxes": _with_credentials(
+            mailbox_entries_view(row.mailboxes, row.domain_name), row, now
+        ),
     }
+
+
+def _with_credentials(
+    entries: list[dict[str, object]], row: MailboxRequestRow, now: float
+) -> list[dict[str, object]]:
+    """Once a request is COMPLETED each mailbox carries a password (our choice: the page shows
+    none), so that clients' secret handling is exercised. Stable for a request and username."""
+    if mailbox_status(row, now) != "COMPLETED":
+        return entries
+    for entry in entries:
+        seed = f"{row.id}:{entry['mailboxUsername']}:{row.created_at!r}".encode()
+        entry["password"] = "Sbx-" + hashlib.sha256(seed).hexdigest()[:16]
+    return entries
 
 
 def subscription_view(row: SubscriptionRow) -> dict[str, object]:

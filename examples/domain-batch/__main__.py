@@ -7,6 +7,7 @@ Config (all optional except the token):
   demo:waitFor           ns_ready (default) or active
   demo:waitTimeoutSeconds
   demo:importBatchId     adopt an existing batch instead of submitting one
+  demo:verifyNsTrigger   change it to verify the nameservers of PENDING_NS domains
 """
 
 import pulumi
@@ -30,6 +31,7 @@ batch = DomainBatch(
         wait_for=config.get("waitFor") or "ns_ready",
         wait_timeout_seconds=config.get_int("waitTimeoutSeconds") or 300,
         import_batch_id=import_id,
+        verify_ns_trigger=config.get("verifyNsTrigger"),
     ),
 )
 
@@ -37,3 +39,4 @@ pulumi.export("batch_id", batch.batch_id)
 pulumi.export("statuses", batch.statuses)
 pulumi.export("nameservers", batch.nameservers)
 pulumi.export("failed_domains", batch.failed_domains)
+pulumi.export("ns_missing", batch.ns_missing)

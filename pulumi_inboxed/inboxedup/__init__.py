@@ -1,8 +1,19 @@
-"""InboxedUp: typed client (`InboxedUpClient`) and Pulumi resources (`DomainBatch`)."""
+"""InboxedUp: typed client (`InboxedUpClient`), Pulumi resources and read-only functions.
+
+Resources: `DomainBatch`, `MailboxRequest`, `SubscriptionNotes`. The pydantic models of the API's
+JSON are in `pulumi_inboxed.inboxedup.models`.
+"""
 
 from .client import InboxedUpClient
 from .domain_batch import DomainBatch, DomainBatchArgs, DomainBatchProvider, WaitFor
-from .models import Account, BatchStatus, Domain, DomainStatus
+from .mailbox_request import (
+    MailboxArgs,
+    MailboxRequest,
+    MailboxRequestArgs,
+    MailboxRequestProvider,
+)
+from .models import Account, BatchStatus, Domain, DomainStatus, MailboxType
+from .subscription_notes import SubscriptionNotes, SubscriptionNotesProvider
 
 __all__ = [
     "Account",
@@ -13,5 +24,12 @@ __all__ = [
     "DomainBatchProvider",
     "DomainStatus",
     "InboxedUpClient",
+    "MailboxArgs",
+    "MailboxRequest",
+    "MailboxRequestArgs",
+    "MailboxRequestProvider",
+    "MailboxType",
+    "SubscriptionNotes",
+    "SubscriptionNotesProvider",
     "WaitFor",
 ]

@@ -33,6 +33,7 @@ from ..core.domains import check_domain_list
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.polling import Deadline
 from ..core.provider_threads import PROVIDER_THREADS, widen_provider_thread_pool
+from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
 from .models import BatchStatus, Domain, DomainStatus
 from .runtime import InboxedUpRuntime, runtime_for
@@ -57,6 +58,7 @@ INPUT_KEYS = (
     "wait_timeout_seconds",
     "fail_on_domain_errors",
     "import_batch_id",
+    "verify_ns_trigger",
 )
 
 
@@ -86,6 +88,7 @@ def _outputs(
     batch_ids: Iterable[str],
     records: Mapping[str, Mapping[str, Any]],
     last_error: str | None = None,
+    ns_missing: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     target = str(inputs.get("wait_for") or WaitFor.NS_READY.value)
     wanted = list(inputs.get("domains") or [])
@@ -112,6 +115,11 @@ def _outputs(
         },
         "failed_domains": failed,
         "not_ready_domains": not_ready,
+        "ns_missing": {
+            name: dict(missing)
+            for name, missing in (ns_missing or {}).items()
+            if records.get(name, {}).get("status") == DomainStatus.PENDING_NS.value
+        },
         "last_error": last_error,
     }
 
@@ -205,6 +213,8 @@ class DomainBatchProvider(dyn.ResourceProvider):
             )
             if wanted != set(records) or unfinished:
                 changed.append("domains")
+        if olds.get("verify_ns_trigger") != news.get("verify_ns_trigger"):
+            changed.append("verify_ns_trigger")
         if olds.get("wait_for") != news.get("wait_for") and "domains" in changed:
             changed.append("wait_for")
         return dyn.DiffResult(
@@ -252,7 +262,8 @@ class DomainBatchProvider(dyn.ResourceProvider):
         if to_add:
             new_batches, records = self._submit(rt, to_add, records)
             batch_ids += new_batches
-        outs = self._settle(rt, news, id_, batch_ids, records)
+        verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger")
+        outs = self._settle(rt, news, id_, batch_ids, records, verify_now=verify_now)
         return dyn.UpdateResult(outs=outs)
 
     def _submit(
@@ -288,13 +299,23 @@ class DomainBatchProvider(dyn.ResourceProvider):
         batch_id: str,
         batch_ids: Sequence[str],
         records: dict[str, dict[str, Any]],
+        *,
+        verify_now: bool = False,
     ) -> dict[str, Any]:
-        """Waits for every wanted domain to reach the target; never raises once things exist."""
+        """Waits for every wanted domain to reach the target; never raises once things exist.
+
+        While waiting for ACTIVE, PENDING_NS domains are verified every verify interval;
+        `verify_now` verifies them first (the `verify_ns_trigger` input changed).
+        """
         target = str(inputs.get("wait_for") or WaitFor.NS_READY.value)
         timeout = float(inputs.get("wait_timeout_seconds") or 0)
         deadline = Deadline.after(timeout)
         wanted = set(inputs.get("domains") or [])
         last_error: str | None = None
+        ns_missing: dict[str, dict[str, Any]] = {}
+        if verify_now:
+            ns_missing.update(self._verify_pending(rt, records, wanted))
+        verify_every = rt.verify_ns_interval if target == WaitFor.ACTIVE.value else None
         for bid in dict.fromkeys(batch_ids):
             mine = {n for n, r in records.items() if r.get("batch_id") == bid and n in wanted}
             if not mine:
@@ -304,30 +325,68 @@ class DomainBatchProvider(dyn.ResourceProvider):
                 seen = {d.domain: d for d in status.domains() if d.domain in mine}
                 return all(reached(d.status, target) for d in seen.values())
 
-            try:
-                status = rt.batch_poller.wait(
-                    bid, done, deadline.remaining(), describe=_describe_batch
-                )
-            except WaitTimeoutError as exc:
-                last_error = str(exc)
+            while True:
+                left = deadline.remaining()
+                slice_ = min(left, verify_every) if verify_every else left
                 try:
-                    status = rt.client.get_batch_status(bid)
-                except InboxedError:
+                    status = rt.batch_poller.wait(bid, done, slice_, describe=_describe_batch)
+                except WaitTimeoutError as exc:
+                    try:
+                        status = rt.client.get_batch_status(bid)
+                    except InboxedError:
+                        last_error = str(exc)
+                        break
+                    self._take(records, mine, status)
+                    if verify_every:  # verify-NS promotes the domains whose NS are in place
+                        ns_missing.update(self._verify_pending(rt, records, mine))
+                    if all(
+                        reached(DomainStatus(records[n]["status"]), target)
+                        for n in mine
+                        if n in records
+                    ):
+                        break
+                    if deadline.expired():
+                        last_error = str(exc)
+                        break
                     continue
-            except InboxedError as exc:
-                last_error = str(exc)
-                continue
-            seen = {d.domain: d for d in status.domains()}
-            for name in mine:
-                if name in seen:
-                    records[name] = _record(seen[name])
-                else:
-                    records.pop(name)  # removed outside Pulumi while we waited
+                except InboxedError as exc:
+                    last_error = str(exc)
+                    break
+                self._take(records, mine, status)
+                break
         _add_failure_reasons(rt, records)
-        outs = _outputs(inputs, batch_id, batch_ids, records, last_error)
+        outs = _outputs(inputs, batch_id, batch_ids, records, last_error, ns_missing)
         if outs["failed_domains"] or outs["not_ready_domains"]:
             pulumi.log.warn(_incomplete_message(outs, target, timeout))
         return outs
+
+    @staticmethod
+    def _take(records: dict[str, dict[str, Any]], mine: set[str], status: BatchStatus) -> None:
+        seen = {d.domain: d for d in status.domains()}
+        for name in mine:
+            if name in seen:
+                records[name] = _record(seen[name])
+            else:
+                records.pop(name, None)  # removed outside Pulumi while we waited
+
+    @staticmethod
+    def _verify_pending(
+        rt: InboxedUpRuntime, records: dict[str, dict[str, Any]], names: Iterable[str]
+    ) -> dict[str, dict[str, Any]]:
+        """Calls verify-NS for each PENDING_NS domain; returns the ones still missing."""
+        missing: dict[str, dict[str, Any]] = {}
+        for name in names:
+            rec = records.get(name)
+            if rec is None or rec["status"] != DomainStatus.PENDING_NS.value:
+                continue
+            try:
+                result = rt.client.verify_domain_ns(str(rec["id"]))
+            except InboxedError:
+                continue
+            rec.update(status=result.status.value, ns1=result.ns1, ns2=result.ns2)
+            if not result.verified:
+                missing[name] = {"expected": [result.ns1, result.ns2], "found": result.found}
+        return missing
 
     def _remove(self, rt: InboxedUpRuntime, record: Mapping[str, Any]) -> None:
         with contextlib.suppress(NotFoundError):  # already gone is fine
@@ -368,8 +427,9 @@ class DomainBatchProvider(dyn.ResourceProvider):
             if props.get("fail_on_domain_errors") is not None
             else True,
             "import_batch_id": props.get("import_batch_id"),
+            "verify_ns_trigger": props.get("verify_ns_trigger"),
         }
-        outs = _outputs(inputs, id_, batch_ids, records)
+        outs = _outputs(inputs, id_, batch_ids, records, ns_missing=props.get("ns_missing"))
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -433,6 +493,7 @@ class DomainBatchArgs:
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
         import_batch_id: pulumi.Input[str] | None = None,
+        verify_ns_trigger: pulumi.Input[str | int] | None = None,
     ) -> None:
         """
         :param domains: the domain names (Unicode or A-labels; stored as A-labels).
@@ -442,7 +503,10 @@ class DomainBatchArgs:
             program (default True); they are kept in the state either way.
         :param import_batch_id: adopt this existing batch instead of submitting its domains
             (Pulumi's `import_` option cannot reach a dynamic provider; this is the import).
+        :param verify_ns_trigger: change this value to verify the nameservers of every
+            PENDING_NS domain on the next `pulumi up` (`ns_missing` reports what is missing).
         """
+        self.verify_ns_trigger = verify_ns_trigger
         self.import_batch_id = import_batch_id
         self.domains = domains
         self.wait_for = wait_for
@@ -468,6 +532,8 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
     nameservers: pulumi.Output[dict[str, list[str]]]
     failed_domains: pulumi.Output[dict[str, str]]
     not_ready_domains: pulumi.Output[list[str]]
+    ns_missing: pulumi.Output[dict[str, dict[str, Any]]]
+    """PENDING_NS domains whose nameservers verify-NS did not find: expected and found."""
     last_error: pulumi.Output[str | None]
 
     def __init__(
@@ -483,6 +549,8 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
             "wait_timeout_seconds": args.wait_timeout_seconds,
             "fail_on_domain_errors": args.fail_on_domain_errors,
             "import_batch_id": args.import_batch_id,
+            "verify_ns_trigger": args.verify_ns_trigger,
+            "ns_missing": None,
             "batch_id": None,
             "batch_ids": None,
             "records": None,
@@ -493,6 +561,7 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
             "last_error": None,
         }
         super().__init__(DomainBatchProvider(), resource_name, props, opts)
+        program_domains.record(args.domains, self)
         if args.fail_on_domain_errors is not False:
             name = resource_name
             pulumi.Output.all(

@@ -153,3 +153,35 @@ def test_rate_limits_and_server_errors_are_retried(
     names = {d.domain for d in client(sandbox, api_token).iter_domains()}
     assert {"retry-one.com", "retry-two.com"} <= names  # submitted once each, not twice
     assert sorted(stack.outputs()["statuses"]) == ["retry-one.com", "retry-two.com"]
+
+
+def test_ns_verification_while_waiting_and_on_demand(
+    make_stack: StackFactory, sandbox: SandboxProcess, api_token: str
+) -> None:
+    sandbox.control.update_settings(pending_ns_seconds=3600, ns_propagated=False)
+    try:
+        stack = make_stack(demo__domains="ns-one.com,ns-two.com", demo__waitFor="ns_ready")
+        stack.up()
+        assert stack.outputs()["ns_missing"] == {}  # nothing verified yet
+
+        # on demand: the registrar does not show our nameservers yet
+        stack.set_config("demo:verifyNsTrigger", "1")
+        sandbox.control.reset_stats()
+        stack.up()
+        missing = stack.outputs()["ns_missing"]
+        assert sorted(missing) == ["ns-one.com", "ns-two.com"]
+        expected = stack.outputs()["nameservers"]["ns-one.com"]
+        assert missing["ns-one.com"]["expected"] == expected
+        assert missing["ns-one.com"]["found"] and missing["ns-one.com"]["found"] != expected
+        assert sandbox.control.stats()["POST /domains/{domain_id}/verify-ns"] == 2
+
+        # while waiting for ACTIVE: verification finds the nameservers and promotes the domains
+        sandbox.control.update_settings(ns_propagated=True)
+        stack.set_config("demo:waitFor", "active")
+        stack.set_config("inboxedup:verifyNsIntervalSeconds", "0.5")
+        stack.up()
+        out = stack.outputs()
+        assert set(out["statuses"].values()) == {"ACTIVE"}
+        assert out["ns_missing"] == {}
+    finally:
+        sandbox.control.update_settings(pending_ns_seconds=1.5, ns_propagated=True)

@@ -1,0 +1,125 @@
+"""`inboxedup.SubscriptionNotes`: the notes of one subscription, managed in place.
+
+Keyed by subscription id (a change of id replaces the resource). Create remembers the notes it
+found and delete puts them back, so removing the resource undoes what it did.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from ..core.errors import InboxedError
+from .models import Subscription
+from .runtime import InboxedUpRuntime, runtime_for
+
+MAX_NOTES_LENGTH = 2000  # our bound: no page gives one
+
+
+def _find(rt: InboxedUpRuntime, subscription_id: str) -> Subscription | None:
+    return next((s for s in rt.client.list_subscriptions() if s.id == subscription_id), None)
+
+
+def _outputs(subscription_id: str, sub: Subscription, original: str | None) -> dict[str, Any]:
+    return {
+        "subscription_id": subscription_id,
+        "notes": sub.notes or "",
+        "original_notes": original,
+        "type": sub.type,
+        "quantity": sub.quantity,
+        "status": sub.status,
+    }
+
+
+class SubscriptionNotesProvider(dyn.ResourceProvider):
+    def __getstate__(self) -> dict[str, Any]:
+        return {}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        pass
+
+    def configure(self, req: dyn.ConfigureRequest) -> None:
+        self._config = req.config
+
+    def _runtime(self) -> InboxedUpRuntime:
+        return runtime_for(getattr(self, "_config", None))
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        failures: list[dyn.CheckFailure] = []
+        sub_id = news.get("subscription_id")
+        if not isinstance(sub_id, str) or not sub_id.strip():
+            failures.append(dyn.CheckFailure("subscription_id", "is required"))
+        notes = news.get("notes")
+        if not isinstance(notes, str):
+            failures.append(dyn.CheckFailure("notes", "must be a string"))
+        elif len(notes) > MAX_NOTES_LENGTH:
+            failures.append(
+                dyn.CheckFailure("notes", f"is {len(notes)} characters; at most {MAX_NOTES_LENGTH}")
+            )
+        return dyn.CheckResult(dict(news), failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        replaces = (
+            ["subscription_id"]
+            if olds.get("subscription_id") != news.get("subscription_id")
+            else []
+        )
+        changed = replaces or olds.get("notes") != news.get("notes")
+        return dyn.DiffResult(changes=bool(changed), replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        rt = self._runtime()
+        sub_id = str(props["subscription_id"])
+        before = _find(rt, sub_id)
+        if before is None:
+            raise InboxedError(f"subscription {sub_id!r} is not among the account's subscriptions")
+        after = rt.client.update_subscription_notes(sub_id, str(props["notes"]))
+        return dyn.CreateResult(id_=sub_id, outs=_outputs(sub_id, after, before.notes or ""))
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        after = self._runtime().client.update_subscription_notes(id_, str(news["notes"]))
+        return dyn.UpdateResult(outs=_outputs(id_, after, olds.get("original_notes")))
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        sub = _find(self._runtime(), id_)
+        if sub is None:
+            return dyn.ReadResult(id_="", outs={})
+        outs = _outputs(id_, sub, props.get("original_notes"))
+        return dyn.ReadResult(
+            id_=id_, outs=outs, inputs={"subscription_id": id_, "notes": sub.notes or ""}
+        )
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        rt = self._runtime()
+        if _find(rt, id_) is not None:
+            rt.client.update_subscription_notes(id_, str(props.get("original_notes") or ""))
+
+
+class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNotes"):
+    """The notes of an InboxedUp subscription (`list_subscriptions()` gives the ids)."""
+
+    subscription_id: pulumi.Output[str]
+    notes: pulumi.Output[str]
+    original_notes: pulumi.Output[str | None]
+    type: pulumi.Output[str]
+    quantity: pulumi.Output[int]
+    status: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        subscription_id: pulumi.Input[str],
+        notes: pulumi.Input[str],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props = {
+            "subscription_id": subscription_id,
+            "notes": notes,
+            "original_notes": None,
+            "type": None,
+            "quantity": None,
+            "status": None,
+        }
+        super().__init__(SubscriptionNotesProvider(), resource_name, props, opts)

@@ -1,0 +1,98 @@
+"""examples/mailboxes through the real CLI: 10 domains to requested mailboxes of every type."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pulumi_inboxed.inboxedup import InboxedUpClient
+from pulumi_inboxed.sandbox import SandboxProcess
+
+from .conftest import StackFactory, assert_no_secret
+
+pytestmark = pytest.mark.e2e
+
+
+def test_domains_to_mailboxes_refresh_limit_destroy(
+    make_stack: StackFactory, sandbox: SandboxProcess, api_token: str
+) -> None:
+    client = InboxedUpClient(sandbox.url, api_token)
+    subscription = client.list_subscriptions()[0]
+    original_notes = subscription.notes or ""
+    stack = make_stack("mailboxes", demo__prefix="mbx", demo__subscriptionId=subscription.id)
+
+    preview = stack.preview()
+    assert preview.stdout.count("inboxedup:MailboxRequest") >= 10
+    assert "inboxedup:SubscriptionNotes" in preview.stdout
+
+    stack.up()
+    statuses = stack.outputs()["request_statuses"]
+    assert sorted(statuses) == [f"mbx-{i}.com" for i in range(10)]
+    assert set(statuses.values()) <= {"PENDING", "IN_PROGRESS"}
+    requests = {r.domain: r for r in client.iter_mailbox_requests()}
+    assert {requests[f"mbx-{i}.com"].mailbox_type.value for i in range(4)} == {
+        "microsoft",
+        "google",
+        "smtp",
+        "smtp_dedicated",
+    }
+    assert (
+        next(s for s in client.list_subscriptions() if s.id == subscription.id).notes
+        == "managed by Pulumi: mbx"
+    )
+
+    # the provider fulfils the requests; refresh brings the status and the credentials
+    for i in range(10):
+        sandbox.control.force_mailbox_status(requests[f"mbx-{i}.com"].id, "COMPLETED")
+    stack.refresh()
+    outs = stack.resource_outputs("mailboxes-0")
+    assert outs["status"] == "COMPLETED"
+    assert outs["emails"] == ["ann.lee@mbx-0.com", "bo.chen@mbx-0.com"]
+    assert "ciphertext" in json.dumps(outs["credentials"])  # recorded as a secret
+    password = client.get_mailbox_request(requests["mbx-0.com"].id).mailboxes[0].password
+    assert password
+    assert_no_secret(stack.export(), password)
+
+    # two more Microsoft mailboxes on mbx-0.com: 2 in the account + 2 > 3
+    stack.set_config("demo:extraMicrosoft", "2")
+    failed = stack.preview(check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "mbx-0.com" in output
+    assert "Microsoft 365 allows 3 mailboxes per domain" in output
+    assert "the account has 2" in output
+    stack.set_config("demo:extraMicrosoft", "1")  # 2 + 1 = 3 fits
+    assert stack.preview().returncode == 0
+    stack.set_config("demo:extraMicrosoft", "0")
+
+    transcript = "\n".join(stack.cli.transcript)
+    assert_no_secret(transcript, api_token)
+    assert_no_secret(transcript, password)
+
+    destroyed = stack.destroy()
+    assert "no endpoint to cancel or delete a mailbox request" in destroyed.stdout
+    notes = next(s for s in client.list_subscriptions() if s.id == subscription.id).notes
+    assert (notes or "") == original_notes
+
+
+def test_mailboxes_on_a_domain_neither_declared_nor_active_fail_preview(
+    make_stack: StackFactory, sandbox: SandboxProcess, api_token: str
+) -> None:
+    client = InboxedUpClient(sandbox.url, api_token)
+    sandbox.control.update_settings(pending_ns_seconds=3600)
+    try:
+        client.submit_domains(["slow-ns.com"])
+    finally:
+        sandbox.control.update_settings(pending_ns_seconds=1.5)
+    stack = make_stack("mailbox-only", demo__domain="slow-ns.com")
+    result = stack.preview(check=False)
+    output = result.stdout + result.stderr
+    assert result.returncode != 0
+    assert "'slow-ns.com' is QUEUED in the account" in output or (
+        "'slow-ns.com' is PENDING_NS in the account" in output
+    )
+    stack.set_config("demo:domain", "never-submitted.com")
+    result = stack.preview(check=False)
+    assert result.returncode != 0
+    assert "'never-submitted.com' is not in the InboxedUp account" in result.stdout + result.stderr

@@ -6,6 +6,22 @@ JSON are in `pulumi_inboxed.inboxedup.models`.
 
 from .client import InboxedUpClient
 from .domain_batch import DomainBatch, DomainBatchArgs, DomainBatchProvider, WaitFor
+from .functions import (
+    get_account,
+    get_account_output,
+    get_batch_status,
+    get_batch_status_output,
+    get_domain,
+    get_domain_output,
+    get_mailbox_request,
+    get_mailbox_request_output,
+    list_domains,
+    list_domains_output,
+    list_mailbox_requests,
+    list_mailbox_requests_output,
+    list_subscriptions,
+    list_subscriptions_output,
+)
 from .mailbox_request import (
     MailboxArgs,
     MailboxRequest,
@@ -32,4 +48,18 @@ __all__ = [
     "SubscriptionNotes",
     "SubscriptionNotesProvider",
     "WaitFor",
+    "get_account",
+    "get_account_output",
+    "get_batch_status",
+    "get_batch_status_output",
+    "get_domain",
+    "get_domain_output",
+    "get_mailbox_request",
+    "get_mailbox_request_output",
+    "list_domains",
+    "list_domains_output",
+    "list_mailbox_requests",
+    "list_mailbox_requests_output",
+    "list_subscriptions",
+    "list_subscriptions_output",
 ]

@@ -1,0 +1,208 @@
+"""Read-only InboxedUp lookups: plain functions and `_output` variants for Pulumi programs.
+
+Each lookup comes twice:
+
+- ``get_account()`` and friends are plain Python: they return the pydantic models of
+  `pulumi_inboxed.inboxedup.models`. Settings come from the environment
+  (``INBOXEDUP_API_TOKEN``, ``INBOXEDUP_BASE_URL``, ...) through `runtime_for`, unless an
+  explicit ``client=`` is given, which wins.
+- ``get_account_output()`` and friends are for a Pulumi program: arguments are
+  ``pulumi.Input``, the result is a ``pulumi.Output`` of the same model. Settings come from the
+  stack config (``inboxedup:apiToken``, ``inboxedup:baseUrl``, ``inboxedup:pollIntervalSeconds``),
+  each falling back to its environment variable as `runtime_for` does. The HTTP call runs in a
+  worker thread, so it does not block the Pulumi event loop.
+
+Secrets: the token is secret, so every value computed from it would be secret too. The results
+below hold no credentials, so they are returned unsecret, EXCEPT the mailbox-request lookups
+(`get_mailbox_request_output`, `list_mailbox_requests_output`): their mailbox entries may carry a
+``password``, so they are always secret. A result is also secret when one of its arguments was.
+
+The results are pydantic models, not plain data: to export one as a stack output, convert it
+first, e.g. ``get_account_output().apply(lambda a: a.model_dump(by_alias=True))``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import pulumi
+
+from .client import InboxedUpClient
+from .models import Account, BatchStatus, Domain, MailboxRequest, Subscription
+from .runtime import API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL, runtime_for
+
+__all__ = [
+    "get_account",
+    "get_account_output",
+    "get_batch_status",
+    "get_batch_status_output",
+    "get_domain",
+    "get_domain_output",
+    "get_mailbox_request",
+    "get_mailbox_request_output",
+    "list_domains",
+    "list_domains_output",
+    "list_mailbox_requests",
+    "list_mailbox_requests_output",
+    "list_subscriptions",
+    "list_subscriptions_output",
+]
+
+T = TypeVar("T")
+
+_SETTINGS = (API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL)
+
+
+def _client(client: InboxedUpClient | None) -> InboxedUpClient:
+    """The given client, or the shared one built from the environment."""
+    return client if client is not None else runtime_for(None).client
+
+
+# Plain functions
+
+
+def get_account(*, client: InboxedUpClient | None = None) -> Account:
+    """Account overview: ``GET /account`` (profile, allocations per type, summary)."""
+    return _client(client).get_account()
+
+
+def list_subscriptions(*, client: InboxedUpClient | None = None) -> list[Subscription]:
+    """Active subscriptions: ``GET /subscriptions``."""
+    return _client(client).list_subscriptions()
+
+
+def list_domains(
+    status: str | None = None,
+    batch_id: str | None = None,
+    domain: str | None = None,
+    *,
+    client: InboxedUpClient | None = None,
+) -> list[Domain]:
+    """The account's domains: ``GET /domains?status=&batchId=&domain=``, every page read.
+
+    `status` is a `DomainStatus` value; `domain` filters by exact name.
+    """
+    return list(_client(client).iter_domains(status=status, batch_id=batch_id, domain=domain))
+
+
+def get_domain(domain_id: str, *, client: InboxedUpClient | None = None) -> Domain:
+    """One domain: ``GET /domains/{domainId}``; raises `NotFoundError` when unknown."""
+    return _client(client).get_domain(domain_id)
+
+
+def list_mailbox_requests(
+    domain: str | None = None,
+    status: str | None = None,
+    *,
+    client: InboxedUpClient | None = None,
+) -> list[MailboxRequest]:
+    """Mailbox requests: ``GET /mailboxes?domain=&status=``, every page read.
+
+    Mailbox entries of completed requests may carry a ``password``.
+    """
+    return list(_client(client).iter_mailbox_requests(domain=domain, status=status))
+
+
+def get_mailbox_request(
+    request_id: str, *, client: InboxedUpClient | None = None
+) -> MailboxRequest:
+    """One mailbox request: ``GET /mailboxes/{id}``; raises `NotFoundError` when unknown.
+
+    Its mailbox entries may carry a ``password``.
+    """
+    return _client(client).get_mailbox_request(request_id)
+
+
+def get_batch_status(batch_id: str, *, client: InboxedUpClient | None = None) -> BatchStatus:
+    """A domain batch's provisioning status: ``GET /domains/batch/{batchId}``."""
+    return _client(client).get_batch_status(batch_id)
+
+
+# Output variants
+
+
+def _call(
+    fn: Callable[[InboxedUpClient, list[Any]], T], *args: pulumi.Input[Any]
+) -> pulumi.Output[T]:
+    """Runs `fn(client, resolved args)` once the stack config and `args` are known.
+
+    The result is secret when the token came from the stack config (`get_secret`); callers
+    unsecret what holds no credentials and mark secret what may.
+    """
+    config = pulumi.Config(API_TOKEN.namespace)
+    settings: list[pulumi.Input[str | None]] = [
+        config.get_secret(API_TOKEN.key),
+        *(config.get(s.key) for s in _SETTINGS[1:]),
+    ]
+
+    def run(values: list[Any]) -> Awaitable[T]:
+        mapping = {
+            s.config_key: v for s, v in zip(_SETTINGS, values[: len(_SETTINGS)], strict=True)
+        }
+        client = runtime_for(mapping).client  # raises ConfigError naming a missing setting
+        return asyncio.to_thread(fn, client, values[len(_SETTINGS) :])
+
+    return pulumi.Output.all(*settings, *args).apply(run)
+
+
+def _unsecret(result: pulumi.Output[T], *args: pulumi.Input[Any]) -> pulumi.Output[T]:
+    """Drops the secrecy the token gave `result`, but stays secret if an argument was."""
+    plain = pulumi.Output.unsecret(result)
+    if not args:
+        return plain
+    return pulumi.Output.all(plain, *args).apply(lambda values: values[0])
+
+
+def get_account_output() -> pulumi.Output[Account]:
+    """`get_account` in a Pulumi program: ``GET /account``, with stack-config settings."""
+    return _unsecret(_call(lambda c, _: get_account(client=c)))
+
+
+def list_subscriptions_output() -> pulumi.Output[list[Subscription]]:
+    """`list_subscriptions` in a Pulumi program: ``GET /subscriptions``."""
+    return _unsecret(_call(lambda c, _: list_subscriptions(client=c)))
+
+
+def list_domains_output(
+    status: pulumi.Input[str] | None = None,
+    batch_id: pulumi.Input[str] | None = None,
+    domain: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[Domain]]:
+    """`list_domains` in a Pulumi program: ``GET /domains?status=&batchId=&domain=``, all pages."""
+    result = _call(lambda c, a: list_domains(a[0], a[1], a[2], client=c), status, batch_id, domain)
+    return _unsecret(result, status, batch_id, domain)
+
+
+def get_domain_output(domain_id: pulumi.Input[str]) -> pulumi.Output[Domain]:
+    """`get_domain` in a Pulumi program: ``GET /domains/{domainId}``."""
+    return _unsecret(_call(lambda c, a: get_domain(a[0], client=c), domain_id), domain_id)
+
+
+def list_mailbox_requests_output(
+    domain: pulumi.Input[str] | None = None,
+    status: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[MailboxRequest]]:
+    """`list_mailbox_requests` in a Pulumi program: ``GET /mailboxes?domain=&status=``, all pages.
+
+    The result is ALWAYS SECRET, whether the token came from the stack config or the
+    environment: mailbox entries may carry a ``password``.
+    """
+    result = _call(lambda c, a: list_mailbox_requests(a[0], a[1], client=c), domain, status)
+    return pulumi.Output.secret(result)
+
+
+def get_mailbox_request_output(request_id: pulumi.Input[str]) -> pulumi.Output[MailboxRequest]:
+    """`get_mailbox_request` in a Pulumi program: ``GET /mailboxes/{id}``.
+
+    The result is ALWAYS SECRET, whether the token came from the stack config or the
+    environment: mailbox entries may carry a ``password``.
+    """
+    result = _call(lambda c, a: get_mailbox_request(a[0], client=c), request_id)
+    return pulumi.Output.secret(result)
+
+
+def get_batch_status_output(batch_id: pulumi.Input[str]) -> pulumi.Output[BatchStatus]:
+    """`get_batch_status` in a Pulumi program: ``GET /domains/batch/{batchId}``."""
+    return _unsecret(_call(lambda c, a: get_batch_status(a[0], client=c), batch_id), batch_id)

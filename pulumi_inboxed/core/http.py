@@ -23,7 +23,6 @@ import tenacity
 from .errors import (
     ApiError,
     RateLimitedError,
-    ServerError,
     TransportError,
     error_class_for,
 )
@@ -89,11 +88,20 @@ class HttpClient:
         error_parser: ErrorParser = default_error_parser,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
+        extra_errors: Mapping[int, type[ApiError]] | None = None,
+        retryable_statuses: frozenset[int] = RETRYABLE_SERVER_STATUSES,
     ) -> None:
+        """
+        :param extra_errors: statuses below 400 that are errors for this API (Mailin.ai's
+            310-313), with their error class.
+        :param retryable_statuses: error statuses retried for idempotent methods.
+        """
         self.provider = provider
         self.retry = retry or RetryPolicy()
         self._error_parser = error_parser
         self._sleep = sleep
+        self._extra_errors = dict(extra_errors or {})
+        self._retryable = retryable_statuses
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers={"Accept": "application/json", "User-Agent": "pulumi-inboxed", **headers},
@@ -121,8 +129,8 @@ class HttpClient:
             exc = state.outcome.exception()
             if isinstance(exc, RateLimitedError):
                 return True
-            if isinstance(exc, ServerError):
-                return idempotent and exc.status in RETRYABLE_SERVER_STATUSES
+            if isinstance(exc, ApiError) and exc.status in self._retryable:
+                return idempotent
             return isinstance(exc, _RetryableTransport)
 
         def wait(state: tenacity.RetryCallState) -> float:
@@ -168,13 +176,13 @@ class HttpClient:
                 raise _RetryableTransport(error) from None
             raise error from None
         log.debug("%s %s %s -> %s", self.provider, method, path, response.status_code)
-        if response.status_code >= 400:
+        if response.status_code >= 400 or response.status_code in self._extra_errors:
             raise self._error(response, method, path)
         return response
 
     def _error(self, response: httpx.Response, method: str, path: str) -> ApiError:
         message, code, details = self._error_parser(response)
-        cls = error_class_for(response.status_code)
+        cls = self._extra_errors.get(response.status_code) or error_class_for(response.status_code)
         return cls(
             self.provider,
             response.status_code,

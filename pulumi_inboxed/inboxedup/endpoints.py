@@ -10,19 +10,7 @@ If your real InboxedUp API uses another path, correct that one line here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    method: str
-    path: str
-    confirmed: bool
-    doc: str
-
-    def format(self, **params: str) -> str:
-        return self.path.format(**params)
-
+from ..core.endpoint import Endpoint as Endpoint  # re-exported
 
 ACCOUNT = Endpoint("GET", "/account", True, "Get account overview")
 LIST_SUBSCRIPTIONS = Endpoint("GET", "/subscriptions", False, "List active subscriptions")

@@ -1,0 +1,1 @@
+"""Mailin.ai: typed client, Pulumi resources and read-only functions."""

@@ -1,0 +1,114 @@
+"""Every Mailin.ai endpoint path, in one table (client and sandbox both read it).
+
+Source: `shared/seeds/003_60eebf78b8e17dd4.txt` ("All API endpoints are prefixed with
+/api/v1/public/"; the paths below are relative to that prefix, which `DEFAULT_BASE_URL` ends with).
+``confirmed=True``: the page's example request shows this method and path.
+``confirmed=False``: the page names the endpoint (and its parameters) but shows no path, so the
+path is **our choice**. If your Mailin.ai API differs, correct that one line here.
+"""
+
+from __future__ import annotations
+
+from ..core.endpoint import Endpoint
+
+DEFAULT_BASE_URL = "https://api.mailin.ai/api/v1/public"
+
+# Authentication, user, servers
+LOGIN = Endpoint("POST", "/auth/login", True, "Obtain an API token")
+GET_USER = Endpoint("GET", "/users/{user_id}", False, "Get user details")
+LIST_SERVERS = Endpoint("GET", "/servers", False, "List all servers")
+GET_SERVER = Endpoint("GET", "/servers/{server_id}", False, "Get a single server")
+
+# SMTP domains
+TRANSFER_INBOXKIT_DOMAIN = Endpoint(
+    "POST", "/domains/transfer/inboxkit", True, "Transfer Inboxkit domain"
+)
+LIST_INBOXKIT_DOMAINS = Endpoint(
+    "GET", "/domains/get/inboxkit-domains", True, "List all Inboxkit domains"
+)
+LIST_DOMAINS = Endpoint("GET", "/domains", True, "List all domains")
+GET_DOMAIN = Endpoint("GET", "/domains/{domain_id}", False, "Get a single domain")
+CHECK_DOMAIN_AVAILABILITY = Endpoint(
+    "GET", "/domains/check/domain-availability", True, "Check domain availability"
+)
+BUY_DOMAIN = Endpoint("POST", "/domains/buy", True, "Buy a domain")
+ADD_SUBDOMAIN = Endpoint("POST", "/domains/add/subdomain", True, "Add sub domain")
+BUY_DOMAINS = Endpoint("POST", "/domains/buy-multiple", True, "Buy multiple domains")
+TRANSFER_DOMAIN = Endpoint("POST", "/domains/transfer", True, "Transfer a domain")
+DOMAIN_JOB_STATUS = Endpoint("GET", "/domains/status/{job_id}", True, "Get domain job status")
+DELETE_DOMAIN = Endpoint("DELETE", "/domains/{domain_id}", False, "Delete a domain")
+DOMAIN_RATE_LIMIT = Endpoint(
+    "GET", "/domains/{domain_id}/rate-limit", False, "Get domain rate limit"
+)
+FORWARD_DOMAIN = Endpoint("POST", "/domains/forward", True, "Forward a domain")
+REMOVE_DOMAIN_FORWARDING = Endpoint(
+    "POST", "/domains/remove/forward", True, "Remove domain forwarding"
+)
+FORWARD_EMAIL = Endpoint("POST", "/domains/email/forward", True, "Forward email")
+# The page documents setting email forwarding only; removing it is our choice of path.
+REMOVE_EMAIL_FORWARDING = Endpoint(
+    "POST", "/domains/remove/email/forward", False, "Remove email forwarding"
+)
+
+# SMTP mailboxes
+LIST_MAILBOXES = Endpoint("GET", "/mailboxes", True, "List all mailboxes")
+GET_MAILBOX = Endpoint("GET", "/mailboxes/{mailbox_id}", False, "Get a single mailbox")
+CREATE_MAILBOXES = Endpoint("POST", "/mailboxes", True, "Create mailboxes")
+MAILBOX_JOB_STATUS = Endpoint("GET", "/mailboxes/status/{job_id}", True, "Get mailbox job status")
+UPDATE_MAILBOX_NAME = Endpoint("POST", "/mailboxes/{mailbox_id}/name", True, "Update mailbox name")
+UPDATE_MAILBOX_PASSWORD = Endpoint(
+    "POST", "/mailboxes/{mailbox_id}/password", True, "Update mailbox password"
+)
+DELETE_MAILBOX = Endpoint("DELETE", "/mailboxes/{mailbox_id}", False, "Delete a mailbox")
+MAILBOX_RATE_LIMIT = Endpoint(
+    "GET", "/mailboxes/{mailbox_id}/rate-limit", False, "Get mailbox rate limit"
+)
+
+# Google domains
+LIST_GOOGLE_DOMAINS = Endpoint("GET", "/domains/list/google", True, "List all Google domains")
+BUY_GOOGLE_DOMAIN = Endpoint("POST", "/domains/buy/google", True, "Buy a Google domain")
+BUY_GOOGLE_DOMAINS = Endpoint(
+    "POST", "/domains/buy-multiple/google", True, "Buy multiple Google domains"
+)
+TRANSFER_GOOGLE_DOMAIN = Endpoint(
+    "POST", "/domains/transfer/google", True, "Transfer a Google domain"
+)
+
+# Google mailboxes (get, job status, rename and delete share the SMTP paths above)
+LIST_GOOGLE_MAILBOXES = Endpoint("GET", "/mailboxes/list/google", True, "List all Google mailboxes")
+CREATE_GOOGLE_MAILBOXES = Endpoint("POST", "/mailboxes/add/google", True, "Create Google mailboxes")
+GENERATE_MAILBOX_TOTP = Endpoint(
+    "POST", "/mailboxes/{mailbox_id}/generate-totp", True, "Generate mailbox TOTP"
+)
+SHOW_MAILBOX_CREDENTIALS = Endpoint(
+    "GET", "/mailboxes/{mailbox_id}/show-credentials", True, "Show mailbox credentials"
+)
+ADD_MAILBOX_SIGNATURE = Endpoint(
+    "POST", "/mailboxes/{mailbox_id}/add-signature", True, "Add mailbox signature"
+)
+DELETE_MAILBOX_SIGNATURE = Endpoint(
+    "DELETE", "/mailboxes/{mailbox_id}/delete-signature", True, "Delete mailbox signature"
+)
+SETUP_MAILBOX_FORWARDING = Endpoint(
+    "POST", "/mailboxes/{mailbox_id}/forwarding/setup", True, "Setup mailbox forwarding"
+)
+UPDATE_MAILBOX_FORWARDING = Endpoint(
+    "POST", "/mailboxes/{mailbox_id}/forwarding/update", True, "Update mailbox forwarding"
+)
+REMOVE_MAILBOX_FORWARDING = Endpoint(
+    "POST", "/mailboxes/{mailbox_id}/google/forwarding", True, "Remove mailbox forwarding"
+)
+
+ALL: tuple[Endpoint, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Endpoint))
+
+# From the "Buy a Domain" pages: "Allowed TLDs: .com, .co, .ca, .biz."
+PURCHASABLE_TLDS = ("com", "co", "ca", "biz")
+# From "Create Mailboxes": "A password for the mailbox. Must be 8-24 characters."
+MAILBOX_PASSWORD_LENGTH = (8, 24)
+
+# Status codes the page defines beyond the standard ones.
+ACCEPTED = 210
+API_COMMUNICATION_ERROR = 310  # "You may try again."
+REQUEST_REFUSED = 311  # "the data was not prepared"
+SUBSCRIPTION_REQUIRED = 312
+INCOMPLETE_ACTION = 313  # "some parts may be incomplete"

@@ -28,11 +28,10 @@ from typing import Any
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..core.config import read
 from ..core.domains import check_domain_list
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.polling import Deadline
-from ..core.provider_threads import PROVIDER_THREADS, widen_provider_thread_pool
+from ..core.provider_base import ConfiguredProvider, is_unknown
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
 from .models import BatchStatus, Domain, DomainStatus
@@ -124,23 +123,11 @@ def _outputs(
     }
 
 
-class DomainBatchProvider(dyn.ResourceProvider):
+class DomainBatchProvider(ConfiguredProvider):
     """The dynamic provider behind `DomainBatch`. Holds no state when pickled."""
 
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        pass
-
-    def configure(self, req: dyn.ConfigureRequest) -> None:
-        self._config = req.config
-        threads = read(PROVIDER_THREADS, req.config)
-        if threads and threads.isdigit():
-            widen_provider_thread_pool(int(threads))
-
     def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(getattr(self, "_config", None))
+        return runtime_for(self.config)
 
     # check ------------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
@@ -150,7 +137,7 @@ class DomainBatchProvider(dyn.ResourceProvider):
         if domains is None:
             failures.append(dyn.CheckFailure("domains", "is required: a list of domain names"))
         elif isinstance(domains, list):
-            known = [d for d in domains if isinstance(d, str) and not _is_unknown(d)]
+            known = [d for d in domains if isinstance(d, str) and not is_unknown(d)]
             if len(known) == len(domains):  # unknowns during preview are checked at update
                 normalized, problems = check_domain_list(known, max_count=MAX_DOMAINS)
                 for p in problems:
@@ -161,7 +148,7 @@ class DomainBatchProvider(dyn.ResourceProvider):
                     failures.append(dyn.CheckFailure("domains", "must hold at least one domain"))
                 if not problems:
                     inputs["domains"] = normalized
-        elif not _is_unknown(domains):
+        elif not is_unknown(domains):
             failures.append(dyn.CheckFailure("domains", "must be a list of domain names"))
 
         wait_for = news.get("wait_for")
@@ -175,7 +162,7 @@ class DomainBatchProvider(dyn.ResourceProvider):
         if timeout is None:
             inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
         elif isinstance(timeout, bool) or not isinstance(timeout, int | float):
-            if not _is_unknown(timeout):
+            if not is_unknown(timeout):
                 failures.append(dyn.CheckFailure("wait_timeout_seconds", "must be a number"))
         elif not 0 <= timeout <= MAX_WAIT_TIMEOUT_SECONDS:
             failures.append(
@@ -189,7 +176,7 @@ class DomainBatchProvider(dyn.ResourceProvider):
         import_id = news.get("import_batch_id")
         if (
             import_id is not None
-            and not _is_unknown(import_id)
+            and not is_unknown(import_id)
             and (not isinstance(import_id, str) or not import_id.strip())
         ):
             failures.append(dyn.CheckFailure("import_batch_id", "must be a batch id string"))
@@ -201,7 +188,7 @@ class DomainBatchProvider(dyn.ResourceProvider):
         new_domains = news.get("domains")
         target = str(news.get("wait_for") or WaitFor.NS_READY.value)
         changed: list[str] = []
-        if _is_unknown(new_domains) or not isinstance(new_domains, list):
+        if is_unknown(new_domains) or not isinstance(new_domains, list):
             changed.append("domains")
         else:
             wanted = set(new_domains)
@@ -444,12 +431,6 @@ def _add_failure_reasons(rt: InboxedUpRuntime, records: dict[str, dict[str, Any]
         if rec["status"] == DomainStatus.FAILED.value and not rec.get("failure_reason"):
             with contextlib.suppress(InboxedError):
                 records[name] = _record(rt.client.get_domain(str(rec["id"])))
-
-
-def _is_unknown(value: Any) -> bool:
-    from pulumi.runtime import rpc
-
-    return bool(value == rpc.UNKNOWN)
 
 
 def _describe_batch(status: BatchStatus | None) -> str:

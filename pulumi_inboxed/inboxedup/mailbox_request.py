@@ -24,11 +24,10 @@ from typing import Any
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..core.config import read
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.polling import Deadline
-from ..core.provider_threads import PROVIDER_THREADS, widen_provider_thread_pool
+from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from . import program_domains
 from .endpoints import MAILBOX_LIMITS
 from .models import (
@@ -64,22 +63,6 @@ COUNTED = (
     MailboxRequestStatus.IN_PROGRESS,
     MailboxRequestStatus.COMPLETED,
 )
-
-
-def _is_unknown(value: Any) -> bool:
-    from pulumi.runtime import rpc
-
-    return bool(value == rpc.UNKNOWN)
-
-
-def _has_unknowns(value: Any) -> bool:
-    if _is_unknown(value):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_unknowns(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_unknowns(v) for v in value)
-    return False
 
 
 def check_mailboxes(mailboxes: Any) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
@@ -133,21 +116,9 @@ def check_mailboxes(mailboxes: Any) -> tuple[list[dict[str, str]], list[tuple[st
     return entries, failures
 
 
-class MailboxRequestProvider(dyn.ResourceProvider):
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        pass
-
-    def configure(self, req: dyn.ConfigureRequest) -> None:
-        self._config = req.config
-        threads = read(PROVIDER_THREADS, req.config)
-        if threads and threads.isdigit():
-            widen_provider_thread_pool(int(threads))
-
+class MailboxRequestProvider(ConfiguredProvider):
     def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(getattr(self, "_config", None))
+        return runtime_for(self.config)
 
     # check ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
@@ -157,7 +128,7 @@ class MailboxRequestProvider(dyn.ResourceProvider):
         domain = news.get("domain")
         if domain is None:
             failures.append(("domain", "is required"))
-        elif isinstance(domain, str) and not _is_unknown(domain):
+        elif isinstance(domain, str) and not is_unknown(domain):
             try:
                 inputs["domain"] = normalize_domain(domain)
             except DomainNameError as exc:
@@ -166,7 +137,7 @@ class MailboxRequestProvider(dyn.ResourceProvider):
         type_ = news.get("type")
         if type_ is None:
             failures.append(("type", f"is required: one of {', '.join(MAILBOX_LIMITS)}"))
-        elif isinstance(type_, str) and not _is_unknown(type_):
+        elif isinstance(type_, str) and not is_unknown(type_):
             normalized = type_.strip().lower().replace(" ", "_").replace("-", "_")
             if normalized not in MAILBOX_LIMITS:
                 failures.append(("type", f"{type_!r} is not one of {', '.join(MAILBOX_LIMITS)}"))
@@ -174,7 +145,7 @@ class MailboxRequestProvider(dyn.ResourceProvider):
                 inputs["type"] = normalized
 
         mailboxes = news.get("mailboxes")
-        if not _has_unknowns(mailboxes):
+        if not has_unknowns(mailboxes):
             entries, problems = check_mailboxes(mailboxes)
             failures += problems
             if not problems:
@@ -192,7 +163,7 @@ class MailboxRequestProvider(dyn.ResourceProvider):
         timeout = news.get("wait_timeout_seconds")
         if timeout is None:
             inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
-        elif not _is_unknown(timeout) and (
+        elif not is_unknown(timeout) and (
             isinstance(timeout, bool)
             or not isinstance(timeout, int | float)
             or not 0 <= timeout <= MAX_WAIT_TIMEOUT_SECONDS
@@ -209,7 +180,7 @@ class MailboxRequestProvider(dyn.ResourceProvider):
         if (
             not failures
             and not unchanged
-            and not _has_unknowns([inputs.get(k) for k in REPLACE_KEYS])
+            and not has_unknowns([inputs.get(k) for k in REPLACE_KEYS])
         ):
             failures += self._check_account(olds, inputs)
         return dyn.CheckResult(inputs, [dyn.CheckFailure(p, r) for p, r in failures])

@@ -12,6 +12,7 @@ import pulumi
 import pulumi.dynamic as dyn
 
 from ..core.errors import InboxedError
+from ..core.provider_base import ConfiguredProvider
 from .models import Subscription
 from .runtime import InboxedUpRuntime, runtime_for
 
@@ -33,18 +34,9 @@ def _outputs(subscription_id: str, sub: Subscription, original: str | None) -> d
     }
 
 
-class SubscriptionNotesProvider(dyn.ResourceProvider):
-    def __getstate__(self) -> dict[str, Any]:
-        return {}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        pass
-
-    def configure(self, req: dyn.ConfigureRequest) -> None:
-        self._config = req.config
-
+class SubscriptionNotesProvider(ConfiguredProvider):
     def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(getattr(self, "_config", None))
+        return runtime_for(self.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         failures: list[dyn.CheckFailure] = []

@@ -145,6 +145,9 @@ class LocalStack:
         else:
             self._run("config", "set", key, value, "--non-interactive")
 
+    def remove_config(self, key: str) -> None:
+        self._run("config", "rm", key, "--non-interactive")
+
     def preview(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self._run("preview", "--non-interactive", "--diff", *extra, check=check)
 

@@ -23,12 +23,12 @@ first, e.g. ``get_account_output().apply(lambda a: a.model_dump(by_alias=True))`
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import pulumi
 
+from ..core.output_functions import call_with_stack_config, unsecret_unless_args_were
 from .client import InboxedUpClient
 from .models import Account, BatchStatus, Domain, MailboxRequest, Subscription
 from .runtime import API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL, runtime_for
@@ -126,33 +126,10 @@ def get_batch_status(batch_id: str, *, client: InboxedUpClient | None = None) ->
 def _call(
     fn: Callable[[InboxedUpClient, list[Any]], T], *args: pulumi.Input[Any]
 ) -> pulumi.Output[T]:
-    """Runs `fn(client, resolved args)` once the stack config and `args` are known.
-
-    The result is secret when the token came from the stack config (`get_secret`); callers
-    unsecret what holds no credentials and mark secret what may.
-    """
-    config = pulumi.Config(API_TOKEN.namespace)
-    settings: list[pulumi.Input[str | None]] = [
-        config.get_secret(API_TOKEN.key),
-        *(config.get(s.key) for s in _SETTINGS[1:]),
-    ]
-
-    def run(values: list[Any]) -> Awaitable[T]:
-        mapping = {
-            s.config_key: v for s, v in zip(_SETTINGS, values[: len(_SETTINGS)], strict=True)
-        }
-        client = runtime_for(mapping).client  # raises ConfigError naming a missing setting
-        return asyncio.to_thread(fn, client, values[len(_SETTINGS) :])
-
-    return pulumi.Output.all(*settings, *args).apply(run)
+    return call_with_stack_config(_SETTINGS, lambda m: runtime_for(m).client, fn, *args)
 
 
-def _unsecret(result: pulumi.Output[T], *args: pulumi.Input[Any]) -> pulumi.Output[T]:
-    """Drops the secrecy the token gave `result`, but stays secret if an argument was."""
-    plain = pulumi.Output.unsecret(result)
-    if not args:
-        return plain
-    return pulumi.Output.all(plain, *args).apply(lambda values: values[0])
+_unsecret = unsecret_unless_args_were
 
 
 def get_account_output() -> pulumi.Output[Account]:

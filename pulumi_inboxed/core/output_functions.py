@@ -1,0 +1,56 @@
+"""Running a plain lookup inside a Pulumi program, as an `Output`, with stack-config settings.
+
+Shared by every provider's `*_output` functions: secret settings come from
+`Config.get_secret`, the others from `Config.get` (each falling back to its environment
+variable when the provider's runtime reads it), and the HTTP call runs in a worker thread so it
+does not block the program's event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+import pulumi
+
+from .config import Setting
+
+C = TypeVar("C")
+T = TypeVar("T")
+
+
+def call_with_stack_config(
+    settings: Sequence[Setting],
+    client_from: Callable[[Mapping[str, Any]], C],
+    fn: Callable[[C, list[Any]], T],
+    *args: pulumi.Input[Any],
+) -> pulumi.Output[T]:
+    """Runs `fn(client, resolved args)` once the settings and `args` are known.
+
+    The result is secret when a secret setting came from the stack config; callers unsecret what
+    holds no credentials (`unsecret_unless_args_were`) and mark secret what may.
+    """
+    values: list[pulumi.Input[Any]] = []
+    for setting in settings:
+        config = pulumi.Config(setting.namespace)
+        values.append(config.get_secret(setting.key) if setting.secret else config.get(setting.key))
+
+    def run(resolved: list[Any]) -> Awaitable[T]:
+        mapping = {
+            s.config_key: v for s, v in zip(settings, resolved[: len(settings)], strict=True)
+        }
+        client = client_from(mapping)  # raises ConfigError naming a missing setting
+        return asyncio.to_thread(fn, client, resolved[len(settings) :])
+
+    return pulumi.Output.all(*values, *args).apply(run)
+
+
+def unsecret_unless_args_were(
+    result: pulumi.Output[T], *args: pulumi.Input[Any]
+) -> pulumi.Output[T]:
+    """Drops the secrecy a secret setting gave `result`, but stays secret if an argument was."""
+    plain = pulumi.Output.unsecret(result)
+    if not args:
+        return plain
+    return pulumi.Output.all(plain, *args).apply(lambda values: values[0])

@@ -90,11 +90,14 @@ class HttpClient:
         sleep: Callable[[float], None] | None = None,
         extra_errors: Mapping[int, type[ApiError]] | None = None,
         retryable_statuses: frozenset[int] = RETRYABLE_SERVER_STATUSES,
+        rate_limit_statuses: frozenset[int] = frozenset({429}),
     ) -> None:
         """
-        :param extra_errors: statuses below 400 that are errors for this API (Mailin.ai's
-            310-313), with their error class.
+        :param extra_errors: statuses (below 400 or not) that are errors of their own for this
+            API (Mailin.ai's 310-313; MailChannels' 503 rate limit), with their error class.
         :param retryable_statuses: error statuses retried for idempotent methods.
+        :param rate_limit_statuses: statuses meaning "refused, not processed: come back later",
+            retried for every method (429; MailChannels answers 503).
         """
         self.provider = provider
         self.retry = retry or RetryPolicy()
@@ -102,6 +105,7 @@ class HttpClient:
         self._sleep = sleep
         self._extra_errors = dict(extra_errors or {})
         self._retryable = retryable_statuses
+        self._rate_limited = rate_limit_statuses
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers={"Accept": "application/json", "User-Agent": "pulumi-inboxed", **headers},
@@ -127,7 +131,9 @@ class HttpClient:
             if state.outcome is None or not state.outcome.failed:
                 return False
             exc = state.outcome.exception()
-            if isinstance(exc, RateLimitedError):
+            if isinstance(exc, RateLimitedError) or (
+                isinstance(exc, ApiError) and exc.status in self._rate_limited
+            ):
                 return True
             if isinstance(exc, ApiError) and exc.status in self._retryable:
                 return idempotent

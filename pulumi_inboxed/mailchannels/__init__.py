@@ -1,0 +1,1 @@
+"""MailChannels Inbound: typed client and Pulumi resources."""

@@ -1,0 +1,125 @@
+"""Typed MailChannels Inbound client: `X-API-Key` auth, batch provisioning, 503 = rate limit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import httpx
+
+from ..core.errors import RateLimitedError
+from ..core.http import HttpClient, ParsedError, RetryPolicy
+from . import endpoints as ep
+from .models import BatchResult, DomainList, InboundDomain, Subscription
+
+PROVIDER = "MailChannels"
+PAGE_SIZE = 1000  # our choice: the list call's default is 10
+
+
+def parse_error(response: httpx.Response) -> ParsedError:
+    """`{"code": 0, "message": "...", "errors": ["..."]}` on every error page."""
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text[:500] or response.reason_phrase, None, {})
+    if isinstance(body, dict):
+        errors = body.get("errors")
+        details = {"errors": errors} if isinstance(errors, list) else {}
+        code = body.get("code")
+        return (
+            str(body.get("message") or response.reason_phrase),
+            str(code) if code else None,
+            details,
+        )
+    return (str(body)[:500], None, {})
+
+
+class MailChannelsClient:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._http = HttpClient(
+            provider=PROVIDER,
+            base_url=base_url,
+            headers={ep.API_KEY_HEADER: api_key},
+            retry=retry,
+            error_parser=parse_error,
+            transport=transport,
+            extra_errors={ep.RATE_LIMIT_STATUS: RateLimitedError},
+            rate_limit_statuses=frozenset({429, ep.RATE_LIMIT_STATUS}),
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def _call(
+        self, endpoint: ep.Endpoint, *, params: Any = None, json: Any = None, **path: str
+    ) -> Any:
+        response = self._http.request(
+            endpoint.method, endpoint.format(**path), params=params, json=json
+        )
+        return response.json() if response.content else None
+
+    def list_subscriptions(self) -> list[Subscription]:
+        return [Subscription.model_validate(s) for s in self._call(ep.LIST_SUBSCRIPTIONS) or []]
+
+    def provision_domains(
+        self,
+        domains: Sequence[InboundDomain],
+        *,
+        subscription_handle: str,
+        associate_key: bool = False,
+        overwrite: bool = False,
+    ) -> BatchResult:
+        """One `POST /domains/batch` of at most 1000 domains: a partial result by design.
+
+        A 403 (over the subscription's limit, or not your subscription) provisions nothing and
+        raises `PermissionDeniedError`.
+        """
+        if not 1 <= len(domains) <= ep.MAX_DOMAINS_PER_BATCH:
+            raise ValueError(
+                f"1 to {ep.MAX_DOMAINS_PER_BATCH} domains a request, got {len(domains)}"
+            )
+        params: dict[str, str] = {ep.Q_SUBSCRIPTION: subscription_handle}
+        if associate_key:
+            params[ep.Q_ASSOCIATE_KEY] = "true"
+        if overwrite:
+            params[ep.Q_OVERWRITE] = "true"
+        body = {"domains": [d.body() for d in domains]}
+        return BatchResult.model_validate(
+            self._call(ep.PROVISION_DOMAINS, params=params, json=body)
+        )
+
+    def list_domains(self, names: Sequence[str] | None = None) -> list[InboundDomain]:
+        """Domains of this API key (every page), or just `names` (5000 a request)."""
+        if names:
+            found: list[InboundDomain] = []
+            for start in range(0, len(names), ep.MAX_LIST_FILTER):
+                chunk = list(names[start : start + ep.MAX_LIST_FILTER])
+                params = {ep.Q_LIST_DOMAINS: chunk, ep.Q_LIMIT: len(chunk)}
+                found += DomainList.model_validate(
+                    self._call(ep.LIST_DOMAINS, params=params)
+                ).domains
+            return found
+        return list(self._iter_domains())
+
+    def _iter_domains(self) -> Iterator[InboundDomain]:
+        offset = 0
+        while True:
+            params = {ep.Q_LIMIT: PAGE_SIZE, ep.Q_OFFSET: offset}
+            page = DomainList.model_validate(self._call(ep.LIST_DOMAINS, params=params)).domains
+            yield from page
+            if len(page) < PAGE_SIZE:
+                return
+            offset += PAGE_SIZE
+
+    def remove_domain(self, domain: str) -> None:
+        self._call(ep.REMOVE_DOMAIN, domain=domain)
+
+
+__all__ = ["MailChannelsClient"]

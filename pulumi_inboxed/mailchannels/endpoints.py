@@ -1,0 +1,42 @@
+"""Every MailChannels Inbound endpoint path, in one table (client and sandbox both read it).
+
+Sources: `shared/seeds/002_a5af720a0dfaec9e.txt` (bulk provisioning) and section 2 of
+`shared/research/api-docs.md` (base URL, `X-API-Key`, single-domain, list, remove, subscriptions,
+503 rate limit). ``confirmed=False`` marks our choices; correct one line if your API differs.
+"""
+
+from __future__ import annotations
+
+from ..core.endpoint import Endpoint as Endpoint  # re-exported
+
+DEFAULT_BASE_URL = "https://api.mailchannels.net/inbound/v1"
+API_KEY_HEADER = "X-API-Key"
+
+LIST_SUBSCRIPTIONS = Endpoint("GET", "/subscriptions", True, "List subscriptions")
+PROVISION_DOMAIN = Endpoint("POST", "/domains", True, "Provision a domain")
+PROVISION_DOMAINS = Endpoint("POST", "/domains/batch", True, "Bulk provision domains")
+LIST_DOMAINS = Endpoint("GET", "/domains", True, "List domains")
+REMOVE_DOMAIN = Endpoint("DELETE", "/domains/{domain}", True, "Remove (de-provision) a domain")
+
+ALL: tuple[Endpoint, ...] = (
+    LIST_SUBSCRIPTIONS,
+    PROVISION_DOMAIN,
+    PROVISION_DOMAINS,
+    LIST_DOMAINS,
+    REMOVE_DOMAIN,
+)
+
+# Query parameter names. The batch call's are on its page; the list call's names were stripped
+# from the captured page (only their meaning is known), so these three are OUR CHOICE.
+Q_SUBSCRIPTION = "subscriptionHandle"
+Q_ASSOCIATE_KEY = "associate-key"
+Q_OVERWRITE = "overwrite"
+Q_LIST_DOMAINS = "domains"  # ours: "A list of domains to fetch" (<= 5000)
+Q_LIMIT = "limit"  # ours: "The maximum number of domains included in the response" (default 10)
+Q_OFFSET = "offset"  # ours: "Offset into the list of domains" (default 0)
+
+MAX_DOMAINS_PER_BATCH = 1000  # "Provision up to 1000 domains"
+MAX_LIST_FILTER = 5000
+MAX_TARGET_LENGTH = 255
+ABUSE_POLICIES = ("block", "flag", "quarantine")
+RATE_LIMIT_STATUS = 503  # "Requests that exceed this limit receive a 503"

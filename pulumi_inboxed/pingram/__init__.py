@@ -1,0 +1,1 @@
+"""Pingram sender domains: typed client, resource and functions."""

@@ -1,0 +1,342 @@
+"""`mailchannels.InboundDomains`: many domains provisioned for MailChannels Inbound.
+
+- One `POST /domains/batch` per 1000 domains (more are split), with the subscription handle and the
+  `associate-key` / `overwrite` options.
+- The answer is partial by design: each domain comes back 201 (created), or 400 (its name fails
+  RFC 5891), 409 (provisioned by another customer) or 500. The resource keeps those that
+  succeeded, names each failure with its code and comment (outputs `failed_domains`, and an error
+  of the program so `pulumi up` exits non-zero), and the next `pulumi up` provisions only the
+  domains still missing. A 403 (over the subscription's limit, or not your subscription)
+  provisions nothing and says so.
+- Changing a domain's settings, downstream addresses, aliases or admins applies in place (the batch
+  call with `overwrite=true`, for the changed domains only); removing a domain deprovisions just it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from ..core.domains import check_domain_list
+from ..core.errors import NotFoundError, PermissionDeniedError
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from . import endpoints as ep
+from .client import MailChannelsClient
+from .models import BatchResult, InboundDomain
+from .runtime import client_for
+
+DOMAIN_KEYS = ("settings", "downstream_addresses", "aliases", "admins")
+
+
+def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure]) -> None:
+    if settings is None:
+        return
+    if not isinstance(settings, Mapping):
+        failures.append(dyn.CheckFailure(where, "must be abuse-policy settings"))
+        return
+    policy = settings.get("abuse_policy")
+    if policy is not None and policy not in ep.ABUSE_POLICIES:
+        failures.append(
+            dyn.CheckFailure(
+                f"{where}.abuse_policy", f"{policy!r} is not one of {', '.join(ep.ABUSE_POLICIES)}"
+            )
+        )
+    if policy == "flag":
+        for key in ("spam_header_name", "spam_header_value"):
+            if not settings.get(key):
+                failures.append(
+                    dyn.CheckFailure(f"{where}.{key}", "is required when abuse_policy is 'flag'")
+                )
+
+
+def _check_downstream(where: str, addresses: Any, failures: list[dyn.CheckFailure]) -> None:
+    if addresses is None:
+        return
+    if not isinstance(addresses, list):
+        failures.append(dyn.CheckFailure(where, "must be a list of downstream addresses"))
+        return
+    for i, addr in enumerate(addresses):
+        at = f"{where}[{i}]"
+        if not isinstance(addr, Mapping):
+            failures.append(dyn.CheckFailure(at, "must have priority, weight, port and target"))
+            continue
+        for key in ("priority", "weight"):
+            value = addr.get(key)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                failures.append(dyn.CheckFailure(f"{at}.{key}", "must be a whole number >= 0"))
+        port = addr.get("port")
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            failures.append(dyn.CheckFailure(f"{at}.port", "must be a TCP port, 1 to 65535"))
+        target = addr.get("target")
+        if not isinstance(target, str) or not target.endswith("."):
+            failures.append(
+                dyn.CheckFailure(f"{at}.target", f"{target!r} must be a hostname ending in a dot")
+            )
+        elif len(target) > ep.MAX_TARGET_LENGTH:
+            failures.append(
+                dyn.CheckFailure(
+                    f"{at}.target", f"is {len(target)} characters; at most {ep.MAX_TARGET_LENGTH}"
+                )
+            )
+
+
+def _to_api(name: str, entry: Mapping[str, Any], subscription: str) -> InboundDomain:
+    settings = entry.get("settings")
+    return InboundDomain.model_validate(
+        {
+            "domain": name,
+            "subscriptionHandle": subscription,
+            "settings": None
+            if settings is None
+            else {
+                "abusePolicy": settings.get("abuse_policy"),
+                "abusePolicyOverride": settings.get("abuse_policy_override"),
+                "spamHeaderName": settings.get("spam_header_name"),
+                "spamHeaderValue": settings.get("spam_header_value"),
+            },
+            "admins": list(entry.get("admins") or []),
+            "downstreamAddresses": list(entry.get("downstream_addresses") or []),
+            "aliases": list(entry.get("aliases") or []),
+        }
+    )
+
+
+class InboundDomainsProvider(ConfiguredProvider):
+    def _client(self) -> MailChannelsClient:
+        return client_for(self.config)
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        inputs = dict(news)
+        failures: list[dyn.CheckFailure] = []
+        handle = news.get("subscription_handle")
+        if not has_unknowns(handle) and (not isinstance(handle, str) or not handle):
+            failures.append(dyn.CheckFailure("subscription_handle", "is required"))
+        inputs["associate_key"] = bool(news.get("associate_key", False))
+        inputs["overwrite"] = bool(news.get("overwrite", False))
+        domains = news.get("domains")
+        if has_unknowns(domains):
+            return dyn.CheckResult(inputs, failures)
+        if not isinstance(domains, list) or not domains:
+            failures.append(dyn.CheckFailure("domains", "must be a non-empty list"))
+            return dyn.CheckResult(inputs, failures)
+        raw_names = [d.get("domain") if isinstance(d, Mapping) else None for d in domains]
+        names, problems = check_domain_list(raw_names)
+        for p in problems:
+            failures.append(
+                dyn.CheckFailure(f"domains[{p.index}].domain", f"{p.domain!r} {p.reason}")
+            )
+        normalized: list[dict[str, Any]] = []
+        if not problems:
+            for i, (name, entry) in enumerate(zip(names, domains, strict=True)):
+                _check_settings(f"domains[{i}].settings", entry.get("settings"), failures)
+                _check_downstream(
+                    f"domains[{i}].downstream_addresses",
+                    entry.get("downstream_addresses"),
+                    failures,
+                )
+                normalized.append({"domain": name, **{k: entry.get(k) for k in DOMAIN_KEYS}})
+            inputs["domains"] = normalized
+        return dyn.CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        replaces = (
+            ["subscription_handle"]
+            if olds.get("subscription_handle") != news.get("subscription_handle")
+            else []
+        )
+        old = {d["domain"]: d for d in olds.get("domains") or []}
+        new = news.get("domains")
+        provisioned = set(olds.get("provisioned") or [])
+        changed = (
+            has_unknowns(new)
+            or old != {d["domain"]: d for d in new or []}
+            or provisioned != {d["domain"] for d in new or []}
+        )
+        return dyn.DiffResult(changes=bool(replaces or changed), replaces=replaces)
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        outs = self._provision(props, provisioned=set(), changed=set())
+        ident = f"{props['subscription_handle']}/{props['domains'][0]['domain']}"
+        return dyn.CreateResult(id_=ident, outs=outs)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        client = self._client()
+        provisioned = set(olds.get("provisioned") or [])
+        wanted = {d["domain"]: d for d in news["domains"]}
+        for name in sorted(provisioned - set(wanted)):
+            with contextlib.suppress(NotFoundError):
+                client.remove_domain(name)
+            provisioned.discard(name)
+        old = {d["domain"]: d for d in olds.get("domains") or []}
+        changed = {n for n in provisioned if n in wanted and old.get(n) != wanted[n]}
+        return dyn.UpdateResult(outs=self._provision(news, provisioned, changed))
+
+    def _provision(
+        self, inputs: Mapping[str, Any], provisioned: set[str], changed: set[str]
+    ) -> dict[str, Any]:
+        """Provisions the missing domains, then overwrites the changed ones' settings."""
+        client = self._client()
+        subscription = str(inputs["subscription_handle"])
+        entries = {d["domain"]: d for d in inputs["domains"]}
+        failed: dict[str, dict[str, Any]] = {}
+        missing = [n for n in entries if n not in provisioned]
+        first_request = True
+        for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
+            for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
+                chunk = names[start : start + ep.MAX_DOMAINS_PER_BATCH]
+                try:
+                    result = client.provision_domains(
+                        [_to_api(n, entries[n], subscription) for n in chunk],
+                        subscription_handle=subscription,
+                        associate_key=bool(inputs.get("associate_key")),
+                        overwrite=overwrite,
+                    )
+                except PermissionDeniedError as exc:
+                    if first_request:
+                        raise  # 403: this run provisioned nothing, so there is nothing to record
+                    result = BatchResult.model_validate(
+                        {
+                            "errors": [
+                                {"domain": {"domain": n}, "code": 403, "comment": exc.message}
+                                for n in chunk
+                            ]
+                        }
+                    )
+                first_request = False
+                for ok in result.successes:
+                    provisioned.add(ok.domain.domain)
+                for err in result.errors:
+                    failed[err.domain.domain] = {"code": err.code, "comment": err.comment or ""}
+        outs = {
+            **{k: inputs.get(k) for k in ("subscription_handle", "associate_key", "overwrite")},
+            "domains": list(entries.values()),
+            "provisioned": sorted(provisioned),
+            "failed_domains": failed,
+        }
+        if failed:
+            pulumi.log.warn(_failure_message(failed, len(provisioned)))
+        return outs
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        names = list(props.get("provisioned") or [])
+        present = {d.domain for d in self._client().list_domains(names)} if names else set()
+        outs = {**props, "provisioned": sorted(n for n in names if n in present)}
+        return dyn.ReadResult(id_=id_, outs=outs)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        client = self._client()
+        for name in props.get("provisioned") or []:
+            with contextlib.suppress(NotFoundError):
+                client.remove_domain(name)
+
+
+def _failure_list(failed: Mapping[str, Mapping[str, Any]]) -> str:
+    """`a.com: 409 owned by another customer; ...` (the first 20, then how many more)."""
+    parts = [f"{name}: {f['code']} {f['comment']}".rstrip() for name, f in sorted(failed.items())]
+    return "; ".join(parts[:20]) + (f"; and {len(parts) - 20} more" if len(parts) > 20 else "")
+
+
+def _failure_message(failed: Mapping[str, Mapping[str, Any]], kept: int) -> str:
+    return (
+        f"{len(failed)} domain(s) not provisioned: {_failure_list(failed)}. {kept} provisioned "
+        "and kept. Fix them and run `pulumi up` again: only the missing ones are sent."
+    )
+
+
+class AbusePolicyArgs:
+    def __init__(
+        self,
+        abuse_policy: str | None = None,
+        abuse_policy_override: bool | None = None,
+        spam_header_name: str | None = None,
+        spam_header_value: str | None = None,
+    ) -> None:
+        """`abuse_policy`: block, flag or quarantine; `flag` needs the header name and value."""
+        self.values = {
+            "abuse_policy": abuse_policy,
+            "abuse_policy_override": abuse_policy_override,
+            "spam_header_name": spam_header_name,
+            "spam_header_value": spam_header_value,
+        }
+
+
+class DownstreamAddressArgs:
+    def __init__(self, target: str, port: int = 25, priority: int = 10, weight: int = 10) -> None:
+        """`target`: the mail server's canonical hostname, ending in a dot."""
+        self.values = {"priority": priority, "weight": weight, "port": port, "target": target}
+
+
+class InboundDomainArgs:
+    """One domain; settings, downstream addresses and admins default to the resource's."""
+
+    def __init__(
+        self,
+        domain: str,
+        aliases: Sequence[str] | None = None,
+        settings: AbusePolicyArgs | None = None,
+        downstream_addresses: Sequence[DownstreamAddressArgs] | None = None,
+        admins: Sequence[str] | None = None,
+    ) -> None:
+        self.domain, self.aliases, self.settings = domain, aliases, settings
+        self.downstream_addresses, self.admins = downstream_addresses, admins
+
+
+class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains"):
+    """Domains protected by MailChannels Inbound (see the module docstring)."""
+
+    provisioned: pulumi.Output[list[str]]
+    failed_domains: pulumi.Output[dict[str, dict[str, Any]]]
+
+    def __init__(
+        self,
+        resource_name: str,
+        subscription_handle: pulumi.Input[str],
+        domains: Sequence[str | InboundDomainArgs],
+        settings: AbusePolicyArgs | None = None,
+        downstream_addresses: Sequence[DownstreamAddressArgs] | None = None,
+        admins: Sequence[str] | None = None,
+        associate_key: bool = False,
+        overwrite: bool = False,
+        fail_on_domain_errors: bool = True,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        entries: list[dict[str, Any]] = []
+        for d in domains:
+            one = d if isinstance(d, InboundDomainArgs) else InboundDomainArgs(d)
+            chosen_settings = one.settings or settings
+            chosen_downstream = one.downstream_addresses or downstream_addresses
+            entries.append(
+                {
+                    "domain": one.domain,
+                    "aliases": list(one.aliases or []),
+                    "settings": chosen_settings.values if chosen_settings else None,
+                    "downstream_addresses": [a.values for a in chosen_downstream or []],
+                    "admins": list(one.admins or admins or []),
+                }
+            )
+        props = {
+            "subscription_handle": subscription_handle,
+            "domains": entries,
+            "associate_key": associate_key,
+            "overwrite": overwrite,
+            "provisioned": None,
+            "failed_domains": None,
+        }
+        super().__init__(InboundDomainsProvider(), resource_name, props, opts)
+        if fail_on_domain_errors:
+            name = resource_name
+            self.failed_domains.apply(lambda failed: _report(self, name, failed))
+
+
+def _report(resource: pulumi.Resource, name: str, failed: Mapping[str, Any] | None) -> None:
+    if pulumi.runtime.is_dry_run() or not failed:
+        return
+    message = f"InboundDomains {name!r}: {len(failed)} domain(s) not provisioned: " + (
+        _failure_list(failed)
+    )
+    pulumi.log.error(message, resource=resource)
+    raise pulumi.RunError(message)

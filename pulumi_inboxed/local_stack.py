@@ -145,6 +145,10 @@ class LocalStack:
         else:
             self._run("config", "set", key, value, "--non-interactive")
 
+    def cancel(self) -> None:
+        """Releases the lock a killed `pulumi up` left behind."""
+        self._run("cancel", "--yes", "--non-interactive")
+
     def remove_config(self, key: str) -> None:
         self._run("config", "rm", key, "--non-interactive")
 

@@ -50,3 +50,15 @@ def has_unknowns(value: Any) -> bool:
     if isinstance(value, list | tuple):
         return any(has_unknowns(v) for v in value)
     return False
+
+
+def as_whole_number(value: Any) -> int | None:
+    """An id given as 12, 12.0 (Pulumi sends numbers as floats) or "12"; None otherwise."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    return int(text) if text.isdigit() else None

@@ -9,7 +9,7 @@ path is **our choice**. If your Mailin.ai API differs, correct that one line her
 
 from __future__ import annotations
 
-from ..core.endpoint import Endpoint
+from ..core.endpoint import Endpoint as Endpoint  # re-exported
 
 DEFAULT_BASE_URL = "https://api.mailin.ai/api/v1/public"
 

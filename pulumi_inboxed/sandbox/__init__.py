@@ -1,4 +1,7 @@
-"""A local simulator of the InboxedUp HTTP API (``python -m pulumi_inboxed.sandbox``)."""
+"""A local simulator of the InboxedUp and Mailin.ai HTTP APIs.
+
+Run it with ``python -m pulumi_inboxed.sandbox``.
+"""
 
 from pulumi_inboxed.sandbox.app import create_app
 from pulumi_inboxed.sandbox.control_client import SandboxControl

@@ -1,4 +1,5 @@
-"""The sandbox FastAPI app: InboxedUp routes, control routes, and the API middleware."""
+"""The sandbox FastAPI app: InboxedUp routes (at the root), Mailin.ai routes (under
+``/api/v1/public``), control routes, and the API middleware."""
 
 from __future__ import annotations
 
@@ -17,23 +18,36 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pulumi_inboxed.inboxedup import endpoints
+from pulumi_inboxed.mailin import endpoints as mailin_endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, control_router
 from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
 from pulumi_inboxed.sandbox.faults import retry_after_header
 from pulumi_inboxed.sandbox.inboxedup import inboxedup_router
+from pulumi_inboxed.sandbox.mailin import mailin_router
+from pulumi_inboxed.sandbox.mailin_common import (
+    MAILIN_PREFIX,
+    SERVER_ERROR_MESSAGE,
+    fault_message,
+    is_mailin_path,
+)
+from pulumi_inboxed.sandbox.mailin_validation import MailinError
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
 
 RETRY_AFTER_STATUSES = (429, 503)
+# Marks a Mailin.ai fault answer as injected (its body is only {"message": ...}, as the API's).
+INJECTED_HEADER = "X-Sandbox-Injected"
 
 
 class RouteTemplates:
-    """Finds the endpoint-table template of a request path, e.g. ``/domains/batch/{batch_id}``."""
+    """Finds the endpoint-table template of a request path, e.g. ``/domains/batch/{batch_id}``
+    (with ``prefix``, templates include it: ``/api/v1/public/domains/{domain_id}``)."""
 
-    def __init__(self, table: tuple[endpoints.Endpoint, ...]) -> None:
+    def __init__(self, table: tuple[endpoints.Endpoint, ...], prefix: str = "") -> None:
         self._compiled: list[tuple[str, str, re.Pattern[str]]] = [
-            (endpoint.method, endpoint.path, compile_path(endpoint.path)[0]) for endpoint in table
+            (endpoint.method, prefix + endpoint.path, compile_path(prefix + endpoint.path)[0])
+            for endpoint in table
         ]
 
     def key(self, method: str, path: str) -> str:
@@ -48,12 +62,20 @@ class RouteTemplates:
 
 
 class ApiMiddleware:
-    """On InboxedUp routes only: count the request, add latency, then maybe answer with a fault."""
+    """On API routes (InboxedUp and Mailin.ai, not control): count the request, add latency, then
+    maybe answer with a fault (a Mailin.ai route answers it as ``{"message": ...}``)."""
 
-    def __init__(self, app: ASGIApp, ctx: SandboxContext, templates: RouteTemplates) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        ctx: SandboxContext,
+        templates: RouteTemplates,
+        mailin_templates: RouteTemplates,
+    ) -> None:
         self.app = app
         self.ctx = ctx
         self.templates = templates
+        self.mailin_templates = mailin_templates
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -65,21 +87,29 @@ class ApiMiddleware:
             await self.app(scope, receive, send)
             return
         method: str = scope["method"]
-        self.ctx.counter.hit(self.templates.key(method, path))
+        mailin = is_mailin_path(path)
+        templates = self.mailin_templates if mailin else self.templates
+        self.ctx.counter.hit(templates.key(method, path))
         latency_ms = self.ctx.settings.latency_ms
         if latency_ms > 0:
             await asyncio.sleep(latency_ms / 1000.0)
-        fault = self.ctx.faults.take(method, path)
+        fault = self.ctx.faults.take(method, path, mailin=mailin)
         if fault is None:
             await self.app(scope, receive, send)
             return
         headers: dict[str, str] = {}
         if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
             headers["Retry-After"] = retry_after_header(fault.retry_after)
-        message = "Too many requests" if fault.status == 429 else "Internal error"
-        response = error_response(
-            fault.status, f"{message} (injected by the sandbox)", {"injected": True}, headers
-        )
+        if mailin:
+            headers[INJECTED_HEADER] = "1"
+            response = JSONResponse(
+                {"message": fault_message(fault.status)}, status_code=fault.status, headers=headers
+            )
+        else:
+            message = "Too many requests" if fault.status == 429 else "Internal error"
+            response = error_response(
+                fault.status, f"{message} (injected by the sandbox)", {"injected": True}, headers
+            )
         await response(scope, receive, send)
 
 
@@ -93,7 +123,7 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
         ctx.store.close()
 
     app = FastAPI(
-        title="InboxedUp sandbox",
+        title="Inboxed sandbox",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
@@ -101,23 +131,42 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
     )
     app.state.sandbox = ctx
     app.include_router(inboxedup_router(ctx))
+    app.include_router(mailin_router(ctx))
     app.include_router(control_router(ctx))
 
     @app.exception_handler(SandboxError)
     async def sandbox_error(_: Request, exc: SandboxError) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.details, exc.headers)
 
+    @app.exception_handler(MailinError)
+    async def mailin_error(_: Request, exc: MailinError) -> JSONResponse:
+        return exc.response()
+
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return error_response(exc.status_code, str(exc.detail), None, dict(exc.headers or {}))
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if is_mailin_path(request.url.path):
+            return JSONResponse(
+                {"message": str(exc.detail)}, status_code=exc.status_code, headers=headers
+            )
+        return error_response(exc.status_code, str(exc.detail), None, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        if is_mailin_path(request.url.path):
+            return JSONResponse({"message": "The given data was invalid."}, status_code=422)
         return error_response(422, "Invalid request", {"errors": [str(e) for e in exc.errors()]})
 
     @app.exception_handler(Exception)
-    async def unexpected_error(_: Request, exc: Exception) -> JSONResponse:
+    async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        if is_mailin_path(request.url.path):
+            return JSONResponse({"message": SERVER_ERROR_MESSAGE}, status_code=500)
         return error_response(500, f"Sandbox error: {type(exc).__name__}")
 
-    app.add_middleware(ApiMiddleware, ctx=ctx, templates=RouteTemplates(endpoints.ALL))
+    app.add_middleware(
+        ApiMiddleware,
+        ctx=ctx,
+        templates=RouteTemplates(endpoints.ALL),
+        mailin_templates=RouteTemplates(mailin_endpoints.ALL, MAILIN_PREFIX),
+    )
     return app

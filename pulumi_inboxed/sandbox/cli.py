@@ -41,7 +41,8 @@ def process_alive(pid: int) -> bool:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="inboxed-sandbox", description="Local simulator of the InboxedUp HTTP API."
+        prog="inboxed-sandbox",
+        description="Local simulator of the InboxedUp and Mailin.ai HTTP APIs.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address only")
     parser.add_argument("--port", type=int, default=8787, help="0 picks a free port")
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--mailbox-pending-seconds", type=float, help="PENDING -> IN_PROGRESS")
     parser.add_argument(
         "--mailbox-in-progress-seconds", type=float, help="IN_PROGRESS -> COMPLETED"
+    )
+    parser.add_argument(
+        "--mailin-job-seconds", type=float, help="Mailin.ai job (buy, transfer, mailboxes) length"
     )
     parser.add_argument("--latency-ms", type=float, help="added to every API response")
     parser.add_argument(
@@ -74,6 +78,7 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         "pending_ns_seconds",
         "mailbox_pending_seconds",
         "mailbox_in_progress_seconds",
+        "mailin_job_seconds",
         "latency_ms",
     ):
         value = getattr(args, name)
@@ -90,7 +95,9 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
 
 def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # proto IPPROTO_TCP (not 0): asyncio only sets TCP_NODELAY on accepted sockets whose proto
+    # says TCP; without it every response waits ~40 ms on Nagle and delayed ACKs.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     sock.set_inheritable(True)

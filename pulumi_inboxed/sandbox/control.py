@@ -108,8 +108,15 @@ def control_router(ctx: SandboxContext) -> APIRouter:
         domain = ctx.store.get_domain_any(row.domain_id)
         return JSONResponse(mailbox_request_view(row, domain, ctx.clock()))
 
+    @router.get("/mailin/purchases")
+    async def mailin_purchases() -> JSONResponse:
+        """Domains actually bought through Mailin.ai (persisted): name -> times bought."""
+        purchases = ctx.store.mailin.purchases()
+        return JSONResponse({"purchases": purchases, "total": sum(purchases.values())})
+
     @router.post("/reset")
     async def reset() -> JSONResponse:
+        """Wipe InboxedUp and Mailin.ai state (issued Mailin.ai tokens and purchases too)."""
         ctx.store.wipe(ctx.clock())
         ctx.faults.clear()
         ctx.counter.reset()

@@ -9,7 +9,14 @@ import httpx
 
 
 class SandboxControl:
-    """Drives a running sandbox from tests, demos and benchmarks."""
+    """Drives a running sandbox from tests, demos and benchmarks.
+
+    Request counters (``stats()``) are keyed ``"METHOD /route/template"``: InboxedUp routes by
+    their endpoint-table path (``"GET /domains/{domain_id}"``), Mailin.ai routes by their table path
+    **with** the ``/api/v1/public`` prefix (``"GET /api/v1/public/domains/{domain_id}"``), so the
+    two APIs never share a key. Fault rules match the full request path too (a Mailin.ai
+    ``path_prefix`` starts with ``/api/v1/public``); statuses 310-313 only fault Mailin.ai routes.
+    """
 
     def __init__(self, url: str, timeout: float = 10.0) -> None:
         self.url = url.rstrip("/")
@@ -94,6 +101,11 @@ class SandboxControl:
         path = f"/inboxedup/mailboxes/{request_id}/status"
         return cast(dict[str, Any], self._call("POST", path, body))
 
+    def mailin_purchases(self) -> dict[str, int]:
+        """Mailin.ai domains actually bought, name -> times (persisted across restarts)."""
+        return cast(dict[str, int], self._call("GET", "/mailin/purchases")["purchases"])
+
     def reset(self) -> None:
-        """Wipe all state (domains, batches, mailbox requests; subscriptions are seeded again)."""
+        """Wipe all state (InboxedUp domains, batches, mailbox requests, with subscriptions seeded
+        again; Mailin.ai domains, mailboxes, jobs, issued tokens and the purchase counter)."""
         self._call("POST", "/reset")

@@ -7,9 +7,15 @@ from collections import Counter
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# Mailin.ai's own statuses (310 API Communication Error, 311 Request Refused, 312 Subscription
+# Required, 313 Incomplete Action): a rule with one of them only matches Mailin.ai requests.
+MAILIN_FAULT_STATUSES = (310, 311, 312, 313)
+
 
 class FaultRule(BaseModel):
-    """Answer the next ``count`` matching API requests with ``status`` and the error envelope."""
+    """Answer the next ``count`` matching API requests with ``status`` and the error envelope
+    (on Mailin.ai routes: ``{"message": ...}``). ``path_prefix`` is matched against the full path,
+    e.g. ``/api/v1/public/domains`` for Mailin.ai."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -22,8 +28,8 @@ class FaultRule(BaseModel):
     @field_validator("status")
     @classmethod
     def _fault_status(cls, value: int) -> int:
-        if value != 429 and not 500 <= value <= 599:
-            raise ValueError("status must be 429 or 5xx")
+        if value != 429 and not 500 <= value <= 599 and value not in MAILIN_FAULT_STATUSES:
+            raise ValueError("status must be 429, 5xx, or (Mailin.ai only) 310 to 313")
         return value
 
     @field_validator("method")
@@ -31,7 +37,9 @@ class FaultRule(BaseModel):
     def _upper_method(cls, value: str | None) -> str | None:
         return value.upper() if value is not None else None
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, mailin: bool = False) -> bool:
+        if self.status in MAILIN_FAULT_STATUSES and not mailin:
+            return False
         if self.method is not None and self.method != method.upper():
             return False
         return self.path_prefix is None or path.startswith(self.path_prefix)
@@ -56,11 +64,12 @@ class FaultQueue:
         with self._lock:
             return [rule.model_copy() for rule in self._rules]
 
-    def take(self, method: str, path: str) -> FaultRule | None:
-        """The rule that faults this request, with one use consumed, or None."""
+    def take(self, method: str, path: str, mailin: bool = False) -> FaultRule | None:
+        """The rule that faults this request (``mailin``: a Mailin.ai route), with one use
+        consumed, or None."""
         with self._lock:
             for index, rule in enumerate(self._rules):
-                if rule.matches(method, path):
+                if rule.matches(method, path, mailin):
                     remaining = rule.count - 1
                     if remaining > 0:
                         self._rules[index] = rule.model_copy(update={"count": remaining})

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Self
 
 from pulumi_inboxed.sandbox.control_client import SandboxControl
+from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 STOP_GRACE_SECONDS = 5.0
@@ -29,6 +30,7 @@ class SandboxProcess:
         queued_seconds: float | None = None,
         pending_ns_seconds: float | None = None,
         latency_ms: float | None = None,
+        mailin_job_seconds: float | None = None,
         tokens: Sequence[str] | None = None,
         lifetime: float = 600.0,
         extra_args: Sequence[str] = (),
@@ -44,6 +46,7 @@ class SandboxProcess:
             "--queued-seconds": queued_seconds,
             "--pending-ns-seconds": pending_ns_seconds,
             "--latency-ms": latency_ms,
+            "--mailin-job-seconds": mailin_job_seconds,
         }
         self.tokens = list(tokens) if tokens is not None else None
         self.lifetime = lifetime
@@ -58,6 +61,11 @@ class SandboxProcess:
         if self._process is None:
             raise RuntimeError("the sandbox is not running")
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def mailin_url(self) -> str:
+        """Base URL of the Mailin.ai API (``MailinClient(process.mailin_url, ...)``)."""
+        return self.url + MAILIN_PREFIX
 
     @property
     def control(self) -> SandboxControl:

@@ -1,10 +1,10 @@
-"""Settings of one sandbox run: timers, latency, failure rules and accepted tokens."""
+"""Settings of one sandbox run: timers, latency, failure rules, accepted tokens and credentials."""
 
 from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 
 class SandboxSettings(BaseModel):
@@ -26,17 +26,24 @@ class SandboxSettings(BaseModel):
     fail_pattern: str = r"^fail-"
     ns_propagated: bool = True
     tokens: list[str] = Field(default_factory=lambda: ["sandbox-token"], min_length=1)
+    # Mailin.ai: the login of the one sandbox user, tokens accepted without a login, the job
+    # timer (buy, transfer, subdomain, mailbox creation) and the names no one can buy.
+    mailin_email: str = Field(default="sandbox@mailin.test", min_length=1)
+    mailin_password: str = Field(default="sandbox-password", min_length=1)
+    mailin_tokens: list[str] = Field(default_factory=lambda: ["mailin-sandbox-token"])
+    mailin_job_seconds: float = Field(default=3.0, ge=0.0)
+    mailin_unavailable_pattern: str = r"^taken-"
 
-    @field_validator("fail_pattern")
+    @field_validator("fail_pattern", "mailin_unavailable_pattern")
     @classmethod
-    def _pattern_compiles(cls, value: str) -> str:
+    def _pattern_compiles(cls, value: str, info: ValidationInfo) -> str:
         try:
             re.compile(value)
         except re.error as exc:
-            raise ValueError(f"fail_pattern is not a valid regular expression: {exc}") from exc
+            raise ValueError(f"{info.field_name} is not a valid regular expression: {exc}") from exc
         return value
 
-    @field_validator("tokens")
+    @field_validator("tokens", "mailin_tokens")
     @classmethod
     def _tokens_not_blank(cls, value: list[str]) -> list[str]:
         if any(not token.strip() for token in value):
@@ -48,7 +55,11 @@ class SandboxSettings(BaseModel):
         return seconds * self.time_scale
 
     def public_view(self) -> dict[str, object]:
-        """The settings as the control API shows them: tokens are never echoed, only counted."""
-        view: dict[str, object] = self.model_dump(exclude={"tokens"})
+        """The settings as the control API shows them: tokens and the Mailin.ai password are never
+        echoed (tokens are counted)."""
+        view: dict[str, object] = self.model_dump(
+            exclude={"tokens", "mailin_tokens", "mailin_password"}
+        )
         view["token_count"] = len(self.tokens)
+        view["mailin_token_count"] = len(self.mailin_tokens)
         return view

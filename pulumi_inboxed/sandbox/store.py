@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_inboxed.sandbox.envelope import new_id
+from pulumi_inboxed.sandbox.mailin_store import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -180,9 +181,10 @@ class SandboxStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._lock:
-            self._conn.executescript(SCHEMA)
+            self._conn.executescript(SCHEMA + MAILIN_SCHEMA)
         with self._transaction() as conn:
             self._seed(conn, now)
+        self.mailin = MailinStore(self._transaction)
 
     def close(self) -> None:
         with self._lock:
@@ -212,9 +214,16 @@ class SandboxStore:
             )
 
     def wipe(self, now: float) -> None:
-        """Forget everything, then seed again as on a first start."""
+        """Forget everything (Mailin.ai state too), then seed again as on a first start."""
         with self._transaction() as conn:
-            for table in ("meta", "batches", "domains", "mailbox_requests", "subscriptions"):
+            for table in (
+                "meta",
+                "batches",
+                "domains",
+                "mailbox_requests",
+                "subscriptions",
+                *MAILIN_TABLES,
+            ):
                 conn.execute(f"DELETE FROM {table}")
             self._seed(conn, now)
 

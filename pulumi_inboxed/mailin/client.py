@@ -1,0 +1,324 @@
+"""Typed Mailin.ai client: token or email/password login, 210/31x codes, Laravel pagination."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from ..core.errors import (
+    AuthenticationError,
+    ConfigError,
+    NotFoundError,
+    UnprocessableError,
+)
+from ..core.http import HttpClient, ParsedError, RetryPolicy
+from . import endpoints as ep
+from .errors import CUSTOM_STATUS_ERRORS, DomainsUnavailableError
+from .models import (
+    Availability,
+    DomainJob,
+    LoginResult,
+    MailboxCredentials,
+    MailboxJob,
+    MailinDomain,
+    MailinMailbox,
+    NewGoogleMailbox,
+    NewSmtpMailbox,
+    Page,
+    RateLimit,
+    Server,
+    Totp,
+    TransferAccepted,
+    User,
+)
+
+PROVIDER = "Mailin.ai"
+PER_PAGE = 100  # our choice: the page gives only the default (15); larger pages, fewer requests
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_error(response: httpx.Response) -> ParsedError:
+    """Laravel's `{"message", "errors": {...}}`, or `{"message", "unavailable": ...}`."""
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text[:500] or response.reason_phrase, None, {})
+    if not isinstance(body, dict):
+        return (str(body)[:500], None, {})
+    details = {k: body[k] for k in ("errors", "unavailable") if k in body}
+    return (str(body.get("message") or response.reason_phrase), None, details)
+
+
+class MailinClient:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        token: str | None = None,
+        email: str | None = None,
+        password: str | None = None,
+        device_name: str = "pulumi-inboxed",
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        if not token and not (email and password):
+            raise ConfigError("Mailin.ai needs an API token, or an email and a password to log in")
+        self._base_url = base_url
+        self._token = token
+        self._email = email
+        self._password = password
+        self._device = device_name
+        self._retry = retry
+        self._transport = transport
+        self._user_id: int | None = None
+        self._lock = threading.Lock()
+        self._http: HttpClient | None = None
+        self._anonymous = HttpClient(
+            provider=PROVIDER,
+            base_url=base_url,
+            headers={},
+            retry=retry,
+            error_parser=parse_error,
+            transport=transport,
+            extra_errors=CUSTOM_STATUS_ERRORS,
+        )
+
+    def __repr__(self) -> str:
+        return f"MailinClient(base_url={self._base_url!r})"
+
+    def close(self) -> None:
+        self._anonymous.close()
+        if self._http is not None:
+            self._http.close()
+
+    # authentication ----------------------------------------------------------------------
+    def login(self) -> str:
+        """Logs in with the email and password; keeps and returns the token."""
+        if not (self._email and self._password):
+            raise ConfigError("Mailin.ai login needs an email and a password")
+        response = self._anonymous.request(
+            ep.LOGIN.method,
+            ep.LOGIN.path,
+            json={"email": self._email, "password": self._password, "device_name": self._device},
+        )
+        result = LoginResult.model_validate(response.json())
+        with self._lock:
+            self._token, self._user_id = result.token, result.user_id
+            if self._http is not None:
+                self._http.close()
+            self._http = None
+        return result.token
+
+    @property
+    def user_id(self) -> int | None:
+        return self._user_id
+
+    def _authed(self) -> HttpClient:
+        if self._token is None:
+            self.login()
+        with self._lock:
+            if self._http is None:
+                self._http = HttpClient(
+                    provider=PROVIDER,
+                    base_url=self._base_url,
+                    headers={"Authorization": f"Bearer {self._token}"},
+                    retry=self._retry,
+                    error_parser=parse_error,
+                    transport=self._transport,
+                    extra_errors=CUSTOM_STATUS_ERRORS,
+                    retryable_statuses=frozenset({310, 500, 502, 503, 504}),
+                )
+            return self._http
+
+    def _call(
+        self,
+        endpoint: ep.Endpoint,
+        *,
+        params: dict[str, Any] | None = None,
+        json: Any = None,
+        **path: object,
+    ) -> Any:
+        url = endpoint.format(**path)
+        try:
+            response = self._authed().request(endpoint.method, url, params=params, json=json)
+        except AuthenticationError:
+            if not (self._email and self._password):
+                raise
+            self.login()  # the token expired or was revoked: once more with a fresh one
+            response = self._authed().request(endpoint.method, url, params=params, json=json)
+        return response.json() if response.content else None
+
+    def _pages(
+        self, endpoint: ep.Endpoint, model: type[M], params: dict[str, Any] | None = None
+    ) -> list[M]:
+        items: list[M] = []
+        page = 1
+        while True:
+            query = {**(params or {}), "page": page, "per_page": PER_PAGE}
+            data = Page[dict[str, Any]].model_validate(self._call(endpoint, params=query))
+            items += [model.model_validate(item) for item in data.data]
+            if page >= data.last_page or not data.next_page_url or not data.data:
+                return items
+            page += 1
+
+    # user and servers ---------------------------------------------------------------------
+    def get_user(self, user_id: int | None = None) -> User:
+        if user_id is None:
+            if self._user_id is None and self._email and self._password:
+                self.login()
+            if self._user_id is None:
+                raise ConfigError("the user id is known only after logging in with email/password")
+            user_id = self._user_id
+        return User.model_validate(self._call(ep.GET_USER, user_id=user_id))
+
+    def list_servers(self) -> list[Server]:
+        data = self._call(ep.LIST_SERVERS)
+        items = data.get("data", []) if isinstance(data, dict) else data
+        return [Server.model_validate(s) for s in items or []]
+
+    def get_server(self, server_id: int) -> Server:
+        return Server.model_validate(self._call(ep.GET_SERVER, server_id=server_id))
+
+    # domains ------------------------------------------------------------------------------
+    def list_domains(self, name: str | None = None, *, google: bool = False) -> list[MailinDomain]:
+        endpoint = ep.LIST_GOOGLE_DOMAINS if google else ep.LIST_DOMAINS
+        return self._pages(endpoint, MailinDomain, {"name": name} if name else None)
+
+    def list_inboxkit_domains(self, name: str | None = None) -> list[MailinDomain]:
+        params = {"name": name} if name else None
+        return self._pages(ep.LIST_INBOXKIT_DOMAINS, MailinDomain, params)
+
+    def get_domain(self, domain_id: int) -> MailinDomain:
+        return MailinDomain.model_validate(self._call(ep.GET_DOMAIN, domain_id=domain_id))
+
+    def find_domain(self, name: str, *, google: bool = False) -> MailinDomain | None:
+        """The domain called exactly `name` (the list's `name` filter is a wildcard)."""
+        wanted = name.lower()
+        return next(
+            (d for d in self.list_domains(name, google=google) if d.name.lower() == wanted), None
+        )
+
+    def check_availability(self, name: str) -> Availability:
+        try:
+            data = self._call(ep.CHECK_DOMAIN_AVAILABILITY, params={"domain_name": name})
+        except NotFoundError as exc:  # the page: 404 means unavailable
+            return Availability(available=False, message=exc.message)
+        return Availability.model_validate(data)
+
+    def buy_domains(self, names: Sequence[str], *, google: bool = False) -> str:
+        """Buys the domains (one request); returns the domain job's uuid."""
+        if not names:
+            raise ValueError("buy at least one domain")
+        try:
+            if len(names) == 1:
+                endpoint = ep.BUY_GOOGLE_DOMAIN if google else ep.BUY_DOMAIN
+                data = self._call(endpoint, json={"domain_name": names[0]})
+            else:
+                endpoint = ep.BUY_GOOGLE_DOMAINS if google else ep.BUY_DOMAINS
+                data = self._call(endpoint, json={"domain_names": list(names)})
+        except UnprocessableError as exc:
+            if "unavailable" in exc.details:
+                raise DomainsUnavailableError(
+                    exc.provider,
+                    exc.status,
+                    exc.message,
+                    details=exc.details,
+                    method=exc.method,
+                    path=exc.path,
+                ) from None
+            raise
+        return str(data["uuid"])
+
+    def transfer_domain(self, name: str, *, google: bool = False) -> TransferAccepted:
+        endpoint = ep.TRANSFER_GOOGLE_DOMAIN if google else ep.TRANSFER_DOMAIN
+        return TransferAccepted.model_validate(self._call(endpoint, json={"domain_name": name}))
+
+    def transfer_inboxkit_domain(self, name: str, uid: str) -> TransferAccepted:
+        data = self._call(ep.TRANSFER_INBOXKIT_DOMAIN, json={"domain_name": name, "uid": uid})
+        return TransferAccepted.model_validate(data)
+
+    def get_domain_job(self, job_id: str) -> DomainJob:
+        return DomainJob.model_validate(self._call(ep.DOMAIN_JOB_STATUS, job_id=job_id))
+
+    def delete_domain(self, domain_id: int) -> None:
+        """Deletes the domain AND all its mailboxes, permanently."""
+        self._call(ep.DELETE_DOMAIN, domain_id=domain_id)
+
+    def get_domain_rate_limit(self, domain_id: int) -> RateLimit:
+        return RateLimit.model_validate(self._call(ep.DOMAIN_RATE_LIMIT, domain_id=domain_id))
+
+    def add_subdomain(self, subdomain: str, domain: str) -> None:
+        self._call(ep.ADD_SUBDOMAIN, json={"subdomain": subdomain, "domain": domain})
+
+    def forward_domain(self, domain_id: int, forward_to: str) -> None:
+        self._call(ep.FORWARD_DOMAIN, json={"domain_id": domain_id, "forward_to": forward_to})
+
+    def remove_domain_forwarding(self, domain_id: int) -> None:
+        self._call(ep.REMOVE_DOMAIN_FORWARDING, json={"domain_id": domain_id})
+
+    def forward_email(self, domain_id: int, forward_to: str) -> None:
+        self._call(ep.FORWARD_EMAIL, json={"domain_id": domain_id, "forward_to": forward_to})
+
+    def remove_email_forwarding(self, domain_id: int) -> None:
+        self._call(ep.REMOVE_EMAIL_FORWARDING, json={"domain_id": domain_id})
+
+    # mailboxes ----------------------------------------------------------------------------
+    def list_mailboxes(
+        self, name: str | None = None, *, google: bool = False
+    ) -> list[MailinMailbox]:
+        endpoint = ep.LIST_GOOGLE_MAILBOXES if google else ep.LIST_MAILBOXES
+        return self._pages(endpoint, MailinMailbox, {"name": name} if name else None)
+
+    def get_mailbox(self, mailbox_id: int) -> MailinMailbox:
+        return MailinMailbox.model_validate(self._call(ep.GET_MAILBOX, mailbox_id=mailbox_id))
+
+    def create_smtp_mailboxes(self, mailboxes: Sequence[NewSmtpMailbox]) -> str:
+        body = {"mailboxes": [m.model_dump(exclude_none=True) for m in mailboxes]}
+        return str(self._call(ep.CREATE_MAILBOXES, json=body)["uuid"])
+
+    def create_google_mailboxes(self, mailboxes: Sequence[NewGoogleMailbox]) -> str:
+        body = {"mailboxes": [m.model_dump() for m in mailboxes]}
+        return str(self._call(ep.CREATE_GOOGLE_MAILBOXES, json=body)["uuid"])
+
+    def get_mailbox_job(self, job_id: str) -> MailboxJob:
+        return MailboxJob.model_validate(self._call(ep.MAILBOX_JOB_STATUS, job_id=job_id))
+
+    def update_mailbox_name(self, mailbox_id: int, name: str) -> None:
+        self._call(ep.UPDATE_MAILBOX_NAME, json={"name": name}, mailbox_id=mailbox_id)
+
+    def update_mailbox_password(self, mailbox_id: int, password: str) -> None:
+        self._call(ep.UPDATE_MAILBOX_PASSWORD, json={"password": password}, mailbox_id=mailbox_id)
+
+    def delete_mailbox(self, mailbox_id: int) -> None:
+        self._call(ep.DELETE_MAILBOX, mailbox_id=mailbox_id)
+
+    def get_mailbox_rate_limit(self, mailbox_id: int) -> RateLimit:
+        return RateLimit.model_validate(self._call(ep.MAILBOX_RATE_LIMIT, mailbox_id=mailbox_id))
+
+    def generate_totp(self, mailbox_id: int) -> Totp:
+        return Totp.model_validate(self._call(ep.GENERATE_MAILBOX_TOTP, mailbox_id=mailbox_id))
+
+    def show_credentials(self, mailbox_id: int) -> MailboxCredentials:
+        data = self._call(ep.SHOW_MAILBOX_CREDENTIALS, mailbox_id=mailbox_id)
+        return MailboxCredentials.model_validate(data)
+
+    def add_signature(self, mailbox_id: int, signature: str) -> None:
+        self._call(ep.ADD_MAILBOX_SIGNATURE, json={"signature": signature}, mailbox_id=mailbox_id)
+
+    def delete_signature(self, mailbox_id: int) -> None:
+        self._call(ep.DELETE_MAILBOX_SIGNATURE, mailbox_id=mailbox_id)
+
+    def setup_forwarding(self, mailbox_id: int, forwarding_email: str) -> None:
+        body = {"forwarding_email": forwarding_email}
+        self._call(ep.SETUP_MAILBOX_FORWARDING, json=body, mailbox_id=mailbox_id)
+
+    def update_forwarding(self, mailbox_id: int, forwarding_email: str) -> None:
+        body = {"forwarding_email": forwarding_email}
+        self._call(ep.UPDATE_MAILBOX_FORWARDING, json=body, mailbox_id=mailbox_id)
+
+    def remove_forwarding(self, mailbox_id: int) -> None:
+        self._call(ep.REMOVE_MAILBOX_FORWARDING, mailbox_id=mailbox_id)

@@ -1,0 +1,116 @@
+"""Read-only Mailin.ai lookups: plain functions and `_output` variants for Pulumi programs.
+
+Plain functions read their settings from the environment (`MAILIN_BASE_URL`, `MAILIN_API_TOKEN`
+or `MAILIN_EMAIL` + `MAILIN_PASSWORD`) unless a `client=` is given. The `_output` variants read the
+stack config (`mailin:*`) and return an `Output`. Mailbox lookups carry passwords, so their
+`_output` results are always secret; the others hold no credentials and are not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pulumi
+
+from ..core.output_functions import call_with_stack_config, unsecret_unless_args_were
+from .client import MailinClient
+from .models import Availability, MailinDomain, MailinMailbox, RateLimit, Server, User
+from .runtime import API_TOKEN, BASE_URL, DEVICE_NAME, EMAIL, PASSWORD, POLL_INTERVAL, runtime_for
+
+T = TypeVar("T")
+_SETTINGS = (BASE_URL, API_TOKEN, EMAIL, PASSWORD, DEVICE_NAME, POLL_INTERVAL)
+
+
+def _client(client: MailinClient | None) -> MailinClient:
+    return client if client is not None else runtime_for(None).client
+
+
+def get_user(user_id: int | None = None, *, client: MailinClient | None = None) -> User:
+    """User details (the logged-in user by default)."""
+    return _client(client).get_user(user_id)
+
+
+def list_servers(*, client: MailinClient | None = None) -> list[Server]:
+    return _client(client).list_servers()
+
+
+def get_server(server_id: int, *, client: MailinClient | None = None) -> Server:
+    return _client(client).get_server(server_id)
+
+
+def list_domains(
+    name: str | None = None, *, google: bool = False, client: MailinClient | None = None
+) -> list[MailinDomain]:
+    """Domains (every page); `name` is the API's wildcard filter."""
+    return _client(client).list_domains(name, google=google)
+
+
+def get_domain(domain_id: int, *, client: MailinClient | None = None) -> MailinDomain:
+    return _client(client).get_domain(domain_id)
+
+
+def list_mailboxes(
+    name: str | None = None, *, google: bool = False, client: MailinClient | None = None
+) -> list[MailinMailbox]:
+    """Mailboxes (every page); entries carry their passwords."""
+    return _client(client).list_mailboxes(name, google=google)
+
+
+def get_mailbox(mailbox_id: int, *, client: MailinClient | None = None) -> MailinMailbox:
+    return _client(client).get_mailbox(mailbox_id)
+
+
+def get_domain_rate_limit(domain_id: int, *, client: MailinClient | None = None) -> RateLimit:
+    return _client(client).get_domain_rate_limit(domain_id)
+
+
+def get_mailbox_rate_limit(mailbox_id: int, *, client: MailinClient | None = None) -> RateLimit:
+    return _client(client).get_mailbox_rate_limit(mailbox_id)
+
+
+def check_availability(name: str, *, client: MailinClient | None = None) -> Availability:
+    """Whether a domain can be bought."""
+    return _client(client).check_availability(name)
+
+
+def _call(fn: Callable[[MailinClient, list[Any]], T], *args: pulumi.Input[Any]) -> pulumi.Output[T]:
+    return call_with_stack_config(_SETTINGS, lambda m: runtime_for(m).client, fn, *args)
+
+
+def get_user_output(user_id: pulumi.Input[int] | None = None) -> pulumi.Output[User]:
+    return unsecret_unless_args_were(_call(lambda c, a: get_user(a[0], client=c), user_id))
+
+
+def list_servers_output() -> pulumi.Output[list[Server]]:
+    return unsecret_unless_args_were(_call(lambda c, _: list_servers(client=c)))
+
+
+def list_domains_output(
+    name: pulumi.Input[str] | None = None, google: bool = False
+) -> pulumi.Output[list[MailinDomain]]:
+    result = _call(lambda c, a: list_domains(a[0], google=google, client=c), name)
+    return unsecret_unless_args_were(result, name)
+
+
+def get_domain_output(domain_id: pulumi.Input[int]) -> pulumi.Output[MailinDomain]:
+    result = _call(lambda c, a: get_domain(a[0], client=c), domain_id)
+    return unsecret_unless_args_were(result, domain_id)
+
+
+def list_mailboxes_output(
+    name: pulumi.Input[str] | None = None, google: bool = False
+) -> pulumi.Output[list[MailinMailbox]]:
+    """Always secret: the entries carry passwords."""
+    result = _call(lambda c, a: list_mailboxes(a[0], google=google, client=c), name)
+    return pulumi.Output.secret(result)
+
+
+def get_mailbox_output(mailbox_id: pulumi.Input[int]) -> pulumi.Output[MailinMailbox]:
+    """Always secret: the mailbox carries its password."""
+    return pulumi.Output.secret(_call(lambda c, a: get_mailbox(a[0], client=c), mailbox_id))
+
+
+def check_availability_output(name: pulumi.Input[str]) -> pulumi.Output[Availability]:
+    result = _call(lambda c, a: check_availability(a[0], client=c), name)
+    return unsecret_unless_args_were(result, name)

@@ -1,0 +1,74 @@
+"""What every Mailin.ai route of the sandbox shares: the prefix, route registration, ids, timers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from pulumi_inboxed.core.endpoint import Endpoint
+from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.mailin_validation import not_found
+
+# "All API endpoints are prefixed with /api/v1/public/": a client whose base URL is
+# http://127.0.0.1:PORT/api/v1/public finds every path of the endpoint table under it.
+MAILIN_PREFIX = "/api/v1/public"
+
+# Bodies of the injected 31x faults: the page's meaning of each status.
+MAILIN_FAULT_MESSAGES: dict[int, str] = {
+    endpoints.API_COMMUNICATION_ERROR: (
+        "API Communication Error: error communicating with another API. You may try again."
+    ),
+    endpoints.REQUEST_REFUSED: (
+        "Request Refused: the request cannot be completed because the data was not prepared."
+    ),
+    endpoints.SUBSCRIPTION_REQUIRED: (
+        "Subscription Required: you do not have an active subscription."
+    ),
+    endpoints.INCOMPLETE_ACTION: (
+        "Incomplete Action: an error occurred mid-process; some parts may be incomplete."
+    ),
+    429: "Too Many Attempts.",
+}
+SERVER_ERROR_MESSAGE = "Server Error"
+
+ACCEPTED_MESSAGE = "Your request has been received and will be processed as soon as possible."
+TRANSFER_MESSAGE = "Your request has been received and the transfer process has been started."
+
+Handler = Callable[..., Coroutine[Any, Any, JSONResponse]]
+
+
+def is_mailin_path(path: str) -> bool:
+    return path == MAILIN_PREFIX or path.startswith(MAILIN_PREFIX + "/")
+
+
+def fault_message(status: int) -> str:
+    return MAILIN_FAULT_MESSAGES.get(status, SERVER_ERROR_MESSAGE)
+
+
+def route(
+    router: APIRouter, endpoint: Endpoint, status_code: int = 200
+) -> Callable[[Handler], Handler]:
+    """Register a handler on the endpoint table's method and path."""
+    return router.api_route(
+        endpoint.path, methods=[endpoint.method], status_code=status_code, name=endpoint.doc
+    )
+
+
+def path_id(raw: str, kind: str) -> int:
+    """An integer id from the path; anything else is an id no one has (404)."""
+    if not raw.isdigit() or len(raw) > 18:
+        raise not_found(kind)
+    return int(raw)
+
+
+def job_deadline(ctx: SandboxContext, now: float) -> float:
+    """When a job created now (and what it creates) is done: ``mailin_job_seconds`` scaled."""
+    return now + ctx.settings.scaled(ctx.settings.mailin_job_seconds)
+
+
+def message(text: str, status: int = 200, **extra: object) -> JSONResponse:
+    return JSONResponse({"message": text, **extra}, status_code=status)

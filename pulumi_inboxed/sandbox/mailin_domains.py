@@ -1,0 +1,339 @@
+"""Mailin.ai domain routes: availability, buy (single, multiple, Google), transfer, subdomains,
+listing, forwarding, rate limit, job status and delete."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.mailin_common import (
+    ACCEPTED_MESSAGE,
+    TRANSFER_MESSAGE,
+    job_deadline,
+    message,
+    path_id,
+    route,
+)
+from pulumi_inboxed.sandbox.mailin_store import DOMAIN_JOB, MailinDomainRow, MailinJobRow
+from pulumi_inboxed.sandbox.mailin_validation import (
+    Checker,
+    MailinError,
+    json_object,
+    message_error,
+    not_found,
+)
+from pulumi_inboxed.sandbox.mailin_views import (
+    DOMAIN_RATE_LIMIT,
+    GOOGLE,
+    NAME_SERVERS,
+    SMTP,
+    domain_view,
+    job_view,
+    paginate,
+)
+
+UNAVAILABLE_MESSAGE = "The requested domain(s) are unavailable."
+EXISTS_MESSAGE = "Domain already exists in your account."
+# domain_provider shown for each way a domain enters the account (subdomains inherit theirs).
+BOUGHT_PROVIDER = "dynadot"
+TRANSFERRED_PROVIDER = "external"
+INBOXKIT_PROVIDER = "inboxkit"
+
+
+def _exists_error(field_of: dict[str, str], existing: list[MailinDomainRow]) -> MailinError:
+    names = sorted({row.name for row in existing})
+    return MailinError(
+        422,
+        {
+            "message": EXISTS_MESSAGE,
+            "errors": {
+                field_of[name]: [f"The domain {name} already exists in your account."]
+                for name in names
+            },
+        },
+    )
+
+
+def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
+    """Register every domain route (literal paths before ``{domain_id}`` ones)."""
+    store = ctx.store.mailin
+
+    def unavailable_by_pattern(name: str) -> bool:
+        return re.search(ctx.settings.mailin_unavailable_pattern, name) is not None
+
+    def find_domain(raw_id: str) -> MailinDomainRow:
+        row = store.get_domain(path_id(raw_id, "Domain"))
+        if row is None:
+            raise not_found("Domain")
+        return row
+
+    def buy(names: list[str], fields: list[str], provider_type: str, single: bool) -> JSONResponse:
+        """Buy every name or none: rows status "0" at once, a job, one purchase each."""
+        now = ctx.clock()
+        active_at = job_deadline(ctx, now)
+        field_of = dict(zip(names, fields, strict=True))
+        job = MailinJobRow(id=str(uuid.uuid4()), kind=DOMAIN_JOB, created_at=now, done_at=active_at)
+
+        def check(existing: list[MailinDomainRow]) -> None:
+            if existing:
+                raise _exists_error(field_of, existing)
+            unavailable = [name for name in names if unavailable_by_pattern(name)]
+            if unavailable:
+                listed: object = {"domain": unavailable[0]} if single else unavailable
+                raise MailinError(422, {"message": UNAVAILABLE_MESSAGE, "unavailable": listed})
+
+        rows = [
+            MailinDomainRow(
+                name=name,
+                main_domain=name,
+                provider_type=provider_type,
+                domain_provider=BOUGHT_PROVIDER,
+                origin="buy",
+                created_at=now,
+                updated_at=now,
+                active_at=active_at,
+            )
+            for name in names
+        ]
+        store.add_domains(rows, check, job=job, purchase=True)
+        return message(ACCEPTED_MESSAGE, 210, uuid=job.id)
+
+    async def buy_one(request: Request, provider_type: str) -> JSONResponse:
+        checker = Checker(await json_object(request))
+        name = checker.purchasable("domain_name", checker.data.get("domain_name"))
+        checker.done()
+        assert name is not None
+        return buy([name], ["domain_name"], provider_type, single=True)
+
+    async def buy_many(request: Request, provider_type: str) -> JSONResponse:
+        checker = Checker(await json_object(request))
+        raw = checker.array("domain_names", checker.data.get("domain_names"))
+        names: list[str] = []
+        fields: list[str] = []
+        for index, item in enumerate(raw or []):
+            field = f"domain_names.{index}"
+            name = checker.purchasable(field, item)
+            if name is None:
+                continue
+            if name in names:
+                checker.fail(field, f"The {field} field has a duplicate value.")
+                continue
+            names.append(name)
+            fields.append(field)
+        checker.done()
+        return buy(names, fields, provider_type, single=False)
+
+    async def transfer(
+        request: Request, provider_type: str, inboxkit: bool = False
+    ) -> JSONResponse:
+        checker = Checker(await json_object(request))
+        name = checker.domain_name("domain_name", checker.data.get("domain_name"))
+        uid = checker.string("uid", checker.data.get("uid")) if inboxkit else None
+        checker.done()
+        assert name is not None
+        now = ctx.clock()
+
+        def check(existing: list[MailinDomainRow]) -> None:
+            if existing:
+                raise message_error(422, EXISTS_MESSAGE)
+
+        row = MailinDomainRow(
+            name=name,
+            main_domain=name,
+            provider_type=provider_type,
+            domain_provider=INBOXKIT_PROVIDER if inboxkit else TRANSFERRED_PROVIDER,
+            origin="inboxkit" if inboxkit else "transfer",
+            uid=uid,
+            created_at=now,
+            updated_at=now,
+            active_at=job_deadline(ctx, now),
+        )
+        added = store.add_domains([row], check)[0]
+        if inboxkit:
+            return message(TRANSFER_MESSAGE, 210, domain_id=str(added.id))
+        # "domain_id" is the sandbox's addition to the page's body.
+        return message(
+            TRANSFER_MESSAGE, 210, name_servers=list(NAME_SERVERS), domain_id=str(added.id)
+        )
+
+    def listing(
+        request: Request, keep: str | None = None, provider: str | None = None
+    ) -> JSONResponse:
+        """Laravel page of the account's domains, filtered by ``?name=`` (substring, any case)."""
+        needle = (request.query_params.get("name") or "").strip().lower()
+        now = ctx.clock()
+        views = [
+            domain_view(row, now)
+            for row in store.list_domains()
+            if needle in row.name
+            and (keep is None or row.provider_type == keep)
+            and (provider is None or row.domain_provider == provider)
+        ]
+        return JSONResponse(paginate(request, views))
+
+    async def forwarding(
+        request: Request, field: str, target_is_email: bool, text: str, remove: bool = False
+    ) -> JSONResponse:
+        checker = Checker(await json_object(request))
+        domain_id = checker.integer("domain_id", checker.data.get("domain_id"))
+        target: str | None = None
+        if not remove:
+            value = checker.data.get("forward_to")
+            target = (
+                checker.email("forward_to", value)
+                if target_is_email
+                else checker.domain_name("forward_to", value)
+            )
+        checker.done()
+        assert domain_id is not None
+        if not store.update_domain(domain_id, ctx.clock(), **{field: target}):
+            raise not_found("Domain")
+        return message(text)
+
+    # Literal paths first.
+
+    @route(router, endpoints.CHECK_DOMAIN_AVAILABILITY)
+    async def check_availability(request: Request) -> JSONResponse:
+        checker = Checker(dict(request.query_params))
+        name = checker.purchasable("domain_name", checker.data.get("domain_name"))
+        checker.done()
+        assert name is not None
+        if store.domain_by_name(name) is not None or unavailable_by_pattern(name):
+            return JSONResponse(
+                {"available": False, "message": "Domain is unavailable"}, status_code=404
+            )
+        return JSONResponse({"available": True, "message": "Domain is available"})
+
+    @route(router, endpoints.LIST_DOMAINS)
+    async def list_domains(request: Request) -> JSONResponse:
+        return listing(request)
+
+    @route(router, endpoints.LIST_GOOGLE_DOMAINS)
+    async def list_google_domains(request: Request) -> JSONResponse:
+        return listing(request, keep=GOOGLE)
+
+    @route(router, endpoints.LIST_INBOXKIT_DOMAINS)
+    async def list_inboxkit_domains(request: Request) -> JSONResponse:
+        return listing(request, provider=INBOXKIT_PROVIDER)
+
+    @route(router, endpoints.BUY_DOMAIN, status_code=210)
+    async def buy_domain(request: Request) -> JSONResponse:
+        return await buy_one(request, SMTP)
+
+    @route(router, endpoints.BUY_GOOGLE_DOMAIN, status_code=210)
+    async def buy_google_domain(request: Request) -> JSONResponse:
+        return await buy_one(request, GOOGLE)
+
+    @route(router, endpoints.BUY_DOMAINS, status_code=210)
+    async def buy_domains(request: Request) -> JSONResponse:
+        return await buy_many(request, SMTP)
+
+    @route(router, endpoints.BUY_GOOGLE_DOMAINS, status_code=210)
+    async def buy_google_domains(request: Request) -> JSONResponse:
+        return await buy_many(request, GOOGLE)
+
+    @route(router, endpoints.TRANSFER_DOMAIN, status_code=210)
+    async def transfer_domain(request: Request) -> JSONResponse:
+        return await transfer(request, SMTP)
+
+    @route(router, endpoints.TRANSFER_GOOGLE_DOMAIN, status_code=210)
+    async def transfer_google_domain(request: Request) -> JSONResponse:
+        return await transfer(request, GOOGLE)
+
+    @route(router, endpoints.TRANSFER_INBOXKIT_DOMAIN, status_code=210)
+    async def transfer_inboxkit_domain(request: Request) -> JSONResponse:
+        return await transfer(request, SMTP, inboxkit=True)
+
+    @route(router, endpoints.ADD_SUBDOMAIN, status_code=201)
+    async def add_subdomain(request: Request) -> JSONResponse:
+        checker = Checker(await json_object(request))
+        prefix = checker.subdomain_label("subdomain", checker.data.get("subdomain"))
+        parent_name = checker.string("domain", checker.data.get("domain"))
+        checker.done()
+        assert prefix is not None and parent_name is not None
+        parent_name = parent_name.strip().lower().rstrip(".")
+        now = ctx.clock()
+        parent = store.domain_by_name(parent_name)
+        if parent is None or now < parent.active_at:
+            raise message_error(
+                422, f"The specified domain '{parent_name}' does not exist or is not active."
+            )
+
+        def check(existing: list[MailinDomainRow]) -> None:
+            if existing:
+                raise message_error(422, "Subdomain already exists.")
+
+        row = MailinDomainRow(
+            name=f"{prefix}.{parent.name}",
+            main_domain=parent.name,
+            provider_type=parent.provider_type,
+            domain_provider=parent.domain_provider,
+            origin="subdomain",
+            created_at=now,
+            updated_at=now,
+            active_at=job_deadline(ctx, now),
+        )
+        store.add_domains([row], check)
+        return message(ACCEPTED_MESSAGE, 201)
+
+    @route(router, endpoints.FORWARD_DOMAIN)
+    async def forward_domain(request: Request) -> JSONResponse:
+        return await forwarding(
+            request, "forward_to", False, "Domain forwarding has been successfully updated."
+        )
+
+    @route(router, endpoints.REMOVE_DOMAIN_FORWARDING)
+    async def remove_domain_forwarding(request: Request) -> JSONResponse:
+        return await forwarding(
+            request,
+            "forward_to",
+            False,
+            "Domain forwarding has been successfully removed.",
+            remove=True,
+        )
+
+    @route(router, endpoints.FORWARD_EMAIL)
+    async def forward_email(request: Request) -> JSONResponse:
+        return await forwarding(
+            request, "email_forward_to", True, "Email forwarding has been successfully updated."
+        )
+
+    @route(router, endpoints.REMOVE_EMAIL_FORWARDING)
+    async def remove_email_forwarding(request: Request) -> JSONResponse:
+        return await forwarding(
+            request,
+            "email_forward_to",
+            True,
+            "Email forwarding has been successfully removed.",
+            remove=True,
+        )
+
+    @route(router, endpoints.DOMAIN_JOB_STATUS)
+    async def domain_job_status(job_id: str) -> JSONResponse:
+        job = store.get_job(job_id)
+        if job is None or job.kind != DOMAIN_JOB:
+            raise not_found("Domain")
+        data: list[object] = [str(domain_id) for domain_id in job.domain_ids]
+        return JSONResponse(job_view(job, data, ctx.clock()))
+
+    # Paths with a {domain_id}.
+
+    @route(router, endpoints.GET_DOMAIN)
+    async def get_domain(domain_id: str) -> JSONResponse:
+        return JSONResponse(domain_view(find_domain(domain_id), ctx.clock()))
+
+    @route(router, endpoints.DOMAIN_RATE_LIMIT)
+    async def domain_rate_limit(domain_id: str) -> JSONResponse:
+        row = find_domain(domain_id)
+        return JSONResponse({"id": row.id, "name": row.name, "rate_limit": DOMAIN_RATE_LIMIT})
+
+    @route(router, endpoints.DELETE_DOMAIN)
+    async def delete_domain(domain_id: str) -> JSONResponse:
+        if not store.delete_domain(path_id(domain_id, "Domain")):
+            raise not_found("Domain")
+        return message("Domain and related mailboxes has been removed.")

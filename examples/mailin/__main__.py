@@ -8,6 +8,8 @@ Config:
   demo:signature         signature of the Google mailbox
   demo:forwardTo         forwarding address of the Google mailbox
   demo:domainForwardTo   when set, <prefix>-send.co forwards to this domain
+  demo:emailForwardTo    when set, the email of <prefix>-mail.com forwards to this address
+  demo:subdomain         when set, <subdomain>.<prefix>-mail.com is added
   demo:onlyDomains       when "true", only the domains (for the interrupted-create test)
 
 Buying cannot be undone and deleting a Domains resource deletes the domains and their mailboxes:
@@ -20,10 +22,12 @@ from pulumi_inboxed.mailin import (
     DomainForwarding,
     Domains,
     DomainsArgs,
+    EmailForwarding,
     GoogleMailboxArgs,
     GoogleMailboxes,
     SmtpMailboxArgs,
     SmtpMailboxes,
+    Subdomain,
 )
 
 config = pulumi.Config("demo")
@@ -71,6 +75,22 @@ if config.get("onlyDomains") != "true":
             smtp.domain_ids.apply(lambda ids: ids[smtp_domains[1]]),
             forward_to,
         )
+    email_forward_to = config.get("emailForwardTo")
+    if email_forward_to:
+        EmailForwarding(
+            "mail-email-forwarding",
+            smtp.domain_ids.apply(lambda ids: ids[smtp_domains[0]]),
+            email_forward_to,
+        )
+    subdomain = config.get("subdomain")
+    if subdomain:
+        sub = Subdomain(
+            "mail-subdomain",
+            subdomain,
+            smtp_domains[0],
+            opts=pulumi.ResourceOptions(depends_on=[smtp]),
+        )
+        pulumi.export("subdomain", sub.fqdn)
     pulumi.export("smtp_mailbox_ids", smtp_boxes.mailbox_ids)
     pulumi.export("smtp_passwords", smtp_boxes.passwords)
     pulumi.export("google_credentials", google_boxes.credentials)

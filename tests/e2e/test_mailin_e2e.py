@@ -82,6 +82,8 @@ def test_domains_mailboxes_forwarding_refresh_destroy(
         stack.set_config("demo:forwardTo", "inbox@agency.test")
         stack.set_config("demo:signature", "Best,\nJohn")
         stack.set_config("demo:domainForwardTo", "life-mail.com")
+        stack.set_config("demo:emailForwardTo", "Catch@Agency.test")
+        stack.set_config("demo:subdomain", "sales")
         result = stack.up()
         assert "replace" not in result.stdout
         updated = client.get_mailbox(sales.id)
@@ -92,12 +94,22 @@ def test_domains_mailboxes_forwarding_refresh_destroy(
         assert google_box.signature == "Best,\nJohn"
         send = client.find_domain("life-send.co")
         assert send is not None and send.forward_to == "life-mail.com"
+        mail = client.find_domain("life-mail.com")
+        assert mail is not None and mail.email_forward_to == "catch@agency.test"
+        sub = client.find_domain("sales.life-mail.com")
+        assert sub is not None and sub.main_domain == "life-mail.com"
+        assert stack.outputs()["subdomain"] == "sales.life-mail.com"
 
         # forwarding removed
         stack.set_config("demo:forwardTo", "")
         stack.set_config("demo:signature", "")
         stack.remove_config("demo:domainForwardTo")
+        stack.remove_config("demo:emailForwardTo")
+        stack.remove_config("demo:subdomain")
         stack.up()
+        mail = client.find_domain("life-mail.com")
+        assert mail is not None and not mail.email_forward_to
+        assert client.find_domain("sales.life-mail.com") is None
         assert not client.get_mailbox(john.id).redirect_email
         assert not client.get_mailbox(john.id).signature
         send = client.find_domain("life-send.co")

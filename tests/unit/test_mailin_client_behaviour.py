@@ -1,0 +1,205 @@
+"""MailinClient against httpx.MockTransport: login, 210 and 31x codes, pagination, loose types."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import httpx
+import pytest
+
+from pulumi_inboxed.core import errors
+from pulumi_inboxed.core.http import RetryPolicy
+from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import errors as mailin_errors
+from pulumi_inboxed.mailin.models import NewSmtpMailbox
+
+BASE = "https://api.mailin.ai/api/v1/public"
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def client(handler: Handler, **kw: str) -> MailinClient:
+    auth = kw or {"token": "1|tok-SECRET"}
+    return MailinClient(
+        BASE,
+        retry=RetryPolicy(attempts=3, initial_wait=0.0, max_wait=0.0),
+        transport=httpx.MockTransport(handler),
+        **auth,  # type: ignore[arg-type]
+    )
+
+
+def test_login_then_reuse_the_token_and_login_again_on_401() -> None:
+    seen: list[tuple[str, str | None]] = []
+    tokens = iter(["1|first", "2|second"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("Authorization")))
+        if request.url.path.endswith("/auth/login"):
+            body = json.loads(request.content)
+            assert body == {"email": "me@x.com", "password": "pw-SECRET", "device_name": "ci"}
+            return httpx.Response(200, json={"user_id": 7, "token": next(tokens)})
+        if request.headers.get("Authorization") == "Bearer 1|first" and len(seen) > 2:
+            return httpx.Response(401, json={"message": "Unauthenticated."})
+        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+
+    c = MailinClient(
+        BASE,
+        email="me@x.com",
+        password="pw-SECRET",
+        device_name="ci",
+        retry=RetryPolicy(attempts=1),
+        transport=httpx.MockTransport(handler),
+    )
+    assert c.get_server(1).active is True
+    assert c.user_id == 7
+    assert c.get_server(1).public_ip == "192.0.2.1"  # 401, login again, retried once
+    paths = [p for p, _ in seen]
+    assert paths.count("/api/v1/public/auth/login") == 2
+    assert seen[-1][1] == "Bearer 2|second"
+    assert "pw-SECRET" not in repr(c)
+
+
+def test_without_credentials_there_is_a_clear_config_error() -> None:
+    with pytest.raises(errors.ConfigError, match="token, or an email and a password"):
+        MailinClient(BASE)
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (310, mailin_errors.ApiCommunicationError),
+        (311, mailin_errors.RequestRefusedError),
+        (312, mailin_errors.SubscriptionRequiredError),
+        (313, mailin_errors.IncompleteActionError),
+        (401, errors.AuthenticationError),
+        (404, errors.NotFoundError),
+        (422, errors.UnprocessableError),
+    ],
+)
+def test_custom_and_standard_codes_map_to_errors(status: int, cls: type[errors.ApiError]) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        return httpx.Response(status, json={"message": f"code {status}"})
+
+    with pytest.raises(cls) as info:
+        client(handler).buy_domains(["a.com"])
+    assert info.value.message == f"code {status}"
+    assert calls == ["POST"]  # a purchase is never sent twice
+    assert "tok-SECRET" not in str(info.value)
+
+
+def test_310_is_retried_for_reads() -> None:
+    answers = iter(
+        [
+            httpx.Response(310, json={"message": "try again"}),
+            httpx.Response(200, json={"id": 5, "status": "pending", "data": ["9"]}),
+        ]
+    )
+    job = client(lambda r: next(answers)).get_domain_job("5")
+    assert job.domain_ids == [9]
+
+
+def test_210_is_success_and_buy_multiple_is_one_request() -> None:
+    sent: list[tuple[str, dict[str, object]]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append((request.url.path, json.loads(request.content)))
+        return httpx.Response(210, json={"message": "accepted", "uuid": "5d29"})
+
+    c = client(handler)
+    assert c.buy_domains(["a.com"]) == "5d29"
+    assert c.buy_domains(["a.com", "b.co"], google=True) == "5d29"
+    assert sent == [
+        ("/api/v1/public/domains/buy", {"domain_name": "a.com"}),
+        ("/api/v1/public/domains/buy-multiple/google", {"domain_names": ["a.com", "b.co"]}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("unavailable", "expected"),
+    [({"domain": "a.com"}, ["a.com"]), (["a.com", "b.co"], ["a.com", "b.co"])],
+)
+def test_unavailable_domains_are_named(unavailable: object, expected: list[str]) -> None:
+    body = {"message": "The requested domain(s) are unavailable.", "unavailable": unavailable}
+    with pytest.raises(mailin_errors.DomainsUnavailableError) as info:
+        client(lambda r: httpx.Response(422, json=body)).buy_domains(["a.com", "b.co"])
+    assert info.value.domains == expected
+
+
+def test_availability_404_means_unavailable() -> None:
+    answer = httpx.Response(404, json={"available": False, "message": "Domain is unavailable"})
+    result = client(lambda r: answer).check_availability("taken.com")
+    assert (result.available, result.message) == (False, "Domain is unavailable")
+
+
+def test_pagination_reads_to_the_last_page_at_100_a_page() -> None:
+    pages: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        pages.append(params)
+        page = int(params["page"])
+        data = [{"id": str(page), "name": f"d{page}.com", "status": "Active" if page == 1 else "0"}]
+        nxt = f"{BASE}/domains?page={page + 1}" if page < 3 else None
+        body = {
+            "current_page": page,
+            "last_page": 3,
+            "per_page": 100,
+            "total": 3,
+            "next_page_url": nxt,
+            "data": data,
+        }
+        return httpx.Response(200, json=body)
+
+    domains = client(handler).list_domains("d")
+    assert [d.id for d in domains] == [1, 2, 3]
+    assert [d.active for d in domains] == [True, False, False]
+    assert [p["page"] for p in pages] == ["1", "2", "3"]
+    assert {p["per_page"] for p in pages} == {"100"}
+    assert {p["name"] for p in pages} == {"d"}
+
+
+def test_find_domain_wants_an_exact_name_among_wildcard_matches() -> None:
+    body = {
+        "current_page": 1,
+        "last_page": 1,
+        "next_page_url": None,
+        "total": 2,
+        "data": [
+            {"id": 1, "name": "myexample.co", "status": "1"},
+            {
+                "id": 2,
+                "name": "example.co",
+                "status": "1",
+                "name_servers": "ns1.mailin.ai, ns2.mailin.ai",
+            },
+        ],
+    }
+    found = client(lambda r: httpx.Response(200, json=body)).find_domain("example.co")
+    assert found is not None and found.id == 2
+    assert found.name_servers == ["ns1.mailin.ai", "ns2.mailin.ai"]
+
+
+def test_smtp_mailbox_body_omits_a_missing_password_and_hides_given_ones() -> None:
+    sent: list[object] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(json.loads(request.content))
+        return httpx.Response(210, json={"uuid": "j1"})
+
+    new = [
+        NewSmtpMailbox(username="a@x.com", name="A"),
+        NewSmtpMailbox(username="b@x.com", name="B", password="Secret-123"),
+    ]
+    assert client(handler).create_smtp_mailboxes(new) == "j1"
+    assert sent == [
+        {
+            "mailboxes": [
+                {"username": "a@x.com", "name": "A"},
+                {"username": "b@x.com", "name": "B", "password": "Secret-123"},
+            ]
+        }
+    ]
+    assert "Secret-123" not in repr(new)

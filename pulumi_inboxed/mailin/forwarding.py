@@ -124,8 +124,8 @@ def normalize_email(address: str) -> str:
     local, at, domain = address.strip().rpartition("@")
     if not at or not local or any(c.isspace() for c in local):
         raise ValueError(f"{address!r} is not an email address")
-    try:
-        return f"{local}@{normalize_domain(domain)}"
+    try:  # mailbox providers, Mailin.ai among them, treat the local part case-insensitively
+        return f"{local.lower()}@{normalize_domain(domain)}"
     except DomainNameError as exc:
         raise ValueError(f"{address!r}: its domain {exc.reason}") from None
 

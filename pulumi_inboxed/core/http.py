@@ -123,8 +123,13 @@ class HttpClient:
         *,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
-        """Sends one request with retries; returns the 2xx/3xx response or raises `ApiError`."""
+        """Sends one request with retries; returns the 2xx/3xx response or raises `ApiError`.
+
+        `data`/`files` send a form (multipart when there are files) instead of JSON.
+        """
         idempotent = method.upper() in IDEMPOTENT_METHODS
 
         def should_retry(state: tenacity.RetryCallState) -> bool:
@@ -157,8 +162,9 @@ class HttpClient:
             reraise=True,
             sleep=self._sleep or tenacity.nap.sleep,
         )
+        body = {"json": json, "data": data, "files": files}
         try:
-            return retrying(self._send_once, method, path, params, json, idempotent)
+            return retrying(self._send_once, method, path, params, body, idempotent)
         except _RetryableTransport as wrapped:
             raise wrapped.error from None
 
@@ -167,11 +173,11 @@ class HttpClient:
         method: str,
         path: str,
         params: Mapping[str, Any] | None,
-        json: Any,
+        body: Mapping[str, Any],
         idempotent: bool,
     ) -> httpx.Response:
         try:
-            response = self._client.request(method, path, params=params, json=json)
+            response = self._client.request(method, path, params=params, **body)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _RetryableTransport(
                 TransportError(self.provider, method, path, type(exc).__name__)

@@ -35,6 +35,7 @@ from .models import (
     TransferAccepted,
     User,
 )
+from .verification_calls import VerificationCalls
 
 PROVIDER = "Mailin.ai"
 PER_PAGE = 100  # our choice: the page gives only the default (15); larger pages, fewer requests
@@ -53,7 +54,7 @@ def parse_error(response: httpx.Response) -> ParsedError:
     return (str(body.get("message") or response.reason_phrase), None, details)
 
 
-class MailinClient:
+class MailinClient(VerificationCalls):
     def __init__(
         self,
         base_url: str,
@@ -140,16 +141,22 @@ class MailinClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        data: dict[str, Any] | None = None,
+        files: dict[str, Any] | None = None,
+        raw: bool = False,
         **path: object,
     ) -> Any:
         url = endpoint.format(**path)
+        body = {"params": params, "json": json, "data": data, "files": files}
         try:
-            response = self._authed().request(endpoint.method, url, params=params, json=json)
+            response = self._authed().request(endpoint.method, url, **body)
         except AuthenticationError:
             if not (self._email and self._password):
                 raise
             self.login()  # the token expired or was revoked: once more with a fresh one
-            response = self._authed().request(endpoint.method, url, params=params, json=json)
+            response = self._authed().request(endpoint.method, url, **body)
+        if raw:
+            return response
         return response.json() if response.content else None
 
     def _pages(

@@ -99,7 +99,77 @@ REMOVE_MAILBOX_FORWARDING = Endpoint(
     "POST", "/mailboxes/{mailbox_id}/google/forwarding", True, "Remove mailbox forwarding"
 )
 
+# Microsoft: inbox providers and registrars
+ADD_INBOX_PROVIDER = Endpoint("POST", "/inbox-providers/add", True, "Add inbox provider")
+LIST_INBOX_PROVIDERS = Endpoint("GET", "/inbox-providers", True, "Inbox provider list")
+UPDATE_INBOX_PROVIDER = Endpoint(
+    "PUT", "/inbox-providers/update/{provider_id}", True, "Update inbox provider"
+)
+DELETE_INBOX_PROVIDER = Endpoint(
+    "DELETE", "/inbox-providers/delete/{provider_id}", True, "Remove inbox provider"
+)
+ADD_DOMAIN_REGISTRAR = Endpoint("POST", "/domain-registrars/add", True, "Add domain registrar")
+LIST_DOMAIN_REGISTRARS = Endpoint("GET", "/domain-registrars", True, "Domain registrar list")
+UPDATE_DOMAIN_REGISTRAR = Endpoint(
+    "PUT", "/domain-registrars/update/{registrar_id}", True, "Update domain registrar"
+)
+DELETE_DOMAIN_REGISTRAR = Endpoint(
+    "DELETE", "/domain-registrars/{registrar_id}", True, "Remove domain registrar"
+)
+
+# Microsoft: Azure orders
+ADD_AZURE_ORDER = Endpoint("POST", "/azure-orders/add", True, "Add Azure order")
+LIST_AZURE_ORDERS = Endpoint("GET", "/azure-orders", True, "Azure orders list")
+AZURE_ORDER_NAMESERVERS = Endpoint(
+    "GET", "/azure-orders/nameservers/{order_id}", True, "Get nameservers"
+)
+AZURE_ORDER_STATUS = Endpoint("GET", "/azure-orders/status/{order_id}", True, "Get order status")
+AZURE_ORDER_MAILBOXES = Endpoint(
+    "GET", "/azure-orders/get-mailboxes/{order_id}", True, "Get mailboxes"
+)
+# The page's example really uses GET for a delete.
+DELETE_AZURE_ORDER = Endpoint("GET", "/azure-orders/remove/{order_id}", True, "Delete Azure order")
+SET_AZURE_MASTER_DOMAIN = Endpoint(
+    "POST", "/azure-orders/set-redirect-domain/{order_id}", True, "Set master domain"
+)
+SET_AZURE_INBOX_PROVIDER = Endpoint(
+    "POST", "/azure-orders/set-inbox-provider/{order_id}", True, "Set inbox provider"
+)
+REMOVE_AZURE_INBOX_PROVIDER = Endpoint(
+    "POST", "/azure-orders/remove-inbox-provider/{order_id}", True, "Remove inbox provider"
+)
+TRIGGER_AZURE_REUPLOAD = Endpoint(
+    "POST", "/azure-orders/trigger-re-upload/{order_id}", True, "Trigger reupload"
+)
+# The page's example lacks the /public segment every other path has; we keep the prefix.
+AZURE_UPLOAD_STATUS = Endpoint(
+    "GET",
+    "/azure-orders/get-inbox-provider-status/{order_id}",
+    False,
+    "Get inbox provider upload status",
+)
+
+# Email verification and credits
+VERIFY_SINGLE_EMAIL = Endpoint("POST", "/verify-single-email", True, "Verify single email")
+GET_SINGLE_EMAIL = Endpoint("GET", "/get-single-email", True, "Get single email detail")
+VERIFY_BULK_FILE = Endpoint("POST", "/verify-bulk-file", True, "Verify bulk email file")
+VERIFY_BULK_EMAILS = Endpoint("POST", "/verify-bulk-emails", True, "Verify bulk emails")
+GET_BULK_TASK = Endpoint("GET", "/get-task-detail", True, "Get bulk verification task detail")
+CREDIT_HISTORY = Endpoint("GET", "/credit-history", True, "Credit history")
+GET_CREDITS = Endpoint("GET", "/get-credits", True, "Get credits")
+# The captured page ends before the download request's example: the path is our choice.
+DOWNLOAD_VERIFIED_EMAILS = Endpoint(
+    "POST", "/download-verified-emails", False, "Download verified emails"
+)
+
 ALL: tuple[Endpoint, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Endpoint))
+
+INBOX_PROVIDERS = ("reachinbox", "plusvibe", "instantly", "manyreach", "smartlead")
+REGISTRARS = ("porkbun", "namecheap", "godaddy", "spaceship")
+AZURE_MANUAL_MAILBOXES = 100  # "Manual: User must send exactly 100 mailboxes"
+MAX_BULK_EMAILS = 500  # "Maximum 500 emails per request"
+MAX_BULK_FILE_BYTES = 25 * 1024 * 1024  # "Maximum size: 25 MB"
+NAMECHEAP_WHITELIST_IPS = ("65.109.237.170", "44.206.212.194")  # from the registrar page
 
 # From the "Buy a Domain" pages: "Allowed TLDs: .com, .co, .ca, .biz."
 PURCHASABLE_TLDS = ("com", "co", "ca", "biz")

@@ -1,0 +1,245 @@
+"""`mailin.InboxProvider` and `mailin.DomainRegistrar`: credentials Mailin.ai uses on your behalf.
+
+Created, updated in place and deleted through their endpoints. Each provider's required fields are
+checked at preview (the page says "if required" without saying when: the table `REQUIRED` below is
+our reading, one line per provider to correct). API keys, secret keys and passwords are made secret
+in the program, so the state keeps them encrypted; they are never read back from the API (its
+list answers show them in plaintext) and never appear in outputs unencrypted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from ..core.errors import NotFoundError
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from . import endpoints as ep
+from .client import MailinClient
+from .runtime import runtime_for
+
+SECRET_FIELDS = ("api_key", "secret_api_key", "password")
+
+INBOX_PROVIDER_FIELDS = (
+    "name",
+    "provider",
+    "api_key",
+    "oauth_url",
+    "username",
+    "password",
+    "workspace_id",
+)
+REGISTRAR_FIELDS = (
+    "name",
+    "provider",
+    "api_key",
+    "secret_api_key",
+    "api_user",
+    "username",
+    "whitelisted_ip",
+    "customer_id",
+)
+
+# Our reading of "if required", per provider (the page's examples and notes):
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "reachinbox": ("api_key",),
+    "plusvibe": ("api_key", "workspace_id"),  # "Workspace ID (for providers like PlusVibe)"
+    "instantly": ("api_key",),
+    "manyreach": ("api_key",),
+    "smartlead": ("api_key", "oauth_url"),  # the page's example
+    "porkbun": ("api_key", "secret_api_key"),
+    "namecheap": ("api_key", "api_user", "username", "whitelisted_ip"),  # "for Namecheap"
+    "godaddy": ("api_key", "secret_api_key"),  # customer_id only for reseller accounts
+    "spaceship": ("api_key", "secret_api_key"),
+}
+
+
+class _AccountProvider(ConfiguredProvider):
+    kinds: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+    label = ""
+
+    def _client(self) -> MailinClient:
+        return runtime_for(self.config).client
+
+    def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
+        raise NotImplementedError
+
+    def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _delete(self, client: MailinClient, id_: int) -> None:
+        raise NotImplementedError
+
+    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
+        raise NotImplementedError
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        inputs = {k: news.get(k) for k in self.fields}
+        failures: list[dyn.CheckFailure] = []
+        kind = news.get("provider")
+        if has_unknowns(news):
+            return dyn.CheckResult(inputs, failures)
+        if kind not in self.kinds:
+            failures.append(
+                dyn.CheckFailure("provider", f"{kind!r} is not one of {', '.join(self.kinds)}")
+            )
+        else:
+            for field in REQUIRED[str(kind)]:
+                if not news.get(field):
+                    failures.append(dyn.CheckFailure(field, f"is required for {kind}"))
+        ip = news.get("whitelisted_ip")
+        if ip:
+            try:
+                ipaddress.ip_address(str(ip))
+            except ValueError:
+                failures.append(dyn.CheckFailure("whitelisted_ip", f"{ip!r} is not an IP address"))
+        if not news.get("name"):
+            failures.append(dyn.CheckFailure("name", "is required"))
+        return dyn.CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        changed = [k for k in self.fields if olds.get(k) != news.get(k)]
+        return dyn.DiffResult(changes=bool(changed), replaces=[])
+
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        body = {k: v for k, v in props.items() if k in self.fields and v is not None}
+        new_id = self._add(self._client(), body)
+        return dyn.CreateResult(id_=str(new_id), outs={**props, f"{self.label}_id": new_id})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        body = {k: v for k, v in news.items() if k in self.fields and v is not None}
+        self._update(self._client(), int(id_), body)
+        return dyn.UpdateResult(outs={**news, f"{self.label}_id": int(id_)})
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        found = self._exists(self._client(), int(id_))
+        if found is None:
+            return dyn.ReadResult(id_="", outs={})
+        # Refresh the non-secret fields only: the API shows keys in plaintext, and the state
+        # keeps the (secret) values the program gave.
+        visible = {k: found.get(k) for k in self.fields if k not in SECRET_FIELDS}
+        outs = {**props, **{k: v for k, v in visible.items() if k in props}}
+        return dyn.ReadResult(id_=id_, outs=outs)
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        with contextlib.suppress(NotFoundError):
+            self._delete(self._client(), int(id_))
+
+
+class InboxProviderProvider(_AccountProvider):
+    kinds = ep.INBOX_PROVIDERS
+    fields = INBOX_PROVIDER_FIELDS
+    label = "provider"
+
+    def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
+        return client.add_inbox_provider(body)
+
+    def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
+        client.update_inbox_provider(id_, {k: v for k, v in body.items() if k != "name"})
+
+    def _delete(self, client: MailinClient, id_: int) -> None:
+        client.delete_inbox_provider(id_)
+
+    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
+        found = next((p for p in client.list_inbox_providers() if p.id == id_), None)
+        return None if found is None else found.model_dump()
+
+
+class DomainRegistrarProvider(_AccountProvider):
+    kinds = ep.REGISTRARS
+    fields = REGISTRAR_FIELDS
+    label = "registrar"
+
+    def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
+        return client.add_domain_registrar(body)
+
+    def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
+        client.update_domain_registrar(id_, {k: v for k, v in body.items() if k != "name"})
+
+    def _delete(self, client: MailinClient, id_: int) -> None:
+        client.delete_domain_registrar(id_)
+
+    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
+        found = next((r for r in client.list_domain_registrars() if r.id == id_), None)
+        return None if found is None else found.model_dump()
+
+
+def _props(fields: Sequence[str], values: Mapping[str, Any], label: str) -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for key in fields:
+        value = values.get(key)
+        props[key] = pulumi.Output.secret(value) if key in SECRET_FIELDS and value else value
+    props[f"{label}_id"] = None
+    return props
+
+
+class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
+    """An inbox provider account (reachinbox, plusvibe, instantly, manyreach, smartlead)."""
+
+    provider_id: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        name: pulumi.Input[str],
+        provider: pulumi.Input[str],
+        api_key: pulumi.Input[str] | None = None,
+        oauth_url: pulumi.Input[str] | None = None,
+        username: pulumi.Input[str] | None = None,
+        password: pulumi.Input[str] | None = None,
+        workspace_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        values = {
+            "name": name,
+            "provider": provider,
+            "api_key": api_key,
+            "oauth_url": oauth_url,
+            "username": username,
+            "password": password,
+            "workspace_id": workspace_id,
+        }
+        props = _props(INBOX_PROVIDER_FIELDS, values, "provider")
+        super().__init__(InboxProviderProvider(), resource_name, props, opts)
+
+
+class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
+    """A registrar account (porkbun, namecheap, godaddy, spaceship).
+
+    Namecheap needs Mailin.ai's servers on its API whitelist (`ep.NAMECHEAP_WHITELIST_IPS`:
+    65.109.237.170 and 44.206.212.194, as the page says).
+    """
+
+    registrar_id: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        name: pulumi.Input[str],
+        provider: pulumi.Input[str],
+        api_key: pulumi.Input[str] | None = None,
+        secret_api_key: pulumi.Input[str] | None = None,
+        api_user: pulumi.Input[str] | None = None,
+        username: pulumi.Input[str] | None = None,
+        whitelisted_ip: pulumi.Input[str] | None = None,
+        customer_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        values = {
+            "name": name,
+            "provider": provider,
+            "api_key": api_key,
+            "secret_api_key": secret_api_key,
+            "api_user": api_user,
+            "username": username,
+            "whitelisted_ip": whitelisted_ip,
+            "customer_id": customer_id,
+        }
+        props = _props(REGISTRAR_FIELDS, values, "registrar")
+        super().__init__(DomainRegistrarProvider(), resource_name, props, opts)

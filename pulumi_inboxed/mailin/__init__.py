@@ -1,9 +1,13 @@
 """Mailin.ai: typed client (`MailinClient`), Pulumi resources and read-only functions.
 
 Resources: `Domains` (buy or transfer), `Subdomain`, `DomainForwarding`, `EmailForwarding`,
-`SmtpMailboxes`, `GoogleMailboxes`. Models: `pulumi_inboxed.mailin.models`.
+`SmtpMailboxes`, `GoogleMailboxes`, `InboxProvider`, `DomainRegistrar`, `AzureOrder`.
+Email verification from plain Python: `pulumi_inboxed.mailin.verification`.
+Models: `pulumi_inboxed.mailin.models`.
 """
 
+from .accounts import DomainRegistrar, InboxProvider
+from .azure_order import AzureMailboxArgs, AzureOrder
 from .client import MailinClient
 from .domains import Acquisition, Domains, DomainsArgs, DomainsProvider
 from .forwarding import DomainForwarding, EmailForwarding
@@ -12,13 +16,17 @@ from .subdomain import Subdomain
 
 __all__ = [
     "Acquisition",
+    "AzureMailboxArgs",
+    "AzureOrder",
     "DomainForwarding",
+    "DomainRegistrar",
     "Domains",
     "DomainsArgs",
     "DomainsProvider",
     "EmailForwarding",
     "GoogleMailboxArgs",
     "GoogleMailboxes",
+    "InboxProvider",
     "MailinClient",
     "SmtpMailboxArgs",
     "SmtpMailboxes",

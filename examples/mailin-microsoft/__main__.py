@@ -1,0 +1,60 @@
+"""Mailin.ai Microsoft: registrar + inbox providers + a manual Azure order of 100 mailboxes.
+
+Config: mailin:* as for examples/mailin, and
+  demo:prefix           names the domain <prefix>-azure.com (default "acme")
+  demo:mailboxCount     how many mailboxes the manual order lists (exactly 100 passes preview)
+  demo:useProvider      smartlead (default) or instantly: the order's inbox provider
+  demo:reupload         change it to trigger a re-upload to the inbox provider
+  demo:masterDomain     the order's master (redirect) domain
+  demo:registrarKey, demo:registrarSecret, demo:smartleadKey, demo:instantlyKey (secrets)
+"""
+
+import pulumi
+
+from pulumi_inboxed.mailin import AzureMailboxArgs, AzureOrder, DomainRegistrar, InboxProvider
+
+config = pulumi.Config("demo")
+prefix = config.get("prefix") or "acme"
+domain = f"{prefix}-azure.com"
+
+registrar = DomainRegistrar(
+    "porkbun",
+    name="Porkbun",
+    provider="porkbun",
+    api_key=config.require_secret("registrarKey"),
+    secret_api_key=config.require_secret("registrarSecret"),
+)
+providers = {
+    "smartlead": InboxProvider(
+        "smartlead",
+        name="SmartLead",
+        provider="smartlead",
+        api_key=config.require_secret("smartleadKey"),
+        oauth_url="https://smartlead.example.com/oauth",
+    ),
+    "instantly": InboxProvider(
+        "instantly",
+        name="Instantly",
+        provider="instantly",
+        api_key=config.require_secret("instantlyKey"),
+    ),
+}
+count = config.get_int("mailboxCount") or 100
+order = AzureOrder(
+    "azure-order",
+    domain=domain,
+    mailbox_mode="manual",
+    mailboxes=[AzureMailboxArgs(f"User {i}", f"user{i}@{domain}") for i in range(count)],
+    is_purchase=True,
+    inbox_provider_id=providers[config.get("useProvider") or "smartlead"].provider_id,
+    domain_registrar_id=registrar.registrar_id,
+    reupload_trigger=config.get("reupload"),
+    master_domain=config.get("masterDomain"),
+    wait_timeout_seconds=300,
+)
+
+pulumi.export("order_id", order.order_id)
+pulumi.export("status", order.status)
+pulumi.export("nameservers", order.nameservers)
+pulumi.export("upload_status", order.upload_status)
+pulumi.export("provider_ids", {k: p.provider_id for k, p in providers.items()})

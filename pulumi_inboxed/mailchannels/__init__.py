@@ -1,1 +1,19 @@
-"""MailChannels Inbound: typed client and Pulumi resources."""
+"""MailChannels Inbound: typed client (`MailChannelsClient`) and `InboundDomains`."""
+
+from .client import MailChannelsClient
+from .inbound_domains import (
+    AbusePolicyArgs,
+    DownstreamAddressArgs,
+    InboundDomainArgs,
+    InboundDomains,
+    InboundDomainsProvider,
+)
+
+__all__ = [
+    "AbusePolicyArgs",
+    "DownstreamAddressArgs",
+    "InboundDomainArgs",
+    "InboundDomains",
+    "InboundDomainsProvider",
+    "MailChannelsClient",
+]

@@ -170,6 +170,21 @@ AZURE_MANUAL_MAILBOXES = 100  # "Manual: User must send exactly 100 mailboxes"
 MAX_BULK_EMAILS = 500  # "Maximum 500 emails per request"
 MAX_BULK_FILE_BYTES = 25 * 1024 * 1024  # "Maximum size: 25 MB"
 NAMECHEAP_WHITELIST_IPS = ("65.109.237.170", "44.206.212.194")  # from the registrar page
+# Which fields each inbox provider and registrar needs. The page says "(if required)" without
+# saying when; this is our reading of its notes and examples, one line per provider to correct.
+# Client (preview checks) and sandbox (422s) both read it.
+PROVIDER_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
+    "reachinbox": ("api_key",),
+    "plusvibe": ("api_key", "workspace_id"),  # "Workspace ID (for providers like PlusVibe)"
+    "instantly": ("api_key",),
+    "manyreach": ("api_key",),
+    "smartlead": ("api_key", "oauth_url"),  # the page's example
+    "porkbun": ("api_key", "secret_api_key"),
+    "namecheap": ("api_key", "api_user", "username", "whitelisted_ip"),  # "for Namecheap"
+    "godaddy": ("api_key", "secret_api_key"),  # customer_id only for reseller accounts
+    "spaceship": ("api_key", "secret_api_key"),
+}
+VERIFICATION_TYPES = ("standard", "catch_all")  # the page's list of values was not captured: ours
 
 # From the "Buy a Domain" pages: "Allowed TLDs: .com, .co, .ca, .biz."
 PURCHASABLE_TLDS = ("com", "co", "ca", "biz")

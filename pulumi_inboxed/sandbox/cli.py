@@ -57,6 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--mailin-job-seconds", type=float, help="Mailin.ai job (buy, transfer, mailboxes) length"
     )
+    parser.add_argument(
+        "--mailin-azure-seconds", type=float, help="Mailin.ai Azure order: placed -> ready"
+    )
+    parser.add_argument(
+        "--mailin-upload-seconds", type=float, help="Mailin.ai upload to an inbox provider"
+    )
+    parser.add_argument(
+        "--mailin-verify-seconds", type=float, help="Mailin.ai email verification task length"
+    )
+    parser.add_argument("--mailin-credits", type=int, help="Mailin.ai credits of a fresh account")
     parser.add_argument("--latency-ms", type=float, help="added to every API response")
     parser.add_argument(
         "--token",
@@ -79,6 +89,10 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         "mailbox_pending_seconds",
         "mailbox_in_progress_seconds",
         "mailin_job_seconds",
+        "mailin_azure_seconds",
+        "mailin_upload_seconds",
+        "mailin_verify_seconds",
+        "mailin_credits",
         "latency_ms",
     ):
         value = getattr(args, name)

@@ -105,6 +105,16 @@ class SandboxControl:
         """Mailin.ai domains actually bought, name -> times (persisted across restarts)."""
         return cast(dict[str, int], self._call("GET", "/mailin/purchases")["purchases"])
 
+    def mailin_finish_upload(self, order_id: int) -> dict[str, int]:
+        """Finish a Mailin.ai Azure order's upload to its inbox provider now; the summary."""
+        path = f"/mailin/azure-orders/{order_id}/finish-upload"
+        return cast(dict[str, int], self._call("POST", path)["upload_status_summary"])
+
+    def mailin_azure_order(self, order_id: int) -> dict[str, Any]:
+        """A Mailin.ai Azure order as stored (passwords masked), with ``reuploads`` and
+        ``status``."""
+        return cast(dict[str, Any], self._call("GET", f"/mailin/azure-orders/{order_id}"))
+
     def reset(self) -> None:
         """Wipe all state (InboxedUp domains, batches, mailbox requests, with subscriptions seeded
         again; Mailin.ai domains, mailboxes, jobs, issued tokens and the purchase counter)."""

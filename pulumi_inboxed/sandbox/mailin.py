@@ -22,6 +22,7 @@ from pulumi_inboxed.sandbox.mailin_credentials import (
 )
 from pulumi_inboxed.sandbox.mailin_domains import add_domain_routes
 from pulumi_inboxed.sandbox.mailin_mailboxes import add_mailbox_routes
+from pulumi_inboxed.sandbox.mailin_microsoft import add_microsoft_routes
 from pulumi_inboxed.sandbox.mailin_validation import (
     Checker,
     MailinError,
@@ -29,6 +30,7 @@ from pulumi_inboxed.sandbox.mailin_validation import (
     not_found,
     validation_error,
 )
+from pulumi_inboxed.sandbox.mailin_verification import add_verification_routes
 from pulumi_inboxed.sandbox.mailin_views import SANDBOX_SERVERS, SANDBOX_USER, SANDBOX_USER_ID
 
 CREDENTIALS_MESSAGE = "The provided credentials are incorrect."
@@ -104,10 +106,14 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
 
     add_domain_routes(router, ctx)
     add_mailbox_routes(router, ctx)
+    add_microsoft_routes(router, ctx)
+    storage = APIRouter()  # result downloads: public links, outside the API prefix
+    add_verification_routes(router, storage, ctx)
 
     combined = APIRouter()
     combined.include_router(public)
     combined.include_router(router)
+    combined.include_router(storage)
     return combined
 
 

@@ -14,6 +14,12 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
+from pulumi_inboxed.sandbox.mailin_microsoft_store import (
+    MICROSOFT_SCHEMA,
+    MICROSOFT_TABLES,
+    MicrosoftStore,
+)
+
 MAILIN_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_tokens (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -65,6 +71,7 @@ CREATE TABLE IF NOT EXISTS mailin_jobs (
 );
 CREATE TABLE IF NOT EXISTS mailin_purchases (name TEXT PRIMARY KEY, count INTEGER NOT NULL);
 """
+MAILIN_SCHEMA += MICROSOFT_SCHEMA  # inbox providers, registrars, Azure orders, verification
 
 # Wiped by ``/_sandbox/reset`` (issued tokens too: a reset is a first start).
 MAILIN_TABLES = (
@@ -73,6 +80,7 @@ MAILIN_TABLES = (
     "mailin_mailboxes",
     "mailin_jobs",
     "mailin_purchases",
+    *MICROSOFT_TABLES,
 )
 
 DOMAIN_JOB = "domain"
@@ -172,6 +180,7 @@ class MailinStore:
 
     def __init__(self, transaction: Transaction) -> None:
         self._transaction = transaction
+        self.microsoft = MicrosoftStore(transaction)
 
     # Tokens (only a SHA-256 of the secret part is stored)
 

@@ -33,6 +33,13 @@ class SandboxSettings(BaseModel):
     mailin_tokens: list[str] = Field(default_factory=lambda: ["mailin-sandbox-token"])
     mailin_job_seconds: float = Field(default=3.0, ge=0.0)
     mailin_unavailable_pattern: str = r"^taken-"
+    # Mailin.ai Microsoft and verification: an Azure order's time to "ready" (nameservers and
+    # mailboxes then), the time an upload to the inbox provider takes (it progresses in quarters),
+    # a verification task's length, and the credits a fresh account starts with.
+    mailin_azure_seconds: float = Field(default=5.0, ge=0.0)
+    mailin_upload_seconds: float = Field(default=20.0, ge=0.0)
+    mailin_verify_seconds: float = Field(default=2.0, ge=0.0)
+    mailin_credits: int = Field(default=1000, ge=0)
 
     @field_validator("fail_pattern", "mailin_unavailable_pattern")
     @classmethod

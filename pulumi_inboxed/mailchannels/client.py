@@ -14,10 +14,15 @@ from .models import BatchResult, DomainList, InboundDomain, Subscription
 
 PROVIDER = "MailChannels"
 PAGE_SIZE = 1000  # our choice: the list call's default is 10
+MAX_FILTER_QUERY_CHARS = 6000  # our choice: keeps a filtered list's URL under common 8 KB limits
 
 
 def parse_error(response: httpx.Response) -> ParsedError:
-    """`{"code": 0, "message": "...", "errors": ["..."]}` on every error page."""
+    """`{"code": 0, "message": "...", "errors": ["..."]}` on every error page.
+
+    The message carries the `errors` list too (a 403 says there which limit was hit); `code` is
+    kept when it says more than the HTTP status.
+    """
     try:
         body = response.json()
     except ValueError:
@@ -25,13 +30,28 @@ def parse_error(response: httpx.Response) -> ParsedError:
     if isinstance(body, dict):
         errors = body.get("errors")
         details = {"errors": errors} if isinstance(errors, list) else {}
+        message = str(body.get("message") or response.reason_phrase)
+        if isinstance(errors, list) and errors:
+            message += " (" + "; ".join(str(e) for e in errors[:20]) + ")"
         code = body.get("code")
-        return (
-            str(body.get("message") or response.reason_phrase),
-            str(code) if code else None,
-            details,
-        )
+        same = code in (None, 0, "", response.status_code, str(response.status_code))
+        return (message, None if same else str(code), details)
     return (str(body)[:500], None, {})
+
+
+def filter_chunks(names: Sequence[str]) -> Iterator[list[str]]:
+    """`names` in chunks of at most 5000 whose `domains=` query stays short enough for a URL."""
+    chunk: list[str] = []
+    size = 0
+    for name in names:
+        cost = len(ep.Q_LIST_DOMAINS) + len(name) + 2
+        if chunk and (len(chunk) >= ep.MAX_LIST_FILTER or size + cost > MAX_FILTER_QUERY_CHARS):
+            yield chunk
+            chunk, size = [], 0
+        chunk.append(name)
+        size += cost
+    if chunk:
+        yield chunk
 
 
 class MailChannelsClient:
@@ -95,12 +115,29 @@ class MailChannelsClient:
             self._call(ep.PROVISION_DOMAINS, params=params, json=body)
         )
 
+    def provision_domain(
+        self, domain: InboundDomain, *, associate_key: bool = False, overwrite: bool = False
+    ) -> InboundDomain:
+        """`POST /domains`: one domain (its `subscriptionHandle` in the body).
+
+        200 (already provisioned) and 201 (provisioned) both return the domain; 400, 403 and 409
+        raise `BadRequestError`, `PermissionDeniedError` and `ConflictError`.
+        """
+        params: dict[str, str] = {}
+        if associate_key:
+            params[ep.Q_ASSOCIATE_KEY] = "true"
+        if overwrite:
+            params[ep.Q_OVERWRITE] = "true"
+        body = domain.model_dump(by_alias=True, exclude_none=True)
+        data = self._call(ep.PROVISION_DOMAIN, params=params, json=body)
+        return InboundDomain.model_validate(data) if data else domain
+
     def list_domains(self, names: Sequence[str] | None = None) -> list[InboundDomain]:
-        """Domains of this API key (every page), or just `names` (5000 a request)."""
+        """Domains of this API key (every page), or just `names` (repeated `domains=` queries,
+        at most 5000 names and about 6000 characters a request)."""
         if names:
             found: list[InboundDomain] = []
-            for start in range(0, len(names), ep.MAX_LIST_FILTER):
-                chunk = list(names[start : start + ep.MAX_LIST_FILTER])
+            for chunk in filter_chunks(names):
                 params = {ep.Q_LIST_DOMAINS: chunk, ep.Q_LIMIT: len(chunk)}
                 found += DomainList.model_validate(
                     self._call(ep.LIST_DOMAINS, params=params)

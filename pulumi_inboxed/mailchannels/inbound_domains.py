@@ -21,9 +21,9 @@ from typing import Any
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..core.domains import check_domain_list
-from ..core.errors import NotFoundError, PermissionDeniedError
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.domains import DomainNameError, check_domain_list, normalize_domain
+from ..core.errors import InboxedError, NotFoundError, PermissionDeniedError
+from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
 from . import endpoints as ep
 from .client import MailChannelsClient
 from .models import BatchResult, InboundDomain
@@ -53,23 +53,28 @@ def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure])
                 )
 
 
-def _check_downstream(where: str, addresses: Any, failures: list[dyn.CheckFailure]) -> None:
+def _check_downstream(
+    where: str, addresses: Any, failures: list[dyn.CheckFailure]
+) -> list[dict[str, Any]]:
+    """The addresses with whole numbers as `int` (Pulumi sends numbers as floats)."""
     if addresses is None:
-        return
+        return []
     if not isinstance(addresses, list):
         failures.append(dyn.CheckFailure(where, "must be a list of downstream addresses"))
-        return
+        return []
+    normalized: list[dict[str, Any]] = []
     for i, addr in enumerate(addresses):
         at = f"{where}[{i}]"
         if not isinstance(addr, Mapping):
             failures.append(dyn.CheckFailure(at, "must have priority, weight, port and target"))
             continue
+        numbers = {k: as_whole_number(addr.get(k)) for k in ("priority", "weight", "port")}
         for key in ("priority", "weight"):
-            value = addr.get(key)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            value = numbers[key]
+            if value is None or value < 0 or isinstance(addr.get(key), str):
                 failures.append(dyn.CheckFailure(f"{at}.{key}", "must be a whole number >= 0"))
-        port = addr.get("port")
-        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        port = numbers["port"]
+        if port is None or isinstance(addr.get("port"), str) or not 1 <= port <= 65535:
             failures.append(dyn.CheckFailure(f"{at}.port", "must be a TCP port, 1 to 65535"))
         target = addr.get("target")
         if not isinstance(target, str) or not target.endswith("."):
@@ -82,6 +87,42 @@ def _check_downstream(where: str, addresses: Any, failures: list[dyn.CheckFailur
                     f"{at}.target", f"is {len(target)} characters; at most {ep.MAX_TARGET_LENGTH}"
                 )
             )
+        normalized.append({**numbers, "target": target})
+    return normalized
+
+
+def _check_aliases(where: str, aliases: Any, failures: list[dyn.CheckFailure]) -> list[str]:
+    """The aliases in A-label form; each bad one is a failure naming it."""
+    if aliases is None:
+        return []
+    if not isinstance(aliases, list):
+        failures.append(dyn.CheckFailure(where, "must be a list of domain names"))
+        return []
+    normalized: list[str] = []
+    for i, alias in enumerate(aliases):
+        try:
+            normalized.append(normalize_domain(alias))
+        except DomainNameError as exc:
+            failures.append(dyn.CheckFailure(f"{where}[{i}]", f"{exc.domain!r} {exc.reason}"))
+    return normalized
+
+
+def _check_admins(where: str, admins: Any, failures: list[dyn.CheckFailure]) -> None:
+    if admins is None:
+        return
+    if not isinstance(admins, list):
+        failures.append(dyn.CheckFailure(where, "must be a list of email addresses"))
+        return
+    for i, admin in enumerate(admins):
+        local, at, domain = str(admin).partition("@") if isinstance(admin, str) else ("", "", "")
+        ok = bool(local and at and " " not in local)
+        if ok:
+            try:
+                normalize_domain(domain)
+            except DomainNameError:
+                ok = False
+        if not ok:
+            failures.append(dyn.CheckFailure(f"{where}[{i}]", f"{admin!r} is not an email address"))
 
 
 def _to_api(name: str, entry: Mapping[str, Any], subscription: str) -> InboundDomain:
@@ -133,12 +174,22 @@ class InboundDomainsProvider(ConfiguredProvider):
         if not problems:
             for i, (name, entry) in enumerate(zip(names, domains, strict=True)):
                 _check_settings(f"domains[{i}].settings", entry.get("settings"), failures)
-                _check_downstream(
+                downstream = _check_downstream(
                     f"domains[{i}].downstream_addresses",
                     entry.get("downstream_addresses"),
                     failures,
                 )
-                normalized.append({"domain": name, **{k: entry.get(k) for k in DOMAIN_KEYS}})
+                aliases = _check_aliases(f"domains[{i}].aliases", entry.get("aliases"), failures)
+                _check_admins(f"domains[{i}].admins", entry.get("admins"), failures)
+                values = {k: entry.get(k) for k in DOMAIN_KEYS}
+                normalized.append(
+                    {
+                        "domain": name,
+                        **values,
+                        "aliases": aliases,
+                        "downstream_addresses": downstream,
+                    }
+                )
             inputs["domains"] = normalized
         return dyn.CheckResult(inputs, failures)
 
@@ -155,8 +206,15 @@ class InboundDomainsProvider(ConfiguredProvider):
             has_unknowns(new)
             or old != {d["domain"]: d for d in new or []}
             or provisioned != {d["domain"] for d in new or []}
+            or any(bool(olds.get(k)) != bool(news.get(k)) for k in ("associate_key", "overwrite"))
         )
-        return dyn.DiffResult(changes=bool(replaces or changed), replaces=replaces)
+        # A new subscription handle: deprovision first, then provision under the new one (create
+        # before delete would adopt the domains, then the old resource's delete would remove them).
+        return dyn.DiffResult(
+            changes=bool(replaces or changed),
+            replaces=replaces,
+            delete_before_replace=bool(replaces),
+        )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         outs = self._provision(props, provisioned=set(), changed=set())
@@ -167,24 +225,36 @@ class InboundDomainsProvider(ConfiguredProvider):
         client = self._client()
         provisioned = set(olds.get("provisioned") or [])
         wanted = {d["domain"]: d for d in news["domains"]}
-        for name in sorted(provisioned - set(wanted)):
+        removed = sorted(provisioned - set(wanted))
+        for name in removed:
             with contextlib.suppress(NotFoundError):
                 client.remove_domain(name)
             provisioned.discard(name)
         old = {d["domain"]: d for d in olds.get("domains") or []}
         changed = {n for n in provisioned if n in wanted and old.get(n) != wanted[n]}
-        return dyn.UpdateResult(outs=self._provision(news, provisioned, changed))
+        outs = self._provision(news, provisioned, changed, previous=old, done_before=bool(removed))
+        return dyn.UpdateResult(outs=outs)
 
     def _provision(
-        self, inputs: Mapping[str, Any], provisioned: set[str], changed: set[str]
+        self,
+        inputs: Mapping[str, Any],
+        provisioned: set[str],
+        changed: set[str],
+        *,
+        previous: Mapping[str, Any] | None = None,
+        done_before: bool = False,
     ) -> dict[str, Any]:
-        """Provisions the missing domains, then overwrites the changed ones' settings."""
+        """Provisions the missing domains, then overwrites the changed ones' settings.
+
+        A domain whose overwrite failed keeps its `previous` entry in the outputs, so the next
+        diff still sees the change and the next `pulumi up` sends it again.
+        """
         client = self._client()
         subscription = str(inputs["subscription_handle"])
         entries = {d["domain"]: d for d in inputs["domains"]}
         failed: dict[str, dict[str, Any]] = {}
         missing = [n for n in entries if n not in provisioned]
-        first_request = True
+        nothing_done = not done_before
         for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
                 chunk = names[start : start + ep.MAX_DOMAINS_PER_BATCH]
@@ -196,8 +266,12 @@ class InboundDomainsProvider(ConfiguredProvider):
                         overwrite=overwrite,
                     )
                 except PermissionDeniedError as exc:
-                    if first_request:
-                        raise  # 403: this run provisioned nothing, so there is nothing to record
+                    if nothing_done:  # nothing changed in this run: nothing to record
+                        raise InboxedError(
+                            f"MailChannels refused to provision {len(chunk)} domain(s) under "
+                            f"subscription {subscription!r} with 403; none of them was "
+                            f"provisioned: {exc.message}"
+                        ) from None
                     result = BatchResult.model_validate(
                         {
                             "errors": [
@@ -206,14 +280,20 @@ class InboundDomainsProvider(ConfiguredProvider):
                             ]
                         }
                     )
-                first_request = False
+                nothing_done = False
                 for ok in result.successes:
                     provisioned.add(ok.domain.domain)
                 for err in result.errors:
                     failed[err.domain.domain] = {"code": err.code, "comment": err.comment or ""}
+        recorded = []
+        for name, entry in entries.items():
+            if name in changed and name in failed and previous and name in previous:
+                recorded.append(previous[name])
+            else:
+                recorded.append(entry)
         outs = {
             **{k: inputs.get(k) for k in ("subscription_handle", "associate_key", "overwrite")},
-            "domains": list(entries.values()),
+            "domains": recorded,
             "provisioned": sorted(provisioned),
             "failed_domains": failed,
         }

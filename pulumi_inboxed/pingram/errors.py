@@ -7,7 +7,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.errors import ApiError
+from ..core.errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+)
 
 
 class PingramError(ApiError):
@@ -33,34 +42,52 @@ class PingramError(ApiError):
 
 
 class UsageLimitError(PingramError):
-    """402: the account's usage limits are exceeded."""
+    """402: the account's usage limits are exceeded (not retried: it will not pass by itself)."""
 
 
 class ProviderError(PingramError):
-    """502: the upstream email provider (e.g. SES) failed."""
+    """502: the upstream email provider (e.g. SES) failed; `upstream_provider` and
+    `provider_code` say which and why. Distinct from `UsageLimitError` and from a 5xx of Pingram."""
 
 
-class PingramBadRequestError(PingramError):
-    """400."""
+class PingramBadRequestError(PingramError, BadRequestError):
+    """400: validation errors, invalid input."""
 
 
-class PingramAuthError(PingramError):
+class PingramAuthError(PingramError, AuthenticationError):
     """401."""
 
 
-class PingramNotFoundError(PingramError):
-    """404."""
+class PingramForbiddenError(PingramError, PermissionDeniedError):
+    """403."""
 
 
-class PingramServerError(PingramError):
-    """500."""
+class PingramNotFoundError(PingramError, NotFoundError):
+    """404 (the sandbox's answer for an unknown sender; not on Pingram's pages)."""
+
+
+class PingramConflictError(PingramError, ConflictError):
+    """409."""
+
+
+class PingramRateLimitedError(PingramError, RateLimitedError):
+    """429 (retried)."""
+
+
+class PingramServerError(PingramError, ServerError):
+    """500, 503, 504: Pingram itself failed."""
 
 
 BY_STATUS: dict[int, type[PingramError]] = {
     400: PingramBadRequestError,
     401: PingramAuthError,
     402: UsageLimitError,
+    403: PingramForbiddenError,
     404: PingramNotFoundError,
+    409: PingramConflictError,
+    429: PingramRateLimitedError,
     500: PingramServerError,
     502: ProviderError,
+    503: PingramServerError,
+    504: PingramServerError,
 }

@@ -24,6 +24,11 @@ from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, control_router
 from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
 from pulumi_inboxed.sandbox.faults import retry_after_header
 from pulumi_inboxed.sandbox.inboxedup import inboxedup_router
+from pulumi_inboxed.sandbox.mailchannels import (
+    MAILCHANNELS_SURFACE,
+    mailchannels_control_router,
+    mailchannels_router,
+)
 from pulumi_inboxed.sandbox.mailin import mailin_router
 from pulumi_inboxed.sandbox.mailin_common import (
     MAILIN_PREFIX,
@@ -32,12 +37,20 @@ from pulumi_inboxed.sandbox.mailin_common import (
     is_mailin_path,
 )
 from pulumi_inboxed.sandbox.mailin_validation import MailinError
+from pulumi_inboxed.sandbox.pingram import PINGRAM_SURFACE, pingram_control_router, pingram_router
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
+from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError
 
 RETRY_AFTER_STATUSES = (429, 503)
 # Marks a Mailin.ai fault answer as injected (its body is only {"message": ...}, as the API's).
 INJECTED_HEADER = "X-Sandbox-Injected"
+# APIs served under a prefix with their own error shape (MailChannels Inbound, Pingram).
+SURFACES: tuple[ApiSurface, ...] = (MAILCHANNELS_SURFACE, PINGRAM_SURFACE)
+
+
+def surface_of(path: str) -> ApiSurface | None:
+    return next((s for s in SURFACES if s.owns(path)), None)
 
 
 class RouteTemplates:
@@ -76,6 +89,7 @@ class ApiMiddleware:
         self.ctx = ctx
         self.templates = templates
         self.mailin_templates = mailin_templates
+        self.surface_templates = {s.name: RouteTemplates(s.table, s.prefix) for s in SURFACES}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -87,6 +101,10 @@ class ApiMiddleware:
             await self.app(scope, receive, send)
             return
         method: str = scope["method"]
+        surface = surface_of(path)
+        if surface is not None:
+            await self._surface(surface, scope, receive, send)
+            return
         mailin = is_mailin_path(path)
         templates = self.mailin_templates if mailin else self.templates
         self.ctx.counter.hit(templates.key(method, path))
@@ -112,6 +130,25 @@ class ApiMiddleware:
             )
         await response(scope, receive, send)
 
+    async def _surface(
+        self, surface: ApiSurface, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """The same for an `ApiSurface`: counted by its template, a fault in its error shape."""
+        method: str = scope["method"]
+        path: str = scope["path"]
+        self.ctx.counter.hit(self.surface_templates[surface.name].key(method, path))
+        latency_ms = self.ctx.settings.latency_ms
+        if latency_ms > 0:
+            await asyncio.sleep(latency_ms / 1000.0)
+        fault = self.ctx.faults.take(method, path)
+        if fault is None:
+            await self.app(scope, receive, send)
+            return
+        headers: dict[str, str] = {INJECTED_HEADER: "1"}
+        if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
+            headers["Retry-After"] = retry_after_header(fault.retry_after)
+        await surface.error(fault.status, "", headers)(scope, receive, send)
+
 
 def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
     """A sandbox whose state lives in the SQLite file ``state_path``."""
@@ -132,6 +169,10 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
     app.state.sandbox = ctx
     app.include_router(inboxedup_router(ctx))
     app.include_router(mailin_router(ctx))
+    app.include_router(mailchannels_router(ctx))
+    app.include_router(pingram_router(ctx))
+    app.include_router(mailchannels_control_router(ctx))
+    app.include_router(pingram_control_router(ctx))
     app.include_router(control_router(ctx))
 
     @app.exception_handler(SandboxError)
@@ -142,9 +183,16 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
     async def mailin_error(_: Request, exc: MailinError) -> JSONResponse:
         return exc.response()
 
+    @app.exception_handler(SurfaceError)
+    async def surface_error(_: Request, exc: SurfaceError) -> JSONResponse:
+        return exc.response
+
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
+        surface = surface_of(request.url.path)
+        if surface is not None:
+            return surface.error(exc.status_code, str(exc.detail), headers)
         if is_mailin_path(request.url.path):
             return JSONResponse(
                 {"message": str(exc.detail)}, status_code=exc.status_code, headers=headers
@@ -153,12 +201,18 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        surface = surface_of(request.url.path)
+        if surface is not None:
+            return surface.error(400, "Invalid request", None)
         if is_mailin_path(request.url.path):
             return JSONResponse({"message": "The given data was invalid."}, status_code=422)
         return error_response(422, "Invalid request", {"errors": [str(e) for e in exc.errors()]})
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+        surface = surface_of(request.url.path)
+        if surface is not None:
+            return surface.error(500, f"Sandbox error: {type(exc).__name__}", None)
         if is_mailin_path(request.url.path):
             return JSONResponse({"message": SERVER_ERROR_MESSAGE}, status_code=500)
         return error_response(500, f"Sandbox error: {type(exc).__name__}")

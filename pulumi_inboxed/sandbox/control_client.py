@@ -105,6 +105,15 @@ class SandboxControl:
         """Mailin.ai domains actually bought, name -> times (persisted across restarts)."""
         return cast(dict[str, int], self._call("GET", "/mailin/purchases")["purchases"])
 
+    def mailchannels_state(self) -> dict[str, Any]:
+        """MailChannels Inbound: ``{"domains": {name: domain object}, "subscriptions": {handle:
+        count}, "domain_limit": n}``."""
+        return cast(dict[str, Any], self._call("GET", "/mailchannels/state"))
+
+    def pingram_domains(self) -> list[dict[str, Any]]:
+        """Pingram sender domains as ``GET /domains`` shows them (DKIM keys included)."""
+        return cast(list[dict[str, Any]], self._call("GET", "/pingram/domains"))
+
     def mailin_finish_upload(self, order_id: int) -> dict[str, int]:
         """Finish a Mailin.ai Azure order's upload to its inbox provider now; the summary."""
         path = f"/mailin/azure-orders/{order_id}/finish-upload"

@@ -13,7 +13,9 @@ from types import TracebackType
 from typing import Self
 
 from pulumi_inboxed.sandbox.control_client import SandboxControl
+from pulumi_inboxed.sandbox.mailchannels import MAILCHANNELS_PREFIX
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
+from pulumi_inboxed.sandbox.pingram import PINGRAM_PREFIX
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 STOP_GRACE_SECONDS = 5.0
@@ -66,6 +68,16 @@ class SandboxProcess:
     def mailin_url(self) -> str:
         """Base URL of the Mailin.ai API (``MailinClient(process.mailin_url, ...)``)."""
         return self.url + MAILIN_PREFIX
+
+    @property
+    def mailchannels_url(self) -> str:
+        """Base URL of the MailChannels Inbound API (``mailchannels:baseUrl``)."""
+        return self.url + MAILCHANNELS_PREFIX
+
+    @property
+    def pingram_url(self) -> str:
+        """Base URL of the Pingram API (``pingram:baseUrl``)."""
+        return self.url + PINGRAM_PREFIX
 
     @property
     def control(self) -> SandboxControl:

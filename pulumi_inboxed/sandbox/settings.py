@@ -40,6 +40,48 @@ class SandboxSettings(BaseModel):
     mailin_upload_seconds: float = Field(default=20.0, ge=0.0)
     mailin_verify_seconds: float = Field(default=2.0, ge=0.0)
     mailin_credits: int = Field(default=1000, ge=0)
+    # MailChannels Inbound (docs/mailchannels-pingram-api.md): accepted X-API-Key values, the
+    # customer's subscription handles and each one's domain limit (403 beyond it), and the names
+    # the batch answers 400 (not RFC 5891), 409 (another customer's) or 500.
+    mailchannels_api_keys: list[str] = Field(default_factory=lambda: ["mc-sandbox-key"])
+    mailchannels_subscriptions: list[str] = Field(default_factory=lambda: ["sub-sandbox"])
+    mailchannels_domain_limit: int = Field(default=5000, ge=0)
+    mailchannels_invalid_pattern: str = r"^invalid-"
+    mailchannels_taken_pattern: str = r"^taken-"
+    mailchannels_error_pattern: str = r"^error-"
+    # Pingram: accepted bearer keys, the verification timer (PENDING -> outcome), whether adding a
+    # domain starts verification, the names that end FAILED / TEMPORARY_FAILURE or answer 502,
+    # and the number of sender domains the plan allows (402 beyond it).
+    pingram_api_keys: list[str] = Field(default_factory=lambda: ["pingram_sk_sandbox"])
+    pingram_verify_seconds: float = Field(default=5.0, ge=0.0)
+    pingram_add_starts_verification: bool = True
+    pingram_fail_pattern: str = r"^fail-"
+    pingram_temporary_failure_pattern: str = r"^tempfail-"
+    pingram_provider_error_pattern: str = r"^provider-error-"
+    pingram_domain_limit: int = Field(default=100, ge=0)
+
+    @field_validator(
+        "mailchannels_invalid_pattern",
+        "mailchannels_taken_pattern",
+        "mailchannels_error_pattern",
+        "pingram_fail_pattern",
+        "pingram_temporary_failure_pattern",
+        "pingram_provider_error_pattern",
+    )
+    @classmethod
+    def _inbound_pattern_compiles(cls, value: str, info: ValidationInfo) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(f"{info.field_name} is not a valid regular expression: {exc}") from exc
+        return value
+
+    @field_validator("mailchannels_api_keys", "mailchannels_subscriptions", "pingram_api_keys")
+    @classmethod
+    def _inbound_values_not_blank(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError(f"{info.field_name} must not hold blank values")
+        return value
 
     @field_validator("fail_pattern", "mailin_unavailable_pattern")
     @classmethod
@@ -66,7 +108,10 @@ class SandboxSettings(BaseModel):
         echoed (tokens are counted)."""
         view: dict[str, object] = self.model_dump(
             exclude={"tokens", "mailin_tokens", "mailin_password"}
+            | {"mailchannels_api_keys", "pingram_api_keys"}
         )
+        view["mailchannels_api_key_count"] = len(self.mailchannels_api_keys)
+        view["pingram_api_key_count"] = len(self.pingram_api_keys)
         view["token_count"] = len(self.tokens)
         view["mailin_token_count"] = len(self.mailin_tokens)
         return view

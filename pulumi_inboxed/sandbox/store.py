@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_inboxed.sandbox.envelope import new_id
+from pulumi_inboxed.sandbox.mailchannels_store import (
+    MAILCHANNELS_SCHEMA,
+    MAILCHANNELS_TABLES,
+    MailChannelsStore,
+)
 from pulumi_inboxed.sandbox.mailin_store import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
+from pulumi_inboxed.sandbox.pingram_store import PINGRAM_SCHEMA, PINGRAM_TABLES, PingramStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -181,10 +187,12 @@ class SandboxStore:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         with self._lock:
-            self._conn.executescript(SCHEMA + MAILIN_SCHEMA)
+            self._conn.executescript(SCHEMA + MAILIN_SCHEMA + MAILCHANNELS_SCHEMA + PINGRAM_SCHEMA)
         with self._transaction() as conn:
             self._seed(conn, now)
         self.mailin = MailinStore(self._transaction)
+        self.mailchannels = MailChannelsStore(self._transaction)
+        self.pingram = PingramStore(self._transaction)
 
     def close(self) -> None:
         with self._lock:
@@ -223,6 +231,8 @@ class SandboxStore:
                 "mailbox_requests",
                 "subscriptions",
                 *MAILIN_TABLES,
+                *MAILCHANNELS_TABLES,
+                *PINGRAM_TABLES,
             ):
                 conn.execute(f"DELETE FROM {table}")
             self._seed(conn, now)

@@ -67,6 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--mailin-verify-seconds", type=float, help="Mailin.ai email verification task length"
     )
     parser.add_argument("--mailin-credits", type=int, help="Mailin.ai credits of a fresh account")
+    parser.add_argument(
+        "--pingram-verify-seconds", type=float, help="Pingram sender domain: PENDING -> verified"
+    )
+    parser.add_argument(
+        "--mailchannels-domain-limit", type=int, help="MailChannels domains per subscription"
+    )
     parser.add_argument("--latency-ms", type=float, help="added to every API response")
     parser.add_argument(
         "--token",
@@ -93,6 +99,8 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         "mailin_upload_seconds",
         "mailin_verify_seconds",
         "mailin_credits",
+        "pingram_verify_seconds",
+        "mailchannels_domain_limit",
         "latency_ms",
     ):
         value = getattr(args, name)

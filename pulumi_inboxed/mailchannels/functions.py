@@ -1,0 +1,52 @@
+"""Read-only MailChannels Inbound lookups: plain functions and `_output` variants.
+
+Plain functions read `MAILCHANNELS_BASE_URL` and `MAILCHANNELS_API_KEY` from the environment unless
+a `client=` is given; the `_output` variants read the stack config (`mailchannels:*`). The results
+hold no credentials, so the `_output` variants are not secret (unless an argument was).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pulumi
+
+from ..core.output_functions import call_with_stack_config, unsecret_unless_args_were
+from .client import MailChannelsClient
+from .models import InboundDomain, Subscription
+from .runtime import API_KEY, BASE_URL, client_for
+
+
+def list_subscriptions(*, client: MailChannelsClient | None = None) -> list[Subscription]:
+    """`GET /subscriptions`: handles, plans, limits and how many domains each holds."""
+    return (client or client_for(None)).list_subscriptions()
+
+
+def list_domains(
+    names: Sequence[str] | None = None, *, client: MailChannelsClient | None = None
+) -> list[InboundDomain]:
+    """`GET /domains`: every domain of the API key, or only `names`."""
+    return (client or client_for(None)).list_domains(names)
+
+
+def list_subscriptions_output() -> pulumi.Output[list[Subscription]]:
+    result = call_with_stack_config(
+        (BASE_URL, API_KEY), client_for, lambda c, _args: c.list_subscriptions()
+    )
+    return unsecret_unless_args_were(result)
+
+
+def list_domains_output(
+    names: pulumi.Input[Sequence[str]] | None = None,
+) -> pulumi.Output[list[InboundDomain]]:
+    result = call_with_stack_config(
+        (BASE_URL, API_KEY),
+        client_for,
+        lambda c, args: c.list_domains(list(args[0]) if args[0] else None),
+        names,
+    )
+    return (
+        unsecret_unless_args_were(result, names)
+        if names is not None
+        else (unsecret_unless_args_were(result))
+    )

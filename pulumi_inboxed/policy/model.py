@@ -1,0 +1,162 @@
+"""What the rules see and report: plain data, with secrets and unknowns marked.
+
+The SDK's proxies are converted by `sdk.plain()` into dicts, lists and scalars, where a secret
+value is a `SecretValue` and a value not known during preview is `UNKNOWN`. Rules read values
+through `reveal()`, which unwraps secrets, so they need not care which values are secret, except
+the one rule that is about exactly that.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from ..core.domains import DomainNameError, normalize_domain
+
+DYNAMIC_PREFIX: Final = "pulumi-python:dynamic/"
+"""Type tokens of `pulumi.dynamic` resources: this prefix, then `<module>:<name>`."""
+
+# The `module:name` of each resource class (tests/unit/test_policy_model.py checks them
+# against the classes, so a renamed resource breaks a test, not the policies).
+DOMAIN_BATCH: Final = "inboxedup:DomainBatch"
+MAILBOX_REQUEST: Final = "inboxedup:MailboxRequest"
+SUBSCRIPTION_NOTES: Final = "inboxedup:SubscriptionNotes"
+MAILIN_DOMAINS: Final = "mailin:Domains"
+MAILIN_SUBDOMAIN: Final = "mailin:Subdomain"
+MAILIN_DOMAIN_FORWARDING: Final = "mailin:DomainForwarding"
+MAILIN_EMAIL_FORWARDING: Final = "mailin:EmailForwarding"
+SMTP_MAILBOXES: Final = "mailin:SmtpMailboxes"
+GOOGLE_MAILBOXES: Final = "mailin:GoogleMailboxes"
+INBOX_PROVIDER: Final = "mailin:InboxProvider"
+DOMAIN_REGISTRAR: Final = "mailin:DomainRegistrar"
+AZURE_ORDER: Final = "mailin:AzureOrder"
+INBOUND_DOMAINS: Final = "mailchannels:InboundDomains"
+SENDER_DOMAIN: Final = "pingram:SenderDomain"
+
+ALL_KINDS: Final = (
+    DOMAIN_BATCH,
+    MAILBOX_REQUEST,
+    SUBSCRIPTION_NOTES,
+    MAILIN_DOMAINS,
+    MAILIN_SUBDOMAIN,
+    MAILIN_DOMAIN_FORWARDING,
+    MAILIN_EMAIL_FORWARDING,
+    SMTP_MAILBOXES,
+    GOOGLE_MAILBOXES,
+    INBOX_PROVIDER,
+    DOMAIN_REGISTRAR,
+    AZURE_ORDER,
+    INBOUND_DOMAINS,
+    SENDER_DOMAIN,
+)
+
+
+class _Unknown:
+    """A value the engine does not know yet (an output of another resource, during preview)."""
+
+    _instance: _Unknown | None = None
+
+    def __new__(cls) -> _Unknown:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Final = _Unknown()
+
+
+@dataclass(frozen=True)
+class SecretValue:
+    """A value the engine holds as a secret. Its repr never shows the value."""
+
+    value: Any = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "SecretValue([secret])"
+
+
+def reveal(value: Any) -> Any:
+    """The value itself, secret or not."""
+    return value.value if isinstance(value, SecretValue) else value
+
+
+def is_unknown(value: Any) -> bool:
+    return reveal(value) is UNKNOWN
+
+
+def contains_unknown(value: Any) -> bool:
+    value = reveal(value)
+    if value is UNKNOWN:
+        return True
+    if isinstance(value, Mapping):
+        return any(contains_unknown(v) for v in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(v) for v in value)
+    return False
+
+
+def text(value: Any) -> str | None:
+    """A known string (revealed), else None."""
+    value = reveal(value)
+    return value if isinstance(value, str) else None
+
+
+def items(value: Any) -> list[Any]:
+    """A known list (revealed), else an empty one."""
+    value = reveal(value)
+    return list(value) if isinstance(value, list) else []
+
+
+def entries(value: Any) -> Iterator[tuple[int, Mapping[str, Any]]]:
+    """(index, mapping) for each known mapping in a known list."""
+    for i, entry in enumerate(items(value)):
+        entry = reveal(entry)
+        if isinstance(entry, Mapping):
+            yield i, entry
+
+
+def domain_key(raw: str) -> str:
+    """The form two spellings of one domain share (A-label, lower case, no final dot)."""
+    try:
+        return normalize_domain(raw)
+    except DomainNameError:
+        return raw.strip().rstrip(".").lower()
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as a rule sees it: its type token, name, URN, inputs (or, for stack rules,
+    its recorded outputs, which repeat the inputs for every resource here) and `protect`."""
+
+    type: str
+    name: str
+    urn: str
+    props: Mapping[str, Any]
+    protect: bool = False
+
+    @property
+    def kind(self) -> str | None:
+        """`module:Name` for this package's dynamic resources, else None."""
+        if not self.type.startswith(DYNAMIC_PREFIX):
+            return None
+        kind = self.type[len(DYNAMIC_PREFIX) :]
+        return kind if kind in ALL_KINDS else None
+
+    def get(self, key: str) -> Any:
+        return self.props.get(key)
+
+    def label(self) -> str:
+        return f"{self.kind or self.type} {self.name!r}"
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One finding: a message naming the resource and the value, and the resource's URN
+    (None for the stack as a whole)."""
+
+    message: str
+    urn: str | None = None

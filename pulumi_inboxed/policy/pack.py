@@ -1,0 +1,178 @@
+"""The policies of the `inboxed-guardrails` pack, built from the pure rules.
+
+Every policy's enforcement level is its default here and can be set in the pack's config
+(`pulumi preview --policy-pack policy-pack --policy-pack-config config.json`), e.g.
+`{"mailchannels-domains-per-request": "mandatory", "max-domains-bought-per-update":
+{"enforcementLevel": "advisory", "maxDomains": 5}}`, or `{"all": "advisory"}`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, cast
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyConfigSchema,
+    PolicyPack,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from . import hygiene, limits, money
+from .model import Resource, Violation, contains_unknown
+from .sdk import from_args, from_stack_resource, keep_secret_markers, secret_markers_kept, to_sdk
+
+PACK_NAME = "inboxed-guardrails"
+
+ResourceRule = Callable[[Resource, Mapping[str, Any]], list[Violation]]
+StackRule = Callable[[list[Resource], Mapping[str, Any]], list[Violation]]
+
+
+def _report(found: Iterable[Violation], report: ReportViolation) -> None:
+    for v in found:
+        report(v.message, v.urn)
+
+
+def _resource(rule: ResourceRule) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        _report(rule(from_args(args), args.get_config()), report)
+
+    return validate
+
+
+def _stack(rule: StackRule) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        resources = [from_stack_resource(r) for r in args.resources]
+        _report(rule(resources, args.get_config()), report)
+
+    return validate
+
+
+def _validate_secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if not secret_markers_kept():
+        args.not_applicable(
+            "this pulumi-policy version hides which inputs are secret from validations"
+        )
+    _report(hygiene.plaintext_secrets(from_args(args)), report)
+
+
+def _remediate_secrets(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
+    resource = from_args(args)
+    if resource.kind is None or not hygiene.plaintext_secret_paths(resource.props):
+        return None
+    if contains_unknown(resource.props):
+        return None  # during preview with unknown inputs: the validation reports it instead
+    marked: Mapping[str, Any] = to_sdk(hygiene.mark_secrets(resource.props))
+    return marked
+
+
+def _max_domains(config: Mapping[str, Any]) -> int:
+    value = config.get("maxDomains", money.DEFAULT_MAX_DOMAINS_PER_UPDATE)
+    return int(value)
+
+
+def policies() -> list[Policy]:
+    mandatory, advisory = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
+    return [
+        StackValidationPolicy(
+            name="inboxedup-mailboxes-per-domain",
+            description="InboxedUp mailboxes per domain stay within the type's limit "
+            "(microsoft 3, google 3, smtp 5, smtp_dedicated 10), summed over the stack.",
+            enforcement_level=mandatory,
+            validate=_stack(lambda rs, _c: limits.mailboxes_per_domain(rs)),
+        ),
+        StackValidationPolicy(
+            name="mailchannels-domains-per-request",
+            description="A MailChannels Inbound request carries at most 1000 domains "
+            "(InboundDomains splits longer lists into several requests).",
+            enforcement_level=advisory,
+            validate=_stack(lambda rs, _c: limits.mailchannels_request_size(rs)),
+        ),
+        ResourceValidationPolicy(
+            name="mailin-azure-manual-order-size",
+            description="A manual Mailin.ai Azure order has exactly 100 mailboxes.",
+            enforcement_level=mandatory,
+            validate=_resource(lambda r, _c: limits.azure_manual_order_size(r)),
+        ),
+        ResourceValidationPolicy(
+            name="mailin-purchasable-tlds",
+            description="Domains bought at Mailin.ai end in a TLD it sells (.com .co .ca .biz).",
+            enforcement_level=mandatory,
+            validate=_resource(lambda r, _c: limits.purchasable_tlds(r)),
+        ),
+        ResourceValidationPolicy(
+            name="purchased-domains-protected",
+            description="Resources that buy domains (and delete them when deleted) are "
+            "protected, or listed as retained on delete.",
+            enforcement_level=mandatory,
+            config_schema=PolicyConfigSchema(
+                properties={
+                    "retainedOnDelete": {
+                        "type": "array",
+                        "items": {"type": "string"},
+                        "description": "names of buying resources that have "
+                        "retain_on_delete=True (policy packs cannot see that option)",
+                    }
+                }
+            ),
+            validate=_resource(
+                lambda r, c: money.purchased_domains_protected(
+                    r, set(c.get("retainedOnDelete") or [])
+                )
+            ),
+        ),
+        StackValidationPolicy(
+            name="max-domains-bought-per-update",
+            description="One update buys at most `maxDomains` domains.",
+            enforcement_level=mandatory,
+            config_schema=PolicyConfigSchema(
+                properties={
+                    "maxDomains": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "default": money.DEFAULT_MAX_DOMAINS_PER_UPDATE,
+                        "description": "how many domains one update may buy",
+                    }
+                }
+            ),
+            validate=_stack(lambda rs, c: money.domains_bought(rs, _max_domains(c))),
+        ),
+        StackValidationPolicy(
+            name="no-duplicate-domains",
+            description="No domain is declared twice for the same role (hosting, MailChannels "
+            "Inbound, Pingram sender) across resources or providers.",
+            enforcement_level=mandatory,
+            validate=_stack(lambda rs, _c: money.duplicate_domains(rs)),
+        ),
+        ResourceValidationPolicy(
+            name="credentials-are-secrets",
+            description="Mailbox passwords and provider keys are secrets, never plaintext inputs.",
+            enforcement_level=EnforcementLevel.REMEDIATE,
+            validate=_validate_secrets,
+            # The SDK's Remediate takes a plain result as well as an awaitable one.
+            remediate=cast(Any, _remediate_secrets),
+        ),
+        ResourceValidationPolicy(
+            name="mailbox-usernames-on-domain",
+            description="Each mailbox username is an address on its own domain.",
+            enforcement_level=mandatory,
+            validate=_resource(lambda r, _c: hygiene.mailbox_usernames(r)),
+        ),
+        ResourceValidationPolicy(
+            name="names-present",
+            description="Mailboxes and provider accounts have their names.",
+            enforcement_level=mandatory,
+            validate=_resource(lambda r, _c: hygiene.names_present(r)),
+        ),
+    ]
+
+
+def serve() -> None:
+    """Starts the pack (the analyzer's gRPC server); blocks until the engine stops it."""
+    keep_secret_markers()
+    PolicyPack(name=PACK_NAME, policies=policies(), enforcement_level=EnforcementLevel.ADVISORY)

@@ -1,0 +1,99 @@
+"""Programs for the policy pack's end-to-end tests; `policy:case` picks one.
+
+- compliant: every policy passes.
+- stack: stack-wide violations: 4 Microsoft mailboxes on one domain over two requests, a domain
+  declared by two DomainBatch resources, more domains bought than `maxDomains`, and an
+  InboundDomains of 1001 domains (more than one MailChannels request).
+- resource-*: per-resource violations, one resource a case (each also fails the resource's own
+  check(), and the engine stops at the first invalid resource): an unprotected purchase of a
+  .xyz domain; an Azure manual order of 3 mailboxes with an address off its domain; a mailbox
+  username off its domain and a blank first name.
+- plaintext: an InboxProvider whose api_key is passed in plaintext (a raw resource of the same
+  type, as a program or resource that forgets `pulumi.Output.secret` would pass it).
+"""
+
+from typing import Any
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from pulumi_inboxed.inboxedup import (
+    DomainBatch,
+    DomainBatchArgs,
+    MailboxArgs,
+    MailboxRequest,
+    MailboxRequestArgs,
+    MailboxType,
+)
+from pulumi_inboxed.mailchannels import InboundDomains
+from pulumi_inboxed.mailin import AzureMailboxArgs, AzureOrder, Domains, DomainsArgs
+from pulumi_inboxed.mailin.accounts import InboxProviderProvider
+
+config = pulumi.Config("policy")
+case = config.require("case")
+protect = pulumi.ResourceOptions(protect=True)
+
+
+def people(n: int) -> list[MailboxArgs]:
+    return [MailboxArgs("Ann", f"Doe{i}", f"ann{i}") for i in range(n)]
+
+
+if case == "compliant":
+    DomainBatch("batch", DomainBatchArgs(domains=["good-a.com", "good-b.com"]))
+    MailboxRequest("ms-a", MailboxRequestArgs("good-a.com", MailboxType.MICROSOFT, people(2)))
+    MailboxRequest("smtp-b", MailboxRequestArgs("good-b.com", MailboxType.SMTP, people(5)))
+    Domains("bought", DomainsArgs(domains=["good-buy.com", "good-buy.co"]), opts=protect)
+
+elif case == "stack":
+    DomainBatch("batch-1", DomainBatchArgs(domains=["dup-domain.com", "full-domain.com"]))
+    DomainBatch("batch-2", DomainBatchArgs(domains=["DUP-domain.com"]))
+    MailboxRequest("ms-1", MailboxRequestArgs("full-domain.com", MailboxType.MICROSOFT, people(2)))
+    MailboxRequest("ms-2", MailboxRequestArgs("full-domain.com", MailboxType.MICROSOFT, people(2)))
+    Domains(
+        "bulk-buy",
+        DomainsArgs(domains=["bulk-1.com", "bulk-2.com", "bulk-3.biz"]),
+        opts=protect,
+    )
+    InboundDomains("inbound-many", "sub-handle", [f"inbound-{i}.com" for i in range(1001)])
+
+elif case == "resource-tld":
+    Domains("unprotected-xyz", DomainsArgs(domains=["cheap-domain.xyz"]))
+
+elif case == "resource-azure":
+    AzureOrder(
+        "azure-short",
+        "azure-order.com",
+        "manual",
+        mailboxes=[
+            AzureMailboxArgs("One", "one@azure-order.com"),
+            AzureMailboxArgs("Two", "two@azure-order.com"),
+            AzureMailboxArgs("Three", "three@elsewhere.com"),
+        ],
+        opts=protect,
+    )
+
+elif case == "resource-mailbox":
+    DomainBatch("batch", DomainBatchArgs(domains=["own-domain.com"]))
+    MailboxRequest(
+        "off-domain",
+        MailboxRequestArgs(
+            "own-domain.com",
+            MailboxType.GOOGLE,
+            [MailboxArgs("", "Doe", "jane"), MailboxArgs("Bob", "Roe", "bob@other-domain.com")],
+        ),
+    )
+
+elif case == "plaintext":
+
+    class RawInboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
+        def __init__(self, name: str, props: dict[str, Any]) -> None:
+            super().__init__(InboxProviderProvider(), name, {**props, "provider_id": None})
+
+    RawInboxProvider(
+        "plain-key",
+        {
+            "name": "outreach",
+            "provider": "reachinbox",
+            "api_key": config.require("providerKey"),  # plaintext: the policy's violation
+        },
+    )

@@ -13,6 +13,7 @@ import contextlib
 import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlparse
 
 import pulumi
 import pulumi.dynamic as dyn
@@ -45,18 +46,8 @@ REGISTRAR_FIELDS = (
     "customer_id",
 )
 
-# Our reading of "if required", per provider (the page's examples and notes):
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "reachinbox": ("api_key",),
-    "plusvibe": ("api_key", "workspace_id"),  # "Workspace ID (for providers like PlusVibe)"
-    "instantly": ("api_key",),
-    "manyreach": ("api_key",),
-    "smartlead": ("api_key", "oauth_url"),  # the page's example
-    "porkbun": ("api_key", "secret_api_key"),
-    "namecheap": ("api_key", "api_user", "username", "whitelisted_ip"),  # "for Namecheap"
-    "godaddy": ("api_key", "secret_api_key"),  # customer_id only for reseller accounts
-    "spaceship": ("api_key", "secret_api_key"),
-}
+# Our reading of "if required", per provider (shared with the sandbox: one line to correct each).
+REQUIRED: dict[str, tuple[str, ...]] = ep.PROVIDER_REQUIRED_FIELDS
 
 
 class _AccountProvider(ConfiguredProvider):
@@ -82,30 +73,43 @@ class _AccountProvider(ConfiguredProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = {k: news.get(k) for k in self.fields}
         failures: list[dyn.CheckFailure] = []
-        kind = news.get("provider")
         if has_unknowns(news):
             return dyn.CheckResult(inputs, failures)
+        for key in self.fields:
+            value = news.get(key)
+            if value is not None and not isinstance(value, str):
+                failures.append(dyn.CheckFailure(key, "must be a string"))
+            elif isinstance(value, str) and not value.strip():
+                inputs[key] = None  # blank is absent, as the API treats it
+        if not news.get("name"):
+            failures.append(dyn.CheckFailure("name", "is required"))
+        kind = news.get("provider")
         if kind not in self.kinds:
             failures.append(
                 dyn.CheckFailure("provider", f"{kind!r} is not one of {', '.join(self.kinds)}")
             )
         else:
             for field in REQUIRED[str(kind)]:
-                if not news.get(field):
+                if not inputs.get(field):
                     failures.append(dyn.CheckFailure(field, f"is required for {kind}"))
-        ip = news.get("whitelisted_ip")
-        if ip:
+        ip = inputs.get("whitelisted_ip")
+        if isinstance(ip, str):
             try:
-                ipaddress.ip_address(str(ip))
+                ipaddress.ip_address(ip.strip())
             except ValueError:
                 failures.append(dyn.CheckFailure("whitelisted_ip", f"{ip!r} is not an IP address"))
-        if not news.get("name"):
-            failures.append(dyn.CheckFailure("name", "is required"))
+        url = inputs.get("oauth_url")
+        if isinstance(url, str):
+            parsed = urlparse(url.strip())
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                failures.append(dyn.CheckFailure("oauth_url", f"{url!r} is not an http(s) URL"))
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         changed = [k for k in self.fields if olds.get(k) != news.get(k)]
-        return dyn.DiffResult(changes=bool(changed), replaces=[])
+        # The page's update endpoints take every field but the display name.
+        replaces = ["name"] if "name" in changed else []
+        return dyn.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         body = {k: v for k, v in props.items() if k in self.fields and v is not None}
@@ -113,7 +117,8 @@ class _AccountProvider(ConfiguredProvider):
         return dyn.CreateResult(id_=str(new_id), outs={**props, f"{self.label}_id": new_id})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        body = {k: v for k, v in news.items() if k in self.fields and v is not None}
+        # Every field but the name, absent ones as null so that a removed field is cleared.
+        body = {k: news.get(k) for k in self.fields if k != "name"}
         self._update(self._client(), int(id_), body)
         return dyn.UpdateResult(outs={**news, f"{self.label}_id": int(id_)})
 
@@ -141,7 +146,7 @@ class InboxProviderProvider(_AccountProvider):
         return client.add_inbox_provider(body)
 
     def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
-        client.update_inbox_provider(id_, {k: v for k, v in body.items() if k != "name"})
+        client.update_inbox_provider(id_, body)
 
     def _delete(self, client: MailinClient, id_: int) -> None:
         client.delete_inbox_provider(id_)
@@ -160,7 +165,7 @@ class DomainRegistrarProvider(_AccountProvider):
         return client.add_domain_registrar(body)
 
     def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
-        client.update_domain_registrar(id_, {k: v for k, v in body.items() if k != "name"})
+        client.update_domain_registrar(id_, body)
 
     def _delete(self, client: MailinClient, id_: int) -> None:
         client.delete_domain_registrar(id_)
@@ -177,6 +182,12 @@ def _props(fields: Sequence[str], values: Mapping[str, Any], label: str) -> dict
         props[key] = pulumi.Output.secret(value) if key in SECRET_FIELDS and value else value
     props[f"{label}_id"] = None
     return props
+
+
+def _secret_opts(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
+    """Keys and passwords are secret outputs too, whatever the engine does with inputs."""
+    secret = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
+    return pulumi.ResourceOptions.merge(opts, secret)
 
 
 class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
@@ -206,7 +217,7 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
             "workspace_id": workspace_id,
         }
         props = _props(INBOX_PROVIDER_FIELDS, values, "provider")
-        super().__init__(InboxProviderProvider(), resource_name, props, opts)
+        super().__init__(InboxProviderProvider(), resource_name, props, _secret_opts(opts))
 
 
 class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
@@ -242,4 +253,4 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
             "customer_id": customer_id,
         }
         props = _props(REGISTRAR_FIELDS, values, "registrar")
-        super().__init__(DomainRegistrarProvider(), resource_name, props, opts)
+        super().__init__(DomainRegistrarProvider(), resource_name, props, _secret_opts(opts))

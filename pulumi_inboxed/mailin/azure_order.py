@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,15 +22,16 @@ import pulumi
 import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, normalize_domain
-from ..core.errors import InboxedError, NotFoundError
-from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
+from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
+from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns, is_unknown
 from . import endpoints as ep
 from .client import MailinClient
 from .forwarding import normalize_email
+from .microsoft_models import AzureNameservers
 from .runtime import runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
+READY = "ready"
 REPLACE_KEYS = (
     "domain",
     "mailbox_mode",
@@ -50,9 +50,33 @@ class AzureOrderProvider(ConfiguredProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = dict(news)
         failures: list[dyn.CheckFailure] = []
-        if news.get("wait_timeout_seconds") is None:
+        timeout = news.get("wait_timeout_seconds")
+        if timeout is None:
             inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
+        elif not is_unknown(timeout) and (
+            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0
+        ):
+            failures.append(
+                dyn.CheckFailure("wait_timeout_seconds", "must be a number of seconds, 0 or more")
+            )
         inputs["is_purchase"] = bool(news.get("is_purchase", True))
+        for key in ("inbox_provider_id", "domain_registrar_id"):
+            value = news.get(key)
+            if value is None or is_unknown(value):
+                continue
+            number = as_whole_number(value)
+            if number is None:
+                failures.append(dyn.CheckFailure(key, f"{value!r} is not an id"))
+            else:
+                inputs[key] = number
+        master = news.get("master_domain")
+        if isinstance(master, str) and master.strip():
+            try:
+                inputs["master_domain"] = normalize_domain(master)
+            except DomainNameError as exc:
+                failures.append(dyn.CheckFailure("master_domain", f"{exc.domain!r} {exc.reason}"))
+        elif isinstance(master, str):
+            inputs["master_domain"] = None
         if has_unknowns([news.get("domain"), news.get("mailboxes"), news.get("full_names")]):
             return dyn.CheckResult(inputs, failures)
         try:
@@ -62,10 +86,12 @@ class AzureOrderProvider(ConfiguredProvider):
             failures.append(dyn.CheckFailure("domain", f"{exc.domain!r} {exc.reason}"))
             return dyn.CheckResult(inputs, failures)
         tld = domain.rsplit(".", 1)[1]
-        if inputs["is_purchase"] and tld not in ep.PURCHASABLE_TLDS:
+        if inputs["is_purchase"] and (tld not in ep.PURCHASABLE_TLDS or domain.count(".") != 1):
             failures.append(
                 dyn.CheckFailure(
-                    "domain", f"'{domain}': .{tld} cannot be bought (.com .co .biz .ca)"
+                    "domain",
+                    f"'{domain}' cannot be bought: give <name>.com, .co, .biz or .ca "
+                    "(or is_purchase=False to transfer)",
                 )
             )
         mode = news.get("mailbox_mode")
@@ -79,22 +105,27 @@ class AzureOrderProvider(ConfiguredProvider):
                 failures.append(
                     dyn.CheckFailure("full_names", "auto mode needs at least one full name")
                 )
+            else:
+                inputs["full_names"] = [n.strip() for n in names]
+            if news.get("mailboxes"):
+                failures.append(dyn.CheckFailure("mailboxes", "is for manual mode only"))
         elif mode == "manual":
             failures += _check_manual(domain, news.get("mailboxes"), inputs)
+            if news.get("full_names"):
+                failures.append(dyn.CheckFailure("full_names", "is for auto mode only"))
         else:
             failures.append(dyn.CheckFailure("mailbox_mode", f"{mode!r} is not auto or manual"))
-        for key in ("inbox_provider_id", "domain_registrar_id"):
-            value = news.get(key)
-            if value is not None and as_whole_number(value) is None:
-                failures.append(dyn.CheckFailure(key, "must be an id"))
-            elif value is not None:
-                inputs[key] = as_whole_number(value)
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         replaces = [k for k in REPLACE_KEYS if olds.get(k) != news.get(k)]
         in_place = [k for k in IN_PLACE_KEYS if olds.get(k) != news.get(k)]
-        return dyn.DiffResult(changes=bool(replaces or in_place), replaces=replaces)
+        return dyn.DiffResult(
+            changes=bool(replaces or in_place),
+            replaces=replaces,
+            # One order per domain: the old one must go before the same domain is ordered again.
+            delete_before_replace="domain" not in replaces,
+        )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client()
@@ -120,54 +151,70 @@ class AzureOrderProvider(ConfiguredProvider):
             order = client.find_azure_order(domain)
         if order is None:
             raise InboxedError(f"Mailin.ai accepted the Azure order for {domain!r} but lists none")
+        wanted = props.get("inbox_provider_id")
+        if wanted is not None and order.provider_id != int(wanted):  # an adopted order
+            client.set_azure_inbox_provider(order.id, int(wanted))
         if props.get("master_domain"):
             client.set_azure_master_domain(order.id, str(props["master_domain"]))
-        outs = self._settle(client, order.id, props, wait=True)
-        return dyn.CreateResult(id_=str(order.id), outs=outs)
+        ns = self._wait_ready(order.id, props)
+        return dyn.CreateResult(id_=str(order.id), outs=_outputs(client, order.id, props, ns))
+
+    def _wait_ready(self, order_id: int, inputs: Mapping[str, Any]) -> AzureNameservers:
+        """Waits (bounded by wait_timeout_seconds) for "ready" and the nameservers; on timeout
+        warns and returns what it saw: the resource is recorded, refresh brings the rest."""
+        timeout = float(inputs.get("wait_timeout_seconds") or 0)
+        poller = runtime_for(self.config).azure_orders
+        try:
+            return poller.wait(
+                order_id,
+                lambda ns: ns.status == READY and bool(ns.nameservers),
+                timeout,
+                describe=lambda ns: ns.status if ns else "no answer yet",
+            )
+        except WaitTimeoutError:
+            ns = self._client().get_azure_nameservers(order_id)
+            pulumi.log.warn(
+                f"Azure order {order_id} for {inputs['domain']} is {ns.status!r}, not ready "
+                f"within wait_timeout_seconds ({timeout:g} s); `pulumi refresh` brings its "
+                "status and nameservers later."
+            )
+            return ns
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         client = self._client()
         order_id = int(id_)
         if olds.get("inbox_provider_id") != news.get("inbox_provider_id"):
             if news.get("inbox_provider_id") is None:
-                client.remove_azure_inbox_provider(order_id)
+                with contextlib.suppress(UnprocessableError):  # none set: nothing to remove
+                    client.remove_azure_inbox_provider(order_id)
             else:
                 client.set_azure_inbox_provider(order_id, int(news["inbox_provider_id"]))
         if olds.get("master_domain") != news.get("master_domain"):
-            # The page has no "remove master domain": an empty one is our way to clear it.
-            client.set_azure_master_domain(order_id, str(news.get("master_domain") or ""))
-        if olds.get("reupload_trigger") != news.get("reupload_trigger"):
+            if news.get("master_domain"):
+                client.set_azure_master_domain(order_id, str(news["master_domain"]))
+            else:
+                client.remove_azure_master_domain(order_id)
+        trigger = news.get("reupload_trigger")
+        if olds.get("reupload_trigger") != trigger and trigger not in (None, ""):
             client.trigger_azure_reupload(order_id)
-        return dyn.UpdateResult(outs=self._settle(client, order_id, news, wait=False))
-
-    def _settle(
-        self, client: MailinClient, order_id: int, inputs: Mapping[str, Any], *, wait: bool
-    ) -> dict[str, Any]:
-        deadline = Deadline.after(float(inputs.get("wait_timeout_seconds") or 0) if wait else 0)
-        interval = runtime_for(self.config).poll_interval
-        status = client.get_azure_order_status(order_id)
         ns = client.get_azure_nameservers(order_id)
-        while (status != "ready" or not ns.nameservers) and not deadline.expired():
-            time.sleep(min(interval, deadline.remaining()))
-            status = client.get_azure_order_status(order_id)
-            ns = client.get_azure_nameservers(order_id)
-        if wait and status != "ready":
-            pulumi.log.warn(
-                f"Azure order {order_id} for {inputs['domain']} is {status!r}, not ready within "
-                "wait_timeout_seconds; `pulumi refresh` brings its status later."
-            )
-        return _outputs(client, order_id, inputs, status, ns.nameservers)
+        return dyn.UpdateResult(outs=_outputs(client, order_id, news, ns))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         client = self._client()
+        order_id = int(id_)
         try:
-            status = client.get_azure_order_status(int(id_))
-            ns = client.get_azure_nameservers(int(id_))
+            ns = client.get_azure_nameservers(order_id)
         except NotFoundError:
             return dyn.ReadResult(id_="", outs={})
-        return dyn.ReadResult(
-            id_=id_, outs=_outputs(client, int(id_), props, status, ns.nameservers)
-        )
+        order = client.get_azure_order(order_id)
+        if order is None:
+            return dyn.ReadResult(id_="", outs={})
+        inputs = dict(props)
+        inputs["inbox_provider_id"] = order.provider_id  # drift: set or removed elsewhere
+        if "forward_to" in order.model_fields_set:  # only when the API shows it
+            inputs["master_domain"] = order.forward_to
+        return dyn.ReadResult(id_=id_, outs=_outputs(client, order_id, inputs, ns))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         with contextlib.suppress(NotFoundError):
@@ -206,26 +253,24 @@ def _check_manual(domain: str, mailboxes: Any, inputs: dict[str, Any]) -> list[d
 
 
 def _outputs(
-    client: MailinClient,
-    order_id: int,
-    inputs: Mapping[str, Any],
-    status: str,
-    nameservers: list[str],
+    client: MailinClient, order_id: int, inputs: Mapping[str, Any], ns: AzureNameservers
 ) -> dict[str, Any]:
-    try:
-        mailboxes = [m.model_dump() for m in client.get_azure_mailboxes(order_id)]
-    except InboxedError:
-        mailboxes = []
-    try:
-        upload = client.get_azure_upload_status(order_id).model_dump()
-    except InboxedError:
-        upload = None
+    """The outputs: inputs echoed, status, nameservers, mailboxes (secret) and upload summary
+    (None while no inbox provider is set)."""
+    status = client.get_azure_order_status(order_id)
+    mailboxes = [m.model_dump() for m in client.get_azure_mailboxes(order_id)]
+    upload: dict[str, int] | None = None
+    if inputs.get("inbox_provider_id") is not None:
+        try:
+            upload = client.get_azure_upload_status(order_id).model_dump()
+        except UnprocessableError:  # Mailin.ai: no inbox provider set (yet)
+            upload = None
     keys = (*REPLACE_KEYS, *IN_PLACE_KEYS, "wait_timeout_seconds")
     return {
         **{k: inputs.get(k) for k in keys},
         "order_id": order_id,
         "status": status,
-        "nameservers": nameservers,
+        "nameservers": list(ns.nameservers) if ns.status == READY else [],
         "order_mailboxes": mailboxes,
         "upload_status": upload,
     }

@@ -159,6 +159,10 @@ class MailinClient(VerificationCalls):
             return response
         return response.json() if response.content else None
 
+    def _fetch(self, url: str) -> httpx.Response:
+        """GET an absolute URL the API gave (a download link), without the bearer token."""
+        return self._anonymous.request("GET", url)
+
     def _pages(
         self, endpoint: ep.Endpoint, model: type[M], params: dict[str, Any] | None = None
     ) -> list[M]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..core.errors import ApiError, UnprocessableError
+from ..core.errors import ApiError, InboxedError, UnprocessableError
 
 
 class ApiCommunicationError(ApiError):
@@ -35,6 +36,26 @@ class DomainsUnavailableError(UnprocessableError):
             self.domains = [str(v) for v in raw]
         else:
             self.domains = []
+
+
+class InsufficientCreditsError(InboxedError):
+    """A verification would cost more credits than the account has: raised before it starts
+    (our check), or from Mailin.ai's 422 ("You need 500 credits ..., but you only have 200.")."""
+
+    def __init__(self, needed: int, left: int) -> None:
+        self.needed, self.left = needed, left
+        super().__init__(
+            f"this verification needs {needed} credits, but the account has {left} left"
+        )
+
+
+_CREDITS_RE = re.compile(r"need (\d+) credits.*only have (\d+)", re.IGNORECASE | re.DOTALL)
+
+
+def credits_error(exc: UnprocessableError) -> InsufficientCreditsError | None:
+    """The 422 of a verification the account cannot pay for, as `InsufficientCreditsError`."""
+    match = _CREDITS_RE.search(exc.message)
+    return InsufficientCreditsError(int(match[1]), int(match[2])) if match else None
 
 
 CUSTOM_STATUS_ERRORS: dict[int, type[ApiError]] = {

@@ -15,6 +15,12 @@ import pulumi
 
 from ..core.output_functions import call_with_stack_config, unsecret_unless_args_were
 from .client import MailinClient
+from .microsoft_models import (
+    AzureOrderInfo,
+    CreditEntry,
+    DomainRegistrarInfo,
+    InboxProviderInfo,
+)
 from .models import Availability, MailinDomain, MailinMailbox, RateLimit, Server, User
 from .runtime import API_TOKEN, BASE_URL, DEVICE_NAME, EMAIL, PASSWORD, POLL_INTERVAL, runtime_for
 
@@ -74,6 +80,30 @@ def check_availability(name: str, *, client: MailinClient | None = None) -> Avai
     return _client(client).check_availability(name)
 
 
+def get_credits(*, client: MailinClient | None = None) -> int:
+    """The account's verification credits."""
+    return _client(client).get_credits()
+
+
+def credit_history(*, client: MailinClient | None = None) -> list[CreditEntry]:
+    """Credit additions, debits and refunds, newest first (every page)."""
+    return _client(client).credit_history()
+
+
+def list_inbox_providers(*, client: MailinClient | None = None) -> list[InboxProviderInfo]:
+    """Inbox providers; the entries carry their API keys."""
+    return _client(client).list_inbox_providers()
+
+
+def list_domain_registrars(*, client: MailinClient | None = None) -> list[DomainRegistrarInfo]:
+    """Domain registrars; the entries carry their API keys."""
+    return _client(client).list_domain_registrars()
+
+
+def list_azure_orders(*, client: MailinClient | None = None) -> list[AzureOrderInfo]:
+    return _client(client).list_azure_orders()
+
+
 def _call(fn: Callable[[MailinClient, list[Any]], T], *args: pulumi.Input[Any]) -> pulumi.Output[T]:
     return call_with_stack_config(_SETTINGS, lambda m: runtime_for(m).client, fn, *args)
 
@@ -114,3 +144,25 @@ def get_mailbox_output(mailbox_id: pulumi.Input[int]) -> pulumi.Output[MailinMai
 def check_availability_output(name: pulumi.Input[str]) -> pulumi.Output[Availability]:
     result = _call(lambda c, a: check_availability(a[0], client=c), name)
     return unsecret_unless_args_were(result, name)
+
+
+def get_credits_output() -> pulumi.Output[int]:
+    return unsecret_unless_args_were(_call(lambda c, _: get_credits(client=c)))
+
+
+def credit_history_output() -> pulumi.Output[list[CreditEntry]]:
+    return unsecret_unless_args_were(_call(lambda c, _: credit_history(client=c)))
+
+
+def list_inbox_providers_output() -> pulumi.Output[list[InboxProviderInfo]]:
+    """Always secret: the entries carry API keys."""
+    return pulumi.Output.secret(_call(lambda c, _: list_inbox_providers(client=c)))
+
+
+def list_domain_registrars_output() -> pulumi.Output[list[DomainRegistrarInfo]]:
+    """Always secret: the entries carry API keys."""
+    return pulumi.Output.secret(_call(lambda c, _: list_domain_registrars(client=c)))
+
+
+def list_azure_orders_output() -> pulumi.Output[list[AzureOrderInfo]]:
+    return unsecret_unless_args_were(_call(lambda c, _: list_azure_orders(client=c)))

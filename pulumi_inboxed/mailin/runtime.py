@@ -16,6 +16,7 @@ from ..core.errors import ConfigError
 from ..core.polling import SharedPoller
 from . import endpoints as ep
 from .client import MailinClient
+from .microsoft_models import AzureNameservers
 from .models import DomainJob, MailboxJob
 
 API_TOKEN = Setting("mailin", "apiToken", "MAILIN_API_TOKEN", secret=True)
@@ -44,6 +45,13 @@ class MailinRuntime:
     def mailbox_jobs(self) -> SharedPoller[str, MailboxJob]:
         return SharedPoller(
             "Mailin.ai mailbox job", self.client.get_mailbox_job, self.poll_interval
+        )
+
+    @cached_property
+    def azure_orders(self) -> SharedPoller[int, AzureNameservers]:
+        """An Azure order's status and nameservers (one call: the nameservers answer has both)."""
+        return SharedPoller(
+            "Mailin.ai Azure order", self.client.get_azure_nameservers, self.poll_interval
         )
 
 

@@ -18,16 +18,9 @@ from ..core.errors import InboxedError, WaitTimeoutError
 from ..core.polling import Deadline
 from . import endpoints as ep
 from .client import MailinClient
+from .errors import InsufficientCreditsError
 from .microsoft_models import BulkTask, SingleVerification
 from .runtime import runtime_for
-
-
-class InsufficientCreditsError(InboxedError):
-    def __init__(self, needed: int, left: int) -> None:
-        self.needed, self.left = needed, left
-        super().__init__(
-            f"this verification needs {needed} credits, but the account has {left} left"
-        )
 
 
 @dataclass
@@ -89,7 +82,7 @@ def verify_emails(
 ) -> VerificationSummary:
     """Verifies the addresses (500 a request) and returns the summed results."""
     c = _client(client)
-    unique = list(dict.fromkeys(a.strip() for a in addresses if a.strip()))
+    unique = list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
     ensure_credits(c, len(unique))
     deadline = Deadline.after(timeout)
     task_ids = [
@@ -113,7 +106,8 @@ def verify_csv_file(
 ) -> VerificationSummary:
     """Uploads a CSV (at most 25 MB) for verification and returns its results."""
     c = _client(client)
-    ensure_credits(c, len(addresses_in_csv(content.decode("utf-8", errors="replace"))))
+    found = addresses_in_csv(content.decode("utf-8", errors="replace"))
+    ensure_credits(c, len({a.lower() for a in found}))  # one credit per unique address
     task_id = c.verify_bulk_file(filename, content, type_)
     summary = VerificationSummary()
     summary.add(_wait_task(c, task_id, Deadline.after(timeout), poll_interval))

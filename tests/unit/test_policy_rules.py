@@ -1,0 +1,173 @@
+"""The policy rules as pure functions over plain data (no engine)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
+from pulumi_inboxed.mailchannels.endpoints import MAX_DOMAINS_PER_BATCH
+from pulumi_inboxed.mailin.endpoints import AZURE_MANUAL_MAILBOXES
+from pulumi_inboxed.policy import hygiene, limits, money
+from pulumi_inboxed.policy.model import DYNAMIC_PREFIX, UNKNOWN, Resource, SecretValue
+
+
+def res(kind: str, rname: str, protect: bool = False, **props: Any) -> Resource:
+    return Resource(f"{DYNAMIC_PREFIX}{kind}", rname, f"urn:x::{rname}", props, protect)
+
+
+def request(name: str, domain: str, type_: str, n: int) -> Resource:
+    boxes = [{"first_name": "A", "last_name": "B", "username": f"u{i}"} for i in range(n)]
+    return res("inboxedup:MailboxRequest", name, domain=domain, type=type_, mailboxes=boxes)
+
+
+def test_mailboxes_per_domain_sums_requests_per_domain_and_type() -> None:
+    limit = MAILBOX_LIMITS["smtp"]
+    ok = [request("a", "x.com", "smtp", limit - 1), request("b", "x.com", "smtp", 1)]
+    assert limits.mailboxes_per_domain(ok) == []
+    other_type = [*ok, request("c", "x.com", "google", 1)]
+    assert limits.mailboxes_per_domain(other_type) == []
+    over = [*ok, request("c", "X.COM", "smtp", 1)]
+    found = limits.mailboxes_per_domain(over)
+    assert [v.urn for v in found] == ["urn:x::a", "urn:x::b", "urn:x::c"]
+    assert f"would have {limit + 1} smtp mailboxes" in found[0].message
+    assert f"InboxedUp allows {limit} smtp" in found[0].message
+
+
+def test_mailboxes_per_domain_skips_unknown_domains() -> None:
+    r = request("a", "x.com", "microsoft", 9)
+    unknown = Resource(r.type, r.name, r.urn, {**r.props, "domain": UNKNOWN})
+    assert limits.mailboxes_per_domain([unknown]) == []
+
+
+def test_mailchannels_request_size_is_about_each_resource() -> None:
+    def inbound(n: int) -> Resource:
+        return res(
+            "mailchannels:InboundDomains",
+            f"in{n}",
+            domains=[{"domain": f"d{i}.com"} for i in range(n)],
+        )
+
+    assert limits.mailchannels_request_size([inbound(MAX_DOMAINS_PER_BATCH)]) == []
+    (v,) = limits.mailchannels_request_size([inbound(MAX_DOMAINS_PER_BATCH * 2 + 1)])
+    assert "sends them as 3 requests" in v.message
+
+
+def test_azure_manual_order_size() -> None:
+    def order(n: int, mode: str = "manual") -> Resource:
+        boxes = [{"name": "N", "email": f"u{i}@a.com"} for i in range(n)]
+        return res("mailin:AzureOrder", "o", domain="a.com", mailbox_mode=mode, mailboxes=boxes)
+
+    assert limits.azure_manual_order_size(order(AZURE_MANUAL_MAILBOXES)) == []
+    assert limits.azure_manual_order_size(order(3, mode="auto")) == []
+    (v,) = limits.azure_manual_order_size(order(99))
+    assert "this one has 99" in v.message
+
+
+def test_purchasable_tlds_only_for_purchases() -> None:
+    buy = res("mailin:Domains", "d", domains=["a.com", "b.xyz", "c.biz"])
+    (v,) = limits.purchasable_tlds(buy)
+    assert "domains[1] 'b.xyz': .xyz cannot be bought" in v.message
+    transfer = res("mailin:Domains", "t", domains=["b.xyz"], acquisition="transfer")
+    assert limits.purchasable_tlds(transfer) == []
+    order = res("mailin:AzureOrder", "o", domain="a.org", is_purchase=True)
+    assert "domain 'a.org'" in limits.purchasable_tlds(order)[0].message
+    transferred = res("mailin:AzureOrder", "o", domain="a.org", is_purchase=False)
+    assert limits.purchasable_tlds(transferred) == []
+
+
+def test_purchased_domains_protected() -> None:
+    buy = res("mailin:Domains", "d", domains=["a.com"])
+    (v,) = money.purchased_domains_protected(buy)
+    assert "'a.com'" in v.message and "protect=True" in v.message
+    protected = res("mailin:Domains", "d", True, domains=["a.com"])
+    assert money.purchased_domains_protected(protected) == []
+    assert money.purchased_domains_protected(buy, retained={"d"}) == []
+    batch = res("inboxedup:DomainBatch", "b", domains=["a.com"])
+    assert money.purchased_domains_protected(batch) == []
+
+
+def test_domains_bought_counts_only_what_is_not_held() -> None:
+    held = res("mailin:Domains", "held", domains=["a.com", "b.com"], records={"a.com": {}})
+    new = res("mailin:Domains", "new", domains=["c.com", "d.com"])
+    transfer = res("mailin:Domains", "t", domains=["e.com", "f.com"], acquisition="transfer")
+    order = res("mailin:AzureOrder", "o", domain="g.com")
+    resources = [held, new, transfer, order]
+    assert money.domains_bought(resources, 4) == []  # b, c, d, g
+    found = money.domains_bought(resources, 3)
+    assert [v.urn for v in found] == ["urn:x::held", "urn:x::new", "urn:x::o"]
+    assert "this update would buy 4 in all" in found[0].message
+    assert "more than the 3 allowed" in found[0].message
+    placed = res("mailin:AzureOrder", "o", domain="g.com", order_id=7)
+    assert money.domains_bought([held, new, transfer, placed], 3) == []
+
+
+def test_duplicate_domains_per_role() -> None:
+    a = res("inboxedup:DomainBatch", "a", domains=["x.com", "y.com"])
+    b = res("mailin:Domains", "b", domains=["X.com."])
+    inbound = res("mailchannels:InboundDomains", "i", domains=[{"domain": "x.com"}])
+    sender = res("pingram:SenderDomain", "s", domain="x.com")
+    found = money.duplicate_domains([a, b, inbound, sender])
+    assert [v.urn for v in found] == ["urn:x::a", "urn:x::b"]
+    assert "declared 2 times for hosting" in found[0].message
+    assert "mailin:Domains 'b' domains[0]" in found[0].message
+    assert money.duplicate_domains([a, inbound, sender]) == []
+    second_sender = res("pingram:SenderDomain", "s2", domain="x.com")
+    assert len(money.duplicate_domains([sender, second_sender])) == 2
+
+
+def test_plaintext_secrets_and_their_remediation() -> None:
+    props = {
+        "name": "p",
+        "api_key": "k-plain",
+        "password": SecretValue("already"),
+        "associate_key": True,
+        "mailboxes": [{"username": "a@x.com", "password": "pw-plain"}, {"password": None}],
+        "token": UNKNOWN,
+        "__provider": "pickled",
+    }
+    r = res("mailin:InboxProvider", "p", **props)
+    found = hygiene.plaintext_secrets(r)
+    assert [v.message.split(": input ")[1].split(" ")[0] for v in found] == [
+        "api_key",
+        "mailboxes[0].password",
+    ]
+    assert all("k-plain" not in v.message and "pw-plain" not in v.message for v in found)
+    marked = hygiene.mark_secrets(props)
+    assert marked["api_key"] == SecretValue("k-plain")
+    assert marked["mailboxes"][0]["password"] == SecretValue("pw-plain")
+    assert marked["password"] == SecretValue("already")
+    assert marked["__provider"] == "pickled" and marked["associate_key"] is True
+    assert hygiene.plaintext_secret_paths(marked) == []
+    other = Resource("aws:s3/bucket:Bucket", "b", "urn:b", {"password": "x"})
+    assert hygiene.plaintext_secrets(other) == []
+
+
+def test_mailbox_usernames_on_domain() -> None:
+    req = res(
+        "inboxedup:MailboxRequest",
+        "r",
+        domain="x.com",
+        mailboxes=[{"username": "a"}, {"username": "b@X.com"}, {"username": "c@y.com"}],
+    )
+    (v,) = hygiene.mailbox_usernames(req)
+    assert "mailboxes[2].username 'c@y.com'" in v.message
+    smtp = res("mailin:SmtpMailboxes", "s", mailboxes=[{"username": "a@x.com"}, {"username": "b"}])
+    (v,) = hygiene.mailbox_usernames(smtp)
+    assert "mailboxes[1].username 'b' is not a full address" in v.message
+    order = res("mailin:AzureOrder", "o", domain="x.com", mailboxes=[{"email": "a@y.com"}])
+    assert "not an address on the order's domain" in hygiene.mailbox_usernames(order)[0].message
+
+
+def test_names_present() -> None:
+    req = res(
+        "inboxedup:MailboxRequest",
+        "r",
+        mailboxes=[{"first_name": " ", "last_name": "B", "username": "a"}],
+    )
+    (v,) = hygiene.names_present(req)
+    assert "mailboxes[0].first_name is missing or blank" in v.message
+    assert "name is missing" in hygiene.names_present(res("mailin:DomainRegistrar", "g"))[0].message
+    auto = res("mailin:AzureOrder", "o", mailbox_mode="auto", full_names=[])
+    assert "full_names" in hygiene.names_present(auto)[0].message
+    unknown = res("mailin:InboxProvider", "p", name=UNKNOWN)
+    assert hygiene.names_present(unknown) == []

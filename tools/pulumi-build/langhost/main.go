@@ -225,7 +225,18 @@ var pulumiRunBail = pulumirpc.RunResponse{Bail: true}
 func (h *host) RunPlugin(
 	req *pulumirpc.RunPluginRequest, stream grpc.ServerStreamingServer[pulumirpc.RunPluginResponse],
 ) error {
-	args := append([]string{"-u", req.GetProgram()}, req.GetArgs()...)
+	// The engine names the plugin's folder in Info (ProgramDirectory, EntryPoint "."); the
+	// deprecated Program field is empty then, and `python -u ""` would run the *stack's*
+	// __main__.py from the working directory instead of the pack's.
+	program := req.GetProgram()
+	if info := req.GetInfo(); info != nil && info.ProgramDirectory != "" {
+		entry := info.EntryPoint
+		if entry == "" {
+			entry = "."
+		}
+		program = filepath.Join(info.ProgramDirectory, entry)
+	}
+	args := append([]string{"-u", program}, req.GetArgs()...)
 	cmd := exec.Command(pythonFor(req.GetInfo()), args...)
 	cmd.Dir = req.GetPwd()
 	cmd.Env = append(os.Environ(), req.GetEnv()...)

@@ -115,3 +115,18 @@ def test_pingram_sender_domain(cli: PulumiCLI, sandbox: SandboxProcess, tmp_path
     assert not [
         d for d in sandbox.control.pingram_domains() if d["sender"] == "news.agency-mail.com"
     ]
+
+
+def test_pingram_provider_error_reaches_the_cli_with_its_fields(
+    cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    stack = make_stack(cli, sandbox, tmp_path, count="1", sender="provider-error-news.com")
+    try:
+        result = stack.up(check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "502 PROVIDER_ERROR" in output  # a ProviderError, with Pingram's fields
+        assert "[ses InvalidParameterValue]" in output and "trackingId=trk_" in output
+        assert_no_secret(output, PINGRAM_KEY)
+    finally:
+        stack.destroy(check=False)

@@ -1,4 +1,4 @@
-"""A local simulator of the InboxedUp and Mailin.ai HTTP APIs.
+"""A local simulator of the InboxedUp, Mailin.ai, MailChannels Inbound and Pingram HTTP APIs.
 
 Run it with ``python -m pulumi_inboxed.sandbox``.
 """

@@ -42,7 +42,10 @@ def process_alive(pid: int) -> bool:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="inboxed-sandbox",
-        description="Local simulator of the InboxedUp and Mailin.ai HTTP APIs.",
+        description=(
+            "Local simulator of the InboxedUp, Mailin.ai, MailChannels Inbound and Pingram "
+            "HTTP APIs."
+        ),
     )
     parser.add_argument("--host", default="127.0.0.1", help="loopback address only")
     parser.add_argument("--port", type=int, default=8787, help="0 picks a free port")

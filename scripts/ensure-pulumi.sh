@@ -38,7 +38,14 @@ if [ "${INBOXED_BUILD_PULUMI:-0}" != "1" ] && command -v pulumi >/dev/null 2>&1;
   log "pulumi on PATH (${existing:-unknown version}) is older than $MIN_VERSION or lacks pulumi-language-python; building $PINNED_VERSION"
 fi
 
-if [ -x "$BIN/pulumi" ] && [ -x "$BIN/pulumi-language-python" ] && [ -f "$BIN/.complete" ]; then
+# What the build is made from: a change to any of these (a fix to our language host, a new pin)
+# rebuilds, so an older build in .tools/ is never used by mistake.
+BUILD="$ROOT/tools/pulumi-build"
+STAMP="$(cat "$BUILD/go.mod" "$BUILD/go.sum" "$BUILD"/langhost/*.go "$ROOT/scripts/ensure-pulumi.sh" |
+  sha256sum | cut -d' ' -f1)"
+
+if [ -x "$BIN/pulumi" ] && [ -x "$BIN/pulumi-language-python" ] &&
+   [ "$(cat "$BIN/.complete" 2>/dev/null)" = "$STAMP" ]; then
   log "using $BIN (built before)"
   echo "$BIN"
   exit 0
@@ -46,11 +53,11 @@ fi
 
 command -v go >/dev/null 2>&1 || { log "Go is needed to build the Pulumi CLI and was not found"; exit 1; }
 mkdir -p "$BIN"
-BUILD="$ROOT/tools/pulumi-build"
 LDFLAGS="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PINNED_VERSION"
 
 log "building pulumi v$PINNED_VERSION from the Go module proxy (a few minutes the first time)"
-(cd "$BUILD" && go build -ldflags "$LDFLAGS" -o "$BIN/pulumi" "$PKG_MOD/cmd/pulumi")
+(cd "$BUILD" && go build -ldflags "$LDFLAGS" -o "$BIN/pulumi.new" "$PKG_MOD/cmd/pulumi")
+mv -f "$BIN/pulumi.new" "$BIN/pulumi"
 
 log "building pulumi-language-python"
 official="$(mktemp -d)"
@@ -69,12 +76,13 @@ require (
 replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
 EOF
 if (cd "$official" && go mod download "$LANGHOST_MOD" >/dev/null 2>&1 &&
-    GOFLAGS=-mod=mod go build -o "$BIN/pulumi-language-python" "$LANGHOST_MOD" 2>/dev/null); then
+    GOFLAGS=-mod=mod go build -o "$BIN/pulumi-language-python.new" "$LANGHOST_MOD" 2>/dev/null); then
   log "built Pulumi's own language host v$PINNED_VERSION"
 else
   log "the proxy does not serve $LANGHOST_MOD@v$PINNED_VERSION; building tools/pulumi-build/langhost instead"
-  (cd "$BUILD" && go build -o "$BIN/pulumi-language-python" ./langhost)
+  (cd "$BUILD" && go build -o "$BIN/pulumi-language-python.new" ./langhost)
 fi
+mv -f "$BIN/pulumi-language-python.new" "$BIN/pulumi-language-python"
 
 log "installing the Python plugin scripts from $SDK_MOD@v$PINNED_VERSION"
 sdk_dir="$(cd "$BUILD" && go list -m -f '{{.Dir}}' "$SDK_MOD")"
@@ -87,6 +95,6 @@ cat >"$BIN/pulumi-analyzer-policy-python" <<'EOF'
 exec "${PULUMI_PYTHON_CMD:-python3}" -u -m pulumi_policy "$@"
 EOF
 chmod 0755 "$BIN/pulumi-analyzer-policy-python"
-touch "$BIN/.complete"
+echo "$STAMP" >"$BIN/.complete"
 log "ready: $("$BIN/pulumi" version) in $BIN"
 echo "$BIN"

@@ -91,9 +91,12 @@ def test_registrar_providers_and_a_manual_azure_order(
         assert client.get_azure_upload_status(order.id).uploaded == 0  # restarted
         assert sandbox.control.mailin_azure_order(order.id)["reuploads"] == 1
 
+        assert stack.resource_outputs("azure-order")["upload_status"]["uploaded"] == 0
+        sandbox.control.mailin_finish_upload(order.id)  # the upload finishes outside Pulumi
         stack.refresh()
         refreshed = stack.resource_outputs("azure-order")
         assert refreshed["upload_status"]["total"] == 100
+        assert refreshed["upload_status"]["uploaded"] == 100  # refresh brought the new summary
 
         state = stack.export()
         transcript = "\n".join(stack.cli.transcript)
@@ -105,6 +108,7 @@ def test_registrar_providers_and_a_manual_azure_order(
         stack.destroy(check=False)
     assert client.find_azure_order("ms-azure.com") is None
     assert not {p.provider for p in client.list_inbox_providers()} & {"smartlead", "instantly"}
+    assert not any(r.provider == "porkbun" for r in client.list_domain_registrars())
 
 
 def test_the_verify_csv_example(sandbox: SandboxProcess, tmp_path: Path) -> None:

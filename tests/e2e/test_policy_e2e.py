@@ -22,7 +22,7 @@ from .conftest import ROOT, assert_no_secret
 
 pytestmark = pytest.mark.e2e
 
-PACK = ROOT / "policy-pack" / "inboxed-guardrails"
+PACK = ROOT / "policy-pack"
 PROGRAM = Path(__file__).parent / "policy_programs" / "guardrails"
 MAILIN_TOKEN = "mailin-" + secrets.token_hex(12)
 

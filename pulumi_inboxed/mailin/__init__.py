@@ -2,7 +2,9 @@
 
 Resources: `Domains` (buy or transfer), `Subdomain`, `DomainForwarding`, `EmailForwarding`,
 `SmtpMailboxes`, `GoogleMailboxes`, `InboxProvider`, `DomainRegistrar`, `AzureOrder`.
-Email verification from plain Python: `pulumi_inboxed.mailin.verification`.
+Email verification from plain Python: `pulumi_inboxed.mailin.verification` (credits checked before
+a verification starts). Credits, credit history, inbox providers, registrars and Azure orders are
+also read-only functions in `pulumi_inboxed.mailin.functions`.
 Models: `pulumi_inboxed.mailin.models`.
 """
 

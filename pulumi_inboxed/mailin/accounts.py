@@ -26,25 +26,8 @@ from .runtime import runtime_for
 
 SECRET_FIELDS = ("api_key", "secret_api_key", "password")
 
-INBOX_PROVIDER_FIELDS = (
-    "name",
-    "provider",
-    "api_key",
-    "oauth_url",
-    "username",
-    "password",
-    "workspace_id",
-)
-REGISTRAR_FIELDS = (
-    "name",
-    "provider",
-    "api_key",
-    "secret_api_key",
-    "api_user",
-    "username",
-    "whitelisted_ip",
-    "customer_id",
-)
+INBOX_PROVIDER_FIELDS = ("name", "provider", *ep.INBOX_PROVIDER_FIELDS)
+REGISTRAR_FIELDS = ("name", "provider", *ep.REGISTRAR_FIELDS)
 
 # Our reading of "if required", per provider (shared with the sandbox: one line to correct each).
 REQUIRED: dict[str, tuple[str, ...]] = ep.PROVIDER_REQUIRED_FIELDS

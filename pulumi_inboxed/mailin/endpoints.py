@@ -173,6 +173,16 @@ NAMECHEAP_WHITELIST_IPS = ("65.109.237.170", "44.206.212.194")  # from the regis
 # Which fields each inbox provider and registrar needs. The page says "(if required)" without
 # saying when; this is our reading of its notes and examples, one line per provider to correct.
 # Client (preview checks) and sandbox (422s) both read it.
+# The credential fields of an inbox provider and of a registrar (besides name and provider).
+INBOX_PROVIDER_FIELDS = ("api_key", "oauth_url", "username", "password", "workspace_id")
+REGISTRAR_FIELDS = (
+    "api_key",
+    "secret_api_key",
+    "api_user",
+    "username",
+    "whitelisted_ip",
+    "customer_id",
+)
 PROVIDER_REQUIRED_FIELDS: dict[str, tuple[str, ...]] = {
     "reachinbox": ("api_key",),
     "plusvibe": ("api_key", "workspace_id"),  # "Workspace ID (for providers like PlusVibe)"

@@ -47,15 +47,8 @@ from pulumi_inboxed.sandbox.mailin_validation import (
 )
 from pulumi_inboxed.sandbox.mailin_views import SANDBOX_USER_ID, laravel_timestamp, paginate
 
-INBOX_PROVIDER_FIELDS = ("api_key", "oauth_url", "username", "password", "workspace_id")
-REGISTRAR_FIELDS = (
-    "api_key",
-    "secret_api_key",
-    "api_user",
-    "username",
-    "whitelisted_ip",
-    "customer_id",
-)
+INBOX_PROVIDER_FIELDS = endpoints.INBOX_PROVIDER_FIELDS
+REGISTRAR_FIELDS = endpoints.REGISTRAR_FIELDS
 # Never shown by any answer (the page's list examples show api_key and username only).
 HIDDEN_FIELDS = frozenset({"password", "secret_api_key"})
 ORDER_EXISTS_MESSAGE = "Order already exists in your account."

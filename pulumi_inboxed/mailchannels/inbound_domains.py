@@ -10,6 +10,11 @@
   provisions nothing and says so.
 - Changing a domain's settings, downstream addresses, aliases or admins applies in place (the batch
   call with `overwrite=true`, for the changed domains only); removing a domain deprovisions just it.
+- `pulumi refresh` reads every provisioned domain back (`GET /domains`, filtered) and records what
+  MailChannels holds in the outputs, in the shape `check()` gives the inputs, so a change made
+  outside Pulumi shows as an update of that resource and the next `pulumi up` overwrites only the
+  drifted domains. A setting declared as None (or settings not declared at all) is not sent, so it
+  is not managed: whatever MailChannels holds there (its default) is not drift.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ from .models import BatchResult, InboundDomain
 from .runtime import client_for
 
 DOMAIN_KEYS = ("settings", "downstream_addresses", "aliases", "admins")
+SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
+NUMBER_KEYS = ("priority", "weight", "port")
 
 
 def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure]) -> None:
@@ -146,6 +153,69 @@ def _to_api(name: str, entry: Mapping[str, Any], subscription: str) -> InboundDo
     )
 
 
+def _from_api(domain: InboundDomain) -> dict[str, Any]:
+    """The inverse of `_to_api`: a domain as MailChannels holds it, in the shape `check()` gives a
+    domain entry (settings None or all four keys, whole numbers as `int`, lists never None)."""
+    return {
+        "domain": domain.domain,
+        "settings": None
+        if domain.settings is None
+        else {k: getattr(domain.settings, k) for k in SETTINGS_KEYS},
+        "downstream_addresses": [a.model_dump() for a in domain.downstream_addresses],
+        "aliases": list(domain.aliases),
+        "admins": list(domain.admins),
+    }
+
+
+def _comparable(entry: Mapping[str, Any] | None, *, ordered: bool = True) -> Any:
+    """A domain entry as a value that compares equal whatever the path it took: a setting that is
+    None and one that is missing (the engine drops nulls from the state) are the same, 25.0 is
+    25; with `ordered=False` the lists compare as sets (MailChannels may answer in its order)."""
+    if entry is None:
+        return None
+
+    def listed(items: Any, key: Any = repr) -> tuple[Any, ...]:
+        values = tuple(items or ())
+        return values if ordered else tuple(sorted(values, key=key))
+
+    settings = entry.get("settings")
+    if isinstance(settings, Mapping):
+        settings = tuple(sorted((k, v) for k, v in settings.items() if v is not None))
+    addresses = [
+        (
+            (*(as_whole_number(a.get(k)) for k in NUMBER_KEYS), a.get("target"))
+            if isinstance(a, Mapping)
+            else repr(a)
+        )
+        for a in entry.get("downstream_addresses") or ()
+    ]
+    return (
+        entry.get("domain"),
+        settings,
+        listed(addresses),
+        listed(entry.get("aliases")),
+        listed(entry.get("admins")),
+    )
+
+
+def _refreshed(recorded: Mapping[str, Any], domain: InboundDomain) -> Mapping[str, Any]:
+    """What `read()` records for one provisioned domain: `recorded` itself when MailChannels holds
+    the same (so a refresh without drift changes nothing, not even list order), else what it holds
+    (`_from_api`). A setting `recorded` leaves None is not sent by `_to_api`, so it is not managed:
+    whatever MailChannels holds there (its default) is kept None, not reported as drift."""
+    live = _from_api(domain)
+    declared = recorded.get("settings")
+    if not isinstance(declared, Mapping):
+        live["settings"] = declared
+    elif live["settings"] is not None:
+        live["settings"] = {
+            k: None if declared.get(k) is None else live["settings"][k] for k in SETTINGS_KEYS
+        }
+    if _comparable(live, ordered=False) == _comparable(recorded, ordered=False):
+        return recorded
+    return live
+
+
 class InboundDomainsProvider(ConfiguredProvider):
     def _client(self) -> MailChannelsClient:
         return client_for(self.config)
@@ -181,13 +251,17 @@ class InboundDomainsProvider(ConfiguredProvider):
                 )
                 aliases = _check_aliases(f"domains[{i}].aliases", entry.get("aliases"), failures)
                 _check_admins(f"domains[{i}].admins", entry.get("admins"), failures)
-                values = {k: entry.get(k) for k in DOMAIN_KEYS}
+                settings = entry.get("settings")
+                if isinstance(settings, Mapping):  # all four keys, as `_from_api` gives them
+                    settings = {k: settings.get(k) for k in SETTINGS_KEYS}
+                admins = entry.get("admins")
                 normalized.append(
                     {
                         "domain": name,
-                        **values,
-                        "aliases": aliases,
+                        "settings": settings,
                         "downstream_addresses": downstream,
+                        "aliases": aliases,
+                        "admins": [] if admins is None else admins,
                     }
                 )
             inputs["domains"] = normalized
@@ -199,12 +273,12 @@ class InboundDomainsProvider(ConfiguredProvider):
             if olds.get("subscription_handle") != news.get("subscription_handle")
             else []
         )
-        old = {d["domain"]: d for d in olds.get("domains") or []}
+        old = {d["domain"]: _comparable(d) for d in olds.get("domains") or []}
         new = news.get("domains")
         provisioned = set(olds.get("provisioned") or [])
         changed = (
             has_unknowns(new)
-            or old != {d["domain"]: d for d in new or []}
+            or old != {d["domain"]: _comparable(d) for d in new or []}
             or provisioned != {d["domain"] for d in new or []}
             or any(bool(olds.get(k)) != bool(news.get(k)) for k in ("associate_key", "overwrite"))
         )
@@ -231,7 +305,11 @@ class InboundDomainsProvider(ConfiguredProvider):
                 client.remove_domain(name)
             provisioned.discard(name)
         old = {d["domain"]: d for d in olds.get("domains") or []}
-        changed = {n for n in provisioned if n in wanted and old.get(n) != wanted[n]}
+        changed = {
+            n
+            for n in provisioned
+            if n in wanted and _comparable(old.get(n)) != _comparable(wanted[n])
+        }
         outs = self._provision(news, provisioned, changed, previous=old, done_before=bool(removed))
         return dyn.UpdateResult(outs=outs)
 
@@ -302,9 +380,22 @@ class InboundDomainsProvider(ConfiguredProvider):
         return outs
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        """`pulumi refresh`: which domains are still provisioned, and what MailChannels holds for
+        each (settings, downstream addresses, aliases, admins), recorded in the outputs' `domains`
+        so the next diff sees the drift and `pulumi up` overwrites just those domains."""
         names = list(props.get("provisioned") or [])
-        present = {d.domain for d in self._client().list_domains(names)} if names else set()
-        outs = {**props, "provisioned": sorted(n for n in names if n in present)}
+        live = {d.domain: d for d in self._client().list_domains(names)} if names else {}
+        domains = [
+            _refreshed(d, live[d["domain"]])
+            if isinstance(d, Mapping) and d.get("domain") in live
+            else d
+            for d in props.get("domains") or []
+        ]
+        outs = {
+            **props,
+            "domains": domains,
+            "provisioned": sorted(n for n in names if n in live),
+        }
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:

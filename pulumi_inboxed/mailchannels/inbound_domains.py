@@ -37,6 +37,7 @@ from .runtime import client_for
 DOMAIN_KEYS = ("settings", "downstream_addresses", "aliases", "admins")
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
 NUMBER_KEYS = ("priority", "weight", "port")
+INPUT_KEYS = ("subscription_handle", "domains", "associate_key", "overwrite")
 
 
 def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure]) -> None:
@@ -396,7 +397,12 @@ class InboundDomainsProvider(ConfiguredProvider):
             "domains": domains,
             "provisioned": sorted(n for n in names if n in live),
         }
-        return dyn.ReadResult(id_=id_, outs=outs)
+        if "domains" not in props:  # nothing recorded to compare with (an import by id)
+            return dyn.ReadResult(id_=id_, outs=outs)
+        # The refreshed values become the inputs too, so the next preview's diff shows which
+        # domain changed and how (the dynamic provider cannot return a detailed diff).
+        inputs = {k: outs[k] for k in INPUT_KEYS if k in outs}
+        return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         client = self._client()

@@ -24,6 +24,7 @@ MC_KEY = "mc-sandbox-key"
 SUB = "sub-sandbox"
 BATCH = "POST /mailchannels/inbound/v1/domains/batch"
 LIST = "GET /mailchannels/inbound/v1/domains"
+INPUTS = ("subscription_handle", "domains", "associate_key", "overwrite")
 MX = {"priority": 10.0, "weight": 10.0, "port": 25.0, "target": "mx1.agency.example."}
 
 
@@ -248,6 +249,8 @@ def test_read_without_drift_changes_nothing(fresh: SandboxProcess) -> None:
     read = provider.read(created.id, created.outs)
     assert fresh.control.stats()[LIST] >= 2  # 406 names: the filter is split
     assert read.outs == created.outs
+    # the refreshed values are the inputs of the next diff too: here, the inputs unchanged
+    assert read.inputs == {k: news[k] for k in INPUTS}
     assert not provider.diff(created.id, read.outs, news).changes
     # the same from the engine's state form of the outputs, against its form of the inputs
     state = as_state(created.outs)
@@ -273,6 +276,7 @@ def test_read_records_drift_and_update_overwrites_only_the_drifted_domains(
     read = provider.read(created.id, as_state(created.outs))
     domains = {d["domain"]: d for d in read.outs["domains"]}
     assert domains["d-two.com"]["settings"]["abuse_policy"] == "flag"
+    assert read.inputs is not None and read.inputs["domains"] == read.outs["domains"]
     assert domains["d-one.com"] == as_state(created.outs)["domains"][0]
     assert domains["d-three.com"] == as_state(created.outs)["domains"][2]
     diff = provider.diff(created.id, as_state(read.outs), as_state(news))

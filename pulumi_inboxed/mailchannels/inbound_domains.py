@@ -38,6 +38,9 @@ DOMAIN_KEYS = ("settings", "downstream_addresses", "aliases", "admins")
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
 NUMBER_KEYS = ("priority", "weight", "port")
 INPUT_KEYS = ("subscription_handle", "domains", "associate_key", "overwrite")
+# Our choice (no page gives defaults): a setting at its default compares equal to one not given,
+# whether MailChannels answers it or leaves it out.
+SETTING_DEFAULTS: Mapping[str, Any] = {"abuse_policy_override": False}
 
 
 def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure]) -> None:
@@ -170,18 +173,25 @@ def _from_api(domain: InboundDomain) -> dict[str, Any]:
 
 def _comparable(entry: Mapping[str, Any] | None, *, ordered: bool = True) -> Any:
     """A domain entry as a value that compares equal whatever the path it took: a setting that is
-    None and one that is missing (the engine drops nulls from the state) are the same, 25.0 is
-    25; with `ordered=False` the lists compare as sets (MailChannels may answer in its order)."""
+    None, one that is missing (the engine drops nulls from the state) and one at its default
+    (`SETTING_DEFAULTS`) are the same, 25.0 is 25; with `ordered=False` the lists compare as sets
+    (MailChannels may answer in its own order)."""
     if entry is None:
         return None
 
-    def listed(items: Any, key: Any = repr) -> tuple[Any, ...]:
+    def listed(items: Any) -> tuple[Any, ...]:
         values = tuple(items or ())
-        return values if ordered else tuple(sorted(values, key=key))
+        return values if ordered else tuple(sorted(values, key=repr))
 
     settings = entry.get("settings")
     if isinstance(settings, Mapping):
-        settings = tuple(sorted((k, v) for k, v in settings.items() if v is not None))
+        settings = tuple(
+            sorted(
+                (k, v)
+                for k, v in settings.items()
+                if v is not None and not (k in SETTING_DEFAULTS and v == SETTING_DEFAULTS[k])
+            )
+        )
     addresses = [
         (
             (*(as_whole_number(a.get(k)) for k in NUMBER_KEYS), a.get("target"))
@@ -386,19 +396,16 @@ class InboundDomainsProvider(ConfiguredProvider):
         so the next diff sees the drift and `pulumi up` overwrites just those domains."""
         names = list(props.get("provisioned") or [])
         live = {d.domain: d for d in self._client().list_domains(names)} if names else {}
+        provisioned = sorted(n for n in names if n in live)
+        if "domains" not in props:  # nothing recorded to compare with (an import by id)
+            return dyn.ReadResult(id_=id_, outs={**props, "provisioned": provisioned})
         domains = [
             _refreshed(d, live[d["domain"]])
             if isinstance(d, Mapping) and d.get("domain") in live
             else d
             for d in props.get("domains") or []
         ]
-        outs = {
-            **props,
-            "domains": domains,
-            "provisioned": sorted(n for n in names if n in live),
-        }
-        if "domains" not in props:  # nothing recorded to compare with (an import by id)
-            return dyn.ReadResult(id_=id_, outs=outs)
+        outs = {**props, "domains": domains, "provisioned": provisioned}
         # The refreshed values become the inputs too, so the next preview's diff shows which
         # domain changed and how (the dynamic provider cannot return a detailed diff).
         inputs = {k: outs[k] for k in INPUT_KEYS if k in outs}

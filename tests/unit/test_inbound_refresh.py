@@ -174,6 +174,19 @@ def test_refreshed_keeps_the_recorded_entry_when_the_api_holds_the_same() -> Non
         settings={"abusePolicy": "block", "abusePolicyOverride": False},
     )
     assert _refreshed(state, reordered) is state
+    # a default declared, and MailChannels leaving it out of its answer, is not drift either
+    (explicit,) = checked(
+        [
+            raw_entry(
+                "a.com",
+                aliases=["one-alias.com", "two-alias.com"],
+                settings={"abuse_policy": "block", "abuse_policy_override": False},
+            )
+        ]
+    )["domains"]
+    assert _refreshed(explicit, same) is explicit
+    overridden = api_domain(settings={"abusePolicy": "block", "abusePolicyOverride": True})
+    assert _refreshed(explicit, overridden)["settings"]["abuse_policy_override"] is True
 
 
 def test_refreshed_does_not_manage_settings_that_were_not_declared() -> None:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pulumi_inboxed.sandbox.context import SandboxContext, read_json, validation_details
 from pulumi_inboxed.sandbox.envelope import SandboxError
 from pulumi_inboxed.sandbox.faults import FaultRule
-from pulumi_inboxed.sandbox.mailin_microsoft import add_microsoft_control
+from pulumi_inboxed.sandbox.mailin_azure import add_azure_control
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.views import domain_view, mailbox_request_view
 
@@ -115,7 +115,7 @@ def control_router(ctx: SandboxContext) -> APIRouter:
         purchases = ctx.store.mailin.purchases()
         return JSONResponse({"purchases": purchases, "total": sum(purchases.values())})
 
-    add_microsoft_control(router, ctx)
+    add_azure_control(router, ctx)
 
     @router.post("/reset")
     async def reset() -> JSONResponse:

@@ -14,6 +14,8 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.mailin_accounts import add_account_routes
+from pulumi_inboxed.sandbox.mailin_azure import add_azure_order_routes
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX, path_id, route
 from pulumi_inboxed.sandbox.mailin_credentials import (
     hash_secret,
@@ -22,7 +24,6 @@ from pulumi_inboxed.sandbox.mailin_credentials import (
 )
 from pulumi_inboxed.sandbox.mailin_domains import add_domain_routes
 from pulumi_inboxed.sandbox.mailin_mailboxes import add_mailbox_routes
-from pulumi_inboxed.sandbox.mailin_microsoft import add_microsoft_routes
 from pulumi_inboxed.sandbox.mailin_validation import (
     Checker,
     MailinError,
@@ -106,7 +107,8 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
 
     add_domain_routes(router, ctx)
     add_mailbox_routes(router, ctx)
-    add_microsoft_routes(router, ctx)
+    add_account_routes(router, ctx)
+    add_azure_order_routes(router, ctx)
     storage = APIRouter()  # result downloads: public links, outside the API prefix
     add_verification_routes(router, storage, ctx)
 

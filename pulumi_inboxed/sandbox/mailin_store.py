@@ -11,14 +11,20 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 
-from pulumi_inboxed.sandbox.mailin_microsoft_store import (
-    MICROSOFT_SCHEMA,
-    MICROSOFT_TABLES,
-    MicrosoftStore,
+from pulumi_inboxed.sandbox.mailin_accounts_store import (
+    ACCOUNTS_SCHEMA,
+    ACCOUNTS_TABLES,
+    AccountStore,
 )
+from pulumi_inboxed.sandbox.mailin_azure_store import AZURE_SCHEMA, AZURE_TABLES, AzureOrderStore
+from pulumi_inboxed.sandbox.mailin_verification_store import (
+    VERIFICATION_SCHEMA,
+    VERIFICATION_TABLES,
+    VerificationStore,
+)
+from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
 
 MAILIN_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_tokens (
@@ -71,7 +77,8 @@ CREATE TABLE IF NOT EXISTS mailin_jobs (
 );
 CREATE TABLE IF NOT EXISTS mailin_purchases (name TEXT PRIMARY KEY, count INTEGER NOT NULL);
 """
-MAILIN_SCHEMA += MICROSOFT_SCHEMA  # inbox providers, registrars, Azure orders, verification
+# Inbox providers and registrars, Azure orders, verification tasks and credits.
+MAILIN_SCHEMA += ACCOUNTS_SCHEMA + AZURE_SCHEMA + VERIFICATION_SCHEMA
 
 # Wiped by ``/_sandbox/reset`` (issued tokens too: a reset is a first start).
 MAILIN_TABLES = (
@@ -80,7 +87,9 @@ MAILIN_TABLES = (
     "mailin_mailboxes",
     "mailin_jobs",
     "mailin_purchases",
-    *MICROSOFT_TABLES,
+    *ACCOUNTS_TABLES,
+    *AZURE_TABLES,
+    *VERIFICATION_TABLES,
 )
 
 DOMAIN_JOB = "domain"
@@ -99,8 +108,6 @@ DOMAIN_MUTABLE = frozenset({"forward_to", "email_forward_to"})
 MAILBOX_MUTABLE = frozenset(
     {"name", "first_name", "last_name", "password", "signature", "redirect_email"}
 )
-
-Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
 
 
 @dataclass(frozen=True)
@@ -180,7 +187,10 @@ class MailinStore:
 
     def __init__(self, transaction: Transaction) -> None:
         self._transaction = transaction
-        self.microsoft = MicrosoftStore(transaction)
+        # The Microsoft section and verification: the same transaction helper, shared.
+        self.accounts = AccountStore(transaction)
+        self.azure = AzureOrderStore(transaction)
+        self.verification = VerificationStore(transaction)
 
     # Tokens (only a SHA-256 of the secret part is stored)
 

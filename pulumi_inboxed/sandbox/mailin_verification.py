@@ -33,16 +33,16 @@ from fastapi.responses import JSONResponse, Response
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin_common import message, route
-from pulumi_inboxed.sandbox.mailin_microsoft_store import (
-    BULK_TASK,
-    SINGLE_TASK,
-    VerifyTaskRow,
-)
 from pulumi_inboxed.sandbox.mailin_validation import (
     Checker,
     email_problem,
     message_error,
     not_found,
+)
+from pulumi_inboxed.sandbox.mailin_verification_store import (
+    BULK_TASK,
+    SINGLE_TASK,
+    VerifyTaskRow,
 )
 from pulumi_inboxed.sandbox.mailin_views import laravel_timestamp, paginate
 
@@ -182,7 +182,7 @@ async def form_fields(request: Request) -> tuple[dict[str, object], dict[str, tu
 def add_verification_routes(router: APIRouter, storage: APIRouter, ctx: SandboxContext) -> None:
     """Register verification and credit routes on ``router`` and the result files on
     ``storage`` (no prefix, no auth)."""
-    store = ctx.store.mailin.microsoft
+    store = ctx.store.mailin.verification
 
     def initial() -> int:
         return ctx.settings.mailin_credits

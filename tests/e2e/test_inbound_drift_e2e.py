@@ -24,6 +24,7 @@ SUB = "sub-sandbox"
 BATCH_ROUTE = "POST /mailchannels/inbound/v1/domains/batch"
 URN_SUFFIX = "pulumi-python:dynamic/mailchannels:InboundDomains::inbound"
 DRIFTED = "inbound-0002.com"
+UNMANAGED = "inbound-0004.com"
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +74,15 @@ def test_refresh_brings_drift_and_up_overwrites_only_that_domain(
         changed = live.model_copy(
             update={"settings": live.settings.model_copy(update={"abuse_policy": "quarantine"})}
         )
-        client.provision_domains([changed], subscription_handle=SUB, overwrite=True)
+        # ...and a setting the program leaves undeclared (not managed) on another one: it is not
+        # drift, and it shows below that `up` did not send that domain again (an overwrite
+        # replaces the whole settings section)
+        (other,) = client.list_domains([UNMANAGED])
+        assert other.settings is not None
+        marked = other.model_copy(
+            update={"settings": other.settings.model_copy(update={"abuse_policy_override": True})}
+        )
+        client.provision_domains([changed, marked], subscription_handle=SUB, overwrite=True)
 
         stack.refresh()
         assert recorded(stack, DRIFTED)["settings"]["abuse_policy"] == "quarantine"
@@ -90,6 +99,8 @@ def test_refresh_brings_drift_and_up_overwrites_only_that_domain(
         (fixed,) = client.list_domains([DRIFTED])
         assert fixed.settings is not None and fixed.settings.abuse_policy == "block"
         assert [a.target for a in fixed.downstream_addresses] == ["mx1.agency.example."]
+        (kept,) = client.list_domains([UNMANAGED])
+        assert kept.settings is not None and kept.settings.abuse_policy_override is True
 
         stack.preview("--expect-no-changes")
         stack.refresh()

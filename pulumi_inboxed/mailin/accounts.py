@@ -50,8 +50,20 @@ class _AccountProvider(ConfiguredProvider):
     def _delete(self, client: MailinClient, id_: int) -> None:
         raise NotImplementedError
 
-    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
+    def _list(self, client: MailinClient) -> list[Mapping[str, Any]]:
         raise NotImplementedError
+
+    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
+        return next((a for a in self._list(client) if a.get("id") == id_), None)
+
+    def _adoptable(self, client: MailinClient, provider: str, name: str) -> int | None:
+        """The id of the account's entry of this provider and name, if there is one."""
+        found = (
+            a.get("id")
+            for a in self._list(client)
+            if a.get("provider") == provider and a.get("name") == name
+        )
+        return next(found, None)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = {k: news.get(k) for k in self.fields}
@@ -95,8 +107,16 @@ class _AccountProvider(ConfiguredProvider):
         return dyn.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        body = {k: v for k, v in props.items() if k in self.fields and v is not None}
-        new_id = self._add(self._client(), body)
+        client = self._client()
+        # A retried create (or an entry made by hand) of the same provider and name is adopted
+        # and set to the declared fields, never added twice.
+        adopted = self._adoptable(client, str(props["provider"]), str(props["name"]))
+        if adopted is not None:
+            self._update(client, adopted, {k: props.get(k) for k in self.fields if k != "name"})
+            new_id = adopted
+        else:
+            body = {k: v for k, v in props.items() if k in self.fields and v is not None}
+            new_id = self._add(client, body)
         return dyn.CreateResult(id_=str(new_id), outs={**props, f"{self.label}_id": new_id})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -134,9 +154,8 @@ class InboxProviderProvider(_AccountProvider):
     def _delete(self, client: MailinClient, id_: int) -> None:
         client.delete_inbox_provider(id_)
 
-    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
-        found = next((p for p in client.list_inbox_providers() if p.id == id_), None)
-        return None if found is None else found.model_dump()
+    def _list(self, client: MailinClient) -> list[Mapping[str, Any]]:
+        return [p.model_dump() for p in client.list_inbox_providers()]
 
 
 class DomainRegistrarProvider(_AccountProvider):
@@ -153,9 +172,8 @@ class DomainRegistrarProvider(_AccountProvider):
     def _delete(self, client: MailinClient, id_: int) -> None:
         client.delete_domain_registrar(id_)
 
-    def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
-        found = next((r for r in client.list_domain_registrars() if r.id == id_), None)
-        return None if found is None else found.model_dump()
+    def _list(self, client: MailinClient) -> list[Mapping[str, Any]]:
+        return [r.model_dump() for r in client.list_domain_registrars()]
 
 
 def _props(fields: Sequence[str], values: Mapping[str, Any], label: str) -> dict[str, Any]:

@@ -116,6 +116,22 @@ def test_inbox_provider_lifecycle_never_reads_keys_back(
     provider.delete(created.id, moved)  # deleting twice is fine
 
 
+def test_a_retried_registrar_create_adopts_the_entry_instead_of_adding_twice(
+    sandbox: SandboxProcess, client: MailinClient
+) -> None:
+    provider = configured(DomainRegistrarProvider(), sandbox)
+    news = {"name": "PB", "provider": "porkbun", "api_key": "K1", "secret_api_key": "S1"}
+    first = provider.create(provider.check({}, news).inputs)
+    other = {"name": "PB", "provider": "godaddy", "api_key": "K9", "secret_api_key": "S9"}
+    provider.create(provider.check({}, other).inputs)  # same name, other registrar: its own
+    changed = provider.check({}, {**news, "api_key": "K2"}).inputs
+    again = provider.create(changed)  # e.g. the first run died before the state was written
+    assert again.id == first.id
+    porkbun = [r for r in client.list_domain_registrars() if r.provider == "porkbun"]
+    assert [(r.id, r.api_key) for r in porkbun] == [(int(first.id), "K2")]
+    assert len(client.list_domain_registrars()) == 2
+
+
 # AzureOrder -----------------------------------------------------------------------------------
 
 

@@ -14,9 +14,19 @@ from pathlib import Path
 import uvicorn
 
 from pulumi_inboxed.sandbox.app import create_app
+from pulumi_inboxed.sandbox.mailchannels import MAILCHANNELS_PREFIX
+from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
+from pulumi_inboxed.sandbox.pingram import PINGRAM_PREFIX
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 TOKENS_ENV = "INBOXED_SANDBOX_TOKENS"
+# What to set each stack's base URL to, printed once listening.
+API_PREFIXES = (
+    ("inboxedup:baseUrl", ""),
+    ("mailin:baseUrl", MAILIN_PREFIX),
+    ("mailchannels:baseUrl", MAILCHANNELS_PREFIX),
+    ("pingram:baseUrl", PINGRAM_PREFIX),
+)
 WATCH_EVERY_TICKS = 5  # uvicorn ticks every 0.1 s: check lifetime and parent every 0.5 s
 
 
@@ -158,6 +168,8 @@ class SandboxServer(uvicorn.Server):
             partial.write_text(f"{self.port}\n", encoding="utf-8")
             os.replace(partial, self.port_file)
         print(f"inboxed-sandbox listening on {self.url}", flush=True)
+        for setting, prefix in API_PREFIXES:
+            print(f"  {setting:<22} {self.url}{prefix}", flush=True)
 
     async def on_tick(self, counter: int) -> bool:
         if counter % WATCH_EVERY_TICKS == 0:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,7 +16,9 @@ import pytest
 
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.sandbox import SandboxProcess
+from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
 
 from .conftest import EXAMPLES, assert_no_secret
 
@@ -26,26 +31,30 @@ SECRETS = {
     "smartleadKey": "SMARTLEAD-KEY-123",
     "instantlyKey": "INSTANTLY-KEY-456",
 }
+AZURE_SECONDS = 1.0  # the module sandbox's order timer
+ADD_ORDER = f"{ep.ADD_AZURE_ORDER.method} {MAILIN_PREFIX}{ep.ADD_AZURE_ORDER.path}"
 
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[SandboxProcess]:
     # Orders are ready after 1 s; an upload would take 20 minutes, so it only moves when the test
     # finishes it through the control API (no assertion depends on timing).
-    args = ["--mailin-job-seconds", "1.0", "--mailin-azure-seconds", "1.0"]
+    args = ["--mailin-job-seconds", "1.0", "--mailin-azure-seconds", str(AZURE_SECONDS)]
     args += ["--mailin-upload-seconds", "1200", "--mailin-verify-seconds", "0.5"]
     with SandboxProcess(extra_args=args, lifetime=1800) as process:
         yield process
 
 
-def make_stack(cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path) -> LocalStack:
+def make_stack(
+    cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path, prefix: str = "ms"
+) -> LocalStack:
     project = tmp_path / "mailin-microsoft"
     shutil.copytree(EXAMPLES / "mailin-microsoft", project)
-    stack = LocalStack(cli, project, "microsoft").init()
+    stack = LocalStack(cli, project, f"microsoft-{prefix}").init()
     stack.set_config("mailin:baseUrl", sandbox.mailin_url)
     stack.set_config("mailin:apiToken", TOKEN, secret=True)
     stack.set_config("mailin:pollIntervalSeconds", "0.2")
-    stack.set_config("demo:prefix", "ms")
+    stack.set_config("demo:prefix", prefix)
     for key, value in SECRETS.items():
         stack.set_config(f"demo:{key}", value, secret=True)
     return stack
@@ -109,6 +118,79 @@ def test_registrar_providers_and_a_manual_azure_order(
     assert client.find_azure_order("ms-azure.com") is None
     assert not {p.provider for p in client.list_inbox_providers()} & {"smartlead", "instantly"}
     assert not any(r.provider == "porkbun" for r in client.list_domain_registrars())
+
+
+def add_order_requests(sandbox: SandboxProcess) -> int:
+    return sandbox.control.stats().get(ADD_ORDER, 0)
+
+
+def test_interrupted_azure_order_is_resumed_without_ordering_twice(
+    cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    """`pulumi up` killed while the order (a purchase) waits to be ready; `pulumi cancel`, then
+    `pulumi up` again adopts the order: one add request in all, no second order, no orphan."""
+    client = MailinClient(sandbox.mailin_url, token=TOKEN)
+    stack = make_stack(cli, sandbox, tmp_path, prefix="kill")
+    domain = "kill-azure.com"
+    adds_before = add_order_requests(sandbox)
+    # The order takes 8 s to be ready (timers are fixed when the order is placed), so the kill
+    # lands while the create waits on it.
+    sandbox.control.update_settings(mailin_azure_seconds=8.0)
+    command = [str(cli.bin_dir / "pulumi"), "up", "--yes", "--non-interactive", "--skip-preview"]
+    command += ["--stack", stack.name]
+    proc = subprocess.Popen(
+        command,
+        cwd=stack.project_dir,
+        env=cli.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:  # the order has been placed
+            if add_order_requests(sandbox) > adds_before:
+                break
+            assert proc.poll() is None, "pulumi up ended before it could be interrupted"
+            time.sleep(0.1)
+        else:
+            pytest.fail("the Add Azure order request never reached the sandbox")
+        os.killpg(proc.pid, signal.SIGKILL)  # the CLI, the language host and the provider
+        proc.wait(timeout=30)
+    finally:
+        sandbox.control.update_settings(mailin_azure_seconds=AZURE_SECONDS)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+    try:
+        placed = client.find_azure_order(domain)
+        assert placed is not None
+        stack.cancel()  # the killed CLI left its lock
+        recorded = [r for r in stack.resources() if r.get("urn", "").endswith("::azure-order")]
+        assert not recorded, "the create finished before the kill: the test proves nothing"
+
+        stack.up()
+        assert add_order_requests(sandbox) - adds_before == 1  # ordered (and bought) once
+        orders = [o for o in client.list_azure_orders() if o.domain == domain]
+        assert [o.id for o in orders] == [placed.id]  # adopted: no second order, no orphan
+        out = stack.outputs()
+        assert out["order_id"] == placed.id
+        assert out["status"] == "ready"
+        nameservers = client.get_azure_nameservers(placed.id)
+        assert nameservers.status == "ready"
+        assert out["nameservers"] == list(nameservers.nameservers) != []
+
+        # The engine keeps the interrupted create as a pending operation (and warns of it on
+        # every run) until a refresh clears it; the order stays recorded, under the same id.
+        stack.refresh("--clear-pending-creates")
+        deployment = json.loads(stack.export())["deployment"]
+        assert not deployment.get("pending_operations")
+        assert stack.resource_outputs("azure-order")["order_id"] == placed.id
+    finally:
+        destroyed = stack.destroy(check=False)
+    assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr
+    assert client.find_azure_order(domain) is None
+    assert add_order_requests(sandbox) - adds_before == 1
 
 
 def test_the_verify_csv_example(sandbox: SandboxProcess, tmp_path: Path) -> None:

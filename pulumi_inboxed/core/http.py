@@ -116,6 +116,11 @@ class HttpClient:
     def close(self) -> None:
         self._client.close()
 
+    def set_header(self, name: str, value: str) -> None:
+        """Sets a header of every later request (a refreshed token), without a new client, so
+        requests other threads are sending on this client are not cut off."""
+        self._client.headers[name] = value
+
     def request(
         self,
         method: str,

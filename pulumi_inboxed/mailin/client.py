@@ -73,32 +73,45 @@ class MailinClient(VerificationCalls):
         self._email = email
         self._password = password
         self._device = device_name
-        self._retry = retry
-        self._transport = transport
         self._user_id: int | None = None
-        self._lock = threading.Lock()
-        self._http: HttpClient | None = None
-        self._anonymous = HttpClient(
-            provider=PROVIDER,
-            base_url=base_url,
-            headers={},
-            retry=retry,
-            error_parser=parse_error,
-            transport=transport,
-            extra_errors=CUSTOM_STATUS_ERRORS,
+        # One login at a time: threads that find no token (or a rejected one) wait for it.
+        self._login_lock = threading.Lock()
+        common: dict[str, Any] = {
+            "provider": PROVIDER,
+            "base_url": base_url,
+            "retry": retry,
+            "error_parser": parse_error,
+            "transport": transport,
+            "extra_errors": CUSTOM_STATUS_ERRORS,
+        }
+        self._anonymous = HttpClient(headers={}, **common)
+        # The token is a header of this one client, replaced in place after a login: a client is
+        # never closed under a request another thread is sending.
+        self._http = HttpClient(
+            headers=self._auth_header(token),
+            retryable_statuses=frozenset({310, 500, 502, 503, 504}),
+            **common,
         )
+
+    @staticmethod
+    def _auth_header(token: str | None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"} if token else {}
 
     def __repr__(self) -> str:
         return f"MailinClient(base_url={self._base_url!r})"
 
     def close(self) -> None:
         self._anonymous.close()
-        if self._http is not None:
-            self._http.close()
+        self._http.close()
 
     # authentication ----------------------------------------------------------------------
     def login(self) -> str:
         """Logs in with the email and password; keeps and returns the token."""
+        with self._login_lock:
+            return self._login()
+
+    def _login(self) -> str:
+        """`login()` for a caller that holds `_login_lock`."""
         if not (self._email and self._password):
             raise ConfigError("Mailin.ai login needs an email and a password")
         response = self._anonymous.request(
@@ -107,12 +120,16 @@ class MailinClient(VerificationCalls):
             json={"email": self._email, "password": self._password, "device_name": self._device},
         )
         result = LoginResult.model_validate(response.json())
-        with self._lock:
-            self._token, self._user_id = result.token, result.user_id
-            if self._http is not None:
-                self._http.close()
-            self._http = None
+        self._token, self._user_id = result.token, result.user_id
+        for name, value in self._auth_header(result.token).items():
+            self._http.set_header(name, value)
         return result.token
+
+    def _relogin(self, rejected: str | None) -> None:
+        """Logs in again unless another thread already replaced the `rejected` token."""
+        with self._login_lock:
+            if self._token == rejected:
+                self._login()
 
     @property
     def user_id(self) -> int | None:
@@ -120,20 +137,8 @@ class MailinClient(VerificationCalls):
 
     def _authed(self) -> HttpClient:
         if self._token is None:
-            self.login()
-        with self._lock:
-            if self._http is None:
-                self._http = HttpClient(
-                    provider=PROVIDER,
-                    base_url=self._base_url,
-                    headers={"Authorization": f"Bearer {self._token}"},
-                    retry=self._retry,
-                    error_parser=parse_error,
-                    transport=self._transport,
-                    extra_errors=CUSTOM_STATUS_ERRORS,
-                    retryable_statuses=frozenset({310, 500, 502, 503, 504}),
-                )
-            return self._http
+            self._relogin(None)
+        return self._http
 
     def _call(
         self,
@@ -148,13 +153,15 @@ class MailinClient(VerificationCalls):
     ) -> Any:
         url = endpoint.format(**path)
         body = {"params": params, "json": json, "data": data, "files": files}
+        http = self._authed()
+        used = self._token
         try:
-            response = self._authed().request(endpoint.method, url, **body)
+            response = http.request(endpoint.method, url, **body)
         except AuthenticationError:
             if not (self._email and self._password):
                 raise
-            self.login()  # the token expired or was revoked: once more with a fresh one
-            response = self._authed().request(endpoint.method, url, **body)
+            self._relogin(used)  # the token expired or was revoked: once more with a fresh one
+            response = http.request(endpoint.method, url, **body)
         if raw:
             return response
         return response.json() if response.content else None

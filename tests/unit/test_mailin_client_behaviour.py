@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -57,6 +60,39 @@ def test_login_then_reuse_the_token_and_login_again_on_401() -> None:
     assert paths.count("/api/v1/public/auth/login") == 2
     assert seen[-1][1] == "Bearer 2|second"
     assert "pw-SECRET" not in repr(c)
+
+
+def test_threads_share_one_login_and_one_relogin() -> None:
+    """The provider serves many calls at once: the first ones wait for one login, and a revoked
+    token is replaced once, never under a request another thread is sending."""
+    logins: list[str] = []
+    revoked: set[str] = set()
+    lock = threading.Lock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/login"):
+            time.sleep(0.05)  # a slow login: the other threads arrive meanwhile
+            with lock:
+                logins.append(token := f"{len(logins) + 1}|tok")
+            return httpx.Response(200, json={"user_id": 7, "token": token})
+        time.sleep(0.01)
+        if request.headers.get("Authorization", "").removeprefix("Bearer ") in revoked:
+            return httpx.Response(401, json={"message": "Unauthenticated."})
+        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+
+    c = MailinClient(
+        BASE,
+        email="me@x.com",
+        password="pw-SECRET",
+        retry=RetryPolicy(attempts=1),
+        transport=httpx.MockTransport(handler),
+    )
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        assert all(s.active for s in pool.map(lambda _: c.get_server(1), range(32)))
+        assert logins == ["1|tok"]
+        revoked.add("1|tok")
+        assert all(s.active for s in pool.map(lambda _: c.get_server(1), range(32)))
+    assert logins == ["1|tok", "2|tok"]
 
 
 def test_without_credentials_there_is_a_clear_config_error() -> None:

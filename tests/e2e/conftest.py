@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
+import signal
 import subprocess
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -88,3 +90,28 @@ def make_stack(
 
 def assert_no_secret(text: str, secret: str) -> None:
     assert secret not in text, "a secret appears in plaintext"
+
+
+def interrupt_up(stack: LocalStack, reached: Callable[[], bool], what: str) -> None:
+    """Starts `pulumi up` and kills it (the CLI, the language host and the provider) as soon as
+    `reached()` holds; fails when `up` ends first or `what` never happens within 180 s."""
+    command = [str(stack.cli.bin_dir / "pulumi"), "up", "--yes", "--non-interactive"]
+    command += ["--skip-preview", "--stack", stack.name]
+    proc = subprocess.Popen(
+        command,
+        cwd=stack.project_dir,
+        env=stack.cli.env(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while not reached():
+            assert proc.poll() is None, "pulumi up ended before it could be interrupted"
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} never happened")
+            time.sleep(0.1)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)

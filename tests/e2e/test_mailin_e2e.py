@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +12,7 @@ from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.mailin import MailinClient
 from pulumi_inboxed.sandbox import SandboxProcess
 
-from .conftest import EXAMPLES, assert_no_secret
+from .conftest import EXAMPLES, assert_no_secret, interrupt_up
 
 pytestmark = pytest.mark.e2e
 
@@ -145,32 +141,15 @@ def test_interrupted_purchase_is_resumed_without_buying_twice(
     stack = mailin_stack(
         cli, mailin_sandbox, tmp_path, "mailin-kill", demo__prefix="kill", demo__onlyDomains="true"
     )
-    command = [str(cli.bin_dir / "pulumi"), "up", "--yes", "--non-interactive", "--skip-preview"]
-    command += ["--stack", stack.name]
-    proc = subprocess.Popen(
-        command,
-        cwd=stack.project_dir,
-        env=cli.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    bought = {"kill-mail.com", "kill-send.co", "kill-gw.biz"}
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:  # the purchase request has been sent
-            purchases = mailin_sandbox.control.mailin_purchases()
-            if {"kill-mail.com", "kill-send.co", "kill-gw.biz"} <= set(purchases):
-                break
-            assert proc.poll() is None, "pulumi up ended before it could be interrupted"
-            time.sleep(0.2)
-        else:
-            pytest.fail("the purchase request never reached the sandbox")
-        os.killpg(proc.pid, signal.SIGKILL)  # the CLI, the language host and the provider
-        proc.wait(timeout=30)
+        interrupt_up(
+            stack,
+            lambda: bought <= set(mailin_sandbox.control.mailin_purchases()),
+            "the purchase request reaching the sandbox",
+        )
     finally:
         mailin_sandbox.control.update_settings(mailin_job_seconds=1.0)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
 
     try:
         stack.cancel()  # the killed CLI left its lock

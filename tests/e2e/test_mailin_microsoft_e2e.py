@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.sandbox import SandboxProcess
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
 
-from .conftest import EXAMPLES, assert_no_secret
+from .conftest import EXAMPLES, assert_no_secret, interrupt_up
 
 pytestmark = pytest.mark.e2e
 
@@ -136,31 +134,14 @@ def test_interrupted_azure_order_is_resumed_without_ordering_twice(
     # The order takes 8 s to be ready (timers are fixed when the order is placed), so the kill
     # lands while the create waits on it.
     sandbox.control.update_settings(mailin_azure_seconds=8.0)
-    command = [str(cli.bin_dir / "pulumi"), "up", "--yes", "--non-interactive", "--skip-preview"]
-    command += ["--stack", stack.name]
-    proc = subprocess.Popen(
-        command,
-        cwd=stack.project_dir,
-        env=cli.env(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:  # the order has been placed
-            if add_order_requests(sandbox) > adds_before:
-                break
-            assert proc.poll() is None, "pulumi up ended before it could be interrupted"
-            time.sleep(0.1)
-        else:
-            pytest.fail("the Add Azure order request never reached the sandbox")
-        os.killpg(proc.pid, signal.SIGKILL)  # the CLI, the language host and the provider
-        proc.wait(timeout=30)
+        interrupt_up(
+            stack,
+            lambda: add_order_requests(sandbox) > adds_before,
+            "the Add Azure order request reaching the sandbox",
+        )
     finally:
         sandbox.control.update_settings(mailin_azure_seconds=AZURE_SECONDS)
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
 
     try:
         placed = client.find_azure_order(domain)

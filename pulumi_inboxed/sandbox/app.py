@@ -102,11 +102,11 @@ class ApiMiddleware:
             return
         method: str = scope["method"]
         surface = surface_of(path)
+        mailin = surface is None and is_mailin_path(path)
         if surface is not None:
-            await self._surface(surface, scope, receive, send)
-            return
-        mailin = is_mailin_path(path)
-        templates = self.mailin_templates if mailin else self.templates
+            templates = self.surface_templates[surface.name]
+        else:
+            templates = self.mailin_templates if mailin else self.templates
         self.ctx.counter.hit(templates.key(method, path))
         latency_ms = self.ctx.settings.latency_ms
         if latency_ms > 0:
@@ -118,36 +118,23 @@ class ApiMiddleware:
         headers: dict[str, str] = {}
         if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
             headers["Retry-After"] = retry_after_header(fault.retry_after)
-        if mailin:
-            headers[INJECTED_HEADER] = "1"
-            response = JSONResponse(
-                {"message": fault_message(fault.status)}, status_code=fault.status, headers=headers
-            )
-        else:
-            message = "Too many requests" if fault.status == 429 else "Internal error"
-            response = error_response(
-                fault.status, f"{message} (injected by the sandbox)", {"injected": True}, headers
-            )
-        await response(scope, receive, send)
+        await _fault_response(fault.status, headers, surface, mailin)(scope, receive, send)
 
-    async def _surface(
-        self, surface: ApiSurface, scope: Scope, receive: Receive, send: Send
-    ) -> None:
-        """The same for an `ApiSurface`: counted by its template, a fault in its error shape."""
-        method: str = scope["method"]
-        path: str = scope["path"]
-        self.ctx.counter.hit(self.surface_templates[surface.name].key(method, path))
-        latency_ms = self.ctx.settings.latency_ms
-        if latency_ms > 0:
-            await asyncio.sleep(latency_ms / 1000.0)
-        fault = self.ctx.faults.take(method, path)
-        if fault is None:
-            await self.app(scope, receive, send)
-            return
-        headers: dict[str, str] = {INJECTED_HEADER: "1"}
-        if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
-            headers["Retry-After"] = retry_after_header(fault.retry_after)
-        await surface.error(fault.status, "", headers)(scope, receive, send)
+
+def _fault_response(
+    status: int, headers: dict[str, str], surface: ApiSurface | None, mailin: bool
+) -> JSONResponse:
+    """An injected fault in the shape of the API it answers for."""
+    if surface is not None or mailin:
+        headers[INJECTED_HEADER] = "1"
+    if surface is not None:
+        return surface.error(status, "", headers)
+    if mailin:
+        return JSONResponse({"message": fault_message(status)}, status_code=status, headers=headers)
+    message = "Too many requests" if status == 429 else "Internal error"
+    return error_response(
+        status, f"{message} (injected by the sandbox)", {"injected": True}, headers
+    )
 
 
 def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:

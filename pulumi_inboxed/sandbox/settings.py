@@ -61,6 +61,8 @@ class SandboxSettings(BaseModel):
     pingram_domain_limit: int = Field(default=100, ge=0)
 
     @field_validator(
+        "fail_pattern",
+        "mailin_unavailable_pattern",
         "mailchannels_invalid_pattern",
         "mailchannels_taken_pattern",
         "mailchannels_error_pattern",
@@ -69,22 +71,6 @@ class SandboxSettings(BaseModel):
         "pingram_provider_error_pattern",
     )
     @classmethod
-    def _inbound_pattern_compiles(cls, value: str, info: ValidationInfo) -> str:
-        try:
-            re.compile(value)
-        except re.error as exc:
-            raise ValueError(f"{info.field_name} is not a valid regular expression: {exc}") from exc
-        return value
-
-    @field_validator("mailchannels_api_keys", "mailchannels_subscriptions", "pingram_api_keys")
-    @classmethod
-    def _inbound_values_not_blank(cls, value: list[str], info: ValidationInfo) -> list[str]:
-        if any(not item.strip() for item in value):
-            raise ValueError(f"{info.field_name} must not hold blank values")
-        return value
-
-    @field_validator("fail_pattern", "mailin_unavailable_pattern")
-    @classmethod
     def _pattern_compiles(cls, value: str, info: ValidationInfo) -> str:
         try:
             re.compile(value)
@@ -92,11 +78,17 @@ class SandboxSettings(BaseModel):
             raise ValueError(f"{info.field_name} is not a valid regular expression: {exc}") from exc
         return value
 
-    @field_validator("tokens", "mailin_tokens")
+    @field_validator(
+        "tokens",
+        "mailin_tokens",
+        "mailchannels_api_keys",
+        "mailchannels_subscriptions",
+        "pingram_api_keys",
+    )
     @classmethod
-    def _tokens_not_blank(cls, value: list[str]) -> list[str]:
-        if any(not token.strip() for token in value):
-            raise ValueError("tokens must not be blank")
+    def _values_not_blank(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if any(not item.strip() for item in value):
+            raise ValueError(f"{info.field_name} must not hold blank values")
         return value
 
     def scaled(self, seconds: float) -> float:

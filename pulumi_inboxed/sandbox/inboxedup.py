@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable, Coroutine
-from typing import Any
+from functools import partial
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -30,6 +29,7 @@ from pulumi_inboxed.sandbox.lifecycle import (
 )
 from pulumi_inboxed.sandbox.nameservers import UNPROPAGATED_NS
 from pulumi_inboxed.sandbox.store import DomainRow, MailboxRequestRow
+from pulumi_inboxed.sandbox.surfaces import route as register_route
 from pulumi_inboxed.sandbox.validation import parse_domain_names, parse_mailbox_request
 from pulumi_inboxed.sandbox.views import (
     batch_view,
@@ -39,8 +39,6 @@ from pulumi_inboxed.sandbox.views import (
     mailbox_request_view,
     subscription_view,
 )
-
-Handler = Callable[..., Coroutine[Any, Any, JSONResponse]]
 
 DEFAULT_PAGE_LIMIT = 100
 MAX_PAGE_LIMIT = 500
@@ -126,10 +124,7 @@ def inboxedup_router(ctx: SandboxContext) -> APIRouter:
 
     router = APIRouter(dependencies=[Depends(require_token)])
 
-    def route(endpoint: endpoints.Endpoint, status_code: int = 200) -> Callable[[Handler], Handler]:
-        return router.api_route(
-            endpoint.path, methods=[endpoint.method], status_code=status_code, name=endpoint.doc
-        )
+    route = partial(register_route, router)
 
     # Account and subscriptions
 

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
-from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin_validation import not_found
+from pulumi_inboxed.sandbox.surfaces import route as route  # re-exported for the Mailin routes
 
 # "All API endpoints are prefixed with /api/v1/public/": a client whose base URL is
 # http://127.0.0.1:PORT/api/v1/public finds every path of the endpoint table under it.
@@ -38,8 +34,6 @@ SERVER_ERROR_MESSAGE = "Server Error"
 ACCEPTED_MESSAGE = "Your request has been received and will be processed as soon as possible."
 TRANSFER_MESSAGE = "Your request has been received and the transfer process has been started."
 
-Handler = Callable[..., Coroutine[Any, Any, JSONResponse]]
-
 
 def is_mailin_path(path: str) -> bool:
     return path == MAILIN_PREFIX or path.startswith(MAILIN_PREFIX + "/")
@@ -47,15 +41,6 @@ def is_mailin_path(path: str) -> bool:
 
 def fault_message(status: int) -> str:
     return MAILIN_FAULT_MESSAGES.get(status, SERVER_ERROR_MESSAGE)
-
-
-def route(
-    router: APIRouter, endpoint: Endpoint, status_code: int = 200
-) -> Callable[[Handler], Handler]:
-    """Register a handler on the endpoint table's method and path."""
-    return router.api_route(
-        endpoint.path, methods=[endpoint.method], status_code=status_code, name=endpoint.doc
-    )
 
 
 def path_id(raw: str, kind: str) -> int:

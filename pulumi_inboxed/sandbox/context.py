@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from fastapi import Request
@@ -42,3 +43,21 @@ def validation_details(exc: ValidationError) -> dict[str, object]:
     location = first.get("loc", [])
     field_name = ".".join(str(part) for part in location) if isinstance(location, list) else ""
     return {"field": field_name, "errors": errors}
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header, or None."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """A constant-time comparison of two secrets."""
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+def known_secret(given: str | None, known: Iterable[str]) -> bool:
+    """True when ``given`` is one of ``known`` (each compared in constant time)."""
+    return bool(given) and any(same_secret(str(given), k) for k in known)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import re
 from functools import partial
 
@@ -11,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
-from pulumi_inboxed.sandbox.context import SandboxContext, read_json
+from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token, known_secret, read_json
 from pulumi_inboxed.sandbox.envelope import SandboxError, new_id, ok, timestamp
 from pulumi_inboxed.sandbox.lifecycle import (
     ACTIVE,
@@ -50,14 +49,6 @@ SANDBOX_CUSTOMER: dict[str, object] = {
     "email": "sandbox@inboxed-sandbox.invalid",
     "name": "InboxedUp Sandbox",
 }
-
-
-def _bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
 
 
 def _query_int(request: Request, name: str, default: int, low: int, high: int) -> int:
@@ -111,11 +102,7 @@ def inboxedup_router(ctx: SandboxContext) -> APIRouter:
     """Every InboxedUp route, behind bearer auth, on the paths of the endpoint table."""
 
     async def require_token(request: Request) -> None:
-        token = _bearer_token(request)
-        valid = token is not None and any(
-            hmac.compare_digest(token.encode(), known.encode()) for known in ctx.settings.tokens
-        )
-        if not valid:
+        if not known_secret(bearer_token(request), ctx.settings.tokens):
             raise SandboxError(
                 401,
                 "Missing or invalid bearer token",

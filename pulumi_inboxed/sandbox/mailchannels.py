@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -27,7 +26,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from pulumi_inboxed.mailchannels import endpoints as ep
-from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.context import SandboxContext, known_secret
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.mailchannels_store import LimitExceeded
 from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError, fault_message, route
@@ -176,9 +175,8 @@ def mailchannels_router(ctx: SandboxContext) -> APIRouter:
 
     def api_key(request: Request) -> str:
         given = request.headers.get(ep.API_KEY_HEADER, "")
-        for known in ctx.settings.mailchannels_api_keys:
-            if given and hmac.compare_digest(given.encode(), known.encode()):
-                return given
+        if known_secret(given, ctx.settings.mailchannels_api_keys):
+            return given
         raise fail(401, "Unauthorized", ["A valid X-API-Key header is required"])
 
     router = APIRouter(prefix=MAILCHANNELS_PREFIX, dependencies=[Depends(api_key)])

@@ -7,13 +7,11 @@ token of that user. Tokens and passwords are never logged or echoed by the contr
 
 from __future__ import annotations
 
-import hmac
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token, known_secret, same_secret
 from pulumi_inboxed.sandbox.mailin_accounts import add_account_routes
 from pulumi_inboxed.sandbox.mailin_azure import add_azure_order_routes
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX, path_id, route
@@ -37,33 +35,21 @@ from pulumi_inboxed.sandbox.mailin_views import SANDBOX_SERVERS, SANDBOX_USER, S
 CREDENTIALS_MESSAGE = "The provided credentials are incorrect."
 
 
-def _bearer_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def _same(given: str, expected: str) -> bool:
-    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
-
-
 def mailin_router(ctx: SandboxContext) -> APIRouter:
     """Login without auth; every other Mailin.ai route behind the bearer token."""
     store = ctx.store.mailin
 
     def token_valid(token: str) -> bool:
-        if any(_same(token, known) for known in ctx.settings.mailin_tokens):
+        if known_secret(token, ctx.settings.mailin_tokens):
             return True
         parts = split_token(token)
         if parts is None:
             return False
         stored = store.token_hash(parts[0])
-        return stored is not None and _same(hash_secret(parts[1]), stored)
+        return stored is not None and same_secret(hash_secret(parts[1]), stored)
 
     async def require_token(request: Request) -> None:
-        token = _bearer_token(request)
+        token = bearer_token(request)
         if token is None or not token_valid(token):
             raise MailinError(401, {"message": "Unauthenticated."})
 
@@ -79,8 +65,8 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
         checker.done()
         assert email is not None and password is not None and device is not None
         settings = ctx.settings
-        right_email = _same(email.lower(), settings.mailin_email.strip().lower())
-        right_password = _same(password, settings.mailin_password)
+        right_email = same_secret(email.lower(), settings.mailin_email.strip().lower())
+        right_password = same_secret(password, settings.mailin_password)
         if not (right_email and right_password):
             raise validation_error({"email": [CREDENTIALS_MESSAGE]})
         secret = token_secret()

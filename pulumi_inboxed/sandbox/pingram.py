@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import base64
-import hmac
 import re
 import secrets
 import textwrap
@@ -29,7 +28,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.core.domains import DomainNameError, normalize_domain
 from pulumi_inboxed.pingram import endpoints as ep
-from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token, known_secret
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.envelope import timestamp
 from pulumi_inboxed.sandbox.pingram_store import PingramDomainRow
@@ -121,12 +120,8 @@ def pingram_router(ctx: SandboxContext) -> APIRouter:
     store = ctx.store.pingram
 
     async def bearer(request: Request) -> None:
-        scheme, _, token = request.headers.get("authorization", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() == "bearer" and token:
-            for known in ctx.settings.pingram_api_keys:
-                if hmac.compare_digest(token.encode(), known.encode()):
-                    return
+        if known_secret(bearer_token(request), ctx.settings.pingram_api_keys):
+            return
         raise fail(
             401,
             "UNAUTHORIZED",

@@ -25,7 +25,7 @@ from pulumi_policy import (
 
 from . import hygiene, limits, money
 from .model import Resource, Violation, contains_unknown
-from .sdk import from_args, from_stack_resource, keep_secret_markers, secret_markers_kept, to_sdk
+from .sdk import from_sdk, keep_secret_markers, secret_markers_kept, to_sdk
 
 PACK_NAME = "inboxed-guardrails"
 
@@ -40,14 +40,14 @@ def _report(found: Iterable[Violation], report: ReportViolation) -> None:
 
 def _resource(rule: ResourceRule) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
     def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
-        _report(rule(from_args(args), args.get_config()), report)
+        _report(rule(from_sdk(args), args.get_config()), report)
 
     return validate
 
 
 def _stack(rule: StackRule) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
-        resources = [from_stack_resource(r) for r in args.resources]
+        resources = [from_sdk(r) for r in args.resources]
         _report(rule(resources, args.get_config()), report)
 
     return validate
@@ -58,11 +58,11 @@ def _validate_secrets(args: ResourceValidationArgs, report: ReportViolation) -> 
         args.not_applicable(
             "this pulumi-policy version hides which inputs are secret from validations"
         )
-    _report(hygiene.plaintext_secrets(from_args(args)), report)
+    _report(hygiene.plaintext_secrets(from_sdk(args)), report)
 
 
 def _remediate_secrets(args: ResourceValidationArgs) -> Mapping[str, Any] | None:
-    resource = from_args(args)
+    resource = from_sdk(args)
     if resource.kind is None or not hygiene.plaintext_secret_paths(resource.props):
         return None
     if contains_unknown(resource.props):

@@ -74,17 +74,9 @@ def to_sdk(value: Any) -> Any:
     return value
 
 
-def from_args(args: ResourceValidationArgs) -> Resource:
-    return Resource(
-        type=args.resource_type,
-        name=args.name,
-        urn=args.urn,
-        props=plain(args.props),
-        protect=bool(args.opts.protect),
-    )
-
-
-def from_stack_resource(r: PolicyResource) -> Resource:
+def from_sdk(r: ResourceValidationArgs | PolicyResource) -> Resource:
+    """A resource as a resource policy sees it (`ResourceValidationArgs`) or a stack policy sees
+    it (`PolicyResource`): both have the type, name, URN, props and options read here."""
     return Resource(
         type=r.resource_type,
         name=r.name,
@@ -138,8 +130,7 @@ def secret_markers_kept() -> bool:
 
 
 __all__ = [
-    "from_args",
-    "from_stack_resource",
+    "from_sdk",
     "keep_secret_markers",
     "plain",
     "secret_markers_kept",

@@ -45,8 +45,4 @@ def list_domains_output(
         lambda c, args: c.list_domains(list(args[0]) if args[0] else None),
         names,
     )
-    return (
-        unsecret_unless_args_were(result, names)
-        if names is not None
-        else (unsecret_unless_args_were(result))
-    )
+    return unsecret_unless_args_were(result, names)  # None is a plain input

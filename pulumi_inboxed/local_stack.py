@@ -155,18 +155,16 @@ class LocalStack:
     def preview(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self._run("preview", "--non-interactive", "--diff", *extra, check=check)
 
+    # up, refresh and destroy run their preview first, as they do for a user: a preview is where
+    # inputs taken from other resources arrive unknown, and skipping it hides those failures.
     def up(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return self._run("up", "--yes", "--non-interactive", "--skip-preview", *extra, check=check)
+        return self._run("up", "--yes", "--non-interactive", "--diff", *extra, check=check)
 
     def refresh(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return self._run(
-            "refresh", "--yes", "--non-interactive", "--skip-preview", *extra, check=check
-        )
+        return self._run("refresh", "--yes", "--non-interactive", *extra, check=check)
 
     def destroy(self, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return self._run(
-            "destroy", "--yes", "--non-interactive", "--skip-preview", *extra, check=check
-        )
+        return self._run("destroy", "--yes", "--non-interactive", *extra, check=check)
 
     def outputs(self) -> dict[str, Any]:
         result = self._run("stack", "output", "--json")

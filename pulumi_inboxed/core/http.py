@@ -130,12 +130,17 @@ class HttpClient:
         json: Any = None,
         data: Mapping[str, Any] | None = None,
         files: Mapping[str, Any] | None = None,
+        safe_to_retry: bool | None = None,
     ) -> httpx.Response:
         """Sends one request with retries; returns the 2xx/3xx response or raises `ApiError`.
 
         `data`/`files` send a form (multipart when there are files) instead of JSON.
+        `safe_to_retry=True` retries a POST like an idempotent call (a login, a read-only
+        search): only for requests that change nothing, or change nothing twice.
         """
-        idempotent = method.upper() in IDEMPOTENT_METHODS
+        idempotent = (
+            safe_to_retry if safe_to_retry is not None else method.upper() in IDEMPOTENT_METHODS
+        )
 
         def should_retry(state: tenacity.RetryCallState) -> bool:
             if state.outcome is None or not state.outcome.failed:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import traceback
+from types import ModuleType
 from typing import Any
 
 import pulumi.dynamic as dyn
@@ -24,6 +27,7 @@ class ConfiguredProvider(dyn.ResourceProvider):
         pass
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
+        install_concise_errors()
         self._config = req.config
         threads = read(PROVIDER_THREADS, req.config)
         if threads and threads.isdigit():
@@ -35,11 +39,68 @@ class ConfiguredProvider(dyn.ResourceProvider):
         return config
 
 
+def concise_error(exc: BaseException) -> str:
+    """What the CLI shows for a handler's error: the error's own message, never a traceback.
+
+    Our errors (`InboxedError`) name the provider, method, path, status and message already. Any
+    other exception is a defect of this package: its type and message, without frames or values.
+    """
+    from .errors import InboxedError
+
+    if isinstance(exc, InboxedError):
+        return f"{type(exc).__name__}: {exc}"
+    return (
+        f"internal error in pulumi_inboxed ({type(exc).__name__}: {exc}); please report it. "
+        "Run with PULUMI_INBOXED_TRACEBACKS=1 to see where it happened"
+    )
+
+
+class _ConciseTraceback(ModuleType):
+    """Stands in for `traceback` inside `pulumi.dynamic`'s servicer, whose every error reaches
+    the CLI as `traceback.format_exc()`: our handlers' errors reach it as their message alone."""
+
+    def __init__(self) -> None:
+        super().__init__("traceback")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(traceback, name)
+
+    @staticmethod
+    def format_exc(limit: int | None = None, chain: bool = True) -> str:
+        import os
+
+        exc = sys.exception()
+        if exc is None or os.environ.get("PULUMI_INBOXED_TRACEBACKS") == "1":
+            return traceback.format_exc(limit, chain)
+        return concise_error(exc)
+
+
+def install_concise_errors() -> None:
+    """Makes the dynamic provider host report our errors without a traceback (idempotent).
+
+    The host runs as `python -m pulumi.dynamic`, so its servicer module is `__main__` (or
+    `pulumi.dynamic.__main__` when imported); both are patched where present.
+    """
+    for name in ("__main__", "pulumi.dynamic.__main__"):
+        module = sys.modules.get(name)
+        if (
+            module is not None
+            and hasattr(module, "_abort_with_traceback")
+            and not isinstance(getattr(module, "traceback", None), _ConciseTraceback)
+        ):
+            module.traceback = _ConciseTraceback()  # type: ignore[attr-defined]
+
+
 def is_unknown(value: Any) -> bool:
-    """True for a value Pulumi does not know yet (preview of a dependent input)."""
+    """True for a value Pulumi does not know yet (preview of a dependent input).
+
+    The SDK hands `check()` and `diff()` `pulumi.output.Unknown` objects; older SDKs gave the
+    `rpc.UNKNOWN` sentinel string. Both count.
+    """
+    from pulumi.output import Unknown
     from pulumi.runtime import rpc
 
-    return bool(value == rpc.UNKNOWN)
+    return isinstance(value, Unknown) or (isinstance(value, str) and value == rpc.UNKNOWN)
 
 
 def has_unknowns(value: Any) -> bool:

@@ -3,6 +3,7 @@ a sandbox on 127.0.0.1, and a fresh stack per test on a file:// backend."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -92,11 +93,52 @@ def assert_no_secret(text: str, secret: str) -> None:
     assert secret not in text, "a secret appears in plaintext"
 
 
+def process_tree(root: int) -> list[int]:
+    """`root` and every process descended from it, read from /proc (parents before children)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the command name may hold spaces and parentheses: fields start after the last ")"
+        ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return state[state.rindex(")") + 2] != "Z"
+
+
+def kill_tree(root: int) -> list[int]:
+    """SIGKILLs `root` and all its descendants, whatever process group each made for itself
+    (the CLI's language host and provider plugins start their own); returns the pids killed."""
+    tree = process_tree(root)
+    for pid in tree:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    return tree
+
+
 def interrupt_up(stack: LocalStack, reached: Callable[[], bool], what: str) -> None:
     """Starts `pulumi up` and kills it (the CLI, the language host and the provider) as soon as
-    `reached()` holds; fails when `up` ends first or `what` never happens within 180 s."""
+    `reached()` holds; fails when `up` ends first, `what` never happens within 180 s, or any
+    process of the run outlives the kill."""
     command = [str(stack.cli.bin_dir / "pulumi"), "up", "--yes", "--non-interactive"]
-    command += ["--skip-preview", "--stack", stack.name]
+    command += ["--stack", stack.name]
     proc = subprocess.Popen(
         command,
         cwd=stack.project_dir,
@@ -105,6 +147,7 @@ def interrupt_up(stack: LocalStack, reached: Callable[[], bool], what: str) -> N
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
+    killed: list[int] = []
     try:
         deadline = time.monotonic() + 180
         while not reached():
@@ -113,5 +156,11 @@ def interrupt_up(stack: LocalStack, reached: Callable[[], bool], what: str) -> N
                 pytest.fail(f"{what} never happened")
             time.sleep(0.1)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)
+        killed = kill_tree(proc.pid)
         proc.wait(timeout=30)
+    assert len(killed) >= 3, f"expected the CLI, its language host and provider; killed {killed}"
+    end = time.monotonic() + 10
+    while any(alive(pid) for pid in killed[1:]) and time.monotonic() < end:
+        time.sleep(0.1)
+    survivors = [pid for pid in killed[1:] if alive(pid)]
+    assert not survivors, f"processes of the interrupted run survived: {survivors}"

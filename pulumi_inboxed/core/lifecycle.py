@@ -1,0 +1,84 @@
+"""Rules every resource's delete follows: verified deletes, and adopted objects left alone.
+
+- **Delete is verified.** After a delete call the provider reads the object back; still there
+  means the delete failed, naming the object. A 404 on the delete counts as gone only when the
+  read agrees (a 404 from a wrong path must not look like success).
+- **Adopted objects stay.** An object a create adopted (it existed before the resource asked for
+  it, or cannot be told apart from one that did) is left in the account on delete unless the
+  program sets the input `DESTROY_ADOPTED` (the same name on every resource). Outputs say what
+  was adopted (`adopted`, or per entry for collections), and delete logs what it leaves.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pulumi
+
+from .errors import InboxedError, NotFoundError
+
+DESTROY_ADOPTED = "destroy_adopted"
+"""Input name, on every resource: delete objects the resource adopted too (default False)."""
+
+DESTROY_ADOPTED_DOC = (
+    "delete, on destroy, the objects this resource adopted (ones that existed before it asked "
+    "for them) as well as the ones it made; default False: adopted objects stay in the account"
+)
+
+
+class DeleteNotConfirmedError(InboxedError):
+    """A delete call returned, but the object is still there (or the 404 was not confirmed)."""
+
+
+def destroy_adopted(props: Mapping[str, Any]) -> bool:
+    """The program's choice for adopted objects (default: keep them)."""
+    return props.get(DESTROY_ADOPTED) is True
+
+
+def confirm_deleted(
+    what: str,
+    delete: Callable[[], object],
+    exists: Callable[[], bool],
+    *,
+    settle_seconds: float = 10.0,
+    interval: float = 0.25,
+) -> None:
+    """Calls `delete()`, then `exists()` until it is False (bounded by `settle_seconds`).
+
+    `what` names the object in errors ("InboxedUp domain 'a.com' (dom_1)"). A `NotFoundError`
+    from `delete()` is success only when `exists()` agrees; otherwise the error says the delete
+    answered 404 on its path while the object is still there.
+    """
+    not_found: NotFoundError | None = None
+    try:
+        delete()
+    except NotFoundError as exc:
+        not_found = exc
+    deadline = time.monotonic() + settle_seconds
+    while exists():
+        if time.monotonic() >= deadline:
+            if not_found is not None:
+                raise DeleteNotConfirmedError(
+                    f"{what}: the delete answered 404 ({not_found.method} {not_found.path}: "
+                    f"{not_found.message}) but the object is still there; the delete path may "
+                    "be wrong for your account"
+                ) from None
+            raise DeleteNotConfirmedError(
+                f"{what} is still there {settle_seconds:g} s after the delete call succeeded"
+            )
+        time.sleep(interval)
+
+
+def log_kept_adopted(kind: str, names: Iterable[str], resource_name: str = "") -> None:
+    """Tells the user, in the delete's output, what stays in the account and how to change it."""
+    kept = sorted(names)
+    if not kept:
+        return
+    where = f" {resource_name!r}" if resource_name else ""
+    shown = ", ".join(kept[:20]) + (f" and {len(kept) - 20} more" if len(kept) > 20 else "")
+    pulumi.log.info(
+        f"{kind}{where}: left in the account, because this resource adopted them rather than "
+        f"made them: {shown}. Set {DESTROY_ADOPTED}=True to delete adopted objects too."
+    )

@@ -116,3 +116,45 @@ def _summary(stdout: str) -> str:
     """The CLI's closing summary ("Resources: ..."), where replacements are counted."""
     index = stdout.rfind("Resources:")
     return stdout[index:] if index >= 0 else ""
+
+
+KINDS = (
+    "DomainBatch",
+    "MailboxRequest",
+    "SubscriptionNotes",
+    "Domains (buy)",
+    "Domains (transfer)",
+    "Domains (inboxkit)",
+    "Domains (google)",
+    "Subdomain",
+    "DomainForwarding",
+    "EmailForwarding",
+    "SmtpMailboxes",
+    "GoogleMailboxes",
+    "InboxProvider",
+    "DomainRegistrar",
+    "AzureOrder",
+    "InboundDomains",
+    "SenderDomain",
+)
+
+
+def matrix(log_path: str) -> str:
+    """The kind x step table of what passed, from the log `record()` wrote."""
+    passed: set[tuple[str, str]] = set()
+    with open(log_path, encoding="utf-8") as log:
+        for line in log:
+            cell = json.loads(line)
+            passed.add((cell["kind"], cell["step"]))
+    kinds = list(KINDS) + sorted({k for k, _ in passed} - set(KINDS))
+    rows = ["| kind | " + " | ".join(STEPS) + " |", "|---" * (len(STEPS) + 1) + "|"]
+    for kind in kinds:
+        marks = ["pass" if (kind, step) in passed else "-" for step in STEPS]
+        rows.append(f"| {kind} | " + " | ".join(marks) + " |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(matrix(sys.argv[1]))

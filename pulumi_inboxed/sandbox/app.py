@@ -1,5 +1,5 @@
 """The sandbox FastAPI app: InboxedUp routes (at the root), Mailin.ai routes (under
-``/api/v1/public``), control routes, and the API middleware."""
+``/api/v1/public``), control routes behind their guard, and the API middleware."""
 
 from __future__ import annotations
 
@@ -20,7 +20,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.mailin import endpoints as mailin_endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, control_router
+from pulumi_inboxed.sandbox.control import (
+    ControlGuard,
+    check_control_token,
+    control_router,
+    is_control_path,
+    new_control_token,
+)
 from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
 from pulumi_inboxed.sandbox.faults import retry_after_header
 from pulumi_inboxed.sandbox.inboxedup import inboxedup_router
@@ -93,11 +99,7 @@ class ApiMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if (
-            scope["type"] != "http"
-            or path == CONTROL_PREFIX
-            or path.startswith(CONTROL_PREFIX + "/")
-        ):
+        if scope["type"] != "http" or is_control_path(path):
             await self.app(scope, receive, send)
             return
         method: str = scope["method"]
@@ -137,8 +139,15 @@ def _fault_response(
     )
 
 
-def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
-    """A sandbox whose state lives in the SQLite file ``state_path``."""
+def create_app(
+    settings: SandboxSettings, state_path: Path, control_token: str | None = None
+) -> FastAPI:
+    """A sandbox whose state lives in the SQLite file ``state_path``.
+
+    ``/_sandbox/*`` answers only requests carrying ``control_token`` (a random one when None;
+    ``app.state.control_token`` holds it) from no other origin, with JSON bodies on writes.
+    """
+    token = check_control_token(control_token) if control_token is not None else new_control_token()
     ctx = SandboxContext(settings=settings, store=SandboxStore(state_path, now=time.time()))
 
     @asynccontextmanager
@@ -154,6 +163,7 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
         openapi_url=None,
     )
     app.state.sandbox = ctx
+    app.state.control_token = token
     app.include_router(inboxedup_router(ctx))
     app.include_router(mailin_router(ctx))
     app.include_router(mailchannels_router(ctx))
@@ -210,4 +220,6 @@ def create_app(settings: SandboxSettings, state_path: Path) -> FastAPI:
         templates=RouteTemplates(endpoints.ALL),
         mailin_templates=RouteTemplates(mailin_endpoints.ALL, MAILIN_PREFIX),
     )
+    # Added last, so outermost: a refused control request reaches nothing else.
+    app.add_middleware(ControlGuard, control_token=token)
     return app

@@ -14,6 +14,12 @@ from pathlib import Path
 import uvicorn
 
 from pulumi_inboxed.sandbox.app import create_app
+from pulumi_inboxed.sandbox.control import (
+    CONTROL_TOKEN_ENV,
+    CONTROL_TOKEN_HEADER,
+    check_control_token,
+    new_control_token,
+)
 from pulumi_inboxed.sandbox.mailchannels import MAILCHANNELS_PREFIX
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
 from pulumi_inboxed.sandbox.pingram import PINGRAM_PREFIX
@@ -93,6 +99,18 @@ def build_parser() -> argparse.ArgumentParser:
         dest="tokens",
         help=f"accepted bearer token (repeatable; else ${TOKENS_ENV}, comma-separated)",
     )
+    parser.add_argument(
+        "--control-token",
+        help=(
+            f"token of the /_sandbox control API (header {CONTROL_TOKEN_HEADER}); else "
+            f"${CONTROL_TOKEN_ENV}, else a random one printed at start"
+        ),
+    )
+    parser.add_argument(
+        "--control-token-file",
+        type=Path,
+        help="write the control token there (mode 0600) once listening, before the port file",
+    )
     parser.add_argument("--port-file", type=Path, help="write the bound port there once listening")
     parser.add_argument("--lifetime", type=float, help="exit by itself after this many seconds")
     parser.add_argument("--parent-pid", type=int, help="exit when this process is gone")
@@ -128,6 +146,30 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
     return SandboxSettings.model_validate(overrides)
 
 
+def control_token_from_args(args: argparse.Namespace) -> str:
+    """``--control-token``, else ``$INBOXED_SANDBOX_CONTROL_TOKEN``, else a random token."""
+    given: str | None = args.control_token
+    if given is None:
+        given = os.environ.get(CONTROL_TOKEN_ENV) or None
+    if given is None:
+        return new_control_token()
+    try:
+        return check_control_token(given)
+    except ValueError as exc:
+        raise ValueError(f"--control-token: {exc}") from exc
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, readable by this user only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".tmp")
+    partial.unlink(missing_ok=True)
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(partial, path)
+
+
 def bind_socket(host: str, port: int) -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto IPPROTO_TCP (not 0): asyncio only sets TCP_NODELAY on accepted sockets whose proto
@@ -150,11 +192,15 @@ class SandboxServer(uvicorn.Server):
         port_file: Path | None,
         deadline: float | None,
         parent_pid: int | None,
+        control_token: str,
+        control_token_file: Path | None = None,
     ) -> None:
         super().__init__(config)
         self.url = url
         self.port = port
         self.port_file = port_file
+        self.control_token = control_token
+        self.control_token_file = control_token_file
         self.deadline = deadline
         self.parent_pid = parent_pid
 
@@ -162,6 +208,8 @@ class SandboxServer(uvicorn.Server):
         await super().startup(sockets=sockets)
         if self.should_exit:
             return
+        if self.control_token_file is not None:
+            write_private(self.control_token_file, self.control_token + "\n")
         if self.port_file is not None:
             self.port_file.parent.mkdir(parents=True, exist_ok=True)
             partial = self.port_file.with_name(self.port_file.name + ".tmp")
@@ -170,6 +218,11 @@ class SandboxServer(uvicorn.Server):
         print(f"inboxed-sandbox listening on {self.url}", flush=True)
         for setting, prefix in API_PREFIXES:
             print(f"  {setting:<22} {self.url}{prefix}", flush=True)
+        print(
+            f"  control token          {self.control_token}  "
+            f"(header {CONTROL_TOKEN_HEADER} on {self.url}/_sandbox/...)",
+            flush=True,
+        )
 
     async def on_tick(self, counter: int) -> bool:
         if counter % WATCH_EVERY_TICKS == 0:
@@ -190,12 +243,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--port must be from 0 to 65535")
     try:
         settings = settings_from_args(args)
+        control_token = control_token_from_args(args)
     except ValueError as exc:
         parser.error(str(exc))
     sock = bind_socket(host, args.port)
     port: int = sock.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host
-    app = create_app(settings, args.state)
+    app = create_app(settings, args.state, control_token)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning")
     deadline = time.monotonic() + args.lifetime if args.lifetime is not None else None
     server = SandboxServer(
@@ -205,6 +259,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         port_file=args.port_file,
         deadline=deadline,
         parent_pid=args.parent_pid,
+        control_token=control_token,
+        control_token_file=args.control_token_file,
     )
     try:
         server.run(sockets=[sock])

@@ -1,22 +1,136 @@
-"""Control routes under ``/_sandbox/`` (no auth, never counted, delayed or faulted)."""
+"""Control routes under ``/_sandbox/`` (never counted, delayed or faulted) and their guard.
+
+The control API can wipe the sandbox, inject faults and change its settings, so it answers only
+its own clients (``ControlGuard``): every request carries the per-process control token in the
+``X-Sandbox-Control-Token`` header (401 without it), no request comes from another origin (403:
+a web page the user has open could otherwise send a "simple" cross-origin POST to 127.0.0.1), and
+every write has a JSON body (415: a page cannot send ``application/json`` cross-origin without a
+CORS preflight, which this sandbox never grants).
+"""
 
 from __future__ import annotations
 
+import secrets
 from typing import Literal, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, ValidationError
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pulumi_inboxed.sandbox.context import SandboxContext, read_json, validation_details
-from pulumi_inboxed.sandbox.envelope import SandboxError
+from pulumi_inboxed.sandbox.context import (
+    SandboxContext,
+    read_json,
+    same_secret,
+    validation_details,
+)
+from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
 from pulumi_inboxed.sandbox.faults import FaultRule
 from pulumi_inboxed.sandbox.mailin_azure import add_azure_control
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.views import domain_view, mailbox_request_view
 
 CONTROL_PREFIX = "/_sandbox"
+CONTROL_TOKEN_HEADER = "X-Sandbox-Control-Token"
+# Fixes the control token (else a random one per process); SandboxControl reads it too.
+CONTROL_TOKEN_ENV = "INBOXED_SANDBOX_CONTROL_TOKEN"
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Names a browser may use for this very sandbox (it only listens on loopback).
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+# Sec-Fetch-Site values of requests another site's page started (a page on localhost:3000 is
+# "same-site" with the sandbox on localhost:8787, and still foreign).
+FOREIGN_FETCH_SITES = frozenset({"cross-site", "same-site"})
 M = TypeVar("M", bound=BaseModel)
+
+
+def new_control_token() -> str:
+    """A fresh random control token (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def check_control_token(token: str) -> str:
+    """``token`` when it can be sent as a header value; ValueError naming the rule otherwise."""
+    if not token.strip():
+        raise ValueError("the control token must not be blank")
+    if any(not ("!" <= char <= "~") for char in token):
+        raise ValueError("the control token must be printable ASCII without spaces")
+    return token
+
+
+def is_control_path(path: str) -> bool:
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+
+
+def own_origins(scope: Scope) -> frozenset[str]:
+    """The origins of pages served by this sandbox itself: a loopback name and its port."""
+    server = scope.get("server")
+    if not server or server[1] is None:
+        return frozenset()
+    host, port = str(server[0]), int(server[1])
+    names = {*LOOPBACK_NAMES, f"[{host}]" if ":" in host else host}
+    origins = {f"http://{name}:{port}" for name in names}
+    if port == 80:
+        origins |= {f"http://{name}" for name in names}
+    return frozenset(origins)
+
+
+def is_json_media_type(content_type: str) -> bool:
+    media_type = content_type.partition(";")[0].strip().lower()
+    return media_type == "application/json"
+
+
+class ControlGuard:
+    """ASGI middleware in front of ``/_sandbox/*``: refuses foreign origins (403), requests
+    without the control token (401) and writes whose body is not JSON (415), before any route
+    runs. The answer never echoes a token. Other paths pass through untouched."""
+
+    def __init__(self, app: ASGIApp, control_token: str) -> None:
+        self.app = app
+        self.control_token = check_control_token(control_token)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not is_control_path(scope.get("path", "")):
+            await self.app(scope, receive, send)
+            return
+        refusal = self.refusal(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+    def refusal(self, scope: Scope) -> JSONResponse | None:
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        if origin is not None and origin.strip().rstrip("/").lower() not in own_origins(scope):
+            return error_response(
+                403,
+                "The sandbox control API refuses cross-origin requests",
+                {"header": "Origin"},
+            )
+        if headers.get("sec-fetch-site", "").strip().lower() in FOREIGN_FETCH_SITES:
+            return error_response(
+                403,
+                "The sandbox control API refuses requests started by another site",
+                {"header": "Sec-Fetch-Site"},
+            )
+        given = headers.get(CONTROL_TOKEN_HEADER)
+        if given is None or not same_secret(given.strip(), self.control_token):
+            return error_response(
+                401,
+                f"The sandbox control API needs the {CONTROL_TOKEN_HEADER} header: the control "
+                "token the sandbox printed when it started (or --control-token, "
+                f"${CONTROL_TOKEN_ENV})",
+                {"header": CONTROL_TOKEN_HEADER},
+            )
+        method = str(scope.get("method", "GET")).upper()
+        if method in WRITE_METHODS and not is_json_media_type(headers.get("content-type", "")):
+            return error_response(
+                415,
+                "The sandbox control API takes JSON bodies only (Content-Type: application/json)",
+                {"header": "Content-Type"},
+            )
+        return None
 
 
 class ForceDomainStatus(BaseModel):

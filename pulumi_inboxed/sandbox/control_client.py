@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from types import TracebackType
 from typing import Any, Self, cast
 
 import httpx
+
+from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER
 
 
 class SandboxControl:
@@ -16,11 +19,23 @@ class SandboxControl:
     **with** the ``/api/v1/public`` prefix (``"GET /api/v1/public/domains/{domain_id}"``), so the
     two APIs never share a key. Fault rules match the full request path too (a Mailin.ai
     ``path_prefix`` starts with ``/api/v1/public``); statuses 310-313 only fault Mailin.ai routes.
+
+    Every call carries the sandbox's control token (``control_token``, else
+    ``$INBOXED_SANDBOX_CONTROL_TOKEN``; ``SandboxProcess.control`` passes it) and writes send a
+    JSON body: the sandbox refuses anything else.
     """
 
-    def __init__(self, url: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, url: str, timeout: float = 10.0, *, control_token: str | None = None
+    ) -> None:
         self.url = url.rstrip("/")
-        self._client = httpx.Client(base_url=self.url + "/_sandbox", timeout=timeout)
+        if control_token is None:
+            control_token = os.environ.get(CONTROL_TOKEN_ENV) or None
+        self.control_token = control_token
+        headers = {CONTROL_TOKEN_HEADER: control_token} if control_token is not None else {}
+        self._client = httpx.Client(
+            base_url=self.url + "/_sandbox", timeout=timeout, headers=headers
+        )
 
     def close(self) -> None:
         self._client.close()
@@ -37,6 +52,8 @@ class SandboxControl:
         self.close()
 
     def _call(self, method: str, path: str, body: object = None) -> Any:
+        if body is None and method != "GET":
+            body = {}  # writes are JSON, even when they carry nothing
         response = self._client.request(method, path, json=body)
         response.raise_for_status()
         return response.json()

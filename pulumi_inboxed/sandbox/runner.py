@@ -12,6 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_HEADER
 from pulumi_inboxed.sandbox.control_client import SandboxControl
 from pulumi_inboxed.sandbox.mailchannels import MAILCHANNELS_PREFIX
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
@@ -22,7 +23,12 @@ STOP_GRACE_SECONDS = 5.0
 
 
 class SandboxProcess:
-    """A sandbox on 127.0.0.1 with a free port; ``restart()`` keeps the same state file."""
+    """A sandbox on 127.0.0.1 with a free port; ``restart()`` keeps the same state file.
+
+    The sandbox writes its control token (random per start, unless ``--control-token`` in
+    ``extra_args`` or ``$INBOXED_SANDBOX_CONTROL_TOKEN`` fixes it) beside the port file;
+    ``control`` sends it, and ``control_headers`` gives it for requests made by hand.
+    """
 
     def __init__(
         self,
@@ -42,6 +48,7 @@ class SandboxProcess:
         work = Path(self._workdir.name)
         self.state_path = state_path if state_path is not None else work / "state.db"
         self.port_file = work / "port"
+        self.control_token_file = work / "control-token"
         self.log_path = work / "sandbox.log"
         self.options: dict[str, float | None] = {
             "--time-scale": time_scale,
@@ -57,6 +64,7 @@ class SandboxProcess:
         self._process: subprocess.Popen[bytes] | None = None
         self._control: SandboxControl | None = None
         self.port = 0
+        self._control_token: str | None = None
 
     @property
     def url(self) -> str:
@@ -80,9 +88,21 @@ class SandboxProcess:
         return self.url + PINGRAM_PREFIX
 
     @property
+    def control_token(self) -> str:
+        """The running sandbox's control token (header ``X-Sandbox-Control-Token``)."""
+        if self._process is None or self._control_token is None:
+            raise RuntimeError("the sandbox is not running")
+        return self._control_token
+
+    @property
+    def control_headers(self) -> dict[str, str]:
+        """Headers for a request to ``/_sandbox/*`` made without ``control``."""
+        return {CONTROL_TOKEN_HEADER: self.control_token}
+
+    @property
     def control(self) -> SandboxControl:
         if self._control is None:
-            self._control = SandboxControl(self.url)
+            self._control = SandboxControl(self.url, control_token=self.control_token)
         return self._control
 
     def command(self) -> list[str]:
@@ -94,6 +114,8 @@ class SandboxProcess:
             "0",
             "--port-file",
             str(self.port_file),
+            "--control-token-file",
+            str(self.control_token_file),
             "--parent-pid",
             str(os.getpid()),
             "--lifetime",
@@ -112,6 +134,8 @@ class SandboxProcess:
         if self._process is not None:
             raise RuntimeError("the sandbox is already running")
         self.port_file.unlink(missing_ok=True)
+        self.control_token_file.unlink(missing_ok=True)
+        self._control_token = None
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             part for part in (str(PACKAGE_ROOT), env.get("PYTHONPATH", "")) if part
@@ -132,6 +156,8 @@ class SandboxProcess:
                 raise RuntimeError(f"the sandbox exited with {code} on start:\n{self.log_tail()}")
             text = self._read_port_file()
             if text:
+                # Written before the port file, so it is there by now.
+                self._control_token = self.control_token_file.read_text(encoding="utf-8").strip()
                 self.port = int(text)
                 return self
             time.sleep(0.05)

@@ -344,7 +344,8 @@ def test_second_buy_of_a_held_name_is_422_and_not_counted(
 
     after = sandbox.control.mailin_purchases()
     assert after[held] == 1 and fresh not in after
-    total = httpx.get(sandbox.url + "/_sandbox/mailin/purchases", timeout=10).json()["total"]
+    purchases_url = sandbox.url + "/_sandbox/mailin/purchases"
+    total = httpx.get(purchases_url, headers=sandbox.control_headers, timeout=10).json()["total"]
     assert total == sum(after.values())
     listed = expect(api.get(endpoints.LIST_DOMAINS.path, params={"name": fresh}), 200)
     assert listed["total"] == 0

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 T = TypeVar("T")
 
@@ -70,8 +77,17 @@ class MailinDomain(_Model):
     status_raw: str | None = None
     domain_provider: str | None = None
     provider_type: str | None = None
-    forward_to: str | None = None
-    email_forward_to: str | None = None
+    # No page shows how a domain reports its forwarding: `forward_to` and `email_forward_to` are
+    # ours (docs/mailin-api.md); a few other spellings are read too. Whether the reply had the
+    # field at all is in `model_fields_set` (absent is "not shown", never "removed").
+    forward_to: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("forward_to", "forwarded_to", "domain_forward_to"),
+    )
+    email_forward_to: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("email_forward_to", "email_forwarded_to", "forward_email"),
+    )
     created_at: str | None = None
     updated_at: str | None = None
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from ..core.errors import RateLimitedError
 from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.replies import list_in, parse_model, unwrap
 from . import endpoints as ep
-from .models import BatchResult, DomainList, InboundDomain, Subscription
+from .models import BatchResult, InboundDomain, Subscription
 
 PROVIDER = "MailChannels"
+M = TypeVar("M", bound=BaseModel)
+DOC = "docs/mailchannels-pingram-api.md (MailChannels Inbound)"
 PAGE_SIZE = 1000  # our choice: the list call's default is 10
 MAX_FILTER_QUERY_CHARS = 6000  # our choice: keeps a filtered list's URL under common 8 KB limits
 
@@ -85,8 +89,23 @@ class MailChannelsClient:
         )
         return response.json() if response.content else None
 
+    def _models(self, model: type[M], items: Sequence[Any], endpoint: ep.Endpoint) -> list[M]:
+        where = f"{endpoint.method} {endpoint.path}"
+        return [
+            parse_model(model, item, provider=PROVIDER, endpoint=where, doc=DOC) for item in items
+        ]
+
+    def _list(self, body: Any, names: Sequence[str], endpoint: ep.Endpoint) -> list[Any]:
+        """The list in a list reply: bare, under one of `names`, or in a `data` envelope."""
+        if body is None:
+            return []
+        where = f"{endpoint.method} {endpoint.path}"
+        return list_in(body, names, provider=PROVIDER, endpoint=where, doc=DOC)
+
     def list_subscriptions(self) -> list[Subscription]:
-        return [Subscription.model_validate(s) for s in self._call(ep.LIST_SUBSCRIPTIONS) or []]
+        body = self._call(ep.LIST_SUBSCRIPTIONS)
+        items = self._list(body, ("subscriptions",), ep.LIST_SUBSCRIPTIONS)
+        return self._models(Subscription, items, ep.LIST_SUBSCRIPTIONS)
 
     def provision_domains(
         self,
@@ -111,9 +130,9 @@ class MailChannelsClient:
         if overwrite:
             params[ep.Q_OVERWRITE] = "true"
         body = {"domains": [d.body() for d in domains]}
-        return BatchResult.model_validate(
-            self._call(ep.PROVISION_DOMAINS, params=params, json=body)
-        )
+        reply = unwrap(self._call(ep.PROVISION_DOMAINS, params=params, json=body))
+        where = f"{ep.PROVISION_DOMAINS.method} {ep.PROVISION_DOMAINS.path}"
+        return parse_model(BatchResult, reply, provider=PROVIDER, endpoint=where, doc=DOC)
 
     def provision_domain(
         self, domain: InboundDomain, *, associate_key: bool = False, overwrite: bool = False
@@ -129,8 +148,11 @@ class MailChannelsClient:
         if overwrite:
             params[ep.Q_OVERWRITE] = "true"
         body = domain.model_dump(by_alias=True, exclude_none=True)
-        data = self._call(ep.PROVISION_DOMAIN, params=params, json=body)
-        return InboundDomain.model_validate(data) if data else domain
+        data = unwrap(self._call(ep.PROVISION_DOMAIN, params=params, json=body))
+        if not data:
+            return domain
+        (one,) = self._models(InboundDomain, [data], ep.PROVISION_DOMAIN)
+        return one
 
     def list_domains(self, names: Sequence[str] | None = None) -> list[InboundDomain]:
         """Domains of this API key (every page), or just `names` (repeated `domains=` queries,
@@ -139,9 +161,7 @@ class MailChannelsClient:
             found: list[InboundDomain] = []
             for chunk in filter_chunks(names):
                 params = {ep.Q_LIST_DOMAINS: chunk, ep.Q_LIMIT: len(chunk)}
-                found += DomainList.model_validate(
-                    self._call(ep.LIST_DOMAINS, params=params)
-                ).domains
+                found += self._domains(self._call(ep.LIST_DOMAINS, params=params))
             return found
         return list(self._iter_domains())
 
@@ -149,11 +169,16 @@ class MailChannelsClient:
         offset = 0
         while True:
             params = {ep.Q_LIMIT: PAGE_SIZE, ep.Q_OFFSET: offset}
-            page = DomainList.model_validate(self._call(ep.LIST_DOMAINS, params=params)).domains
+            page = self._domains(self._call(ep.LIST_DOMAINS, params=params))
             yield from page
             if len(page) < PAGE_SIZE:
                 return
             offset += PAGE_SIZE
+
+    def _domains(self, body: Any) -> list[InboundDomain]:
+        """`{"domains": [...]}` as the page shows; a bare list or a `data` envelope also read."""
+        items = self._list(body, ("domains",), ep.LIST_DOMAINS)
+        return self._models(InboundDomain, items, ep.LIST_DOMAINS)
 
     def remove_domain(self, domain: str) -> None:
         self._call(ep.REMOVE_DOMAIN, domain=domain)

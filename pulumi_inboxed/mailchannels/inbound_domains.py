@@ -15,11 +15,17 @@
   outside Pulumi shows as an update of that resource and the next `pulumi up` overwrites only the
   drifted domains. A setting declared as None (or settings not declared at all) is not sent, so it
   is not managed: whatever MailChannels holds there (its default) is not drift.
+- A domain this API key already held when the resource asked for it is adopted (output
+  `adopted_domains`); with `overwrite=False` its settings are left as they were, and recorded as
+  MailChannels holds them. Removing an adopted domain from the program, or destroying the
+  resource, leaves it provisioned (the delete says so) unless `destroy_adopted=True`.
+- Deprovisioning is verified: after the `DELETE` calls the domains are read back (filtered
+  `GET /domains`); one still there fails the delete, naming it, and a 404 counts as gone only when
+  that read agrees.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -28,6 +34,13 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, check_domain_list, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, PermissionDeniedError
+from ..core.lifecycle import (
+    DESTROY_ADOPTED,
+    DeleteNotConfirmedError,
+    confirm_deleted,
+    destroy_adopted,
+    log_kept_adopted,
+)
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
 from . import endpoints as ep
 from .client import MailChannelsClient
@@ -37,10 +50,12 @@ from .runtime import client_for
 DOMAIN_KEYS = ("settings", "downstream_addresses", "aliases", "admins")
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
 NUMBER_KEYS = ("priority", "weight", "port")
-INPUT_KEYS = ("subscription_handle", "domains", "associate_key", "overwrite")
+INPUT_KEYS = ("subscription_handle", "domains", "associate_key", "overwrite", DESTROY_ADOPTED)
 # Our choice (no page gives defaults): a setting at its default compares equal to one not given,
 # whether MailChannels answers it or leaves it out.
 SETTING_DEFAULTS: Mapping[str, Any] = {"abuse_policy_override": False}
+DELETE_SETTLE_SECONDS = 10.0
+"""How long a deprovisioned domain may still be listed before the delete counts as failed."""
 
 
 def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure]) -> None:
@@ -239,6 +254,7 @@ class InboundDomainsProvider(ConfiguredProvider):
             failures.append(dyn.CheckFailure("subscription_handle", "is required"))
         inputs["associate_key"] = bool(news.get("associate_key", False))
         inputs["overwrite"] = bool(news.get("overwrite", False))
+        inputs[DESTROY_ADOPTED] = destroy_adopted(news)
         domains = news.get("domains")
         if has_unknowns(domains):
             return dyn.CheckResult(inputs, failures)
@@ -291,7 +307,10 @@ class InboundDomainsProvider(ConfiguredProvider):
             has_unknowns(new)
             or old != {d["domain"]: _comparable(d) for d in new or []}
             or provisioned != {d["domain"] for d in new or []}
-            or any(bool(olds.get(k)) != bool(news.get(k)) for k in ("associate_key", "overwrite"))
+            or any(
+                bool(olds.get(k)) != bool(news.get(k))
+                for k in ("associate_key", "overwrite", DESTROY_ADOPTED)
+            )
         )
         # A new subscription handle: deprovision first, then provision under the new one (create
         # before delete would adopt the domains, then the old resource's delete would remove them).
@@ -302,26 +321,30 @@ class InboundDomainsProvider(ConfiguredProvider):
         )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        outs = self._provision(props, provisioned=set(), changed=set())
+        outs = self._provision(props, provisioned=set(), changed=set(), adopted=set())
         ident = f"{props['subscription_handle']}/{props['domains'][0]['domain']}"
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         client = self._client()
         provisioned = set(olds.get("provisioned") or [])
+        adopted = set(olds.get("adopted_domains") or []) & provisioned
         wanted = {d["domain"]: d for d in news["domains"]}
-        removed = sorted(provisioned - set(wanted))
-        for name in removed:
-            with contextlib.suppress(NotFoundError):
-                client.remove_domain(name)
-            provisioned.discard(name)
+        removed = provisioned - set(wanted)
+        kept = set() if destroy_adopted(news) else removed & adopted
+        _deprovision(client, sorted(removed - kept))
+        log_kept_adopted("MailChannels Inbound domains (removed from the program)", kept)
+        provisioned -= removed
+        adopted -= removed
         old = {d["domain"]: d for d in olds.get("domains") or []}
         changed = {
             n
             for n in provisioned
             if n in wanted and _comparable(old.get(n)) != _comparable(wanted[n])
         }
-        outs = self._provision(news, provisioned, changed, previous=old, done_before=bool(removed))
+        outs = self._provision(
+            news, provisioned, changed, adopted=adopted, previous=old, done_before=bool(removed)
+        )
         return dyn.UpdateResult(outs=outs)
 
     def _provision(
@@ -330,11 +353,14 @@ class InboundDomainsProvider(ConfiguredProvider):
         provisioned: set[str],
         changed: set[str],
         *,
+        adopted: set[str],
         previous: Mapping[str, Any] | None = None,
         done_before: bool = False,
     ) -> dict[str, Any]:
         """Provisions the missing domains, then overwrites the changed ones' settings.
 
+        A missing domain this API key holds already is adopted (added to `adopted`); without
+        `overwrite` its settings stay as they were, and its entry records what MailChannels holds.
         A domain whose overwrite failed keeps its `previous` entry in the outputs, so the next
         diff still sees the change and the next `pulumi up` sends it again.
         """
@@ -343,6 +369,7 @@ class InboundDomainsProvider(ConfiguredProvider):
         entries = {d["domain"]: d for d in inputs["domains"]}
         failed: dict[str, dict[str, Any]] = {}
         missing = [n for n in entries if n not in provisioned]
+        held = {d.domain: d for d in client.list_domains(missing)} if missing else {}
         nothing_done = not done_before
         for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
@@ -374,16 +401,21 @@ class InboundDomainsProvider(ConfiguredProvider):
                     provisioned.add(ok.domain.domain)
                 for err in result.errors:
                     failed[err.domain.domain] = {"code": err.code, "comment": err.comment or ""}
+        adopted |= set(held) & provisioned
         recorded = []
         for name, entry in entries.items():
             if name in changed and name in failed and previous and name in previous:
                 recorded.append(previous[name])
+            elif name in held and name in provisioned and not inputs.get("overwrite"):
+                recorded.append(_refreshed(entry, held[name]))  # its settings were kept
             else:
                 recorded.append(entry)
         outs = {
             **{k: inputs.get(k) for k in ("subscription_handle", "associate_key", "overwrite")},
+            DESTROY_ADOPTED: destroy_adopted(inputs),
             "domains": recorded,
             "provisioned": sorted(provisioned),
+            "adopted_domains": sorted(adopted & provisioned),
             "failed_domains": failed,
         }
         if failed:
@@ -397,30 +429,78 @@ class InboundDomainsProvider(ConfiguredProvider):
         names = list(props.get("provisioned") or [])
         live = {d.domain: d for d in self._client().list_domains(names)} if names else {}
         provisioned = sorted(n for n in names if n in live)
+        adopted = sorted(n for n in props.get("adopted_domains") or [] if n in live)
         if "domains" not in props:  # nothing recorded to compare with (an import by id)
-            return dyn.ReadResult(id_=id_, outs={**props, "provisioned": provisioned})
+            outs = {**props, "provisioned": provisioned, "adopted_domains": adopted}
+            return dyn.ReadResult(id_=id_, outs=outs)
         domains = [
             _refreshed(d, live[d["domain"]])
             if isinstance(d, Mapping) and d.get("domain") in live
             else d
             for d in props.get("domains") or []
         ]
-        outs = {**props, "domains": domains, "provisioned": provisioned}
+        outs = {**props, "domains": domains, "provisioned": provisioned, "adopted_domains": adopted}
         # The refreshed values become the inputs too, so the next preview's diff shows which
         # domain changed and how (the dynamic provider cannot return a detailed diff).
         inputs = {k: outs[k] for k in INPUT_KEYS if k in outs}
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        client = self._client()
-        for name in props.get("provisioned") or []:
-            with contextlib.suppress(NotFoundError):
+        provisioned = set(props.get("provisioned") or [])
+        kept = set() if destroy_adopted(props) else set(props.get("adopted_domains") or [])
+        _deprovision(self._client(), sorted(provisioned - kept))
+        log_kept_adopted("MailChannels Inbound domains", kept & provisioned)
+
+
+def _shown(names: Sequence[str]) -> str:
+    return ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
+
+
+def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:
+    """`DELETE /domains/{domain}` for each, then a filtered `GET /domains` to confirm they are
+    gone (`confirm_deleted`): a domain still listed fails, named; a 404 is gone only when the
+    list agrees."""
+    if not names:
+        return
+    remaining: list[str] = []
+    not_found: list[NotFoundError] = []
+
+    def delete() -> None:
+        for name in names:
+            try:
                 client.remove_domain(name)
+            except NotFoundError as exc:
+                not_found.append(exc)
+        if not_found:
+            raise not_found[0]
+
+    def exists() -> bool:
+        remaining[:] = sorted(d.domain for d in client.list_domains(names) if d.domain in names)
+        return bool(remaining)
+
+    try:
+        confirm_deleted(
+            f"MailChannels Inbound domain(s) {_shown(names)}",
+            delete,
+            exists,
+            settle_seconds=DELETE_SETTLE_SECONDS,
+        )
+    except DeleteNotConfirmedError as exc:
+        raise DeleteNotConfirmedError(f"{exc}; still provisioned: {_shown(remaining)}") from None
 
 
 def _failure_list(failed: Mapping[str, Mapping[str, Any]]) -> str:
-    """`a.com: 409 owned by another customer; ...` (the first 20, then how many more)."""
-    parts = [f"{name}: {f['code']} {f['comment']}".rstrip() for name, f in sorted(failed.items())]
+    """`a.com: 409 owned by another customer; ...` (the first 20, then how many more); codes are
+    whole numbers even when they come back from the state as floats (409.0)."""
+
+    def code(value: Any) -> Any:
+        whole = as_whole_number(value)
+        return value if whole is None else whole
+
+    parts = [
+        f"{name}: {code(f.get('code'))} {f.get('comment') or ''}".rstrip()
+        for name, f in sorted(failed.items())
+    ]
     return "; ".join(parts[:20]) + (f"; and {len(parts) - 20} more" if len(parts) > 20 else "")
 
 
@@ -473,6 +553,7 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
     """Domains protected by MailChannels Inbound (see the module docstring)."""
 
     provisioned: pulumi.Output[list[str]]
+    adopted_domains: pulumi.Output[list[str]]
     failed_domains: pulumi.Output[dict[str, dict[str, Any]]]
 
     def __init__(
@@ -486,8 +567,25 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
         associate_key: bool = False,
         overwrite: bool = False,
         fail_on_domain_errors: bool = True,
+        destroy_adopted: bool = False,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
+        """Domains protected by MailChannels Inbound.
+
+        :param subscription_handle: the subscription to provision under (a change deprovisions,
+            then provisions again).
+        :param domains: names, or `InboundDomainArgs` for per-domain settings.
+        :param settings: abuse-policy settings for every domain without its own.
+        :param downstream_addresses: where MailChannels delivers, for every domain without its own.
+        :param admins: admin addresses for every domain without its own.
+        :param associate_key: associate the domains with this API key.
+        :param overwrite: overwrite the settings of domains already provisioned (adopted ones).
+        :param fail_on_domain_errors: make a domain that failed an error of the program.
+        :param destroy_adopted: deprovision, on destroy or when removed from the list, the
+            domains this resource adopted (provisioned before it asked for them) too; default
+            False: they stay provisioned, and the delete says so. Output `adopted_domains` lists
+            them.
+        """
         entries: list[dict[str, Any]] = []
         for d in domains:
             one = d if isinstance(d, InboundDomainArgs) else InboundDomainArgs(d)
@@ -507,7 +605,9 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
             "domains": entries,
             "associate_key": associate_key,
             "overwrite": overwrite,
+            DESTROY_ADOPTED: destroy_adopted,
             "provisioned": None,
+            "adopted_domains": None,
             "failed_domains": None,
         }
         super().__init__(InboundDomainsProvider(), resource_name, props, opts)

@@ -8,11 +8,14 @@ from urllib.parse import quote
 import httpx
 
 from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
 from . import endpoints as ep
 from .errors import BY_STATUS
 from .models import SenderDomain
 
 PROVIDER = "Pingram"
+DOC = "docs/mailchannels-pingram-api.md (Pingram)"
+LIST_NAMES = ("domains", "senders")
 
 
 def parse_error(response: httpx.Response) -> ParsedError:
@@ -64,20 +67,49 @@ class PingramClient:
         response = self._http.request(endpoint.method, endpoint.format(**quoted), json=json)
         return response.json() if response.content else None
 
+    def _senders(self, body: Any, endpoint: ep.Endpoint) -> list[SenderDomain]:
+        """Sender domains in a reply: the bare array the page shows, or the same list under
+        `domains`/`senders`/`data`, or one sender object. Fails with `ReplyShapeError` naming
+        the endpoint and the fields (never a value: these objects carry DKIM private keys)."""
+        where = f"{endpoint.method} {endpoint.path}"
+        inner = unwrap(body)
+        if isinstance(inner, dict) and "sender" in inner:
+            items: list[Any] = [inner]
+        else:
+            items = list_in(body, LIST_NAMES, provider=PROVIDER, endpoint=where, doc=DOC)
+        return [
+            parse_model(SenderDomain, item, provider=PROVIDER, endpoint=where, doc=DOC)
+            for item in items
+        ]
+
+    def _senders_or_none(self, body: Any, endpoint: ep.Endpoint) -> list[SenderDomain] | None:
+        """For replies whose shape is our choice (add, start verification): None when they hold
+        no readable list, so the caller reads `GET /domains` (whose shape the page shows)."""
+        if body is None:
+            return None
+        try:
+            return self._senders(body, endpoint)
+        except ReplyShapeError:
+            return None
+
     def list_domains(self) -> list[SenderDomain]:
-        return [SenderDomain.model_validate(d) for d in self._call(ep.LIST_DOMAINS) or []]
+        return self._senders(self._call(ep.LIST_DOMAINS) or [], ep.LIST_DOMAINS)
 
     def get_domain(self, sender: str) -> SenderDomain | None:
         return next((d for d in self.list_domains() if d.sender == sender), None)
 
-    def add_domain(self, sender: str) -> list[SenderDomain]:
-        """Adds a sender domain (the domain only, not an address) and starts verification."""
-        data = self._call(ep.ADD_DOMAIN, json={"sender": sender})
-        return [SenderDomain.model_validate(d) for d in data or []]
+    def add_domain(self, sender: str) -> list[SenderDomain] | None:
+        """Adds a sender domain (the domain only, not an address) and starts verification.
 
-    def start_verification(self, sender: str) -> list[SenderDomain]:
+        The reply's shape is no page's (the SDK types it as the whole list): the domains it holds,
+        or None when it holds no readable list."""
+        data = self._call(ep.ADD_DOMAIN, json={"sender": sender})
+        return self._senders_or_none(data, ep.ADD_DOMAIN)
+
+    def start_verification(self, sender: str) -> list[SenderDomain] | None:
+        """Starts verification; the domains the reply holds, or None (as `add_domain`)."""
         data = self._call(ep.START_VERIFICATION, sender=sender)
-        return [SenderDomain.model_validate(d) for d in data or []]
+        return self._senders_or_none(data, ep.START_VERIFICATION)
 
     def delete_domain(self, sender: str) -> None:
         self._call(ep.DELETE_DOMAIN, sender=sender)

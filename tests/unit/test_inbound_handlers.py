@@ -49,6 +49,11 @@ def configured(provider: Any, sandbox: SandboxProcess) -> Any:
     return provider
 
 
+def writes(stats: dict[str, int]) -> dict[str, int]:
+    """The request counts without the reads (adoption lookups, delete confirmations)."""
+    return {route: n for route, n in stats.items() if not route.startswith("GET ")}
+
+
 def failures(result: Any) -> list[str]:
     return [f"{f.property}: {f.reason}" for f in result.failures]
 
@@ -180,14 +185,14 @@ def test_partial_batch_keeps_successes_and_a_retry_sends_only_the_missing(
     assert provider.diff(created.id, outs, fixed).changes
     fresh.control.reset_stats()
     updated = provider.update(created.id, outs, fixed).outs
-    assert fresh.control.stats() == {BATCH: 1}
+    assert writes(fresh.control.stats()) == {BATCH: 1}  # and reads: which are held already
     assert len(updated["provisioned"]) == 1002 and updated["failed_domains"] == {}
     assert not provider.diff(created.id, updated, fixed).changes
 
     fewer = checked(provider, inputs([*names[1:1001], "fixed-h.com"]))
     fresh.control.reset_stats()
     after = provider.update(created.id, updated, fewer).outs
-    assert fresh.control.stats() == {REMOVE: 1}  # only the removed domain
+    assert writes(fresh.control.stats()) == {REMOVE: 1}  # only the removed domain
     assert "h-0000.com" not in fresh.control.mailchannels_state()["domains"]
     assert len(after["provisioned"]) == 1001
 

@@ -24,7 +24,7 @@ MC_KEY = "mc-sandbox-key"
 SUB = "sub-sandbox"
 BATCH = "POST /mailchannels/inbound/v1/domains/batch"
 LIST = "GET /mailchannels/inbound/v1/domains"
-INPUTS = ("subscription_handle", "domains", "associate_key", "overwrite")
+INPUTS = ("subscription_handle", "domains", "associate_key", "overwrite", "destroy_adopted")
 MX = {"priority": 10.0, "weight": 10.0, "port": 25.0, "target": "mx1.agency.example."}
 
 
@@ -320,5 +320,7 @@ def test_read_of_a_domain_removed_outside_keeps_its_entry_for_the_next_up(
     assert provider.diff(created.id, read.outs, news).changes
     fresh.control.reset_stats()
     provider.update(created.id, read.outs, news)
-    assert fresh.control.stats() == {BATCH: 1}
+    assert {k: v for k, v in fresh.control.stats().items() if not k.startswith("GET ")} == {
+        BATCH: 1
+    }
     assert set(fresh.control.mailchannels_state()["domains"]) == {"g-one.com", "g-two.com"}

@@ -269,6 +269,7 @@ def test_pingram_request_shapes() -> None:
     ]
     assert all(r.headers["Authorization"] == f"Bearer {PG_KEY}" for r in seen)
     assert json.loads(seen[0].content) == {"sender": "a.com"}
+    assert added and started
     assert added[0].status == "PENDING" and started[0].status == "SUCCESS"
     assert listed[0].mail_from_domain_status == "PENDING"
     assert "SECRETKEY" not in repr(listed[0])  # the DKIM key stays out of reprs

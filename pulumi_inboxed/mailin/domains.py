@@ -2,20 +2,28 @@
 
 Buying costs money and cannot be undone, so:
 - preview checks each name (IDNA, the purchasable TLDs .com .co .ca .biz) and asks the API whether
-  it is available; a name the account already holds is fine (it is adopted, not bought);
+  it is available; a name the account already holds in the list of the resource's kind (SMTP or
+  Google) is fine (it is adopted, not bought), one held as the other kind fails by name. Names the
+  stack already holds for this resource (its previous inputs) are not asked about again, so a
+  preview after the first `up` makes no availability call;
 - create looks for every name in the account first and adopts what is there; it buys only the
-  rest, in one request, then waits on the domain job. A create that was interrupted after the
-  purchase request (the CLI or the provider killed mid-wait) and is run again finds the domains
-  in the account and buys nothing twice;
-- **delete removes the domains and all their mailboxes from Mailin.ai**, permanently. Protect the
-  resource (`pulumi.ResourceOptions(protect=True)`) or keep the domains when it is deleted
+  rest, in one request, then waits on the domain job, and (when buying) until every domain is
+  active, bounded by `wait_timeout_seconds`. A create that was interrupted after the purchase
+  request (the CLI or the provider killed mid-wait) and is run again finds the domains in the
+  account, buys nothing twice and still waits for them;
+- Inboxkit transfers are looked up in the Inboxkit list as well as in the domain list;
+- **delete removes the domains it made and all their mailboxes from Mailin.ai**, permanently, and
+  reads each one back to confirm it is gone. Domains a create adopted (held by the account before
+  the resource asked for them, or left by an interrupted create, which cannot be told apart) stay
+  in the account unless `destroy_adopted=True`; `adopted_domains` lists them. Protect the
+  resource (`pulumi.ResourceOptions(protect=True)`) or keep every domain when it is deleted
   (`retain_on_delete=True`).
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Collection, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
@@ -24,15 +32,31 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import check_domain_list
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
+from ..core.lifecycle import (
+    DESTROY_ADOPTED,
+    confirm_deleted,
+    destroy_adopted,
+    log_kept_adopted,
+)
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from .endpoints import PURCHASABLE_TLDS
 from .models import MailinDomain
 from .runtime import MailinRuntime, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_DOMAINS = 500
-INPUT_KEYS = ("domains", "acquisition", "google", "inboxkit_uids", "wait_timeout_seconds")
+INPUT_KEYS = (
+    "domains",
+    "acquisition",
+    "google",
+    "inboxkit_uids",
+    "wait_timeout_seconds",
+    DESTROY_ADOPTED,
+)
+# Inputs whose change is recorded by an update that calls nothing but the reads.
+_PLAIN_KEYS = ("inboxkit_uids", "wait_timeout_seconds")
+KIND = "Mailin.ai domains"
 
 
 class Acquisition(StrEnum):
@@ -55,41 +79,66 @@ def _outputs(
     inputs: Mapping[str, Any],
     records: Mapping[str, Mapping[str, Any]],
     job_ids: Sequence[str],
+    adopted: Collection[str],
     transfer_name_servers: Mapping[str, list[str]] | None = None,
     last_error: str | None = None,
 ) -> dict[str, Any]:
     wanted = list(inputs.get("domains") or [])
+    outs = {k: inputs.get(k) for k in INPUT_KEYS}
+    outs[DESTROY_ADOPTED] = destroy_adopted(inputs)
     return {
-        **{k: inputs.get(k) for k in INPUT_KEYS},
+        **outs,
         "records": {n: dict(r) for n, r in records.items()},
         "domain_ids": {n: r["id"] for n, r in records.items()},
         "active": {n: bool(r["active"]) for n, r in records.items()},
         "name_servers": {n: list(r["name_servers"]) for n, r in records.items()},
         "transfer_name_servers": dict(transfer_name_servers or {}),
         "pending_domains": [n for n in wanted if not records.get(n, {}).get("active")],
+        "adopted_domains": sorted(n for n in adopted if n in records),
         "job_ids": list(job_ids),
         "last_error": last_error,
     }
+
+
+def _of_kind(domain: MailinDomain, google: bool) -> bool:
+    """False for a domain whose `provider_type` says it is the other kind (a list that shows
+    every domain, Google ones included, is one reading of the page); True when it says none."""
+    kind = (domain.provider_type or "").strip().lower()
+    return not kind or (kind == "google") == google
+
+
+def _same_kind(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
+    return all(olds.get(k) == news.get(k) for k in ("acquisition", "google"))
 
 
 class DomainsProvider(ConfiguredProvider):
     def _runtime(self) -> MailinRuntime:
         return runtime_for(self.config)
 
+    # preview ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = dict(news)
         failures: list[dyn.CheckFailure] = []
-        acquisition = news.get("acquisition") or Acquisition.BUY.value
-        if acquisition not in {a.value for a in Acquisition}:
+        acquisition = news.get("acquisition")
+        if acquisition is None:
+            acquisition = Acquisition.BUY.value
+        elif not is_unknown(acquisition) and acquisition not in {a.value for a in Acquisition}:
             failures.append(
                 dyn.CheckFailure(
                     "acquisition", f"{acquisition!r} is not one of buy, transfer, inboxkit"
                 )
             )
         inputs["acquisition"] = acquisition
-        inputs["google"] = bool(news.get("google", False))
+        google = news.get("google")
+        inputs["google"] = google if is_unknown(google) else bool(google)
+        if not is_unknown(news.get(DESTROY_ADOPTED)):
+            inputs[DESTROY_ADOPTED] = destroy_adopted(news)
         if news.get("wait_timeout_seconds") is None:
             inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
+        if acquisition == Acquisition.INBOXKIT.value and inputs["google"] is True:
+            failures.append(
+                dyn.CheckFailure("google", "Inboxkit transfers are SMTP domains: drop google=True")
+            )
         domains = news.get("domains")
         if has_unknowns(domains):
             return dyn.CheckResult(inputs, failures)
@@ -117,36 +166,66 @@ class DomainsProvider(ConfiguredProvider):
         if acquisition == Acquisition.INBOXKIT.value:
             uids = news.get("inboxkit_uids") or {}
             for i, name in enumerate(names):
+                if is_unknown(uids) or (isinstance(uids, dict) and is_unknown(uids.get(name))):
+                    continue  # from another resource's output: known at `up`
                 if not isinstance(uids, dict) or not uids.get(name):
                     failures.append(
                         dyn.CheckFailure(
                             f"domains[{i}]", f"'{name}' needs its uid in inboxkit_uids"
                         )
                     )
-        if not failures and acquisition == Acquisition.BUY.value:
-            known = set((olds.get("records") or {}) if olds else {})
-            failures += self._check_available([n for n in names if n not in known], names)
+        if (
+            not failures
+            and acquisition == Acquisition.BUY.value
+            and isinstance(google, bool | None)
+        ):
+            # The stack holds the previous inputs' names already (bought or adopted before):
+            # they are not asked about again, so previews after the first `up` cost no calls.
+            held = olds.get("domains") if olds and _same_kind(olds, inputs) else None
+            known = set(held) if isinstance(held, list) and not has_unknowns(held) else set()
+            candidates = [n for n in names if n not in known]
+            failures += self._check_available(candidates, names, google=bool(google))
         return dyn.CheckResult(inputs, failures)
 
     def _check_available(
-        self, candidates: Sequence[str], names: Sequence[str]
+        self, candidates: Sequence[str], names: Sequence[str], *, google: bool
     ) -> list[dyn.CheckFailure]:
-        """Read-only: each name not in the account must be available for purchase."""
+        """Read-only: each name not in the account must be available for purchase.
+
+        A name in the list of the resource's own kind is adopted at create; one held only as the
+        other kind (an SMTP domain for a Google resource, or the reverse) cannot be, and fails.
+        """
         failures: list[dyn.CheckFailure] = []
         if not candidates:
             return failures
+        kind, other = ("Google", "SMTP") if google else ("SMTP", "Google")
         try:
             client = self._runtime().client
-            held = {d.name for d in client.list_domains()}
-            for name in candidates:
-                if name in held:
-                    continue  # adopted at create, never bought twice
-                if not client.check_availability(name).available:
+            listed = client.list_domains(google=google)
+            own = {d.name.lower() for d in listed if _of_kind(d, google)}
+            pending = [n for n in candidates if n not in own]
+            others = (
+                {
+                    d.name.lower()
+                    for d in client.list_domains(google=not google)
+                    if _of_kind(d, not google)
+                }
+                if pending
+                else set()
+            )
+            for name in pending:
+                where = f"domains[{names.index(name)}]"
+                if name in others:
                     failures.append(
                         dyn.CheckFailure(
-                            f"domains[{names.index(name)}]",
-                            f"'{name}' is not available for purchase",
+                            where,
+                            f"'{name}' is already in the account as a {other} domain; this "
+                            f"resource declares {kind} domains",
                         )
+                    )
+                elif not client.check_availability(name).available:
+                    failures.append(
+                        dyn.CheckFailure(where, f"'{name}' is not available for purchase")
                     )
         except InboxedError as exc:
             failures.append(dyn.CheckFailure("domains", f"could not check availability: {exc}"))
@@ -157,12 +236,20 @@ class DomainsProvider(ConfiguredProvider):
         records = olds.get("records") or {}
         wanted = news.get("domains")
         changed = has_unknowns(wanted) or set(wanted or []) != set(records)
-        pending = any(not r.get("active") for r in records.values())
+        changed = changed or any(olds.get(k) != news.get(k) for k in _PLAIN_KEYS)
+        changed = changed or (
+            is_unknown(news.get(DESTROY_ADOPTED)) or destroy_adopted(olds) != destroy_adopted(news)
+        )
+        # A purchase the create did not see finish: the next `up` waits for it. Transfers wait
+        # on the user's nameserver change instead; `pulumi refresh` brings their status.
+        buying = (olds.get("acquisition") or Acquisition.BUY.value) == Acquisition.BUY.value
+        pending = buying and any(not r.get("active") for r in records.values())
         return dyn.DiffResult(changes=bool(replaces or changed or pending), replaces=replaces)
 
+    # create and update --------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime()
-        outs = self._acquire(rt, props, {}, [])
+        outs = self._acquire(rt, props, {}, [], set())
         first = outs["domain_ids"].get(props["domains"][0])
         ident = str(first) if first is not None else ",".join(props["domains"])
         return dyn.CreateResult(id_=ident, outs=outs)
@@ -170,13 +257,32 @@ class DomainsProvider(ConfiguredProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         rt = self._runtime()
         records = {n: dict(r) for n, r in (olds.get("records") or {}).items()}
+        adopted = set(olds.get("adopted_domains") or []) & set(records)
         wanted = set(news["domains"])
-        for name in [n for n in records if n not in wanted]:
-            with contextlib.suppress(NotFoundError):
-                rt.client.delete_domain(int(records[name]["id"]))
+        removed = [n for n in records if n not in wanted]
+        kept = [n for n in removed if n in adopted and not destroy_adopted(news)]
+        for name in removed:
+            if name not in kept:
+                self._delete_one(rt, olds, name, int(records[name]["id"]))
             records.pop(name)
-        outs = self._acquire(rt, news, records, list(olds.get("job_ids") or []))
+            adopted.discard(name)
+        log_kept_adopted(KIND, kept)
+        outs = self._acquire(rt, news, records, list(olds.get("job_ids") or []), adopted)
         return dyn.UpdateResult(outs=outs)
+
+    def _find(self, rt: MailinRuntime, name: str, inputs: Mapping[str, Any]) -> MailinDomain | None:
+        """The account's domain called `name`, in the list(s) where its kind is listed."""
+        google = bool(inputs.get("google"))
+        found = rt.client.find_domain(name, google=google)
+        if found is not None and not _of_kind(found, google):
+            found = None
+        if found is None and inputs.get("acquisition") == Acquisition.INBOXKIT.value:
+            wanted = name.lower()
+            found = next(
+                (d for d in rt.client.list_inboxkit_domains(name) if d.name.lower() == wanted),
+                None,
+            )
+        return found
 
     def _acquire(
         self,
@@ -184,35 +290,53 @@ class DomainsProvider(ConfiguredProvider):
         inputs: Mapping[str, Any],
         records: dict[str, dict[str, Any]],
         job_ids: list[str],
+        adopted: set[str],
     ) -> dict[str, Any]:
         names: list[str] = list(inputs["domains"])
         google = bool(inputs.get("google"))
-        deadline = Deadline.after(float(inputs.get("wait_timeout_seconds") or 0))
+        timeout = float(inputs.get("wait_timeout_seconds") or 0)
+        deadline = Deadline.after(timeout)
         for name in names:  # adopt what the account holds: a resumed create buys nothing twice
             if name not in records:
-                found = rt.client.find_domain(name, google=google)
+                found = self._find(rt, name, inputs)
                 if found is not None:
                     records[name] = _record(found)
+                    adopted.add(name)
         missing = [n for n in names if n not in records]
         transfer_ns: dict[str, list[str]] = {}
+        transfer_ids: dict[str, int] = {}
         acquisition = inputs.get("acquisition") or Acquisition.BUY.value
-        if missing and acquisition == Acquisition.BUY.value:
+        buying = acquisition == Acquisition.BUY.value
+        if missing and buying:
             job_ids.append(rt.client.buy_domains(missing, google=google))
         elif missing and acquisition == Acquisition.TRANSFER.value:
             for name in missing:
                 accepted = rt.client.transfer_domain(name, google=google)
                 transfer_ns[name] = list(accepted.name_servers)
+                if accepted.domain_id is not None:
+                    transfer_ids[name] = accepted.domain_id
         elif missing:
             uids: Mapping[str, str] = inputs.get("inboxkit_uids") or {}
             for name in missing:
                 accepted = rt.client.transfer_inboxkit_domain(name, uids[name])
                 transfer_ns[name] = list(accepted.name_servers)
-        last_error = self._wait(rt, job_ids[-1:] if missing else [], deadline)
+                if accepted.domain_id is not None:
+                    transfer_ids[name] = accepted.domain_id
+        last_error = self._wait(rt, job_ids[-1:] if missing and buying else [], deadline)
         for name in names:
-            found = rt.client.find_domain(name, google=google)
+            found = self._find(rt, name, inputs)
+            if found is None and name in transfer_ids:
+                try:  # the transfer's answer gave its id; the lists may not show it yet
+                    found = rt.client.get_domain(transfer_ids[name])
+                except NotFoundError:
+                    found = None
             if found is not None:
                 records[name] = _record(found)
-        outs = _outputs(inputs, records, job_ids, transfer_ns, last_error)
+        if buying and last_error is None:
+            # Also when every name was adopted (a create interrupted after its purchase request
+            # and run again): wait for them as the job would have been waited on.
+            last_error = self._wait_active(rt, inputs, records, deadline, timeout)
+        outs = _outputs(inputs, records, job_ids, adopted, transfer_ns, last_error)
         if outs["pending_domains"]:
             pulumi.log.warn(
                 "Mailin.ai domains not active yet: "
@@ -240,28 +364,80 @@ class DomainsProvider(ConfiguredProvider):
                 return f"domain job {job_id} ended {job.status}: {job.report}"
         return None
 
+    def _wait_active(
+        self,
+        rt: MailinRuntime,
+        inputs: Mapping[str, Any],
+        records: dict[str, dict[str, Any]],
+        deadline: Deadline,
+        timeout: float,
+    ) -> str | None:
+        """Polls the domains that are not active yet until they are, or the deadline."""
+        while True:
+            pending = [n for n in inputs["domains"] if n in records and not records[n]["active"]]
+            if not pending:
+                return None
+            if deadline.expired():
+                return f"not active within {timeout:g} s: {', '.join(pending)}"
+            time.sleep(min(rt.poll_interval, max(deadline.remaining(), 0.01)))
+            for name in pending:
+                try:
+                    found = self._find(rt, name, inputs)
+                except InboxedError as exc:
+                    return str(exc)
+                if found is not None:
+                    records[name] = _record(found)
+
+    # refresh ------------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         rt = self._runtime()
         records: dict[str, dict[str, Any]] = {}
         for name, rec in (props.get("records") or {}).items():
+            found: MailinDomain | None
             try:
-                records[name] = _record(rt.client.get_domain(int(rec["id"])))
+                found = rt.client.get_domain(int(rec["id"]))
             except NotFoundError:
-                continue  # gone outside Pulumi: the next `pulumi up` acquires it again
+                found = self._find(rt, name, props)  # the by-id path may differ: ask the lists
+            if found is not None:
+                records[name] = _record(found)
+            # else gone outside Pulumi: the next `pulumi up` acquires it again
         inputs = {k: props.get(k) for k in INPUT_KEYS}
         outs = _outputs(
             inputs,
             records,
             list(props.get("job_ids") or []),
+            props.get("adopted_domains") or [],
             props.get("transfer_name_servers"),
         )
         return dyn.ReadResult(id_=id_, outs=outs)
 
+    # delete -------------------------------------------------------------------------------
+    def _delete_one(
+        self, rt: MailinRuntime, props: Mapping[str, Any], name: str, domain_id: int
+    ) -> None:
+        """Deletes the domain, then reads the lists until it is gone (a 404 alone is not)."""
+
+        def exists() -> bool:
+            found = self._find(rt, name, props)
+            return found is not None and found.id == domain_id
+
+        confirm_deleted(
+            f"Mailin.ai domain '{name}' ({domain_id})",
+            lambda: rt.client.delete_domain(domain_id),
+            exists,
+            settle_seconds=max(2.0, min(30.0, 4 * rt.poll_interval)),
+            interval=min(0.5, rt.poll_interval),
+        )
+
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         rt = self._runtime()
-        for rec in (props.get("records") or {}).values():
-            with contextlib.suppress(NotFoundError):
-                rt.client.delete_domain(int(rec["id"]))
+        records: Mapping[str, Mapping[str, Any]] = props.get("records") or {}
+        adopted = set(props.get("adopted_domains") or []) & set(records)
+        kept = set() if destroy_adopted(props) else adopted
+        for name, rec in records.items():
+            if name not in kept:
+                self._delete_one(rt, props, name, int(rec["id"]))
+        log_kept_adopted(KIND, kept)
 
 
 class DomainsArgs:
@@ -272,29 +448,37 @@ class DomainsArgs:
         google: pulumi.Input[bool] | None = None,
         inboxkit_uids: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
         """
         :param domains: the names (IDNA checked; bought ones must end in .com .co .ca .biz).
         :param acquisition: `buy` (default), `transfer`, or `inboxkit` (transfer from Inboxkit).
         :param google: Google Workspace domains (the Google endpoints) instead of SMTP.
         :param inboxkit_uids: for `inboxkit`: domain -> its Inboxkit uid.
-        :param wait_timeout_seconds: bound on waiting for the purchase job (default 900).
+        :param wait_timeout_seconds: bound on waiting for a purchase to finish (default 900).
+        :param destroy_adopted: delete, on destroy (or when removed from `domains`), the domains
+            this resource adopted as well as the ones it bought or transferred; default False:
+            adopted domains (held by the account before, or left by an interrupted create, which
+            cannot be told apart) stay in the account. `adopted_domains` lists them.
         """
         self.domains = domains
         self.acquisition = acquisition
         self.google = google
         self.inboxkit_uids = inboxkit_uids
         self.wait_timeout_seconds = wait_timeout_seconds
+        self.destroy_adopted = destroy_adopted
 
 
 class Domains(dyn.Resource, module="mailin", name="Domains"):
-    """Domains in a Mailin.ai account. Deleting it deletes the domains and their mailboxes."""
+    """Domains in a Mailin.ai account. Deleting it deletes the domains it made and their
+    mailboxes; domains it adopted stay unless `destroy_adopted=True`."""
 
     domain_ids: pulumi.Output[dict[str, int]]
     active: pulumi.Output[dict[str, bool]]
     name_servers: pulumi.Output[dict[str, list[str]]]
     transfer_name_servers: pulumi.Output[dict[str, list[str]]]
     pending_domains: pulumi.Output[list[str]]
+    adopted_domains: pulumi.Output[list[str]]
     records: pulumi.Output[dict[str, dict[str, Any]]]
 
     def __init__(
@@ -311,12 +495,14 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
             "google": args.google,
             "inboxkit_uids": args.inboxkit_uids,
             "wait_timeout_seconds": args.wait_timeout_seconds,
+            DESTROY_ADOPTED: args.destroy_adopted,
             "records": None,
             "domain_ids": None,
             "active": None,
             "name_servers": None,
             "transfer_name_servers": None,
             "pending_domains": None,
+            "adopted_domains": None,
             "job_ids": None,
             "last_error": None,
         }

@@ -1,5 +1,11 @@
 """Mailin.ai domain routes: availability, buy (single, multiple, Google), transfer, subdomains,
-listing, forwarding, rate limit, job status and delete."""
+listing, forwarding, rate limit, job status and delete.
+
+`GET /domains` ("List all domains", under "SMTP Domain Management") lists every domain of the
+account by default; with the setting ``mailin_separate_domain_lists`` it lists only SMTP domains
+that are not Inboxkit transfers, so Google and Inboxkit domains appear only in their own lists.
+The page allows both readings; clients must find a domain under either.
+"""
 
 from __future__ import annotations
 
@@ -162,7 +168,10 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
         )
 
     def listing(
-        request: Request, keep: str | None = None, provider: str | None = None
+        request: Request,
+        keep: str | None = None,
+        provider: str | None = None,
+        skip_provider: str | None = None,
     ) -> JSONResponse:
         """Laravel page of the account's domains, filtered by ``?name=`` (substring, any case)."""
         needle = (request.query_params.get("name") or "").strip().lower()
@@ -173,6 +182,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
             if needle in row.name
             and (keep is None or row.provider_type == keep)
             and (provider is None or row.domain_provider == provider)
+            and (skip_provider is None or row.domain_provider != skip_provider)
         ]
         return JSONResponse(paginate(request, views))
 
@@ -211,6 +221,8 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
 
     @route(router, endpoints.LIST_DOMAINS)
     async def list_domains(request: Request) -> JSONResponse:
+        if ctx.settings.mailin_separate_domain_lists:  # the stricter reading of the page
+            return listing(request, keep=SMTP, skip_provider=INBOXKIT_PROVIDER)
         return listing(request)
 
     @route(router, endpoints.LIST_GOOGLE_DOMAINS)

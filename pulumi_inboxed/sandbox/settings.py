@@ -33,6 +33,9 @@ class SandboxSettings(BaseModel):
     mailin_tokens: list[str] = Field(default_factory=lambda: ["mailin-sandbox-token"])
     mailin_job_seconds: float = Field(default=3.0, ge=0.0)
     mailin_unavailable_pattern: str = r"^taken-"
+    # Whether `GET /domains` lists only the SMTP domains that are not Inboxkit transfers (Google
+    # ones only under /domains/list/google, Inboxkit ones only under their list), or everything.
+    mailin_separate_domain_lists: bool = False
     # Mailin.ai Microsoft and verification: an Azure order's time to "ready" (nameservers and
     # mailboxes then), the time an upload to the inbox provider takes (it progresses in quarters),
     # a verification task's length, and the credits a fresh account starts with.

@@ -5,6 +5,12 @@ already has, creates the rest with one request, and waits on the mailbox job (bo
 `wait_timeout_seconds`). Names, passwords (SMTP), signatures and forwarding (Google) change in
 place; adding or removing addresses creates or deletes only those.
 
+Adoption: an address the account had before the create (or a retried create: it cannot be told
+apart) is listed in `adopted_mailboxes` and is left in the account when removed from the list or
+destroyed, unless `destroy_adopted=True`. Every delete is verified by listing the address again.
+Refresh reads names (and, for Google, signature and forwarding) back where the reply shows them;
+a mailbox leaves the state only when the account's mailbox list confirms it is gone.
+
 Secrets: passwords given as inputs are made secret in the program (so the state keeps them
 encrypted, inputs and outputs alike); generated passwords, Google app passwords and TOTP secrets
 are secret outputs.
@@ -13,15 +19,16 @@ are secret outputs.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import pulumi
 import pulumi.dynamic as dyn
 
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
+from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, log_kept_adopted
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
@@ -29,6 +36,7 @@ from .runtime import MailinRuntime, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_NAME_LENGTH = 100
+DELETE_SETTLE_SECONDS = 10.0
 
 
 def _check_name(where: str, value: Any, failures: list[dyn.CheckFailure]) -> str:
@@ -44,6 +52,7 @@ class _MailboxesProvider(ConfiguredProvider):
     """Shared by both kinds: entries keyed by address, adopt, create by job, delete."""
 
     google = False
+    kind = "Mailin.ai SMTP mailboxes"
     fields: tuple[str, ...] = ()
 
     def _runtime(self) -> MailinRuntime:
@@ -68,10 +77,16 @@ class _MailboxesProvider(ConfiguredProvider):
     ) -> dict[str, Any]:
         return {}
 
+    def _shown(self, mailbox: MailinMailbox, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """`entry` with the settings the reply shows (refresh sees changes made elsewhere)."""
+        return dict(entry)
+
     # check / diff -------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = dict(news)
         failures: list[dyn.CheckFailure] = []
+        if not is_unknown(news.get(DESTROY_ADOPTED)):
+            inputs[DESTROY_ADOPTED] = news.get(DESTROY_ADOPTED) is True
         if news.get("wait_timeout_seconds") is None:
             inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
         mailboxes = news.get("mailboxes")
@@ -116,13 +131,14 @@ class _MailboxesProvider(ConfiguredProvider):
             old != new
             or set(records) != set(new)
             or any(not r.get("active") for r in records.values())
+            or bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED))
         )
         return dyn.DiffResult(changes=changed, replaces=[])
 
     # create / update / read / delete ------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime()
-        outs = self._reconcile(rt, props, {}, [])
+        outs = self._reconcile(rt, props, {}, [], set())
         return dyn.CreateResult(id_=str(props["mailboxes"][0]["username"]), outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -130,15 +146,44 @@ class _MailboxesProvider(ConfiguredProvider):
         records = {u: dict(r) for u, r in (olds.get("records") or {}).items()}
         old_entries = {m["username"]: m for m in olds.get("mailboxes") or []}
         wanted = {m["username"]: m for m in news["mailboxes"]}
-        for username in [u for u in records if u not in wanted]:
-            with contextlib.suppress(NotFoundError):
-                rt.client.delete_mailbox(int(records[username]["id"]))
-            records.pop(username)
+        adopted = set(olds.get("adopted_mailboxes") or [])
+        dropped = {u: records.pop(u) for u in list(records) if u not in wanted}
+        self._delete_records(rt, dropped, adopted, destroy_adopted(news))
+        adopted -= set(dropped)
         for username, entry in wanted.items():
             if username in records and username in old_entries and old_entries[username] != entry:
                 self._apply_changes(rt, int(records[username]["id"]), old_entries[username], entry)
-        outs = self._reconcile(rt, news, records, list(olds.get("job_ids") or []))
+        outs = self._reconcile(rt, news, records, list(olds.get("job_ids") or []), adopted)
         return dyn.UpdateResult(outs=outs)
+
+    def _delete_records(
+        self,
+        rt: MailinRuntime,
+        records: Mapping[str, Mapping[str, Any]],
+        adopted: Iterable[str],
+        destroy_adopted_too: bool,
+    ) -> None:
+        """Deletes each mailbox (verified by listing it again); adopted ones stay unless asked."""
+        kept = sorted(u for u in records if u in set(adopted) and not destroy_adopted_too)
+        for username, rec in records.items():
+            if username in kept:
+                continue
+            mailbox_id = int(rec["id"])
+
+            def delete(mailbox_id: int = mailbox_id) -> None:
+                rt.client.delete_mailbox(mailbox_id)
+
+            def exists(username: str = username, mailbox_id: int = mailbox_id) -> bool:
+                found = self._find(rt, username)
+                return found is not None and found.id == mailbox_id
+
+            confirm_deleted(
+                f"{self.kind} entry {username!r} ({mailbox_id})",
+                delete,
+                exists,
+                settle_seconds=DELETE_SETTLE_SECONDS,
+            )
+        log_kept_adopted(self.kind, kept)
 
     def _reconcile(
         self,
@@ -146,6 +191,7 @@ class _MailboxesProvider(ConfiguredProvider):
         inputs: Mapping[str, Any],
         records: dict[str, dict[str, Any]],
         job_ids: list[str],
+        adopted: set[str],
     ) -> dict[str, Any]:
         entries = {m["username"]: m for m in inputs["mailboxes"]}
         deadline = Deadline.after(float(inputs.get("wait_timeout_seconds") or 0))
@@ -154,6 +200,7 @@ class _MailboxesProvider(ConfiguredProvider):
                 found = self._find(rt, username)
                 if found is not None:
                     records[username] = _record(found)
+                    adopted.add(username)  # it was there before: kept on delete by default
         missing = [entries[u] for u in entries if u not in records]
         last_error: str | None = None
         if missing:
@@ -178,6 +225,8 @@ class _MailboxesProvider(ConfiguredProvider):
         outs = {
             "mailboxes": list(entries.values()),
             "wait_timeout_seconds": inputs.get("wait_timeout_seconds"),
+            DESTROY_ADOPTED: inputs.get(DESTROY_ADOPTED) is True,
+            "adopted_mailboxes": sorted(adopted & set(records)),
             "records": records,
             "mailbox_ids": {u: r["id"] for u, r in records.items()},
             "active": {u: bool(r["active"]) for u, r in records.items()},
@@ -203,13 +252,24 @@ class _MailboxesProvider(ConfiguredProvider):
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         rt = self._runtime()
         records: dict[str, dict[str, Any]] = {}
+        entries = {m["username"]: dict(m) for m in props.get("mailboxes") or []}
         for username, rec in (props.get("records") or {}).items():
+            mailbox: MailinMailbox | None
             try:
-                records[username] = _record(rt.client.get_mailbox(int(rec["id"])))
+                mailbox = rt.client.get_mailbox(int(rec["id"]))
             except NotFoundError:
+                # `GET /mailboxes/{id}` is our guess of a path: only the list confirms a 404
+                listed = self._find(rt, username)
+                mailbox = listed if listed is not None and listed.id == int(rec["id"]) else None
+            if mailbox is None:
                 continue  # deleted outside Pulumi: the next `pulumi up` creates it again
+            records[username] = _record(mailbox)
+            if username in entries:
+                entries[username] = self._shown(mailbox, entries[username])
         outs = {
             **props,
+            "mailboxes": [entries[m["username"]] for m in props.get("mailboxes") or []],
+            "adopted_mailboxes": [u for u in props.get("adopted_mailboxes") or [] if u in records],
             "records": records,
             "mailbox_ids": {u: r["id"] for u, r in records.items()},
             "active": {u: bool(r["active"]) for u, r in records.items()},
@@ -218,10 +278,12 @@ class _MailboxesProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        rt = self._runtime()
-        for rec in (props.get("records") or {}).values():
-            with contextlib.suppress(NotFoundError):
-                rt.client.delete_mailbox(int(rec["id"]))
+        self._delete_records(
+            self._runtime(),
+            props.get("records") or {},
+            props.get("adopted_mailboxes") or [],
+            destroy_adopted(props),
+        )
 
 
 def _record(m: MailinMailbox) -> dict[str, Any]:
@@ -265,6 +327,12 @@ class SmtpMailboxesProvider(_MailboxesProvider):
         if new.get("password") and old.get("password") != new.get("password"):
             rt.client.update_mailbox_password(mailbox_id, str(new["password"]))
 
+    def _shown(self, mailbox: MailinMailbox, entry: Mapping[str, Any]) -> dict[str, Any]:
+        shown = dict(entry)
+        if "name" in mailbox.model_fields_set and mailbox.name and mailbox.name.strip():
+            shown["name"] = mailbox.name.strip()
+        return shown
+
     def _extra_outputs(
         self, rt: MailinRuntime, records: Mapping[str, Mapping[str, Any]]
     ) -> dict[str, Any]:
@@ -279,6 +347,24 @@ class SmtpMailboxesProvider(_MailboxesProvider):
 
 class GoogleMailboxesProvider(_MailboxesProvider):
     google = True
+    kind = "Mailin.ai Google mailboxes"
+
+    def _shown(self, mailbox: MailinMailbox, entry: Mapping[str, Any]) -> dict[str, Any]:
+        shown = dict(entry)
+        seen = mailbox.model_fields_set
+        for field in ("first_name", "last_name"):
+            value = getattr(mailbox, field)
+            if field in seen and value and str(value).strip():
+                shown[field] = str(value).strip()
+        if "signature" in seen:
+            shown["signature"] = mailbox.signature or None
+        if "redirect_email" in seen:
+            redirect = (mailbox.redirect_email or "").strip()
+            try:
+                shown["forwarding_email"] = normalize_email(redirect) if redirect else None
+            except ValueError:
+                shown["forwarding_email"] = redirect
+        return shown
 
     def _check_entry(
         self, where: str, raw: Mapping[str, Any], failures: list[dyn.CheckFailure]
@@ -397,11 +483,19 @@ class GoogleMailboxArgs:
 
 
 class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
-    """SMTP mailboxes. `passwords` (address -> password, given or generated) is secret."""
+    """SMTP mailboxes. `passwords` (address -> password, given or generated) is secret.
+
+    :param mailboxes: the mailboxes, keyed by address; names and passwords change in place.
+    :param wait_timeout_seconds: bound of the wait on the mailbox job (default 900).
+    :param destroy_adopted: delete, on destroy (or when removed from `mailboxes`), addresses
+        this resource adopted (ones the account had before) as well; default False: they stay.
+    """
 
     mailbox_ids: pulumi.Output[dict[str, int]]
     active: pulumi.Output[dict[str, bool]]
     passwords: pulumi.Output[dict[str, str]]
+    adopted_mailboxes: pulumi.Output[list[str]]
+    """Addresses the account had before the create: kept on delete unless destroy_adopted."""
 
     def __init__(
         self,
@@ -409,10 +503,14 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
         mailboxes: Sequence[SmtpMailboxArgs],
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        destroy_adopted: pulumi.Input[bool] = False,
     ) -> None:
         props = {
             "mailboxes": _secret_passwords([m.to_input() for m in mailboxes]),
             "wait_timeout_seconds": wait_timeout_seconds,
+            DESTROY_ADOPTED: destroy_adopted,
+            "adopted_mailboxes": None,
             "records": None,
             "mailbox_ids": None,
             "active": None,
@@ -427,11 +525,20 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
 
 
 class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
-    """Google Workspace mailboxes. `credentials` (password, app password, TOTP secret) is secret."""
+    """Google Workspace mailboxes. `credentials` (password, app password, TOTP secret) is secret.
+
+    :param mailboxes: the mailboxes, keyed by address; names, signature and forwarding change
+        in place.
+    :param wait_timeout_seconds: bound of the wait on the mailbox job (default 900).
+    :param destroy_adopted: delete, on destroy (or when removed from `mailboxes`), addresses
+        this resource adopted (ones the account had before) as well; default False: they stay.
+    """
 
     mailbox_ids: pulumi.Output[dict[str, int]]
     active: pulumi.Output[dict[str, bool]]
     credentials: pulumi.Output[dict[str, dict[str, str | None]]]
+    adopted_mailboxes: pulumi.Output[list[str]]
+    """Addresses the account had before the create: kept on delete unless destroy_adopted."""
 
     def __init__(
         self,
@@ -439,10 +546,14 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
         mailboxes: Sequence[GoogleMailboxArgs],
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        *,
+        destroy_adopted: pulumi.Input[bool] = False,
     ) -> None:
         props = {
             "mailboxes": [m.to_input() for m in mailboxes],
             "wait_timeout_seconds": wait_timeout_seconds,
+            DESTROY_ADOPTED: destroy_adopted,
+            "adopted_mailboxes": None,
             "records": None,
             "mailbox_ids": None,
             "active": None,

@@ -1,8 +1,17 @@
-"""Typed Mailin.ai client: token or email/password login, 210/31x codes, Laravel pagination."""
+"""Typed Mailin.ai client: token or email/password login, 210/31x codes, Laravel pagination.
+
+Login (email and password): one per client, shared by every thread and call, retried on
+transient failures (5xx, 310, connection errors: a login changes nothing twice). The token a
+login made is revoked when the process exits (`revoke_created_tokens`, registered with `atexit`),
+so a run leaves no live token behind; a configured `mailin:apiToken` is never revoked.
+"""
 
 from __future__ import annotations
 
+import atexit
+import logging
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -10,14 +19,16 @@ import httpx
 from pydantic import BaseModel
 
 from ..core.errors import (
+    ApiError,
     AuthenticationError,
     ConfigError,
     NotFoundError,
+    TransportError,
     UnprocessableError,
 )
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from . import endpoints as ep
-from .errors import CUSTOM_STATUS_ERRORS, DomainsUnavailableError
+from .errors import CUSTOM_STATUS_ERRORS, DomainsUnavailableError, LoginFailedError
 from .models import (
     Availability,
     DomainJob,
@@ -38,6 +49,11 @@ from .models import (
 from .verification_calls import VerificationCalls
 
 PROVIDER = "Mailin.ai"
+# Transient answers, retried for idempotent calls and for the login: 310 is Mailin.ai's own
+# "error communicating with another API. You may try again."
+RETRYABLE_STATUSES = frozenset({310, 500, 502, 503, 504})
+LOGOUT_TIMEOUT_SECONDS = 5.0
+log = logging.getLogger("pulumi_inboxed.mailin")
 PER_PAGE = 100  # our choice: the page gives only the default (15); larger pages, fewer requests
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,6 +92,7 @@ class MailinClient(VerificationCalls):
         self._user_id: int | None = None
         # One login at a time: threads that find no token (or a rejected one) wait for it.
         self._login_lock = threading.Lock()
+        self._logout_lock = threading.Lock()
         common: dict[str, Any] = {
             "provider": PROVIDER,
             "base_url": base_url,
@@ -83,15 +100,18 @@ class MailinClient(VerificationCalls):
             "error_parser": parse_error,
             "transport": transport,
             "extra_errors": CUSTOM_STATUS_ERRORS,
+            "retryable_statuses": RETRYABLE_STATUSES,
         }
         self._anonymous = HttpClient(headers={}, **common)
         # The token is a header of this one client, replaced in place after a login: a client is
         # never closed under a request another thread is sending.
-        self._http = HttpClient(
-            headers=self._auth_header(token),
-            retryable_statuses=frozenset({310, 500, 502, 503, 504}),
-            **common,
+        self._http = HttpClient(headers=self._auth_header(token), **common)
+        # Logout at exit: quick, one retry at most (the engine waits 5 s for the process).
+        self._logout = HttpClient(
+            headers={}, **{**common, "retry": RetryPolicy(2, 0.1, 0.5, LOGOUT_TIMEOUT_SECONDS)}
         )
+        # Tokens this client's logins made (not a configured one): revoked at exit.
+        self._created: list[str] = []
 
     @staticmethod
     def _auth_header(token: str | None) -> dict[str, str]:
@@ -101,8 +121,11 @@ class MailinClient(VerificationCalls):
         return f"MailinClient(base_url={self._base_url!r})"
 
     def close(self) -> None:
+        """Revokes the tokens this client's logins made, then closes its connections."""
+        self.revoke_created_tokens()
         self._anonymous.close()
         self._http.close()
+        self._logout.close()
 
     # authentication ----------------------------------------------------------------------
     def login(self) -> str:
@@ -111,19 +134,65 @@ class MailinClient(VerificationCalls):
             return self._login()
 
     def _login(self) -> str:
-        """`login()` for a caller that holds `_login_lock`."""
+        """`login()` for a caller that holds `_login_lock`.
+
+        Retried on 5xx, 310 and connection failures (`safe_to_retry`: a second login only makes
+        a second token, which is revoked at exit like the first). Any failure is a
+        `LoginFailedError` naming the login, never the password."""
         if not (self._email and self._password):
             raise ConfigError("Mailin.ai login needs an email and a password")
-        response = self._anonymous.request(
-            ep.LOGIN.method,
-            ep.LOGIN.path,
-            json={"email": self._email, "password": self._password, "device_name": self._device},
-        )
-        result = LoginResult.model_validate(response.json())
+        try:
+            response = self._anonymous.request(
+                ep.LOGIN.method,
+                ep.LOGIN.path,
+                json={
+                    "email": self._email,
+                    "password": self._password,
+                    "device_name": self._device,
+                },
+                safe_to_retry=True,
+            )
+            result = LoginResult.model_validate(response.json())
+        except ApiError as exc:
+            raise LoginFailedError.from_api(exc) from None
+        except TransportError as exc:
+            raise LoginFailedError(
+                f"{exc} (logging in with mailin:email and mailin:password)"
+            ) from None
+        except ValueError:  # not JSON, or no token in it (pydantic's error quotes the body)
+            raise LoginFailedError(
+                f"{PROVIDER}: {ep.LOGIN.method} {ep.LOGIN.path} answered without a token "
+                '(expected {"user_id": ..., "token": ...})'
+            ) from None
         self._token, self._user_id = result.token, result.user_id
         for name, value in self._auth_header(result.token).items():
             self._http.set_header(name, value)
+        if not self._created:
+            _LOGGED_IN.add(self)
+        self._created.append(result.token)
         return result.token
+
+    def revoke_created_tokens(self) -> int:
+        """Revokes (`ep.LOGOUT`) every token this client's logins made; returns how many the API
+        revoked. Best effort, one retry at most: an API without the endpoint (404, 405) or an
+        unreachable one leaves the token to expire. A configured token is never revoked."""
+        with self._login_lock:
+            created, self._created = self._created, []
+            if self._token in created:
+                self._token = None
+        revoked = 0
+        with self._logout_lock:  # the logout client's header is this token's for one call
+            for token in created:
+                self._logout.set_header("Authorization", f"Bearer {token}")
+                try:
+                    self._logout.request(ep.LOGOUT.method, ep.LOGOUT.path, safe_to_retry=True)
+                except (ApiError, TransportError) as exc:
+                    log.debug("Mailin.ai logout failed: %s", type(exc).__name__)
+                    continue
+                finally:
+                    self._logout.set_header("Authorization", "")
+                revoked += 1
+        return revoked
 
     def _relogin(self, rejected: str | None) -> None:
         """Logs in again unless another thread already replaced the `rejected` token."""
@@ -182,6 +251,12 @@ class MailinClient(VerificationCalls):
             if page >= data.last_page or not data.next_page_url or not data.data:
                 return items
             page += 1
+
+    def __enter__(self) -> MailinClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # user and servers ---------------------------------------------------------------------
     def get_user(self, user_id: int | None = None) -> User:
@@ -340,3 +415,14 @@ class MailinClient(VerificationCalls):
 
     def remove_forwarding(self, mailbox_id: int) -> None:
         self._call(ep.REMOVE_MAILBOX_FORWARDING, mailbox_id=mailbox_id)
+
+
+# Clients that logged in, so their tokens are revoked when the process exits (the provider
+# process ends on the engine's SIGINT after every preview, up, refresh or destroy).
+_LOGGED_IN: weakref.WeakSet[MailinClient] = weakref.WeakSet()
+
+
+@atexit.register
+def revoke_tokens_at_exit() -> None:
+    for client in list(_LOGGED_IN):
+        client.revoke_created_tokens()

@@ -15,6 +15,9 @@ DEFAULT_BASE_URL = "https://api.mailin.ai/api/v1/public"
 
 # Authentication, user, servers
 LOGIN = Endpoint("POST", "/auth/login", True, "Obtain an API token")
+# Our choice: no page shows a way to revoke a token. This is the Laravel Sanctum convention
+# (revokes the bearer token sent); an API without it answers 404 and the token is left to expire.
+LOGOUT = Endpoint("POST", "/auth/logout", False, "Revoke the API token (not on the page)")
 GET_USER = Endpoint("GET", "/users/{user_id}", False, "Get user details")
 LIST_SERVERS = Endpoint("GET", "/servers", False, "List all servers")
 GET_SERVER = Endpoint("GET", "/servers/{server_id}", False, "Get a single server")

@@ -38,6 +38,30 @@ class DomainsUnavailableError(UnprocessableError):
             self.domains = []
 
 
+class LoginFailedError(InboxedError):
+    """The login with `mailin:email` and `mailin:password` failed (after retrying transient
+    failures): names the login's method and path, the status and Mailin.ai's message, never the
+    password. Raised as itself wherever a call needed the token, so a failed login is never
+    reported as the failure of the call that needed it."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        self.status = status
+        super().__init__(message)
+
+    @classmethod
+    def from_api(cls, exc: ApiError) -> LoginFailedError:
+        hint = (
+            "; check mailin:email and mailin:password"
+            if exc.status in (401, 403, 422)
+            else " (retried; try again later)"
+        )
+        return cls(
+            f"{exc.provider}: login failed ({exc.method} {exc.path}): status {exc.status}: "
+            f"{exc.message}{hint}",
+            exc.status,
+        )
+
+
 class InsufficientCreditsError(InboxedError):
     """A verification would cost more credits than the account has: raised before it starts
     (our check), or from Mailin.ai's 422 ("You need 500 credits ..., but you only have 200.")."""

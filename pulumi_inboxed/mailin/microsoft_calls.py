@@ -103,12 +103,9 @@ class MicrosoftCalls:
         return next((o for o in self.list_azure_orders() if o.id == order_id), None)
 
     def set_azure_master_domain(self, order_id: int, forward_to: str) -> None:
+        """Sets the master (redirect) domain. The page has no way to remove one: its one
+        parameter, ``forward_to``, is a domain (`AzureOrder` keeps a removed one, and says so)."""
         self._call(ep.SET_AZURE_MASTER_DOMAIN, json={"forward_to": forward_to}, order_id=order_id)
-
-    def remove_azure_master_domain(self, order_id: int) -> None:
-        """Our choice: the page has no removal endpoint; an explicit null ``forward_to`` on the
-        set endpoint clears it (docs/mailin-api.md)."""
-        self._call(ep.SET_AZURE_MASTER_DOMAIN, json={"forward_to": None}, order_id=order_id)
 
     def set_azure_inbox_provider(self, order_id: int, provider_id: int) -> None:
         body = {"provider_id": provider_id}

@@ -2,6 +2,8 @@
 
 Credentials: a token (`mailin:apiToken`), or an email and password (`mailin:email`,
 `mailin:password`) that log in once and keep the token; both secret, read when the provider runs.
+One client per set of credentials and base URL in a process: every resource and call of a
+provider process shares its one login, and the token that login made is revoked at exit.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ class MailinRuntime:
 
 _lock = threading.Lock()
 _runtimes: dict[tuple[str, ...], MailinRuntime] = {}
+_clients: dict[tuple[str, ...], MailinClient] = {}
 
 
 def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> MailinRuntime:
@@ -71,12 +74,15 @@ def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> MailinRuntim
         )
     device = require(DEVICE_NAME, config)
     interval = read_float(POLL_INTERVAL, config, minimum=0.05)
-    key = (base_url, token or "", email or "", password or "", device, str(interval))
+    login = (base_url, token or "", email or "", password or "", device)
+    key = (*login, str(interval))
     with _lock:
         runtime = _runtimes.get(key)
         if runtime is None:
-            client = MailinClient(
-                base_url, token=token, email=email, password=password, device_name=device
-            )
+            client = _clients.get(login)
+            if client is None:
+                client = _clients[login] = MailinClient(
+                    base_url, token=token, email=email, password=password, device_name=device
+                )
             runtime = _runtimes[key] = MailinRuntime(client, interval)
         return runtime

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token
 from pulumi_inboxed.sandbox.mailin_accounts_store import (
     INBOX_PROVIDER,
     REGISTRAR,
@@ -27,6 +27,7 @@ from pulumi_inboxed.sandbox.mailin_accounts_store import (
     AccountStore,
 )
 from pulumi_inboxed.sandbox.mailin_common import message, path_id, route
+from pulumi_inboxed.sandbox.mailin_credentials import split_token
 from pulumi_inboxed.sandbox.mailin_validation import Checker, json_object, label, not_found
 from pulumi_inboxed.sandbox.mailin_views import SANDBOX_USER_ID, laravel_timestamp, paginate
 
@@ -169,9 +170,33 @@ def check_provider(
 
 
 def add_account_routes(router: APIRouter, ctx: SandboxContext) -> None:
-    """Register the inbox provider routes, then the domain registrar routes."""
+    """Register the inbox provider routes, then the domain registrar routes, and the logout."""
     for kind in (INBOX_PROVIDER_KIND, REGISTRAR_KIND):
         _add_kind_routes(router, ctx, kind)
+    add_logout_route(router, ctx)
+
+
+def add_logout_route(router: APIRouter, ctx: SandboxContext) -> None:
+    """``POST /auth/logout`` (our choice of path: no page shows one) revokes the bearer token
+    the request sent, as Laravel Sanctum's ``currentAccessToken()->delete()`` does. A configured
+    token (``mailin_tokens`` setting) is not revocable: the answer says so, nothing changes."""
+    tokens = ctx.store.mailin.accounts.tokens
+
+    @route(router, endpoints.LOGOUT)
+    async def logout(request: Request) -> JSONResponse:
+        parts = split_token(bearer_token(request) or "")
+        if parts is not None and tokens.revoke(parts[0]):
+            return message("Logged out successfully.")
+        return message("This token cannot be revoked.")
+
+
+def add_token_control(router: APIRouter, ctx: SandboxContext) -> None:
+    """Control route (under ``/_sandbox``): how many login tokens are live (never the tokens)."""
+    tokens = ctx.store.mailin.accounts.tokens
+
+    @router.get("/mailin/tokens")
+    async def live_tokens() -> JSONResponse:
+        return JSONResponse({"live": tokens.live()})
 
 
 def _add_kind_routes(router: APIRouter, ctx: SandboxContext, kind: AccountKind) -> None:

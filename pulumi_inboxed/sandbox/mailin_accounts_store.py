@@ -1,5 +1,6 @@
 """SQLite persistence of the sandbox's Mailin.ai inbox providers and domain registrars
-("accounts"; same file and connection as ``store.py``)."""
+("accounts"; same file and connection as ``store.py``), and the revocation and count of the
+API tokens logins issued (``mailin_tokens``, made by ``mailin_store.py``)."""
 
 from __future__ import annotations
 
@@ -53,10 +54,12 @@ def _account(row: sqlite3.Row) -> AccountRow:
 
 
 class AccountStore:
-    """Inbox providers and registrars (``kind`` is INBOX_PROVIDER or REGISTRAR)."""
+    """Inbox providers and registrars (``kind`` is INBOX_PROVIDER or REGISTRAR); ``tokens``:
+    the login tokens."""
 
     def __init__(self, transaction: Transaction) -> None:
         self._transaction = transaction
+        self.tokens = TokenStore(transaction)
 
     def add_account(self, row: AccountRow) -> int:
         with self._transaction() as conn:
@@ -110,3 +113,21 @@ class AccountStore:
                 "DELETE FROM mailin_accounts WHERE id = ? AND kind = ?", (account_id, kind)
             )
         return cursor.rowcount > 0
+
+
+class TokenStore:
+    """The tokens ``POST /auth/login`` issued: revoked by a logout, counted for the tests."""
+
+    def __init__(self, transaction: Transaction) -> None:
+        self._transaction = transaction
+
+    def revoke(self, token_id: int) -> bool:
+        with self._transaction() as conn:
+            cursor = conn.execute("DELETE FROM mailin_tokens WHERE id = ?", (token_id,))
+        return cursor.rowcount > 0
+
+    def live(self) -> int:
+        """How many issued tokens are not revoked."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT COUNT(*) AS n FROM mailin_tokens").fetchone()
+        return int(row["n"])

@@ -21,7 +21,11 @@ from fastapi.responses import JSONResponse
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.envelope import SandboxError
-from pulumi_inboxed.sandbox.mailin_accounts import accounts_by_id, check_account_id
+from pulumi_inboxed.sandbox.mailin_accounts import (
+    accounts_by_id,
+    add_token_control,
+    check_account_id,
+)
 from pulumi_inboxed.sandbox.mailin_accounts_store import INBOX_PROVIDER
 from pulumi_inboxed.sandbox.mailin_azure_store import AzureMailboxRow, AzureOrderRow
 from pulumi_inboxed.sandbox.mailin_azure_validation import (
@@ -161,10 +165,8 @@ def add_azure_order_routes(router: APIRouter, ctx: SandboxContext) -> None:
     async def set_azure_master_domain(order_id: str, request: Request) -> JSONResponse:
         row = find_order(order_id)
         checker = Checker(await json_object(request))
-        # Our choice: the page has no removal endpoint, so an explicit null clears it.
-        if "forward_to" in checker.data and checker.data["forward_to"] is None:
-            store.update_order(row.id, ctx.clock(), forward_to=None)
-            return message("Master domain removed successfully.")
+        # The page's one parameter, a domain: there is no way to remove a master domain
+        # (a null or missing forward_to is a 422, as a Laravel `required` rule answers).
         forward_to = checker.domain_name("forward_to", checker.data.get("forward_to"))
         checker.done()
         store.update_order(row.id, ctx.clock(), forward_to=forward_to)
@@ -211,8 +213,9 @@ def add_azure_order_routes(router: APIRouter, ctx: SandboxContext) -> None:
 
 def add_azure_control(router: APIRouter, ctx: SandboxContext) -> None:
     """Control routes (under ``/_sandbox``): finish an order's upload now, see an order as
-    stored."""
+    stored; and the count of live login tokens (``add_token_control``)."""
     store = ctx.store.mailin.azure
+    add_token_control(router, ctx)
 
     @router.post("/mailin/azure-orders/{order_id}/finish-upload")
     async def finish_upload(order_id: str) -> JSONResponse:

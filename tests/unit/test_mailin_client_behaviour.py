@@ -14,7 +14,9 @@ import pytest
 from pulumi_inboxed.core import errors
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import client as mailin_client
 from pulumi_inboxed.mailin import errors as mailin_errors
+from pulumi_inboxed.mailin import runtime as mailin_runtime
 from pulumi_inboxed.mailin.models import NewSmtpMailbox
 
 BASE = "https://api.mailin.ai/api/v1/public"
@@ -239,3 +241,116 @@ def test_smtp_mailbox_body_omits_a_missing_password_and_hides_given_ones() -> No
         }
     ]
     assert "Secret-123" not in repr(new)
+
+
+# Login: retried, one per process, revoked at exit (issue 11, defect 11) -----------------------
+
+
+def login_client(handler: Handler, attempts: int = 4) -> MailinClient:
+    return MailinClient(
+        BASE,
+        email="me@x.com",
+        password="pw-SECRET",
+        retry=RetryPolicy(attempts=attempts, initial_wait=0.0, max_wait=0.0),
+        transport=httpx.MockTransport(handler),
+    )
+
+
+@pytest.mark.parametrize("transient", ["503", "310", "connect"])
+def test_a_transient_login_failure_is_retried(transient: str) -> None:
+    """Defect 11: one 5xx, 310 or connection failure on the login (a POST) used to fail the
+    whole preview, up or destroy."""
+    logins: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/login"):
+            logins.append(request.method)
+            if len(logins) == 1:
+                if transient == "connect":
+                    raise httpx.ConnectError("refused", request=request)
+                return httpx.Response(int(transient), json={"message": "try again"})
+            return httpx.Response(200, json={"user_id": 7, "token": "1|tok"})
+        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+
+    assert login_client(handler).get_server(1).active is True
+    assert logins == ["POST", "POST"]
+
+
+@pytest.mark.parametrize(
+    ("status", "hint"),
+    [(422, "check mailin:email and mailin:password"), (503, "retried; try again later")],
+)
+def test_a_failed_login_says_so_naming_the_login_never_the_password(status: int, hint: str) -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.url.path.endswith("/auth/login")
+        return httpx.Response(status, json={"message": "The provided credentials are incorrect."})
+
+    with pytest.raises(mailin_errors.LoginFailedError) as info:
+        login_client(handler, attempts=2).list_azure_orders()
+    text = str(info.value)
+    assert f"login failed (POST /auth/login): status {status}" in text
+    assert "The provided credentials are incorrect." in text and hint in text
+    assert "pw-SECRET" not in text and info.value.status == status
+
+
+def test_a_login_answer_without_a_token_never_quotes_it() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"user_id": 7, "access": "pw-SECRET-ish"})
+
+    with pytest.raises(mailin_errors.LoginFailedError, match="answered without a token") as info:
+        login_client(handler).login()
+    assert "pw-SECRET" not in str(info.value)
+
+
+def test_the_token_a_login_made_is_revoked_at_exit_a_configured_one_never() -> None:
+    seen: list[tuple[str, str | None]] = []
+    tokens = iter(["1|first", "2|second"])
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.url.path, request.headers.get("Authorization")))
+        if request.url.path.endswith("/auth/login"):
+            return httpx.Response(200, json={"user_id": 7, "token": next(tokens)})
+        if request.url.path.endswith("/auth/logout"):
+            return httpx.Response(200, json={"message": "Logged out."})
+        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+
+    logged_in = login_client(handler)
+    logged_in.get_server(1)
+    configured = client(handler)
+    configured.get_server(1)
+    mailin_client.revoke_tokens_at_exit()  # what atexit runs
+    logouts = [auth for path, auth in seen if path.endswith("/auth/logout")]
+    assert logouts == ["Bearer 1|first"]  # once, and never the configured token
+    mailin_client.revoke_tokens_at_exit()
+    assert len([p for p, _ in seen if p.endswith("/auth/logout")]) == 1
+    # a later call logs in again (the revoked token is not reused)
+    logged_in.get_server(1)
+    assert seen[-1][1] == "Bearer 2|second"
+    logged_in.close()  # closing revokes too
+    assert [a for p, a in seen if p.endswith("/auth/logout")][-1] == "Bearer 2|second"
+
+
+def test_an_api_without_logout_is_left_alone() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/login"):
+            return httpx.Response(200, json={"user_id": 7, "token": "1|tok"})
+        if request.url.path.endswith("/auth/logout"):
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+
+    c = login_client(handler)
+    c.get_server(1)
+    assert c.revoke_created_tokens() == 0  # no error: the token is left to expire
+
+
+def test_every_resource_of_a_provider_process_shares_one_login(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Runtimes that differ only in poll interval (or are asked for again) share one client."""
+    monkeypatch.setattr(mailin_runtime, "_runtimes", {})
+    monkeypatch.setattr(mailin_runtime, "_clients", {})
+    config = {"mailin:baseUrl": BASE, "mailin:email": "me@x.com", "mailin:password": "pw"}
+    first = mailin_runtime.runtime_for(config)
+    second = mailin_runtime.runtime_for({**config, "mailin:pollIntervalSeconds": "0.5"})
+    assert first is not second and first.client is second.client
+    assert mailin_runtime.runtime_for(dict(config)).client is first.client

@@ -5,11 +5,15 @@ checked at preview (the page says "if required" without saying when: the table `
 our reading, one line per provider to correct). API keys, secret keys and passwords are made secret
 in the program, so the state keeps them encrypted; they are never read back from the API (its
 list answers show them in plaintext) and never appear in outputs unencrypted.
+
+A create adopts the account's entry of the same provider and name (a retried create, or one made
+by hand), setting it to the declared fields; the output `adopted` says so, and delete leaves an
+adopted entry in the account unless `destroy_adopted=True`. Deletes are verified by reading the
+list back.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -18,8 +22,13 @@ from urllib.parse import urlparse
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..core.errors import NotFoundError
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.lifecycle import (
+    DESTROY_ADOPTED,
+    confirm_deleted,
+    destroy_adopted,
+    log_kept_adopted,
+)
+from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from . import endpoints as ep
 from .client import MailinClient
 from .runtime import runtime_for
@@ -65,8 +74,14 @@ class _AccountProvider(ConfiguredProvider):
         )
         return next(found, None)
 
+    @property
+    def what(self) -> str:
+        return "Mailin.ai inbox provider" if self.label == "provider" else "Mailin.ai registrar"
+
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = {k: news.get(k) for k in self.fields}
+        flag = news.get(DESTROY_ADOPTED)
+        inputs[DESTROY_ADOPTED] = flag if is_unknown(flag) else flag is True
         failures: list[dyn.CheckFailure] = []
         if has_unknowns(news):
             return dyn.CheckResult(inputs, failures)
@@ -102,6 +117,8 @@ class _AccountProvider(ConfiguredProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         changed = [k for k in self.fields if olds.get(k) != news.get(k)]
+        if is_unknown(news.get(DESTROY_ADOPTED)) or destroy_adopted(olds) != destroy_adopted(news):
+            changed.append(DESTROY_ADOPTED)  # state only: no API call
         # The page's update endpoints take every field but the display name.
         replaces = ["name"] if "name" in changed else []
         return dyn.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
@@ -117,13 +134,16 @@ class _AccountProvider(ConfiguredProvider):
         else:
             body = {k: v for k, v in props.items() if k in self.fields and v is not None}
             new_id = self._add(client, body)
-        return dyn.CreateResult(id_=str(new_id), outs={**props, f"{self.label}_id": new_id})
+        outs = {**props, f"{self.label}_id": new_id, "adopted": adopted is not None}
+        return dyn.CreateResult(id_=str(new_id), outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        # Every field but the name, absent ones as null so that a removed field is cleared.
-        body = {k: news.get(k) for k in self.fields if k != "name"}
-        self._update(self._client(), int(id_), body)
-        return dyn.UpdateResult(outs={**news, f"{self.label}_id": int(id_)})
+        if any(olds.get(k) != news.get(k) for k in self.fields):
+            # Every field but the name, absent ones as null so that a removed field is cleared.
+            body = {k: news.get(k) for k in self.fields if k != "name"}
+            self._update(self._client(), int(id_), body)
+        adopted = olds.get("adopted") is True
+        return dyn.UpdateResult(outs={**news, f"{self.label}_id": int(id_), "adopted": adopted})
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         found = self._exists(self._client(), int(id_))
@@ -136,8 +156,16 @@ class _AccountProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        with contextlib.suppress(NotFoundError):
-            self._delete(self._client(), int(id_))
+        name = f"{props.get('name')!r} ({props.get('provider')}, id {id_})"
+        if props.get("adopted") is True and not destroy_adopted(props):
+            log_kept_adopted(self.what, [name])
+            return
+        client = self._client()
+        confirm_deleted(
+            f"{self.what} {name}",
+            lambda: self._delete(client, int(id_)),
+            lambda: self._exists(client, int(id_)) is not None,
+        )
 
 
 class InboxProviderProvider(_AccountProvider):
@@ -181,7 +209,9 @@ def _props(fields: Sequence[str], values: Mapping[str, Any], label: str) -> dict
     for key in fields:
         value = values.get(key)
         props[key] = pulumi.Output.secret(value) if key in SECRET_FIELDS and value else value
+    props[DESTROY_ADOPTED] = values.get(DESTROY_ADOPTED, False)
     props[f"{label}_id"] = None
+    props["adopted"] = None
     return props
 
 
@@ -192,9 +222,16 @@ def _secret_opts(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
 
 
 class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
-    """An inbox provider account (reachinbox, plusvibe, instantly, manyreach, smartlead)."""
+    """An inbox provider account (reachinbox, plusvibe, instantly, manyreach, smartlead).
+
+    :param destroy_adopted: delete, on destroy, an entry this resource adopted (one that existed
+        before it asked for it) as well as one it made; default False: an adopted entry stays.
+    Outputs: `provider_id`, and `adopted` (True when create found the account's entry of this
+    provider and name and took it over instead of adding one).
+    """
 
     provider_id: pulumi.Output[int]
+    adopted: pulumi.Output[bool]
 
     def __init__(
         self,
@@ -207,8 +244,10 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
         password: pulumi.Input[str] | None = None,
         workspace_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        destroy_adopted: pulumi.Input[bool] = False,
     ) -> None:
         values = {
+            DESTROY_ADOPTED: destroy_adopted,
             "name": name,
             "provider": provider,
             "api_key": api_key,
@@ -226,9 +265,15 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
 
     Namecheap needs Mailin.ai's servers on its API whitelist (`ep.NAMECHEAP_WHITELIST_IPS`:
     65.109.237.170 and 44.206.212.194, as the page says).
+
+    :param destroy_adopted: delete, on destroy, an entry this resource adopted (one that existed
+        before it asked for it) as well as one it made; default False: an adopted entry stays.
+    Outputs: `registrar_id`, and `adopted` (True when create found the account's entry of this
+    provider and name and took it over instead of adding one).
     """
 
     registrar_id: pulumi.Output[int]
+    adopted: pulumi.Output[bool]
 
     def __init__(
         self,
@@ -242,8 +287,10 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
         whitelisted_ip: pulumi.Input[str] | None = None,
         customer_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        destroy_adopted: pulumi.Input[bool] = False,
     ) -> None:
         values = {
+            DESTROY_ADOPTED: destroy_adopted,
             "name": name,
             "provider": provider,
             "api_key": api_key,

@@ -7,9 +7,15 @@
   and waits, bounded by `wait_timeout_seconds`, for the order to be ready and its nameservers
   generated. Outputs: `status`, `nameservers`, `mailboxes` (passwords secret), and the inbox
   provider's `upload_status` summary, which `pulumi refresh` updates.
-- The master (redirect) domain and the inbox provider are set and removed in place through their
-  endpoints; changing `reupload_trigger` triggers a re-upload. Any other change replaces the order.
-- Delete removes the order and its domain.
+- The inbox provider is set and removed in place through its endpoints; the master (redirect)
+  domain is set or changed in place. Mailin.ai has no way to remove a master domain (the page's
+  one endpoint takes a domain): removing it from the program warns and records it in
+  `master_domain_left`, and the order keeps forwarding there until it is changed in Mailin.ai.
+  Changing `reupload_trigger` triggers a re-upload. Any other change replaces the order.
+- Delete removes the order and its domain, and reads the order list back to confirm it. An order
+  the create adopted (the account held an order for the domain before the create placed one:
+  one ordered by hand, or by a create that was interrupted) is left in the account unless
+  `destroy_adopted=True`; the output `adopted` says which.
 """
 
 from __future__ import annotations
@@ -23,6 +29,12 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
+from ..core.lifecycle import (
+    DESTROY_ADOPTED,
+    confirm_deleted,
+    destroy_adopted,
+    log_kept_adopted,
+)
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns, is_unknown
 from . import endpoints as ep
 from .client import MailinClient
@@ -41,6 +53,7 @@ REPLACE_KEYS = (
     "domain_registrar_id",
 )
 IN_PLACE_KEYS = ("inbox_provider_id", "master_domain", "reupload_trigger")
+STATE_KEYS = ("adopted", "master_domain_left")  # outputs kept from one operation to the next
 
 
 class AzureOrderProvider(ConfiguredProvider):
@@ -60,6 +73,8 @@ class AzureOrderProvider(ConfiguredProvider):
                 dyn.CheckFailure("wait_timeout_seconds", "must be a number of seconds, 0 or more")
             )
         inputs["is_purchase"] = bool(news.get("is_purchase", True))
+        flag = news.get(DESTROY_ADOPTED)
+        inputs[DESTROY_ADOPTED] = flag if is_unknown(flag) else flag is True
         for key in ("inbox_provider_id", "domain_registrar_id"):
             value = news.get(key)
             if value is None or is_unknown(value):
@@ -120,6 +135,8 @@ class AzureOrderProvider(ConfiguredProvider):
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         replaces = [k for k in REPLACE_KEYS if olds.get(k) != news.get(k)]
         in_place = [k for k in IN_PLACE_KEYS if olds.get(k) != news.get(k)]
+        if is_unknown(news.get(DESTROY_ADOPTED)) or destroy_adopted(olds) != destroy_adopted(news):
+            in_place.append(DESTROY_ADOPTED)  # state only: no API call
         return dyn.DiffResult(
             changes=bool(replaces or in_place),
             replaces=replaces,
@@ -131,6 +148,7 @@ class AzureOrderProvider(ConfiguredProvider):
         client = self._client()
         domain = str(props["domain"])
         order = client.find_azure_order(domain)  # a retried create adopts it
+        adopted = order is not None
         if order is None:
             body: dict[str, Any] = {
                 "mailbox_mode": props["mailbox_mode"],
@@ -157,7 +175,8 @@ class AzureOrderProvider(ConfiguredProvider):
         if props.get("master_domain"):
             client.set_azure_master_domain(order.id, str(props["master_domain"]))
         ns = self._wait_ready(order.id, props)
-        return dyn.CreateResult(id_=str(order.id), outs=_outputs(client, order.id, props, ns))
+        state = {**props, "adopted": adopted, "master_domain_left": None}
+        return dyn.CreateResult(id_=str(order.id), outs=_outputs(client, order.id, state, ns))
 
     def _wait_ready(self, order_id: int, inputs: Mapping[str, Any]) -> AzureNameservers:
         """Waits (bounded by wait_timeout_seconds) for "ready" and the nameservers; on timeout
@@ -189,16 +208,24 @@ class AzureOrderProvider(ConfiguredProvider):
                     client.remove_azure_inbox_provider(order_id)
             else:
                 client.set_azure_inbox_provider(order_id, int(news["inbox_provider_id"]))
+        left = olds.get("master_domain_left")
         if olds.get("master_domain") != news.get("master_domain"):
             if news.get("master_domain"):
                 client.set_azure_master_domain(order_id, str(news["master_domain"]))
+                left = None
             else:
-                client.remove_azure_master_domain(order_id)
+                left = olds.get("master_domain") or left
+                pulumi.log.warn(
+                    f"Azure order {order_id} ({news.get('domain')}): Mailin.ai has no way to "
+                    f"remove a master domain, so the order still forwards to {left!r}; "
+                    "set another master_domain, or change it in Mailin.ai."
+                )
         trigger = news.get("reupload_trigger")
         if olds.get("reupload_trigger") != trigger and trigger not in (None, ""):
             client.trigger_azure_reupload(order_id)
         ns = client.get_azure_nameservers(order_id)
-        return dyn.UpdateResult(outs=_outputs(client, order_id, news, ns))
+        state = {**news, "adopted": olds.get("adopted") is True, "master_domain_left": left}
+        return dyn.UpdateResult(outs=_outputs(client, order_id, state, ns))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         client = self._client()
@@ -212,13 +239,29 @@ class AzureOrderProvider(ConfiguredProvider):
             return dyn.ReadResult(id_="", outs={})
         inputs = dict(props)
         inputs["inbox_provider_id"] = order.provider_id  # drift: set or removed elsewhere
-        if "forward_to" in order.model_fields_set:  # only when the API shows it
+        # Only when the API shows it; a master domain the program removed (and the API cannot)
+        # is not drift.
+        left = props.get("master_domain_left")
+        if "forward_to" in order.model_fields_set and not (
+            props.get("master_domain") is None and left and order.forward_to == left
+        ):
             inputs["master_domain"] = order.forward_to
+            if order.forward_to != left:
+                inputs["master_domain_left"] = None
         return dyn.ReadResult(id_=id_, outs=_outputs(client, order_id, inputs, ns))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        with contextlib.suppress(NotFoundError):
-            self._client().delete_azure_order(int(id_))
+        order_id = int(id_)
+        name = f"{props.get('domain')} (order {order_id})"
+        if props.get("adopted") is True and not destroy_adopted(props):
+            log_kept_adopted("Mailin.ai Azure order", [name])
+            return
+        client = self._client()
+        confirm_deleted(
+            f"Mailin.ai Azure order {name}",
+            lambda: client.delete_azure_order(order_id),
+            lambda: client.get_azure_order(order_id) is not None,
+        )
 
 
 def _check_manual(domain: str, mailboxes: Any, inputs: dict[str, Any]) -> list[dyn.CheckFailure]:
@@ -265,7 +308,7 @@ def _outputs(
             upload = client.get_azure_upload_status(order_id).model_dump()
         except UnprocessableError:  # Mailin.ai: no inbox provider set (yet)
             upload = None
-    keys = (*REPLACE_KEYS, *IN_PLACE_KEYS, "wait_timeout_seconds")
+    keys = (*REPLACE_KEYS, *IN_PLACE_KEYS, *STATE_KEYS, DESTROY_ADOPTED, "wait_timeout_seconds")
     return {
         **{k: inputs.get(k) for k in keys},
         "order_id": order_id,
@@ -289,6 +332,8 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     nameservers: pulumi.Output[list[str]]
     order_mailboxes: pulumi.Output[list[dict[str, Any]]]
     upload_status: pulumi.Output[dict[str, int] | None]
+    adopted: pulumi.Output[bool]
+    master_domain_left: pulumi.Output[str | None]
 
     def __init__(
         self,
@@ -304,7 +349,13 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
         reupload_trigger: pulumi.Input[str] | None = None,
         wait_timeout_seconds: int | None = None,
         opts: pulumi.ResourceOptions | None = None,
+        destroy_adopted: pulumi.Input[bool] = False,
     ) -> None:
+        """
+        :param destroy_adopted: delete, on destroy, an order this resource adopted (the account
+            held an order for the domain before the create placed one) as well as one it
+            placed; default False: an adopted order, and its domain, stay in the account.
+        """
         props = {
             "domain": domain,
             "mailbox_mode": mailbox_mode,
@@ -316,11 +367,14 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
             "master_domain": master_domain,
             "reupload_trigger": reupload_trigger,
             "wait_timeout_seconds": wait_timeout_seconds,
+            DESTROY_ADOPTED: destroy_adopted,
             "order_id": None,
             "status": None,
             "nameservers": None,
             "order_mailboxes": None,
             "upload_status": None,
+            "adopted": None,
+            "master_domain_left": None,
         }
         opts = pulumi.ResourceOptions.merge(
             opts, pulumi.ResourceOptions(additional_secret_outputs=["order_mailboxes"])

@@ -234,12 +234,19 @@ def test_order_lifecycle(sandbox: SandboxProcess, client: MailinClient) -> None:
     # a retried create adopts the order instead of ordering again
     assert provider.create(inputs).id == created.id
 
-    moved = {**inputs, "inbox_provider_id": second, "master_domain": None, "reupload_trigger": "1"}
+    assert provider.create(inputs).outs["adopted"] is True and outs["adopted"] is False
+
+    moved = {
+        **inputs,
+        "inbox_provider_id": second,
+        "master_domain": "b.com",
+        "reupload_trigger": "1",
+    }
     sandbox.control.mailin_finish_upload(int(created.id))
     updated = provider.update(created.id, outs, moved).outs
     assert updated["upload_status"]["pending"] == 100  # started over for the new provider
     order = client.get_azure_order(int(created.id))
-    assert order is not None and order.provider_id == second and order.forward_to is None
+    assert order is not None and order.provider_id == second and order.forward_to == "b.com"
     assert sandbox.control.mailin_azure_order(int(created.id))["reuploads"] == 1
 
     # drift: the provider removed outside Pulumi shows on refresh
@@ -249,6 +256,36 @@ def test_order_lifecycle(sandbox: SandboxProcess, client: MailinClient) -> None:
     provider.delete(created.id, updated)
     assert client.find_azure_order("life-ms.com") is None
     assert provider.read(created.id, updated).id == ""
+
+
+def test_removing_the_master_domain_sends_no_null_and_says_what_stays(
+    sandbox: SandboxProcess, client: MailinClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 11, defect 10: the page's set-redirect-domain takes a domain and nothing removes
+    one; the update used to send ``forward_to: null``, which an API requiring it answers 422."""
+    warnings: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *a, **k: warnings.append(message))
+    provider = configured(AzureOrderProvider(), sandbox)
+    news = {"domain": "master-ms.com", "mailbox_mode": "auto", "full_names": ["Ann Lee"]}
+    inputs = provider.check({}, {**news, "master_domain": "main.com"}).inputs
+    created = provider.create(inputs)
+    removed = provider.check(inputs, {**news, "master_domain": None}).inputs
+    assert provider.diff(created.id, created.outs, removed).changes
+    updated = provider.update(created.id, created.outs, removed).outs  # no 422
+    assert updated["master_domain"] is None and updated["master_domain_left"] == "main.com"
+    assert "no way to remove a master domain" in warnings[-1] and "main.com" in warnings[-1]
+    order = client.get_azure_order(int(created.id))
+    assert order is not None and order.forward_to == "main.com"  # what the API keeps
+    # a refresh does not bring the kept master domain back as drift: no change after it
+    read = provider.read(created.id, updated).outs
+    assert read["master_domain"] is None
+    assert not provider.diff(created.id, read, removed).changes
+    # setting one again is an ordinary set; a change made elsewhere is drift
+    again = provider.update(created.id, read, {**removed, "master_domain": "new.com"}).outs
+    assert again["master_domain"] == "new.com" and again["master_domain_left"] is None
+    client.set_azure_master_domain(int(created.id), "elsewhere.com")
+    assert provider.read(created.id, again).outs["master_domain"] == "elsewhere.com"
+    provider.delete(created.id, again)
 
 
 def test_a_late_order_is_recorded_with_a_warning(

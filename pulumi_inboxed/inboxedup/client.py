@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from typing import Any
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
 
 from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
 from . import endpoints as ep
 from .models import (
     Account,
     BatchStatus,
     Domain,
     DomainPage,
+    DomainStatus,
     MailboxEntry,
     MailboxRequest,
     MailboxRequestCreated,
     MailboxRequestPage,
     MailboxType,
+    RejectedDomain,
     SubmitDomainsResult,
     Subscription,
     VerifyNsResult,
@@ -78,40 +83,81 @@ class InboxedUpClient:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
+        safe_to_retry: bool | None = None,
         **path: str,
     ) -> Any:
+        """The reply's body as JSON (None when empty); a body that is not JSON fails by name."""
         response = self._http.request(
-            endpoint.method, endpoint.format(**path), params=params, json=json
+            endpoint.method,
+            endpoint.format(**path),
+            params=params,
+            json=json,
+            safe_to_retry=safe_to_retry,
         )
         if not response.content:
             return None
-        body = response.json()
+        try:
+            return response.json()
+        except ValueError:
+            raise ReplyShapeError(PROVIDER, _name(endpoint), "JSON body", DOC) from None
+
+    def _data(self, endpoint: ep.Endpoint, **kwargs: Any) -> Any:
+        """The body with the documented `{"success": true, "data": X}` envelope taken off."""
+        body = self._call(endpoint, **kwargs)
         if isinstance(body, dict) and "data" in body:
             return body["data"]
         return body
 
     # Account
     def get_account(self) -> Account:
-        return Account.model_validate(self._call(ep.ACCOUNT))
+        return _parse(Account, self._data(ep.ACCOUNT), ep.ACCOUNT)
 
     # Domains
     def submit_domains(self, domains: Sequence[str]) -> SubmitDomainsResult:
+        """Submits the names; reads the batch id on the envelope or on each domain, the accepted
+        domains under `domains` (or a similar key) and the refused ones under `rejected`."""
         if not 1 <= len(domains) <= MAX_DOMAINS_PER_SUBMIT:
             raise ValueError(f"submit 1 to {MAX_DOMAINS_PER_SUBMIT} domains, got {len(domains)}")
-        data = self._call(ep.SUBMIT_DOMAINS, json={"domains": list(domains)})
-        return SubmitDomainsResult.model_validate(data)
+        body = self._call(ep.SUBMIT_DOMAINS, json={"domains": list(domains)})
+        return read_submit_reply(body)
 
     def get_batch_status(self, batch_id: str) -> BatchStatus:
-        return BatchStatus.model_validate(self._call(ep.BATCH_STATUS, batch_id=batch_id))
+        data = self._data(ep.BATCH_STATUS, batch_id=batch_id)
+        return _parse(BatchStatus, data, ep.BATCH_STATUS)
 
     def get_domain(self, domain_id: str) -> Domain:
-        return Domain.model_validate(self._call(ep.GET_DOMAIN, domain_id=domain_id))
+        data = self._data(ep.GET_DOMAIN, domain_id=domain_id)
+        return _parse(Domain, _one(data, ("domain",)), ep.GET_DOMAIN)
 
     def remove_domain(self, domain_id: str) -> None:
         self._call(ep.REMOVE_DOMAIN, domain_id=domain_id)
 
     def verify_domain_ns(self, domain_id: str) -> VerifyNsResult:
-        return VerifyNsResult.model_validate(self._call(ep.VERIFY_DOMAIN_NS, domain_id=domain_id))
+        """Asks the API to verify the nameservers; reads `verified` (or a similar flag, or an
+        ACTIVE status) and the nameservers it found. A reply with neither fails by name."""
+        data = _one(self._data(ep.VERIFY_DOMAIN_NS, domain_id=domain_id), ("domain",))
+        verified = first_field(data, VERIFIED_KEYS)
+        raw_status = first_field(data, ("status", "domainStatus"))
+        status: DomainStatus | None = None
+        if isinstance(raw_status, str):
+            with contextlib.suppress(ValueError):
+                status = DomainStatus(raw_status.strip().upper().replace(" ", "_"))
+        if not isinstance(verified, bool):
+            if isinstance(verified, str) and verified.lower() in ("true", "false"):
+                verified = verified.lower() == "true"
+            elif status is not None:
+                verified = status is DomainStatus.ACTIVE
+            else:
+                wanted = " or ".join(f"`{k}`" for k in (*VERIFIED_KEYS, "status"))
+                raise ReplyShapeError(PROVIDER, _name(ep.VERIFY_DOMAIN_NS), wanted, DOC)
+        found = first_field(data, ("found", "nameservers", "currentNameservers", "current_ns"))
+        return VerifyNsResult(
+            status=status,
+            ns1=_str_or_none(first_field(data, ("ns1", "expectedNs1"))),
+            ns2=_str_or_none(first_field(data, ("ns2", "expectedNs2"))),
+            verified=verified,
+            found=[str(n) for n in found] if isinstance(found, list) else [],
+        )
 
     def list_domains_page(
         self,
@@ -129,7 +175,15 @@ class InboxedUpClient:
             params["batchId"] = batch_id
         if domain:
             params["domain"] = domain
-        return DomainPage.model_validate(self._call(ep.LIST_DOMAINS, params=params))
+        body = self._call(ep.LIST_DOMAINS, params=params)
+        items = _items(body, ("domains",), ep.LIST_DOMAINS)
+        domains = [
+            _parse(Domain, item, ep.LIST_DOMAINS, f"domains[{i}]") for i, item in enumerate(items)
+        ]
+        got_page, got_limit, total = page_numbers(body)
+        return DomainPage(
+            domains=domains, page=got_page or page, limit=got_limit or limit, total=total
+        )
 
     def iter_domains(
         self,
@@ -138,18 +192,25 @@ class InboxedUpClient:
         batch_id: str | None = None,
         domain: str | None = None,
     ) -> Iterator[Domain]:
-        page = 1
-        while True:
-            result = self.list_domains_page(
-                page=page, status=status, batch_id=batch_id, domain=domain
-            )
-            yield from result.domains
-            if not result.domains or page * result.limit >= result.total:
-                return
-            page += 1
+        """Every domain matching the filters, page by page. The filters are applied here too,
+        so an API that ignores one of them still yields only what was asked for."""
+
+        def fetch(n: int) -> tuple[list[Domain], int, int | None]:
+            result = self.list_domains_page(page=n, status=status, batch_id=batch_id, domain=domain)
+            return result.domains, result.limit, result.total
+
+        pages = _pages(fetch, key=lambda d: d.id)
+        for d in pages:
+            if status and d.status.value != status:
+                continue
+            if batch_id and d.batch_id and d.batch_id != batch_id:
+                continue
+            if domain and d.domain.lower() != domain.lower():
+                continue
+            yield d
 
     def find_domain(self, name: str) -> Domain | None:
-        """The account's domain called `name` (one filtered listing), or None."""
+        """The account's domain called `name` (a listing filtered by name), or None."""
         return next(iter(self.iter_domains(domain=name)), None)
 
     def find_domains(self, names: Sequence[str]) -> dict[str, Domain]:
@@ -173,11 +234,12 @@ class InboxedUpClient:
                 for m in mailboxes
             ],
         }
-        return MailboxRequestCreated.model_validate(self._call(ep.REQUEST_MAILBOXES, json=body))
+        data = self._data(ep.REQUEST_MAILBOXES, json=body)
+        return _parse(MailboxRequestCreated, data, ep.REQUEST_MAILBOXES)
 
     def get_mailbox_request(self, request_id: str) -> MailboxRequest:
-        data = self._call(ep.GET_MAILBOX_REQUEST, request_id=request_id)
-        return MailboxRequest.model_validate(data)
+        data = self._data(ep.GET_MAILBOX_REQUEST, request_id=request_id)
+        return _parse(MailboxRequest, _one(data, ("request",)), ep.GET_MAILBOX_REQUEST)
 
     def list_mailbox_requests_page(
         self,
@@ -192,28 +254,175 @@ class InboxedUpClient:
             params["domain"] = domain
         if status:
             params["status"] = status
-        data = self._call(ep.LIST_MAILBOX_REQUESTS, params=params)
-        return MailboxRequestPage.model_validate(data)
+        body = self._call(ep.LIST_MAILBOX_REQUESTS, params=params)
+        items = _items(body, ("requests", "mailboxRequests"), ep.LIST_MAILBOX_REQUESTS)
+        requests = [
+            _parse(MailboxRequest, item, ep.LIST_MAILBOX_REQUESTS, f"requests[{i}]")
+            for i, item in enumerate(items)
+        ]
+        got_page, got_limit, total = page_numbers(body)
+        return MailboxRequestPage(
+            requests=requests, page=got_page or page, limit=got_limit or limit, total=total
+        )
 
     def iter_mailbox_requests(
         self, *, domain: str | None = None, status: str | None = None
     ) -> Iterator[MailboxRequest]:
-        page = 1
-        while True:
-            result = self.list_mailbox_requests_page(page=page, domain=domain, status=status)
-            yield from result.requests
-            if not result.requests or page * result.limit >= result.total:
-                return
-            page += 1
+        """Every request matching the filters (applied here too), page by page."""
+
+        def fetch(n: int) -> tuple[list[MailboxRequest], int, int | None]:
+            result = self.list_mailbox_requests_page(page=n, domain=domain, status=status)
+            return result.requests, result.limit, result.total
+
+        pages = _pages(fetch, key=lambda r: r.id)
+        for r in pages:
+            if domain and r.domain.lower() != domain.lower():
+                continue
+            if status and r.status.value != status:
+                continue
+            yield r
 
     # Subscriptions
     def list_subscriptions(self) -> list[Subscription]:
-        data = self._call(ep.LIST_SUBSCRIPTIONS)
-        items = data.get("subscriptions", []) if isinstance(data, dict) else data
-        return [Subscription.model_validate(item) for item in items]
+        items = _items(self._call(ep.LIST_SUBSCRIPTIONS), ("subscriptions",), ep.LIST_SUBSCRIPTIONS)
+        return [
+            _parse(Subscription, item, ep.LIST_SUBSCRIPTIONS, f"subscriptions[{i}]")
+            for i, item in enumerate(items)
+        ]
 
     def update_subscription_notes(self, subscription_id: str, notes: str) -> Subscription:
-        data = self._call(
+        data = self._data(
             ep.UPDATE_SUBSCRIPTION_NOTES, json={"notes": notes}, subscription_id=subscription_id
         )
-        return Subscription.model_validate(data)
+        return _parse(Subscription, _one(data, ("subscription",)), ep.UPDATE_SUBSCRIPTION_NOTES)
+
+
+DOC = "docs/inboxedup-api.md"
+VERIFIED_KEYS = ("verified", "nsVerified", "ns_verified", "isVerified", "propagated", "valid")
+MAX_PAGES = 100_000
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+def _name(endpoint: ep.Endpoint) -> str:
+    return f"{endpoint.method} {endpoint.path}"
+
+
+def _parse(model: type[M], data: Any, endpoint: ep.Endpoint, where: str = "") -> M:
+    name = _name(endpoint) + (f" ({where})" if where else "")
+    return parse_model(model, data, provider=PROVIDER, endpoint=name, doc=DOC)
+
+
+def _items(body: Any, names: Sequence[str], endpoint: ep.Endpoint) -> list[Any]:
+    """The items of a list reply (`list_in`); an empty reply or empty `data` is no items."""
+    if body is None or unwrap(body) in (None, {}):
+        return []
+    return list_in(body, names, provider=PROVIDER, endpoint=_name(endpoint), doc=DOC)
+
+
+def _one(data: Any, names: Sequence[str]) -> Any:
+    """An object given as it is, or wrapped once under its own name (`{"domain": {...}}`)."""
+    if isinstance(data, dict) and len(data) == 1:
+        for name in names:
+            inner = data.get(name)
+            if isinstance(inner, dict):
+                return inner
+    return data
+
+
+def _str_or_none(value: Any) -> str | None:
+    return str(value) if value is not None else None
+
+
+def _pages(
+    fetch: Callable[[int], tuple[Sequence[T], int, int | None]], key: Callable[[T], str]
+) -> Iterator[T]:
+    """Items of page 1, 2, ... until a page is empty, the total is reached, or (no total given)
+    a page repeats what was seen (an API that ignores `page`). Each item is yielded once.
+
+    `fetch(n)` gives (items, page size, total or None)."""
+    seen: set[str] = set()
+    for number in range(1, MAX_PAGES + 1):
+        items, limit, total = fetch(number)
+        fresh = [item for item in items if key(item) not in seen]
+        yield from fresh
+        seen.update(key(item) for item in fresh)
+        if not fresh:
+            return
+        if total is not None and (len(seen) >= total or number * limit >= total):
+            return
+
+
+def read_submit_reply(body: Any) -> SubmitDomainsResult:
+    """The reply of `POST /domains`, whose shape no page shows (see docs/inboxedup-api.md).
+
+    The batch id may be on the envelope (`batchId`, `batch_id`, `id`; beside `data` or inside it)
+    or on each domain; accepted domains under `domains` (or `accepted`, `created`, `items`) or
+    the list itself; refused ones under `rejected` (or `duplicates`, `existing`, `skipped`), as
+    objects or bare names. Domains without a batch id get the envelope's.
+    """
+    where = _name(ep.SUBMIT_DOMAINS)
+    holders = [h for h in (body, unwrap(body)) if isinstance(h, dict)]
+    if isinstance(body, dict) and isinstance(body.get("data"), dict):
+        holders.append(body["data"])
+    batch_id: Any = None
+    for holder in holders:
+        batch_id = batch_id or first_field(holder, ("batchId", "batch_id", "batch"))
+    if isinstance(batch_id, dict):
+        batch_id = first_field(batch_id, ("id", "batchId"))
+    accepted: list[Any] = []
+    rejected_raw: list[Any] = []
+    data = unwrap(body)
+    if isinstance(data, list):
+        accepted = data
+    else:
+        for holder in holders:
+            for key in ("domains", "accepted", "created", "items", "submitted"):
+                if isinstance(holder.get(key), list):
+                    accepted = holder[key]
+                    break
+            else:
+                continue
+            break
+        for holder in holders:
+            for key in ("rejected", "duplicates", "existing", "skipped", "refused"):
+                if isinstance(holder.get(key), list):
+                    rejected_raw = holder[key]
+                    break
+            else:
+                continue
+            break
+    domains = [
+        _parse(Domain, item, ep.SUBMIT_DOMAINS, f"domains[{i}]") for i, item in enumerate(accepted)
+    ]
+    item_batches = {d.batch_id for d in domains if d.batch_id}
+    if batch_id is None and len(item_batches) == 1:
+        batch_id = next(iter(item_batches))
+    if batch_id is None:
+        raise ReplyShapeError(
+            PROVIDER, where, "batch id (`batchId` on the reply or on each domain)", DOC
+        )
+    domains = [
+        d if d.batch_id else d.model_copy(update={"batch_id": str(batch_id)}) for d in domains
+    ]
+    rejected: list[RejectedDomain] = []
+    for i, item in enumerate(rejected_raw):
+        if isinstance(item, str):
+            rejected.append(RejectedDomain(domain=item, reason="already in account"))
+            continue
+        if isinstance(item, dict):
+            name = first_field(item, ("domain", "name", "domainName"))
+            reason = first_field(item, ("reason", "message", "error")) or "refused"
+            existing = first_field(item, ("existingId", "existing_id", "domainId", "id"))
+            if isinstance(name, str):
+                rejected.append(
+                    RejectedDomain(
+                        domain=name,
+                        reason=str(reason),
+                        existingId=str(existing) if existing is not None else None,
+                    )
+                )
+                continue
+        raise ReplyShapeError(PROVIDER, where, f"domain name in rejected[{i}]", DOC)
+    return SubmitDomainsResult(batchId=str(batch_id), domains=domains, rejected=rejected)

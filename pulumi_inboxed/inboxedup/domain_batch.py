@@ -5,12 +5,16 @@ Lifecycle:
   reason; no API call (so `pulumi preview` makes none).
 - create: submits the domains (500 a request), then waits on the batch-status endpoint through the
   shared poller until every domain reaches `wait_for` (or FAILED), bounded by
-  `wait_timeout_seconds`. Domains the account already holds are adopted, not submitted twice.
+  `wait_timeout_seconds`. Domains the account already holds (found by listing before the
+  submit, or refused by it as held) are adopted, never submitted twice; `adopted_domains`
+  names them. A failing status fetch does not end the wait early.
 - update: removes only the dropped domains, submits only the added ones (and re-submits FAILED
   ones), then waits again. Never replaces the batch.
 - read (refresh, import by batch id): rebuilds the state from batch status; a domain removed
   outside Pulumi drops out of the state, so the next `pulumi up` adds it back.
-- delete: removes every domain of the resource.
+- delete: removes every domain the resource submitted, each verified by a read (a 404 on the
+  delete counts only when the read agrees); adopted domains stay in the account unless
+  `destroy_adopted=True`, and the delete's log names them.
 
 A domain that fails, or is not ready within the bound, does not undo the others: the resource is
 recorded with every domain's real status, its `failed_domains`/`not_ready_domains` outputs name
@@ -21,6 +25,7 @@ them, the program reports an error naming them (so `pulumi up` exits non-zero), 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Any
@@ -29,9 +34,22 @@ import pulumi
 import pulumi.dynamic as dyn
 
 from ..core.domains import check_domain_list
-from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
+from ..core.errors import (
+    ConflictError,
+    InboxedError,
+    NotFoundError,
+    UnprocessableError,
+    WaitTimeoutError,
+)
+from ..core.lifecycle import (
+    DESTROY_ADOPTED,
+    confirm_deleted,
+    destroy_adopted,
+    log_kept_adopted,
+)
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, is_unknown
+from . import endpoints as ep
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
 from .models import BatchStatus, Domain, DomainStatus
@@ -58,7 +76,11 @@ INPUT_KEYS = (
     "fail_on_domain_errors",
     "import_batch_id",
     "verify_ns_trigger",
+    DESTROY_ADOPTED,
 )
+NO_BATCH = "nobatch-"
+"""Prefix of the resource id when every domain was adopted and the API gave no batch id."""
+DOC = "docs/inboxedup-api.md"
 
 
 def reached(status: DomainStatus, target: str) -> bool:
@@ -70,11 +92,11 @@ def reached(status: DomainStatus, target: str) -> bool:
     return status in (DomainStatus.PENDING_NS, DomainStatus.ACTIVE)
 
 
-def _record(d: Domain) -> dict[str, Any]:
+def _record(d: Domain, batch_id: str | None = None) -> dict[str, Any]:
     return {
         "id": d.id,
         "status": d.status.value,
-        "batch_id": d.batch_id,
+        "batch_id": d.batch_id or batch_id,
         "ns1": d.ns1,
         "ns2": d.ns2,
         "failure_reason": d.failure_reason,
@@ -88,6 +110,8 @@ def _outputs(
     records: Mapping[str, Mapping[str, Any]],
     last_error: str | None = None,
     ns_missing: Mapping[str, Mapping[str, Any]] | None = None,
+    adopted: Iterable[str] = (),
+    verify_ns_error: str | None = None,
 ) -> dict[str, Any]:
     target = str(inputs.get("wait_for") or WaitFor.NS_READY.value)
     wanted = list(inputs.get("domains") or [])
@@ -120,6 +144,8 @@ def _outputs(
             if records.get(name, {}).get("status") == DomainStatus.PENDING_NS.value
         },
         "last_error": last_error,
+        "adopted_domains": sorted(set(adopted) & set(records)),
+        "verify_ns_error": verify_ns_error,
     }
 
 
@@ -173,6 +199,12 @@ class DomainBatchProvider(ConfiguredProvider):
             )
         if news.get("fail_on_domain_errors") is None:
             inputs["fail_on_domain_errors"] = True
+        if news.get(DESTROY_ADOPTED) is None:
+            inputs[DESTROY_ADOPTED] = False
+        elif not isinstance(news.get(DESTROY_ADOPTED), bool) and not is_unknown(
+            news.get(DESTROY_ADOPTED)
+        ):
+            failures.append(dyn.CheckFailure(DESTROY_ADOPTED, "must be true or false"))
         import_id = news.get("import_batch_id")
         if (
             import_id is not None
@@ -185,6 +217,8 @@ class DomainBatchProvider(ConfiguredProvider):
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         records: Mapping[str, Mapping[str, Any]] = olds.get("records") or {}
+        adopted = set(olds.get("adopted_domains") or [])
+        keep_adopted = news.get(DESTROY_ADOPTED) is not True
         new_domains = news.get("domains")
         target = str(news.get("wait_for") or WaitFor.NS_READY.value)
         changed: list[str] = []
@@ -193,8 +227,11 @@ class DomainBatchProvider(ConfiguredProvider):
         else:
             wanted = set(new_domains)
             unfinished = any(
-                rec["status"] == DomainStatus.FAILED.value
-                or not reached(DomainStatus(rec["status"]), target)
+                not reached(DomainStatus(rec["status"]), target)
+                or (
+                    rec["status"] == DomainStatus.FAILED.value
+                    and not (name in adopted and keep_adopted)  # kept as it is, not retried
+                )
                 for name, rec in records.items()
                 if name in wanted
             )
@@ -204,6 +241,10 @@ class DomainBatchProvider(ConfiguredProvider):
             changed.append("verify_ns_trigger")
         if olds.get("wait_for") != news.get("wait_for") and "domains" in changed:
             changed.append("wait_for")
+        if olds.get("verify_ns_error"):
+            changed.append("verify_ns_trigger")  # verify-NS failed last time: try again
+        if bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED)):
+            changed.append(DESTROY_ADOPTED)
         return dyn.DiffResult(
             changes=bool(changed), replaces=[], stables=["batch_id"], delete_before_replace=False
         )
@@ -214,6 +255,7 @@ class DomainBatchProvider(ConfiguredProvider):
         names: list[str] = list(props["domains"])
         import_id = props.get("import_batch_id")
         records: dict[str, dict[str, Any]] = {}
+        adopted: set[str] = set()
         batch_ids: list[str] = []
         if import_id:  # adopt an existing batch: its declared domains are not submitted again
             try:
@@ -224,13 +266,14 @@ class DomainBatchProvider(ConfiguredProvider):
                 ) from None
             wanted = set(names)
             records = {d.domain: _record(d) for d in existing.domains() if d.domain in wanted}
+            adopted |= set(records)
             batch_ids.append(import_id)
         missing = [n for n in names if n not in records]
         if missing:
-            submitted, records = self._submit(rt, missing, records)
-            batch_ids += submitted
-        batch_id = batch_ids[0]
-        outs = self._settle(rt, props, batch_id, batch_ids, records)
+            submitted, adopted_batches = self._submit(rt, missing, records, adopted)
+            batch_ids += submitted + adopted_batches
+        batch_id = batch_ids[0] if batch_ids else NO_BATCH + names[0]
+        outs = self._settle(rt, props, batch_id, batch_ids, records, adopted=adopted)
         return dyn.CreateResult(id_=batch_id, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -238,19 +281,35 @@ class DomainBatchProvider(ConfiguredProvider):
         records: dict[str, dict[str, Any]] = {
             name: dict(rec) for name, rec in (olds.get("records") or {}).items()
         }
+        adopted = set(olds.get("adopted_domains") or [])
+        everything = destroy_adopted(news)
         wanted: list[str] = list(news["domains"])
         wanted_set = set(wanted)
+        kept: list[str] = []
         for name in [n for n in records if n not in wanted_set]:
-            self._remove(rt, records.pop(name))
+            record = records.pop(name)
+            if name in adopted and not everything:
+                kept.append(name)
+            else:
+                self._remove(rt, name, record)
+            adopted.discard(name)
+        log_kept_adopted("InboxedUp domains dropped from the list", kept)
         for name in [n for n in wanted if records.get(n, {}).get("status") == "FAILED"]:
-            self._remove(rt, records.pop(name))
+            if name in adopted and not everything:
+                continue  # an adopted FAILED domain is not removed to retry it
+            self._remove(rt, name, records.pop(name))
+            adopted.discard(name)
         to_add = [n for n in wanted if n not in records]
-        batch_ids = list(olds.get("batch_ids") or [id_])
+        batch_ids = [b for b in (olds.get("batch_ids") or [id_]) if not b.startswith(NO_BATCH)]
         if to_add:
-            new_batches, records = self._submit(rt, to_add, records)
-            batch_ids += new_batches
-        verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger")
-        outs = self._settle(rt, news, id_, batch_ids, records, verify_now=verify_now)
+            new_batches, adopted_batches = self._submit(rt, to_add, records, adopted)
+            batch_ids += new_batches + adopted_batches
+        verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger") or bool(
+            olds.get("verify_ns_error")
+        )
+        outs = self._settle(
+            rt, news, id_, batch_ids, records, verify_now=verify_now, adopted=adopted
+        )
         return dyn.UpdateResult(outs=outs)
 
     def _submit(
@@ -258,26 +317,64 @@ class DomainBatchProvider(ConfiguredProvider):
         rt: InboxedUpRuntime,
         names: Sequence[str],
         records: dict[str, dict[str, Any]],
-    ) -> tuple[list[str], dict[str, dict[str, Any]]]:
-        """Submits `names` (500 a request); adopts names the account already holds."""
-        records = dict(records)
+        adopted: set[str],
+    ) -> tuple[list[str], list[str]]:
+        """Submits the names the account does not hold yet (500 a request) and adopts the rest.
+
+        The account is listed first, so a name it holds is adopted, never submitted twice; a
+        name the submit still refuses as held is looked up by listing afterwards (the refusal
+        may not give its id), and a submit refused as a whole because names exist (409 or 422)
+        adopts those and submits the others. A name refused for another reason is recorded
+        FAILED with the API's reason, never dropped: the domains the same request accepted are
+        in the state. Returns (submitted batch ids, batch ids of adopted domains).
+        """
         batch_ids: list[str] = []
-        for start in range(0, len(names), MAX_DOMAINS_PER_SUBMIT):
-            chunk = names[start : start + MAX_DOMAINS_PER_SUBMIT]
-            result = rt.client.submit_domains(chunk)
+        adopted_batches: list[str] = []
+
+        def adopt(found: Mapping[str, Domain]) -> None:
+            for name, d in found.items():
+                records[name] = _record(d)
+                adopted.add(name)
+                if d.batch_id:
+                    adopted_batches.append(d.batch_id)
+
+        adopt(rt.client.find_domains(names))
+        todo = [n for n in names if n not in records]
+        for start in range(0, len(todo), MAX_DOMAINS_PER_SUBMIT):
+            chunk = todo[start : start + MAX_DOMAINS_PER_SUBMIT]
+            try:
+                result = rt.client.submit_domains(chunk)
+            except (ConflictError, UnprocessableError):
+                found = rt.client.find_domains(chunk)
+                if not found:
+                    raise  # refused for another reason: nothing was accepted
+                adopt(found)
+                rest = [n for n in chunk if n not in found]
+                if not rest:
+                    continue
+                result = rt.client.submit_domains(rest)
             batch_ids.append(result.batch_id)
             for d in result.domains:
-                records[d.domain] = _record(d)
-            for rejected in result.rejected:
-                if rejected.existing_id is None:
-                    raise InboxedError(
-                        f"InboxedUp refused domain {rejected.domain!r}: {rejected.reason}"
-                    )
-                existing = rt.client.get_domain(rejected.existing_id)
-                records[existing.domain] = _record(existing)
-                if existing.batch_id:
-                    batch_ids.append(existing.batch_id)
-        return batch_ids, records
+                records[d.domain] = _record(d, result.batch_id)
+            refused = {r.domain: r for r in result.rejected if r.domain not in records}
+            with_id = {n: r for n, r in refused.items() if r.existing_id}
+            for r in with_id.values():
+                existing = rt.client.get_domain(str(r.existing_id))
+                adopt({existing.domain: existing})
+            without_id = [n for n in refused if n not in with_id]
+            if without_id:
+                adopt(rt.client.find_domains(without_id))
+            for name in without_id:
+                if name not in records:
+                    records[name] = {
+                        "id": None,
+                        "status": DomainStatus.FAILED.value,
+                        "batch_id": result.batch_id,
+                        "ns1": None,
+                        "ns2": None,
+                        "failure_reason": f"InboxedUp refused it: {refused[name].reason}",
+                    }
+        return batch_ids, adopted_batches
 
     def _settle(
         self,
@@ -288,64 +385,146 @@ class DomainBatchProvider(ConfiguredProvider):
         records: dict[str, dict[str, Any]],
         *,
         verify_now: bool = False,
+        adopted: Iterable[str] = (),
     ) -> dict[str, Any]:
         """Waits for every wanted domain to reach the target; never raises once things exist.
 
         While waiting for ACTIVE, PENDING_NS domains are verified every verify interval;
-        `verify_now` verifies them first (the `verify_ns_trigger` input changed).
+        `verify_now` verifies them first (the `verify_ns_trigger` input changed). A status
+        fetch that fails (after the client's own retries) does not end the wait: it is tried
+        again every poll interval until the bound, and if it is still failing then, its error
+        is what `last_error` reports.
         """
         target = str(inputs.get("wait_for") or WaitFor.NS_READY.value)
         timeout = float(inputs.get("wait_timeout_seconds") or 0)
         deadline = Deadline.after(timeout)
         wanted = set(inputs.get("domains") or [])
-        last_error: str | None = None
-        ns_missing: dict[str, dict[str, Any]] = {}
+        errors: list[str] = []
+        verify = _Verifier(rt)
         if verify_now:
-            ns_missing.update(self._verify_pending(rt, records, wanted))
+            verify.pending(records, wanted)
         verify_every = rt.verify_ns_interval if target == WaitFor.ACTIVE.value else None
         for bid in dict.fromkeys(batch_ids):
-            mine = {n for n, r in records.items() if r.get("batch_id") == bid and n in wanted}
-            if not mine:
-                continue
-
-            def done(status: BatchStatus, mine: set[str] = mine) -> bool:
-                seen = {d.domain: d for d in status.domains() if d.domain in mine}
-                return all(reached(d.status, target) for d in seen.values())
-
-            while True:
-                left = deadline.remaining()
-                slice_ = min(left, verify_every) if verify_every else left
-                try:
-                    status = rt.batch_poller.wait(bid, done, slice_, describe=_describe_batch)
-                except WaitTimeoutError as exc:
-                    try:
-                        status = rt.client.get_batch_status(bid)
-                    except InboxedError:
-                        last_error = str(exc)
-                        break
-                    self._take(records, mine, status)
-                    if verify_every:  # verify-NS promotes the domains whose NS are in place
-                        ns_missing.update(self._verify_pending(rt, records, mine))
-                    if all(
-                        reached(DomainStatus(records[n]["status"]), target)
-                        for n in mine
-                        if n in records
-                    ):
-                        break
-                    if deadline.expired():
-                        last_error = str(exc)
-                        break
-                    continue
-                except InboxedError as exc:
-                    last_error = str(exc)
-                    break
-                self._take(records, mine, status)
-                break
+            mine = {
+                n
+                for n, r in records.items()
+                if r.get("batch_id") == bid and n in wanted and r.get("id")
+            }
+            if mine:
+                error = self._wait_batch(
+                    rt, bid, mine, records, target, deadline, verify_every, verify
+                )
+                if error:
+                    errors.append(error)
+        orphans = {  # no batch id anywhere (an API that gives none): wait on each domain
+            n
+            for n, r in records.items()
+            if n in wanted and r.get("id") and r.get("batch_id") not in set(batch_ids)
+        }
+        if orphans:
+            error = self._wait_domains(rt, orphans, records, target, deadline, verify_every, verify)
+            if error:
+                errors.append(error)
         _add_failure_reasons(rt, records)
-        outs = _outputs(inputs, batch_id, batch_ids, records, last_error, ns_missing)
-        if outs["failed_domains"] or outs["not_ready_domains"]:
+        outs = _outputs(
+            inputs,
+            batch_id,
+            batch_ids,
+            records,
+            "; ".join(errors) or None,
+            verify.missing,
+            adopted=adopted,
+            verify_ns_error=verify.error,
+        )
+        if outs["failed_domains"] or outs["not_ready_domains"] or verify.error:
             pulumi.log.warn(_incomplete_message(outs, target, timeout))
         return outs
+
+    def _wait_batch(
+        self,
+        rt: InboxedUpRuntime,
+        bid: str,
+        mine: set[str],
+        records: dict[str, dict[str, Any]],
+        target: str,
+        deadline: Deadline,
+        verify_every: float | None,
+        verify: _Verifier,
+    ) -> str | None:
+        """Waits on one batch's status; returns the error that ended the wait, if any."""
+
+        def done(status: BatchStatus) -> bool:
+            seen = {d.domain: d for d in status.domains() if d.domain in mine}
+            return all(reached(d.status, target) for d in seen.values())
+
+        fetch_error: InboxedError | None = None
+        timed_out: WaitTimeoutError | None = None
+        while True:
+            left = deadline.remaining()
+            slice_ = min(left, verify_every) if verify_every else left
+            try:
+                status = rt.batch_poller.wait(bid, done, slice_, describe=_describe_batch)
+                self._take(records, mine, status)
+                return None
+            except WaitTimeoutError as exc:
+                timed_out = exc
+                try:  # the poller's last answer may be stale: ask once more
+                    self._take(records, mine, rt.client.get_batch_status(bid))
+                    fetch_error = None
+                except InboxedError as err:
+                    fetch_error = err
+            except InboxedError as err:  # the status fetch failed after its retries
+                fetch_error = err
+                time.sleep(min(rt.poll_interval, deadline.remaining()))
+            if verify_every and fetch_error is None:
+                verify.pending(records, mine)
+            if _all_reached(records, mine, target):
+                return None
+            if deadline.expired():
+                if fetch_error is not None:
+                    return (
+                        f"batch {bid}: the status could not be read when the wait ended "
+                        f"({type(fetch_error).__name__}: {fetch_error})"
+                    )
+                return str(timed_out) if timed_out else f"batch {bid}: the wait ended"
+
+    def _wait_domains(
+        self,
+        rt: InboxedUpRuntime,
+        names: set[str],
+        records: dict[str, dict[str, Any]],
+        target: str,
+        deadline: Deadline,
+        verify_every: float | None,
+        verify: _Verifier,
+    ) -> str | None:
+        """Polls each domain (`GET /domains/{id}`) until it reaches the target or the bound."""
+        fetch_error: InboxedError | None = None
+        next_verify = time.monotonic() + (verify_every or 0)
+        while True:
+            fetch_error = None
+            for name in sorted(names):
+                rec = records.get(name)
+                if rec is None or reached(DomainStatus(rec["status"]), target):
+                    continue
+                try:
+                    d = rt.client.get_domain(str(rec["id"]))
+                    records[name] = _record(d, rec.get("batch_id"))
+                except NotFoundError:
+                    records.pop(name, None)  # removed outside Pulumi while we waited
+                except InboxedError as err:
+                    fetch_error = err
+            if verify_every and time.monotonic() >= next_verify:
+                verify.pending(records, names)
+                next_verify = time.monotonic() + verify_every
+            if _all_reached(records, names, target):
+                return None
+            if deadline.expired():
+                left = sorted(n for n in names if not _all_reached(records, {n}, target))
+                if fetch_error is not None:
+                    return f"domains {', '.join(left)}: status unreadable ({fetch_error})"
+                return f"domains {', '.join(left)} did not reach {target} within the bound"
+            time.sleep(min(rt.poll_interval, deadline.remaining()))
 
     @staticmethod
     def _take(records: dict[str, dict[str, Any]], mine: set[str], status: BatchStatus) -> None:
@@ -356,28 +535,18 @@ class DomainBatchProvider(ConfiguredProvider):
             else:
                 records.pop(name, None)  # removed outside Pulumi while we waited
 
-    @staticmethod
-    def _verify_pending(
-        rt: InboxedUpRuntime, records: dict[str, dict[str, Any]], names: Iterable[str]
-    ) -> dict[str, dict[str, Any]]:
-        """Calls verify-NS for each PENDING_NS domain; returns the ones still missing."""
-        missing: dict[str, dict[str, Any]] = {}
-        for name in names:
-            rec = records.get(name)
-            if rec is None or rec["status"] != DomainStatus.PENDING_NS.value:
-                continue
-            try:
-                result = rt.client.verify_domain_ns(str(rec["id"]))
-            except InboxedError:
-                continue
-            rec.update(status=result.status.value, ns1=result.ns1, ns2=result.ns2)
-            if not result.verified:
-                missing[name] = {"expected": [result.ns1, result.ns2], "found": result.found}
-        return missing
-
-    def _remove(self, rt: InboxedUpRuntime, record: Mapping[str, Any]) -> None:
-        with contextlib.suppress(NotFoundError):  # already gone is fine
-            rt.client.remove_domain(str(record["id"]))
+    def _remove(self, rt: InboxedUpRuntime, name: str, record: Mapping[str, Any]) -> None:
+        """Removes one domain and reads it back: still there fails, naming the domain."""
+        domain_id = record.get("id")
+        if not domain_id:
+            return  # refused at submit: never in the account under this resource
+        confirm_deleted(
+            f"InboxedUp domain {name!r} ({domain_id})",
+            delete=lambda: rt.client.remove_domain(str(domain_id)),
+            exists=lambda: _exists(rt, name, str(domain_id)),
+            settle_seconds=max(2.0, 4 * rt.poll_interval),
+            interval=min(0.5, rt.poll_interval),
+        )
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -386,15 +555,28 @@ class DomainBatchProvider(ConfiguredProvider):
         known: Mapping[str, Any] | None = props.get("records")
         records: dict[str, dict[str, Any]] = {}
         for bid in batch_ids:
+            if bid.startswith(NO_BATCH):
+                continue
             try:
                 status = rt.client.get_batch_status(bid)
             except NotFoundError:
-                if bid == id_:
+                if bid == id_ and known is None:
                     return dyn.ReadResult(id_="", outs={})
                 continue
             for d in status.domains():
                 if known is None or d.domain in known:
                     records[d.domain] = _record(d)
+        for name, rec in (known or {}).items():  # not in any batch read: ask the domain itself
+            if name in records or not rec.get("id"):
+                continue
+            try:
+                d = rt.client.get_domain(str(rec["id"]))
+            except NotFoundError:
+                continue  # removed outside Pulumi
+            if d.domain == name:
+                records[name] = _record(d, rec.get("batch_id"))
+        if known is not None and not records and props.get("domains"):
+            return dyn.ReadResult(id_="", outs={})
         _add_failure_reasons(rt, records)
         declared = props.get("domains")
         if isinstance(declared, list) and known is None and set(declared) == set(records):
@@ -415,20 +597,111 @@ class DomainBatchProvider(ConfiguredProvider):
             else True,
             "import_batch_id": props.get("import_batch_id"),
             "verify_ns_trigger": props.get("verify_ns_trigger"),
+            DESTROY_ADOPTED: props.get(DESTROY_ADOPTED) is True,
         }
-        outs = _outputs(inputs, id_, batch_ids, records, ns_missing=props.get("ns_missing"))
+        outs = _outputs(
+            inputs,
+            id_,
+            batch_ids,
+            records,
+            ns_missing=props.get("ns_missing"),
+            adopted=props.get("adopted_domains") or [],
+            verify_ns_error=props.get("verify_ns_error"),
+        )
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
+        """Removes every domain the resource made, each verified by a read; adopted domains
+        stay unless `destroy_adopted` is set (the log says which stayed)."""
         rt = self._runtime()
-        for record in (props.get("records") or {}).values():
-            self._remove(rt, record)
+        adopted = set(props.get("adopted_domains") or [])
+        everything = destroy_adopted(props)
+        kept: list[str] = []
+        for name, record in (props.get("records") or {}).items():
+            if name in adopted and not everything:
+                kept.append(name)
+                continue
+            self._remove(rt, name, record)
+        log_kept_adopted("InboxedUp DomainBatch", kept)
+
+
+class _Verifier:
+    """Calls verify-NS for PENDING_NS domains and keeps what it found.
+
+    A 404 for a domain the account holds, a reply of unknown shape or any other error (after
+    the client's retries) is not skipped: it is kept in `error` (naming the endpoint), reported
+    in the outputs and the program's error, and verification stops for this run.
+    """
+
+    def __init__(self, rt: InboxedUpRuntime) -> None:
+        self._rt = rt
+        self.missing: dict[str, dict[str, Any]] = {}
+        self.error: str | None = None
+
+    def pending(self, records: dict[str, dict[str, Any]], names: Iterable[str]) -> None:
+        for name in sorted(names):
+            if self.error is not None:
+                return
+            rec = records.get(name)
+            if rec is None or rec["status"] != DomainStatus.PENDING_NS.value or not rec.get("id"):
+                continue
+            domain_id = str(rec["id"])
+            endpoint = (
+                f"{ep.VERIFY_DOMAIN_NS.method} {ep.VERIFY_DOMAIN_NS.format(domain_id=domain_id)}"
+            )
+            try:
+                result = self._rt.client.verify_domain_ns(domain_id)
+            except NotFoundError as exc:
+                if not _exists(self._rt, name, domain_id):
+                    records.pop(name, None)  # removed outside Pulumi
+                    continue
+                self.error = (
+                    f"InboxedUp: {endpoint} answered 404 ({exc.message}) for {name!r}, which the "
+                    f"account holds: the verify-NS path is our choice ({DOC}); correct "
+                    "VERIFY_DOMAIN_NS in pulumi_inboxed/inboxedup/endpoints.py for your API"
+                )
+                return
+            except InboxedError as exc:
+                self.error = f"InboxedUp: verify-NS of {name!r} failed: {exc}"
+                return
+            if result.status is not None:
+                rec["status"] = result.status.value
+            rec.update(ns1=result.ns1 or rec.get("ns1"), ns2=result.ns2 or rec.get("ns2"))
+            self.missing.pop(name, None)
+            if not result.verified:
+                self.missing[name] = {
+                    "expected": [rec.get("ns1"), rec.get("ns2")],
+                    "found": result.found,
+                }
+            elif result.status is None:
+                rec["status"] = DomainStatus.ACTIVE.value
+
+
+def _exists(rt: InboxedUpRuntime, name: str, domain_id: str) -> bool:
+    """True while the account holds the domain: its own record, or (404 there) a listing by
+    name that shows it with this id, so a wrong `GET` path cannot pass for a removal."""
+    try:
+        rt.client.get_domain(domain_id)
+        return True
+    except NotFoundError:
+        found = rt.client.find_domain(name)
+        return found is not None and found.id == domain_id
+
+
+def _all_reached(
+    records: Mapping[str, Mapping[str, Any]], names: Iterable[str], target: str
+) -> bool:
+    return all(reached(DomainStatus(records[n]["status"]), target) for n in names if n in records)
 
 
 def _add_failure_reasons(rt: InboxedUpRuntime, records: dict[str, dict[str, Any]]) -> None:
     """Batch status carries no reason; a FAILED domain's own record does."""
     for name, rec in records.items():
-        if rec["status"] == DomainStatus.FAILED.value and not rec.get("failure_reason"):
+        if (
+            rec["status"] == DomainStatus.FAILED.value
+            and not rec.get("failure_reason")
+            and rec.get("id")
+        ):
             with contextlib.suppress(InboxedError):
                 records[name] = _record(rt.client.get_domain(str(rec["id"])))
 
@@ -461,6 +734,8 @@ def _incomplete_message(outs: Mapping[str, Any], target: str, timeout: float) ->
     parts.append(f"{len(kept)} domain(s) ready and kept")
     if outs.get("last_error"):
         parts.append(f"last error: {outs['last_error']}")
+    if outs.get("verify_ns_error"):
+        parts.append(str(outs["verify_ns_error"]))
     return "; ".join(parts) + ". Run `pulumi up` again to retry the others."
 
 
@@ -475,6 +750,7 @@ class DomainBatchArgs:
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
         import_batch_id: pulumi.Input[str] | None = None,
         verify_ns_trigger: pulumi.Input[str | int] | None = None,
+        destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
         """
         :param domains: the domain names (Unicode or A-labels; stored as A-labels).
@@ -486,7 +762,12 @@ class DomainBatchArgs:
             (Pulumi's `import_` option cannot reach a dynamic provider; this is the import).
         :param verify_ns_trigger: change this value to verify the nameservers of every
             PENDING_NS domain on the next `pulumi up` (`ns_missing` reports what is missing).
+        :param destroy_adopted: delete, on destroy (or when dropped from `domains`), the
+            domains this resource adopted (ones the account held before it asked for them,
+            listed in `adopted_domains`) as well as the ones it submitted; default False:
+            adopted domains stay in the account, and the delete's log names them.
         """
+        self.destroy_adopted = destroy_adopted
         self.verify_ns_trigger = verify_ns_trigger
         self.import_batch_id = import_batch_id
         self.domains = domains
@@ -516,6 +797,11 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
     ns_missing: pulumi.Output[dict[str, dict[str, Any]]]
     """PENDING_NS domains whose nameservers verify-NS did not find: expected and found."""
     last_error: pulumi.Output[str | None]
+    adopted_domains: pulumi.Output[list[str]]
+    """Domains the account held before this resource asked for them: kept on destroy unless
+    `destroy_adopted` is set."""
+    verify_ns_error: pulumi.Output[str | None]
+    """Why verify-NS could not be used in the last run (names the endpoint), or None."""
 
     def __init__(
         self,
@@ -531,6 +817,9 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
             "fail_on_domain_errors": args.fail_on_domain_errors,
             "import_batch_id": args.import_batch_id,
             "verify_ns_trigger": args.verify_ns_trigger,
+            DESTROY_ADOPTED: args.destroy_adopted,
+            "adopted_domains": None,
+            "verify_ns_error": None,
             "ns_missing": None,
             "batch_id": None,
             "batch_ids": None,
@@ -546,13 +835,17 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
         if args.fail_on_domain_errors is not False:
             name = resource_name
             pulumi.Output.all(
-                self.failed_domains, self.not_ready_domains, self.statuses, self.wait_for
+                self.failed_domains,
+                self.not_ready_domains,
+                self.statuses,
+                self.wait_for,
+                self.verify_ns_error,
             ).apply(lambda v: _report_incomplete(self, name, v))
 
 
 def _report_incomplete(resource: pulumi.Resource, name: str, values: list[Any]) -> None:
-    failed, not_ready, statuses, target = values
-    if pulumi.runtime.is_dry_run() or not (failed or not_ready):
+    failed, not_ready, statuses, target, verify_error = values
+    if pulumi.runtime.is_dry_run() or not (failed or not_ready or verify_error):
         return
     lines = [f"{d}: {reason}" for d, reason in sorted((failed or {}).items())]
     lines += [
@@ -560,6 +853,8 @@ def _report_incomplete(resource: pulumi.Resource, name: str, values: list[Any]) 
         for d in not_ready or []
         if d not in (failed or {})
     ]
+    if verify_error:
+        lines.append(str(verify_error))
     message = f"DomainBatch {name!r} is incomplete: " + "; ".join(lines)
     pulumi.log.error(message, resource=resource)
     raise pulumi.RunError(message)

@@ -26,6 +26,7 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
+from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from . import program_domains
@@ -57,6 +58,7 @@ INPUT_KEYS = (
     "wait_timeout_seconds",
     "import_request_id",
     "domain_in_program",
+    DESTROY_ADOPTED,
 )
 COUNTED = (
     MailboxRequestStatus.PENDING,
@@ -175,6 +177,8 @@ class MailboxRequestProvider(ConfiguredProvider):
             inputs["wait_for_completion"] = False
         if news.get("domain_in_program") is None:
             inputs["domain_in_program"] = False
+        if news.get(DESTROY_ADOPTED) is None:
+            inputs[DESTROY_ADOPTED] = False
 
         unchanged = bool(olds) and all(olds.get(k) == inputs.get(k) for k in REPLACE_KEYS)
         if (
@@ -237,6 +241,8 @@ class MailboxRequestProvider(ConfiguredProvider):
         waiting = [
             k for k in ("wait_for_completion", "wait_timeout_seconds") if olds.get(k) != news.get(k)
         ]
+        if bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED)):
+            waiting.append(DESTROY_ADOPTED)
         unfinished = news.get("wait_for_completion") and olds.get("status") not in (
             MailboxRequestStatus.COMPLETED.value,
             MailboxRequestStatus.FAILED.value,
@@ -260,19 +266,20 @@ class MailboxRequestProvider(ConfiguredProvider):
             for m in props["mailboxes"]
         ]
         import_id = props.get("import_request_id")
+        existing: RequestInfo | None
         if import_id:
             try:
-                request = rt.client.get_mailbox_request(str(import_id))
+                existing = rt.client.get_mailbox_request(str(import_id))
             except NotFoundError:
                 raise InboxedError(
                     f"import_request_id {import_id!r}: InboxedUp has no such mailbox request"
                 ) from None
         else:
-            request = self._existing_request(rt, domain, type_, entries) or self._submit(
-                rt, domain, type_, entries, deadline
-            )
+            existing = self._existing_request(rt, domain, type_, entries)
+        request = existing or self._submit(rt, domain, type_, entries, deadline)
         request = self._wait(rt, props, request, deadline)
-        return dyn.CreateResult(id_=request.id, outs=_outputs(props, request))
+        outs = _outputs(props, request, adopted=existing is not None)
+        return dyn.CreateResult(id_=request.id, outs=outs)
 
     def _existing_request(
         self,
@@ -342,7 +349,7 @@ class MailboxRequestProvider(ConfiguredProvider):
         request = rt.client.get_mailbox_request(id_)
         deadline = Deadline.after(float(news.get("wait_timeout_seconds") or 0))
         request = self._wait(rt, news, request, deadline)
-        return dyn.UpdateResult(outs=_outputs(news, request))
+        return dyn.UpdateResult(outs=_outputs(news, request, adopted=bool(olds.get("adopted"))))
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -367,20 +374,26 @@ class MailboxRequestProvider(ConfiguredProvider):
             or DEFAULT_WAIT_TIMEOUT_SECONDS,
             "import_request_id": props.get("import_request_id"),
             "domain_in_program": bool(props.get("domain_in_program", False)),
+            DESTROY_ADOPTED: props.get(DESTROY_ADOPTED) is True,
         }
-        return dyn.ReadResult(id_=id_, outs=_outputs(inputs, request), inputs=inputs)
+        outs = _outputs(inputs, request, adopted=bool(props.get("adopted")))
+        return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        adopted = " (adopted by this resource: it existed before)" if props.get("adopted") else ""
         pulumi.log.warn(
-            f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {id_} "
-            f"on {props.get('domain')} stays in the account (and keeps its slots unless it "
-            "failed); it is removed from the Pulumi state only."
+            f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {id_}"
+            f"{adopted} on {props.get('domain')} stays in the account (and keeps its slots "
+            "unless it failed); it is removed from the Pulumi state only."
         )
 
 
-def _outputs(inputs: Mapping[str, Any], request: RequestInfo) -> dict[str, Any]:
+def _outputs(
+    inputs: Mapping[str, Any], request: RequestInfo, *, adopted: bool = False
+) -> dict[str, Any]:
     return {
         **{k: inputs.get(k) for k in INPUT_KEYS},
+        "adopted": adopted,
         "request_id": request.id,
         "status": request.status.value,
         "admin_notes": request.admin_notes,
@@ -424,6 +437,7 @@ class MailboxRequestArgs:
         wait_for_completion: pulumi.Input[bool] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         import_request_id: pulumi.Input[str] | None = None,
+        destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
         """
         :param domain: the domain; declared by a DomainBatch of this program, or ACTIVE.
@@ -434,7 +448,11 @@ class MailboxRequestArgs:
         :param wait_timeout_seconds: the bound on every wait: for the domain to become ACTIVE
             and, when asked, for completion (default 1800).
         :param import_request_id: adopt this existing request instead of requesting again.
+        :param destroy_adopted: accepted as on every resource (default False). InboxedUp has
+            no endpoint to cancel a request, so delete leaves every request in the account,
+            made or adopted (`adopted` says which), and says so in its warning.
         """
+        self.destroy_adopted = destroy_adopted
         self.domain = domain
         self.type = type
         self.mailboxes = mailboxes
@@ -451,6 +469,8 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
     emails: pulumi.Output[list[str]]
     credentials: pulumi.Output[dict[str, str]]
     """Secret: username@domain -> password, when the API returns them."""
+    adopted: pulumi.Output[bool]
+    """True when create adopted a live request (a retried create, or `import_request_id`)."""
 
     def __init__(
         self,
@@ -477,6 +497,8 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
             "wait_timeout_seconds": args.wait_timeout_seconds,
             "import_request_id": args.import_request_id,
             "domain_in_program": domain_in_program,
+            DESTROY_ADOPTED: args.destroy_adopted,
+            "adopted": None,
             "request_id": None,
             "status": None,
             "admin_notes": None,

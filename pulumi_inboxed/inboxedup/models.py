@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator
 
 
 class _Model(BaseModel):
@@ -18,11 +19,22 @@ class DomainStatus(StrEnum):
     FAILED = "FAILED"
 
 
+def _upper_status(value: Any) -> Any:
+    """`pending_ns`, `Pending NS` or `PENDING-NS` read as `PENDING_NS` (no page fixes the case)."""
+    if isinstance(value, str):
+        return value.strip().upper().replace(" ", "_").replace("-", "_")
+    return value
+
+
 class Domain(_Model):
-    id: str
-    domain: str
+    """A domain; the name may come as `domain`, `name` or `domainName` (list shapes are ours)."""
+
+    id: str = Field(validation_alias=AliasChoices("id", "domainId", "domain_id"))
+    domain: str = Field(validation_alias=AliasChoices("domain", "name", "domainName"))
     status: DomainStatus
-    batch_id: str | None = Field(default=None, alias="batchId")
+    batch_id: str | None = Field(default=None, validation_alias=AliasChoices("batchId", "batch_id"))
+
+    _status = field_validator("status", mode="before")(_upper_status)
     ns1: str | None = None
     ns2: str | None = None
     failure_reason: str | None = Field(default=None, alias="failureReason")
@@ -45,6 +57,8 @@ class BatchDomain(_Model):
     id: str
     domain: str
     status: DomainStatus
+
+    _status = field_validator("status", mode="before")(_upper_status)
     created_at: str | None = Field(default=None, alias="createdAt")
     failure_reason: str | None = Field(default=None, alias="failureReason")
 
@@ -75,7 +89,7 @@ class BatchStatus(_Model):
                         id=d.id,
                         domain=d.domain,
                         status=d.status,
-                        batchId=self.batch_id,
+                        batch_id=self.batch_id,
                         ns1=group.ns1,
                         ns2=group.ns2,
                         failureReason=d.failure_reason,
@@ -89,13 +103,14 @@ class DomainPage(_Model):
     domains: list[Domain] = []
     page: int = 1
     limit: int = 100
-    total: int = 0
+    total: int | None = None
+    """None when the reply gives no total (then pages are read until one is empty)."""
 
 
 class VerifyNsResult(_Model):
-    id: str
-    domain: str
-    status: DomainStatus
+    """What verify-NS said, read tolerantly by the client (the reply shape is ours)."""
+
+    status: DomainStatus | None = None
     ns1: str | None = None
     ns2: str | None = None
     verified: bool = False
@@ -165,6 +180,7 @@ class MailboxRequest(_Model):
     ns1: str | None = None
     ns2: str | None = None
     status: MailboxRequestStatus
+    _status = field_validator("status", mode="before")(_upper_status)
     admin_notes: str | None = Field(default=None, alias="adminNotes")
     created_at: str | None = Field(default=None, alias="createdAt")
     mailboxes: list[MailboxEntry] = []
@@ -189,7 +205,7 @@ class MailboxRequestPage(_Model):
     requests: list[MailboxRequest] = []
     page: int = 1
     limit: int = 100
-    total: int = 0
+    total: int | None = None
 
 
 class Subscription(_Model):

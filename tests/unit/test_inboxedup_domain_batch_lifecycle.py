@@ -1,0 +1,315 @@
+"""DomainBatchProvider create/update/delete against an InboxedUp that answers in other shapes.
+
+The fake API below (an `httpx.MockTransport` handler) is written from the pages, not from our
+endpoint shapes: where no page shows a shape it answers in another reasonable one (batch id on
+the envelope only, duplicates refused without their id, a whole submit refused with 422 when
+every name exists, lists in `data` with a `pagination` object, a verify answer without
+`verified`). Nothing of the provider is replaced: only the HTTP transport is.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from pulumi_inboxed.core.http import RetryPolicy
+from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
+from pulumi_inboxed.inboxedup import InboxedUpClient
+from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
+from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime
+
+BASE = "https://iu.example/v1"
+_ids = itertools.count(1)
+
+
+class OtherApi:
+    """A small stateful InboxedUp whose unpublished reply shapes differ from ours."""
+
+    def __init__(self, *, pending_after: float = 0.15) -> None:
+        self.domains: dict[str, dict[str, Any]] = {}  # id -> {domain, batch, created, removed}
+        self.pending_after = pending_after
+        self.calls: list[tuple[str, str]] = []
+        self.duplicates_without_id = True
+        self.all_exist_answers_422 = True
+        self.status_failures = 0  # batch-status fetches that fail before answering
+        self.status_fails_forever = False
+        self.verify_answers_404 = False
+        self.delete_answers_404_and_keeps = False
+        self.activated: set[str] = set()
+
+    def holds(self, name: str) -> dict[str, Any] | None:
+        return next(
+            (d for d in self.domains.values() if d["domain"] == name and not d["removed"]), None
+        )
+
+    def add(self, name: str, batch: str = "batch_outside") -> str:
+        domain_id = f"dom_{next(_ids)}"
+        self.domains[domain_id] = {
+            "id": domain_id,
+            "domain": name,
+            "batch": batch,
+            "created": time.monotonic() - 60,
+            "removed": False,
+        }
+        return domain_id
+
+    def status(self, d: dict[str, Any]) -> str:
+        if d["id"] in self.activated:
+            return "ACTIVE"
+        return "PENDING_NS" if time.monotonic() - d["created"] >= self.pending_after else "QUEUED"
+
+    def view(self, d: dict[str, Any]) -> dict[str, Any]:
+        ready = self.status(d) != "QUEUED"
+        return {
+            "id": d["id"],
+            "name": d["domain"],  # `name`, not `domain`
+            "status": self.status(d).lower(),  # lower case
+            "ns1": "a.ns.example" if ready else None,
+            "ns2": "b.ns.example" if ready else None,
+        }
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix("/v1")
+        self.calls.append((request.method, path))
+        live = [d for d in self.domains.values() if not d["removed"]]
+        if request.method == "POST" and path == "/domains":
+            wanted: list[str] = json.loads(request.content)["domains"]
+            held = [n for n in wanted if self.holds(n)]
+            if held and len(held) == len(wanted) and self.all_exist_answers_422:
+                return httpx.Response(422, json={"message": "all domains already exist"})
+            batch = f"batch_{next(_ids)}"
+            made = [self.domains[self.add(n, batch)] for n in wanted if n not in held]
+            for d in made:
+                d["created"] = time.monotonic()
+            return httpx.Response(
+                201,
+                json={
+                    "success": True,
+                    "data": {
+                        "batchId": batch,  # on the envelope only
+                        "domains": [
+                            {"id": d["id"], "domain": d["domain"], "status": "QUEUED"} for d in made
+                        ],
+                        "rejected": [{"domain": n, "reason": "duplicate"} for n in held],
+                    },
+                },
+            )
+        if request.method == "GET" and path == "/domains":
+            page = int(request.url.params.get("page", "1"))
+            name = request.url.params.get("domain")
+            items = [self.view(d) for d in live if name is None or d["domain"] == name]
+            size = 2  # its own page size, whatever `limit` asks
+            chunk = items[(page - 1) * size : page * size]
+            return httpx.Response(
+                200,
+                json={
+                    "data": chunk,
+                    "pagination": {"page": page, "per_page": size, "total": len(items)},
+                },
+            )
+        if request.method == "GET" and path.startswith("/domains/batch/"):
+            if self.status_fails_forever:
+                raise httpx.ConnectError("connection refused")
+            if self.status_failures:
+                self.status_failures -= 1
+                return httpx.Response(503, json={"message": "maintenance"})
+            bid = path.rsplit("/", 1)[1]
+            mine = [d for d in live if d["batch"] == bid]
+            groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+            for d in mine:
+                v = self.view(d)
+                groups.setdefault((v["ns1"], v["ns2"]), []).append(
+                    {"id": d["id"], "domain": d["domain"], "status": self.status(d)}
+                )
+            return httpx.Response(
+                200,
+                json={
+                    "success": True,
+                    "data": {
+                        "batchId": bid,
+                        "status": "PROCESSING",
+                        "groups": [
+                            {"ns1": k[0], "ns2": k[1], "domains": v} for k, v in groups.items()
+                        ],
+                    },
+                },
+            )
+        if path.startswith("/domains/") and path.endswith("/verify-ns"):
+            domain_id = path.split("/")[2]
+            if self.verify_answers_404:
+                return httpx.Response(404, json={"message": "Cannot POST"})
+            self.activated.add(domain_id)
+            return httpx.Response(200, json={"data": {"status": "ACTIVE"}})  # no `verified`
+        if path.startswith("/domains/"):
+            domain_id = path.split("/")[2]
+            found = self.domains.get(domain_id)
+            if request.method == "DELETE":
+                if self.delete_answers_404_and_keeps:
+                    return httpx.Response(404, json={"message": "Not Found"})
+                if found is None or found["removed"]:
+                    return httpx.Response(404, json={"message": "Not Found"})
+                found["removed"] = True
+                return httpx.Response(204)
+            if found is None or found["removed"]:
+                return httpx.Response(404, json={"message": "Not Found"})
+            return httpx.Response(200, json={"data": self.view(found)})
+        return httpx.Response(404, json={"message": f"no route {request.method} {path}"})
+
+    def count(self, method: str, path: str) -> int:
+        return sum(1 for c in self.calls if c == (method, path))
+
+
+@pytest.fixture
+def api() -> OtherApi:
+    return OtherApi()
+
+
+@pytest.fixture
+def provider(api: OtherApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[DomainBatchProvider]:
+    rt = InboxedUpRuntime(BASE, "tok", poll_interval=0.05, verify_ns_interval=0.1)
+    client = InboxedUpClient(
+        BASE,
+        "tok",
+        retry=RetryPolicy(attempts=1, initial_wait=0.01),
+        transport=httpx.MockTransport(api),
+    )
+    rt.__dict__["client"] = client  # the cached client, over the fake transport
+    p = DomainBatchProvider()
+    monkeypatch.setattr(p, "_runtime", lambda: rt)
+    yield p
+    client.close()
+
+
+def create(provider: DomainBatchProvider, inputs: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    result = provider.create(inputs)
+    assert result.outs is not None
+    return str(result.id), result.outs
+
+
+def props(*domains: str, **extra: Any) -> dict[str, Any]:
+    base = DomainBatchProvider().check({}, {"domains": list(domains), **extra}).inputs
+    base["wait_timeout_seconds"] = extra.get("wait_timeout_seconds", 5)
+    return base
+
+
+def test_batch_id_on_the_envelope_only_is_waited_on(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 2: the items carry no batch id; create must still wait on the batch."""
+    result_id, outs = create(provider, props("env-one.com", "env-two.com"))
+    assert outs["not_ready_domains"] == []
+    assert set(outs["statuses"].values()) == {"PENDING_NS"}
+    assert all(rec["batch_id"] == result_id for rec in outs["records"].values())
+    assert api.count("GET", f"/domains/batch/{result_id}") >= 1
+
+
+def test_a_duplicate_refused_without_its_id_is_adopted_not_orphaned(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 3: the account holds old.com; create adopts it and submits only new.com."""
+    old_id = api.add("old.com")
+    outs = create(provider, props("old.com", "new.com"))[1]
+    assert outs["adopted_domains"] == ["old.com"]
+    assert outs["records"]["old.com"]["id"] == old_id
+    assert set(outs["records"]) == {"old.com", "new.com"}
+    assert api.count("POST", "/domains") == 1
+    assert [d["domain"] for d in api.domains.values()].count("new.com") == 1
+
+
+def test_every_domain_held_is_adopted_without_a_failing_submit(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 3: when every name exists the API answers 422; create adopts them all."""
+    api.add("held-a.com")
+    api.add("held-b.com")
+    result_id, outs = create(provider, props("held-a.com", "held-b.com"))
+    assert outs["adopted_domains"] == ["held-a.com", "held-b.com"]
+    assert outs["not_ready_domains"] == []
+    assert api.count("POST", "/domains") == 0
+    # the listing gives no batch id: the resource has one of its own, and refresh reads each
+    assert result_id == "nobatch-held-a.com"
+    read = provider.read(result_id, outs)
+    assert (
+        read.id == result_id
+        and read.outs is not None
+        and sorted(read.outs["statuses"]) == ["held-a.com", "held-b.com"]
+    )
+
+
+def test_delete_keeps_adopted_domains_unless_asked(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 15: destroy removes what the resource made, not what it adopted."""
+    api.add("before.com")
+    outs = create(provider, props("before.com", "made.com"))[1]
+    provider.delete("b", outs)
+    assert api.holds("before.com") is not None
+    assert api.holds("made.com") is None
+
+    outs = create(provider, props("before.com", "made.com"))[1]
+    provider.delete("b", {**outs, "destroy_adopted": True})
+    assert api.holds("before.com") is None
+    assert api.holds("made.com") is None
+
+
+def test_a_delete_that_answers_404_while_the_domain_stays_fails_naming_it(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    outs = create(provider, props("stays.com"))[1]
+    api.delete_answers_404_and_keeps = True
+    with pytest.raises(DeleteNotConfirmedError, match=r"'stays.com'.*404"):
+        provider.delete("b", outs)
+
+
+def test_one_failed_status_fetch_does_not_end_the_wait(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 13: two 503s, then answers: the wait goes on and the domain is ready."""
+    api.status_failures = 2
+    outs = create(provider, props("outage.com"))[1]
+    assert outs["not_ready_domains"] == []
+    assert outs["last_error"] is None
+
+
+def test_a_status_that_stays_unreadable_reports_the_connection_error(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 13: the error that ended the wait is the connection error, not a timeout."""
+    api.status_fails_forever = True
+    api.pending_after = 3600
+    outs = create(provider, props("down.com", wait_timeout_seconds=0.5))[1]
+    assert outs["not_ready_domains"] == ["down.com"]
+    assert "ConnectError" in outs["last_error"]
+    assert "did not finish within" not in outs["last_error"]
+
+
+def test_verify_ns_reads_an_answer_without_verified_and_promotes(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 5: the verify answer gives only `status`; waiting for ACTIVE uses it."""
+    api.pending_after = 0.0
+    outs = create(provider, props("ver.com", wait_for="active"))[1]
+    assert outs["statuses"] == {"ver.com": "ACTIVE"}
+    assert outs["verify_ns_error"] is None
+
+
+def test_verify_ns_404_is_reported_naming_the_endpoint(
+    provider: DomainBatchProvider, api: OtherApi
+) -> None:
+    """Defect 5: a 404 on the verify path for a domain the account holds is not skipped."""
+    api.pending_after = 0.0
+    api.verify_answers_404 = True
+    outs = create(provider, props("nover.com", wait_for="active", wait_timeout_seconds=0.5))[1]
+    assert outs["verify_ns_error"] is not None
+    assert "POST /domains/" in outs["verify_ns_error"]
+    assert "/verify-ns answered 404" in outs["verify_ns_error"]
+    assert "endpoints.py" in outs["verify_ns_error"]
+    assert api.count("POST", f"/domains/{outs['records']['nover.com']['id']}/verify-ns") == 1
+    # the next `up` tries verification again
+    assert provider.diff("b", outs, props("nover.com", wait_for="active")).changes is True

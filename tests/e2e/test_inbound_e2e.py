@@ -100,6 +100,22 @@ def test_1500_domains_partial_failures_retry_settings_destroy(
     assert not [n for n in remaining if n.startswith(("inbound-", "fixed-"))]
 
 
+def test_failure_codes_reach_the_cli_as_whole_numbers(
+    cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path
+) -> None:
+    """The program reports failed domains from the resource's outputs, where the engine gives
+    numbers as floats: the error says `409`, never `409.0`."""
+    stack = make_stack(cli, sandbox, tmp_path, "inbound-codes", count="1", extra="taken-codes.com")
+    try:
+        result = stack.up(check=False)
+        output = result.stdout + result.stderr
+        assert result.returncode != 0
+        assert "taken-codes.com: 409 " in output
+        assert "409.0" not in output
+    finally:
+        stack.destroy(check=False)
+
+
 def test_pingram_sender_domain(cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path) -> None:
     sandbox.control.update_settings(pingram_verify_seconds=1.0)
     stack = make_stack(cli, sandbox, tmp_path, count="1", sender="news.agency-mail.com")

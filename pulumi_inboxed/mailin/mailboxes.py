@@ -81,6 +81,12 @@ class _MailboxesProvider(ConfiguredProvider):
         """`entry` with the settings the reply shows (refresh sees changes made elsewhere)."""
         return dict(entry)
 
+    def _adopted_as(
+        self, rt: MailinRuntime, mailbox: MailinMailbox, entry: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """An adopted mailbox's settings as they are, to bring them to `entry`'s."""
+        return self._shown(mailbox, entry)
+
     # check / diff -------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs = dict(news)
@@ -201,6 +207,8 @@ class _MailboxesProvider(ConfiguredProvider):
                 if found is not None:
                     records[username] = _record(found)
                     adopted.add(username)  # it was there before: kept on delete by default
+                    entry = entries[username]  # and it takes the settings the program gives
+                    self._apply_changes(rt, found.id, self._adopted_as(rt, found, entry), entry)
         missing = [entries[u] for u in entries if u not in records]
         last_error: str | None = None
         if missing:
@@ -331,6 +339,15 @@ class SmtpMailboxesProvider(_MailboxesProvider):
         shown = dict(entry)
         if "name" in mailbox.model_fields_set and mailbox.name and mailbox.name.strip():
             shown["name"] = mailbox.name.strip()
+        return shown
+
+    def _adopted_as(
+        self, rt: MailinRuntime, mailbox: MailinMailbox, entry: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        shown = self._shown(mailbox, entry)
+        if entry.get("password"):  # a password the program gives is set, unless it is already
+            current = rt.client.get_mailbox(mailbox.id).password
+            shown["password"] = current if current == entry["password"] else None
         return shown
 
     def _extra_outputs(

@@ -68,7 +68,7 @@ def test_adopted_mailboxes_stay_and_made_ones_go(sandbox: SandboxProcess) -> Non
     provider = configured(SmtpMailboxesProvider, sandbox)
     news = {
         "mailboxes": [
-            {"username": "old@boxes-adopt.com", "name": "Old"},
+            {"username": "old@boxes-adopt.com", "name": "Old Renamed", "password": "Pass-1234"},
             {"username": "new@boxes-adopt.com", "name": "New"},
         ],
         "wait_timeout_seconds": 30,
@@ -78,6 +78,10 @@ def test_adopted_mailboxes_stay_and_made_ones_go(sandbox: SandboxProcess) -> Non
     assert checked.inputs["destroy_adopted"] is False
     created = provider.create(checked.inputs)
     assert created.outs["adopted_mailboxes"] == ["old@boxes-adopt.com"]
+    adopted = client.get_mailbox(created.outs["mailbox_ids"]["old@boxes-adopt.com"])
+    assert (adopted.name, adopted.password) == ("Old Renamed", "Pass-1234")  # as declared
+    read = provider.read(created.id, created.outs)
+    assert not provider.diff(created.id, read.outs, checked.inputs).changes
 
     provider.delete(created.id, created.outs)
     assert listed(client, "old@boxes-adopt.com")  # existed before: left in the account

@@ -34,6 +34,7 @@ from .client import MailinClient
 from .runtime import runtime_for
 
 SECRET_FIELDS = ("api_key", "secret_api_key", "password")
+DELETE_SETTLE_SECONDS = 10.0  # how long a deleted entry may still be listed
 
 INBOX_PROVIDER_FIELDS = ("name", "provider", *ep.INBOX_PROVIDER_FIELDS)
 REGISTRAR_FIELDS = ("name", "provider", *ep.REGISTRAR_FIELDS)
@@ -165,6 +166,7 @@ class _AccountProvider(ConfiguredProvider):
             f"{self.what} {name}",
             lambda: self._delete(client, int(id_)),
             lambda: self._exists(client, int(id_)) is not None,
+            settle_seconds=DELETE_SETTLE_SECONDS,
         )
 
 

@@ -43,6 +43,7 @@ from .microsoft_models import AzureNameservers
 from .runtime import runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
+DELETE_SETTLE_SECONDS = 10.0  # how long a deleted order may still be listed
 READY = "ready"
 REPLACE_KEYS = (
     "domain",
@@ -261,6 +262,7 @@ class AzureOrderProvider(ConfiguredProvider):
             f"Mailin.ai Azure order {name}",
             lambda: client.delete_azure_order(order_id),
             lambda: client.get_azure_order(order_id) is not None,
+            settle_seconds=DELETE_SETTLE_SECONDS,
         )
 
 

@@ -8,6 +8,8 @@ Config (all optional except the token):
   demo:waitTimeoutSeconds
   demo:importBatchId     adopt an existing batch instead of submitting one
   demo:verifyNsTrigger   change it to verify the nameservers of PENDING_NS domains
+  demo:destroyAdopted    true: destroy deletes the domains the batch adopted (ones the account
+                         held before) as well; by default they stay in the account
 """
 
 import pulumi
@@ -32,6 +34,7 @@ batch = DomainBatch(
         wait_timeout_seconds=config.get_int("waitTimeoutSeconds") or 300,
         import_batch_id=import_id,
         verify_ns_trigger=config.get("verifyNsTrigger"),
+        destroy_adopted=config.get_bool("destroyAdopted") or False,
     ),
 )
 
@@ -40,3 +43,4 @@ pulumi.export("statuses", batch.statuses)
 pulumi.export("nameservers", batch.nameservers)
 pulumi.export("failed_domains", batch.failed_domains)
 pulumi.export("ns_missing", batch.ns_missing)
+pulumi.export("adopted_domains", batch.adopted_domains)

@@ -478,7 +478,7 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
         args: MailboxRequestArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        domain_in_program = False
+        domain_in_program: pulumi.Input[bool] = False
         if isinstance(args.domain, str):
             batch = program_domains.batch_declaring(args.domain)
             if batch is not None:
@@ -486,6 +486,11 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
                 opts = pulumi.ResourceOptions.merge(
                     opts, pulumi.ResourceOptions(depends_on=[batch])
                 )
+        else:  # from another resource's output (a DomainBatch's, say): decided once it is known
+            domain_output: Any = args.domain
+            domain_in_program = pulumi.Output.from_input(domain_output).apply(
+                lambda d: isinstance(d, str) and program_domains.batch_declaring(d) is not None
+            )
         type_ = args.type.value if isinstance(args.type, MailboxType) else args.type
         props: dict[str, Any] = {
             "domain": args.domain,

@@ -112,6 +112,14 @@ def test_import_an_existing_batch_by_id(
     assert sandbox.control.stats().get("POST /domains", 0) == 0  # adopted, not submitted again
     assert stack.outputs()["batch_id"] == submitted.batch_id
     assert sorted(stack.outputs()["statuses"]) == sorted(names)
+    assert stack.outputs()["adopted_domains"] == sorted(names)
+    destroyed = stack.destroy()  # adopted domains stay in the account unless asked
+    assert "left in the account" in destroyed.stdout + destroyed.stderr
+    assert set(names) <= set(domain_ids(sandbox, api_token))
+
+    stack.set_config("demo:destroyAdopted", "true")
+    stack.up()
+    assert stack.outputs()["adopted_domains"] == sorted(names)
     stack.destroy()
     assert not set(domain_ids(sandbox, api_token)) & set(names)
 

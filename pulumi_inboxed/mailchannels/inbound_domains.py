@@ -385,8 +385,8 @@ class InboundDomainsProvider(ConfiguredProvider):
                     if nothing_done:  # nothing changed in this run: nothing to record
                         raise InboxedError(
                             f"MailChannels refused to provision {len(chunk)} domain(s) under "
-                            f"subscription {subscription!r} with 403; none of them was "
-                            f"provisioned: {exc.message}"
+                            f"subscription {subscription!r}: {exc.method} {exc.path} answered "
+                            f"403; none of them was provisioned: {exc.message}"
                         ) from None
                     result = BatchResult.model_validate(
                         {

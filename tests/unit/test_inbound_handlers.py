@@ -229,6 +229,7 @@ def test_403_provisions_nothing_and_says_so(fresh: SandboxProcess) -> None:
     with pytest.raises(InboxedError, match="none of them was provisioned") as caught:
         provider.create(checked(provider, inputs(["l1.com", "l2.com", "l3.com"])))
     assert "403" in str(caught.value) and "limit 2" in str(caught.value)
+    assert "POST /domains/batch" in str(caught.value)  # the method and path, too
     assert fresh.control.mailchannels_state()["domains"] == {}
 
 

@@ -152,8 +152,10 @@ class _AccountProvider(ConfiguredProvider):
             return dyn.ReadResult(id_="", outs={})
         # Refresh the non-secret fields only: the API shows keys in plaintext, and the state
         # keeps the (secret) values the program gave.
-        visible = {k: found.get(k) for k in self.fields if k not in SECRET_FIELDS}
-        outs = {**props, **{k: v for k, v in visible.items() if k in props}}
+        visible = {k: found.get(k) or None for k in self.fields if k not in SECRET_FIELDS}
+        # A field set elsewhere is drift even when the program never set it (the state has no
+        # key for an unset input): the next `pulumi up` clears it.
+        outs = {**props, **{k: v for k, v in visible.items() if k in props or v is not None}}
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

@@ -41,6 +41,7 @@ from ..core.lifecycle import (
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from .endpoints import PURCHASABLE_TLDS
+from .errors import LoginFailedError
 from .models import MailinDomain
 from .runtime import MailinRuntime, runtime_for
 
@@ -227,6 +228,8 @@ class DomainsProvider(ConfiguredProvider):
                     failures.append(
                         dyn.CheckFailure(where, f"'{name}' is not available for purchase")
                     )
+        except LoginFailedError:
+            raise  # the login's own error, not a failure of the availability check
         except InboxedError as exc:
             failures.append(dyn.CheckFailure("domains", f"could not check availability: {exc}"))
         return failures

@@ -354,3 +354,22 @@ def test_every_resource_of_a_provider_process_shares_one_login(
     second = mailin_runtime.runtime_for({**config, "mailin:pollIntervalSeconds": "0.5"})
     assert first is not second and first.client is second.client
     assert mailin_runtime.runtime_for(dict(config)).client is first.client
+
+
+def test_a_failed_login_in_a_domains_preview_is_not_an_availability_failure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Defect 11: a login failure used to read "could not check availability"."""
+    from pulumi_inboxed.mailin.domains import DomainsProvider
+    from pulumi_inboxed.mailin.runtime import MailinRuntime
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, json={"message": "Service Unavailable"})
+
+    provider = DomainsProvider()
+    runtime = MailinRuntime(login_client(handler, attempts=2), 0.1)
+    monkeypatch.setattr(provider, "_runtime", lambda: runtime)
+    with pytest.raises(mailin_errors.LoginFailedError) as info:
+        provider.check({}, {"domains": ["fresh-name.com"]})
+    assert "could not check availability" not in str(info.value)
+    assert "login failed (POST /auth/login): status 503" in str(info.value)

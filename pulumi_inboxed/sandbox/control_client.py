@@ -122,6 +122,10 @@ class SandboxControl:
         """Mailin.ai domains actually bought, name -> times (persisted across restarts)."""
         return cast(dict[str, int], self._call("GET", "/mailin/purchases")["purchases"])
 
+    def mailin_live_tokens(self) -> int:
+        """Mailin.ai tokens issued by logins and not revoked yet."""
+        return int(self._call("GET", "/mailin/tokens")["live"])
+
     def mailchannels_state(self) -> dict[str, Any]:
         """MailChannels Inbound: ``{"domains": {name: domain object}, "subscriptions": {handle:
         count}, "domain_limit": n}``."""

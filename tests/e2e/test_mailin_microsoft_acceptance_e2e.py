@@ -45,7 +45,7 @@ def sandbox() -> Iterator[SandboxProcess]:
 
 
 def live_tokens(sandbox: SandboxProcess) -> int:
-    return int(sandbox.control._call("GET", "/mailin/tokens")["live"])
+    return sandbox.control.mailin_live_tokens()
 
 
 def make_stack(cli: PulumiCLI, sandbox: SandboxProcess, tmp_path: Path, prefix: str) -> LocalStack:

@@ -28,13 +28,13 @@ from pulumi_inboxed.local_stack import LocalStack
 STEPS = ("preview", "up", "no-op", "refresh", "update", "drift", "destroy", "check-destroy")
 
 
-def record(kinds: Sequence[str], step: str) -> None:
+def record(kinds: Sequence[str], step: str, result: str = "pass") -> None:
     path = os.environ.get("INBOXED_ACCEPTANCE_LOG")
     if not path:
         return
     with open(path, "a", encoding="utf-8") as log:
         for kind in kinds:
-            log.write(json.dumps({"kind": kind, "step": step}) + "\n")
+            log.write(json.dumps({"kind": kind, "step": step, "result": result}) + "\n")
 
 
 def expect_no_changes(stack: LocalStack, after: str) -> None:
@@ -94,6 +94,8 @@ class Cycle:
                 self.after_update()
             expect_no_changes(stack, "the update")
             record(self.kinds, "update")
+        else:  # the API has no update for this kind: every change replaces (preview says so)
+            record(self.kinds, "update", "n/a")
 
         self.drift()
         stack.refresh()
@@ -141,15 +143,15 @@ KINDS = (
 
 def matrix(log_path: str) -> str:
     """The kind x step table of what passed, from the log `record()` wrote."""
-    passed: set[tuple[str, str]] = set()
+    cells: dict[tuple[str, str], str] = {}
     with open(log_path, encoding="utf-8") as log:
         for line in log:
             cell = json.loads(line)
-            passed.add((cell["kind"], cell["step"]))
-    kinds = list(KINDS) + sorted({k for k, _ in passed} - set(KINDS))
+            cells[(cell["kind"], cell["step"])] = cell.get("result", "pass")
+    kinds = list(KINDS) + sorted({k for k, _ in cells} - set(KINDS))
     rows = ["| kind | " + " | ".join(STEPS) + " |", "|---" * (len(STEPS) + 1) + "|"]
     for kind in kinds:
-        marks = ["pass" if (kind, step) in passed else "-" for step in STEPS]
+        marks = [cells.get((kind, step), "-") for step in STEPS]
         rows.append(f"| {kind} | " + " | ".join(marks) + " |")
     return "\n".join(rows)
 

@@ -71,6 +71,15 @@ def confirm_deleted(
         time.sleep(interval)
 
 
+def keep_if_adopted(props: Mapping[str, Any], kind: str, name: str) -> bool:
+    """For a one-object resource's delete: True, and the log says so, when the object was
+    adopted (output `adopted`) and the program did not set `destroy_adopted`."""
+    if props.get("adopted") is True and not destroy_adopted(props):
+        log_kept_adopted(kind, [name])
+        return True
+    return False
+
+
 def log_kept_adopted(kind: str, names: Iterable[str], resource_name: str = "") -> None:
     """Tells the user, in the delete's output, what stays in the account and how to change it."""
     kept = sorted(names)

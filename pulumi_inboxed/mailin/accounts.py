@@ -22,12 +22,7 @@ from urllib.parse import urlparse
 import pulumi
 import pulumi.dynamic as dyn
 
-from ..core.lifecycle import (
-    DESTROY_ADOPTED,
-    confirm_deleted,
-    destroy_adopted,
-    log_kept_adopted,
-)
+from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from . import endpoints as ep
 from .client import MailinClient
@@ -160,8 +155,7 @@ class _AccountProvider(ConfiguredProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         name = f"{props.get('name')!r} ({props.get('provider')}, id {id_})"
-        if props.get("adopted") is True and not destroy_adopted(props):
-            log_kept_adopted(self.what, [name])
+        if keep_if_adopted(props, self.what, name):
             return
         client = self._client()
         confirm_deleted(

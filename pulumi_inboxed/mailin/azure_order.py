@@ -29,12 +29,7 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
-from ..core.lifecycle import (
-    DESTROY_ADOPTED,
-    confirm_deleted,
-    destroy_adopted,
-    log_kept_adopted,
-)
+from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns, is_unknown
 from . import endpoints as ep
 from .client import MailinClient
@@ -254,8 +249,7 @@ class AzureOrderProvider(ConfiguredProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         order_id = int(id_)
         name = f"{props.get('domain')} (order {order_id})"
-        if props.get("adopted") is True and not destroy_adopted(props):
-            log_kept_adopted("Mailin.ai Azure order", [name])
+        if keep_if_adopted(props, "Mailin.ai Azure order", name):
             return
         client = self._client()
         confirm_deleted(

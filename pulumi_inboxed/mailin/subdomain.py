@@ -17,12 +17,7 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError
-from ..core.lifecycle import (
-    DESTROY_ADOPTED,
-    confirm_deleted,
-    destroy_adopted,
-    log_kept_adopted,
-)
+from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, is_unknown
 from .forwarding import find_domain_anywhere
 from .runtime import MailinRuntime, runtime_for
@@ -109,8 +104,7 @@ class SubdomainProvider(ConfiguredProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self._runtime().client
         fqdn = str(props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}")
-        if props.get("adopted") and not destroy_adopted(props):
-            log_kept_adopted("Mailin.ai subdomain", [fqdn])
+        if keep_if_adopted(props, "Mailin.ai subdomain", fqdn):
             return
 
         def exists() -> bool:

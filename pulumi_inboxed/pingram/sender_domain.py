@@ -20,12 +20,7 @@ import pulumi.dynamic as dyn
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError
-from ..core.lifecycle import (
-    DESTROY_ADOPTED,
-    confirm_deleted,
-    destroy_adopted,
-    log_kept_adopted,
-)
+from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, is_unknown
 from .client import PingramClient
 from .models import SenderDomain as SenderDomainInfo
@@ -117,8 +112,7 @@ class SenderDomainProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=_outputs({**props, "domain": id_}, found, adopted))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if props.get("adopted") is True and not destroy_adopted(props):
-            log_kept_adopted("Pingram sender domain", [id_])
+        if keep_if_adopted(props, "Pingram sender domain", id_):
             return
         client = self._client()
         confirm_deleted(

@@ -58,7 +58,11 @@ if extra:
 
 subscription_id = config.get("subscriptionId")
 if subscription_id:
-    SubscriptionNotes("subscription-notes", subscription_id, f"managed by Pulumi: {prefix}")
+    SubscriptionNotes(
+        "subscription-notes",
+        subscription_id=subscription_id,
+        notes=f"managed by Pulumi: {prefix}",
+    )
 
 pulumi.export("nameservers", batch.nameservers)
 pulumi.export("request_statuses", {d: r.status for d, r in requests.items()})

@@ -29,7 +29,8 @@ from .mailbox_request import (
     MailboxRequestProvider,
 )
 from .models import Account, BatchStatus, Domain, DomainStatus, MailboxType
-from .subscription_notes import SubscriptionNotes, SubscriptionNotesProvider
+from .resources import SubscriptionNotes, SubscriptionNotesArgs
+from .subscription_notes import SubscriptionNotesProvider
 
 __all__ = [
     "Account",
@@ -46,6 +47,7 @@ __all__ = [
     "MailboxRequestProvider",
     "MailboxType",
     "SubscriptionNotes",
+    "SubscriptionNotesArgs",
     "SubscriptionNotesProvider",
     "WaitFor",
     "get_account",

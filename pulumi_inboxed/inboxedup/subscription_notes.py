@@ -6,18 +6,53 @@ found and delete puts them back, so removing the resource undoes what it did.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-import pulumi
 import pulumi.dynamic as dyn
+from pydantic import StringConstraints
 
 from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED
-from ..core.provider_base import ConfiguredProvider, is_unknown
+from ..core.provider_base import ConfiguredProvider
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import ResourceInputs, ResourceOutputs, arg, check_result, diff_result, out
 from .models import Subscription
 from .runtime import InboxedUpRuntime, runtime_for
 
 MAX_NOTES_LENGTH = 2000  # our bound: no page gives one
+
+
+class SubscriptionNotesInputs(ResourceInputs):
+    SUMMARY: ClassVar[str] = """
+    The notes of an InboxedUp subscription, managed in place (`list_subscriptions()` gives the
+    ids). Create remembers the notes it found and delete puts them back: the subscription itself
+    existed before and is never deleted.
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.inboxedup import SubscriptionNotes, list_subscriptions_output
+
+    subscription_id = list_subscriptions_output().apply(lambda subs: subs[0].id)
+    SubscriptionNotes("notes", subscription_id=subscription_id, notes="managed by Pulumi")
+    """
+
+    subscription_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] = arg(
+        description="the subscription (it exists already: this resource adopts it)",
+        replace=True,
+    )
+    notes: str = arg(
+        description=f"the notes to set (at most {MAX_NOTES_LENGTH} characters)",
+        max_length=MAX_NOTES_LENGTH,
+    )
+
+
+class SubscriptionNotesOutputs(ResourceOutputs):
+    original_notes: str | None = out(description="the notes found at create; delete restores them")
+    type: str | None = out(description="the subscription's type")
+    quantity: int | None = out(description="the subscription's quantity")
+    status: str | None = out(description="the subscription's status")
+    adopted: bool | None = out(
+        description="always True: the subscription existed before; delete restores its notes"
+    )
 
 
 def _find(rt: InboxedUpRuntime, subscription_id: str) -> Subscription | None:
@@ -44,38 +79,10 @@ class SubscriptionNotesProvider(ConfiguredProvider):
         return runtime_for(self.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        failures: list[dyn.CheckFailure] = []
-        inputs = dict(news)
-        sub_id = news.get("subscription_id")
-        if is_unknown(sub_id):
-            pass  # from another resource's output: known at `up`
-        elif not isinstance(sub_id, str) or not sub_id.strip():
-            failures.append(dyn.CheckFailure("subscription_id", "is required"))
-        notes = news.get("notes")
-        if is_unknown(notes):
-            pass
-        elif not isinstance(notes, str):
-            failures.append(dyn.CheckFailure("notes", "must be a string"))
-        elif len(notes) > MAX_NOTES_LENGTH:
-            failures.append(
-                dyn.CheckFailure("notes", f"is {len(notes)} characters; at most {MAX_NOTES_LENGTH}")
-            )
-        if news.get(DESTROY_ADOPTED) is None:
-            inputs[DESTROY_ADOPTED] = False
-        return dyn.CheckResult(inputs, failures)
+        return check_result(SubscriptionNotesInputs, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = (
-            ["subscription_id"]
-            if olds.get("subscription_id") != news.get("subscription_id")
-            else []
-        )
-        changed = (
-            replaces
-            or olds.get("notes") != news.get("notes")
-            or bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED))
-        )
-        return dyn.DiffResult(changes=bool(changed), replaces=replaces)
+        return diff_result(SubscriptionNotesInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime()
@@ -107,40 +114,11 @@ class SubscriptionNotesProvider(ConfiguredProvider):
             rt.client.update_subscription_notes(id_, str(props.get("original_notes") or ""))
 
 
-class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNotes"):
-    """The notes of an InboxedUp subscription (`list_subscriptions()` gives the ids)."""
-
-    subscription_id: pulumi.Output[str]
-    notes: pulumi.Output[str]
-    original_notes: pulumi.Output[str | None]
-    type: pulumi.Output[str]
-    quantity: pulumi.Output[int]
-    status: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
-    """Always True: the subscription existed before; delete restores its notes, never deletes."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        subscription_id: pulumi.Input[str],
-        notes: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        destroy_adopted: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """
-        :param subscription_id: the subscription (it exists already: this resource adopts it).
-        :param notes: the notes to set.
-        :param destroy_adopted: accepted as on every resource; a subscription is never deleted
-            (the API cannot), so destroy only puts back the notes found at create either way.
-        """
-        props = {
-            "subscription_id": subscription_id,
-            "notes": notes,
-            DESTROY_ADOPTED: destroy_adopted,
-            "adopted": None,
-            "original_notes": None,
-            "type": None,
-            "quantity": None,
-            "status": None,
-        }
-        super().__init__(SubscriptionNotesProvider(), resource_name, props, opts)
+SPEC = ResourceSpec(
+    module="inboxedup",
+    name="SubscriptionNotes",
+    inputs=SubscriptionNotesInputs,
+    outputs=SubscriptionNotesOutputs,
+    provider=SubscriptionNotesProvider,
+    id_doc="its subscription id",
+)

@@ -17,6 +17,7 @@ from pulumi_inboxed.inboxedup import (
     MailboxRequest,
     MailboxRequestArgs,
     SubscriptionNotes,
+    SubscriptionNotesArgs,
 )
 from pulumi_inboxed.inboxedup.functions import list_subscriptions_output
 
@@ -54,6 +55,8 @@ if notes:
     subscription_id = list_subscriptions_output().apply(lambda subs: subs[0].id)
     SubscriptionNotes(
         "notes",
-        subscription_id,
-        batch.batch_id.apply(lambda b: f"{notes} (batch {b})"),
+        SubscriptionNotesArgs(
+            subscription_id=subscription_id,
+            notes=batch.batch_id.apply(lambda b: f"{notes} (batch {b})"),
+        ),
     )

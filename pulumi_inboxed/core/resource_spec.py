@@ -1,0 +1,126 @@
+"""What a generated Resource class needs at run time: its spec, the two constructor forms, `get`.
+
+Each resource module declares `SPEC = ResourceSpec(...)`: its typed inputs and outputs
+(`core.schema`), its dynamic provider, and optional hooks for what the resource does in the
+program beyond registering (adding a dependency, reporting an incomplete batch). The Args and
+Resource classes users see are generated from it (`python -m pulumi_inboxed.codegen`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import pulumi
+import pulumi.dynamic as dyn
+
+from .schema import ResourceInputs, ResourceOutputs
+
+Props = dict[str, Any]
+Opts = pulumi.ResourceOptions | None
+BeforeRegister = Callable[[str, Props, Opts], Opts]
+"""(resource name, props, opts) -> opts: may change the props in place and return new opts."""
+AfterRegister = Callable[[Any, str, Props], None]
+"""(resource, resource name, props): what the resource does in the program once registered."""
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    """One resource kind: its declaration and its provider.
+
+    :param module: the API's package (`inboxedup`, `mailin`, ...): the type token's module.
+    :param name: the resource's class name and type token name.
+    :param inputs: the inputs model.
+    :param outputs: the outputs model (inputs are outputs too; this lists the others).
+    :param provider: the dynamic provider class (instantiated empty; pickled by reference).
+    :param id_doc: what the resource's id is, for `get`'s docs ("the batch id").
+    :param gettable: whether `get(name, id)` can read the object by id alone.
+    """
+
+    module: str
+    name: str
+    inputs: type[ResourceInputs]
+    outputs: type[ResourceOutputs]
+    provider: type[dyn.ResourceProvider]
+    id_doc: str = "the resource's id"
+    gettable: bool = True
+    before_register: BeforeRegister | None = None
+    after_register: AfterRegister | None = None
+
+
+A = TypeVar("A")
+
+
+def resource_args_opts(
+    args_type: type[A], args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[A, pulumi.ResourceOptions | None]:
+    """Both constructor forms: `Kind(name, KindArgs(...), opts)` or `Kind(name, opts, **inputs)`
+    (opts by keyword in either)."""
+    given = dict(kwargs)
+    if args and isinstance(args[0], args_type):
+        resource_args = args[0]
+        opts = args[1] if len(args) > 1 else given.pop("opts", None)
+    elif isinstance(given.get("args"), args_type):
+        resource_args = given.pop("args")
+        opts = args[0] if args else given.pop("opts", None)
+    else:
+        if len(args) > 1:
+            raise TypeError(
+                f"{args_type.__name__.removesuffix('Args')} takes its inputs as keyword "
+                f"arguments or as one {args_type.__name__}"
+            )
+        opts = args[0] if args else given.pop("opts", None)
+        resource_args = args_type(**given)
+        given = {}
+    if given:
+        raise TypeError(f"unexpected arguments beside {args_type.__name__}: {sorted(given)}")
+    if opts is not None and not isinstance(opts, pulumi.ResourceOptions):
+        raise TypeError(f"opts must be pulumi.ResourceOptions, got {type(opts).__name__}")
+    return resource_args, opts
+
+
+def register(
+    resource: dyn.Resource,
+    spec: ResourceSpec,
+    resource_name: str,
+    inputs: Mapping[str, Any],
+    opts: pulumi.ResourceOptions | None,
+) -> None:
+    """Registers the resource: its inputs (secret ones made secret), every output as unknown
+    until the provider sets it, and the secret outputs marked so the state encrypts them."""
+    props: Props = {}
+    secret = set(spec.inputs.secret_inputs())
+    for name in spec.inputs.input_names():
+        value = inputs.get(name)
+        props[name] = pulumi.Output.secret(value) if name in secret and value is not None else value
+    for name in spec.outputs.output_names():
+        props.setdefault(name, None)
+    if spec.before_register is not None:
+        opts = spec.before_register(resource_name, props, opts)
+    secrets = [*spec.outputs.secret_outputs(), *secret]
+    opts = pulumi.ResourceOptions.merge(
+        opts, pulumi.ResourceOptions(additional_secret_outputs=secrets)
+    )
+    dyn.Resource.__init__(resource, spec.provider(), resource_name, props, opts)
+    if spec.after_register is not None:
+        spec.after_register(resource, resource_name, props)
+
+
+R = TypeVar("R", bound=dyn.Resource)
+
+
+def get_resource(
+    cls: type[R],
+    spec: ResourceSpec,
+    resource_name: str,
+    id: pulumi.Input[str],
+    opts: pulumi.ResourceOptions | None,
+) -> R:
+    """`Kind.get(name, id)`: reads an existing object by id into the program (not managed by it:
+    Pulumi never updates or deletes what `get` reads)."""
+    props: Props = dict.fromkeys((*spec.inputs.input_names(), *spec.outputs.output_names()))
+    merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
+    resource = cls.__new__(cls)
+    dyn.Resource.__init__(resource, spec.provider(), resource_name, props, merged)
+    return resource

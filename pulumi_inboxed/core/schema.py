@@ -1,0 +1,374 @@
+"""One typed declaration per resource: its inputs and outputs, and everything derived from them.
+
+A resource module declares two pydantic models:
+
+- `Inputs` (subclass of `ResourceInputs`): every input with its type, default, bounds, enum,
+  description, and whether it is secret or forces a replacement (`arg(...)`). Rules about one field
+  live in its type (`Annotated[..., AfterValidator(...)]`); rules across fields in a
+  `model_validator(mode="after")`.
+- `Outputs` (subclass of `ResourceOutputs`): every output the provider records, with its
+  description and whether it is secret (`out(...)`).
+
+From them come, with no name written twice:
+
+- `check_inputs()`: `check()`'s strict validation at preview (a string where a bool belongs, a
+  number out of range, an unknown enum value, a nested object of the wrong shape: each a
+  `CheckFailure` naming the field path, `mailboxes[2].username`, and the reason; never a traceback).
+  Values Pulumi does not know yet (another resource's output, during preview) pass and are checked
+  when known.
+- `replaced_by()` / `changed_inputs()`: the replace decision in `diff()`.
+- `input_defaults()`: `read()`'s defaults.
+- `pulumi_inboxed.codegen`: the public Args class and Resource class (both constructor forms,
+  `:param` docs, typed output properties, static `get`), and the reference docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from enum import Enum
+from typing import Annotated, Any, ClassVar
+
+import pulumi.dynamic as dyn
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+from pydantic.fields import FieldInfo
+
+from .lifecycle import DESTROY_ADOPTED_DOC
+from .provider_base import has_unknowns, is_unknown
+
+
+def _whole_number(value: Any) -> Any:
+    """Pulumi sends every number as a float: 5.0 is the whole number 5; anything else stays
+    as it is, for strict validation to accept or refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+"""An int input (Pulumi's 5.0 is 5; 5.5, "5" and True are refused)."""
+
+
+def arg(
+    default: Any = ...,
+    *,
+    description: str,
+    replace: bool = False,
+    secret: bool = False,
+    **constraints: Any,
+) -> Any:
+    """Declares an input: its description (the `:param` doc), whether a change replaces the
+    resource, whether it is secret (made secret in the program, so the state encrypts it), and
+    pydantic constraints (`ge`, `le`, `min_length`, ...)."""
+    return Field(
+        default,
+        description=description,
+        json_schema_extra={"replace": replace, "secret": secret},
+        **constraints,
+    )
+
+
+def out(*, description: str, secret: bool = False) -> Any:
+    """Declares an output: its description and whether it is secret."""
+    return Field(None, description=description, json_schema_extra={"secret": secret})
+
+
+def _extra(field: FieldInfo, key: str) -> bool:
+    extra = field.json_schema_extra
+    return bool(isinstance(extra, dict) and extra.get(key))
+
+
+class ResourceInputs(BaseModel):
+    """Base of every resource's inputs: strict types, no unknown fields, `destroy_adopted`.
+
+    Enum fields take their values as strings (what Pulumi sends); declare them with
+    `Annotated[MyEnum, Field(strict=False)]` or through `arg(..., strict=False)`.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    EXAMPLE: ClassVar[str] = ""
+    """A short program using the resource, shown in its docstring."""
+    SUMMARY: ClassVar[str] = ""
+    """One paragraph: what the resource is and what its lifecycle does."""
+
+    destroy_adopted: bool = arg(False, description=DESTROY_ADOPTED_DOC)
+
+    @classmethod
+    def input_names(cls) -> tuple[str, ...]:
+        return tuple(cls.model_fields)
+
+    @classmethod
+    def secret_inputs(cls) -> tuple[str, ...]:
+        return tuple(n for n, f in cls.model_fields.items() if _extra(f, "secret"))
+
+    @classmethod
+    def replacing_inputs(cls) -> tuple[str, ...]:
+        return tuple(n for n, f in cls.model_fields.items() if _extra(f, "replace"))
+
+
+class InputObject(BaseModel):
+    """Base of a nested input object (a mailbox, an address): strict, no unknown fields.
+
+    `ARGS_NAME` names its generated Args class (default: the class name with `Args`)."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class ResourceOutputs(BaseModel):
+    """Base of every resource's outputs (those beyond its inputs, which are outputs too)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @classmethod
+    def output_names(cls) -> tuple[str, ...]:
+        return tuple(cls.model_fields)
+
+    @classmethod
+    def secret_outputs(cls) -> tuple[str, ...]:
+        return tuple(n for n, f in cls.model_fields.items() if _extra(f, "secret"))
+
+
+# ---------------------------------------------------------------------------------------------
+# check
+
+
+def field_path(loc: Sequence[int | str]) -> str:
+    """pydantic's error location as a property path: ("mailboxes", 2, "username") ->
+    "mailboxes[2].username"."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part.startswith(("function-", "constrained-")) or part in (
+            "str",
+            "int",
+            "bool",
+            "float",
+        ):
+            continue  # pydantic's name for a validator or a union member: not a field
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _under_unknown(value: Any, loc: Sequence[int | str]) -> bool:
+    """True when the location passes through (or ends at) a value not known yet."""
+    current = value
+    for part in loc:
+        if is_unknown(current):
+            return True
+        if isinstance(current, Mapping) and part in current:
+            current = current[part]
+            continue
+        if not (isinstance(current, list | tuple) and isinstance(part, int)):
+            return False
+        if part >= len(current):
+            return False
+        current = current[part]
+    return is_unknown(current)
+
+
+def _reason(error: Mapping[str, Any], value: Any) -> str:
+    """pydantic's message for one error, with the offending value named when it is short and
+    not secret (the caller drops it for secret fields)."""
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = message.removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        return "is not an input of this resource"
+    if error["type"] == "missing":
+        return "is required"
+    shown = _show(value)
+    return f"{message} (got {shown})" if shown else message
+
+
+_HIDDEN = object()
+"""Stands for a secret input's value: an error about it never shows the value."""
+
+
+def _show(value: Any) -> str:
+    if value is _HIDDEN:
+        return ""
+    if value is None:
+        return "null"
+    if isinstance(value, bool | int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return repr(value) if len(value) <= 80 else f"a string of {len(value)} characters"
+    if isinstance(value, list | tuple):
+        return f"a list of {len(value)}"
+    if isinstance(value, Mapping):
+        return "an object"
+    return type(value).__name__
+
+
+def _failures(
+    model: type[ResourceInputs], data: Mapping[str, Any], exc: ValidationError
+) -> list[dyn.CheckFailure]:
+    failures: list[dyn.CheckFailure] = []
+    secret = set(model.secret_inputs())
+    seen: set[tuple[str, str]] = set()
+    for error in exc.errors():
+        loc = tuple(error["loc"])
+        if _under_unknown(data, loc):
+            continue
+        path = field_path(loc) or "(inputs)"
+        value = _HIDDEN if (loc and loc[0] in secret) else error.get("input")
+        reason = _reason(error, value)
+        if (path, reason) in seen:
+            continue
+        seen.add((path, reason))
+        failures.append(dyn.CheckFailure(path, reason))
+    return failures
+
+
+def check_inputs(
+    model: type[ResourceInputs], news: Mapping[str, Any]
+) -> tuple[dict[str, Any], list[dyn.CheckFailure]]:
+    """Validates a resource's inputs as `check()` receives them.
+
+    Returns (inputs to record, failures). Keys that are not inputs (the outputs a resource
+    registers as None, Pulumi's `__provider`) are left out of the validation and of the result.
+    With nothing unknown, the result is the model's normalized dump (defaults filled in). With
+    unknown values, each field without one is validated and normalized on its own; fields holding
+    one pass as they are, and rules across fields wait for the update, when all are known.
+    """
+    names = model.input_names()
+    data = {k: v for k, v in news.items() if k in names and v is not None}
+    if not has_unknowns(data):
+        try:
+            return model.model_validate(data).model_dump(mode="json"), []
+        except ValidationError as exc:
+            return {**input_defaults(model), **data}, _failures(model, data, exc)
+    inputs = dict(input_defaults(model))
+    failures: list[dyn.CheckFailure] = []
+    for name, value in data.items():
+        if has_unknowns(value):
+            inputs[name] = value
+            failures += _field_failures(model, name, value)
+            continue
+        adapter = _adapter(model, name)
+        try:
+            inputs[name] = adapter.dump_python(adapter.validate_python(value), mode="json")
+        except ValidationError as exc:
+            inputs[name] = value
+            failures += _prefixed(model, name, value, exc)
+    return inputs, failures
+
+
+def _field_failures(model: type[ResourceInputs], name: str, value: Any) -> list[dyn.CheckFailure]:
+    """Checks a partly unknown field: errors under its unknown parts are dropped."""
+    try:
+        _adapter(model, name).validate_python(value)
+    except ValidationError as exc:
+        return _prefixed(model, name, value, exc)
+    return []
+
+
+def _prefixed(
+    model: type[ResourceInputs], name: str, value: Any, exc: ValidationError
+) -> list[dyn.CheckFailure]:
+    failures: list[dyn.CheckFailure] = []
+    for error in exc.errors():
+        loc = (name, *error["loc"])
+        if _under_unknown({name: value}, loc):
+            continue
+        shown = _HIDDEN if name in model.secret_inputs() else error.get("input")
+        failures.append(dyn.CheckFailure(field_path(loc), _reason(error, shown)))
+    return failures
+
+
+_ADAPTERS: dict[tuple[type[ResourceInputs], str], TypeAdapter[Any]] = {}
+
+
+def _adapter(model: type[ResourceInputs], name: str) -> TypeAdapter[Any]:
+    key = (model, name)
+    if key not in _ADAPTERS:
+        field = model.model_fields[name]
+        strict = model.model_config.get("strict", False)
+        annotated = Annotated[field.annotation, field]  # type: ignore[name-defined]
+        _ADAPTERS[key] = TypeAdapter(annotated, config=ConfigDict(strict=strict))
+    return _ADAPTERS[key]
+
+
+def check_result(model: type[ResourceInputs], news: Mapping[str, Any]) -> dyn.CheckResult:
+    inputs, failures = check_inputs(model, news)
+    return dyn.CheckResult(inputs, failures)
+
+
+# ---------------------------------------------------------------------------------------------
+# diff and read
+
+
+def input_defaults(model: type[ResourceInputs]) -> dict[str, Any]:
+    """Every input that has a default, with it (JSON form): what `read()` fills in."""
+    out: dict[str, Any] = {}
+    for name, field in model.model_fields.items():
+        if field.is_required():
+            continue
+        default = field.get_default(call_default_factory=True)
+        out[name] = default.value if isinstance(default, Enum) else default
+    return out
+
+
+def changed_inputs(
+    model: type[ResourceInputs],
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    ignore: Iterable[str] = (),
+) -> list[str]:
+    """The inputs whose value differs (an unknown new value counts as a change)."""
+    skip = set(ignore)
+    defaults = input_defaults(model)
+    changed: list[str] = []
+    for name in model.input_names():
+        if name in skip:
+            continue
+        new = news.get(name, defaults.get(name))
+        old = olds.get(name, defaults.get(name))
+        if has_unknowns(new) or _normal(old) != _normal(new):
+            changed.append(name)
+    return changed
+
+
+def _normal(value: Any) -> Any:
+    """Numbers compare as numbers (Pulumi's 5.0 equals 5); None equals a missing value."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _normal(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def replaced_by(model: type[ResourceInputs], changed: Iterable[str]) -> list[str]:
+    """Of the changed inputs, those that force a replacement."""
+    replacing = set(model.replacing_inputs())
+    return [name for name in changed if name in replacing]
+
+
+def diff_result(
+    model: type[ResourceInputs],
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    *,
+    ignore: Iterable[str] = (),
+    stables: Sequence[str] = (),
+) -> dyn.DiffResult:
+    """The plain diff: changed inputs update in place, unless one of them forces a replacement."""
+    changed = changed_inputs(model, olds, news, ignore=ignore)
+    return dyn.DiffResult(
+        changes=bool(changed),
+        replaces=replaced_by(model, changed),
+        stables=list(stables),
+        delete_before_replace=False,
+    )

@@ -307,10 +307,11 @@ def specs_of(api: str) -> list[tuple[str, ResourceSpec]]:
     found = []
     for module_name in SPEC_MODULES[api]:
         module = importlib.import_module(f"pulumi_inboxed.{api}.{module_name}")
-        spec = module.SPEC
-        if not isinstance(spec, ResourceSpec):
-            raise TypeError(f"{module.__name__}.SPEC is not a ResourceSpec")
-        found.append((module_name, spec))
+        specs = getattr(module, "SPECS", None) or (module.SPEC,)
+        for index, spec in enumerate(specs):
+            if not isinstance(spec, ResourceSpec):
+                raise TypeError(f"{module.__name__}: SPEC/SPECS[{index}] is not a ResourceSpec")
+            found.append((module_name, spec))
     return found
 
 
@@ -324,13 +325,20 @@ def generate_module(api: str) -> str:
     spec_imports = []
     for module_name, spec in specs:
         ref = f"_{spec.name.upper()}"
-        spec_imports.append(f"from .{module_name} import SPEC as {ref}")
+        module = importlib.import_module(f"pulumi_inboxed.{api}.{module_name}")
+        many = getattr(module, "SPECS", None)
+        source = f"SPECS[{many.index(spec)}]" if many else "SPEC"
+        spec_imports.append(f"from .{module_name} import {source} as {ref}" if not many else "")
+        if many:
+            spec_imports.append(f"from .{module_name} import SPECS as _{module_name.upper()}_SPECS")
+            ref = f"_{module_name.upper()}_SPECS[{many.index(spec)}]"
         body.append(_resource(spec, ref, imports))
+    spec_imports = sorted({line for line in spec_imports if line})
     exported = sorted(
         [_args_name(m) for m in objects.values()]
         + [n for _, s in specs for n in (s.name, _args_name(s.inputs))]
     )
-    sources = ", ".join(f"`{api}/{m}.py`" for m, _ in specs) or "(none yet)"
+    sources = ", ".join(dict.fromkeys(f"`{api}/{m}.py`" for m, _ in specs)) or "(none yet)"
     title = f"The {api} resources: Args and Resource classes."
     parts = [
         HEADER.format(title=title, sources=sources),

@@ -7,6 +7,7 @@ domain and the reason.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -102,3 +103,35 @@ def check_domain_list(
 
 def unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
+
+
+# Scripts that may share one label (Unicode TS 39, "highly restrictive"): Latin with the
+# Japanese, Chinese or Korean scripts. Any other mix (Latin with Cyrillic or Greek, say) is how
+# look-alike names are made: "apple-pay.com" spelt with a Cyrillic a.
+_ALLOWED_MIXES = (
+    frozenset({"LATIN", "HAN", "HIRAGANA", "KATAKANA"}),
+    frozenset({"LATIN", "HAN", "BOPOMOFO"}),
+    frozenset({"LATIN", "HAN", "HANGUL"}),
+)
+
+
+def _script(ch: str) -> str | None:
+    """The script of a letter, from its Unicode name ("CYRILLIC SMALL LETTER A" -> CYRILLIC);
+    None for digits, hyphens and marks, which go with any script."""
+    if not ch.isalpha():
+        return None
+    name = unicodedata.name(ch, "")
+    first = name.split(" ", 1)[0]
+    if first == "CJK":
+        return "HAN"
+    return first or None
+
+
+def mixed_script_label(ascii_name: str) -> tuple[str, list[str]] | None:
+    """The first label of a (normalized) name that mixes scripts, with the scripts; or None."""
+    for label in ascii_name.split("."):
+        text = idna.decode(label) if label.startswith("xn--") else label
+        scripts = sorted({s for s in (_script(ch) for ch in text) if s is not None})
+        if len(scripts) > 1 and not any(set(scripts) <= mix for mix in _ALLOWED_MIXES):
+            return text, scripts
+    return None

@@ -28,17 +28,24 @@ from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
+import email_validator
 import pulumi.dynamic as dyn
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     TypeAdapter,
     ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
 )
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
+from .domains import DomainNameError, mixed_script_label, normalize_domain
 from .lifecycle import DESTROY_ADOPTED_DOC
 from .provider_base import has_unknowns, is_unknown
 
@@ -53,6 +60,99 @@ def _whole_number(value: Any) -> Any:
 
 WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
 """An int input (Pulumi's 5.0 is 5; 5.5, "5" and True are refused)."""
+
+
+ALLOW_MIXED_SCRIPT = "allow_mixed_script"
+
+
+def _allowed_mixed(info: ValidationInfo) -> set[str]:
+    context = info.context if isinstance(info.context, Mapping) else {}
+    allowed = context.get(ALLOW_MIXED_SCRIPT) or ()
+    return {str(name).strip().lower().rstrip(".") for name in allowed}
+
+
+def _domain_name(value: str, info: ValidationInfo) -> str:
+    """IDNA 2008 / UTS 46 A-label form; a label mixing scripts (a look-alike such as
+    "apple-pay.com" spelt with a Cyrillic a) only when the program lists the name in
+    `allow_mixed_script`."""
+    try:
+        name = normalize_domain(value)
+    except DomainNameError as exc:
+        raise ValueError(exc.reason) from None
+    mixed = mixed_script_label(name)
+    if mixed is not None:
+        allowed = _allowed_mixed(info)
+        if name not in allowed and value.strip().lower().rstrip(".") not in allowed:
+            label, scripts = mixed
+            raise ValueError(
+                f"label {label!r} mixes the {' and '.join(scripts)} scripts, as look-alike names "
+                f"do; list the name in {ALLOW_MIXED_SCRIPT} if it is meant"
+            )
+    return name
+
+
+DomainName = Annotated[str, AfterValidator(_domain_name)]
+"""A domain name, normalized to A-labels (what the APIs expect)."""
+
+
+def _lenient_name(raw: Any) -> str | None:
+    try:
+        return normalize_domain(raw) if isinstance(raw, str) else None
+    except DomainNameError:
+        return None
+
+
+def _unique_names(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Validates every name, and reports every duplicate (after normalization) at its entry,
+    `domains[3]`, together with the names that are not valid, in one preview."""
+    line_errors: list[Any] = []
+    result: Any = None
+    try:
+        result = handler(value)
+    except ValidationError as exc:
+        line_errors = [
+            {"type": e["type"], "loc": e["loc"], "input": e["input"], "ctx": e.get("ctx", {})}
+            for e in exc.errors()
+        ]
+    if isinstance(value, list):
+        first: dict[str, int] = {}
+        for index, raw in enumerate(value):
+            name = _lenient_name(raw)
+            if name is None:
+                continue
+            if name in first:
+                error = PydanticCustomError(
+                    "duplicate",
+                    "is a duplicate of entry {first} ({name})",
+                    {"first": first[name], "name": name},
+                )
+                line_errors.append({"type": error, "loc": (index,), "input": raw})
+            else:
+                first[name] = index
+    if line_errors:
+        raise ValidationError.from_exception_data("domain names", line_errors)
+    return result
+
+
+DomainNames = Annotated[list[DomainName], WrapValidator(_unique_names)]
+"""A list of domain names, each normalized, none twice (after normalization)."""
+
+
+def _email_address(value: str, info: ValidationInfo) -> str:
+    """An address as `email-validator` accepts it (RFC 5321/5322, internationalized domains),
+    without a DNS look-up; its domain follows the same mixed-script rule as domain names."""
+    try:
+        result = email_validator.validate_email(
+            value, check_deliverability=False, allow_smtputf8=True, strict=True
+        )
+    except email_validator.EmailNotValidError as exc:
+        raise ValueError(f"is not a valid email address: {exc}") from None
+    _domain_name(result.domain, info)
+    return str(result.normalized)
+
+
+EmailAddress = Annotated[str, AfterValidator(_email_address)]
+"""An email address, validated by the `email-validator` library and normalized."""
 
 
 def arg(
@@ -111,6 +211,19 @@ class ResourceInputs(BaseModel):
     @classmethod
     def replacing_inputs(cls) -> tuple[str, ...]:
         return tuple(n for n, f in cls.model_fields.items() if _extra(f, "replace"))
+
+
+class DomainInputs(ResourceInputs):
+    """Base of a resource whose inputs hold domain names or email addresses."""
+
+    allow_mixed_script: list[str] = Field(
+        default_factory=list,
+        description=(
+            "domain names whose labels may mix scripts (refused otherwise, as look-alike names "
+            "such as 'apple-pay.com' spelt with a Cyrillic a do)"
+        ),
+        json_schema_extra={"replace": False, "secret": False},
+    )
 
 
 class InputObject(BaseModel):
@@ -242,9 +355,12 @@ def check_inputs(
     """
     names = model.input_names()
     data = {k: v for k, v in news.items() if k in names and v is not None}
+    allowed = data.get(ALLOW_MIXED_SCRIPT)
+    context = {ALLOW_MIXED_SCRIPT: allowed if isinstance(allowed, list) else []}
     if not has_unknowns(data):
         try:
-            return model.model_validate(data).model_dump(mode="json"), []
+            validated = model.model_validate(data, context=context)
+            return validated.model_dump(mode="json"), []
         except ValidationError as exc:
             return {**input_defaults(model), **data}, _failures(model, data, exc)
     inputs = dict(input_defaults(model))
@@ -252,21 +368,24 @@ def check_inputs(
     for name, value in data.items():
         if has_unknowns(value):
             inputs[name] = value
-            failures += _field_failures(model, name, value)
+            failures += _field_failures(model, name, value, context)
             continue
         adapter = _adapter(model, name)
         try:
-            inputs[name] = adapter.dump_python(adapter.validate_python(value), mode="json")
+            valid = adapter.validate_python(value, context=context)
+            inputs[name] = adapter.dump_python(valid, mode="json")
         except ValidationError as exc:
             inputs[name] = value
             failures += _prefixed(model, name, value, exc)
     return inputs, failures
 
 
-def _field_failures(model: type[ResourceInputs], name: str, value: Any) -> list[dyn.CheckFailure]:
+def _field_failures(
+    model: type[ResourceInputs], name: str, value: Any, context: Mapping[str, Any]
+) -> list[dyn.CheckFailure]:
     """Checks a partly unknown field: errors under its unknown parts are dropped."""
     try:
-        _adapter(model, name).validate_python(value)
+        _adapter(model, name).validate_python(value, context=context)
     except ValidationError as exc:
         return _prefixed(model, name, value, exc)
     return []

@@ -4,6 +4,7 @@ Resources: `DomainBatch`, `MailboxRequest`, `SubscriptionNotes`. The pydantic mo
 JSON are in `pulumi_inboxed.inboxedup.models`.
 """
 
+from . import resources as _resources
 from .client import InboxedUpClient
 from .domain_batch import DomainBatch, DomainBatchArgs, DomainBatchProvider, WaitFor
 from .functions import (
@@ -29,7 +30,7 @@ from .mailbox_request import (
     MailboxRequestProvider,
 )
 from .models import Account, BatchStatus, Domain, DomainStatus, MailboxType
-from .resources import SubscriptionNotes, SubscriptionNotesArgs
+from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 from .subscription_notes import SubscriptionNotesProvider
 
 __all__ = [
@@ -46,8 +47,6 @@ __all__ = [
     "MailboxRequestArgs",
     "MailboxRequestProvider",
     "MailboxType",
-    "SubscriptionNotes",
-    "SubscriptionNotesArgs",
     "SubscriptionNotesProvider",
     "WaitFor",
     "get_account",
@@ -65,3 +64,4 @@ __all__ = [
     "list_subscriptions",
     "list_subscriptions_output",
 ]
+__all__ += _resources.__all__

@@ -1,5 +1,6 @@
 """MailChannels Inbound: typed client (`MailChannelsClient`) and `InboundDomains`."""
 
+from . import resources as _resources
 from .client import MailChannelsClient
 from .inbound_domains import (
     AbusePolicyArgs,
@@ -8,6 +9,7 @@ from .inbound_domains import (
     InboundDomains,
     InboundDomainsProvider,
 )
+from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 
 __all__ = [
     "AbusePolicyArgs",
@@ -17,3 +19,4 @@ __all__ = [
     "InboundDomainsProvider",
     "MailChannelsClient",
 ]
+__all__ += _resources.__all__

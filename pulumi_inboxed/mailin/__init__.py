@@ -8,12 +8,14 @@ also read-only functions in `pulumi_inboxed.mailin.functions`.
 Models: `pulumi_inboxed.mailin.models`.
 """
 
+from . import resources as _resources
 from .accounts import DomainRegistrar, InboxProvider
 from .azure_order import AzureMailboxArgs, AzureOrder
 from .client import MailinClient
 from .domains import Acquisition, Domains, DomainsArgs, DomainsProvider
 from .forwarding import DomainForwarding, EmailForwarding
 from .mailboxes import GoogleMailboxArgs, GoogleMailboxes, SmtpMailboxArgs, SmtpMailboxes
+from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 from .subdomain import Subdomain
 
 __all__ = [
@@ -34,3 +36,4 @@ __all__ = [
     "SmtpMailboxes",
     "Subdomain",
 ]
+__all__ += _resources.__all__

@@ -1,7 +1,9 @@
 """Pingram sender domains: typed client (`PingramClient`), `SenderDomain`, functions."""
 
+from . import resources as _resources
 from .client import PingramClient
 from .errors import PingramError, ProviderError, UsageLimitError
+from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 from .sender_domain import SenderDomain, SenderDomainProvider
 
 __all__ = [
@@ -12,3 +14,4 @@ __all__ = [
     "SenderDomainProvider",
     "UsageLimitError",
 ]
+__all__ += _resources.__all__

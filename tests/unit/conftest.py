@@ -137,3 +137,46 @@ def preview_check(unit_sandbox: SandboxProcess) -> PreviewCheck:
         return CheckOutcome(failures, context.details, after - before)
 
     return check
+
+
+@dataclass(frozen=True)
+class BadInput:
+    """One row of a resource's bad-input table.
+
+    :param case: a short name for the row (the test id).
+    :param inputs: the whole inputs of the resource (a valid base with the bad value in).
+    :param field: the property path the failure must name (`mailboxes[2].username`).
+    :param reason: a piece of text the reason must hold.
+    """
+
+    case: str
+    inputs: Mapping[str, Any]
+    field: str
+    reason: str = ""
+
+
+def assert_rejected_at_preview(outcome: CheckOutcome, bad: BadInput) -> None:
+    """Preview fails naming the field and the reason, with no API call and no crash."""
+    assert outcome.aborted is None, f"{bad.case}: the check crashed: {outcome.aborted}"
+    assert bad.field in outcome.failures, f"{bad.case}: {outcome.failures}"
+    assert bad.reason in outcome.failures[bad.field], f"{bad.case}: {outcome.failures}"
+    assert outcome.requests == 0, f"{bad.case}: preview made {outcome.requests} API calls"
+    assert "Traceback" not in " ".join(outcome.failures.values())
+
+
+_BAD_INPUT_RESULTS: dict[str, bool] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" and "bad_input" in report.keywords:
+        _BAD_INPUT_RESULTS[report.nodeid] = report.passed
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _BAD_INPUT_RESULTS:
+        passed = sum(_BAD_INPUT_RESULTS.values())
+        terminalreporter.section("bad inputs")
+        terminalreporter.write_line(
+            f"rejected at preview naming the field, with no API call: "
+            f"{passed} / {len(_BAD_INPUT_RESULTS)}"
+        )

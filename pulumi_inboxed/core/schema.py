@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, get_args
 
 import email_validator
 import pulumi.dynamic as dyn
@@ -322,18 +322,40 @@ def _show(value: Any) -> str:
     return type(value).__name__
 
 
+def _models_in(tp: Any) -> list[type[BaseModel]]:
+    """The models an annotation holds (`list[MailboxInput] | None` -> [MailboxInput])."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    return [m for arg in get_args(tp) for m in _models_in(arg)]
+
+
+def _secret_path(model: type[BaseModel], loc: Sequence[int | str]) -> bool:
+    """True when the location is, or lies inside, a field declared secret, at any depth
+    (`mailboxes[2].password`): an error there never shows the value."""
+    current: list[type[BaseModel]] = [model]
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        fields = [m.model_fields[part] for m in current if part in m.model_fields]
+        if not fields:
+            return False
+        if any(_extra(f, "secret") for f in fields):
+            return True
+        current = [m for f in fields for m in _models_in(f.annotation)]
+    return False
+
+
 def _failures(
     model: type[ResourceInputs], data: Mapping[str, Any], exc: ValidationError
 ) -> list[dyn.CheckFailure]:
     failures: list[dyn.CheckFailure] = []
-    secret = set(model.secret_inputs())
     seen: set[tuple[str, str]] = set()
     for error in exc.errors():
         loc = tuple(error["loc"])
         if _under_unknown(data, loc):
             continue
         path = field_path(loc) or "(inputs)"
-        value = _HIDDEN if (loc and loc[0] in secret) else error.get("input")
+        value = _HIDDEN if _secret_path(model, loc) else error.get("input")
         reason = _reason(error, value)
         if (path, reason) in seen:
             continue
@@ -399,7 +421,7 @@ def _prefixed(
         loc = (name, *error["loc"])
         if _under_unknown({name: value}, loc):
             continue
-        shown = _HIDDEN if name in model.secret_inputs() else error.get("input")
+        shown = _HIDDEN if _secret_path(model, loc) else error.get("input")
         failures.append(dyn.CheckFailure(field_path(loc), _reason(error, shown)))
     return failures
 

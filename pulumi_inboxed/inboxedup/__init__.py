@@ -6,7 +6,7 @@ JSON are in `pulumi_inboxed.inboxedup.models`.
 
 from . import resources as _resources
 from .client import InboxedUpClient
-from .domain_batch import DomainBatch, DomainBatchArgs, DomainBatchProvider, WaitFor
+from .domain_batch import DomainBatchProvider, WaitFor
 from .functions import (
     get_account,
     get_account_output,
@@ -23,12 +23,7 @@ from .functions import (
     list_subscriptions,
     list_subscriptions_output,
 )
-from .mailbox_request import (
-    MailboxArgs,
-    MailboxRequest,
-    MailboxRequestArgs,
-    MailboxRequestProvider,
-)
+from .mailbox_request import MailboxRequestProvider
 from .models import Account, BatchStatus, Domain, DomainStatus, MailboxType
 from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 from .subscription_notes import SubscriptionNotesProvider
@@ -37,14 +32,9 @@ __all__ = [
     "Account",
     "BatchStatus",
     "Domain",
-    "DomainBatch",
-    "DomainBatchArgs",
     "DomainBatchProvider",
     "DomainStatus",
     "InboxedUpClient",
-    "MailboxArgs",
-    "MailboxRequest",
-    "MailboxRequestArgs",
     "MailboxRequestProvider",
     "MailboxType",
     "SubscriptionNotesProvider",

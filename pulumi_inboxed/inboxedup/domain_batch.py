@@ -27,13 +27,13 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from enum import StrEnum
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Annotated, Any, ClassVar
 
 import pulumi
 import pulumi.dynamic as dyn
+from pydantic import Field, StringConstraints
 
-from ..core.domains import check_domain_list
 from ..core.errors import (
     ConflictError,
     InboxedError,
@@ -49,6 +49,18 @@ from ..core.lifecycle import (
 )
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, is_unknown
+from ..core.resource_spec import Opts, Props, ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainNames,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    changed_inputs,
+    check_result,
+    input_defaults,
+    out,
+)
 from . import endpoints as ep
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
@@ -69,15 +81,107 @@ DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 24 * 3600
 MAX_DOMAINS = 5000
 
-INPUT_KEYS = (
-    "domains",
-    "wait_for",
-    "wait_timeout_seconds",
-    "fail_on_domain_errors",
-    "import_batch_id",
-    "verify_ns_trigger",
-    DESTROY_ADOPTED,
-)
+
+class DomainBatchInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Domains submitted to InboxedUp together, with their status and nameserver pairs. Create
+    adopts the domains the account already holds, submits the others (500 a request) and waits,
+    bounded by `wait_timeout_seconds`, until each reaches `wait_for`; update adds and removes
+    only the changed domains (the batch is never replaced); refresh reads the batch status;
+    delete removes the domains the batch submitted, each verified by a read (adopted domains stay
+    unless `destroy_adopted`). A failed or late domain does not undo the others: the program
+    reports it (unless `fail_on_domain_errors=False`) and the next `pulumi up` retries it.
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.inboxedup import DomainBatch, WaitFor
+
+    batch = DomainBatch(
+        "outreach-domains",
+        domains=["acme-outreach.com", "acme-mail.co", "bücher-acme.de"],
+        wait_for=WaitFor.NS_READY,
+        wait_timeout_seconds=900,
+    )
+    pulumi.export("nameservers", batch.nameservers)
+    """
+
+    domains: Annotated[DomainNames, Field(min_length=1, max_length=MAX_DOMAINS)] = arg(
+        description=(
+            f"the domain names (Unicode or A-labels; stored as A-labels), 1 to {MAX_DOMAINS}, "
+            "none twice"
+        ),
+    )
+    wait_for: WaitFor = arg(
+        WaitFor.NS_READY,
+        description="what create and update wait for: `ns_ready` (default) or `active`",
+        strict=False,
+    )
+    wait_timeout_seconds: float = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS,
+        description=(
+            f"the bound on each wait, in seconds (0 to {MAX_WAIT_TIMEOUT_SECONDS}; default "
+            f"{DEFAULT_WAIT_TIMEOUT_SECONDS})"
+        ),
+        ge=0,
+        le=MAX_WAIT_TIMEOUT_SECONDS,
+        allow_inf_nan=False,
+    )
+    fail_on_domain_errors: bool = arg(
+        True,
+        description=(
+            "report failed or late domains as an error of the program (default True); they are "
+            "kept in the state either way"
+        ),
+    )
+    import_batch_id: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None
+    ) = arg(
+        None,
+        description=(
+            "adopt this existing batch instead of submitting its domains (Pulumi's `import_` "
+            "option cannot reach a dynamic provider: this is the import)"
+        ),
+    )
+    verify_ns_trigger: str | WholeNumber | None = arg(
+        None,
+        description=(
+            "change this value to verify the nameservers of every PENDING_NS domain on the next "
+            "`pulumi up` (`ns_missing` reports what is missing)"
+        ),
+    )
+
+
+class DomainBatchOutputs(ResourceOutputs):
+    batch_id: str | None = out(description="the batch id (the resource's id)")
+    batch_ids: list[str] | None = out(description="every batch holding the resource's domains")
+    records: dict[str, dict[str, Any]] | None = out(
+        description="per domain: id, status, batch_id, ns1, ns2, failure_reason"
+    )
+    statuses: dict[str, str] | None = out(description="domain -> status")
+    nameservers: dict[str, list[str]] | None = out(
+        description="domain -> [ns1, ns2], the pair to set at the registrar"
+    )
+    failed_domains: dict[str, str] | None = out(description="domain -> why it failed")
+    not_ready_domains: list[str] | None = out(
+        description="domains that did not reach `wait_for` within the bound"
+    )
+    ns_missing: dict[str, dict[str, Any]] | None = out(
+        description=(
+            "PENDING_NS domains whose nameservers verify-NS did not find: expected and found"
+        )
+    )
+    last_error: str | None = out(description="the error that ended the last wait, if any")
+    adopted_domains: list[str] | None = out(
+        description=(
+            "domains the account held before this resource asked for them: kept on destroy "
+            "unless `destroy_adopted` is set"
+        )
+    )
+    verify_ns_error: str | None = out(
+        description="why verify-NS could not be used in the last run (names the endpoint), or None"
+    )
+
+
 NO_BATCH = "nobatch-"
 """Prefix of the resource id when every domain was adopted and the API gave no batch id."""
 DOC = "docs/inboxedup-api.md"
@@ -126,7 +230,7 @@ def _outputs(
         if name not in records or not reached(DomainStatus(records[name]["status"]), target)
     ]
     return {
-        **{k: inputs.get(k) for k in INPUT_KEYS},
+        **{k: inputs.get(k) for k in DomainBatchInputs.input_names()},
         "batch_id": batch_id,
         "batch_ids": sorted(set(batch_ids)),
         "records": {name: dict(rec) for name, rec in records.items()},
@@ -157,71 +261,19 @@ class DomainBatchProvider(ConfiguredProvider):
 
     # check ------------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        failures: list[dyn.CheckFailure] = []
-        inputs = dict(news)
-        domains = news.get("domains")
-        if domains is None:
-            failures.append(dyn.CheckFailure("domains", "is required: a list of domain names"))
-        elif isinstance(domains, list):
-            known = [d for d in domains if isinstance(d, str) and not is_unknown(d)]
-            if len(known) == len(domains):  # unknowns during preview are checked at update
-                normalized, problems = check_domain_list(known, max_count=MAX_DOMAINS)
-                for p in problems:
-                    where = f"domains[{p.index}]" if p.index >= 0 else "domains"
-                    label = f"domain {p.domain!r} " if p.domain else ""
-                    failures.append(dyn.CheckFailure(where, f"{label}{p.reason}"))
-                if not domains:
-                    failures.append(dyn.CheckFailure("domains", "must hold at least one domain"))
-                if not problems:
-                    inputs["domains"] = normalized
-        elif not is_unknown(domains):
-            failures.append(dyn.CheckFailure("domains", "must be a list of domain names"))
-
-        wait_for = news.get("wait_for")
-        if wait_for is None:
-            inputs["wait_for"] = WaitFor.NS_READY.value
-        elif isinstance(wait_for, str) and wait_for not in {w.value for w in WaitFor}:
-            choices = ", ".join(repr(w.value) for w in WaitFor)
-            failures.append(dyn.CheckFailure("wait_for", f"{wait_for!r} is not one of {choices}"))
-
-        timeout = news.get("wait_timeout_seconds")
-        if timeout is None:
-            inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
-        elif isinstance(timeout, bool) or not isinstance(timeout, int | float):
-            if not is_unknown(timeout):
-                failures.append(dyn.CheckFailure("wait_timeout_seconds", "must be a number"))
-        elif not 0 <= timeout <= MAX_WAIT_TIMEOUT_SECONDS:
-            failures.append(
-                dyn.CheckFailure(
-                    "wait_timeout_seconds",
-                    f"{timeout:g} is out of range: 0 to {MAX_WAIT_TIMEOUT_SECONDS}",
-                )
-            )
-        if news.get("fail_on_domain_errors") is None:
-            inputs["fail_on_domain_errors"] = True
-        if news.get(DESTROY_ADOPTED) is None:
-            inputs[DESTROY_ADOPTED] = False
-        elif not isinstance(news.get(DESTROY_ADOPTED), bool) and not is_unknown(
-            news.get(DESTROY_ADOPTED)
-        ):
-            failures.append(dyn.CheckFailure(DESTROY_ADOPTED, "must be true or false"))
-        import_id = news.get("import_batch_id")
-        if (
-            import_id is not None
-            and not is_unknown(import_id)
-            and (not isinstance(import_id, str) or not import_id.strip())
-        ):
-            failures.append(dyn.CheckFailure("import_batch_id", "must be a batch id string"))
-        return dyn.CheckResult(inputs, failures)
+        return check_result(DomainBatchInputs, news)
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        """In place, always: the domains count as changed when the set differs or one of them
+        has not reached `wait_for` (or FAILED and is retried); `wait_for` alone changes
+        nothing; a verify-NS error of the last run tries again."""
+        changed = changed_inputs(DomainBatchInputs, olds, news, ignore=("domains", "wait_for"))
         records: Mapping[str, Mapping[str, Any]] = olds.get("records") or {}
         adopted = set(olds.get("adopted_domains") or [])
         keep_adopted = news.get(DESTROY_ADOPTED) is not True
         new_domains = news.get("domains")
         target = str(news.get("wait_for") or WaitFor.NS_READY.value)
-        changed: list[str] = []
         if is_unknown(new_domains) or not isinstance(new_domains, list):
             changed.append("domains")
         else:
@@ -237,14 +289,10 @@ class DomainBatchProvider(ConfiguredProvider):
             )
             if wanted != set(records) or unfinished:
                 changed.append("domains")
-        if olds.get("verify_ns_trigger") != news.get("verify_ns_trigger"):
-            changed.append("verify_ns_trigger")
         if olds.get("wait_for") != news.get("wait_for") and "domains" in changed:
             changed.append("wait_for")
         if olds.get("verify_ns_error"):
             changed.append("verify_ns_trigger")  # verify-NS failed last time: try again
-        if bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED)):
-            changed.append(DESTROY_ADOPTED)
         return dyn.DiffResult(
             changes=bool(changed), replaces=[], stables=["batch_id"], delete_before_replace=False
         )
@@ -587,16 +635,9 @@ class DomainBatchProvider(ConfiguredProvider):
         else:
             order = sorted(records)
         inputs = {
+            **input_defaults(DomainBatchInputs),
+            **{k: props[k] for k in DomainBatchInputs.input_names() if props.get(k) is not None},
             "domains": order,
-            "wait_for": props.get("wait_for") or WaitFor.NS_READY.value,
-            "wait_timeout_seconds": props.get("wait_timeout_seconds")
-            if props.get("wait_timeout_seconds") is not None
-            else DEFAULT_WAIT_TIMEOUT_SECONDS,
-            "fail_on_domain_errors": props.get("fail_on_domain_errors")
-            if props.get("fail_on_domain_errors") is not None
-            else True,
-            "import_batch_id": props.get("import_batch_id"),
-            "verify_ns_trigger": props.get("verify_ns_trigger"),
             DESTROY_ADOPTED: props.get(DESTROY_ADOPTED) is True,
         }
         outs = _outputs(
@@ -739,108 +780,26 @@ def _incomplete_message(outs: Mapping[str, Any], target: str, timeout: float) ->
     return "; ".join(parts) + ". Run `pulumi up` again to retry the others."
 
 
-class DomainBatchArgs:
-    """Inputs of `DomainBatch`."""
-
-    def __init__(
-        self,
-        domains: pulumi.Input[Sequence[pulumi.Input[str]]],
-        wait_for: pulumi.Input[WaitFor | str] | None = None,
-        wait_timeout_seconds: pulumi.Input[int] | None = None,
-        fail_on_domain_errors: pulumi.Input[bool] | None = None,
-        import_batch_id: pulumi.Input[str] | None = None,
-        verify_ns_trigger: pulumi.Input[str | int] | None = None,
-        destroy_adopted: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """
-        :param domains: the domain names (Unicode or A-labels; stored as A-labels).
-        :param wait_for: `WaitFor.NS_READY` (default) or `WaitFor.ACTIVE`.
-        :param wait_timeout_seconds: the bound on each wait (default 900, at most 86400).
-        :param fail_on_domain_errors: report failed or late domains as an error of the
-            program (default True); they are kept in the state either way.
-        :param import_batch_id: adopt this existing batch instead of submitting its domains
-            (Pulumi's `import_` option cannot reach a dynamic provider; this is the import).
-        :param verify_ns_trigger: change this value to verify the nameservers of every
-            PENDING_NS domain on the next `pulumi up` (`ns_missing` reports what is missing).
-        :param destroy_adopted: delete, on destroy (or when dropped from `domains`), the
-            domains this resource adopted (ones the account held before it asked for them,
-            listed in `adopted_domains`) as well as the ones it submitted; default False:
-            adopted domains stay in the account, and the delete's log names them.
-        """
-        self.destroy_adopted = destroy_adopted
-        self.verify_ns_trigger = verify_ns_trigger
-        self.import_batch_id = import_batch_id
-        self.domains = domains
-        self.wait_for = wait_for
-        self.wait_timeout_seconds = wait_timeout_seconds
-        self.fail_on_domain_errors = fail_on_domain_errors
+def _before_register(name: str, props: Props, opts: Opts) -> Opts:
+    for key, value in props.items():
+        if isinstance(value, Enum):
+            props[key] = value.value
+    return opts
 
 
-class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
-    """Domains submitted to InboxedUp together, with their status and nameserver pairs.
-
-    Outputs: `batch_id`, `records` (per domain: id, status, batch_id, ns1, ns2, failure_reason),
-    `statuses`, `nameservers` (domain -> [ns1, ns2] to set at the registrar),
-    `failed_domains` (domain -> reason), `not_ready_domains`.
-    """
-
-    batch_id: pulumi.Output[str]
-    batch_ids: pulumi.Output[list[str]]
-    domains: pulumi.Output[list[str]]
-    wait_for: pulumi.Output[str]
-    wait_timeout_seconds: pulumi.Output[int]
-    records: pulumi.Output[dict[str, dict[str, Any]]]
-    statuses: pulumi.Output[dict[str, str]]
-    nameservers: pulumi.Output[dict[str, list[str]]]
-    failed_domains: pulumi.Output[dict[str, str]]
-    not_ready_domains: pulumi.Output[list[str]]
-    ns_missing: pulumi.Output[dict[str, dict[str, Any]]]
-    """PENDING_NS domains whose nameservers verify-NS did not find: expected and found."""
-    last_error: pulumi.Output[str | None]
-    adopted_domains: pulumi.Output[list[str]]
-    """Domains the account held before this resource asked for them: kept on destroy unless
-    `destroy_adopted` is set."""
-    verify_ns_error: pulumi.Output[str | None]
-    """Why verify-NS could not be used in the last run (names the endpoint), or None."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: DomainBatchArgs,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        wait_for = args.wait_for.value if isinstance(args.wait_for, WaitFor) else args.wait_for
-        props: dict[str, Any] = {
-            "domains": args.domains,
-            "wait_for": wait_for,
-            "wait_timeout_seconds": args.wait_timeout_seconds,
-            "fail_on_domain_errors": args.fail_on_domain_errors,
-            "import_batch_id": args.import_batch_id,
-            "verify_ns_trigger": args.verify_ns_trigger,
-            DESTROY_ADOPTED: args.destroy_adopted,
-            "adopted_domains": None,
-            "verify_ns_error": None,
-            "ns_missing": None,
-            "batch_id": None,
-            "batch_ids": None,
-            "records": None,
-            "statuses": None,
-            "nameservers": None,
-            "failed_domains": None,
-            "not_ready_domains": None,
-            "last_error": None,
-        }
-        super().__init__(DomainBatchProvider(), resource_name, props, opts)
-        program_domains.record(args.domains, self)
-        if args.fail_on_domain_errors is not False:
-            name = resource_name
-            pulumi.Output.all(
-                self.failed_domains,
-                self.not_ready_domains,
-                self.statuses,
-                self.wait_for,
-                self.verify_ns_error,
-            ).apply(lambda v: _report_incomplete(self, name, v))
+def _after_register(resource: Any, name: str, props: Props) -> None:
+    """Records the domains as declared by this program (a MailboxRequest on one of them depends
+    on the batch) and, unless `fail_on_domain_errors=False`, makes an incomplete batch an error
+    of the program."""
+    program_domains.record(props.get("domains"), resource)
+    if props.get("fail_on_domain_errors") is not False:
+        pulumi.Output.all(
+            resource.failed_domains,
+            resource.not_ready_domains,
+            resource.statuses,
+            resource.wait_for,
+            resource.verify_ns_error,
+        ).apply(lambda v: _report_incomplete(resource, name, v))
 
 
 def _report_incomplete(resource: pulumi.Resource, name: str, values: list[Any]) -> None:
@@ -858,3 +817,15 @@ def _report_incomplete(resource: pulumi.Resource, name: str, values: list[Any]) 
     message = f"DomainBatch {name!r} is incomplete: " + "; ".join(lines)
     pulumi.log.error(message, resource=resource)
     raise pulumi.RunError(message)
+
+
+SPEC = ResourceSpec(
+    module="inboxedup",
+    name="DomainBatch",
+    inputs=DomainBatchInputs,
+    outputs=DomainBatchOutputs,
+    provider=DomainBatchProvider,
+    id_doc="its batch id",
+    before_register=_before_register,
+    after_register=_after_register,
+)

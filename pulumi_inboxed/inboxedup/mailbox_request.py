@@ -4,11 +4,13 @@ InboxedUp fulfils requests by hand, typically within a day, so create returns on
 accepted (its status is an output, and `pulumi refresh` brings the later status). Set
 `wait_for_completion=True` to wait, bounded by `wait_timeout_seconds`.
 
-Preview (check) rejects, naming the field: invalid names or usernames, duplicate usernames, a type
-other than microsoft/google/smtp/smtp_dedicated, more mailboxes than the type allows per domain
-(3/3/5/10, counting the account's pending, in-progress and completed requests of that type on the
-domain; failed ones free their slots), and a domain that is neither declared by a DomainBatch of
-this program nor ACTIVE in the account. The account checks are read-only API calls.
+Preview rejects, naming the field: the declaration's rules (names, usernames, duplicates, the
+type, the bounds, more mailboxes in one request than the type allows per domain), with no API
+call; the program itself refuses requests of one type on one domain whose mailboxes together
+exceed the limit (`program_domains`); and check() then makes read-only account calls: the domain
+must be declared by a DomainBatch of this program or ACTIVE in the account, and the account's
+pending, in-progress and completed requests of that type on the domain count against the limit
+(failed ones free their slots).
 
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
@@ -19,16 +21,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from enum import Enum
+from typing import Annotated, Any, ClassVar
 
 import pulumi
 import pulumi.dynamic as dyn
+from pydantic import (
+    AfterValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.resource_spec import Opts, Props, ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    InputObject,
+    ResourceOutputs,
+    arg,
+    changed_inputs,
+    check_inputs,
+    input_defaults,
+    out,
+    replaced_by,
+)
 from . import program_domains
 from .endpoints import MAILBOX_LIMITS
 from .models import (
@@ -39,83 +64,187 @@ from .models import (
     MailboxType,
 )
 from .models import MailboxRequest as RequestInfo
+from .program_domains import TYPE_LABELS
 from .runtime import InboxedUpRuntime, runtime_for
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 MAX_NAME_LENGTH = 64
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
 MAX_WAIT_TIMEOUT_SECONDS = 7 * 24 * 3600
-TYPE_LABELS = {
-    "microsoft": "Microsoft 365",
-    "google": "Google Workspace",
-    "smtp": "SMTP",
-    "smtp_dedicated": "SMTP Dedicated",
-}
-REPLACE_KEYS = ("domain", "type", "mailboxes")
-INPUT_KEYS = (
-    *REPLACE_KEYS,
-    "wait_for_completion",
-    "wait_timeout_seconds",
-    "import_request_id",
-    "domain_in_program",
-    DESTROY_ADOPTED,
-)
 COUNTED = (
     MailboxRequestStatus.PENDING,
     MailboxRequestStatus.IN_PROGRESS,
     MailboxRequestStatus.COMPLETED,
 )
+IN_PROGRAM = "domain_in_program"
+"""An output the program sets: True when a DomainBatch of the program declares the domain."""
 
 
-def check_mailboxes(mailboxes: Any) -> tuple[list[dict[str, str]], list[tuple[str, str]]]:
-    """Normalizes the entries; returns (entries, [(property, reason)])."""
-    failures: list[tuple[str, str]] = []
-    if not isinstance(mailboxes, list) or not mailboxes:
-        return [], [("mailboxes", "must be a non-empty list of mailboxes")]
-    entries: list[dict[str, str]] = []
-    seen: dict[str, int] = {}
-    for i, raw in enumerate(mailboxes):
-        where = f"mailboxes[{i}]"
-        if not isinstance(raw, Mapping):
-            failures.append((where, "must have first_name, last_name and username"))
-            continue
-        entry: dict[str, str] = {}
-        for key in ("first_name", "last_name"):
-            value = raw.get(key)
-            if not isinstance(value, str) or not value.strip():
-                failures.append((f"{where}.{key}", "is required and must not be blank"))
-            elif len(value.strip()) > MAX_NAME_LENGTH:
-                failures.append(
-                    (f"{where}.{key}", f"is {len(value.strip())} characters; at most 64")
-                )
-            else:
-                entry[key] = value.strip()
-        username = raw.get("username")
-        if not isinstance(username, str) or not username.strip():
-            failures.append((f"{where}.username", "is required"))
-        else:
+def _username(value: str) -> str:
+    name = value.strip().lower()
+    if "@" in name:
+        raise ValueError("must be the part before the @ only")
+    if not USERNAME_RE.match(name) or ".." in name:
+        raise ValueError(
+            "is not a valid mailbox username: use 1 to 64 of a-z, 0-9, '.', '_', '-', starting "
+            "and ending with a letter or digit"
+        )
+    return name
+
+
+Username = Annotated[str, AfterValidator(_username)]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH)
+]
+
+
+class MailboxInput(InputObject):
+    """One mailbox: its owner's names and the part of the address before the @."""
+
+    first_name: PersonName = Field(
+        description=f"the owner's first name (1 to {MAX_NAME_LENGTH} characters)"
+    )
+    last_name: PersonName = Field(
+        description=f"the owner's last name (1 to {MAX_NAME_LENGTH} characters)"
+    )
+    username: Username = Field(
+        description=(
+            "the part of the address before the @ (a-z, 0-9, '.', '_', '-'; stored in lower case)"
+        )
+    )
+
+
+def _unique_usernames(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Validates every entry, and names each duplicate username (after lower-casing) at its
+    entry, `mailboxes[3].username`, in the same preview."""
+    line_errors: list[Any] = []
+    result: Any = None
+    try:
+        result = handler(value)
+    except ValidationError as exc:
+        line_errors = [
+            {"type": e["type"], "loc": e["loc"], "input": e["input"], "ctx": e.get("ctx", {})}
+            for e in exc.errors()
+        ]
+    if isinstance(value, list):
+        first: dict[str, int] = {}
+        for index, raw in enumerate(value):
+            username = raw.get("username") if isinstance(raw, Mapping) else None
+            if not isinstance(username, str) or not username.strip():
+                continue
             name = username.strip().lower()
-            if "@" in name:
-                failures.append(
-                    (f"{where}.username", f"{username!r} must be the part before the @ only")
+            if name in first:
+                error = PydanticCustomError(
+                    "duplicate", "duplicates mailboxes[{first}]", {"first": first[name]}
                 )
-            elif not USERNAME_RE.match(name) or ".." in name:
-                failures.append(
-                    (
-                        f"{where}.username",
-                        f"{username!r} is not a valid mailbox username: use 1 to 64 of a-z, 0-9,"
-                        " '.', '_', '-', starting and ending with a letter or digit",
-                    )
-                )
-            elif name in seen:
-                failures.append(
-                    (f"{where}.username", f"{username!r} duplicates mailboxes[{seen[name]}]")
-                )
+                line_errors.append({"type": error, "loc": (index, "username"), "input": username})
             else:
-                seen[name] = i
-                entry["username"] = name
-        entries.append(entry)
-    return entries, failures
+                first[name] = index
+    if line_errors:
+        raise ValidationError.from_exception_data("mailboxes", line_errors)
+    return result
+
+
+Mailboxes = Annotated[list[MailboxInput], WrapValidator(_unique_usernames)]
+
+
+class MailboxRequestInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Mailboxes of one type requested on one InboxedUp domain. InboxedUp fulfils requests by
+    hand, typically within a day: create waits (bounded) for the domain to be ACTIVE, requests,
+    and returns once the request is accepted (`status` is an output; `pulumi refresh` brings the
+    later one), unless `wait_for_completion`. Preview refuses more mailboxes than the type allows
+    per domain (3 Microsoft, 3 Google, 5 SMTP, 10 SMTP Dedicated), summed over the program's
+    requests and the account's live ones. The API cannot change or cancel a request: a change of
+    domain, type or mailboxes replaces the resource, and delete leaves the request in the account
+    (with a warning).
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.inboxedup import MailboxArgs, MailboxRequest, MailboxType
+
+    MailboxRequest(
+        "sales-mailboxes",
+        domain="acme-outreach.com",  # declared by a DomainBatch of the program, or ACTIVE
+        type=MailboxType.MICROSOFT,
+        mailboxes=[MailboxArgs("John", "Smith", "john.smith")],
+    )
+    """
+
+    domain: DomainName = arg(
+        description="the domain: declared by a DomainBatch of this program, or ACTIVE",
+        replace=True,
+    )
+    type: MailboxType = arg(
+        description="microsoft, google, smtp or smtp_dedicated (`MailboxType`)",
+        replace=True,
+        strict=False,
+    )
+    mailboxes: Annotated[Mailboxes, Field(min_length=1)] = arg(
+        description=(
+            "the mailboxes, `MailboxArgs(first_name, last_name, username)`; no username twice"
+        ),
+        replace=True,
+    )
+    wait_for_completion: bool = arg(
+        False,
+        description=(
+            "wait for COMPLETED or FAILED (default False: return once accepted; `pulumi "
+            "refresh` brings the later status)"
+        ),
+    )
+    wait_timeout_seconds: float = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS,
+        description=(
+            "the bound on every wait, in seconds: for the domain to become ACTIVE and, when "
+            f"asked, for completion (0 to {MAX_WAIT_TIMEOUT_SECONDS}; default "
+            f"{DEFAULT_WAIT_TIMEOUT_SECONDS})"
+        ),
+        ge=0,
+        le=MAX_WAIT_TIMEOUT_SECONDS,
+        allow_inf_nan=False,
+    )
+    import_request_id: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None
+    ) = arg(None, description="adopt this existing request instead of requesting again")
+
+    @model_validator(mode="after")
+    def _within_the_type_limit(self) -> MailboxRequestInputs:
+        limit = MAILBOX_LIMITS[self.type.value]
+        if len(self.mailboxes) > limit:
+            error = PydanticCustomError(
+                "too_many",
+                "{count} mailboxes: {label} allows {limit} per domain",
+                {
+                    "count": len(self.mailboxes),
+                    "label": TYPE_LABELS[self.type.value],
+                    "limit": limit,
+                },
+            )
+            raise ValidationError.from_exception_data(
+                "mailboxes", [{"type": error, "loc": ("mailboxes",), "input": self.mailboxes}]
+            )
+        return self
+
+
+class MailboxRequestOutputs(ResourceOutputs):
+    request_id: str | None = out(description="the request's id (the resource's id)")
+    status: str | None = out(
+        description="PENDING, IN_PROGRESS, COMPLETED or FAILED (refresh brings the later one)"
+    )
+    admin_notes: str | None = out(description="InboxedUp's notes on the request")
+    domain_id: str | None = out(description="the domain's id")
+    emails: list[str] | None = out(description="the requested addresses")
+    credentials: dict[str, str] | None = out(
+        description="address -> password, when the API returns them", secret=True
+    )
+    adopted: bool | None = out(
+        description=(
+            "True when create adopted a live request (a retried create, or `import_request_id`)"
+        )
+    )
+    domain_in_program: bool | None = out(
+        description="True when a DomainBatch of this program declares the domain"
+    )
 
 
 class MailboxRequestProvider(ConfiguredProvider):
@@ -124,70 +253,20 @@ class MailboxRequestProvider(ConfiguredProvider):
 
     # check ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[tuple[str, str]] = []
-
-        domain = news.get("domain")
-        if domain is None:
-            failures.append(("domain", "is required"))
-        elif isinstance(domain, str) and not is_unknown(domain):
-            try:
-                inputs["domain"] = normalize_domain(domain)
-            except DomainNameError as exc:
-                failures.append(("domain", f"{exc.domain!r} {exc.reason}"))
-
-        type_ = news.get("type")
-        if type_ is None:
-            failures.append(("type", f"is required: one of {', '.join(MAILBOX_LIMITS)}"))
-        elif isinstance(type_, str) and not is_unknown(type_):
-            normalized = type_.strip().lower().replace(" ", "_").replace("-", "_")
-            if normalized not in MAILBOX_LIMITS:
-                failures.append(("type", f"{type_!r} is not one of {', '.join(MAILBOX_LIMITS)}"))
-            else:
-                inputs["type"] = normalized
-
-        mailboxes = news.get("mailboxes")
-        if not has_unknowns(mailboxes):
-            entries, problems = check_mailboxes(mailboxes)
-            failures += problems
-            if not problems:
-                inputs["mailboxes"] = entries
-                limit = MAILBOX_LIMITS.get(str(inputs.get("type")))
-                if limit is not None and len(entries) > limit:
-                    failures.append(
-                        (
-                            "mailboxes",
-                            f"{len(entries)} mailboxes: {TYPE_LABELS[str(inputs['type'])]} "
-                            f"allows {limit} per domain",
-                        )
-                    )
-
-        timeout = news.get("wait_timeout_seconds")
-        if timeout is None:
-            inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
-        elif not is_unknown(timeout) and (
-            isinstance(timeout, bool)
-            or not isinstance(timeout, int | float)
-            or not 0 <= timeout <= MAX_WAIT_TIMEOUT_SECONDS
-        ):
-            failures.append(
-                ("wait_timeout_seconds", f"must be a number from 0 to {MAX_WAIT_TIMEOUT_SECONDS}")
-            )
-        if news.get("wait_for_completion") is None:
-            inputs["wait_for_completion"] = False
-        if news.get("domain_in_program") is None:
-            inputs["domain_in_program"] = False
-        if news.get(DESTROY_ADOPTED) is None:
-            inputs[DESTROY_ADOPTED] = False
-
-        unchanged = bool(olds) and all(olds.get(k) == inputs.get(k) for k in REPLACE_KEYS)
+        inputs, failures = check_inputs(MailboxRequestInputs, news)
+        in_program = news.get(IN_PROGRAM)
+        inputs[IN_PROGRAM] = False if in_program is None else in_program
+        replacing = MailboxRequestInputs.replacing_inputs()
+        unchanged = bool(olds) and not replaced_by(
+            MailboxRequestInputs, changed_inputs(MailboxRequestInputs, olds, inputs)
+        )
         if (
             not failures
             and not unchanged
-            and not has_unknowns([inputs.get(k) for k in REPLACE_KEYS])
+            and not has_unknowns([inputs.get(k) for k in (*replacing, IN_PROGRAM)])
         ):
-            failures += self._check_account(olds, inputs)
-        return dyn.CheckResult(inputs, [dyn.CheckFailure(p, r) for p, r in failures])
+            failures += [dyn.CheckFailure(p, r) for p, r in self._check_account(olds, inputs)]
+        return dyn.CheckResult(inputs, failures)
 
     def _check_account(
         self, olds: Mapping[str, Any], inputs: Mapping[str, Any]
@@ -237,18 +316,14 @@ class MailboxRequestProvider(ConfiguredProvider):
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = [k for k in REPLACE_KEYS if olds.get(k) != news.get(k)]
-        waiting = [
-            k for k in ("wait_for_completion", "wait_timeout_seconds") if olds.get(k) != news.get(k)
-        ]
-        if bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED)):
-            waiting.append(DESTROY_ADOPTED)
-        unfinished = news.get("wait_for_completion") and olds.get("status") not in (
+        changed = changed_inputs(MailboxRequestInputs, olds, news)
+        replaces = replaced_by(MailboxRequestInputs, changed)
+        unfinished = news.get("wait_for_completion") is True and olds.get("status") not in (
             MailboxRequestStatus.COMPLETED.value,
             MailboxRequestStatus.FAILED.value,
         )
         return dyn.DiffResult(
-            changes=bool(replaces or waiting or unfinished),
+            changes=bool(changed or unfinished),
             replaces=replaces,
             stables=["request_id"] if not replaces else [],
             delete_before_replace=False,
@@ -359,6 +434,8 @@ class MailboxRequestProvider(ConfiguredProvider):
         except NotFoundError:
             return dyn.ReadResult(id_="", outs={})
         inputs = {
+            **input_defaults(MailboxRequestInputs),
+            **{k: props[k] for k in MailboxRequestInputs.input_names() if props.get(k) is not None},
             "domain": request.domain,
             "type": request.mailbox_type.value,
             "mailboxes": [
@@ -369,11 +446,7 @@ class MailboxRequestProvider(ConfiguredProvider):
                 }
                 for m in request.mailboxes
             ],
-            "wait_for_completion": bool(props.get("wait_for_completion", False)),
-            "wait_timeout_seconds": props.get("wait_timeout_seconds")
-            or DEFAULT_WAIT_TIMEOUT_SECONDS,
-            "import_request_id": props.get("import_request_id"),
-            "domain_in_program": bool(props.get("domain_in_program", False)),
+            IN_PROGRAM: props.get(IN_PROGRAM) is True,
             DESTROY_ADOPTED: props.get(DESTROY_ADOPTED) is True,
         }
         outs = _outputs(inputs, request, adopted=bool(props.get("adopted")))
@@ -392,7 +465,7 @@ def _outputs(
     inputs: Mapping[str, Any], request: RequestInfo, *, adopted: bool = False
 ) -> dict[str, Any]:
     return {
-        **{k: inputs.get(k) for k in INPUT_KEYS},
+        **{k: inputs.get(k) for k in (*MailboxRequestInputs.input_names(), IN_PROGRAM)},
         "adopted": adopted,
         "request_id": request.id,
         "status": request.status.value,
@@ -407,111 +480,33 @@ def _outputs(
     }
 
 
-class MailboxArgs:
-    """One mailbox: its owner's names and the part of the address before the @."""
-
-    def __init__(
-        self,
-        first_name: pulumi.Input[str],
-        last_name: pulumi.Input[str],
-        username: pulumi.Input[str],
-    ) -> None:
-        self.first_name = first_name
-        self.last_name = last_name
-        self.username = username
-
-    def to_input(self) -> dict[str, Any]:
-        return {
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "username": self.username,
-        }
-
-
-class MailboxRequestArgs:
-    def __init__(
-        self,
-        domain: pulumi.Input[str],
-        type: pulumi.Input[MailboxType | str],
-        mailboxes: Sequence[MailboxArgs | Mapping[str, pulumi.Input[str]]],
-        wait_for_completion: pulumi.Input[bool] | None = None,
-        wait_timeout_seconds: pulumi.Input[int] | None = None,
-        import_request_id: pulumi.Input[str] | None = None,
-        destroy_adopted: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """
-        :param domain: the domain; declared by a DomainBatch of this program, or ACTIVE.
-        :param type: microsoft, google, smtp or smtp_dedicated (`MailboxType`).
-        :param mailboxes: `MailboxArgs(first_name, last_name, username)` entries.
-        :param wait_for_completion: wait for COMPLETED or FAILED (default False: return once
-            accepted; `pulumi refresh` brings the later status).
-        :param wait_timeout_seconds: the bound on every wait: for the domain to become ACTIVE
-            and, when asked, for completion (default 1800).
-        :param import_request_id: adopt this existing request instead of requesting again.
-        :param destroy_adopted: accepted as on every resource (default False). InboxedUp has
-            no endpoint to cancel a request, so delete leaves every request in the account,
-            made or adopted (`adopted` says which), and says so in its warning.
-        """
-        self.destroy_adopted = destroy_adopted
-        self.domain = domain
-        self.type = type
-        self.mailboxes = mailboxes
-        self.wait_for_completion = wait_for_completion
-        self.wait_timeout_seconds = wait_timeout_seconds
-        self.import_request_id = import_request_id
-
-
-class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
-    request_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    admin_notes: pulumi.Output[str | None]
-    domain_id: pulumi.Output[str | None]
-    emails: pulumi.Output[list[str]]
-    credentials: pulumi.Output[dict[str, str]]
-    """Secret: username@domain -> password, when the API returns them."""
-    adopted: pulumi.Output[bool]
-    """True when create adopted a live request (a retried create, or `import_request_id`)."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        args: MailboxRequestArgs,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        domain_in_program: pulumi.Input[bool] = False
-        if isinstance(args.domain, str):
-            batch = program_domains.batch_declaring(args.domain)
-            if batch is not None:
-                domain_in_program = True
-                opts = pulumi.ResourceOptions.merge(
-                    opts, pulumi.ResourceOptions(depends_on=[batch])
-                )
-        else:  # from another resource's output (a DomainBatch's, say): decided once it is known
-            domain_output: Any = args.domain
-            domain_in_program = pulumi.Output.from_input(domain_output).apply(
-                lambda d: isinstance(d, str) and program_domains.batch_declaring(d) is not None
-            )
-        type_ = args.type.value if isinstance(args.type, MailboxType) else args.type
-        props: dict[str, Any] = {
-            "domain": args.domain,
-            "type": type_,
-            "mailboxes": [
-                m.to_input() if isinstance(m, MailboxArgs) else dict(m) for m in args.mailboxes
-            ],
-            "wait_for_completion": args.wait_for_completion,
-            "wait_timeout_seconds": args.wait_timeout_seconds,
-            "import_request_id": args.import_request_id,
-            "domain_in_program": domain_in_program,
-            DESTROY_ADOPTED: args.destroy_adopted,
-            "adopted": None,
-            "request_id": None,
-            "status": None,
-            "admin_notes": None,
-            "domain_id": None,
-            "emails": None,
-            "credentials": None,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["credentials"])
+def _before_register(name: str, props: Props, opts: Opts) -> Opts:
+    """Sums this request with the program's others of its type on its domain (a RunError
+    naming them when over the limit), and marks a domain a DomainBatch of the program declares
+    (the request then depends on the batch, and check() does not look for it in the account)."""
+    for key, value in props.items():
+        if isinstance(value, Enum):
+            props[key] = value.value
+    program_domains.declare_request(name, props["domain"], props["type"], props["mailboxes"])
+    domain = props["domain"]
+    if isinstance(domain, str):
+        batch = program_domains.batch_declaring(domain)
+        props[IN_PROGRAM] = batch is not None
+        if batch is not None:
+            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[batch]))
+    elif domain is not None:  # another resource's output: decided once it is known
+        props[IN_PROGRAM] = pulumi.Output.from_input(domain).apply(
+            lambda d: isinstance(d, str) and program_domains.batch_declaring(d) is not None
         )
-        super().__init__(MailboxRequestProvider(), resource_name, props, opts)
+    return opts
+
+
+SPEC = ResourceSpec(
+    module="inboxedup",
+    name="MailboxRequest",
+    inputs=MailboxRequestInputs,
+    outputs=MailboxRequestOutputs,
+    provider=MailboxRequestProvider,
+    id_doc="its request id",
+    before_register=_before_register,
+)

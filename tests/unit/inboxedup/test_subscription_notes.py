@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from pulumi.output import Unknown
 
 from pulumi_inboxed.inboxedup.subscription_notes import SubscriptionNotesProvider
 
@@ -29,3 +30,12 @@ def test_bad_input_is_rejected_at_preview(preview_check: PreviewCheck, bad: BadI
 def test_good_input_passes_with_no_api_call(preview_check: PreviewCheck) -> None:
     outcome = preview_check(SubscriptionNotesProvider, GOOD)
     assert outcome.failures == {} and outcome.aborted is None and outcome.requests == 0
+
+
+def test_unknown_values_pass() -> None:
+    unknown = Unknown()  # type: ignore[no-untyped-call]
+    result = SubscriptionNotesProvider().check({}, {"subscription_id": unknown, "notes": "n"})
+    assert result.failures == []
+    assert result.inputs["destroy_adopted"] is False
+    result = SubscriptionNotesProvider().check({}, {"subscription_id": "sub_1", "notes": unknown})
+    assert result.failures == []

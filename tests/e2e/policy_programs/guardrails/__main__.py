@@ -22,7 +22,7 @@ from pulumi_inboxed.inboxedup import (
     DomainBatchArgs,
     MailboxArgs,
     MailboxRequest,
-    MailboxRequestArgs,
+    MailboxRequestProvider,
     MailboxType,
 )
 from pulumi_inboxed.mailchannels import InboundDomains
@@ -38,17 +38,35 @@ def people(n: int) -> list[MailboxArgs]:
     return [MailboxArgs("Ann", f"Doe{i}", f"ann{i}") for i in range(n)]
 
 
+class RawMailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
+    def __init__(self, name: str, props: dict[str, Any]) -> None:
+        super().__init__(MailboxRequestProvider(), name, {**props, "request_id": None})
+
+
 if case == "compliant":
     DomainBatch("batch", DomainBatchArgs(domains=["good-a.com", "good-b.com"]))
-    MailboxRequest("ms-a", MailboxRequestArgs("good-a.com", MailboxType.MICROSOFT, people(2)))
-    MailboxRequest("smtp-b", MailboxRequestArgs("good-b.com", MailboxType.SMTP, people(5)))
+    MailboxRequest("ms-a", domain="good-a.com", type=MailboxType.MICROSOFT, mailboxes=people(2))
+    MailboxRequest("smtp-b", domain="good-b.com", type=MailboxType.SMTP, mailboxes=people(5))
     Domains("bought", DomainsArgs(domains=["good-buy.com", "good-buy.co"]), opts=protect)
 
 elif case == "stack":
     DomainBatch("batch-1", DomainBatchArgs(domains=["dup-domain.com", "full-domain.com"]))
     DomainBatch("batch-2", DomainBatchArgs(domains=["DUP-domain.com"]))
-    MailboxRequest("ms-1", MailboxRequestArgs("full-domain.com", MailboxType.MICROSOFT, people(2)))
-    MailboxRequest("ms-2", MailboxRequestArgs("full-domain.com", MailboxType.MICROSOFT, people(2)))
+    MailboxRequest(
+        "ms-1", domain="full-domain.com", type=MailboxType.MICROSOFT, mailboxes=people(2)
+    )
+    # A MailboxRequest itself sums the program's requests and fails it (a RunError naming both)
+    # before any policy runs; the policy is the line behind it, for a program that registers
+    # the type another way: ms-2 is such a raw resource.
+    RawMailboxRequest(
+        "ms-2",
+        {
+            "domain": "full-domain.com",
+            "type": "microsoft",
+            "mailboxes": people(2),
+            "domain_in_program": True,
+        },
+    )
     Domains(
         "bulk-buy",
         DomainsArgs(domains=["bulk-1.com", "bulk-2.com", "bulk-3.biz"]),
@@ -76,11 +94,12 @@ elif case == "resource-mailbox":
     DomainBatch("batch", DomainBatchArgs(domains=["own-domain.com"]))
     MailboxRequest(
         "off-domain",
-        MailboxRequestArgs(
-            "own-domain.com",
-            MailboxType.GOOGLE,
-            [MailboxArgs("", "Doe", "jane"), MailboxArgs("Bob", "Roe", "bob@other-domain.com")],
-        ),
+        domain="own-domain.com",
+        type=MailboxType.GOOGLE,
+        mailboxes=[
+            MailboxArgs("", "Doe", "jane"),
+            MailboxArgs("Bob", "Roe", "bob@other-domain.com"),
+        ],
     )
 
 elif case == "plaintext":

@@ -1,8 +1,10 @@
-"""DomainBatchProvider create/update/delete against an InboxedUp that answers in other shapes.
+"""inboxedup.DomainBatch: its declaration checked at preview (the bad-input table, unknowns,
+defaults), the diff, the pickled provider, and create/update/delete against an InboxedUp that
+answers in other shapes.
 
-The fake API below (an `httpx.MockTransport` handler) is written from the pages, not from our
-endpoint shapes: where no page shows a shape it answers in another reasonable one (batch id on
-the envelope only, duplicates refused without their id, a whole submit refused with 422 when
+The fake API (`OtherApi`, an `httpx.MockTransport` handler) is written from the pages, not from
+our endpoint shapes: where no page shows a shape it answers in another reasonable one (batch id
+on the envelope only, duplicates refused without their id, a whole submit refused with 422 when
 every name exists, lists in `data` with a `pagination` object, a verify answer without
 `verified`). Nothing of the provider is replaced: only the HTTP transport is.
 """
@@ -11,18 +13,224 @@ from __future__ import annotations
 
 import itertools
 import json
+import pickle
 import time
 from collections.abc import Iterator
 from typing import Any
 
+import dill
 import httpx
 import pytest
+from pulumi.output import Unknown as _Unknown
+from pulumi.runtime import rpc
 
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.inboxedup import InboxedUpClient
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime
+
+from ..conftest import BadInput, PreviewCheck, assert_rejected_at_preview
+
+GOOD: dict[str, Any] = {"domains": ["acme-outreach.com", "bücher-acme.de"]}
+ONE = {"domains": ["one.com"]}
+
+BAD_INPUTS = [
+    BadInput("domains-missing", {}, "domains", "is required"),
+    BadInput("domains-a-string", {"domains": "a.com"}, "domains", "valid list"),
+    BadInput("domains-empty", {"domains": []}, "domains", "at least 1 item"),
+    BadInput(
+        "domains-too-many",
+        {"domains": [f"d{i}.com" for i in range(5001)]},
+        "domains",
+        "at most 5000 items",
+    ),
+    BadInput("domain-a-number", {"domains": [123]}, "domains[0]", "valid string"),
+    BadInput("domain-an-object", {"domains": [{"name": "x.com"}]}, "domains[0]", "valid string"),
+    BadInput("domain-a-bool", {"domains": ["a.com", True]}, "domains[1]", "valid string"),
+    BadInput(
+        "domain-not-idna", {"domains": ["ok.com", "bad_name.com"]}, "domains[1]", "not a valid IDNA"
+    ),
+    BadInput("domain-no-dot", {"domains": ["localhost"]}, "domains[0]"),
+    BadInput("domain-label-too-long", {"domains": ["a" * 64 + ".com"]}, "domains[0]"),
+    BadInput("domain-blank", {"domains": ["  "]}, "domains[0]"),
+    BadInput(
+        "domain-duplicate",
+        {"domains": ["ok.com", "other.com", "OK.com."]},
+        "domains[2]",
+        "duplicate of entry 0",
+    ),
+    BadInput(
+        "domain-mixed-script",
+        {"domains": ["\u0430pple-pay.com"]},  # a Cyrillic a
+        "domains[0]",
+        "mixes the CYRILLIC and LATIN scripts",
+    ),
+    BadInput(
+        "domain-mixed-script-other-name-allowed",
+        {"domains": ["\u0440\u0430ypal.com"], "allow_mixed_script": ["\u0430pple-pay.com"]},
+        "domains[0]",
+        "allow_mixed_script",
+    ),
+    BadInput(
+        "allow-mixed-script-a-string",
+        {**ONE, "allow_mixed_script": "x"},
+        "allow_mixed_script",
+        "valid list",
+    ),
+    BadInput("wait-for-a-number", {**ONE, "wait_for": 5}, "wait_for", "'ns_ready' or 'active'"),
+    BadInput("wait-for-unknown", {**ONE, "wait_for": "soon"}, "wait_for", "'ns_ready' or 'active'"),
+    BadInput("wait-for-upper", {**ONE, "wait_for": "ACTIVE"}, "wait_for", "'ns_ready' or 'active'"),
+    BadInput(
+        "timeout-negative",
+        {**ONE, "wait_timeout_seconds": -1},
+        "wait_timeout_seconds",
+        "greater than or equal to 0",
+    ),
+    BadInput(
+        "timeout-huge",
+        {**ONE, "wait_timeout_seconds": 1e12},
+        "wait_timeout_seconds",
+        "less than or equal to 86400",
+    ),
+    BadInput(
+        "timeout-a-string",
+        {**ONE, "wait_timeout_seconds": "abc"},
+        "wait_timeout_seconds",
+        "valid number",
+    ),
+    BadInput(
+        "timeout-a-numeric-string",
+        {**ONE, "wait_timeout_seconds": "900"},
+        "wait_timeout_seconds",
+        "valid number",
+    ),
+    BadInput(
+        "timeout-a-bool",
+        {**ONE, "wait_timeout_seconds": True},
+        "wait_timeout_seconds",
+        "valid number",
+    ),
+    BadInput("timeout-nan", {**ONE, "wait_timeout_seconds": float("nan")}, "wait_timeout_seconds"),
+    BadInput(
+        "fail-on-errors-a-string",
+        {**ONE, "fail_on_domain_errors": "false"},
+        "fail_on_domain_errors",
+        "valid boolean",
+    ),
+    BadInput(
+        "fail-on-errors-a-number",
+        {**ONE, "fail_on_domain_errors": 0},
+        "fail_on_domain_errors",
+        "valid boolean",
+    ),
+    BadInput(
+        "import-id-a-number", {**ONE, "import_batch_id": 12}, "import_batch_id", "valid string"
+    ),
+    BadInput("import-id-blank", {**ONE, "import_batch_id": "  "}, "import_batch_id", "at least 1"),
+    BadInput("trigger-a-list", {**ONE, "verify_ns_trigger": [1]}, "verify_ns_trigger"),
+    BadInput("trigger-a-fraction", {**ONE, "verify_ns_trigger": 1.5}, "verify_ns_trigger"),
+    BadInput(
+        "destroy-adopted-a-string",
+        {**ONE, "destroy_adopted": "yes"},
+        "destroy_adopted",
+        "valid boolean",
+    ),
+]
+
+
+@pytest.mark.bad_input
+@pytest.mark.parametrize("bad", BAD_INPUTS, ids=lambda b: b.case)
+def test_bad_input_is_rejected_at_preview(preview_check: PreviewCheck, bad: BadInput) -> None:
+    assert_rejected_at_preview(preview_check(DomainBatchProvider, bad.inputs), bad)
+
+
+def test_good_input_passes_with_no_api_call(preview_check: PreviewCheck) -> None:
+    outcome = preview_check(DomainBatchProvider, GOOD)
+    assert outcome.failures == {} and outcome.aborted is None and outcome.requests == 0
+    allowed = {"domains": ["\u0430pple-pay.com"], "allow_mixed_script": ["\u0430pple-pay.com"]}
+    outcome = preview_check(DomainBatchProvider, allowed)
+    assert outcome.failures == {} and outcome.aborted is None and outcome.requests == 0
+
+
+def Unknown() -> object:
+    return _Unknown()  # type: ignore[no-untyped-call]
+
+
+def check(**news: Any) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    result = DomainBatchProvider().check({}, news)
+    return result.inputs, [(f.property, f.reason) for f in result.failures]
+
+
+def test_unknown_domains_and_entries_pass_and_known_ones_are_still_checked() -> None:
+    for domains in (Unknown(), ["a.com", Unknown()], ["a.com", rpc.UNKNOWN]):
+        inputs, failures = check(domains=domains)
+        assert failures == []
+        assert inputs["destroy_adopted"] is False
+        assert inputs["domains"] is domains or inputs["domains"] == domains
+    _, failures = check(domains=["bad_name.com", Unknown()])
+    assert [p for p, _ in failures] == ["domains[0]"]
+    _, failures = check(domains=Unknown(), wait_for=5)
+    assert [p for p, _ in failures] == ["wait_for"]
+
+
+def test_check_normalizes_and_fills_defaults() -> None:
+    inputs, failures = check(domains=["Example.COM", "bücher.de"])
+    assert failures == []
+    assert inputs["domains"] == ["example.com", "xn--bcher-kva.de"]
+    assert inputs["wait_for"] == "ns_ready"
+    assert inputs["wait_timeout_seconds"] == 900
+    assert inputs["fail_on_domain_errors"] is True
+    assert inputs["destroy_adopted"] is False
+    inputs, failures = check(domains=["a.com"], wait_timeout_seconds=60.0, verify_ns_trigger=2.0)
+    assert failures == [] and inputs["verify_ns_trigger"] == 2
+
+
+def test_check_names_each_bad_entry_and_the_reason_in_one_preview() -> None:
+    _, failures = check(domains=["ok.com", "no_way.com", "OK.com"], wait_for="soon")
+    props = dict(failures)
+    assert "no_way.com" in props["domains[1]"] and "IDNA" in props["domains[1]"]
+    assert "duplicate of entry 0" in props["domains[2]"]
+    assert "'soon'" in props["wait_for"]
+
+
+def record(status: str) -> dict[str, Any]:
+    return {"id": "x", "status": status, "batch_id": "b", "ns1": None, "ns2": None}
+
+
+def diff(olds: dict[str, Any], news: dict[str, Any]) -> tuple[bool | None, list[str]]:
+    result = DomainBatchProvider().diff("b", olds, news)
+    return result.changes, list(result.replaces or [])
+
+
+def test_diff_never_replaces_and_ignores_order() -> None:
+    olds = {"records": {"a.com": record("ACTIVE"), "b.com": record("PENDING_NS")}}
+    assert diff(olds, {"domains": ["b.com", "a.com"], "wait_for": "ns_ready"}) == (False, [])
+    assert diff(olds, {"domains": ["a.com"], "wait_for": "ns_ready"}) == (True, [])
+    assert diff(olds, {"domains": ["a.com", "b.com", "c.com"]}) == (True, [])
+    # a plain input changes in place; `wait_for` alone does not (it matters with the domains)
+    same = {"domains": ["a.com", "b.com"], "wait_for": "ns_ready"}
+    assert diff({**olds, **same}, {**same, "wait_timeout_seconds": 60}) == (True, [])
+    assert diff({**olds, **same}, {**same, "destroy_adopted": True}) == (True, [])
+    assert diff({**olds, "wait_for": "active", "domains": same["domains"]}, same) == (False, [])
+
+
+def test_diff_sees_unfinished_work() -> None:
+    olds = {"records": {"a.com": record("ACTIVE"), "b.com": record("PENDING_NS")}}
+    assert diff(olds, {"domains": ["a.com", "b.com"], "wait_for": "active"})[0] is True
+    failed = {"records": {"a.com": record("ACTIVE"), "f.com": record("FAILED")}}
+    assert diff(failed, {"domains": ["a.com", "f.com"], "wait_for": "ns_ready"})[0] is True
+
+
+def test_the_pickled_provider_holds_no_configuration() -> None:
+    provider = DomainBatchProvider()
+    provider._config = {"inboxedup:apiToken": "tok-secret"}  # as configure() would set it
+    blob = dill.dumps(provider, recurse=True)
+    assert b"tok-secret" not in blob
+    assert isinstance(pickle.loads(blob), DomainBatchProvider)
+
+
+# create / update / delete against an API of other shapes ---------------------------------
 
 BASE = "https://iu.example/v1"
 _ids = itertools.count(1)

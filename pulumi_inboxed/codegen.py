@@ -41,9 +41,9 @@ DOCS = ROOT.parent / "docs" / "reference"
 
 SPEC_MODULES: dict[str, list[str]] = {
     "inboxedup": ["subscription_notes", "domain_batch", "mailbox_request"],
-    "mailin": [],
-    "mailchannels": [],
-    "pingram": [],
+    "mailin": ["domains", "subdomain", "forwarding", "mailboxes", "accounts", "azure_order"],
+    "mailchannels": ["inbound_domains"],
+    "pingram": ["sender_domain"],
 }
 """Per API, the resource modules (relative to the API's package) that declare a `SPEC`."""
 

@@ -9,31 +9,34 @@ Models: `pulumi_inboxed.mailin.models`.
 """
 
 from . import resources as _resources
-from .accounts import DomainRegistrar, InboxProvider
-from .azure_order import AzureMailboxArgs, AzureOrder
+from .accounts import (
+    DomainRegistrarProvider,
+    InboxProviderKind,
+    InboxProviderProvider,
+    RegistrarKind,
+)
+from .azure_order import AzureMailboxMode, AzureOrderProvider
 from .client import MailinClient
-from .domains import Acquisition, Domains, DomainsArgs, DomainsProvider
-from .forwarding import DomainForwarding, EmailForwarding
-from .mailboxes import GoogleMailboxArgs, GoogleMailboxes, SmtpMailboxArgs, SmtpMailboxes
+from .domains import Acquisition, DomainsProvider
+from .forwarding import DomainForwardingProvider, EmailForwardingProvider
+from .mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
 from .resources import *  # noqa: F403  (the generated Args and Resource classes)
-from .subdomain import Subdomain
+from .subdomain import SubdomainProvider
 
 __all__ = [
     "Acquisition",
-    "AzureMailboxArgs",
-    "AzureOrder",
-    "DomainForwarding",
-    "DomainRegistrar",
-    "Domains",
-    "DomainsArgs",
+    "AzureMailboxMode",
+    "AzureOrderProvider",
+    "DomainForwardingProvider",
+    "DomainRegistrarProvider",
     "DomainsProvider",
-    "EmailForwarding",
-    "GoogleMailboxArgs",
-    "GoogleMailboxes",
-    "InboxProvider",
+    "EmailForwardingProvider",
+    "GoogleMailboxesProvider",
+    "InboxProviderKind",
+    "InboxProviderProvider",
     "MailinClient",
-    "SmtpMailboxArgs",
-    "SmtpMailboxes",
-    "Subdomain",
+    "RegistrarKind",
+    "SmtpMailboxesProvider",
+    "SubdomainProvider",
 ]
 __all__ += _resources.__all__

@@ -15,12 +15,11 @@ Both are keyed by the domain id (a change of domain replaces); the target change
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Annotated, Any, ClassVar, Final
 
-import pulumi
 import pulumi.dynamic as dyn
+from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
 
-from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import NotFoundError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
@@ -29,10 +28,110 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
-from ..core.provider_base import ConfiguredProvider, as_whole_number, is_unknown
+from ..core.provider_base import ConfiguredProvider
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    EmailAddress,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    check_result,
+    diff_result,
+    input_defaults,
+    out,
+)
 from .client import MailinClient
 from .models import MailinDomain
 from .runtime import runtime_for
+
+MAX_ID = 2**53 - 1
+"""The largest whole number Pulumi (which sends numbers as floats) carries exactly."""
+
+
+def _lower_local_part(address: str) -> str:
+    """Mailbox providers, Mailin.ai among them, treat the local part case-insensitively."""
+    local, _, domain = address.rpartition("@")
+    return f"{local.lower()}@{domain}"
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+MailAddress = Annotated[EmailAddress, BeforeValidator(_strip), AfterValidator(_lower_local_part)]
+"""An email address (`email-validator`, the mixed-script rule on its domain), local part lower
+case: how forwarding targets and mailbox addresses are compared and recorded."""
+
+_ADDRESS: TypeAdapter[str] = TypeAdapter(MailAddress)
+
+
+def normalize_email(address: str) -> str:
+    """`address` as `MailAddress` records it; ValueError naming the reason otherwise."""
+    try:
+        return _ADDRESS.validate_python(address.strip(), strict=True)
+    except ValidationError as exc:
+        reason = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+        raise ValueError(f"{address!r} {reason}") from None
+
+
+_DOMAIN: TypeAdapter[str] = TypeAdapter(DomainName)
+
+
+class DomainForwardingInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Forwards a Mailin.ai domain to another domain. A change of domain replaces the resource;
+    the target changes in place. Refresh reads the target back where the domain's reply shows
+    it. A forwarding the domain had before (to any target) is adopted: on delete it is left in
+    place, pointing where it pointed before, unless `destroy_adopted`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.mailin import DomainForwarding, Domains
+
+    domains = Domains("domains", domains=["acme-mail.com"])
+    DomainForwarding(
+        "forwarding",
+        domain_id=domains.domain_ids.apply(lambda ids: ids["acme-mail.com"]),
+        forward_to="acme.com",
+    )
+    """
+
+    domain_id: WholeNumber = arg(
+        description="the Mailin.ai id of the domain to forward", replace=True, ge=1, le=MAX_ID
+    )
+    forward_to: DomainName = arg(description="the domain it forwards to (changes in place)")
+
+
+class EmailForwardingInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Forwards the email of a Mailin.ai domain to an address. A change of domain replaces the
+    resource; the address changes in place. Refresh reads the address back where the domain's
+    reply shows it. A forwarding the domain had before (to any address) is adopted: on delete it
+    is left in place, pointing where it pointed before, unless `destroy_adopted`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.mailin import EmailForwarding, Subdomain
+
+    sales = Subdomain("sales", subdomain="sales", domain="acme-mail.com")
+    EmailForwarding("email-forwarding", domain_id=sales.domain_id, forward_to="desk@acme.com")
+    """
+
+    domain_id: WholeNumber = arg(
+        description="the Mailin.ai id of the domain", replace=True, ge=1, le=MAX_ID
+    )
+    forward_to: MailAddress = arg(
+        description="the address its email goes to (changes in place; local part lower-cased)"
+    )
+
+
+class ForwardingOutputs(ResourceOutputs):
+    adopted: bool | None = out(
+        description="True when the domain already forwarded (to any target) before the create"
+    )
+    previous_forward_to: str | None = out(
+        description="the target found at create; delete points the forwarding back to it"
+    )
 
 
 class _NotShown:
@@ -72,6 +171,7 @@ class _ForwardingProvider(ConfiguredProvider):
     """What both kinds share; subclasses say how to set, remove and read the target."""
 
     kind = "Mailin.ai forwarding"
+    inputs: ClassVar[type[DomainInputs]] = DomainInputs
     field = "forward_to"
     """The domain reply's field (models.MailinDomain) that shows this kind's target."""
 
@@ -107,34 +207,10 @@ class _ForwardingProvider(ConfiguredProvider):
         return True, self._current(domain)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        domain_id = news.get("domain_id")
-        if not is_unknown(domain_id):
-            number = as_whole_number(domain_id)
-            if number is None:
-                failures.append(dyn.CheckFailure("domain_id", "must be a Mailin.ai domain id"))
-            else:
-                inputs["domain_id"] = number
-        target = news.get("forward_to")
-        if not is_unknown(target):
-            try:
-                inputs["forward_to"] = self._normalize(str(target or ""))
-            except ValueError as exc:
-                failures.append(dyn.CheckFailure("forward_to", str(exc)))
-        flag = news.get(DESTROY_ADOPTED)
-        if not is_unknown(flag):
-            inputs[DESTROY_ADOPTED] = flag is True
-        return dyn.CheckResult(inputs, failures)
+        return check_result(self.inputs, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = ["domain_id"] if olds.get("domain_id") != news.get("domain_id") else []
-        changed = (
-            replaces
-            or olds.get("forward_to") != news.get("forward_to")
-            or bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED))
-        )
-        return dyn.DiffResult(changes=bool(changed), replaces=replaces)
+        return diff_result(self.inputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client()
@@ -173,11 +249,9 @@ class _ForwardingProvider(ConfiguredProvider):
         if isinstance(current, str):
             outs["forward_to"] = current
         # NOT_SHOWN: the reply says nothing about forwarding; the state stays as it was
-        inputs = {
-            "domain_id": domain_id,
-            "forward_to": outs.get("forward_to"),
-            DESTROY_ADOPTED: props.get(DESTROY_ADOPTED) is True,
-        }
+        inputs = input_defaults(self.inputs)
+        inputs.update({k: outs[k] for k in self.inputs.input_names() if outs.get(k) is not None})
+        inputs[DESTROY_ADOPTED] = props.get(DESTROY_ADOPTED) is True
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -221,6 +295,7 @@ class _ForwardingProvider(ConfiguredProvider):
 
 class DomainForwardingProvider(_ForwardingProvider):
     kind = "Mailin.ai domain forwarding"
+    inputs = DomainForwardingInputs
     field = "forward_to"
 
     def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
@@ -231,13 +306,14 @@ class DomainForwardingProvider(_ForwardingProvider):
 
     def _normalize(self, target: str) -> str:
         try:
-            return normalize_domain(target)
-        except DomainNameError as exc:
-            raise ValueError(f"{exc.domain!r} {exc.reason}") from None
+            return _DOMAIN.validate_python(target.strip(), strict=True)
+        except ValidationError as exc:
+            raise ValueError(f"{target!r}: {exc.errors()[0]['msg']}") from None
 
 
 class EmailForwardingProvider(_ForwardingProvider):
     kind = "Mailin.ai email forwarding"
+    inputs = EmailForwardingInputs
     field = "email_forward_to"
 
     def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
@@ -250,89 +326,33 @@ class EmailForwardingProvider(_ForwardingProvider):
         return normalize_email(target)
 
 
-def normalize_email(address: str) -> str:
-    local, at, domain = address.strip().rpartition("@")
-    if not at or not local or any(c.isspace() for c in local):
-        raise ValueError(f"{address!r} is not an email address")
-    try:  # mailbox providers, Mailin.ai among them, treat the local part case-insensitively
-        return f"{local.lower()}@{normalize_domain(domain)}"
-    except DomainNameError as exc:
-        raise ValueError(f"{address!r}: its domain {exc.reason}") from None
-
-
-def _forwarding_props(
-    domain_id: pulumi.Input[int], forward_to: pulumi.Input[str], destroy: pulumi.Input[bool]
-) -> dict[str, Any]:
-    return {
-        "domain_id": domain_id,
-        "forward_to": forward_to,
-        DESTROY_ADOPTED: destroy,
-        "adopted": None,
-        "previous_forward_to": None,
-    }
-
-
-class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
-    """Forwards a Mailin.ai domain to another domain.
-
-    :param domain_id: the Mailin.ai id of the domain to forward (a change replaces).
-    :param forward_to: the domain it forwards to (changes in place).
-    :param destroy_adopted: remove, on destroy, a forwarding this resource adopted too (default
-        False). A forwarding the domain had before this resource set it (to any target) counts
-        as adopted: on delete it is left in place, pointing where it pointed before.
-    """
-
-    domain_id: pulumi.Output[int]
-    forward_to: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
-    """True when the domain already forwarded (to any target) before the create."""
-    previous_forward_to: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        domain_id: pulumi.Input[int],
-        forward_to: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        props = _forwarding_props(domain_id, forward_to, destroy_adopted)
-        super().__init__(DomainForwardingProvider(), resource_name, props, opts)
-
-
-class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
-    """Forwards the email of a Mailin.ai domain to an address.
-
-    :param domain_id: the Mailin.ai id of the domain (a change replaces).
-    :param forward_to: the address its email goes to (changes in place).
-    :param destroy_adopted: remove, on destroy, a forwarding this resource adopted too (default
-        False). A forwarding the domain had before this resource set it (to any target) counts
-        as adopted: on delete it is left in place, pointing where it pointed before.
-    """
-
-    domain_id: pulumi.Output[int]
-    forward_to: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
-    """True when the domain's email already forwarded (anywhere) before the create."""
-    previous_forward_to: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        domain_id: pulumi.Input[int],
-        forward_to: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        props = _forwarding_props(domain_id, forward_to, destroy_adopted)
-        super().__init__(EmailForwardingProvider(), resource_name, props, opts)
+SPECS = (
+    ResourceSpec(
+        module="mailin",
+        name="DomainForwarding",
+        inputs=DomainForwardingInputs,
+        outputs=ForwardingOutputs,
+        provider=DomainForwardingProvider,
+        id_doc="the Mailin.ai id of its domain",
+    ),
+    ResourceSpec(
+        module="mailin",
+        name="EmailForwarding",
+        inputs=EmailForwardingInputs,
+        outputs=ForwardingOutputs,
+        provider=EmailForwardingProvider,
+        id_doc="the Mailin.ai id of its domain",
+    ),
+)
 
 
 __all__ = [
-    "DomainForwarding",
-    "EmailForwarding",
+    "SPECS",
+    "DomainForwardingInputs",
+    "DomainForwardingProvider",
+    "EmailForwardingInputs",
+    "EmailForwardingProvider",
+    "MailAddress",
     "find_domain_anywhere",
     "lookup_domain",
     "normalize_email",

@@ -20,32 +20,190 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import pulumi
 import pulumi.dynamic as dyn
+from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationError
+from pydantic_core import PydanticCustomError
 
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, log_kept_adopted
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.resource_spec import Opts, Props, ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    InputObject,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    changed_inputs,
+    check_result,
+    input_defaults,
+    out,
+)
 from .endpoints import MAILBOX_PASSWORD_LENGTH
-from .forwarding import normalize_email
+from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
 from .runtime import MailinRuntime, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
+MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
 MAX_NAME_LENGTH = 100
+MAX_SIGNATURE_LENGTH = 10_000  # our bound: no page gives one
 DELETE_SETTLE_SECONDS = 10.0
 
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH)
+]
+"""A display name: not blank, at most 100 characters, surrounding spaces dropped."""
 
-def _check_name(where: str, value: Any, failures: list[dyn.CheckFailure]) -> str:
-    if not isinstance(value, str) or not value.strip():
-        failures.append(dyn.CheckFailure(where, "is required and must not be blank"))
-        return ""
-    if len(value.strip()) > MAX_NAME_LENGTH:
-        failures.append(dyn.CheckFailure(where, f"is longer than {MAX_NAME_LENGTH} characters"))
-    return value.strip()
+Password = Annotated[
+    str,
+    StringConstraints(min_length=MAILBOX_PASSWORD_LENGTH[0], max_length=MAILBOX_PASSWORD_LENGTH[1]),
+]
+"""A mailbox password as the API takes it: 8 to 24 characters."""
+
+
+def _empty_is_none(value: Any) -> Any:
+    """An empty string (an unset config value) means "none", as it always did."""
+    return None if value == "" else value
+
+
+def _unique_usernames(mailboxes: list[Any]) -> list[Any]:
+    """Every address once (after normalization); a duplicate is named at its entry."""
+    first: dict[str, int] = {}
+    errors: list[Any] = []
+    for index, mailbox in enumerate(mailboxes):
+        if mailbox.username in first:
+            error = PydanticCustomError(
+                "duplicate",
+                "{name!r} duplicates mailboxes[{first}]",
+                {"name": mailbox.username, "first": first[mailbox.username]},
+            )
+            errors.append({"type": error, "loc": (index, "username"), "input": mailbox.username})
+        else:
+            first[mailbox.username] = index
+    if errors:
+        raise ValidationError.from_exception_data("mailboxes", errors)
+    return mailboxes
+
+
+class SmtpMailboxInput(InputObject):
+    """One SMTP mailbox: its address, display name and (optionally) password."""
+
+    username: MailAddress = arg(description="the full address (`sales@acme-mail.com`)")
+    name: Name = arg(description="the display name (changes in place)")
+    password: Password | None = arg(
+        None,
+        description="8 to 24 characters (changes in place); Mailin.ai generates one when absent",
+        secret=True,
+    )
+
+
+class GoogleMailboxInput(InputObject):
+    """One Google Workspace mailbox: address, names, signature and forwarding."""
+
+    username: MailAddress = arg(description="the full address (`john@acme-gw.biz`)")
+    first_name: Name = arg(description="the first name (changes in place)")
+    last_name: Name = arg(description="the last name (changes in place)")
+    signature: Annotated[
+        Annotated[str, StringConstraints(max_length=MAX_SIGNATURE_LENGTH)] | None,
+        BeforeValidator(_empty_is_none),
+    ] = arg(None, description="the signature (set, changed or removed in place)")
+    forwarding_email: Annotated[MailAddress | None, BeforeValidator(_empty_is_none)] = arg(
+        None, description="where the mailbox forwards its email (set, changed or removed)"
+    )
+
+
+WAIT_DOC = (
+    f"bound of the wait on the mailbox job, in seconds (0 to {MAX_WAIT_TIMEOUT_SECONDS}; "
+    f"default {DEFAULT_WAIT_TIMEOUT_SECONDS})"
+)
+
+
+class SmtpMailboxesInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Mailin.ai SMTP mailboxes, keyed by address. Create adopts the addresses the account has,
+    creates the rest with one request and waits on the mailbox job; names and passwords change
+    in place; adding or removing addresses creates or deletes only those. Adopted addresses
+    (`adopted_mailboxes`) stay in the account when dropped from the list or destroyed, unless
+    `destroy_adopted`. `passwords` (address -> password, given or generated) is secret.
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.mailin import SmtpMailboxArgs, SmtpMailboxes
+
+    SmtpMailboxes(
+        "mailboxes",
+        mailboxes=[SmtpMailboxArgs("sales@acme-mail.com", "Sales Team")],
+        wait_timeout_seconds=300,
+    )
+    """
+
+    mailboxes: Annotated[list[SmtpMailboxInput], AfterValidator(_unique_usernames)] = arg(
+        description="the mailboxes, keyed by address (at least one)", min_length=1
+    )
+    wait_timeout_seconds: WholeNumber = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS, description=WAIT_DOC, ge=0, le=MAX_WAIT_TIMEOUT_SECONDS
+    )
+
+
+class GoogleMailboxesInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Mailin.ai Google Workspace mailboxes, keyed by address. Create adopts the addresses the
+    account has, creates the rest with one request and waits on the mailbox job; names,
+    signature and forwarding change in place. Adopted addresses (`adopted_mailboxes`) stay in
+    the account when dropped from the list or destroyed, unless `destroy_adopted`.
+    `credentials` (password, app password, TOTP secret per address) is secret.
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.mailin import GoogleMailboxArgs, GoogleMailboxes
+
+    GoogleMailboxes(
+        "google-mailboxes",
+        mailboxes=[GoogleMailboxArgs("john@acme-gw.biz", "John", "Doe", signature="John")],
+    )
+    """
+
+    mailboxes: Annotated[list[GoogleMailboxInput], AfterValidator(_unique_usernames)] = arg(
+        description="the mailboxes, keyed by address (at least one)", min_length=1
+    )
+    wait_timeout_seconds: WholeNumber = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS, description=WAIT_DOC, ge=0, le=MAX_WAIT_TIMEOUT_SECONDS
+    )
+
+
+class _MailboxesOutputs(ResourceOutputs):
+    adopted_mailboxes: list[str] | None = out(
+        description="addresses the account had before the create: kept on delete unless "
+        "destroy_adopted"
+    )
+    records: dict[str, dict[str, Any]] | None = out(
+        description="per address: the mailbox's id, domain id, name and whether it is active"
+    )
+    mailbox_ids: dict[str, int] | None = out(description="address -> Mailin.ai mailbox id")
+    active: dict[str, bool] | None = out(description="address -> whether the mailbox is active")
+    job_ids: list[str] | None = out(description="the mailbox jobs this resource submitted")
+    last_error: str | None = out(description="why the last wait ended early, if it did")
+
+
+class SmtpMailboxesOutputs(_MailboxesOutputs):
+    passwords: dict[str, str] | None = out(
+        description="address -> password (given or generated)", secret=True
+    )
+
+
+class GoogleMailboxesOutputs(_MailboxesOutputs):
+    credentials: dict[str, dict[str, str | None]] | None = out(
+        description="address -> password, app_password and totp_secret", secret=True
+    )
+
+
+def _comparable(entries: Any) -> dict[str, dict[str, Any]]:
+    """Entries keyed by address, unset fields dropped (state from before `password: None` was
+    recorded compares equal)."""
+    return {m["username"]: {k: v for k, v in m.items() if v is not None} for m in entries or []}
 
 
 class _MailboxesProvider(ConfiguredProvider):
@@ -53,17 +211,12 @@ class _MailboxesProvider(ConfiguredProvider):
 
     google = False
     kind = "Mailin.ai SMTP mailboxes"
-    fields: tuple[str, ...] = ()
+    inputs: ClassVar[type[DomainInputs]] = SmtpMailboxesInputs
 
     def _runtime(self) -> MailinRuntime:
         return runtime_for(self.config)
 
     # subclass hooks ---------------------------------------------------------------------
-    def _check_entry(
-        self, where: str, raw: Mapping[str, Any], failures: list[dyn.CheckFailure]
-    ) -> dict[str, Any]:
-        raise NotImplementedError
-
     def _submit(self, rt: MailinRuntime, entries: Sequence[Mapping[str, Any]]) -> str:
         raise NotImplementedError
 
@@ -89,55 +242,21 @@ class _MailboxesProvider(ConfiguredProvider):
 
     # check / diff -------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        if not is_unknown(news.get(DESTROY_ADOPTED)):
-            inputs[DESTROY_ADOPTED] = news.get(DESTROY_ADOPTED) is True
-        if news.get("wait_timeout_seconds") is None:
-            inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
-        mailboxes = news.get("mailboxes")
-        if has_unknowns(mailboxes):
-            return dyn.CheckResult(inputs, failures)
-        if not isinstance(mailboxes, list) or not mailboxes:
-            failures.append(dyn.CheckFailure("mailboxes", "must be a non-empty list"))
-            return dyn.CheckResult(inputs, failures)
-        entries: list[dict[str, Any]] = []
-        seen: dict[str, int] = {}
-        for i, raw in enumerate(mailboxes):
-            where = f"mailboxes[{i}]"
-            if not isinstance(raw, Mapping):
-                failures.append(dyn.CheckFailure(where, "must be a mailbox"))
-                continue
-            try:
-                username = normalize_email(str(raw.get("username") or ""))
-            except ValueError as exc:
-                failures.append(dyn.CheckFailure(f"{where}.username", str(exc)))
-                continue
-            if username in seen:
-                failures.append(
-                    dyn.CheckFailure(
-                        f"{where}.username", f"{username!r} duplicates mailboxes[{seen[username]}]"
-                    )
-                )
-                continue
-            seen[username] = i
-            entries.append({"username": username, **self._check_entry(where, raw, failures)})
-        if not failures:
-            inputs["mailboxes"] = entries
-        return dyn.CheckResult(inputs, failures)
+        return check_result(self.inputs, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        old = {m["username"]: m for m in olds.get("mailboxes") or []}
         new_list = news.get("mailboxes")
         if has_unknowns(new_list):
             return dyn.DiffResult(changes=True, replaces=[])
-        new = {m["username"]: m for m in new_list or []}
+        new = _comparable(new_list)
         records = olds.get("records") or {}
+        others = changed_inputs(self.inputs, olds, news, ignore=("mailboxes",))
         changed = (
-            old != new
+            _comparable(olds.get("mailboxes")) != new
             or set(records) != set(new)
             or any(not r.get("active") for r in records.values())
-            or bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED))
+            or DESTROY_ADOPTED in others
+            or "allow_mixed_script" in others
         )
         return dyn.DiffResult(changes=changed, replaces=[])
 
@@ -275,6 +394,7 @@ class _MailboxesProvider(ConfiguredProvider):
             if username in entries:
                 entries[username] = self._shown(mailbox, entries[username])
         outs = {
+            **input_defaults(self.inputs),
             **props,
             "mailboxes": [entries[m["username"]] for m in props.get("mailboxes") or []],
             "adopted_mailboxes": [u for u in props.get("adopted_mailboxes") or [] if u in records],
@@ -300,24 +420,7 @@ def _record(m: MailinMailbox) -> dict[str, Any]:
 
 class SmtpMailboxesProvider(_MailboxesProvider):
     google = False
-
-    def _check_entry(
-        self, where: str, raw: Mapping[str, Any], failures: list[dyn.CheckFailure]
-    ) -> dict[str, Any]:
-        entry: dict[str, Any] = {"name": _check_name(f"{where}.name", raw.get("name"), failures)}
-        password = raw.get("password")
-        if password is not None:
-            low, high = MAILBOX_PASSWORD_LENGTH
-            if not isinstance(password, str) or not low <= len(password) <= high:
-                length = len(password) if isinstance(password, str) else 0
-                failures.append(
-                    dyn.CheckFailure(
-                        f"{where}.password",
-                        f"must be {low} to {high} characters (it is {length})",
-                    )
-                )
-            entry["password"] = password
-        return entry
+    inputs = SmtpMailboxesInputs
 
     def _submit(self, rt: MailinRuntime, entries: Sequence[Mapping[str, Any]]) -> str:
         return rt.client.create_smtp_mailboxes(
@@ -365,6 +468,7 @@ class SmtpMailboxesProvider(_MailboxesProvider):
 class GoogleMailboxesProvider(_MailboxesProvider):
     google = True
     kind = "Mailin.ai Google mailboxes"
+    inputs = GoogleMailboxesInputs
 
     def _shown(self, mailbox: MailinMailbox, entry: Mapping[str, Any]) -> dict[str, Any]:
         shown = dict(entry)
@@ -382,23 +486,6 @@ class GoogleMailboxesProvider(_MailboxesProvider):
             except ValueError:
                 shown["forwarding_email"] = redirect
         return shown
-
-    def _check_entry(
-        self, where: str, raw: Mapping[str, Any], failures: list[dyn.CheckFailure]
-    ) -> dict[str, Any]:
-        entry: dict[str, Any] = {
-            "first_name": _check_name(f"{where}.first_name", raw.get("first_name"), failures),
-            "last_name": _check_name(f"{where}.last_name", raw.get("last_name"), failures),
-            "signature": raw.get("signature") or None,
-            "forwarding_email": None,
-        }
-        forwarding = raw.get("forwarding_email")
-        if forwarding:
-            try:
-                entry["forwarding_email"] = normalize_email(str(forwarding))
-            except ValueError as exc:
-                failures.append(dyn.CheckFailure(f"{where}.forwarding_email", str(exc)))
-        return entry
 
     def _submit(self, rt: MailinRuntime, entries: Sequence[Mapping[str, Any]]) -> str:
         return rt.client.create_google_mailboxes(
@@ -452,133 +539,38 @@ class GoogleMailboxesProvider(_MailboxesProvider):
         return {"credentials": credentials}
 
 
-def _secret_passwords(mailboxes: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Passwords become secret in the program, so the state never holds them in plaintext."""
-    out: list[dict[str, Any]] = []
-    for m in mailboxes:
-        entry = dict(m)
-        if entry.get("password") is not None:
-            entry["password"] = pulumi.Output.secret(entry["password"])
-        out.append(entry)
-    return out
+def _secret_passwords(_name: str, props: Props, opts: Opts) -> Opts:
+    """Passwords become secret in the program, so the state never holds them in plaintext
+    (a list given as one output is made secret whole)."""
+    mailboxes = props.get("mailboxes")
+    if isinstance(mailboxes, list):
+        entries: list[Any] = []
+        for m in mailboxes:
+            if isinstance(m, Mapping) and m.get("password") is not None:
+                m = {**m, "password": pulumi.Output.secret(m["password"])}
+            entries.append(m)
+        props["mailboxes"] = entries
+    elif mailboxes is not None:
+        props["mailboxes"] = pulumi.Output.secret(mailboxes)
+    return opts
 
 
-class SmtpMailboxArgs:
-    def __init__(
-        self,
-        username: pulumi.Input[str],
-        name: pulumi.Input[str],
-        password: pulumi.Input[str] | None = None,
-    ) -> None:
-        """`username` is the full address; `password` 8-24 characters, generated when absent."""
-        self.username, self.name, self.password = username, name, password
-
-    def to_input(self) -> dict[str, Any]:
-        return {"username": self.username, "name": self.name, "password": self.password}
-
-
-class GoogleMailboxArgs:
-    def __init__(
-        self,
-        username: pulumi.Input[str],
-        first_name: pulumi.Input[str],
-        last_name: pulumi.Input[str],
-        signature: pulumi.Input[str] | None = None,
-        forwarding_email: pulumi.Input[str] | None = None,
-    ) -> None:
-        self.username, self.first_name, self.last_name = username, first_name, last_name
-        self.signature, self.forwarding_email = signature, forwarding_email
-
-    def to_input(self) -> dict[str, Any]:
-        return {
-            "username": self.username,
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "signature": self.signature,
-            "forwarding_email": self.forwarding_email,
-        }
-
-
-class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
-    """SMTP mailboxes. `passwords` (address -> password, given or generated) is secret.
-
-    :param mailboxes: the mailboxes, keyed by address; names and passwords change in place.
-    :param wait_timeout_seconds: bound of the wait on the mailbox job (default 900).
-    :param destroy_adopted: delete, on destroy (or when removed from `mailboxes`), addresses
-        this resource adopted (ones the account had before) as well; default False: they stay.
-    """
-
-    mailbox_ids: pulumi.Output[dict[str, int]]
-    active: pulumi.Output[dict[str, bool]]
-    passwords: pulumi.Output[dict[str, str]]
-    adopted_mailboxes: pulumi.Output[list[str]]
-    """Addresses the account had before the create: kept on delete unless destroy_adopted."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        mailboxes: Sequence[SmtpMailboxArgs],
-        wait_timeout_seconds: pulumi.Input[int] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        props = {
-            "mailboxes": _secret_passwords([m.to_input() for m in mailboxes]),
-            "wait_timeout_seconds": wait_timeout_seconds,
-            DESTROY_ADOPTED: destroy_adopted,
-            "adopted_mailboxes": None,
-            "records": None,
-            "mailbox_ids": None,
-            "active": None,
-            "passwords": None,
-            "job_ids": None,
-            "last_error": None,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["passwords"])
-        )
-        super().__init__(SmtpMailboxesProvider(), resource_name, props, opts)
-
-
-class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
-    """Google Workspace mailboxes. `credentials` (password, app password, TOTP secret) is secret.
-
-    :param mailboxes: the mailboxes, keyed by address; names, signature and forwarding change
-        in place.
-    :param wait_timeout_seconds: bound of the wait on the mailbox job (default 900).
-    :param destroy_adopted: delete, on destroy (or when removed from `mailboxes`), addresses
-        this resource adopted (ones the account had before) as well; default False: they stay.
-    """
-
-    mailbox_ids: pulumi.Output[dict[str, int]]
-    active: pulumi.Output[dict[str, bool]]
-    credentials: pulumi.Output[dict[str, dict[str, str | None]]]
-    adopted_mailboxes: pulumi.Output[list[str]]
-    """Addresses the account had before the create: kept on delete unless destroy_adopted."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        mailboxes: Sequence[GoogleMailboxArgs],
-        wait_timeout_seconds: pulumi.Input[int] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        props = {
-            "mailboxes": [m.to_input() for m in mailboxes],
-            "wait_timeout_seconds": wait_timeout_seconds,
-            DESTROY_ADOPTED: destroy_adopted,
-            "adopted_mailboxes": None,
-            "records": None,
-            "mailbox_ids": None,
-            "active": None,
-            "credentials": None,
-            "job_ids": None,
-            "last_error": None,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["credentials"])
-        )
-        super().__init__(GoogleMailboxesProvider(), resource_name, props, opts)
+SPECS = (
+    ResourceSpec(
+        module="mailin",
+        name="SmtpMailboxes",
+        inputs=SmtpMailboxesInputs,
+        outputs=SmtpMailboxesOutputs,
+        provider=SmtpMailboxesProvider,
+        gettable=False,  # keyed by many addresses: read needs the state's records
+        before_register=_secret_passwords,
+    ),
+    ResourceSpec(
+        module="mailin",
+        name="GoogleMailboxes",
+        inputs=GoogleMailboxesInputs,
+        outputs=GoogleMailboxesOutputs,
+        provider=GoogleMailboxesProvider,
+        gettable=False,
+    ),
+)

@@ -52,6 +52,200 @@ def stack_config(sandbox: SandboxProcess) -> dict[str, str]:
     }
 
 
+@pytest.fixture(scope="session")
+def mailin_sandbox() -> Iterator[SandboxProcess]:
+    """A sandbox for Mailin.ai handler tests that create objects: its jobs finish in 0.2 s."""
+    with SandboxProcess(extra_args=["--mailin-job-seconds", "0.2"], lifetime=1800) as process:
+        yield process
+
+
+MailinProvider = Callable[[type[dyn.ResourceProvider]], Any]
+
+
+@pytest.fixture
+def mailin_provider(mailin_sandbox: SandboxProcess) -> MailinProvider:
+    """`mailin_provider(DomainsProvider)`: the provider configured as `configure()` would,
+    against `mailin_sandbox` (token auth, polling every 0.1 s)."""
+
+    def configured(kind: type[dyn.ResourceProvider]) -> Any:
+        provider = kind()
+        provider._config = {  # type: ignore[attr-defined]
+            "mailin:baseUrl": mailin_sandbox.mailin_url,
+            "mailin:apiToken": "mailin-sandbox-token",
+            "mailin:pollIntervalSeconds": "0.1",
+        }
+        return provider
+
+    return configured
+
+
+MailinHandler = Callable[[Any], Any]
+"""An `httpx.MockTransport` handler: httpx.Request -> httpx.Response."""
+
+
+def fake_mailin_api(provider: Any, handler: MailinHandler) -> Any:
+    """Configures `provider` for a Mailin.ai API answered by `handler` (for reply shapes no page
+    shows: the HTTP is faked, not the code), with no retries."""
+    import uuid
+
+    import httpx
+
+    from pulumi_inboxed.core.http import RetryPolicy
+    from pulumi_inboxed.mailin import MailinClient
+    from pulumi_inboxed.mailin.runtime import runtime_for
+
+    base = f"http://mailin-{uuid.uuid4().hex[:8]}.test/api/v1/public"
+    config = {"mailin:baseUrl": base, "mailin:apiToken": "t", "mailin:pollIntervalSeconds": "0.05"}
+    runtime = runtime_for(config)
+    runtime.client = MailinClient(
+        base,
+        token="t",
+        transport=httpx.MockTransport(handler),
+        retry=RetryPolicy(attempts=1, initial_wait=0.0, max_wait=0.0),
+    )
+    provider._config = config
+    return provider
+
+
+def mailin_page(items: list[dict[str, Any]]) -> dict[str, Any]:
+    """A one-page Mailin.ai list reply."""
+    return {"current_page": 1, "last_page": 1, "next_page_url": None, "data": items}
+
+
+def settle(condition: Callable[[], bool], what: str = "the sandbox") -> None:
+    """Waits (up to 5 s) until `condition()` holds."""
+    import time
+
+    for _ in range(100):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what} did not settle")
+
+
+def mailin_bought(sandbox: SandboxProcess, name: str, *, google: bool = False) -> int:
+    """Buys `name` in the sandbox's Mailin.ai account, outside Pulumi; returns its id."""
+    from pulumi_inboxed.mailin import MailinClient
+
+    client = MailinClient(sandbox.mailin_url, token="mailin-sandbox-token")
+    job = client.buy_domains([name], google=google)
+    settle(lambda: client.get_domain_job(job).status == "completed")
+    found = client.find_domain(name, google=google)
+    assert found is not None
+    return found.id
+
+
+@pytest.fixture(scope="session")
+def inbound_sandbox() -> Iterator[SandboxProcess]:
+    """A sandbox for the MailChannels Inbound and Pingram handler tests (`inbound_fresh`)."""
+    with SandboxProcess(lifetime=1800) as process:
+        yield process
+
+
+@pytest.fixture
+def inbound_fresh(inbound_sandbox: SandboxProcess) -> SandboxProcess:
+    """`inbound_sandbox` emptied, with room for 5000 MailChannels domains, `error-` names failing
+    with 500 in a batch, and Pingram verification taking 0.3 s."""
+    inbound_sandbox.control.reset()
+    inbound_sandbox.control.update_settings(
+        mailchannels_domain_limit=5000,
+        mailchannels_error_pattern="^error-",
+        pingram_verify_seconds=0.3,
+    )
+    return inbound_sandbox
+
+
+def inbound_configured(provider: Any, sandbox: SandboxProcess) -> Any:
+    """A MailChannels or Pingram provider configured as `configure()` would, against `sandbox`."""
+    provider._config = {
+        "mailchannels:baseUrl": sandbox.mailchannels_url,
+        "mailchannels:apiKey": "mc-sandbox-key",
+        "pingram:baseUrl": sandbox.pingram_url,
+        "pingram:apiKey": "pingram_sk_sandbox",
+    }
+    return provider
+
+
+MICROSOFT_CREDITS = 30
+"""Verification credits the Microsoft sandbox starts with (and has again after a reset)."""
+
+
+@pytest.fixture(scope="session")
+def microsoft_sandbox() -> Iterator[SandboxProcess]:
+    """A sandbox for the Mailin.ai Microsoft and verification tests: Azure orders ready in
+    0.3 s, uploads that move only when a test finishes them, verifications done in 0.2 s."""
+    args = ["--mailin-azure-seconds", "0.3", "--mailin-verify-seconds", "0.2"]
+    args += ["--mailin-upload-seconds", "100000", "--mailin-credits", str(MICROSOFT_CREDITS)]
+    with SandboxProcess(extra_args=args, lifetime=1800) as process:
+        yield process
+
+
+@pytest.fixture
+def microsoft_client(microsoft_sandbox: SandboxProcess) -> Any:
+    """A MailinClient on `microsoft_sandbox`, wiped first."""
+    from pulumi_inboxed.mailin import MailinClient
+
+    microsoft_sandbox.control.reset()
+    return MailinClient(microsoft_sandbox.mailin_url, token="mailin-sandbox-token")
+
+
+@pytest.fixture
+def microsoft_provider(
+    microsoft_sandbox: SandboxProcess,
+) -> Callable[[type[dyn.ResourceProvider]], Any]:
+    """`microsoft_provider(AzureOrderProvider)`: the provider configured against
+    `microsoft_sandbox` (token auth, polling every 0.1 s)."""
+
+    def configured(kind: type[dyn.ResourceProvider]) -> Any:
+        provider = kind()
+        provider._config = {  # type: ignore[attr-defined]
+            "mailin:baseUrl": microsoft_sandbox.mailin_url,
+            "mailin:apiToken": "mailin-sandbox-token",
+            "mailin:pollIntervalSeconds": "0.1",
+        }
+        return provider
+
+    return configured
+
+
+INBOUND_FAKE_CONFIG = {
+    "mailchannels:baseUrl": "https://mc.fake/inbound/v1",
+    "mailchannels:apiKey": "mc-sandbox-key",
+    "pingram:baseUrl": "https://pg.fake",
+    "pingram:apiKey": "pingram_sk_sandbox",
+}
+"""The config of a MailChannels or Pingram provider whose HTTP `inbound_faked` answers."""
+
+InboundHandler = Callable[[Any], Any]
+"""An `httpx.MockTransport` handler: httpx.Request -> httpx.Response."""
+
+
+@pytest.fixture
+def inbound_faked(monkeypatch: pytest.MonkeyPatch) -> Callable[[InboundHandler], None]:
+    """`inbound_faked(handler)` puts MailChannels and Pingram clients over `httpx.MockTransport`
+    into the runtimes' shared-client caches for `INBOUND_FAKE_CONFIG` (the provider code runs
+    unchanged; only its HTTP is fake), and shortens the deletes' settle time."""
+    import httpx
+
+    from pulumi_inboxed.mailchannels import MailChannelsClient, inbound_domains
+    from pulumi_inboxed.mailchannels import runtime as mc_runtime
+    from pulumi_inboxed.pingram import PingramClient, sender_domain
+    from pulumi_inboxed.pingram import runtime as pg_runtime
+
+    c = INBOUND_FAKE_CONFIG
+
+    def install(handler: InboundHandler) -> None:
+        transport = httpx.MockTransport(handler)
+        mc = (c["mailchannels:baseUrl"], c["mailchannels:apiKey"])
+        pg = (c["pingram:baseUrl"], c["pingram:apiKey"])
+        monkeypatch.setitem(mc_runtime._clients, mc, MailChannelsClient(*mc, transport=transport))
+        monkeypatch.setitem(pg_runtime._clients, pg, PingramClient(*pg, transport=transport))
+
+    monkeypatch.setattr(inbound_domains, "DELETE_SETTLE_SECONDS", 0.2)
+    monkeypatch.setattr(sender_domain, "DELETE_SETTLE_SECONDS", 0.2)
+    return install
+
+
 @dataclass
 class CheckOutcome:
     failures: dict[str, str]

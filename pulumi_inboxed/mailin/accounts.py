@@ -1,10 +1,10 @@
 """`mailin.InboxProvider` and `mailin.DomainRegistrar`: credentials Mailin.ai uses on your behalf.
 
 Created, updated in place and deleted through their endpoints. Each provider's required fields are
-checked at preview (the page says "if required" without saying when: the table `REQUIRED` below is
-our reading, one line per provider to correct). API keys, secret keys and passwords are made secret
-in the program, so the state keeps them encrypted; they are never read back from the API (its
-list answers show them in plaintext) and never appear in outputs unencrypted.
+checked at preview (the page says "if required" without saying when: `ep.PROVIDER_REQUIRED_FIELDS`
+is our reading, one line per provider to correct). API keys, secret keys and passwords are secret
+inputs, so the state keeps them encrypted; they are never read back from the API (its list
+answers show them in plaintext) and never appear in outputs unencrypted.
 
 A create adopts the account's entry of the same provider and name (a retried create, or one made
 by hand), setting it to the declared fields; the output `adopted` says so, and delete leaves an
@@ -15,33 +15,234 @@ list back.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Mapping
+from enum import Enum, StrEnum
+from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlparse
 
-import pulumi
 import pulumi.dynamic as dyn
+from pydantic import AfterValidator, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
-from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
+from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import (
+    ResourceInputs,
+    ResourceOutputs,
+    arg,
+    changed_inputs,
+    check_inputs,
+    input_defaults,
+    out,
+    replaced_by,
+)
 from . import endpoints as ep
 from .client import MailinClient
 from .runtime import runtime_for
 
-SECRET_FIELDS = ("api_key", "secret_api_key", "password")
 DELETE_SETTLE_SECONDS = 10.0  # how long a deleted entry may still be listed
-
-INBOX_PROVIDER_FIELDS = ("name", "provider", *ep.INBOX_PROVIDER_FIELDS)
-REGISTRAR_FIELDS = ("name", "provider", *ep.REGISTRAR_FIELDS)
 
 # Our reading of "if required", per provider (shared with the sandbox: one line to correct each).
 REQUIRED: dict[str, tuple[str, ...]] = ep.PROVIDER_REQUIRED_FIELDS
 
 
+class InboxProviderKind(StrEnum):
+    """The inbox providers Mailin.ai uploads mailboxes to."""
+
+    REACHINBOX = "reachinbox"
+    PLUSVIBE = "plusvibe"
+    INSTANTLY = "instantly"
+    MANYREACH = "manyreach"
+    SMARTLEAD = "smartlead"
+
+
+class RegistrarKind(StrEnum):
+    """The registrars Mailin.ai manages domains at."""
+
+    PORKBUN = "porkbun"
+    NAMECHEAP = "namecheap"
+    GODADDY = "godaddy"
+    SPACESHIP = "spaceship"
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+def _blank_is_absent(value: str | None) -> str | None:
+    """A blank credential field is absent, as the API treats it."""
+    return value if value is not None and value.strip() else None
+
+
+def _ip_address(value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        raise ValueError("is not an IP address") from None
+
+
+def _http_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    parsed = urlparse(value.strip())
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ValueError("is not an http(s) URL")
+    return value.strip()
+
+
+Name = Annotated[str, AfterValidator(_non_blank)]
+Credential = Annotated[str | None, AfterValidator(_blank_is_absent)]
+IpAddress = Annotated[str | None, AfterValidator(_blank_is_absent), AfterValidator(_ip_address)]
+HttpUrl = Annotated[str | None, AfterValidator(_blank_is_absent), AfterValidator(_http_url)]
+
+NAME_DOC = "the entry's display name in Mailin.ai (the API cannot rename: a change replaces it)"
+
+
+def _missing_required(values: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(field, reason) for each field the provider kind needs and the inputs lack; a value not
+    known yet counts as given."""
+    kind = values.get("provider")
+    kind = kind.value if isinstance(kind, Enum) else kind
+    if not isinstance(kind, str) or kind not in REQUIRED:
+        return []
+    return [
+        (field, f"is required for {kind}")
+        for field in REQUIRED[kind]
+        if not is_unknown(values.get(field)) and not values.get(field)
+    ]
+
+
+def _raise_missing(model: str, values: Mapping[str, Any]) -> None:
+    missing = _missing_required(values)
+    if missing:
+        errors: list[Any] = [
+            {"type": PydanticCustomError("required_for", reason), "loc": (field,), "input": None}
+            for field, reason in missing
+        ]
+        raise ValidationError.from_exception_data(model, errors)
+
+
+class InboxProviderInputs(ResourceInputs):
+    SUMMARY: ClassVar[str] = """
+    An inbox provider account in Mailin.ai (reachinbox, plusvibe, instantly, manyreach,
+    smartlead), which Azure orders upload their mailboxes to. Preview checks each provider's
+    required fields. Keys and passwords are secret and never read back from the API. Changes are
+    made in place, except the name (the API cannot rename), which replaces the entry. Create adopts
+    the account's entry of the same provider and name (set to the declared fields), so a retried
+    create never adds it twice; an adopted entry stays on destroy unless `destroy_adopted=True`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.mailin import InboxProvider
+
+    config = pulumi.Config()
+    smartlead = InboxProvider(
+        "smartlead",
+        name="SmartLead",
+        provider="smartlead",
+        api_key=config.require_secret("smartleadKey"),
+        oauth_url="https://smartlead.example.com/oauth",
+    )
+    pulumi.export("provider_id", smartlead.provider_id)
+    """
+
+    name: Name = arg(description=NAME_DOC, replace=True)
+    provider: InboxProviderKind = arg(
+        description="the inbox provider (reachinbox, plusvibe, instantly, manyreach, smartlead)",
+        strict=False,
+    )
+    api_key: Credential = arg(None, description="the provider's API key", secret=True)
+    oauth_url: HttpUrl = arg(None, description="an http(s) OAuth URL (smartlead needs one)")
+    username: Credential = arg(None, description="the account's user name, where needed")
+    password: Credential = arg(None, description="the account's password", secret=True)
+    workspace_id: Credential = arg(None, description="the workspace id (plusvibe needs one)")
+
+    @model_validator(mode="after")
+    def _required_fields(self) -> Self:
+        _raise_missing("InboxProviderInputs", self.__dict__)
+        return self
+
+
+class DomainRegistrarInputs(ResourceInputs):
+    SUMMARY: ClassVar[str] = """
+    A registrar account in Mailin.ai (porkbun, namecheap, godaddy, spaceship), which domain
+    purchases and Azure orders use. Namecheap needs Mailin.ai's servers on its API whitelist
+    (65.109.237.170 and 44.206.212.194, as the page says). Preview checks each registrar's
+    required fields. Keys are secret and never read back from the API. Changes are made in place,
+    except the name, which replaces the entry. Create adopts the account's entry of the same
+    registrar and name; an adopted entry stays on destroy unless `destroy_adopted=True`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.mailin import DomainRegistrar
+
+    config = pulumi.Config()
+    porkbun = DomainRegistrar(
+        "porkbun",
+        name="Porkbun",
+        provider="porkbun",
+        api_key=config.require_secret("registrarKey"),
+        secret_api_key=config.require_secret("registrarSecret"),
+    )
+    pulumi.export("registrar_id", porkbun.registrar_id)
+    """
+
+    name: Name = arg(description=NAME_DOC, replace=True)
+    provider: RegistrarKind = arg(
+        description="the registrar (porkbun, namecheap, godaddy, spaceship)", strict=False
+    )
+    api_key: Credential = arg(None, description="the registrar's API key", secret=True)
+    secret_api_key: Credential = arg(
+        None,
+        description="the registrar's secret API key (porkbun, godaddy, spaceship)",
+        secret=True,
+    )
+    api_user: Credential = arg(None, description="the API user (namecheap)")
+    username: Credential = arg(None, description="the account's user name (namecheap)")
+    whitelisted_ip: IpAddress = arg(
+        None, description="the IP address whitelisted at the registrar (namecheap)"
+    )
+    customer_id: Credential = arg(None, description="the customer id (godaddy reseller accounts)")
+
+    @model_validator(mode="after")
+    def _required_fields(self) -> Self:
+        _raise_missing("DomainRegistrarInputs", self.__dict__)
+        return self
+
+
+ADOPTED_DOC = (
+    "True when create found the account's entry of this provider and name and took it over "
+    "instead of adding one (destroy then leaves it unless destroy_adopted)"
+)
+
+
+class InboxProviderOutputs(ResourceOutputs):
+    provider_id: int | None = out(description="the inbox provider's id in Mailin.ai")
+    adopted: bool | None = out(description=ADOPTED_DOC)
+
+
+class DomainRegistrarOutputs(ResourceOutputs):
+    registrar_id: int | None = out(description="the registrar's id in Mailin.ai")
+    adopted: bool | None = out(description=ADOPTED_DOC)
+
+
 class _AccountProvider(ConfiguredProvider):
-    kinds: tuple[str, ...] = ()
-    fields: tuple[str, ...] = ()
-    label = ""
+    inputs: ClassVar[type[ResourceInputs]]
+    label: ClassVar[str] = ""
+
+    @classmethod
+    def fields(cls) -> tuple[str, ...]:
+        """The entry's fields as the API takes them (every input but destroy_adopted)."""
+        return tuple(n for n in cls.inputs.input_names() if n != DESTROY_ADOPTED)
+
+    @classmethod
+    def secret_fields(cls) -> tuple[str, ...]:
+        return cls.inputs.secret_inputs()
 
     def _client(self) -> MailinClient:
         return runtime_for(self.config).client
@@ -75,68 +276,42 @@ class _AccountProvider(ConfiguredProvider):
         return "Mailin.ai inbox provider" if self.label == "provider" else "Mailin.ai registrar"
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = {k: news.get(k) for k in self.fields}
-        flag = news.get(DESTROY_ADOPTED)
-        inputs[DESTROY_ADOPTED] = flag if is_unknown(flag) else flag is True
-        failures: list[dyn.CheckFailure] = []
-        if has_unknowns(news):
-            return dyn.CheckResult(inputs, failures)
-        for key in self.fields:
-            value = news.get(key)
-            if value is not None and not isinstance(value, str):
-                failures.append(dyn.CheckFailure(key, "must be a string"))
-            elif isinstance(value, str) and not value.strip():
-                inputs[key] = None  # blank is absent, as the API treats it
-        if not news.get("name"):
-            failures.append(dyn.CheckFailure("name", "is required"))
-        kind = news.get("provider")
-        if kind not in self.kinds:
-            failures.append(
-                dyn.CheckFailure("provider", f"{kind!r} is not one of {', '.join(self.kinds)}")
-            )
-        else:
-            for field in REQUIRED[str(kind)]:
-                if not inputs.get(field):
-                    failures.append(dyn.CheckFailure(field, f"is required for {kind}"))
-        ip = inputs.get("whitelisted_ip")
-        if isinstance(ip, str):
-            try:
-                ipaddress.ip_address(ip.strip())
-            except ValueError:
-                failures.append(dyn.CheckFailure("whitelisted_ip", f"{ip!r} is not an IP address"))
-        url = inputs.get("oauth_url")
-        if isinstance(url, str):
-            parsed = urlparse(url.strip())
-            if parsed.scheme not in ("http", "https") or not parsed.netloc:
-                failures.append(dyn.CheckFailure("oauth_url", f"{url!r} is not an http(s) URL"))
+        inputs, failures = check_inputs(self.inputs, news)
+        if has_unknowns(inputs) and not failures:
+            # The provider's required fields are checked as soon as the kind is known.
+            failures = [dyn.CheckFailure(f, r) for f, r in _missing_required(inputs)]
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        changed = [k for k in self.fields if olds.get(k) != news.get(k)]
-        if is_unknown(news.get(DESTROY_ADOPTED)) or destroy_adopted(olds) != destroy_adopted(news):
-            changed.append(DESTROY_ADOPTED)  # state only: no API call
-        # The page's update endpoints take every field but the display name.
-        replaces = ["name"] if "name" in changed else []
-        return dyn.DiffResult(changes=bool(changed), replaces=replaces, delete_before_replace=False)
+        # The page's update endpoints take every field but the display name; destroy_adopted is
+        # state only (no API call).
+        changed = changed_inputs(self.inputs, olds, news)
+        return dyn.DiffResult(
+            changes=bool(changed),
+            replaces=replaced_by(self.inputs, changed),
+            delete_before_replace=False,
+        )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client()
+        fields = self.fields()
         # A retried create (or an entry made by hand) of the same provider and name is adopted
         # and set to the declared fields, never added twice.
         adopted = self._adoptable(client, str(props["provider"]), str(props["name"]))
         if adopted is not None:
-            self._update(client, adopted, {k: props.get(k) for k in self.fields if k != "name"})
+            self._update(client, adopted, {k: props.get(k) for k in fields if k != "name"})
             new_id = adopted
         else:
-            body = {k: v for k, v in props.items() if k in self.fields and v is not None}
+            body = {k: v for k, v in props.items() if k in fields and v is not None}
             new_id = self._add(client, body)
         outs = {**props, f"{self.label}_id": new_id, "adopted": adopted is not None}
         return dyn.CreateResult(id_=str(new_id), outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        if any(olds.get(k) != news.get(k) for k in self.fields):
+        fields = self.fields()
+        if any(olds.get(k) != news.get(k) for k in fields):
             # Every field but the name, absent ones as null so that a removed field is cleared.
-            body = {k: news.get(k) for k in self.fields if k != "name"}
+            body = {k: news.get(k) for k in fields if k != "name"}
             self._update(self._client(), int(id_), body)
         adopted = olds.get("adopted") is True
         return dyn.UpdateResult(outs={**news, f"{self.label}_id": int(id_), "adopted": adopted})
@@ -147,10 +322,13 @@ class _AccountProvider(ConfiguredProvider):
             return dyn.ReadResult(id_="", outs={})
         # Refresh the non-secret fields only: the API shows keys in plaintext, and the state
         # keeps the (secret) values the program gave.
-        visible = {k: found.get(k) or None for k in self.fields if k not in SECRET_FIELDS}
-        # A field set elsewhere is drift even when the program never set it (the state has no
-        # key for an unset input): the next `pulumi up` clears it.
-        outs = {**props, **{k: v for k, v in visible.items() if k in props or v is not None}}
+        secret = self.secret_fields()
+        visible = {k: found.get(k) or None for k in self.fields() if k not in secret}
+        known = {k: v for k, v in props.items() if v is not None}
+        # A field set elsewhere is drift even when the program never set it: the next
+        # `pulumi up` clears it.
+        outs = {**input_defaults(self.inputs), **known, **visible}
+        outs[f"{self.label}_id"] = int(id_)
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -167,8 +345,7 @@ class _AccountProvider(ConfiguredProvider):
 
 
 class InboxProviderProvider(_AccountProvider):
-    kinds = ep.INBOX_PROVIDERS
-    fields = INBOX_PROVIDER_FIELDS
+    inputs = InboxProviderInputs
     label = "provider"
 
     def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
@@ -185,8 +362,7 @@ class InboxProviderProvider(_AccountProvider):
 
 
 class DomainRegistrarProvider(_AccountProvider):
-    kinds = ep.REGISTRARS
-    fields = REGISTRAR_FIELDS
+    inputs = DomainRegistrarInputs
     label = "registrar"
 
     def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
@@ -202,101 +378,22 @@ class DomainRegistrarProvider(_AccountProvider):
         return [r.model_dump() for r in client.list_domain_registrars()]
 
 
-def _props(fields: Sequence[str], values: Mapping[str, Any], label: str) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for key in fields:
-        value = values.get(key)
-        props[key] = pulumi.Output.secret(value) if key in SECRET_FIELDS and value else value
-    props[DESTROY_ADOPTED] = values.get(DESTROY_ADOPTED, False)
-    props[f"{label}_id"] = None
-    props["adopted"] = None
-    return props
-
-
-def _secret_opts(opts: pulumi.ResourceOptions | None) -> pulumi.ResourceOptions:
-    """Keys and passwords are secret outputs too, whatever the engine does with inputs."""
-    secret = pulumi.ResourceOptions(additional_secret_outputs=list(SECRET_FIELDS))
-    return pulumi.ResourceOptions.merge(opts, secret)
-
-
-class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
-    """An inbox provider account (reachinbox, plusvibe, instantly, manyreach, smartlead).
-
-    :param destroy_adopted: delete, on destroy, an entry this resource adopted (one that existed
-        before it asked for it) as well as one it made; default False: an adopted entry stays.
-    Outputs: `provider_id`, and `adopted` (True when create found the account's entry of this
-    provider and name and took it over instead of adding one).
-    """
-
-    provider_id: pulumi.Output[int]
-    adopted: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        name: pulumi.Input[str],
-        provider: pulumi.Input[str],
-        api_key: pulumi.Input[str] | None = None,
-        oauth_url: pulumi.Input[str] | None = None,
-        username: pulumi.Input[str] | None = None,
-        password: pulumi.Input[str] | None = None,
-        workspace_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        values = {
-            DESTROY_ADOPTED: destroy_adopted,
-            "name": name,
-            "provider": provider,
-            "api_key": api_key,
-            "oauth_url": oauth_url,
-            "username": username,
-            "password": password,
-            "workspace_id": workspace_id,
-        }
-        props = _props(INBOX_PROVIDER_FIELDS, values, "provider")
-        super().__init__(InboxProviderProvider(), resource_name, props, _secret_opts(opts))
-
-
-class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
-    """A registrar account (porkbun, namecheap, godaddy, spaceship).
-
-    Namecheap needs Mailin.ai's servers on its API whitelist (`ep.NAMECHEAP_WHITELIST_IPS`:
-    65.109.237.170 and 44.206.212.194, as the page says).
-
-    :param destroy_adopted: delete, on destroy, an entry this resource adopted (one that existed
-        before it asked for it) as well as one it made; default False: an adopted entry stays.
-    Outputs: `registrar_id`, and `adopted` (True when create found the account's entry of this
-    provider and name and took it over instead of adding one).
-    """
-
-    registrar_id: pulumi.Output[int]
-    adopted: pulumi.Output[bool]
-
-    def __init__(
-        self,
-        resource_name: str,
-        name: pulumi.Input[str],
-        provider: pulumi.Input[str],
-        api_key: pulumi.Input[str] | None = None,
-        secret_api_key: pulumi.Input[str] | None = None,
-        api_user: pulumi.Input[str] | None = None,
-        username: pulumi.Input[str] | None = None,
-        whitelisted_ip: pulumi.Input[str] | None = None,
-        customer_id: pulumi.Input[str] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        values = {
-            DESTROY_ADOPTED: destroy_adopted,
-            "name": name,
-            "provider": provider,
-            "api_key": api_key,
-            "secret_api_key": secret_api_key,
-            "api_user": api_user,
-            "username": username,
-            "whitelisted_ip": whitelisted_ip,
-            "customer_id": customer_id,
-        }
-        props = _props(REGISTRAR_FIELDS, values, "registrar")
-        super().__init__(DomainRegistrarProvider(), resource_name, props, _secret_opts(opts))
+SPECS = (
+    ResourceSpec(
+        module="mailin",
+        name="InboxProvider",
+        inputs=InboxProviderInputs,
+        outputs=InboxProviderOutputs,
+        provider=InboxProviderProvider,
+        id_doc="its inbox provider id",
+    ),
+    ResourceSpec(
+        module="mailin",
+        name="DomainRegistrar",
+        inputs=DomainRegistrarInputs,
+        outputs=DomainRegistrarOutputs,
+        provider=DomainRegistrarProvider,
+        id_doc="its registrar id",
+    ),
+)
+"""`InboxProvider` and `DomainRegistrar`."""

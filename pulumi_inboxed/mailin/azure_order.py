@@ -22,34 +22,241 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Mapping
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar, Self
 
 import pulumi
 import pulumi.dynamic as dyn
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from ..core.domains import DomainNameError, normalize_domain
+from ..core.domains import normalize_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
-from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
-from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns, is_unknown
+from ..core.lifecycle import confirm_deleted, keep_if_adopted
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    EmailAddress,
+    InputObject,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    changed_inputs,
+    check_inputs,
+    field_path,
+    input_defaults,
+    out,
+    replaced_by,
+)
 from . import endpoints as ep
 from .client import MailinClient
-from .forwarding import normalize_email
 from .microsoft_models import AzureNameservers
 from .runtime import runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
+MAX_WAIT_TIMEOUT_SECONDS = 86400  # our bound: a day; `pulumi refresh` brings a later status
+MAX_ID = 2**53  # ids are JSON numbers
 DELETE_SETTLE_SECONDS = 10.0  # how long a deleted order may still be listed
 READY = "ready"
-REPLACE_KEYS = (
-    "domain",
-    "mailbox_mode",
-    "full_names",
-    "mailboxes",
-    "is_purchase",
-    "domain_registrar_id",
-)
-IN_PLACE_KEYS = ("inbox_provider_id", "master_domain", "reupload_trigger")
 STATE_KEYS = ("adopted", "master_domain_left")  # outputs kept from one operation to the next
+
+
+class AzureMailboxMode(StrEnum):
+    """How an Azure order's mailboxes are named."""
+
+    AUTO = "auto"
+    """Mailin.ai generates 100 mailboxes from `full_names`."""
+    MANUAL = "manual"
+    """The program lists exactly 100 mailboxes on the order's domain."""
+
+
+def _mailbox_address(value: str) -> str:
+    """Mailbox providers, Mailin.ai among them, treat the local part case-insensitively; the
+    domain in A-labels, as the order's `domain`."""
+    local, _, domain = value.rpartition("@")
+    return f"{local.lower()}@{normalize_domain(domain)}"
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+MailboxAddress = Annotated[EmailAddress, AfterValidator(_mailbox_address)]
+
+
+class AzureMailboxInput(InputObject):
+    """One mailbox of a manual Azure order."""
+
+    name: Text = arg(description="the mailbox's display name")
+    email: MailboxAddress = arg(description="the mailbox's address, on the order's domain")
+
+
+class AzureOrderInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    A Mailin.ai Microsoft (Azure) mailbox order on one domain: auto mode (Mailin.ai generates 100
+    mailboxes from `full_names`) or manual mode (exactly 100 mailboxes on the order's domain,
+    checked at preview), purchase (.com .co .biz .ca) or transfer (`is_purchase=False`). Create
+    places the order, or adopts the account's order for the domain (never ordering twice), and
+    waits, bounded by `wait_timeout_seconds`, for it to be ready and its nameservers generated.
+    The inbox provider and the master domain change in place (Mailin.ai cannot remove a master
+    domain: removing it warns and records it in `master_domain_left`); changing
+    `reupload_trigger` re-uploads the mailboxes; any other change replaces the order. Delete
+    removes the order and its domain, verified; an adopted order stays unless
+    `destroy_adopted=True`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.mailin import AzureMailboxArgs, AzureOrder, InboxProvider
+
+    smartlead = InboxProvider("smartlead", name="SmartLead", provider="smartlead",
+                              api_key=pulumi.Config().require_secret("smartleadKey"),
+                              oauth_url="https://smartlead.example.com/oauth")
+    order = AzureOrder(
+        "azure",
+        domain="acme-azure.com",
+        mailbox_mode="manual",
+        mailboxes=[AzureMailboxArgs(f"User {i}", f"user{i}@acme-azure.com") for i in range(100)],
+        inbox_provider_id=smartlead.provider_id,
+        wait_timeout_seconds=1800,
+    )
+    pulumi.export("nameservers", order.nameservers)
+    """
+
+    domain: DomainName = arg(description="the order's domain", replace=True)
+    mailbox_mode: AzureMailboxMode = arg(
+        description="auto (names generated from full_names) or manual (exactly 100 mailboxes)",
+        replace=True,
+        strict=False,
+    )
+    full_names: list[Text] | None = arg(
+        None,
+        description="auto mode: the full names Mailin.ai generates mailboxes from",
+        replace=True,
+    )
+    mailboxes: list[AzureMailboxInput] | None = arg(
+        None,
+        description=f"manual mode: exactly {ep.AZURE_MANUAL_MAILBOXES} mailboxes on the domain",
+        replace=True,
+    )
+    is_purchase: bool = arg(
+        True,
+        description="True: buy the domain (.com .co .biz .ca); False: transfer it",
+        replace=True,
+    )
+    inbox_provider_id: WholeNumber | None = arg(
+        None, description="the inbox provider the mailboxes are uploaded to", ge=1, le=MAX_ID
+    )
+    domain_registrar_id: WholeNumber | None = arg(
+        None, description="the registrar account the domain is at", replace=True, ge=1, le=MAX_ID
+    )
+    master_domain: Annotated[DomainName | None, BeforeValidator(_blank_is_none)] = arg(
+        None, description="the master (redirect) domain the order forwards to"
+    )
+    reupload_trigger: str | None = arg(
+        None, description="change it to re-upload the mailboxes to the inbox provider"
+    )
+    wait_timeout_seconds: WholeNumber = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS,
+        description=(
+            "how long create waits for the order to be ready and its nameservers generated "
+            f"(at most {MAX_WAIT_TIMEOUT_SECONDS}); a late order is recorded with a warning"
+        ),
+        ge=0,
+        le=MAX_WAIT_TIMEOUT_SECONDS,
+    )
+
+    @model_validator(mode="after")
+    def _order_rules(self) -> Self:
+        errors: list[Any] = [
+            {"type": PydanticCustomError("order", reason), "loc": loc, "input": value}
+            for loc, reason, value in _order_rules(self.model_dump(mode="json"))
+        ]
+        if errors:
+            raise ValidationError.from_exception_data("AzureOrderInputs", errors)
+        return self
+
+
+class AzureOrderOutputs(ResourceOutputs):
+    order_id: int | None = out(description="the order's id in Mailin.ai")
+    status: str | None = out(description="the order's status (ready once its mailboxes exist)")
+    nameservers: list[str] | None = out(
+        description="the nameservers to set at the registrar (once the order is ready)"
+    )
+    order_mailboxes: list[dict[str, Any]] | None = out(
+        description="the order's mailboxes, with their passwords", secret=True
+    )
+    upload_status: dict[str, int] | None = out(
+        description=(
+            "the upload to the inbox provider: total, uploaded, already_exists_other_account, "
+            "pending, failed (None while no inbox provider is set); refresh updates it"
+        )
+    )
+    adopted: bool | None = out(
+        description=(
+            "True when the account held an order for the domain before the create placed one "
+            "(destroy then leaves it unless destroy_adopted)"
+        )
+    )
+    master_domain_left: str | None = out(
+        description="a master domain removed from the program, which Mailin.ai still forwards to"
+    )
+
+
+Rule = tuple[tuple[str | int, ...], str, Any]
+
+
+def _order_rules(values: Mapping[str, Any]) -> list[Rule]:
+    """The rules across inputs, on normalized values: (location, reason, value) per failure.
+    Waits while one of the inputs they read is not known yet."""
+    keys = ("domain", "mailbox_mode", "full_names", "mailboxes", "is_purchase")
+    if has_unknowns([values.get(k) for k in keys]):
+        return []
+    failures: list[Rule] = []
+    domain = str(values["domain"])
+    tld = domain.rsplit(".", 1)[-1]
+    if values.get("is_purchase", True) and (
+        tld not in ep.PURCHASABLE_TLDS or domain.count(".") != 1
+    ):
+        reason = (
+            f"'{domain}' cannot be bought: give <name>.com, .co, .biz or .ca "
+            "(or is_purchase=False to transfer)"
+        )
+        failures.append((("domain",), reason, domain))
+    names, mailboxes = values.get("full_names"), values.get("mailboxes")
+    if values.get("mailbox_mode") == AzureMailboxMode.AUTO.value:
+        if not names:
+            failures.append((("full_names",), "auto mode needs at least one full name", names))
+        if mailboxes:
+            failures.append((("mailboxes",), "is for manual mode only", mailboxes))
+        return failures
+    if names:
+        failures.append((("full_names",), "is for auto mode only", names))
+    if mailboxes is None:
+        reason = f"manual mode needs a list of {ep.AZURE_MANUAL_MAILBOXES} mailboxes"
+        return [*failures, (("mailboxes",), reason, mailboxes)]
+    if len(mailboxes) != ep.AZURE_MANUAL_MAILBOXES:
+        reason = (
+            f"has {len(mailboxes)} mailboxes; manual mode needs exactly {ep.AZURE_MANUAL_MAILBOXES}"
+        )
+        return [*failures, (("mailboxes",), reason, mailboxes)]
+    seen: set[str] = set()
+    for index, entry in enumerate(mailboxes):
+        email = str(entry["email"])
+        if email.rsplit("@", 1)[1] != domain:
+            failures.append((("mailboxes", index, "email"), f"is not on {domain}", email))
+        elif email in seen:
+            failures.append((("mailboxes", index, "email"), "appears twice", email))
+        seen.add(email)
+    return failures
 
 
 class AzureOrderProvider(ConfiguredProvider):
@@ -57,84 +264,21 @@ class AzureOrderProvider(ConfiguredProvider):
         return runtime_for(self.config).client
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        timeout = news.get("wait_timeout_seconds")
-        if timeout is None:
-            inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
-        elif not is_unknown(timeout) and (
-            isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout < 0
-        ):
-            failures.append(
-                dyn.CheckFailure("wait_timeout_seconds", "must be a number of seconds, 0 or more")
-            )
-        inputs["is_purchase"] = bool(news.get("is_purchase", True))
-        flag = news.get(DESTROY_ADOPTED)
-        inputs[DESTROY_ADOPTED] = flag if is_unknown(flag) else flag is True
-        for key in ("inbox_provider_id", "domain_registrar_id"):
-            value = news.get(key)
-            if value is None or is_unknown(value):
-                continue
-            number = as_whole_number(value)
-            if number is None:
-                failures.append(dyn.CheckFailure(key, f"{value!r} is not an id"))
-            else:
-                inputs[key] = number
-        master = news.get("master_domain")
-        if isinstance(master, str) and master.strip():
-            try:
-                inputs["master_domain"] = normalize_domain(master)
-            except DomainNameError as exc:
-                failures.append(dyn.CheckFailure("master_domain", f"{exc.domain!r} {exc.reason}"))
-        elif isinstance(master, str):
-            inputs["master_domain"] = None
-        if has_unknowns([news.get("domain"), news.get("mailboxes"), news.get("full_names")]):
-            return dyn.CheckResult(inputs, failures)
-        try:
-            domain = normalize_domain(str(news.get("domain") or ""))
-            inputs["domain"] = domain
-        except DomainNameError as exc:
-            failures.append(dyn.CheckFailure("domain", f"{exc.domain!r} {exc.reason}"))
-            return dyn.CheckResult(inputs, failures)
-        tld = domain.rsplit(".", 1)[1]
-        if inputs["is_purchase"] and (tld not in ep.PURCHASABLE_TLDS or domain.count(".") != 1):
-            failures.append(
-                dyn.CheckFailure(
-                    "domain",
-                    f"'{domain}' cannot be bought: give <name>.com, .co, .biz or .ca "
-                    "(or is_purchase=False to transfer)",
-                )
-            )
-        mode = news.get("mailbox_mode")
-        if mode == "auto":
-            names = news.get("full_names")
-            if (
-                not isinstance(names, list)
-                or not names
-                or not all(isinstance(n, str) and n.strip() for n in names)
-            ):
-                failures.append(
-                    dyn.CheckFailure("full_names", "auto mode needs at least one full name")
-                )
-            else:
-                inputs["full_names"] = [n.strip() for n in names]
-            if news.get("mailboxes"):
-                failures.append(dyn.CheckFailure("mailboxes", "is for manual mode only"))
-        elif mode == "manual":
-            failures += _check_manual(domain, news.get("mailboxes"), inputs)
-            if news.get("full_names"):
-                failures.append(dyn.CheckFailure("full_names", "is for auto mode only"))
-        else:
-            failures.append(dyn.CheckFailure("mailbox_mode", f"{mode!r} is not auto or manual"))
+        inputs, failures = check_inputs(AzureOrderInputs, news)
+        if has_unknowns(inputs) and not failures:
+            # Another input is not known yet (an inbox provider's id): the rules across the
+            # order's own inputs are checked now all the same.
+            failures = [
+                dyn.CheckFailure(field_path(loc), reason) for loc, reason, _ in _order_rules(inputs)
+            ]
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = [k for k in REPLACE_KEYS if olds.get(k) != news.get(k)]
-        in_place = [k for k in IN_PLACE_KEYS if olds.get(k) != news.get(k)]
-        if is_unknown(news.get(DESTROY_ADOPTED)) or destroy_adopted(olds) != destroy_adopted(news):
-            in_place.append(DESTROY_ADOPTED)  # state only: no API call
+        # wait_timeout_seconds only bounds a create's wait: changing it changes nothing.
+        changed = changed_inputs(AzureOrderInputs, olds, news, ignore=("wait_timeout_seconds",))
+        replaces = replaced_by(AzureOrderInputs, changed)
         return dyn.DiffResult(
-            changes=bool(replaces or in_place),
+            changes=bool(changed),
             replaces=replaces,
             # One order per domain: the old one must go before the same domain is ordered again.
             delete_before_replace="domain" not in replaces,
@@ -233,7 +377,10 @@ class AzureOrderProvider(ConfiguredProvider):
         order = client.get_azure_order(order_id)
         if order is None:
             return dyn.ReadResult(id_="", outs={})
-        inputs = dict(props)
+        known = {k: v for k, v in props.items() if v is not None}
+        inputs = {**input_defaults(AzureOrderInputs), **known}
+        inputs.setdefault("domain", order.domain)  # `get` reads an order by id alone
+        inputs.setdefault("mailbox_mode", order.mailbox_mode)
         inputs["inbox_provider_id"] = order.provider_id  # drift: set or removed elsewhere
         # Only when the API shows it; a master domain the program removed (and the API cannot)
         # is not drift.
@@ -260,37 +407,6 @@ class AzureOrderProvider(ConfiguredProvider):
         )
 
 
-def _check_manual(domain: str, mailboxes: Any, inputs: dict[str, Any]) -> list[dyn.CheckFailure]:
-    if not isinstance(mailboxes, list):
-        return [dyn.CheckFailure("mailboxes", "manual mode needs a list of 100 mailboxes")]
-    if len(mailboxes) != ep.AZURE_MANUAL_MAILBOXES:
-        return [
-            dyn.CheckFailure(
-                "mailboxes",
-                f"has {len(mailboxes)} mailboxes; manual mode needs exactly "
-                f"{ep.AZURE_MANUAL_MAILBOXES}",
-            )
-        ]
-    normalized: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for i, entry in enumerate(mailboxes):
-        where = f"mailboxes[{i}]"
-        if not isinstance(entry, Mapping) or not str(entry.get("name") or "").strip():
-            return [dyn.CheckFailure(f"{where}.name", "is required")]
-        try:
-            email = normalize_email(str(entry.get("email") or ""))
-        except ValueError as exc:
-            return [dyn.CheckFailure(f"{where}.email", str(exc))]
-        if email.rsplit("@", 1)[1] != domain:
-            return [dyn.CheckFailure(f"{where}.email", f"{email!r} is not on {domain}")]
-        if email in seen:
-            return [dyn.CheckFailure(f"{where}.email", f"{email!r} appears twice")]
-        seen.add(email)
-        normalized.append({"name": str(entry["name"]).strip(), "email": email})
-    inputs["mailboxes"] = normalized
-    return []
-
-
 def _outputs(
     client: MailinClient, order_id: int, inputs: Mapping[str, Any], ns: AzureNameservers
 ) -> dict[str, Any]:
@@ -304,9 +420,8 @@ def _outputs(
             upload = client.get_azure_upload_status(order_id).model_dump()
         except UnprocessableError:  # Mailin.ai: no inbox provider set (yet)
             upload = None
-    keys = (*REPLACE_KEYS, *IN_PLACE_KEYS, *STATE_KEYS, DESTROY_ADOPTED, "wait_timeout_seconds")
     return {
-        **{k: inputs.get(k) for k in keys},
+        **{k: inputs.get(k) for k in (*AzureOrderInputs.input_names(), *STATE_KEYS)},
         "order_id": order_id,
         "status": status,
         "nameservers": list(ns.nameservers) if ns.status == READY else [],
@@ -315,64 +430,11 @@ def _outputs(
     }
 
 
-class AzureMailboxArgs:
-    def __init__(self, name: str, email: str) -> None:
-        self.name, self.email = name, email
-
-
-class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
-    """A Mailin.ai Microsoft order; `order_mailboxes` (with passwords) is secret."""
-
-    order_id: pulumi.Output[int]
-    status: pulumi.Output[str]
-    nameservers: pulumi.Output[list[str]]
-    order_mailboxes: pulumi.Output[list[dict[str, Any]]]
-    upload_status: pulumi.Output[dict[str, int] | None]
-    adopted: pulumi.Output[bool]
-    master_domain_left: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        domain: pulumi.Input[str],
-        mailbox_mode: str,
-        full_names: list[str] | None = None,
-        mailboxes: list[AzureMailboxArgs] | None = None,
-        is_purchase: bool = True,
-        inbox_provider_id: pulumi.Input[int] | None = None,
-        domain_registrar_id: pulumi.Input[int] | None = None,
-        master_domain: pulumi.Input[str] | None = None,
-        reupload_trigger: pulumi.Input[str] | None = None,
-        wait_timeout_seconds: int | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        """
-        :param destroy_adopted: delete, on destroy, an order this resource adopted (the account
-            held an order for the domain before the create placed one) as well as one it
-            placed; default False: an adopted order, and its domain, stay in the account.
-        """
-        props = {
-            "domain": domain,
-            "mailbox_mode": mailbox_mode,
-            "full_names": full_names,
-            "mailboxes": [{"name": m.name, "email": m.email} for m in mailboxes or []] or None,
-            "is_purchase": is_purchase,
-            "inbox_provider_id": inbox_provider_id,
-            "domain_registrar_id": domain_registrar_id,
-            "master_domain": master_domain,
-            "reupload_trigger": reupload_trigger,
-            "wait_timeout_seconds": wait_timeout_seconds,
-            DESTROY_ADOPTED: destroy_adopted,
-            "order_id": None,
-            "status": None,
-            "nameservers": None,
-            "order_mailboxes": None,
-            "upload_status": None,
-            "adopted": None,
-            "master_domain_left": None,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["order_mailboxes"])
-        )
-        super().__init__(AzureOrderProvider(), resource_name, props, opts)
+SPEC = ResourceSpec(
+    module="mailin",
+    name="AzureOrder",
+    inputs=AzureOrderInputs,
+    outputs=AzureOrderOutputs,
+    provider=AzureOrderProvider,
+    id_doc="its order id",
+)

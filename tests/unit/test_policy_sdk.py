@@ -16,13 +16,14 @@ from pulumi_inboxed.mailchannels import InboundDomains
 from pulumi_inboxed.mailin import (
     AzureOrder,
     DomainForwarding,
+    DomainRegistrar,
     Domains,
     EmailForwarding,
     GoogleMailboxes,
+    InboxProvider,
     SmtpMailboxes,
     Subdomain,
 )
-from pulumi_inboxed.mailin.accounts import DomainRegistrar, InboxProvider
 from pulumi_inboxed.pingram import SenderDomain
 from pulumi_inboxed.policy import model, sdk
 

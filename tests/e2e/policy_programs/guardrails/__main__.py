@@ -72,7 +72,11 @@ elif case == "stack":
         DomainsArgs(domains=["bulk-1.com", "bulk-2.com", "bulk-3.biz"]),
         opts=protect,
     )
-    InboundDomains("inbound-many", "sub-handle", [f"inbound-{i}.com" for i in range(1001)])
+    InboundDomains(
+        "inbound-many",
+        subscription_handle="sub-handle",
+        domains=[f"inbound-{i}.com" for i in range(1001)],
+    )
 
 elif case == "resource-tld":
     Domains("unprotected-xyz", DomainsArgs(domains=["cheap-domain.xyz"]))
@@ -80,8 +84,8 @@ elif case == "resource-tld":
 elif case == "resource-azure":
     AzureOrder(
         "azure-short",
-        "azure-order.com",
-        "manual",
+        domain="azure-order.com",
+        mailbox_mode="manual",
         mailboxes=[
             AzureMailboxArgs("One", "one@azure-order.com"),
             AzureMailboxArgs("Two", "two@azure-order.com"),

@@ -1,8 +1,9 @@
 """`mailin.Domains`: domains bought (or transferred) into a Mailin.ai account.
 
 Buying costs money and cannot be undone, so:
-- preview checks each name (IDNA, the purchasable TLDs .com .co .ca .biz) and asks the API whether
-  it is available; a name the account already holds in the list of the resource's kind (SMTP or
+- preview checks each name (its declaration: IDNA, no mixed-script look-alike unless listed in
+  `allow_mixed_script`, the purchasable TLDs .com .co .ca .biz) and asks the API whether it is
+  available; a name the account already holds in the list of the resource's kind (SMTP or
   Google) is fine (it is adopted, not bought), one held as the other kind fails by name. Names the
   stack already holds for this resource (its previous inputs) are not asked about again, so a
   preview after the first `up` makes no availability call;
@@ -25,12 +26,13 @@ from __future__ import annotations
 import time
 from collections.abc import Collection, Mapping, Sequence
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
 import pulumi
 import pulumi.dynamic as dyn
+from pydantic import StringConstraints, ValidationError, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..core.domains import check_domain_list
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
@@ -39,24 +41,30 @@ from ..core.lifecycle import (
     log_kept_adopted,
 )
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    DomainNames,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    changed_inputs,
+    check_inputs,
+    input_defaults,
+    out,
+    replaced_by,
+)
 from .endpoints import PURCHASABLE_TLDS
 from .errors import LoginFailedError
 from .models import MailinDomain
 from .runtime import MailinRuntime, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
+MAX_WAIT_TIMEOUT_SECONDS = 86_400
+"""Our bound: a day. A wait holds one of the provider's threads."""
 MAX_DOMAINS = 500
-INPUT_KEYS = (
-    "domains",
-    "acquisition",
-    "google",
-    "inboxkit_uids",
-    "wait_timeout_seconds",
-    DESTROY_ADOPTED,
-)
-# Inputs whose change is recorded by an update that calls nothing but the reads.
-_PLAIN_KEYS = ("inboxkit_uids", "wait_timeout_seconds")
 KIND = "Mailin.ai domains"
 
 
@@ -65,6 +73,118 @@ class Acquisition(StrEnum):
     TRANSFER = "transfer"
     INBOXKIT = "inboxkit"
     """Transfer from Inboxkit (each domain needs its Inboxkit uid)."""
+
+
+InboxkitUid = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _error(loc: tuple[str | int, ...], value: Any, kind: str, message: str) -> InitErrorDetails:
+    return InitErrorDetails(type=PydanticCustomError(kind, message), loc=loc, input=value)
+
+
+class DomainsInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Domains in a Mailin.ai account: bought (one request for many), transferred, or transferred
+    from Inboxkit; SMTP domains, or Google Workspace ones with `google=True`. Preview checks the
+    names, the purchasable TLDs and availability (read-only calls). Create adopts any name the
+    account already holds and buys only the rest, then waits (bounded) until they are active.
+    **Deleting it deletes the domains it made and their mailboxes**; domains it adopted stay
+    unless `destroy_adopted=True`. Protect it (`protect=True` or `retain_on_delete=True`).
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.mailin import Domains, DomainsArgs
+
+    domains = Domains(
+        "sending-domains",
+        DomainsArgs(domains=["acme-mail.com", "acme-send.co"], wait_timeout_seconds=600),
+        opts=pulumi.ResourceOptions(protect=True),
+    )
+    pulumi.export("domain_ids", domains.domain_ids)
+    """
+
+    domains: DomainNames = arg(
+        description=(
+            "the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in "
+            f".com .co .ca .biz; at most {MAX_DOMAINS}); removing one deletes it, adding one "
+            "acquires it"
+        ),
+        min_length=1,
+        max_length=MAX_DOMAINS,
+    )
+    acquisition: Acquisition = arg(
+        Acquisition.BUY,
+        description="`buy`, `transfer`, or `inboxkit` (transfer from Inboxkit)",
+        replace=True,
+        strict=False,
+    )
+    google: bool = arg(
+        False,
+        description="Google Workspace domains (the Google endpoints) instead of SMTP ones",
+        replace=True,
+    )
+    inboxkit_uids: dict[DomainName, InboxkitUid] | None = arg(
+        None, description="for `inboxkit`: domain -> its Inboxkit uid (every domain needs one)"
+    )
+    wait_timeout_seconds: WholeNumber = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS,
+        description=(
+            "bound, in seconds, on waiting for a purchase to finish and the domains to be "
+            f"active (0 to {MAX_WAIT_TIMEOUT_SECONDS})"
+        ),
+        ge=0,
+        le=MAX_WAIT_TIMEOUT_SECONDS,
+    )
+
+    @model_validator(mode="after")
+    def _across_fields(self) -> DomainsInputs:
+        errors: list[InitErrorDetails] = []
+        if self.acquisition is Acquisition.INBOXKIT and self.google:
+            errors.append(
+                _error(
+                    ("google",),
+                    self.google,
+                    "inboxkit_google",
+                    "Inboxkit transfers are SMTP domains: drop google=True",
+                )
+            )
+        if self.acquisition is Acquisition.BUY:
+            allowed = ", ".join(f".{t}" for t in PURCHASABLE_TLDS)
+            for index, name in enumerate(self.domains):
+                tld = name.rsplit(".", 1)[-1]
+                if tld not in PURCHASABLE_TLDS:
+                    message = f".{tld} cannot be bought; allowed: {allowed}"
+                    errors.append(_error(("domains", index), name, "tld", message))
+        if self.acquisition is Acquisition.INBOXKIT:
+            uids = self.inboxkit_uids or {}
+            for index, name in enumerate(self.domains):
+                if name not in uids:
+                    message = "needs its uid in inboxkit_uids"
+                    errors.append(_error(("domains", index), name, "inboxkit_uid", message))
+        if errors:
+            raise ValidationError.from_exception_data(type(self).__name__, errors)
+        return self
+
+
+class DomainsOutputs(ResourceOutputs):
+    records: dict[str, dict[str, Any]] | None = out(
+        description="per domain: its id, whether it is active, its nameservers and provider"
+    )
+    domain_ids: dict[str, int] | None = out(description="domain -> its Mailin.ai id")
+    active: dict[str, bool] | None = out(description="domain -> whether it is active")
+    name_servers: dict[str, list[str]] | None = out(description="domain -> its nameservers")
+    transfer_name_servers: dict[str, list[str]] | None = out(
+        description="for transfers: domain -> the nameservers to set at the current registrar"
+    )
+    pending_domains: list[str] | None = out(description="the declared domains not active yet")
+    adopted_domains: list[str] | None = out(
+        description=(
+            "the domains the account held before this resource asked for them (kept on delete "
+            "unless destroy_adopted)"
+        )
+    )
+    job_ids: list[str] | None = out(description="the purchase jobs this resource started")
+    last_error: str | None = out(description="why the last wait ended early, if it did")
 
 
 def _record(d: MailinDomain) -> dict[str, Any]:
@@ -85,7 +205,8 @@ def _outputs(
     last_error: str | None = None,
 ) -> dict[str, Any]:
     wanted = list(inputs.get("domains") or [])
-    outs = {k: inputs.get(k) for k in INPUT_KEYS}
+    outs = {**input_defaults(DomainsInputs)}
+    outs.update({k: inputs[k] for k in DomainsInputs.input_names() if inputs.get(k) is not None})
     outs[DESTROY_ADOPTED] = destroy_adopted(inputs)
     return {
         **outs,
@@ -109,7 +230,8 @@ def _of_kind(domain: MailinDomain, google: bool) -> bool:
 
 
 def _same_kind(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
-    return all(olds.get(k) == news.get(k) for k in ("acquisition", "google"))
+    defaults = input_defaults(DomainsInputs)
+    return all(olds.get(k, defaults[k]) == news.get(k) for k in ("acquisition", "google"))
 
 
 class DomainsProvider(ConfiguredProvider):
@@ -118,74 +240,16 @@ class DomainsProvider(ConfiguredProvider):
 
     # preview ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        acquisition = news.get("acquisition")
-        if acquisition is None:
-            acquisition = Acquisition.BUY.value
-        elif not is_unknown(acquisition) and acquisition not in {a.value for a in Acquisition}:
-            failures.append(
-                dyn.CheckFailure(
-                    "acquisition", f"{acquisition!r} is not one of buy, transfer, inboxkit"
-                )
-            )
-        inputs["acquisition"] = acquisition
-        google = news.get("google")
-        inputs["google"] = google if is_unknown(google) else bool(google)
-        if not is_unknown(news.get(DESTROY_ADOPTED)):
-            inputs[DESTROY_ADOPTED] = destroy_adopted(news)
-        if news.get("wait_timeout_seconds") is None:
-            inputs["wait_timeout_seconds"] = DEFAULT_WAIT_TIMEOUT_SECONDS
-        if acquisition == Acquisition.INBOXKIT.value and inputs["google"] is True:
-            failures.append(
-                dyn.CheckFailure("google", "Inboxkit transfers are SMTP domains: drop google=True")
-            )
-        domains = news.get("domains")
-        if has_unknowns(domains):
+        inputs, failures = check_inputs(DomainsInputs, news)
+        if failures or has_unknowns(inputs) or inputs["acquisition"] != Acquisition.BUY.value:
             return dyn.CheckResult(inputs, failures)
-        if not isinstance(domains, list) or not domains:
-            failures.append(dyn.CheckFailure("domains", "must be a non-empty list of names"))
-            return dyn.CheckResult(inputs, failures)
-        names, problems = check_domain_list(domains, max_count=MAX_DOMAINS)
-        for p in problems:
-            where = f"domains[{p.index}]" if p.index >= 0 else "domains"
-            failures.append(dyn.CheckFailure(where, f"{p.domain!r} {p.reason}".strip()))
-        if problems:
-            return dyn.CheckResult(inputs, failures)
-        inputs["domains"] = names
-        if acquisition == Acquisition.BUY.value:
-            for i, name in enumerate(names):
-                tld = name.rsplit(".", 1)[1]
-                if tld not in PURCHASABLE_TLDS:
-                    allowed = ", ".join(f".{t}" for t in PURCHASABLE_TLDS)
-                    failures.append(
-                        dyn.CheckFailure(
-                            f"domains[{i}]",
-                            f"'{name}': .{tld} cannot be bought; allowed: {allowed}",
-                        )
-                    )
-        if acquisition == Acquisition.INBOXKIT.value:
-            uids = news.get("inboxkit_uids") or {}
-            for i, name in enumerate(names):
-                if is_unknown(uids) or (isinstance(uids, dict) and is_unknown(uids.get(name))):
-                    continue  # from another resource's output: known at `up`
-                if not isinstance(uids, dict) or not uids.get(name):
-                    failures.append(
-                        dyn.CheckFailure(
-                            f"domains[{i}]", f"'{name}' needs its uid in inboxkit_uids"
-                        )
-                    )
-        if (
-            not failures
-            and acquisition == Acquisition.BUY.value
-            and isinstance(google, bool | None)
-        ):
-            # The stack holds the previous inputs' names already (bought or adopted before):
-            # they are not asked about again, so previews after the first `up` cost no calls.
-            held = olds.get("domains") if olds and _same_kind(olds, inputs) else None
-            known = set(held) if isinstance(held, list) and not has_unknowns(held) else set()
-            candidates = [n for n in names if n not in known]
-            failures += self._check_available(candidates, names, google=bool(google))
+        # The stack holds the previous inputs' names already (bought or adopted before): they
+        # are not asked about again, so previews after the first `up` cost no calls.
+        names: list[str] = inputs["domains"]
+        held = olds.get("domains") if olds and _same_kind(olds, inputs) else None
+        known = set(held) if isinstance(held, list) and not has_unknowns(held) else set()
+        candidates = [n for n in names if n not in known]
+        failures = self._check_available(candidates, names, google=inputs["google"] is True)
         return dyn.CheckResult(inputs, failures)
 
     def _check_available(
@@ -235,19 +299,20 @@ class DomainsProvider(ConfiguredProvider):
         return failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = [k for k in ("acquisition", "google") if olds.get(k) != news.get(k)]
+        # The names compare with what the account holds (`records`): a domain removed outside
+        # Pulumi (seen by refresh) is acquired again; the order of the list is no change.
+        changed = changed_inputs(DomainsInputs, olds, news, ignore=("domains",))
         records = olds.get("records") or {}
         wanted = news.get("domains")
-        changed = has_unknowns(wanted) or set(wanted or []) != set(records)
-        changed = changed or any(olds.get(k) != news.get(k) for k in _PLAIN_KEYS)
-        changed = changed or (
-            is_unknown(news.get(DESTROY_ADOPTED)) or destroy_adopted(olds) != destroy_adopted(news)
-        )
+        names_changed = has_unknowns(wanted) or set(wanted or []) != set(records)
         # A purchase the create did not see finish: the next `up` waits for it. Transfers wait
         # on the user's nameserver change instead; `pulumi refresh` brings their status.
         buying = (olds.get("acquisition") or Acquisition.BUY.value) == Acquisition.BUY.value
         pending = buying and any(not r.get("active") for r in records.values())
-        return dyn.DiffResult(changes=bool(replaces or changed or pending), replaces=replaces)
+        return dyn.DiffResult(
+            changes=bool(changed or names_changed or pending),
+            replaces=replaced_by(DomainsInputs, changed),
+        )
 
     # create and update --------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
@@ -404,9 +469,8 @@ class DomainsProvider(ConfiguredProvider):
             if found is not None:
                 records[name] = _record(found)
             # else gone outside Pulumi: the next `pulumi up` acquires it again
-        inputs = {k: props.get(k) for k in INPUT_KEYS}
         outs = _outputs(
-            inputs,
+            props,
             records,
             list(props.get("job_ids") or []),
             props.get("adopted_domains") or [],
@@ -443,70 +507,12 @@ class DomainsProvider(ConfiguredProvider):
         log_kept_adopted(KIND, kept)
 
 
-class DomainsArgs:
-    def __init__(
-        self,
-        domains: pulumi.Input[Sequence[pulumi.Input[str]]],
-        acquisition: pulumi.Input[Acquisition | str] | None = None,
-        google: pulumi.Input[bool] | None = None,
-        inboxkit_uids: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        wait_timeout_seconds: pulumi.Input[int] | None = None,
-        destroy_adopted: pulumi.Input[bool] | None = None,
-    ) -> None:
-        """
-        :param domains: the names (IDNA checked; bought ones must end in .com .co .ca .biz).
-        :param acquisition: `buy` (default), `transfer`, or `inboxkit` (transfer from Inboxkit).
-        :param google: Google Workspace domains (the Google endpoints) instead of SMTP.
-        :param inboxkit_uids: for `inboxkit`: domain -> its Inboxkit uid.
-        :param wait_timeout_seconds: bound on waiting for a purchase to finish (default 900).
-        :param destroy_adopted: delete, on destroy (or when removed from `domains`), the domains
-            this resource adopted as well as the ones it bought or transferred; default False:
-            adopted domains (held by the account before, or left by an interrupted create, which
-            cannot be told apart) stay in the account. `adopted_domains` lists them.
-        """
-        self.domains = domains
-        self.acquisition = acquisition
-        self.google = google
-        self.inboxkit_uids = inboxkit_uids
-        self.wait_timeout_seconds = wait_timeout_seconds
-        self.destroy_adopted = destroy_adopted
-
-
-class Domains(dyn.Resource, module="mailin", name="Domains"):
-    """Domains in a Mailin.ai account. Deleting it deletes the domains it made and their
-    mailboxes; domains it adopted stay unless `destroy_adopted=True`."""
-
-    domain_ids: pulumi.Output[dict[str, int]]
-    active: pulumi.Output[dict[str, bool]]
-    name_servers: pulumi.Output[dict[str, list[str]]]
-    transfer_name_servers: pulumi.Output[dict[str, list[str]]]
-    pending_domains: pulumi.Output[list[str]]
-    adopted_domains: pulumi.Output[list[str]]
-    records: pulumi.Output[dict[str, dict[str, Any]]]
-
-    def __init__(
-        self, resource_name: str, args: DomainsArgs, opts: pulumi.ResourceOptions | None = None
-    ) -> None:
-        acquisition = (
-            args.acquisition.value
-            if isinstance(args.acquisition, Acquisition)
-            else args.acquisition
-        )
-        props: dict[str, Any] = {
-            "domains": args.domains,
-            "acquisition": acquisition,
-            "google": args.google,
-            "inboxkit_uids": args.inboxkit_uids,
-            "wait_timeout_seconds": args.wait_timeout_seconds,
-            DESTROY_ADOPTED: args.destroy_adopted,
-            "records": None,
-            "domain_ids": None,
-            "active": None,
-            "name_servers": None,
-            "transfer_name_servers": None,
-            "pending_domains": None,
-            "adopted_domains": None,
-            "job_ids": None,
-            "last_error": None,
-        }
-        super().__init__(DomainsProvider(), resource_name, props, opts)
+SPEC = ResourceSpec(
+    module="mailin",
+    name="Domains",
+    inputs=DomainsInputs,
+    outputs=DomainsOutputs,
+    provider=DomainsProvider,
+    id_doc="the id of its first domain",
+    gettable=False,  # a collection: one domain's id cannot bring back the others
+)

@@ -10,15 +10,26 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-import pulumi
 import pulumi.dynamic as dyn
+from pydantic import AfterValidator
 
-from ..core.domains import DomainNameError, normalize_domain
-from ..core.errors import InboxedError
+from ..core.errors import InboxedError, NotFoundError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
-from ..core.provider_base import ConfiguredProvider, is_unknown
+from ..core.provider_base import ConfiguredProvider
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import (
+    ALLOW_MIXED_SCRIPT,
+    DomainInputs,
+    DomainName,
+    ResourceOutputs,
+    arg,
+    check_result,
+    diff_result,
+    input_defaults,
+    out,
+)
 from .forwarding import find_domain_anywhere
 from .runtime import MailinRuntime, runtime_for
 
@@ -28,38 +39,65 @@ LISTED_WITHIN_SECONDS = 30.0
 DELETE_SETTLE_SECONDS = 10.0
 
 
+def _label(value: str) -> str:
+    label = value.strip().lower()
+    if not LABEL_RE.match(label):
+        raise ValueError("is not one DNS label (a-z, 0-9, '-' inside; 1 to 63 characters)")
+    return label
+
+
+Label = Annotated[str, AfterValidator(_label)]
+"""One DNS label: a-z, 0-9 and '-' (not first or last), 1 to 63 characters."""
+
+
+class SubdomainInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    `<subdomain>.<domain>` under an active Mailin.ai domain. Any change of name replaces it (the
+    API has no update). Create adopts a subdomain the account already has (`adopted`); delete
+    removes it, verified by reading the account's domain lists, and leaves an adopted one unless
+    `destroy_adopted=True`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.mailin import Domains, Subdomain
+
+    domains = Domains("domains", domains=["acme-mail.com"])
+    sales = Subdomain(
+        "sales",
+        subdomain="sales",
+        domain="acme-mail.com",
+        opts=pulumi.ResourceOptions(depends_on=[domains]),
+    )
+    pulumi.export("fqdn", sales.fqdn)
+    """
+
+    subdomain: Label = arg(
+        description="one DNS label (a-z, 0-9, '-'; 1 to 63 characters)", replace=True
+    )
+    domain: DomainName = arg(description="the parent domain, active in the account", replace=True)
+
+
+class SubdomainOutputs(ResourceOutputs):
+    fqdn: str | None = out(description="`<subdomain>.<domain>`")
+    domain_id: int | None = out(description="the subdomain's id in Mailin.ai's domain list")
+    active: bool | None = out(description="whether Mailin.ai shows the subdomain active")
+    adopted: bool | None = out(
+        description=(
+            "True when the subdomain existed before the create (it is then kept on destroy "
+            "unless destroy_adopted)"
+        )
+    )
+
+
 class SubdomainProvider(ConfiguredProvider):
     def _runtime(self) -> MailinRuntime:
         return runtime_for(self.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        sub = news.get("subdomain")
-        if not is_unknown(sub):
-            label = str(sub or "").strip().lower()
-            if not LABEL_RE.match(label):
-                failures.append(
-                    dyn.CheckFailure(
-                        "subdomain", f"{sub!r} is not one DNS label (a-z, 0-9, '-', 1-63)"
-                    )
-                )
-            inputs["subdomain"] = label
-        domain = news.get("domain")
-        if not is_unknown(domain):
-            try:
-                inputs["domain"] = normalize_domain(str(domain or ""))
-            except DomainNameError as exc:
-                failures.append(dyn.CheckFailure("domain", f"{exc.domain!r} {exc.reason}"))
-        flag = news.get(DESTROY_ADOPTED)
-        if not is_unknown(flag):
-            inputs[DESTROY_ADOPTED] = flag is True
-        return dyn.CheckResult(inputs, failures)
+        return check_result(SubdomainInputs, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = [k for k in ("subdomain", "domain") if olds.get(k) != news.get(k)]
-        flag_changed = bool(olds.get(DESTROY_ADOPTED)) != bool(news.get(DESTROY_ADOPTED))
-        return dyn.DiffResult(changes=bool(replaces) or flag_changed, replaces=replaces)
+        return diff_result(SubdomainInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._runtime().client
@@ -89,17 +127,43 @@ class SubdomainProvider(ConfiguredProvider):
         return dyn.CreateResult(id_=str(existing.id), outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        """Only `destroy_adopted` changes in place (a name change replaces)."""
-        return dyn.UpdateResult(outs={**olds, DESTROY_ADOPTED: news.get(DESTROY_ADOPTED) is True})
+        """Only `destroy_adopted` and `allow_mixed_script` change in place (a name change
+        replaces)."""
+        outs = {
+            **olds,
+            DESTROY_ADOPTED: news.get(DESTROY_ADOPTED) is True,
+            ALLOW_MIXED_SCRIPT: list(news.get(ALLOW_MIXED_SCRIPT) or []),
+        }
+        return dyn.UpdateResult(outs=outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        client = self._runtime().client
+        if not props.get("fqdn") and not props.get("subdomain"):
+            return self._read_by_id(id_)  # `Subdomain.get(name, id)`: the id alone
         fqdn = props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}"
-        found = find_domain_anywhere(self._runtime().client, str(fqdn))
+        found = find_domain_anywhere(client, str(fqdn))
         if found is None or str(found.id) != id_:
             return dyn.ReadResult(id_="", outs={})  # the account's lists confirm it is gone
-        return dyn.ReadResult(
-            id_=id_, outs={**props, "domain_id": found.id, "active": found.active}
-        )
+        outs = {**input_defaults(SubdomainInputs), **props}
+        return dyn.ReadResult(id_=id_, outs={**outs, "domain_id": found.id, "active": found.active})
+
+    def _read_by_id(self, id_: str) -> dyn.ReadResult:
+        try:
+            found = self._runtime().client.get_domain(int(id_))
+        except (NotFoundError, ValueError):
+            return dyn.ReadResult(id_="", outs={})
+        parent = found.main_domain or found.name.split(".", 1)[-1]
+        label = found.name.removesuffix(f".{parent}")
+        outs = {
+            **input_defaults(SubdomainInputs),
+            "subdomain": label,
+            "domain": parent,
+            "fqdn": found.name,
+            "domain_id": found.id,
+            "active": found.active,
+            "adopted": None,
+        }
+        return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         client = self._runtime().client
@@ -119,37 +183,11 @@ class SubdomainProvider(ConfiguredProvider):
         )
 
 
-class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
-    """`<subdomain>.<domain>` under an active Mailin.ai domain.
-
-    :param subdomain: one DNS label (a change replaces).
-    :param domain: the parent domain, active in the account (a change replaces).
-    :param destroy_adopted: delete, on destroy, a subdomain this resource adopted (one the
-        account had before the create) as well; default False: an adopted subdomain stays.
-    """
-
-    fqdn: pulumi.Output[str]
-    domain_id: pulumi.Output[int]
-    active: pulumi.Output[bool]
-    adopted: pulumi.Output[bool]
-    """True when the subdomain existed before the create (it is then kept on destroy)."""
-
-    def __init__(
-        self,
-        resource_name: str,
-        subdomain: pulumi.Input[str],
-        domain: pulumi.Input[str],
-        opts: pulumi.ResourceOptions | None = None,
-        *,
-        destroy_adopted: pulumi.Input[bool] = False,
-    ) -> None:
-        props = {
-            "subdomain": subdomain,
-            "domain": domain,
-            DESTROY_ADOPTED: destroy_adopted,
-            "fqdn": None,
-            "domain_id": None,
-            "active": None,
-            "adopted": None,
-        }
-        super().__init__(SubdomainProvider(), resource_name, props, opts)
+SPEC = ResourceSpec(
+    module="mailin",
+    name="Subdomain",
+    inputs=SubdomainInputs,
+    outputs=SubdomainOutputs,
+    provider=SubdomainProvider,
+    id_doc="its `domain_id`",
+)

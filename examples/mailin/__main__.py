@@ -86,8 +86,8 @@ if config.get("onlyDomains") != "true":
     if subdomain:
         sub = Subdomain(
             "mail-subdomain",
-            subdomain,
-            smtp_domains[0],
+            subdomain=subdomain,
+            domain=smtp_domains[0],
             opts=pulumi.ResourceOptions(depends_on=[smtp]),
         )
         pulumi.export("subdomain", sub.fqdn)

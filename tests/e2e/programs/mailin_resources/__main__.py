@@ -30,9 +30,9 @@ def parent_of(fqdn: str) -> str:
     return fqdn.split(".", 1)[1]
 
 
-sales_sub = Subdomain("sales-sub", "sales", smtp_domain)
-team_sub = Subdomain("team-sub", "team", google_domain)
-old_sub = Subdomain("old-sub", "old", smtp_domain)  # existed before: adopted
+sales_sub = Subdomain("sales-sub", subdomain="sales", domain=smtp_domain)
+team_sub = Subdomain("team-sub", subdomain="team", domain=google_domain)
+old_sub = Subdomain("old-sub", subdomain="old", domain=smtp_domain)  # existed before: adopted
 
 DomainForwarding("sales-forwarding", sales_sub.domain_id, config.require("domainForwardTo"))
 EmailForwarding("sales-email-forwarding", sales_sub.domain_id, config.require("emailForwardTo"))

@@ -13,14 +13,18 @@ import httpx
 import pytest
 from pulumi.output import UNKNOWN, Unknown
 
-from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import Domains, DomainsArgs, MailinClient
 from pulumi_inboxed.mailin.domains import DomainsProvider
-from pulumi_inboxed.mailin.runtime import MailinRuntime
 from pulumi_inboxed.sandbox import SandboxProcess
 
-from ..conftest import BadInput, MailinProvider, PreviewCheck, assert_rejected_at_preview
+from ..conftest import (
+    BadInput,
+    MailinProvider,
+    PreviewCheck,
+    assert_rejected_at_preview,
+    fake_mailin_api,
+)
 
 TOKEN = "mailin-sandbox-token"
 UID = "11c236de-c2e5-4797-bb73-73d861dc40fb"
@@ -487,7 +491,6 @@ def test_a_pending_transfer_is_no_change_but_a_pending_purchase_is() -> None:
 
 
 # verified deletes against a mock transport ----------------------------------------------------
-BASE = "https://api.mailin.ai/api/v1/public"
 PATH = "/api/v1/public"
 
 
@@ -519,22 +522,6 @@ class FakeAccount:
         return httpx.Response(404, json={"message": "Not Found"})
 
 
-class MockedProvider(DomainsProvider):
-    """The provider with its client on a mock transport (the runtime is the only glue swapped)."""
-
-    def __init__(self, account: FakeAccount) -> None:
-        client = MailinClient(
-            BASE,
-            token="1|tok",
-            retry=RetryPolicy(attempts=1),
-            transport=httpx.MockTransport(account),
-        )
-        self.rt = MailinRuntime(client, 0.05)
-
-    def _runtime(self) -> MailinRuntime:
-        return self.rt
-
-
 def state(names: dict[str, int], **extra: Any) -> dict[str, Any]:
     return {
         "domains": list(names),
@@ -551,7 +538,7 @@ def test_a_404_on_delete_with_the_domain_still_listed_fails_naming_it() -> None:
     domain stayed in the account while destroy reported success."""
     account = FakeAccount({"kept.com": 41}, delete_status=404, removes=False)
     with pytest.raises(DeleteNotConfirmedError) as caught:
-        MockedProvider(account).delete("41", state({"kept.com": 41}))
+        fake_mailin_api(DomainsProvider(), account).delete("41", state({"kept.com": 41}))
     message = str(caught.value)
     assert "Mailin.ai domain 'kept.com' (41)" in message
     assert "404" in message and "DELETE" in message
@@ -561,12 +548,12 @@ def test_a_404_on_delete_with_the_domain_still_listed_fails_naming_it() -> None:
 def test_a_delete_that_answers_200_but_leaves_the_domain_fails() -> None:
     account = FakeAccount({"stays.com": 7}, delete_status=200, removes=False)
     with pytest.raises(DeleteNotConfirmedError, match=r"'stays\.com' \(7\) is still there"):
-        MockedProvider(account).delete("7", state({"stays.com": 7}))
+        fake_mailin_api(DomainsProvider(), account).delete("7", state({"stays.com": 7}))
 
 
 def test_a_404_on_delete_is_gone_when_the_lists_agree() -> None:
     account = FakeAccount({"gone.com": 5, "other.com": 6}, delete_status=404, removes=True)
-    MockedProvider(account).delete("5", state({"gone.com": 5}))
+    fake_mailin_api(DomainsProvider(), account).delete("5", state({"gone.com": 5}))
     assert account.domains == {"other.com": 6}
 
 
@@ -576,7 +563,7 @@ def test_adopted_domains_are_not_deleted_and_the_log_says_so(
     logged: list[str] = []
     monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: logged.append(msg))
     account = FakeAccount({"mine.com": 1, "theirs.com": 2}, delete_status=200, removes=True)
-    MockedProvider(account).delete(
+    fake_mailin_api(DomainsProvider(), account).delete(
         "1", state({"mine.com": 1, "theirs.com": 2}, adopted_domains=["theirs.com"])
     )
     assert account.deletes == [1]

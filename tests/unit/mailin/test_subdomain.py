@@ -3,21 +3,26 @@ and its handlers: adoption kept on destroy, verified deletes, refresh, `get` by 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
 import pytest
 from pulumi.output import UNKNOWN
 
-from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import MailinClient, Subdomain, SubdomainArgs, subdomain
-from pulumi_inboxed.mailin.runtime import MailinRuntime
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
-from ..conftest import BadInput, MailinProvider, PreviewCheck, assert_rejected_at_preview
+from ..conftest import (
+    BadInput,
+    MailinProvider,
+    PreviewCheck,
+    assert_rejected_at_preview,
+    fake_mailin_api,
+    mailin_bought,
+    mailin_page,
+)
 
 TOKEN = "mailin-sandbox-token"
 LOOKALIKE = "\u0430pple-pay.com"  # Cyrillic a
@@ -120,27 +125,11 @@ def test_both_constructor_forms_take_the_same_inputs() -> None:
 
 
 # against the sandbox ----------------------------------------------------------------------------
-def settle(check: Any) -> None:
-    for _ in range(100):
-        if check():
-            return
-        time.sleep(0.05)
-    raise AssertionError("the sandbox did not settle")
-
-
-def bought(client: MailinClient, name: str) -> int:
-    job = client.buy_domains([name])
-    settle(lambda: client.get_domain_job(job).status == "completed")
-    found = client.find_domain(name)
-    assert found is not None
-    return found.id
-
-
 def test_an_existing_subdomain_is_adopted_and_kept(
     mailin_sandbox: SandboxProcess, mailin_provider: MailinProvider
 ) -> None:
     client = MailinClient(mailin_sandbox.mailin_url, token=TOKEN)
-    bought(client, "sub-parent.com")
+    mailin_bought(mailin_sandbox, "sub-parent.com")
     client.add_subdomain("old", "sub-parent.com")  # made outside Pulumi
     provider = mailin_provider(SubdomainProvider)
 
@@ -170,24 +159,6 @@ def test_an_existing_subdomain_is_adopted_and_kept(
 
 
 # a mock transport --------------------------------------------------------------------------------
-def page(data: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"current_page": 1, "last_page": 1, "data": data}
-
-
-class MockedProvider(SubdomainProvider):
-    def __init__(self, handler: Any) -> None:
-        client = MailinClient(
-            "https://api.mailin.ai/api/v1/public",
-            token="1|tok",
-            retry=RetryPolicy(attempts=1),
-            transport=httpx.MockTransport(handler),
-        )
-        self.rt = MailinRuntime(client, 0.05)
-
-    def _runtime(self) -> MailinRuntime:
-        return self.rt
-
-
 def test_subdomain_delete_404_while_the_list_still_shows_it_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -197,10 +168,10 @@ def test_subdomain_delete_404_while_the_list_still_shows_it_fails(
     def handler(request: httpx.Request) -> httpx.Response:
         path = request.url.path.split("/public", 1)[1]
         if request.method == "GET" and path in ("/domains", "/domains/list/google"):
-            return httpx.Response(200, json=page([entry]))
+            return httpx.Response(200, json=mailin_page([entry]))
         return httpx.Response(404, json={"message": "Not Found"})
 
-    provider = MockedProvider(handler)
+    provider = fake_mailin_api(SubdomainProvider(), handler)
     outs = {"subdomain": "new", "domain": "acme.com", "fqdn": "new.acme.com", "adopted": False}
     with pytest.raises(DeleteNotConfirmedError, match="404"):
         provider.delete("9", outs)

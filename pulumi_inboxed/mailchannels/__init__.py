@@ -2,20 +2,11 @@
 
 from . import resources as _resources
 from .client import MailChannelsClient
-from .inbound_domains import (
-    AbusePolicyArgs,
-    DownstreamAddressArgs,
-    InboundDomainArgs,
-    InboundDomains,
-    InboundDomainsProvider,
-)
+from .inbound_domains import AbusePolicy, InboundDomainsProvider
 from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 
 __all__ = [
-    "AbusePolicyArgs",
-    "DownstreamAddressArgs",
-    "InboundDomainArgs",
-    "InboundDomains",
+    "AbusePolicy",
     "InboundDomainsProvider",
     "MailChannelsClient",
 ]

@@ -22,17 +22,35 @@
 - Deprovisioning is verified: after the `DELETE` calls the domains are read back (filtered
   `GET /domains`); one still there fails the delete, naming it, and a 404 counts as gone only when
   that read agrees.
+
+The inputs are declared once (`InboundDomainsInputs`, with `InboundDomainInput`,
+`AbusePolicyInput` and `DownstreamAddressInput`): `check()`, the diff's replace decision, `read()`'s
+defaults, the generated `InboundDomainsArgs`/`InboundDomains` classes and the reference docs all
+come from it.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any, ClassVar
 
 import pulumi
 import pulumi.dynamic as dyn
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
-from ..core.domains import DomainNameError, check_domain_list, normalize_domain
+from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, PermissionDeniedError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
@@ -42,113 +60,296 @@ from ..core.lifecycle import (
     log_kept_adopted,
 )
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
+from ..core.resource_spec import Props, ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    DomainNames,
+    EmailAddress,
+    InputObject,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    changed_inputs,
+    check_inputs,
+    input_defaults,
+    out,
+    replaced_by,
+)
 from . import endpoints as ep
 from .client import MailChannelsClient
 from .models import BatchResult, InboundDomain
 from .runtime import client_for
 
-DOMAIN_KEYS = ("settings", "downstream_addresses", "aliases", "admins")
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
 NUMBER_KEYS = ("priority", "weight", "port")
-INPUT_KEYS = ("subscription_handle", "domains", "associate_key", "overwrite", DESTROY_ADOPTED)
+DEFAULTED_KEYS = ("settings", "downstream_addresses", "admins")
+"""The sections a domain entry takes from the resource's own when it has none."""
 # Our choice (no page gives defaults): a setting at its default compares equal to one not given,
 # whether MailChannels answers it or leaves it out.
 SETTING_DEFAULTS: Mapping[str, Any] = {"abuse_policy_override": False}
+MAX_PREFERENCE = 65535
+"""Our bound for a downstream address's priority and weight (16 bits, as in MX and SRV records):
+no page gives one."""
 DELETE_SETTLE_SECONDS = 10.0
 """How long a deprovisioned domain may still be listed before the delete counts as failed."""
 
 
-def _check_settings(where: str, settings: Any, failures: list[dyn.CheckFailure]) -> None:
-    if settings is None:
-        return
-    if not isinstance(settings, Mapping):
-        failures.append(dyn.CheckFailure(where, "must be abuse-policy settings"))
-        return
-    policy = settings.get("abuse_policy")
-    if policy is not None and policy not in ep.ABUSE_POLICIES:
-        failures.append(
-            dyn.CheckFailure(
-                f"{where}.abuse_policy", f"{policy!r} is not one of {', '.join(ep.ABUSE_POLICIES)}"
-            )
+class AbusePolicy(StrEnum):
+    """What MailChannels does with abusive mail: block it, flag it (with a header) or
+    quarantine it."""
+
+    BLOCK = "block"
+    FLAG = "flag"
+    QUARANTINE = "quarantine"
+
+
+def _without_nones(data: Any) -> Any:
+    """A nested object's fields given as None take their defaults (the generated Args classes
+    hold every field, None when not given)."""
+    if isinstance(data, Mapping):
+        return {k: v for k, v in data.items() if v is not None}
+    return data
+
+
+class _Entry(InputObject):
+    @model_validator(mode="before")
+    @classmethod
+    def _defaults_for_nones(cls, data: Any) -> Any:
+        return _without_nones(data)
+
+
+def _fields_error(fields: Sequence[str], message: str) -> ValidationError:
+    """A rule across fields, reported at each field it names."""
+    error = PydanticCustomError("rule", message)
+    line_errors: list[Any] = [{"type": error, "loc": (f,), "input": None} for f in fields]
+    return ValidationError.from_exception_data("inputs", line_errors)
+
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class AbusePolicyInput(_Entry):
+    """A domain's abuse-policy settings; a setting left out is not sent, and not managed."""
+
+    abuse_policy: Annotated[AbusePolicy | None, Field(strict=False)] = arg(
+        None, description="block, flag or quarantine; flag needs the header name and value"
+    )
+    abuse_policy_override: bool | None = arg(
+        None, description="let the domain's users override the abuse policy"
+    )
+    spam_header_name: Text | None = arg(
+        None, description="the header flagged mail carries (required with abuse_policy 'flag')"
+    )
+    spam_header_value: Text | None = arg(
+        None, description="the value of that header (required with abuse_policy 'flag')"
+    )
+
+    @model_validator(mode="after")
+    def _flag_needs_the_header(self) -> AbusePolicyInput:
+        if self.abuse_policy is AbusePolicy.FLAG:
+            missing = [
+                k for k in ("spam_header_name", "spam_header_value") if getattr(self, k) is None
+            ]
+            if missing:
+                raise _fields_error(missing, "is required when abuse_policy is 'flag'")
+        return self
+
+
+def _target(value: str) -> str:
+    """The mail server's canonical hostname, ending in a dot, at most 255 characters."""
+    if not value.endswith("."):
+        raise ValueError("must be a hostname ending in a dot")
+    if len(value) > ep.MAX_TARGET_LENGTH:
+        raise ValueError(f"is {len(value)} characters; at most {ep.MAX_TARGET_LENGTH}")
+    try:
+        normalize_domain(value[:-1])
+    except DomainNameError as exc:
+        raise ValueError(f"is not a valid hostname: {exc.reason}") from None
+    return value
+
+
+Target = Annotated[str, AfterValidator(_target)]
+
+
+class DownstreamAddressInput(_Entry):
+    """Where MailChannels delivers a domain's mail once it has been checked."""
+
+    target: Target = arg(
+        description=(
+            f"the mail server's canonical hostname, ending in a dot (at most "
+            f"{ep.MAX_TARGET_LENGTH} characters)"
         )
-    if policy == "flag":
-        for key in ("spam_header_name", "spam_header_value"):
-            if not settings.get(key):
-                failures.append(
-                    dyn.CheckFailure(f"{where}.{key}", "is required when abuse_policy is 'flag'")
-                )
+    )
+    port: WholeNumber = arg(25, description="the TCP port, 1 to 65535", ge=1, le=65535)
+    priority: WholeNumber = arg(
+        10, description=f"lower is tried first, 0 to {MAX_PREFERENCE}", ge=0, le=MAX_PREFERENCE
+    )
+    weight: WholeNumber = arg(
+        10,
+        description=f"share among addresses of one priority, 0 to {MAX_PREFERENCE}",
+        ge=0,
+        le=MAX_PREFERENCE,
+    )
 
 
-def _check_downstream(
-    where: str, addresses: Any, failures: list[dyn.CheckFailure]
-) -> list[dict[str, Any]]:
-    """The addresses with whole numbers as `int` (Pulumi sends numbers as floats)."""
-    if addresses is None:
-        return []
-    if not isinstance(addresses, list):
-        failures.append(dyn.CheckFailure(where, "must be a list of downstream addresses"))
-        return []
-    normalized: list[dict[str, Any]] = []
-    for i, addr in enumerate(addresses):
-        at = f"{where}[{i}]"
-        if not isinstance(addr, Mapping):
-            failures.append(dyn.CheckFailure(at, "must have priority, weight, port and target"))
-            continue
-        numbers = {k: as_whole_number(addr.get(k)) for k in ("priority", "weight", "port")}
-        for key in ("priority", "weight"):
-            value = numbers[key]
-            if value is None or value < 0 or isinstance(addr.get(key), str):
-                failures.append(dyn.CheckFailure(f"{at}.{key}", "must be a whole number >= 0"))
-        port = numbers["port"]
-        if port is None or isinstance(addr.get("port"), str) or not 1 <= port <= 65535:
-            failures.append(dyn.CheckFailure(f"{at}.port", "must be a TCP port, 1 to 65535"))
-        target = addr.get("target")
-        if not isinstance(target, str) or not target.endswith("."):
-            failures.append(
-                dyn.CheckFailure(f"{at}.target", f"{target!r} must be a hostname ending in a dot")
-            )
-        elif len(target) > ep.MAX_TARGET_LENGTH:
-            failures.append(
-                dyn.CheckFailure(
-                    f"{at}.target", f"is {len(target)} characters; at most {ep.MAX_TARGET_LENGTH}"
-                )
-            )
-        normalized.append({**numbers, "target": target})
-    return normalized
+class InboundDomainInput(_Entry):
+    """One domain; settings, downstream addresses and admins it leaves out are the resource's."""
+
+    domain: DomainName = arg(description="the domain (IDNA names are sent in A-label form)")
+    aliases: DomainNames = arg(
+        default_factory=list, description="other domain names whose mail the domain receives"
+    )
+    settings: AbusePolicyInput | None = arg(
+        None, description="its abuse-policy settings (default: the resource's `settings`)"
+    )
+    downstream_addresses: list[DownstreamAddressInput] = arg(
+        default_factory=list,
+        description="where its mail goes (default: the resource's `downstream_addresses`)",
+    )
+    admins: list[EmailAddress] = arg(
+        default_factory=list, description="its admins' addresses (default: the resource's `admins`)"
+    )
 
 
-def _check_aliases(where: str, aliases: Any, failures: list[dyn.CheckFailure]) -> list[str]:
-    """The aliases in A-label form; each bad one is a failure naming it."""
-    if aliases is None:
-        return []
-    if not isinstance(aliases, list):
-        failures.append(dyn.CheckFailure(where, "must be a list of domain names"))
-        return []
-    normalized: list[str] = []
-    for i, alias in enumerate(aliases):
-        try:
-            normalized.append(normalize_domain(alias))
-        except DomainNameError as exc:
-            failures.append(dyn.CheckFailure(f"{where}[{i}]", f"{exc.domain!r} {exc.reason}"))
-    return normalized
+def _entry_from_name(value: Any) -> Any:
+    """A plain name stands for an entry with only its domain."""
+    return {"domain": value} if isinstance(value, str) else value
 
 
-def _check_admins(where: str, admins: Any, failures: list[dyn.CheckFailure]) -> None:
-    if admins is None:
-        return
-    if not isinstance(admins, list):
-        failures.append(dyn.CheckFailure(where, "must be a list of email addresses"))
-        return
-    for i, admin in enumerate(admins):
-        local, at, domain = str(admin).partition("@") if isinstance(admin, str) else ("", "", "")
-        ok = bool(local and at and " " not in local)
-        if ok:
+DomainEntry = Annotated[InboundDomainInput, BeforeValidator(_entry_from_name)]
+
+
+def _unique_domains(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Validates every entry, and names each domain given twice (after normalization) at its
+    entry, `domains[3].domain`, in the same preview as the other errors."""
+    line_errors: list[Any] = []
+    result: Any = None
+    try:
+        result = handler(value)
+    except ValidationError as exc:
+        line_errors = [  # as they are (their messages are rendered already)
+            {"type": PydanticCustomError(e["type"], e["msg"]), "loc": e["loc"], "input": e["input"]}
+            for e in exc.errors()
+        ]
+    if isinstance(value, list):
+        first: dict[str, int] = {}
+        for index, raw in enumerate(value):
+            name = _entry_from_name(raw)
+            name = name.get("domain") if isinstance(name, Mapping) else None
             try:
-                normalize_domain(domain)
+                key = normalize_domain(name) if isinstance(name, str) else None
             except DomainNameError:
-                ok = False
-        if not ok:
-            failures.append(dyn.CheckFailure(f"{where}[{i}]", f"{admin!r} is not an email address"))
+                key = None
+            if key is None:
+                continue
+            if key in first:
+                error = PydanticCustomError(
+                    "duplicate",
+                    "is a duplicate of entry {first} ({name})",
+                    {"first": first[key], "name": key},
+                )
+                line_errors.append({"type": error, "loc": (index, "domain"), "input": name})
+            else:
+                first[key] = index
+    if line_errors:
+        raise ValidationError.from_exception_data("domains", line_errors)
+    return result
+
+
+class InboundDomainsInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Domains protected by MailChannels Inbound, many in one resource: one `POST /domains/batch`
+    per 1000 domains. The batch answer is partial: the domains that succeeded are kept, each
+    failure is named with its code and comment (output `failed_domains`, and an error of the
+    program so `pulumi up` exits non-zero), and the next `pulumi up` provisions only what is
+    missing. Settings, downstream addresses, aliases and admins change in place (an overwrite of
+    the changed domains only); removing a domain deprovisions only it; a new subscription handle
+    deprovisions, then provisions again. `pulumi refresh` records what MailChannels holds, so
+    drift shows in the next preview. Domains the API key held already are adopted
+    (`adopted_domains`) and stay on destroy unless `destroy_adopted=True`.
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.mailchannels import (
+        AbusePolicyArgs,
+        DownstreamAddressArgs,
+        InboundDomainArgs,
+        InboundDomains,
+    )
+
+    InboundDomains(
+        "inbound",
+        subscription_handle="sub-sandbox",
+        domains=[
+            "acme-outreach.com",
+            InboundDomainArgs("acme-mail.co", admins=["ops@acme.example"]),
+        ],
+        settings=AbusePolicyArgs(abuse_policy="quarantine"),
+        downstream_addresses=[DownstreamAddressArgs("mx1.agency.example.", port=25)],
+    )
+    """
+
+    subscription_handle: Text = arg(
+        description=(
+            "the subscription to provision under (a change deprovisions, then provisions again)"
+        ),
+        replace=True,
+    )
+    domains: Annotated[list[DomainEntry], WrapValidator(_unique_domains)] = arg(
+        description=(
+            "the domains: names, or `InboundDomainArgs` for per-domain aliases, settings, "
+            "downstream addresses and admins"
+        ),
+        min_length=1,
+    )
+    settings: AbusePolicyInput | None = arg(
+        None, description="abuse-policy settings for every domain without its own"
+    )
+    downstream_addresses: list[DownstreamAddressInput] | None = arg(
+        None, description="where MailChannels delivers, for every domain without its own"
+    )
+    admins: list[EmailAddress] | None = arg(
+        None, description="admin addresses for every domain without its own"
+    )
+    associate_key: bool = arg(False, description="associate the domains with this API key")
+    overwrite: bool = arg(
+        False, description="overwrite the settings of domains already provisioned (adopted ones)"
+    )
+    fail_on_domain_errors: bool = arg(
+        True,
+        description=(
+            "make a domain that failed an error of the program (`pulumi up` exits non-zero); "
+            "False: the failures are in `failed_domains` only"
+        ),
+    )
+
+
+class InboundDomainsOutputs(ResourceOutputs):
+    provisioned: list[str] | None = out(description="the domains provisioned (A-label form)")
+    adopted_domains: list[str] | None = out(
+        description=(
+            "the provisioned domains this API key held before the resource asked for them; they "
+            "stay on destroy unless destroy_adopted"
+        )
+    )
+    failed_domains: dict[str, dict[str, Any]] | None = out(
+        description="domain -> {code, comment}: the domains MailChannels refused this time"
+    )
+
+
+def _with_resource_defaults(inputs: dict[str, Any]) -> None:
+    """Each domain entry without its own settings, downstream addresses or admins takes the
+    resource's (in place, in `check()`'s result: the handlers read the entries alone)."""
+    domains = inputs.get("domains")
+    if not isinstance(domains, list):
+        return
+    for entry in domains:
+        if not isinstance(entry, dict):
+            continue
+        for key in DEFAULTED_KEYS:
+            default = inputs.get(key)
+            if default is not None and not has_unknowns(default) and not entry.get(key):
+                entry[key] = copy.deepcopy(default)
 
 
 def _to_api(name: str, entry: Mapping[str, Any], subscription: str) -> InboundDomain:
@@ -247,75 +448,28 @@ class InboundDomainsProvider(ConfiguredProvider):
         return client_for(self.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        handle = news.get("subscription_handle")
-        if not has_unknowns(handle) and (not isinstance(handle, str) or not handle):
-            failures.append(dyn.CheckFailure("subscription_handle", "is required"))
-        inputs["associate_key"] = bool(news.get("associate_key", False))
-        inputs["overwrite"] = bool(news.get("overwrite", False))
-        inputs[DESTROY_ADOPTED] = destroy_adopted(news)
-        domains = news.get("domains")
-        if has_unknowns(domains):
-            return dyn.CheckResult(inputs, failures)
-        if not isinstance(domains, list) or not domains:
-            failures.append(dyn.CheckFailure("domains", "must be a non-empty list"))
-            return dyn.CheckResult(inputs, failures)
-        raw_names = [d.get("domain") if isinstance(d, Mapping) else None for d in domains]
-        names, problems = check_domain_list(raw_names)
-        for p in problems:
-            failures.append(
-                dyn.CheckFailure(f"domains[{p.index}].domain", f"{p.domain!r} {p.reason}")
-            )
-        normalized: list[dict[str, Any]] = []
-        if not problems:
-            for i, (name, entry) in enumerate(zip(names, domains, strict=True)):
-                _check_settings(f"domains[{i}].settings", entry.get("settings"), failures)
-                downstream = _check_downstream(
-                    f"domains[{i}].downstream_addresses",
-                    entry.get("downstream_addresses"),
-                    failures,
-                )
-                aliases = _check_aliases(f"domains[{i}].aliases", entry.get("aliases"), failures)
-                _check_admins(f"domains[{i}].admins", entry.get("admins"), failures)
-                settings = entry.get("settings")
-                if isinstance(settings, Mapping):  # all four keys, as `_from_api` gives them
-                    settings = {k: settings.get(k) for k in SETTINGS_KEYS}
-                admins = entry.get("admins")
-                normalized.append(
-                    {
-                        "domain": name,
-                        "settings": settings,
-                        "downstream_addresses": downstream,
-                        "aliases": aliases,
-                        "admins": [] if admins is None else admins,
-                    }
-                )
-            inputs["domains"] = normalized
+        inputs, failures = check_inputs(InboundDomainsInputs, news)
+        if not failures:
+            _with_resource_defaults(inputs)
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = (
-            ["subscription_handle"]
-            if olds.get("subscription_handle") != news.get("subscription_handle")
-            else []
+        changed = changed_inputs(
+            InboundDomainsInputs, olds, news, ignore=("domains", "fail_on_domain_errors")
         )
+        replaces = replaced_by(InboundDomainsInputs, changed)
         old = {d["domain"]: _comparable(d) for d in olds.get("domains") or []}
         new = news.get("domains")
         provisioned = set(olds.get("provisioned") or [])
-        changed = (
+        domains_changed = (
             has_unknowns(new)
             or old != {d["domain"]: _comparable(d) for d in new or []}
             or provisioned != {d["domain"] for d in new or []}
-            or any(
-                bool(olds.get(k)) != bool(news.get(k))
-                for k in ("associate_key", "overwrite", DESTROY_ADOPTED)
-            )
         )
         # A new subscription handle: deprovision first, then provision under the new one (create
         # before delete would adopt the domains, then the old resource's delete would remove them).
         return dyn.DiffResult(
-            changes=bool(replaces or changed),
+            changes=bool(changed or domains_changed),
             replaces=replaces,
             delete_before_replace=bool(replaces),
         )
@@ -411,7 +565,7 @@ class InboundDomainsProvider(ConfiguredProvider):
             else:
                 recorded.append(entry)
         outs = {
-            **{k: inputs.get(k) for k in ("subscription_handle", "associate_key", "overwrite")},
+            **{k: inputs.get(k) for k in InboundDomainsInputs.input_names()},
             DESTROY_ADOPTED: destroy_adopted(inputs),
             "domains": recorded,
             "provisioned": sorted(provisioned),
@@ -431,7 +585,12 @@ class InboundDomainsProvider(ConfiguredProvider):
         provisioned = sorted(n for n in names if n in live)
         adopted = sorted(n for n in props.get("adopted_domains") or [] if n in live)
         if "domains" not in props:  # nothing recorded to compare with (an import by id)
-            outs = {**props, "provisioned": provisioned, "adopted_domains": adopted}
+            outs = {
+                **input_defaults(InboundDomainsInputs),
+                **props,
+                "provisioned": provisioned,
+                "adopted_domains": adopted,
+            }
             return dyn.ReadResult(id_=id_, outs=outs)
         domains = [
             _refreshed(d, live[d["domain"]])
@@ -442,7 +601,10 @@ class InboundDomainsProvider(ConfiguredProvider):
         outs = {**props, "domains": domains, "provisioned": provisioned, "adopted_domains": adopted}
         # The refreshed values become the inputs too, so the next preview's diff shows which
         # domain changed and how (the dynamic provider cannot return a detailed diff).
-        inputs = {k: outs[k] for k in INPUT_KEYS if k in outs}
+        inputs = {
+            **input_defaults(InboundDomainsInputs),
+            **{k: outs[k] for k in InboundDomainsInputs.input_names() if k in outs},
+        }
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
@@ -511,111 +673,6 @@ def _failure_message(failed: Mapping[str, Mapping[str, Any]], kept: int) -> str:
     )
 
 
-class AbusePolicyArgs:
-    def __init__(
-        self,
-        abuse_policy: str | None = None,
-        abuse_policy_override: bool | None = None,
-        spam_header_name: str | None = None,
-        spam_header_value: str | None = None,
-    ) -> None:
-        """`abuse_policy`: block, flag or quarantine; `flag` needs the header name and value."""
-        self.values = {
-            "abuse_policy": abuse_policy,
-            "abuse_policy_override": abuse_policy_override,
-            "spam_header_name": spam_header_name,
-            "spam_header_value": spam_header_value,
-        }
-
-
-class DownstreamAddressArgs:
-    def __init__(self, target: str, port: int = 25, priority: int = 10, weight: int = 10) -> None:
-        """`target`: the mail server's canonical hostname, ending in a dot."""
-        self.values = {"priority": priority, "weight": weight, "port": port, "target": target}
-
-
-class InboundDomainArgs:
-    """One domain; settings, downstream addresses and admins default to the resource's."""
-
-    def __init__(
-        self,
-        domain: str,
-        aliases: Sequence[str] | None = None,
-        settings: AbusePolicyArgs | None = None,
-        downstream_addresses: Sequence[DownstreamAddressArgs] | None = None,
-        admins: Sequence[str] | None = None,
-    ) -> None:
-        self.domain, self.aliases, self.settings = domain, aliases, settings
-        self.downstream_addresses, self.admins = downstream_addresses, admins
-
-
-class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains"):
-    """Domains protected by MailChannels Inbound (see the module docstring)."""
-
-    provisioned: pulumi.Output[list[str]]
-    adopted_domains: pulumi.Output[list[str]]
-    failed_domains: pulumi.Output[dict[str, dict[str, Any]]]
-
-    def __init__(
-        self,
-        resource_name: str,
-        subscription_handle: pulumi.Input[str],
-        domains: Sequence[str | InboundDomainArgs],
-        settings: AbusePolicyArgs | None = None,
-        downstream_addresses: Sequence[DownstreamAddressArgs] | None = None,
-        admins: Sequence[str] | None = None,
-        associate_key: bool = False,
-        overwrite: bool = False,
-        fail_on_domain_errors: bool = True,
-        destroy_adopted: bool = False,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """Domains protected by MailChannels Inbound.
-
-        :param subscription_handle: the subscription to provision under (a change deprovisions,
-            then provisions again).
-        :param domains: names, or `InboundDomainArgs` for per-domain settings.
-        :param settings: abuse-policy settings for every domain without its own.
-        :param downstream_addresses: where MailChannels delivers, for every domain without its own.
-        :param admins: admin addresses for every domain without its own.
-        :param associate_key: associate the domains with this API key.
-        :param overwrite: overwrite the settings of domains already provisioned (adopted ones).
-        :param fail_on_domain_errors: make a domain that failed an error of the program.
-        :param destroy_adopted: deprovision, on destroy or when removed from the list, the
-            domains this resource adopted (provisioned before it asked for them) too; default
-            False: they stay provisioned, and the delete says so. Output `adopted_domains` lists
-            them.
-        """
-        entries: list[dict[str, Any]] = []
-        for d in domains:
-            one = d if isinstance(d, InboundDomainArgs) else InboundDomainArgs(d)
-            chosen_settings = one.settings or settings
-            chosen_downstream = one.downstream_addresses or downstream_addresses
-            entries.append(
-                {
-                    "domain": one.domain,
-                    "aliases": list(one.aliases or []),
-                    "settings": chosen_settings.values if chosen_settings else None,
-                    "downstream_addresses": [a.values for a in chosen_downstream or []],
-                    "admins": list(one.admins or admins or []),
-                }
-            )
-        props = {
-            "subscription_handle": subscription_handle,
-            "domains": entries,
-            "associate_key": associate_key,
-            "overwrite": overwrite,
-            DESTROY_ADOPTED: destroy_adopted,
-            "provisioned": None,
-            "adopted_domains": None,
-            "failed_domains": None,
-        }
-        super().__init__(InboundDomainsProvider(), resource_name, props, opts)
-        if fail_on_domain_errors:
-            name = resource_name
-            self.failed_domains.apply(lambda failed: _report(self, name, failed))
-
-
 def _report(resource: pulumi.Resource, name: str, failed: Mapping[str, Any] | None) -> None:
     if pulumi.runtime.is_dry_run() or not failed:
         return
@@ -624,3 +681,34 @@ def _report(resource: pulumi.Resource, name: str, failed: Mapping[str, Any] | No
     )
     pulumi.log.error(message, resource=resource)
     raise pulumi.RunError(message)
+
+
+def _before_register(_name: str, props: Props, opts: pulumi.ResourceOptions | None) -> Any:
+    """A plain name in `domains` becomes an entry with only its domain (the shape the policy pack
+    and the handlers read)."""
+    domains = props.get("domains")
+    if isinstance(domains, Sequence) and not isinstance(domains, str):
+        props["domains"] = [_entry_from_name(d) for d in domains]
+    return opts
+
+
+def _after_register(resource: Any, name: str, props: Props) -> None:
+    """Domains that failed are an error of the program (unless `fail_on_domain_errors=False`)."""
+    fail = props.get("fail_on_domain_errors")
+    if fail is False:
+        return
+    pulumi.Output.all(fail, resource.failed_domains).apply(
+        lambda values: None if values[0] is False else _report(resource, name, values[1])
+    )
+
+
+SPEC = ResourceSpec(
+    module="mailchannels",
+    name="InboundDomains",
+    inputs=InboundDomainsInputs,
+    outputs=InboundDomainsOutputs,
+    provider=InboundDomainsProvider,
+    gettable=False,  # its id (handle/first domain) does not say which domains it holds
+    before_register=_before_register,
+    after_register=_after_register,
+)

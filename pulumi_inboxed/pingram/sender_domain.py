@@ -13,15 +13,25 @@ domain is read back after the delete call, and a 404 counts as gone only when th
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, ClassVar
 
-import pulumi
 import pulumi.dynamic as dyn
+from pydantic import BeforeValidator
 
-from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
-from ..core.provider_base import ConfiguredProvider, is_unknown
+from ..core.provider_base import ConfiguredProvider
+from ..core.resource_spec import ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    ResourceOutputs,
+    arg,
+    check_result,
+    diff_result,
+    input_defaults,
+    out,
+)
 from .client import PingramClient
 from .models import SenderDomain as SenderDomainInfo
 from .runtime import client_for
@@ -30,10 +40,62 @@ DELETE_SETTLE_SECONDS = 10.0
 """How long a deleted sender domain may still be listed before the delete counts as failed."""
 
 
+def _not_an_address(value: Any) -> Any:
+    if isinstance(value, str) and "@" in value:
+        raise ValueError("give the domain only, not an address")
+    return value
+
+
+SenderName = Annotated[DomainName, BeforeValidator(_not_an_address)]
+
+
+class SenderDomainInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    A Pingram sender domain. Create adds it (which starts verification) and, with
+    `start_verification=True`, asks for verification explicitly; the statuses (SUCCESS, PENDING,
+    FAILED, TEMPORARY_FAILURE, NOT_STARTED) and the mail-from status are outputs that
+    `pulumi refresh` brings up to date; the DKIM private key is a secret output. A domain the
+    account held already is adopted (`adopted`) and stays on destroy unless
+    `destroy_adopted=True`. A change of domain replaces the resource.
+    """
+    EXAMPLE: ClassVar[str] = """
+    import pulumi
+    from pulumi_inboxed.pingram import SenderDomain
+
+    sender = SenderDomain("sender", domain="news.acme-mail.com", start_verification=True)
+    pulumi.export("verification_tokens", sender.verification_tokens)
+    """
+
+    domain: SenderName = arg(
+        description="the domain (not an address; IDNA names are sent in A-label form)",
+        replace=True,
+    )
+    start_verification: bool = arg(
+        False, description="also ask Pingram to start verification explicitly"
+    )
+
+
+class SenderDomainOutputs(ResourceOutputs):
+    adopted: bool | None = out(
+        description="the account held the domain before create ran; it stays on destroy "
+        "unless destroy_adopted"
+    )
+    status: str | None = out(
+        description="SUCCESS, PENDING, FAILED, TEMPORARY_FAILURE or NOT_STARTED"
+    )
+    mail_from_status: str | None = out(description="the mail-from domain's status")
+    verification_tokens: list[str] | None = out(description="the DNS verification tokens")
+    selector: str | None = out(description="the DKIM selector")
+    private_dkim_key: str | None = out(description="the DKIM private key", secret=True)
+    last_sync: str | None = out(description="when Pingram last checked the domain")
+    created_at: str | None = out(description="when the domain was added")
+
+
 def _outputs(props: dict[str, Any], found: SenderDomainInfo, adopted: bool) -> dict[str, Any]:
+    given = {k: v for k, v in props.items() if v is not None}
+    inputs = {**input_defaults(SenderDomainInputs), **given}
     return {
-        "domain": props["domain"],
-        "start_verification": props.get("start_verification", False),
+        **{k: inputs.get(k) for k in SenderDomainInputs.input_names()},
         DESTROY_ADOPTED: destroy_adopted(props),
         "adopted": adopted,
         "status": found.status.value,
@@ -51,30 +113,10 @@ class SenderDomainProvider(ConfiguredProvider):
         return client_for(self.config)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs = dict(news)
-        failures: list[dyn.CheckFailure] = []
-        domain = news.get("domain")
-        if not is_unknown(domain):
-            raw = str(domain or "")
-            if "@" in raw:
-                failures.append(
-                    dyn.CheckFailure("domain", f"{raw!r}: give the domain only, not an address")
-                )
-            else:
-                try:
-                    inputs["domain"] = normalize_domain(raw)
-                except DomainNameError as exc:
-                    failures.append(dyn.CheckFailure("domain", f"{exc.domain!r} {exc.reason}"))
-        inputs["start_verification"] = bool(news.get("start_verification", False))
-        inputs[DESTROY_ADOPTED] = destroy_adopted(news)
-        return dyn.CheckResult(inputs, failures)
+        return check_result(SenderDomainInputs, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        replaces = ["domain"] if olds.get("domain") != news.get("domain") else []
-        changed = replaces or any(
-            bool(olds.get(k)) != bool(news.get(k)) for k in ("start_verification", DESTROY_ADOPTED)
-        )
-        return dyn.DiffResult(changes=bool(changed), replaces=replaces)
+        return diff_result(SenderDomainInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client()
@@ -127,47 +169,11 @@ def _pick(domains: list[SenderDomainInfo] | None, sender: str) -> SenderDomainIn
     return next((d for d in domains or [] if d.sender == sender), None)
 
 
-class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
-    """A Pingram sender domain; `private_dkim_key` is secret."""
-
-    domain: pulumi.Output[str]
-    adopted: pulumi.Output[bool]
-    status: pulumi.Output[str]
-    mail_from_status: pulumi.Output[str | None]
-    verification_tokens: pulumi.Output[list[str]]
-    selector: pulumi.Output[str]
-    private_dkim_key: pulumi.Output[str | None]
-
-    def __init__(
-        self,
-        resource_name: str,
-        domain: pulumi.Input[str],
-        start_verification: bool = False,
-        destroy_adopted: bool = False,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """A Pingram sender domain.
-
-        :param domain: the domain (not an address); a change replaces the resource.
-        :param start_verification: also ask Pingram to start verification explicitly.
-        :param destroy_adopted: delete the domain on destroy even when this resource adopted it
-            (the account held it before create ran); default False: an adopted domain stays in
-            Pingram, and the delete says so. Output `adopted` tells which.
-        """
-        props = {
-            "domain": domain,
-            "start_verification": start_verification,
-            DESTROY_ADOPTED: destroy_adopted,
-            "adopted": None,
-            "status": None,
-            "mail_from_status": None,
-            "verification_tokens": None,
-            "selector": None,
-            "private_dkim_key": None,
-            "last_sync": None,
-            "created_at": None,
-        }
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(additional_secret_outputs=["private_dkim_key"])
-        )
-        super().__init__(SenderDomainProvider(), resource_name, props, opts)
+SPEC = ResourceSpec(
+    module="pingram",
+    name="SenderDomain",
+    inputs=SenderDomainInputs,
+    outputs=SenderDomainOutputs,
+    provider=SenderDomainProvider,
+    id_doc="its domain name",
+)

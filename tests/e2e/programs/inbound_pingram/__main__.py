@@ -26,7 +26,7 @@ inbound = InboundDomains(
     "inbound",
     subscription_handle="sub-sandbox",
     domains=[
-        InboundDomainArgs(sender.id),  # type: ignore[arg-type]
+        InboundDomainArgs(sender.id),
         *[d.strip() for d in config.require("inbound").split(",")],
     ],
     settings=AbusePolicyArgs(abuse_policy=config.get("abusePolicy") or "block"),

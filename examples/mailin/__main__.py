@@ -45,7 +45,7 @@ pulumi.export("domain_ids", smtp.domain_ids)
 if config.get("onlyDomains") != "true":
     smtp_boxes = SmtpMailboxes(
         "smtp-mailboxes",
-        [
+        mailboxes=[
             SmtpMailboxArgs(
                 f"sales@{smtp_domains[0]}",
                 config.get("salesName") or "Sales Team",
@@ -57,7 +57,7 @@ if config.get("onlyDomains") != "true":
     )
     google_boxes = GoogleMailboxes(
         "google-mailboxes",
-        [
+        mailboxes=[
             GoogleMailboxArgs(
                 f"john@{google_domain}",
                 "John",
@@ -72,15 +72,15 @@ if config.get("onlyDomains") != "true":
     if forward_to:
         DomainForwarding(
             "send-forwarding",
-            smtp.domain_ids.apply(lambda ids: ids[smtp_domains[1]]),
-            forward_to,
+            domain_id=smtp.domain_ids.apply(lambda ids: ids[smtp_domains[1]]),
+            forward_to=forward_to,
         )
     email_forward_to = config.get("emailForwardTo")
     if email_forward_to:
         EmailForwarding(
             "mail-email-forwarding",
-            smtp.domain_ids.apply(lambda ids: ids[smtp_domains[0]]),
-            email_forward_to,
+            domain_id=smtp.domain_ids.apply(lambda ids: ids[smtp_domains[0]]),
+            forward_to=email_forward_to,
         )
     subdomain = config.get("subdomain")
     if subdomain:

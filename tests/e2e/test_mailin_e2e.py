@@ -75,10 +75,10 @@ def test_domains_mailboxes_forwarding_refresh_destroy(
         # names and passwords change in place, forwarding is set
         stack.set_config("demo:salesName", "Sales Desk")
         stack.set_config("demo:salesPassword", "N3w-Sales-Pass", secret=True)
-        stack.set_config("demo:forwardTo", "inbox@agency.test")
+        stack.set_config("demo:forwardTo", "inbox@agency-desk.com")
         stack.set_config("demo:signature", "Best,\nJohn")
         stack.set_config("demo:domainForwardTo", "life-mail.com")
-        stack.set_config("demo:emailForwardTo", "Catch@Agency.test")
+        stack.set_config("demo:emailForwardTo", "Catch@Agency-Desk.com")
         stack.set_config("demo:subdomain", "sales")
         result = stack.up()
         assert "replace" not in result.stdout
@@ -86,12 +86,12 @@ def test_domains_mailboxes_forwarding_refresh_destroy(
         assert updated.name == "Sales Desk"
         assert updated.password == "N3w-Sales-Pass"
         google_box = client.get_mailbox(john.id)
-        assert google_box.redirect_email == "inbox@agency.test"
+        assert google_box.redirect_email == "inbox@agency-desk.com"
         assert google_box.signature == "Best,\nJohn"
         send = client.find_domain("life-send.co")
         assert send is not None and send.forward_to == "life-mail.com"
         mail = client.find_domain("life-mail.com")
-        assert mail is not None and mail.email_forward_to == "catch@agency.test"
+        assert mail is not None and mail.email_forward_to == "catch@agency-desk.com"
         sub = client.find_domain("sales.life-mail.com")
         assert sub is not None and sub.main_domain == "life-mail.com"
         assert stack.outputs()["subdomain"] == "sales.life-mail.com"

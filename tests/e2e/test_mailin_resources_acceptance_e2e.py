@@ -83,7 +83,7 @@ def test_acceptance_cycle(
         "demo:salesName": "Sales Team",
         "demo:signature": "Best, John",
         "demo:domainForwardTo": "target-one.com",
-        "demo:emailForwardTo": "Catch@Agency.test",
+        "demo:emailForwardTo": "Catch@Agency-Desk.com",
         "demo:preForwardTo": "ours.com",
     }
     for key, value in settings.items():
@@ -104,7 +104,7 @@ def test_acceptance_cycle(
     def after_up() -> None:
         sub = client.get_domain(domain(sub_name))
         assert sub.forward_to == "target-one.com"
-        assert sub.email_forward_to == "catch@agency.test"
+        assert sub.email_forward_to == "catch@agency-desk.com"
         assert client.get_domain(pre_domain.id).forward_to == "ours.com"
         assert client.get_mailbox(mailbox(sales)).name == "Sales Team"
         assert client.get_mailbox(mailbox(sales)).password == "First-Pass-123"
@@ -119,18 +119,18 @@ def test_acceptance_cycle(
         stack.set_config("demo:salesPassword", "Second-Pass-456", secret=True)
         stack.set_config("demo:signature", "Regards, John")
         stack.set_config("demo:domainForwardTo", "target-two.com")
-        stack.set_config("demo:emailForwardTo", "desk@agency.test")
+        stack.set_config("demo:emailForwardTo", "desk@agency-desk.com")
 
     def after_update() -> None:
         sub = client.get_domain(domain(sub_name))
-        assert (sub.forward_to, sub.email_forward_to) == ("target-two.com", "desk@agency.test")
+        assert (sub.forward_to, sub.email_forward_to) == ("target-two.com", "desk@agency-desk.com")
         box = client.get_mailbox(mailbox(sales))
         assert (box.name, box.password) == ("Sales Desk", "Second-Pass-456")
         assert client.get_mailbox(mailbox(john, True)).signature == "Regards, John"
 
     def drift() -> None:
         client.update_mailbox_name(mailbox(sales), "Renamed Elsewhere")
-        client.forward_email(domain(sub_name), "elsewhere@agency.test")
+        client.forward_email(domain(sub_name), "elsewhere@agency-desk.com")
         client.add_signature(mailbox(john, True), "changed elsewhere")
         client.delete_domain(domain(f"team.{google_domain}"))
 
@@ -138,7 +138,7 @@ def test_acceptance_cycle(
         records = stack.resource_outputs("smtp-boxes")["records"]
         assert records[sales]["name"] == "Renamed Elsewhere"
         email_fwd = stack.resource_outputs("sales-email-forwarding")
-        assert email_fwd["forward_to"] == "elsewhere@agency.test"
+        assert email_fwd["forward_to"] == "elsewhere@agency-desk.com"
         google = stack.resource_outputs("google-boxes")
         assert google["mailboxes"][0]["signature"] == "changed elsewhere"
         names = [r.get("urn", "").rsplit("::", 1)[-1] for r in stack.resources()]

@@ -13,6 +13,7 @@ import pulumi
 from pulumi_inboxed.mailin import (
     DomainForwarding,
     EmailForwarding,
+    EmailForwardingArgs,
     GoogleMailboxArgs,
     GoogleMailboxes,
     SmtpMailboxArgs,
@@ -34,15 +35,22 @@ sales_sub = Subdomain("sales-sub", subdomain="sales", domain=smtp_domain)
 team_sub = Subdomain("team-sub", subdomain="team", domain=google_domain)
 old_sub = Subdomain("old-sub", subdomain="old", domain=smtp_domain)  # existed before: adopted
 
-DomainForwarding("sales-forwarding", sales_sub.domain_id, config.require("domainForwardTo"))
-EmailForwarding("sales-email-forwarding", sales_sub.domain_id, config.require("emailForwardTo"))
+DomainForwarding(
+    "sales-forwarding", domain_id=sales_sub.domain_id, forward_to=config.require("domainForwardTo")
+)
+EmailForwarding(
+    "sales-email-forwarding",
+    EmailForwardingArgs(domain_id=sales_sub.domain_id, forward_to=config.require("emailForwardTo")),
+)
 DomainForwarding(  # the domain forwarded before: adopted, put back on destroy
-    "pre-forwarding", config.require_int("preDomainId"), config.require("preForwardTo")
+    "pre-forwarding",
+    domain_id=config.require_int("preDomainId"),
+    forward_to=config.require("preForwardTo"),
 )
 
 smtp_boxes = SmtpMailboxes(
     "smtp-boxes",
-    [
+    mailboxes=[
         SmtpMailboxArgs(
             sales_sub.fqdn.apply(lambda f: f"sales@{parent_of(f)}"),
             config.require("salesName"),
@@ -54,7 +62,7 @@ smtp_boxes = SmtpMailboxes(
 )
 google_boxes = GoogleMailboxes(
     "google-boxes",
-    [
+    mailboxes=[
         GoogleMailboxArgs(
             team_sub.fqdn.apply(lambda f: f"john@{parent_of(f)}"),
             "John",

@@ -6,12 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+import pulumi
 import pytest
 from pulumi.output import Unknown
 
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
-from pulumi_inboxed.mailin import MailinClient, mailboxes
-from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
+from pulumi_inboxed.core.resource_spec import resource_args_opts
+from pulumi_inboxed.mailin import (
+    GoogleMailboxArgs,
+    MailinClient,
+    SmtpMailboxArgs,
+    SmtpMailboxes,
+    SmtpMailboxesArgs,
+    mailboxes,
+)
+from pulumi_inboxed.mailin.mailboxes import SPECS, GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.models import NewSmtpMailbox
 from pulumi_inboxed.sandbox import SandboxProcess
 
@@ -400,3 +409,32 @@ def test_refresh_keeps_a_mailbox_the_guessed_get_path_does_not_find() -> None:
     read = provider.read("sales@acme.com", dict(STATE))
     assert set(read.outs["records"]) == {"sales@acme.com"}
     assert read.outs["wait_timeout_seconds"] == 900  # the declaration's default
+
+
+# the program side: constructor forms, secret passwords -----------------------------------
+def test_both_constructor_forms_take_the_same_inputs() -> None:
+    boxes = [SmtpMailboxArgs("sales@acme-mail.com", "Sales", "Pass-1234")]  # positional order
+    entry = {"username": "sales@acme-mail.com", "name": "Sales", "password": "Pass-1234"}
+    assert dict(boxes[0]) == entry
+    as_args, _ = resource_args_opts(SmtpMailboxesArgs, (SmtpMailboxesArgs(mailboxes=boxes),), {})
+    as_keywords, _ = resource_args_opts(SmtpMailboxesArgs, (), {"mailboxes": boxes})
+    assert vars(as_args) == vars(as_keywords)
+    assert GoogleMailboxArgs("j@acme-gw.biz", "John", "Doe", "sig")["signature"] == "sig"
+    with pytest.raises(TypeError):
+        SmtpMailboxes("positional", boxes, 60)  # type: ignore[call-overload]
+    assert not hasattr(SmtpMailboxes, "get")  # read needs the state's records
+
+
+def test_given_passwords_are_made_secret_in_the_program() -> None:
+    hook = SPECS[0].before_register
+    assert hook is not None
+    props: dict[str, Any] = {
+        "mailboxes": [
+            {"username": "a@x.com", "name": "A", "password": "Pass-1234"},
+            {"username": "b@x.com", "name": "B", "password": None},
+        ]
+    }
+    hook("boxes", props, None)
+    first, second = props["mailboxes"]
+    assert isinstance(first["password"], pulumi.Output)
+    assert second["password"] is None and first["username"] == "a@x.com"

@@ -54,17 +54,29 @@ def test_domains_to_mailboxes_refresh_limit_destroy(
     assert password
     assert_no_secret(stack.export(), password)
 
-    # two more Microsoft mailboxes on mbx-0.com: 2 in the account + 2 > 3
+    # two more Microsoft mailboxes on mbx-0.com: the program's own requests sum to 2 + 2 > 3,
+    # refused by the program before any request is made
     stack.set_config("demo:extraMicrosoft", "2")
+    sandbox.control.reset_stats()
     failed = stack.preview(check=False)
     output = failed.stdout + failed.stderr
     assert failed.returncode != 0
-    assert "mbx-0.com" in output
-    assert "Microsoft 365 allows 3 mailboxes per domain" in output
-    assert "the account has 2" in output
+    assert "MailboxRequest 'mailboxes-extra' and 'mailboxes-0'" in output, output
+    assert "4 microsoft mailboxes on domain 'mbx-0.com'" in output
+    assert "InboxedUp allows 3 microsoft (Microsoft 365) mailboxes per domain" in output
+    assert "Traceback" not in output
+    assert not [r for r in sandbox.control.stats() if r.startswith("POST")], sandbox.control.stats()
     stack.set_config("demo:extraMicrosoft", "1")  # 2 + 1 = 3 fits
     assert stack.preview().returncode == 0
     stack.set_config("demo:extraMicrosoft", "0")
+
+    # another program's request on the same domain: its check counts the account's 2
+    other = make_stack("mailbox-only", demo__domain="mbx-0.com", demo__type="microsoft")
+    failed = other.preview(check=False)
+    output = failed.stdout + failed.stderr
+    assert failed.returncode != 0
+    assert "Microsoft 365 allows 3 mailboxes per domain" in output, output
+    assert "the account has 2" in output
 
     transcript = "\n".join(stack.cli.transcript)
     assert_no_secret(transcript, api_token)

@@ -158,12 +158,13 @@ def _walk(tp: Any) -> list[Any]:
 
 
 def _fields(model: type[BaseModel]) -> dict[str, FieldInfo]:
-    """The model's fields in the order a user reads them: its own first, `destroy_adopted`
-    (declared once, on the base) last."""
+    """The model's fields in the order a user reads them: its own first, then the ones every
+    resource of its kind has (`allow_mixed_script`, `destroy_adopted`), declared on the bases."""
     fields = dict(model.model_fields)
-    last = fields.pop("destroy_adopted", None)
-    if last is not None:
-        fields["destroy_adopted"] = last
+    for name in ("allow_mixed_script", "destroy_adopted"):
+        last = fields.pop(name, None)
+        if last is not None:
+            fields[name] = last
     return fields
 
 
@@ -232,7 +233,7 @@ def _resource(spec: ResourceSpec, spec_ref: str, imports: _Imports) -> str:
     out_props = []
     for name, field in {**inputs, **outputs}.items():
         tp = _type(field.annotation, imports, as_input=False)
-        doc = textwrap.fill(_one_line(field), 92, subsequent_indent="    ")
+        doc = textwrap.fill(_one_line(field), 88, subsequent_indent="    ")
         out_props.append(f'    {name}: pulumi.Output[{tp}]\n    """{doc}"""')
     example_block = (
         "\n\n    ## Example\n\n    ```python\n" + textwrap.indent(example, "    ") + "\n    ```"

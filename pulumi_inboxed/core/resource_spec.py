@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import pulumi
 import pulumi.dynamic as dyn
 
-from .schema import ResourceInputs, ResourceOutputs
+from .schema import ResourceInputs, ResourceOutputs, register_outputs
 
 Props = dict[str, Any]
 Opts = pulumi.ResourceOptions | None
@@ -47,6 +47,9 @@ class ResourceSpec:
     gettable: bool = True
     before_register: BeforeRegister | None = None
     after_register: AfterRegister | None = None
+
+    def __post_init__(self) -> None:
+        register_outputs(self.inputs, self.outputs)
 
 
 A = TypeVar("A")

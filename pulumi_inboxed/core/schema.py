@@ -251,6 +251,14 @@ class ResourceOutputs(BaseModel):
 # ---------------------------------------------------------------------------------------------
 # check
 
+_OUTPUTS_OF: dict[type[ResourceInputs], tuple[str, ...]] = {}
+"""Per inputs model, its resource's output names (`ResourceSpec` records them): keys the
+program registers beside the inputs, which are not stray inputs."""
+
+
+def register_outputs(inputs: type[ResourceInputs], outputs: type[ResourceOutputs]) -> None:
+    _OUTPUTS_OF[inputs] = outputs.output_names()
+
 
 def field_path(loc: Sequence[int | str]) -> str:
     """pydantic's error location as a property path: ("mailboxes", 2, "username") ->
@@ -377,16 +385,24 @@ def check_inputs(
     """
     names = model.input_names()
     data = {k: v for k, v in news.items() if k in names and v is not None}
+    stray = [
+        dyn.CheckFailure(key, "is not an input of this resource")
+        for key, value in news.items()
+        if value is not None
+        and key not in names
+        and not key.startswith("__")
+        and key not in _OUTPUTS_OF.get(model, ())
+    ]
     allowed = data.get(ALLOW_MIXED_SCRIPT)
     context = {ALLOW_MIXED_SCRIPT: allowed if isinstance(allowed, list) else []}
     if not has_unknowns(data):
         try:
             validated = model.model_validate(data, context=context)
-            return validated.model_dump(mode="json"), []
+            return validated.model_dump(mode="json"), stray
         except ValidationError as exc:
-            return {**input_defaults(model), **data}, _failures(model, data, exc)
+            return {**input_defaults(model), **data}, stray + _failures(model, data, exc)
     inputs = dict(input_defaults(model))
-    failures: list[dyn.CheckFailure] = []
+    failures: list[dyn.CheckFailure] = list(stray)
     for name, value in data.items():
         if has_unknowns(value):
             inputs[name] = value

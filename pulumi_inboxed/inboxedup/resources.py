@@ -117,8 +117,9 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
     notes: pulumi.Output[str]
     """the notes to set (at most 2000 characters)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     original_notes: pulumi.Output[str | None]
     """the notes found at create; delete restores them"""
     type: pulumi.Output[str | None]
@@ -168,8 +169,6 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
 class DomainBatchArgs:
     """The inputs of `DomainBatch`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domains: the domain names (Unicode or A-labels; stored as A-labels), 1 to 5000, none
         twice
     :param wait_for: what create and update wait for: `ns_ready` (default) or `active`
@@ -180,6 +179,8 @@ class DomainBatchArgs:
         (Pulumi's `import_` option cannot reach a dynamic provider: this is the import)
     :param verify_ns_trigger: change this value to verify the nameservers of every PENDING_NS
         domain on the next `pulumi up` (`ns_missing` reports what is missing)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -189,21 +190,21 @@ class DomainBatchArgs:
         self,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_for: pulumi.Input[WaitFor | str] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
         import_batch_id: pulumi.Input[str] | None = None,
         verify_ns_trigger: pulumi.Input[str | int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domains = domains
         self.wait_for = wait_for
         self.wait_timeout_seconds = wait_timeout_seconds
         self.fail_on_domain_errors = fail_on_domain_errors
         self.import_batch_id = import_batch_id
         self.verify_ns_trigger = verify_ns_trigger
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -234,8 +235,6 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainBatchArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domains: the domain names (Unicode or A-labels; stored as A-labels), 1 to 5000, none
         twice
     :param wait_for: what create and update wait for: `ns_ready` (default) or `active`
@@ -246,14 +245,13 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
         (Pulumi's `import_` option cannot reach a dynamic provider: this is the import)
     :param verify_ns_trigger: change this value to verify the nameservers of every PENDING_NS
         domain on the next `pulumi up` (`ns_missing` reports what is missing)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domains: pulumi.Output[list[str]]
     """the domain names (Unicode or A-labels; stored as A-labels), 1 to 5000, none twice"""
     wait_for: pulumi.Output[str]
@@ -261,17 +259,21 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
     wait_timeout_seconds: pulumi.Output[float]
     """the bound on each wait, in seconds (0 to 86400; default 900)"""
     fail_on_domain_errors: pulumi.Output[bool]
-    """report failed or late domains as an error of the program (default True); they are kept in
-    the state either way"""
+    """report failed or late domains as an error of the program (default True); they are kept
+    in the state either way"""
     import_batch_id: pulumi.Output[str | None]
     """adopt this existing batch instead of submitting its domains (Pulumi's `import_` option
     cannot reach a dynamic provider: this is the import)"""
     verify_ns_trigger: pulumi.Output[str | int | None]
-    """change this value to verify the nameservers of every PENDING_NS domain on the next `pulumi
-    up` (`ns_missing` reports what is missing)"""
+    """change this value to verify the nameservers of every PENDING_NS domain on the next
+    `pulumi up` (`ns_missing` reports what is missing)"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     batch_id: pulumi.Output[str | None]
     """the batch id (the resource's id)"""
     batch_ids: pulumi.Output[list[str] | None]
@@ -311,12 +313,12 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_for: pulumi.Input[WaitFor | str] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
         import_batch_id: pulumi.Input[str] | None = None,
         verify_ns_trigger: pulumi.Input[str | int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
@@ -339,8 +341,6 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
 class MailboxRequestArgs:
     """The inputs of `MailboxRequest`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain: the domain: declared by a DomainBatch of this program, or ACTIVE (a change
         replaces the resource)
     :param type: microsoft, google, smtp or smtp_dedicated (`MailboxType`) (a change replaces
@@ -352,6 +352,8 @@ class MailboxRequestArgs:
     :param wait_timeout_seconds: the bound on every wait, in seconds: for the domain to become
         ACTIVE and, when asked, for completion (0 to 604800; default 1800)
     :param import_request_id: adopt this existing request instead of requesting again
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -363,19 +365,19 @@ class MailboxRequestArgs:
         domain: pulumi.Input[str],
         type: pulumi.Input[MailboxType | str],
         mailboxes: pulumi.Input[Sequence[pulumi.Input[MailboxArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_for_completion: pulumi.Input[bool] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         import_request_id: pulumi.Input[str] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domain = domain
         self.type = type
         self.mailboxes = mailboxes
         self.wait_for_completion = wait_for_completion
         self.wait_timeout_seconds = wait_timeout_seconds
         self.import_request_id = import_request_id
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -405,8 +407,6 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `MailboxRequestArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain: the domain: declared by a DomainBatch of this program, or ACTIVE (a change
         replaces the resource)
     :param type: microsoft, google, smtp or smtp_dedicated (`MailboxType`) (a change replaces
@@ -418,14 +418,13 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
     :param wait_timeout_seconds: the bound on every wait, in seconds: for the domain to become
         ACTIVE and, when asked, for completion (0 to 604800; default 1800)
     :param import_request_id: adopt this existing request instead of requesting again
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domain: pulumi.Output[str]
     """the domain: declared by a DomainBatch of this program, or ACTIVE"""
     type: pulumi.Output[str]
@@ -433,16 +432,20 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
     mailboxes: pulumi.Output[list[dict[str, Any]]]
     """the mailboxes, `MailboxArgs(first_name, last_name, username)`; no username twice"""
     wait_for_completion: pulumi.Output[bool]
-    """wait for COMPLETED or FAILED (default False: return once accepted; `pulumi refresh` brings
-    the later status)"""
+    """wait for COMPLETED or FAILED (default False: return once accepted; `pulumi refresh`
+    brings the later status)"""
     wait_timeout_seconds: pulumi.Output[float]
-    """the bound on every wait, in seconds: for the domain to become ACTIVE and, when asked, for
-    completion (0 to 604800; default 1800)"""
+    """the bound on every wait, in seconds: for the domain to become ACTIVE and, when asked,
+    for completion (0 to 604800; default 1800)"""
     import_request_id: pulumi.Output[str | None]
     """adopt this existing request instead of requesting again"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     request_id: pulumi.Output[str | None]
     """the request's id (the resource's id)"""
     status: pulumi.Output[str | None]
@@ -477,10 +480,10 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
         domain: pulumi.Input[str],
         type: pulumi.Input[MailboxType | str],
         mailboxes: pulumi.Input[Sequence[pulumi.Input[MailboxArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_for_completion: pulumi.Input[bool] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         import_request_id: pulumi.Input[str] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 

@@ -156,8 +156,6 @@ class InboundDomainArgs(dict[str, Any]):
 class InboundDomainsArgs:
     """The inputs of `InboundDomains`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param subscription_handle: the subscription to provision under (a change deprovisions, then
         provisions again) (a change replaces the resource)
     :param domains: the domains: names, or `InboundDomainArgs` for per-domain aliases, settings,
@@ -169,6 +167,8 @@ class InboundDomainsArgs:
     :param overwrite: overwrite the settings of domains already provisioned (adopted ones)
     :param fail_on_domain_errors: make a domain that failed an error of the program (`pulumi up`
         exits non-zero); False: the failures are in `failed_domains` only
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -179,7 +179,6 @@ class InboundDomainsArgs:
         *,
         subscription_handle: pulumi.Input[str],
         domains: pulumi.Input[Sequence[pulumi.Input[InboundDomainArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         settings: pulumi.Input[AbusePolicyArgs] | None = None,
         downstream_addresses: pulumi.Input[Sequence[pulumi.Input[DownstreamAddressArgs]]]
         | None = None,
@@ -187,9 +186,9 @@ class InboundDomainsArgs:
         associate_key: pulumi.Input[bool] | None = None,
         overwrite: pulumi.Input[bool] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.subscription_handle = subscription_handle
         self.domains = domains
         self.settings = settings
@@ -198,6 +197,7 @@ class InboundDomainsArgs:
         self.associate_key = associate_key
         self.overwrite = overwrite
         self.fail_on_domain_errors = fail_on_domain_errors
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -237,8 +237,6 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `InboundDomainsArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param subscription_handle: the subscription to provision under (a change deprovisions, then
         provisions again) (a change replaces the resource)
     :param domains: the domains: names, or `InboundDomainArgs` for per-domain aliases, settings,
@@ -250,14 +248,13 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
     :param overwrite: overwrite the settings of domains already provisioned (adopted ones)
     :param fail_on_domain_errors: make a domain that failed an error of the program (`pulumi up`
         exits non-zero); False: the failures are in `failed_domains` only
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     subscription_handle: pulumi.Output[str]
     """the subscription to provision under (a change deprovisions, then provisions again)"""
     domains: pulumi.Output[list[dict[str, Any]]]
@@ -274,16 +271,20 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
     overwrite: pulumi.Output[bool]
     """overwrite the settings of domains already provisioned (adopted ones)"""
     fail_on_domain_errors: pulumi.Output[bool]
-    """make a domain that failed an error of the program (`pulumi up` exits non-zero); False: the
-    failures are in `failed_domains` only"""
+    """make a domain that failed an error of the program (`pulumi up` exits non-zero); False:
+    the failures are in `failed_domains` only"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     provisioned: pulumi.Output[list[str] | None]
     """the domains provisioned (A-label form)"""
     adopted_domains: pulumi.Output[list[str] | None]
-    """the provisioned domains this API key held before the resource asked for them; they stay on
-    destroy unless destroy_adopted"""
+    """the provisioned domains this API key held before the resource asked for them; they stay
+    on destroy unless destroy_adopted"""
     failed_domains: pulumi.Output[dict[str, dict[str, Any]] | None]
     """domain -> {code, comment}: the domains MailChannels refused this time"""
 
@@ -303,7 +304,6 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
         *,
         subscription_handle: pulumi.Input[str],
         domains: pulumi.Input[Sequence[pulumi.Input[InboundDomainArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         settings: pulumi.Input[AbusePolicyArgs] | None = None,
         downstream_addresses: pulumi.Input[Sequence[pulumi.Input[DownstreamAddressArgs]]]
         | None = None,
@@ -311,6 +311,7 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
         associate_key: pulumi.Input[bool] | None = None,
         overwrite: pulumi.Input[bool] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 

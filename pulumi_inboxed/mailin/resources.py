@@ -157,8 +157,6 @@ class AzureMailboxArgs(dict[str, Any]):
 class DomainsArgs:
     """The inputs of `Domains`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domains: the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in
         .com .co .ca .biz; at most 500); removing one deletes it, adding one acquires it
     :param acquisition: `buy`, `transfer`, or `inboxkit` (transfer from Inboxkit) (a change
@@ -168,6 +166,8 @@ class DomainsArgs:
     :param inboxkit_uids: for `inboxkit`: domain -> its Inboxkit uid (every domain needs one)
     :param wait_timeout_seconds: bound, in seconds, on waiting for a purchase to finish and the
         domains to be active (0 to 86400)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -177,19 +177,19 @@ class DomainsArgs:
         self,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         acquisition: pulumi.Input[Acquisition | str] | None = None,
         google: pulumi.Input[bool] | None = None,
         inboxkit_uids: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domains = domains
         self.acquisition = acquisition
         self.google = google
         self.inboxkit_uids = inboxkit_uids
         self.wait_timeout_seconds = wait_timeout_seconds
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -218,8 +218,6 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainsArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domains: the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in
         .com .co .ca .biz; at most 500); removing one deletes it, adding one acquires it
     :param acquisition: `buy`, `transfer`, or `inboxkit` (transfer from Inboxkit) (a change
@@ -229,17 +227,16 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
     :param inboxkit_uids: for `inboxkit`: domain -> its Inboxkit uid (every domain needs one)
     :param wait_timeout_seconds: bound, in seconds, on waiting for a purchase to finish and the
         domains to be active (0 to 86400)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domains: pulumi.Output[list[str]]
-    """the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in .com .co .ca
-    .biz; at most 500); removing one deletes it, adding one acquires it"""
+    """the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in .com .co
+    .ca .biz; at most 500); removing one deletes it, adding one acquires it"""
     acquisition: pulumi.Output[str]
     """`buy`, `transfer`, or `inboxkit` (transfer from Inboxkit)"""
     google: pulumi.Output[bool]
@@ -247,11 +244,15 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
     inboxkit_uids: pulumi.Output[dict[str, str] | None]
     """for `inboxkit`: domain -> its Inboxkit uid (every domain needs one)"""
     wait_timeout_seconds: pulumi.Output[int]
-    """bound, in seconds, on waiting for a purchase to finish and the domains to be active (0 to
-    86400)"""
+    """bound, in seconds, on waiting for a purchase to finish and the domains to be active (0
+    to 86400)"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     records: pulumi.Output[dict[str, dict[str, Any]] | None]
     """per domain: its id, whether it is active, its nameservers and provider"""
     domain_ids: pulumi.Output[dict[str, int] | None]
@@ -287,11 +288,11 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         acquisition: pulumi.Input[Acquisition | str] | None = None,
         google: pulumi.Input[bool] | None = None,
         inboxkit_uids: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
@@ -303,11 +304,11 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
 class SubdomainArgs:
     """The inputs of `Subdomain`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param subdomain: one DNS label (a-z, 0-9, '-'; 1 to 63 characters) (a change replaces the
         resource)
     :param domain: the parent domain, active in the account (a change replaces the resource)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -321,9 +322,9 @@ class SubdomainArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.subdomain = subdomain
         self.domain = domain
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -352,26 +353,27 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SubdomainArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param subdomain: one DNS label (a-z, 0-9, '-'; 1 to 63 characters) (a change replaces the
         resource)
     :param domain: the parent domain, active in the account (a change replaces the resource)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     subdomain: pulumi.Output[str]
     """one DNS label (a-z, 0-9, '-'; 1 to 63 characters)"""
     domain: pulumi.Output[str]
     """the parent domain, active in the account"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     fqdn: pulumi.Output[str | None]
     """`<subdomain>.<domain>`"""
     domain_id: pulumi.Output[int | None]
@@ -421,10 +423,10 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
 class DomainForwardingArgs:
     """The inputs of `DomainForwarding`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain_id: the Mailin.ai id of the domain to forward (a change replaces the resource)
     :param forward_to: the domain it forwards to (changes in place)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -438,9 +440,9 @@ class DomainForwardingArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domain_id = domain_id
         self.forward_to = forward_to
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -466,25 +468,26 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainForwardingArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain_id: the Mailin.ai id of the domain to forward (a change replaces the resource)
     :param forward_to: the domain it forwards to (changes in place)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domain_id: pulumi.Output[int]
     """the Mailin.ai id of the domain to forward"""
     forward_to: pulumi.Output[str]
     """the domain it forwards to (changes in place)"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     adopted: pulumi.Output[bool | None]
     """True when the domain already forwarded (to any target) before the create"""
     previous_forward_to: pulumi.Output[str | None]
@@ -529,10 +532,10 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
 class EmailForwardingArgs:
     """The inputs of `EmailForwarding`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain_id: the Mailin.ai id of the domain (a change replaces the resource)
     :param forward_to: the address its email goes to (changes in place; local part lower-cased)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -546,9 +549,9 @@ class EmailForwardingArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domain_id = domain_id
         self.forward_to = forward_to
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -570,25 +573,26 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `EmailForwardingArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain_id: the Mailin.ai id of the domain (a change replaces the resource)
     :param forward_to: the address its email goes to (changes in place; local part lower-cased)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domain_id: pulumi.Output[int]
     """the Mailin.ai id of the domain"""
     forward_to: pulumi.Output[str]
     """the address its email goes to (changes in place; local part lower-cased)"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     adopted: pulumi.Output[bool | None]
     """True when the domain already forwarded (to any target) before the create"""
     previous_forward_to: pulumi.Output[str | None]
@@ -633,11 +637,11 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
 class SmtpMailboxesArgs:
     """The inputs of `SmtpMailboxes`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -647,13 +651,13 @@ class SmtpMailboxesArgs:
         self,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[SmtpMailboxArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.mailboxes = mailboxes
         self.wait_timeout_seconds = wait_timeout_seconds
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -679,26 +683,27 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SmtpMailboxesArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     mailboxes: pulumi.Output[list[dict[str, Any]]]
     """the mailboxes, keyed by address (at least one)"""
     wait_timeout_seconds: pulumi.Output[int]
     """bound of the wait on the mailbox job, in seconds (0 to 86400; default 900)"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     adopted_mailboxes: pulumi.Output[list[str] | None]
     """addresses the account had before the create: kept on delete unless destroy_adopted"""
     records: pulumi.Output[dict[str, dict[str, Any]] | None]
@@ -729,8 +734,8 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[SmtpMailboxArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
@@ -742,11 +747,11 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
 class GoogleMailboxesArgs:
     """The inputs of `GoogleMailboxes`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -756,13 +761,13 @@ class GoogleMailboxesArgs:
         self,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[GoogleMailboxArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.mailboxes = mailboxes
         self.wait_timeout_seconds = wait_timeout_seconds
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -787,26 +792,27 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `GoogleMailboxesArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     mailboxes: pulumi.Output[list[dict[str, Any]]]
     """the mailboxes, keyed by address (at least one)"""
     wait_timeout_seconds: pulumi.Output[int]
     """bound of the wait on the mailbox job, in seconds (0 to 86400; default 900)"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     adopted_mailboxes: pulumi.Output[list[str] | None]
     """addresses the account had before the create: kept on delete unless destroy_adopted"""
     records: pulumi.Output[dict[str, dict[str, Any]] | None]
@@ -837,8 +843,8 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[GoogleMailboxArgs]]],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
@@ -941,8 +947,9 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
     workspace_id: pulumi.Output[str | None]
     """the workspace id (plusvibe needs one)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     provider_id: pulumi.Output[int | None]
     """the inbox provider's id in Mailin.ai"""
     adopted: pulumi.Output[bool | None]
@@ -1089,8 +1096,9 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
     customer_id: pulumi.Output[str | None]
     """the customer id (godaddy reseller accounts)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     registrar_id: pulumi.Output[int | None]
     """the registrar's id in Mailin.ai"""
     adopted: pulumi.Output[bool | None]
@@ -1141,8 +1149,6 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
 class AzureOrderArgs:
     """The inputs of `AzureOrder`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain: the order's domain (a change replaces the resource)
     :param mailbox_mode: auto (names generated from full_names) or manual (exactly 100
         mailboxes) (a change replaces the resource)
@@ -1159,6 +1165,8 @@ class AzureOrderArgs:
     :param reupload_trigger: change it to re-upload the mailboxes to the inbox provider
     :param wait_timeout_seconds: how long create waits for the order to be ready and its
         nameservers generated (at most 86400); a late order is recorded with a warning
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -1169,7 +1177,6 @@ class AzureOrderArgs:
         *,
         domain: pulumi.Input[str],
         mailbox_mode: pulumi.Input[AzureMailboxMode | str],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         full_names: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[AzureMailboxArgs]]] | None = None,
         is_purchase: pulumi.Input[bool] | None = None,
@@ -1178,9 +1185,9 @@ class AzureOrderArgs:
         master_domain: pulumi.Input[str] | None = None,
         reupload_trigger: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domain = domain
         self.mailbox_mode = mailbox_mode
         self.full_names = full_names
@@ -1191,6 +1198,7 @@ class AzureOrderArgs:
         self.master_domain = master_domain
         self.reupload_trigger = reupload_trigger
         self.wait_timeout_seconds = wait_timeout_seconds
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -1229,8 +1237,6 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `AzureOrderArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain: the order's domain (a change replaces the resource)
     :param mailbox_mode: auto (names generated from full_names) or manual (exactly 100
         mailboxes) (a change replaces the resource)
@@ -1247,14 +1253,13 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     :param reupload_trigger: change it to re-upload the mailboxes to the inbox provider
     :param wait_timeout_seconds: how long create waits for the order to be ready and its
         nameservers generated (at most 86400); a late order is recorded with a warning
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domain: pulumi.Output[str]
     """the order's domain"""
     mailbox_mode: pulumi.Output[str]
@@ -1276,9 +1281,13 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     wait_timeout_seconds: pulumi.Output[int]
     """how long create waits for the order to be ready and its nameservers generated (at most
     86400); a late order is recorded with a warning"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     order_id: pulumi.Output[int | None]
     """the order's id in Mailin.ai"""
     status: pulumi.Output[str | None]
@@ -1288,8 +1297,8 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     order_mailboxes: pulumi.Output[list[dict[str, Any]] | None]
     """Secret. the order's mailboxes, with their passwords"""
     upload_status: pulumi.Output[dict[str, int] | None]
-    """the upload to the inbox provider: total, uploaded, already_exists_other_account, pending,
-    failed (None while no inbox provider is set); refresh updates it"""
+    """the upload to the inbox provider: total, uploaded, already_exists_other_account,
+    pending, failed (None while no inbox provider is set); refresh updates it"""
     adopted: pulumi.Output[bool | None]
     """True when the account held an order for the domain before the create placed one (destroy
     then leaves it unless destroy_adopted)"""
@@ -1312,7 +1321,6 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
         *,
         domain: pulumi.Input[str],
         mailbox_mode: pulumi.Input[AzureMailboxMode | str],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         full_names: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[AzureMailboxArgs]]] | None = None,
         is_purchase: pulumi.Input[bool] | None = None,
@@ -1321,6 +1329,7 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
         master_domain: pulumi.Input[str] | None = None,
         reupload_trigger: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 

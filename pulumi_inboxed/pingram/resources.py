@@ -22,11 +22,11 @@ __all__ = ["SenderDomain", "SenderDomainArgs"]
 class SenderDomainArgs:
     """The inputs of `SenderDomain`.
 
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain: the domain (not an address; IDNA names are sent in A-label form) (a change
         replaces the resource)
     :param start_verification: also ask Pingram to start verification explicitly
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
@@ -36,13 +36,13 @@ class SenderDomainArgs:
         self,
         *,
         domain: pulumi.Input[str],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         start_verification: pulumi.Input[bool] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
-        self.allow_mixed_script = allow_mixed_script
         self.domain = domain
         self.start_verification = start_verification
+        self.allow_mixed_script = allow_mixed_script
         self.destroy_adopted = destroy_adopted
 
 
@@ -67,28 +67,30 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SenderDomainArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
-    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
-        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param domain: the domain (not an address; IDNA names are sent in A-label form) (a change
         replaces the resource)
     :param start_verification: also ask Pingram to start verification explicitly
+    :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
+        look-alike names such as 'apple-pay.com' spelt with a Cyrillic a do)
     :param destroy_adopted: delete, on destroy, the objects this resource adopted (ones that
         existed before it asked for them) as well as the ones it made; default False: adopted
         objects stay in the account
     """
 
-    allow_mixed_script: pulumi.Output[list[str]]
-    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such as
-    'apple-pay.com' spelt with a Cyrillic a do)"""
     domain: pulumi.Output[str]
     """the domain (not an address; IDNA names are sent in A-label form)"""
     start_verification: pulumi.Output[bool]
     """also ask Pingram to start verification explicitly"""
+    allow_mixed_script: pulumi.Output[list[str]]
+    """domain names whose labels may mix scripts (refused otherwise, as look-alike names such
+    as 'apple-pay.com' spelt with a Cyrillic a do)"""
     destroy_adopted: pulumi.Output[bool]
-    """delete, on destroy, the objects this resource adopted (ones that existed before it asked for
-    them) as well as the ones it made; default False: adopted objects stay in the account"""
+    """delete, on destroy, the objects this resource adopted (ones that existed before it asked
+    for them) as well as the ones it made; default False: adopted objects stay in the
+    account"""
     adopted: pulumi.Output[bool | None]
-    """the account held the domain before create ran; it stays on destroy unless destroy_adopted"""
+    """the account held the domain before create ran; it stays on destroy unless
+    destroy_adopted"""
     status: pulumi.Output[str | None]
     """SUCCESS, PENDING, FAILED, TEMPORARY_FAILURE or NOT_STARTED"""
     mail_from_status: pulumi.Output[str | None]
@@ -119,8 +121,8 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         domain: pulumi.Input[str],
-        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         start_verification: pulumi.Input[bool] | None = None,
+        allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 

@@ -18,6 +18,7 @@ BAD_INPUTS = [
     BadInput("notes-number", {**GOOD, "notes": 5}, "notes", "valid string"),
     BadInput("notes-too-long", {**GOOD, "notes": "x" * 2001}, "notes", "at most 2000"),
     BadInput("destroy-adopted-string", {**GOOD, "destroy_adopted": "no"}, "destroy_adopted"),
+    BadInput("not-an-input", {**GOOD, "note": "typo"}, "note", "is not an input"),
 ]
 
 

@@ -8,7 +8,9 @@ Resource classes users see are generated from it (`python -m pulumi_inboxed.code
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+import pickle
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -105,12 +107,31 @@ def register(
     opts = pulumi.ResourceOptions.merge(
         opts, pulumi.ResourceOptions(additional_secret_outputs=secrets)
     )
-    dyn.Resource.__init__(resource, spec.provider(), resource_name, props, opts)
+    with _pickler_restored():
+        dyn.Resource.__init__(resource, spec.provider(), resource_name, props, opts)
     if spec.after_register is not None:
         spec.after_register(resource, resource_name, props)
 
 
 R = TypeVar("R", bound=dyn.Resource)
+
+
+@contextlib.contextmanager
+def _pickler_restored() -> Iterator[None]:
+    """Undoes what `pulumi.dynamic` leaves behind when it pickles a provider.
+
+    `serialize_provider` (pulumi/dynamic/dynamic.py) replaces `pickle._Pickler._batch_setitems`
+    and `save_dict` with sorting wrappers of the current ones at every dynamic resource it
+    registers, and never puts them back: each registration nests one level deeper, and near 1000
+    dynamic resources in one program Python raises `RecursionError`. Restoring both after each
+    registration keeps every registration at one level, whatever the number of resources.
+    """
+    pickler: Any = pickle._Pickler
+    saved = (pickler._batch_setitems, pickler.save_dict)
+    try:
+        yield
+    finally:
+        pickler._batch_setitems, pickler.save_dict = saved
 
 
 def get_resource(
@@ -125,5 +146,6 @@ def get_resource(
     props: Props = dict.fromkeys((*spec.inputs.input_names(), *spec.outputs.output_names()))
     merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
     resource = cls.__new__(cls)
-    dyn.Resource.__init__(resource, spec.provider(), resource_name, props, merged)
+    with _pickler_restored():
+        dyn.Resource.__init__(resource, spec.provider(), resource_name, props, merged)
     return resource

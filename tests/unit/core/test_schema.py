@@ -154,3 +154,13 @@ def test_a_wrong_constructor_call_says_how_to_call_it() -> None:
         resource_args_opts(SubscriptionNotesArgs, ("sub_1", "notes"), {})
     with pytest.raises(TypeError, match="unexpected keyword argument 'note'"):
         resource_args_opts(SubscriptionNotesArgs, (), {"subscription_id": "s", "note": "n"})
+
+
+def test_every_resource_declares_a_summary_an_example_and_documents_every_field() -> None:
+    for api in codegen.SPEC_MODULES:
+        for _module, spec in codegen.specs_of(api):
+            assert spec.inputs.SUMMARY.strip(), f"{spec.name}: no SUMMARY"
+            assert spec.name in spec.inputs.EXAMPLE, f"{spec.name}: no EXAMPLE using it"
+            for model in (spec.inputs, spec.outputs):
+                undocumented = [n for n, f in model.model_fields.items() if not f.description]
+                assert not undocumented, f"{spec.name}: no description for {undocumented}"

@@ -73,6 +73,9 @@ class InboxedUpClient:
             error_parser=parse_error,
             transport=transport,
         )
+        self.writes = 0
+        """Requests made that may change the account (every method but GET): a cached
+        listing taken at another count is out of date."""
 
     def close(self) -> None:
         self._http.close()
@@ -87,6 +90,8 @@ class InboxedUpClient:
         **path: str,
     ) -> Any:
         """The reply's body as JSON (None when empty); a body that is not JSON fails by name."""
+        if endpoint.method != "GET":
+            self.writes += 1
         response = self._http.request(
             endpoint.method,
             endpoint.format(**path),

@@ -7,10 +7,11 @@ accepted (its status is an output, and `pulumi refresh` brings the later status)
 Preview rejects, naming the field: the declaration's rules (names, usernames, duplicates, the
 type, the bounds, more mailboxes in one request than the type allows per domain), with no API
 call; the program itself refuses requests of one type on one domain whose mailboxes together
-exceed the limit (`program_domains`); and check() then makes read-only account calls: the domain
-must be declared by a DomainBatch of this program or ACTIVE in the account, and the account's
-pending, in-progress and completed requests of that type on the domain count against the limit
-(failed ones free their slots).
+exceed the limit (`program_domains`); and check() then reads the account (read-only, through the
+runtime's shared snapshot: one `GET /domains` and one `GET /mailboxes` listing per provider
+process, whatever the number of requests): the domain must be declared by a DomainBatch of this
+program or ACTIVE in the account, and the account's pending, in-progress and completed requests of
+that type on the domain count against the limit (failed ones free their slots).
 
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
@@ -60,6 +61,7 @@ from .models import (
     Domain,
     DomainStatus,
     MailboxEntry,
+    MailboxRequestCreated,
     MailboxRequestStatus,
     MailboxType,
 )
@@ -274,9 +276,9 @@ class MailboxRequestProvider(ConfiguredProvider):
         """Read-only checks against the account: the domain's status and its used slots."""
         domain, type_ = str(inputs["domain"]), str(inputs["type"])
         try:
-            rt = self._runtime()
+            account = self._runtime().account  # shared: one listing of each per process
             if not inputs.get("domain_in_program"):
-                found = rt.client.find_domain(domain)
+                found = account.domain(domain)
                 if found is None:
                     return [
                         (
@@ -296,7 +298,7 @@ class MailboxRequestProvider(ConfiguredProvider):
             own = olds.get("request_id") if olds else None
             used = sum(
                 len(r.mailboxes)
-                for r in rt.client.iter_mailbox_requests(domain=domain)
+                for r in account.requests_on(domain)
                 if r.mailbox_type.value == type_ and r.status in COUNTED and r.id != own
             )
         except InboxedError as exc:
@@ -397,7 +399,7 @@ class MailboxRequestProvider(ConfiguredProvider):
         if found is not None and found.status is DomainStatus.FAILED:
             raise InboxedError(f"domain {domain!r} FAILED: {found.failure_reason or 'no reason'}")
         created = rt.client.request_mailboxes(domain, type_, entries)
-        return rt.client.get_mailbox_request(created.request_id)
+        return accepted_request(created, entries, found)
 
     def _wait(
         self,
@@ -459,6 +461,23 @@ class MailboxRequestProvider(ConfiguredProvider):
             f"{adopted} on {props.get('domain')} stays in the account (and keeps its slots "
             "unless it failed); it is removed from the Pulumi state only."
         )
+
+
+def accepted_request(
+    created: MailboxRequestCreated, entries: Sequence[MailboxEntry], domain: Domain | None
+) -> RequestInfo:
+    """The request as `POST /mailboxes` answered it (id, type, domain, status, mailboxes): no
+    read-back of what the answer already gave; the domain's id comes from the wait's listing."""
+    return RequestInfo.model_validate(
+        {
+            "id": created.request_id,
+            "type": created.type,
+            "domain": created.domain,
+            "domainId": domain.id if domain is not None else None,
+            "status": created.status,  # read as the listings are ("pending" is PENDING)
+            "mailboxes": list(created.mailboxes or entries),
+        }
+    )
 
 
 def _outputs(

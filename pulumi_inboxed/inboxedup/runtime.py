@@ -1,4 +1,5 @@
-"""What the InboxedUp resources share at run time: settings, one client, one batch poller.
+"""What the InboxedUp resources share at run time: settings, one client, the pollers, and the
+read-only account snapshot the previews share.
 
 Built from stack config inside the dynamic provider (`configure()`), or from the environment in a
 plain Python script. Held in a process-wide registry, never on a pickled provider.
@@ -7,9 +8,9 @@ plain Python script. Held in a process-wide registry, never on a pickled provide
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.polling import SharedPoller
@@ -22,6 +23,67 @@ BASE_URL = Setting("inboxedup", "baseUrl", "INBOXEDUP_BASE_URL", default=ep.DEFA
 POLL_INTERVAL = Setting(
     "inboxedup", "pollIntervalSeconds", "INBOXEDUP_POLL_INTERVAL_SECONDS", default="5"
 )
+ALL_DOMAINS = "*"
+"""The one key of `domain_listing_poller`: every waiter shares the one listing."""
+
+T = TypeVar("T")
+
+
+class _CachedListing(Generic[T]):
+    """One listing of the account, fetched once and shared by every caller until the client
+    makes a write (then the next caller fetches it again). Callers arriving while it is being
+    fetched wait for that fetch instead of making their own."""
+
+    def __init__(self, client: InboxedUpClient, fetch: Callable[[], T]) -> None:
+        self._client = client
+        self._fetch = fetch
+        self._lock = threading.Lock()
+        self._value: T | None = None
+        self._at_writes = -1
+        self.fetches = 0
+
+    def get(self) -> T:
+        with self._lock:
+            if self._value is None or self._at_writes != self._client.writes:
+                writes = self._client.writes
+                self._value = self._fetch()
+                self._at_writes = writes
+                self.fetches += 1
+            return self._value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+class AccountSnapshot:
+    """The account's domains and mailbox requests, each listed at most once per provider process
+    for every read-only check (`check()` at preview), whatever the number of resources asking;
+    dropped when this runtime's client makes a write (a create, a submit, a removal)."""
+
+    def __init__(self, client: InboxedUpClient) -> None:
+        self._domains: _CachedListing[dict[str, Domain]] = _CachedListing(
+            client, lambda: {d.domain.lower(): d for d in client.iter_domains()}
+        )
+        self._requests: _CachedListing[list[MailboxRequest]] = _CachedListing(
+            client, lambda: list(client.iter_mailbox_requests())
+        )
+
+    def domain(self, name: str) -> Domain | None:
+        """The account's domain called `name` (lower-cased A-label), or None."""
+        return self._domains.get().get(name.lower())
+
+    def requests_on(self, name: str) -> list[MailboxRequest]:
+        """The account's mailbox requests on domain `name`, any status."""
+        wanted = name.lower()
+        return [r for r in self._requests.get() if r.domain.lower() == wanted]
+
+    def forget(self) -> None:
+        """Drops both listings (tests that change the account outside this client)."""
+        self._domains.forget()
+        self._requests.forget()
+
+
 VERIFY_NS_INTERVAL = Setting(
     "inboxedup", "verifyNsIntervalSeconds", "INBOXEDUP_VERIFY_NS_INTERVAL_SECONDS", default="60"
 )
@@ -51,6 +113,22 @@ class InboxedUpRuntime:
     def mailbox_poller(self) -> SharedPoller[str, MailboxRequest]:
         return SharedPoller(
             "InboxedUp mailbox request", self.client.get_mailbox_request, self.poll_interval
+        )
+
+    @cached_property
+    def account(self) -> AccountSnapshot:
+        """The read-only listings every preview check shares (see `AccountSnapshot`)."""
+        return AccountSnapshot(self.client)
+
+    @cached_property
+    def domain_listing_poller(self) -> SharedPoller[str, dict[str, Domain]]:
+        """Every domain of the account by (lower-cased) name, keyed by `ALL_DOMAINS`: all the
+        waits for domains to become ACTIVE share one listing per interval, whatever their
+        number."""
+        return SharedPoller(
+            "InboxedUp domains",
+            lambda _key: {d.domain.lower(): d for d in self.client.iter_domains()},
+            self.poll_interval,
         )
 
     @cached_property

@@ -21,6 +21,7 @@ from pulumi_inboxed.inboxedup import (
 )
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
 from pulumi_inboxed.inboxedup.models import MailboxEntry
+from pulumi_inboxed.inboxedup.runtime import runtime_for
 from pulumi_inboxed.sandbox import SandboxProcess
 
 from ..conftest import BadInput, PreviewCheck, assert_rejected_at_preview
@@ -310,6 +311,9 @@ def configured(sandbox: SandboxProcess) -> MailboxRequestProvider:
 
 
 def failures(provider: MailboxRequestProvider, olds: dict[str, Any], **news: Any) -> list[str]:
+    """check() as a new preview runs it: each preview is a new provider process, so the account
+    snapshot of an earlier one (taken before this test changed the account) is dropped first."""
+    runtime_for(provider.config).account.forget()
     result = provider.check(olds, news)
     return [f"{f.property}: {f.reason}" for f in result.failures]
 
@@ -388,3 +392,57 @@ def test_diff_replaces_on_what_the_api_cannot_update() -> None:
     # Pulumi's 1800.0 is the default 1800; a change of `domain_in_program` alone is no change
     assert provider.diff("req", olds, {**olds, "wait_timeout_seconds": 1800.0}).changes is False
     assert provider.diff("req", olds, {**olds, "domain_in_program": True}).changes is False
+
+
+# shared read-only account checks, and no read-back -----------------------------------------
+
+
+def test_fifty_previews_share_one_listing_of_each_until_a_write(
+    fast_sandbox: SandboxProcess,
+) -> None:
+    """check() reads the account through the runtime's snapshot: 50 requests on 50 domains (half
+    of them not declared by the program) make one `GET /domains` and one `GET /mailboxes`; a
+    write of the runtime's client drops it, and the next check lists again."""
+    client = InboxedUpClient(fast_sandbox.url, TOKEN)
+    names = [f"shared-{i}.com" for i in range(50)]
+    client.submit_domains(names)
+    provider = configured(fast_sandbox)
+    runtime = runtime_for(provider.config)
+    runtime.account.forget()
+    fast_sandbox.control.reset_stats()
+    for i, name in enumerate(names):
+        news = {"domain": name, "type": "smtp", "mailboxes": people("a", "b")}
+        result = provider.check({}, {**news, "domain_in_program": i % 2 == 0})
+        assert result.failures == []
+    stats = fast_sandbox.control.stats()
+    assert stats.get("GET /domains") == 1 and stats.get("GET /mailboxes") == 1, stats
+    assert sum(stats.values()) == 2, stats
+    runtime.client.request_mailboxes(
+        names[0], MailboxType.SMTP, [MailboxEntry(firstName="A", lastName="B", mailboxUsername="x")]
+    )
+    provider.check({}, {"domain": names[1], "type": "smtp", "mailboxes": people("a")})
+    stats = fast_sandbox.control.stats()
+    assert stats["GET /domains"] == 2 and stats["GET /mailboxes"] == 2, stats
+
+
+def test_create_reads_nothing_back_the_answer_gave(fast_sandbox: SandboxProcess) -> None:
+    client = InboxedUpClient(fast_sandbox.url, TOKEN)
+    client.submit_domains(["readback.com"])
+    provider = configured(fast_sandbox)
+    fast_sandbox.control.reset_stats()
+    props = {
+        **GOOD,
+        "domain": "readback.com",
+        "mailboxes": people("ann", "bo"),
+        "wait_timeout_seconds": 30,
+        "wait_for_completion": False,
+    }
+    created = provider.create(props)
+    stats = fast_sandbox.control.stats()
+    assert stats.get("GET /mailboxes/{request_id}") is None, stats
+    assert stats["POST /mailboxes"] == 1
+    assert created.outs["status"] == "PENDING"
+    assert created.outs["emails"] == ["ann@readback.com", "bo@readback.com"]
+    domain = client.find_domain("readback.com")
+    assert domain is not None and created.outs["domain_id"] == domain.id
+    assert client.get_mailbox_request(str(created.id)).status.value == "PENDING"

@@ -3,10 +3,12 @@
 Buying costs money and cannot be undone, so:
 - preview checks each name (its declaration: IDNA, no mixed-script look-alike unless listed in
   `allow_mixed_script`, the purchasable TLDs .com .co .ca .biz) and asks the API whether it is
-  available; a name the account already holds in the list of the resource's kind (SMTP or
-  Google) is fine (it is adopted, not bought), one held as the other kind fails by name. Names the
-  stack already holds for this resource (its previous inputs) are not asked about again, so a
-  preview after the first `up` makes no availability call;
+  available (the account's lists and each name's availability are read once per provider process
+  and shared by every resource's check, until the provider writes: `MailinRuntime.shared_*`);
+  a name the account already holds in the list of the resource's kind (SMTP or Google) is fine
+  (it is adopted, not bought), one held as the other kind fails by name. Names the stack holds
+  for this resource (its previous inputs) are not asked about again, so a preview after the
+  first `up` makes no availability call;
 - create looks for every name in the account first and adopts what is there; it buys only the
   rest, in one request, then waits on the domain job, and (when buying) until every domain is
   active, bounded by `wait_timeout_seconds`. A create that was interrupted after the purchase
@@ -265,14 +267,16 @@ class DomainsProvider(ConfiguredProvider):
             return failures
         kind, other = ("Google", "SMTP") if google else ("SMTP", "Google")
         try:
-            client = self._runtime().client
-            listed = client.list_domains(google=google)
+            # Shared by every check of the provider process (one listing of each kind, one
+            # availability call per name, whatever the number of resources), until a write.
+            rt = self._runtime()
+            listed = rt.shared_domains(google=google)
             own = {d.name.lower() for d in listed if _of_kind(d, google)}
             pending = [n for n in candidates if n not in own]
             others = (
                 {
                     d.name.lower()
-                    for d in client.list_domains(google=not google)
+                    for d in rt.shared_domains(google=not google)
                     if _of_kind(d, not google)
                 }
                 if pending
@@ -288,7 +292,7 @@ class DomainsProvider(ConfiguredProvider):
                             f"resource declares {kind} domains",
                         )
                     )
-                elif not client.check_availability(name).available:
+                elif not rt.shared_availability(name).available:
                     failures.append(
                         dyn.CheckFailure(where, f"'{name}' is not available for purchase")
                     )

@@ -1,7 +1,7 @@
 """InboxedUp: typed client (`InboxedUpClient`), Pulumi resources and read-only functions.
 
-Resources: `DomainBatch`, `MailboxRequest`, `SubscriptionNotes`. The pydantic models of the API's
-JSON are in `pulumi_inboxed.inboxedup.models`.
+Resources: `DomainBatch`, `MailboxRequest`, `MailboxRequests` (many in one),
+`SubscriptionNotes`. The pydantic models of the API's JSON are in `pulumi_inboxed.inboxedup.models`.
 """
 
 from . import resources as _resources
@@ -24,6 +24,7 @@ from .functions import (
     list_subscriptions_output,
 )
 from .mailbox_request import MailboxRequestProvider
+from .mailbox_requests import MailboxRequestsProvider
 from .models import Account, BatchStatus, Domain, DomainStatus, MailboxType
 from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 from .subscription_notes import SubscriptionNotesProvider
@@ -36,6 +37,7 @@ __all__ = [
     "DomainStatus",
     "InboxedUpClient",
     "MailboxRequestProvider",
+    "MailboxRequestsProvider",
     "MailboxType",
     "SubscriptionNotesProvider",
     "WaitFor",

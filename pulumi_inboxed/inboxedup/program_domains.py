@@ -7,7 +7,8 @@ resources, and its MailboxRequest resources summed per domain and type.
   is not known until that resource exists.
 - InboxedUp allows a few mailboxes of a type per domain (`endpoints.MAILBOX_LIMITS`). Each
   request's own check counts the account's live requests, but two new requests of the program
-  on one domain cannot see each other there: the request registry sums them, and a program
+  on one domain cannot see each other there: the request registry sums them (MailboxRequest
+  resources and MailboxRequests entries together), and a program
   whose requests together exceed the limit fails with a `pulumi.RunError` naming them (the CLI
   prints it without a traceback), with no API call. Known domains are summed when the resource
   is constructed; a domain from another resource's output once it is known.
@@ -26,7 +27,10 @@ from .endpoints import MAILBOX_LIMITS
 
 _declared: dict[str, pulumi.Resource] = {}
 _requests: dict[tuple[str, str], dict[str, int]] = {}
-"""(domain, type) -> {resource name: mailboxes}, in declaration order."""
+"""(domain, type) -> {label: mailboxes}, in declaration order. A label is a MailboxRequest's name,
+or a MailboxRequests entry's `'name' requests[i]`: both kinds count together."""
+_kinds: dict[str, str] = {}
+"""label -> the resource kind that declared it (`MailboxRequest`, `MailboxRequests`)."""
 
 TYPE_LABELS = {
     "microsoft": "Microsoft 365",
@@ -40,6 +44,7 @@ def reset() -> None:
     """Forgets every declaration (for tests that run several programs in one process)."""
     _declared.clear()
     _requests.clear()
+    _kinds.clear()
 
 
 def record(domains: Any, resource: pulumi.Resource) -> None:
@@ -60,10 +65,22 @@ def batch_declaring(domain: str) -> pulumi.Resource | None:
         return None
 
 
-def declare_request(name: str, domain: Any, type_: Any, mailboxes: Any) -> None:
-    """Adds a MailboxRequest to the program's sums; raises `pulumi.RunError` when its type's
-    limit on its domain is exceeded. Values from other resources' outputs are summed once known
-    (the error then fails the program as it runs); a value check() will refuse is left to it."""
+def declare_request(
+    name: str,
+    domain: Any,
+    type_: Any,
+    mailboxes: Any,
+    *,
+    kind: str = "MailboxRequest",
+    entry: str | None = None,
+) -> None:
+    """Adds a MailboxRequest (or one `entry` of a MailboxRequests, `kind="MailboxRequests"`) to
+    the program's sums; raises `pulumi.RunError` when its type's limit on its domain is exceeded.
+    Values from other resources' outputs are summed once known (the error then fails the program
+    as it runs); a value check() will refuse is left to it."""
+    label = repr(name) if entry is None else f"{name!r} {entry}"
+    _kinds[label] = kind
+    name = label
     listed = isinstance(mailboxes, Sequence) and not isinstance(mailboxes, str)
     count: Any = len(mailboxes) if listed else mailboxes
     if all(not isinstance(v, pulumi.Output) for v in (domain, type_, count)):
@@ -96,11 +113,15 @@ def _add(name: str, domain: Any, type_: Any, count: Any) -> None:
 def _over_limit(
     name: str, domain: str, kind: str, requests: Mapping[str, int], total: int, limit: int
 ) -> str:
-    others = [n for n in requests if n != name]
-    names = " and ".join(repr(n) for n in [name, *others])
-    counts = ", ".join(f"{n!r}: {c}" for n, c in requests.items())
+    order = [name, *(n for n in requests if n != name)]
+    kinds = {_kinds.get(n, "MailboxRequest") for n in order}
+    if len(kinds) == 1:
+        names = f"{kinds.pop()} " + " and ".join(order)
+    else:
+        names = " and ".join(f"{_kinds.get(n, 'MailboxRequest')} {n}" for n in order)
+    counts = ", ".join(f"{n}: {c}" for n, c in requests.items())
     return (
-        f"MailboxRequest {names} together ask for {total} {kind} mailboxes on domain "
+        f"{names} together ask for {total} {kind} mailboxes on domain "
         f"{domain!r} ({counts}); InboxedUp allows {limit} {kind} ({TYPE_LABELS[kind]}) mailboxes "
         "per domain. Nothing was requested."
     )

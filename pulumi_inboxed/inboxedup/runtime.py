@@ -126,10 +126,12 @@ class InboxedUpRuntime:
         waits for domains to become ACTIVE share one listing per interval, whatever their
         number."""
         return SharedPoller(
-            "InboxedUp domains",
-            lambda _key: {d.domain.lower(): d for d in self.client.iter_domains()},
-            self.poll_interval,
+            "InboxedUp domains", lambda _key: self.domains_by_name(), self.poll_interval
         )
+
+    def domains_by_name(self) -> dict[str, Domain]:
+        """Every domain of the account by (lower-cased) name: one listing, paged."""
+        return {d.domain.lower(): d for d in self.client.iter_domains()}
 
     @cached_property
     def domain_poller(self) -> SharedPoller[str, Domain | None]:

@@ -1,0 +1,664 @@
+"""`inboxedup.MailboxRequests`: many mailbox requests, on many domains, in one resource.
+
+A stack of hundreds of domains with a few mailboxes each would need one MailboxRequest per domain
+and type, and the engine's cost per resource (a checkpoint rewritten after every step) dominates
+at that size. This resource holds them all: one entry per (domain, type), each with its
+mailboxes, exactly the fields of a MailboxRequest.
+
+- Preview checks every entry by its declared type and names it
+  (`requests[3].mailboxes[1].username`); a (domain, type) given twice is refused at the second
+  entry. The program sums every entry with the program's other MailboxRequest(s) per domain and
+  type (`program_domains`), and check() counts the account's live requests, read once per
+  provider process (the runtime's shared snapshot).
+- The diff compares entries by (domain, type): only new or changed entries are requested. The API
+  cannot change or cancel a request: a changed entry gets a new request and the old one stays in
+  the account, and a removed entry leaves the state; both with a warning naming the request.
+- Create and update wait (bounded by `wait_timeout_seconds`) for each entry's domain to be ACTIVE,
+  all entries (and every other wait of the provider) sharing one account listing per poll
+  interval, and request each entry as soon as its domain is ready, `parallel_requests` at once.
+  A live request for exactly an entry's usernames is adopted instead (a retried `up`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from enum import Enum
+from typing import Annotated, Any, ClassVar
+
+import pulumi
+import pulumi.dynamic as dyn
+from pydantic import (
+    Field,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ..core.domains import DomainNameError, normalize_domain
+from ..core.errors import InboxedError, WaitTimeoutError
+from ..core.polling import Deadline
+from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.resource_spec import Opts, Props, ResourceSpec
+from ..core.schema import (
+    DomainInputs,
+    DomainName,
+    InputObject,
+    ResourceOutputs,
+    WholeNumber,
+    arg,
+    changed_inputs,
+    check_inputs,
+    out,
+)
+from . import program_domains
+from .endpoints import MAILBOX_LIMITS
+from .mailbox_request import (
+    COUNTED,
+    DEFAULT_WAIT_TIMEOUT_SECONDS,
+    MAX_WAIT_TIMEOUT_SECONDS,
+    Mailboxes,
+    accepted_request,
+)
+from .models import Domain, DomainStatus, MailboxEntry, MailboxType
+from .models import MailboxRequest as RequestInfo
+from .program_domains import TYPE_LABELS
+from .runtime import ALL_DOMAINS, InboxedUpRuntime, runtime_for
+
+IN_PROGRAM = "domains_in_program"
+"""An output the program sets: the entries' domains a DomainBatch of the program declares."""
+KIND = "MailboxRequests"
+DEFAULT_PARALLEL_REQUESTS = 8
+
+
+class MailboxRequestEntryInput(InputObject):
+    """One entry: mailboxes of one type on one domain (what one MailboxRequest holds)."""
+
+    domain: DomainName = Field(
+        description="the domain: declared by a DomainBatch of this program, or ACTIVE"
+    )
+    type: Annotated[MailboxType, Field(strict=False)] = Field(
+        description="microsoft, google, smtp or smtp_dedicated (`MailboxType`)"
+    )
+    mailboxes: Annotated[Mailboxes, Field(min_length=1)] = Field(
+        description=(
+            "the mailboxes, `MailboxArgs(first_name, last_name, username)`; no username twice"
+        )
+    )
+
+    @model_validator(mode="after")
+    def _within_the_type_limit(self) -> MailboxRequestEntryInput:
+        limit = MAILBOX_LIMITS[self.type.value]
+        if len(self.mailboxes) > limit:
+            raise PydanticCustomError(
+                "too_many",
+                "{count} mailboxes: {label} allows {limit} per domain",
+                {
+                    "count": len(self.mailboxes),
+                    "label": TYPE_LABELS[self.type.value],
+                    "limit": limit,
+                },
+            )
+        return self
+
+
+def entry_key(domain: str, type_: str) -> str:
+    """An entry's key in the outputs: `domain/type` (`acme.com/microsoft`)."""
+    return f"{domain}/{type_}"
+
+
+def _raw_key(raw: Any) -> str | None:
+    if not isinstance(raw, Mapping):
+        return None
+    domain, type_ = raw.get("domain"), raw.get("type")
+    if not isinstance(domain, str) or not isinstance(type_, str):
+        return None
+    try:
+        return entry_key(normalize_domain(domain), type_.strip().lower())
+    except DomainNameError:
+        return None
+
+
+_BUILTIN = ("missing", "extra_forbidden")
+
+
+def _line_error(error: Any) -> dict[str, Any]:
+    """One of pydantic's errors, raised again as it was: the types `check_inputs` reads by name
+    stay, every other keeps its rendered message (a nested validator's own error types, such as
+    a duplicate username's, are not pydantic's to look up)."""
+    kind = error["type"]
+    if kind not in _BUILTIN:
+        kind = PydanticCustomError(str(error["type"]), str(error["msg"]).replace("{", "{{"))
+    return {"type": kind, "loc": error["loc"], "input": error["input"]}
+
+
+def _unique_entries(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """Validates every entry, and names each (domain, type) given twice at its later entry,
+    `requests[4]`, in the same preview."""
+    line_errors: list[Any] = []
+    result: Any = None
+    try:
+        result = handler(value)
+    except ValidationError as exc:
+        line_errors = [_line_error(e) for e in exc.errors()]
+    if isinstance(value, list):
+        first: dict[str, int] = {}
+        for index, raw in enumerate(value):
+            key = _raw_key(raw)
+            if key is None:
+                continue
+            if key in first:
+                error = PydanticCustomError(
+                    "duplicate",
+                    "duplicates requests[{first}] ({key}): give each domain and type once, with "
+                    "all its mailboxes",
+                    {"first": first[key], "key": key},
+                )
+                line_errors.append({"type": error, "loc": (index,), "input": raw})
+            else:
+                first[key] = index
+    if line_errors:
+        raise ValidationError.from_exception_data("requests", line_errors)
+    return result
+
+
+Entries = Annotated[
+    list[MailboxRequestEntryInput], Field(min_length=1), WrapValidator(_unique_entries)
+]
+
+
+class MailboxRequestsInputs(DomainInputs):
+    SUMMARY: ClassVar[str] = """
+    Many InboxedUp mailbox requests in one resource: one entry per domain and type, each with
+    its mailboxes (what one MailboxRequest holds), for the stacks of hundreds of domains where
+    one resource per request would spend most of `pulumi up` in the engine. Preview shows the
+    changed entries and refuses more mailboxes than the type allows per domain, summed over every
+    entry and every MailboxRequest(s) of the program and the account's live requests. Create
+    waits (bounded) for each entry's domain to be ACTIVE, sharing one account listing per poll
+    interval, and requests each entry as soon as its domain is ready; a live request for exactly
+    an entry's usernames is adopted. The API cannot change or cancel a request: a changed entry
+    gets a new request, and a changed or removed entry's old request stays in the account (with
+    a warning naming it).
+    """
+    EXAMPLE: ClassVar[str] = """
+    from pulumi_inboxed.inboxedup import (
+        MailboxArgs, MailboxRequestEntryArgs, MailboxRequests, MailboxType,
+    )
+
+    MailboxRequests(
+        "fleet-mailboxes",
+        requests=[
+            MailboxRequestEntryArgs(
+                domain=name,  # declared by a DomainBatch of the program, or ACTIVE
+                type=MailboxType.MICROSOFT,
+                mailboxes=[MailboxArgs("John", "Smith", "john.smith")],
+            )
+            for name in ["acme-outreach.com", "acme-mail.co"]
+        ],
+    )
+    """
+
+    requests: Entries = arg(
+        description=(
+            "the entries, `MailboxRequestEntryArgs(domain, type, mailboxes)`; each domain and "
+            "type once"
+        )
+    )
+    wait_timeout_seconds: float = arg(
+        DEFAULT_WAIT_TIMEOUT_SECONDS,
+        description=(
+            "the bound on the wait for the entries' domains to become ACTIVE, in seconds (0 to "
+            f"{MAX_WAIT_TIMEOUT_SECONDS}; default {DEFAULT_WAIT_TIMEOUT_SECONDS})"
+        ),
+        ge=0,
+        le=MAX_WAIT_TIMEOUT_SECONDS,
+        allow_inf_nan=False,
+    )
+    parallel_requests: WholeNumber = arg(
+        DEFAULT_PARALLEL_REQUESTS,
+        description=(
+            f"how many `POST /mailboxes` may be in flight at once (1 to 32; default "
+            f"{DEFAULT_PARALLEL_REQUESTS})"
+        ),
+        ge=1,
+        le=32,
+    )
+
+
+class MailboxRequestsOutputs(ResourceOutputs):
+    request_ids: dict[str, str] | None = out(description="`domain/type` -> the request's id")
+    statuses: dict[str, str] | None = out(
+        description=(
+            "`domain/type` -> PENDING, IN_PROGRESS, COMPLETED or FAILED (refresh brings the "
+            "later one)"
+        )
+    )
+    emails: dict[str, list[str]] | None = out(description="`domain/type` -> the addresses")
+    credentials: dict[str, str] | None = out(
+        description="address -> password, when the API returns them", secret=True
+    )
+    adopted_requests: list[str] | None = out(
+        description="the entries (`domain/type`) whose create adopted a live request"
+    )
+    domains_in_program: list[str] | None = out(
+        description="the entries' domains a DomainBatch of this program declares"
+    )
+
+
+def _entries(props: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The recorded or checked entries by key (`domain/type`)."""
+    out: dict[str, dict[str, Any]] = {}
+    for raw in props.get("requests") or []:
+        if isinstance(raw, Mapping) and isinstance(raw.get("domain"), str):
+            out[entry_key(str(raw["domain"]), str(raw["type"]))] = dict(raw)
+    return out
+
+
+def _content(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """What an entry asks for, in a form that ignores the mailboxes' order."""
+    return sorted(
+        (str(m["username"]), str(m["first_name"]), str(m["last_name"]))
+        for m in entry.get("mailboxes") or []
+    )
+
+
+def _usernames(mailboxes: Sequence[Any]) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            (m.mailbox_username if isinstance(m, MailboxEntry) else str(m["username"])).lower()
+            for m in mailboxes
+        )
+    )
+
+
+def _mailbox_entries(entry: Mapping[str, Any]) -> list[MailboxEntry]:
+    return [
+        MailboxEntry(
+            firstName=m["first_name"], lastName=m["last_name"], mailboxUsername=m["username"]
+        )
+        for m in entry["mailboxes"]
+    ]
+
+
+class MailboxRequestsProvider(ConfiguredProvider):
+    def _runtime(self) -> InboxedUpRuntime:
+        return runtime_for(self.config)
+
+    # check ------------------------------------------------------------------------------
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        inputs, failures = check_inputs(MailboxRequestsInputs, news)
+        in_program = news.get(IN_PROGRAM)
+        inputs[IN_PROGRAM] = [] if in_program is None else in_program
+        if not failures and not has_unknowns([inputs.get("requests"), inputs[IN_PROGRAM]]):
+            failures += [dyn.CheckFailure(p, r) for p, r in self._check_account(olds, inputs)]
+        return dyn.CheckResult(inputs, failures)
+
+    def _check_account(
+        self, olds: Mapping[str, Any], inputs: Mapping[str, Any]
+    ) -> list[tuple[str, str]]:
+        """Read-only checks of the new and changed entries against the account (the runtime's
+        shared snapshot: one listing of domains and one of requests per provider process)."""
+        before = _entries(olds) if olds else {}
+        declared = {str(d) for d in inputs.get(IN_PROGRAM) or []}
+        problems: list[tuple[str, str]] = []
+        account = None
+        for index, entry in enumerate(inputs["requests"]):
+            domain, type_ = str(entry["domain"]), str(entry["type"])
+            key = entry_key(domain, type_)
+            if key in before and _content(before[key]) == _content(entry):
+                continue  # requested already: nothing new to check
+            where = f"requests[{index}]"
+            try:
+                account = account or self._runtime().account
+                if domain not in declared:
+                    found = account.domain(domain)
+                    if found is None or found.status is not DomainStatus.ACTIVE:
+                        state = (
+                            "is not in the InboxedUp account"
+                            if found is None
+                            else f"is {found.status.value} in the account"
+                        )
+                        problems.append(
+                            (
+                                f"{where}.domain",
+                                f"{domain!r} {state}; mailboxes need an ACTIVE domain, or one a "
+                                "DomainBatch of this program declares",
+                            )
+                        )
+                        continue
+                wanted = _usernames(entry["mailboxes"])
+                used = sum(
+                    len(r.mailboxes)
+                    for r in account.requests_on(domain)
+                    if r.mailbox_type.value == type_
+                    and r.status in COUNTED
+                    and _usernames(r.mailboxes) != wanted  # that one would be adopted
+                )
+            except InboxedError as exc:
+                return [
+                    (f"{where}.domain", f"could not check {domain!r} against the account: {exc}")
+                ]
+            limit, adding = MAILBOX_LIMITS[type_], len(entry["mailboxes"])
+            if used + adding > limit:
+                problems.append(
+                    (
+                        f"{where}.mailboxes",
+                        f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per "
+                        f"domain; the account has {used} pending, in progress or completed "
+                        f"(a changed entry's earlier request among them: it stays), and this "
+                        f"entry adds {adding}",
+                    )
+                )
+        return problems
+
+    # diff -------------------------------------------------------------------------------
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
+        """Entries compare by (domain, type): a reordered list is no change, and an update
+        requests only the new and changed entries."""
+        changed = changed_inputs(MailboxRequestsInputs, olds, news, ignore=("requests",))
+        new = news.get("requests")
+        entries_changed = has_unknowns(new) or {
+            k: _content(e) for k, e in _entries(olds).items()
+        } != {k: _content(e) for k, e in _entries(news).items()}
+        return dyn.DiffResult(
+            changes=bool(changed or entries_changed),
+            replaces=[],
+            stables=[],
+            delete_before_replace=False,
+        )
+
+    # create / update ----------------------------------------------------------------------
+    def create(self, props: dict[str, Any]) -> dyn.CreateResult:
+        outs = self._reconcile(props, {})
+        return dyn.CreateResult(id_=f"mailbox-requests-{uuid.uuid4().hex[:12]}", outs=outs)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        return dyn.UpdateResult(outs=self._reconcile(news, olds))
+
+    def _reconcile(self, news: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, Any]:
+        """Requests the new and changed entries; keeps the unchanged ones as recorded."""
+        wanted, before = _entries(news), _entries(olds)
+        ids: dict[str, str] = dict(olds.get("request_ids") or {})
+        statuses: dict[str, str] = dict(olds.get("statuses") or {})
+        emails: dict[str, list[str]] = dict(olds.get("emails") or {})
+        credentials: dict[str, str] = dict(olds.get("credentials") or {})
+        adopted = set(olds.get("adopted_requests") or [])
+        todo = {
+            k: e
+            for k, e in wanted.items()
+            if k not in ids or k not in before or _content(before[k]) != _content(e)
+        }
+        for key in sorted(set(ids) - set(wanted)):
+            _warn_left(ids[key], key, "its entry was removed from the program")
+        for key in sorted(set(ids) & set(todo)):
+            _warn_left(ids[key], key, "its entry changed, and a new request is made for it")
+        for key in (set(ids) - set(wanted)) | (set(ids) & set(todo)):
+            ids.pop(key, None)
+            statuses.pop(key, None)
+            adopted.discard(key)
+            for address in emails.pop(key, []):
+                credentials.pop(address, None)
+        if todo:
+            deadline = Deadline.after(float(news.get("wait_timeout_seconds") or 0))
+            parallel = int(news.get("parallel_requests") or DEFAULT_PARALLEL_REQUESTS)
+            done, found_live, errors = self._request_all(self._runtime(), todo, deadline, parallel)
+            for key, request in done.items():
+                ids[key] = request.id
+                statuses[key] = request.status.value
+                emails[key] = [f"{m.mailbox_username}@{request.domain}" for m in request.mailboxes]
+                credentials.update(_passwords(request))
+            adopted |= found_live
+            if errors:
+                lines = "\n".join(f"  {key}: {why}" for key, why in sorted(errors.items()))
+                raise InboxedError(
+                    f"MailboxRequests: {len(errors)} of {len(todo)} entries were not requested:\n"
+                    f"{lines}\nThe {len(done)} requested are adopted by the next `pulumi up`."
+                )
+        return {
+            **{k: news.get(k) for k in (*MailboxRequestsInputs.input_names(), IN_PROGRAM)},
+            "request_ids": ids,
+            "statuses": statuses,
+            "emails": emails,
+            "credentials": credentials,
+            "adopted_requests": sorted(adopted & set(wanted)),
+        }
+
+    def _request_all(
+        self,
+        rt: InboxedUpRuntime,
+        todo: Mapping[str, Mapping[str, Any]],
+        deadline: Deadline,
+        parallel: int,
+    ) -> tuple[dict[str, RequestInfo], set[str], dict[str, str]]:
+        """Adopts the live requests for exactly an entry's usernames (one listing), then waits
+        for the other entries' domains on the runtime's shared listing poller and requests each
+        as soon as its domain is ACTIVE. Returns (requests by key, adopted keys, errors by key)."""
+        live: dict[tuple[str, str, tuple[str, ...]], RequestInfo] = {}
+        for request in rt.client.iter_mailbox_requests():
+            if request.status in COUNTED:
+                live.setdefault(
+                    (
+                        request.domain.lower(),
+                        request.mailbox_type.value,
+                        _usernames(request.mailboxes),
+                    ),
+                    request,
+                )
+        done: dict[str, RequestInfo] = {}
+        errors: dict[str, str] = {}
+        pending: dict[str, Mapping[str, Any]] = {}
+        for key, entry in todo.items():
+            match = live.get(
+                (str(entry["domain"]).lower(), str(entry["type"]), _usernames(entry["mailboxes"]))
+            )
+            if match is not None:
+                done[key] = match
+            else:
+                pending[key] = entry
+        adopted = set(done)
+        futures: dict[str, Future[RequestInfo]] = {}
+
+        def settled(domain: Domain | None) -> bool:
+            return domain is not None and domain.status in (
+                DomainStatus.ACTIVE,
+                DomainStatus.FAILED,
+            )
+
+        listing: dict[str, Domain] = {}
+        with ThreadPoolExecutor(
+            max_workers=parallel, thread_name_prefix="mailbox-requests"
+        ) as pool:
+            first = True
+            while pending:
+                try:
+                    if first and deadline.remaining() <= 0:
+                        listing = rt.domains_by_name()
+                    else:
+                        listing = rt.domain_listing_poller.wait(
+                            ALL_DOMAINS,
+                            lambda ds: any(
+                                settled(ds.get(str(e["domain"]).lower())) for e in pending.values()
+                            ),
+                            deadline.remaining(),
+                        )
+                except WaitTimeoutError:
+                    break
+                first = False
+                for key, entry in list(pending.items()):
+                    domain = listing.get(str(entry["domain"]).lower())
+                    if domain is None or not settled(domain):
+                        continue
+                    del pending[key]
+                    if domain.status is DomainStatus.FAILED:
+                        errors[key] = f"domain FAILED: {domain.failure_reason or 'no reason'}"
+                    else:
+                        futures[key] = pool.submit(_request_one, rt, entry, domain)
+                if pending and deadline.expired():
+                    break
+            for key, future in futures.items():
+                try:
+                    done[key] = future.result()
+                except InboxedError as exc:
+                    errors[key] = str(exc)
+        for key, entry in pending.items():
+            domain = listing.get(str(entry["domain"]).lower())
+            state = domain.status.value if domain is not None else "not in the account"
+            errors[key] = f"domain is {state}; it did not become ACTIVE within wait_timeout_seconds"
+        return done, adopted, errors
+
+    # read / delete ------------------------------------------------------------------------
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        """One listing of the account's requests: each entry's status (and credentials, when
+        given) is brought up to date; an entry whose request is gone leaves the state, and the
+        next `pulumi up` requests it again."""
+        rt = self._runtime()
+        by_id = {r.id: r for r in rt.client.iter_mailbox_requests()}
+        ids = dict(props.get("request_ids") or {})
+        entries = _entries(props)
+        statuses: dict[str, str] = {}
+        emails: dict[str, list[str]] = {}
+        credentials: dict[str, str] = {}
+        kept: dict[str, str] = {}
+        for key, request_id in ids.items():
+            request = by_id.get(request_id)
+            if request is None or key not in entries:
+                continue
+            kept[key] = request_id
+            statuses[key] = request.status.value
+            emails[key] = [f"{m.mailbox_username}@{request.domain}" for m in request.mailboxes]
+            credentials.update(_passwords(request))
+        recorded = dict(props.get("credentials") or {})
+        for address in (a for addresses in emails.values() for a in addresses):
+            if address not in credentials and address in recorded:
+                credentials[address] = recorded[address]
+        inputs = {
+            **{
+                k: props[k] for k in MailboxRequestsInputs.input_names() if props.get(k) is not None
+            },
+            "requests": [e for k, e in entries.items() if k in kept],
+            IN_PROGRAM: props.get(IN_PROGRAM) or [],
+        }
+        outs = {
+            **props,
+            **inputs,
+            "request_ids": kept,
+            "statuses": statuses,
+            "emails": emails,
+            "credentials": credentials,
+            "adopted_requests": sorted(set(props.get("adopted_requests") or []) & set(kept)),
+        }
+        return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        for key, request_id in sorted((props.get("request_ids") or {}).items()):
+            _warn_left(request_id, key, "the resource is destroyed")
+
+
+def _request_one(rt: InboxedUpRuntime, entry: Mapping[str, Any], domain: Domain) -> RequestInfo:
+    entries = _mailbox_entries(entry)
+    created = rt.client.request_mailboxes(domain.domain, MailboxType(entry["type"]), entries)
+    return accepted_request(created, entries, domain)
+
+
+def _passwords(request: RequestInfo) -> dict[str, str]:
+    return {
+        f"{m.mailbox_username}@{request.domain}": m.password
+        for m in request.mailboxes
+        if m.password
+    }
+
+
+def _warn_left(request_id: str, key: str, why: str) -> None:
+    pulumi.log.warn(
+        f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {request_id} "
+        f"({key}) stays in the account (and keeps its slots unless it failed); {why}, so it is "
+        "removed from the Pulumi state only."
+    )
+
+
+def _before_register(name: str, props: Props, opts: Opts) -> Opts:
+    """Sums every entry with the program's other mailbox requests of its type on its domain (a
+    RunError naming them when over the limit), and records which entries' domains a DomainBatch
+    of the program declares (the resource then depends on those batches, and check() does not
+    look for those domains in the account)."""
+    requests = props.get("requests")
+    if isinstance(requests, list):
+        for entry in requests:
+            if isinstance(entry, dict) and isinstance(entry.get("type"), Enum):
+                entry["type"] = entry["type"].value
+    if _has_outputs(requests):  # summed once known (a RunError then fails the program)
+        pulumi.Output.from_input(requests).apply(lambda entries: _declare(name, entries))
+    else:
+        _declare(name, requests)
+    batches: list[pulumi.Resource] = []
+    if isinstance(requests, list) and all(
+        isinstance(e, Mapping) and isinstance(e.get("domain"), str) for e in requests
+    ):
+        domains = sorted({str(e["domain"]) for e in requests})
+        declared = [d for d in domains if program_domains.batch_declaring(d) is not None]
+        props[IN_PROGRAM] = [_normal(d) for d in declared]
+        batches = [b for d in declared if (b := program_domains.batch_declaring(d)) is not None]
+    elif requests is not None:  # a domain from another resource's output: decided once known
+        props[IN_PROGRAM] = pulumi.Output.from_input(requests).apply(_in_program)
+    if batches:
+        unique = list({id(b): b for b in batches}.values())
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=unique))
+    return opts
+
+
+def _has_outputs(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, Mapping):
+        return any(_has_outputs(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_outputs(v) for v in value)
+    return False
+
+
+def _normal(domain: str) -> str:
+    try:
+        return normalize_domain(domain)
+    except DomainNameError:
+        return domain
+
+
+def _in_program(entries: Any) -> list[str]:
+    if not isinstance(entries, list):
+        return []
+    names = {e.get("domain") for e in entries if isinstance(e, Mapping)}
+    return sorted(
+        _normal(d)
+        for d in names
+        if isinstance(d, str) and program_domains.batch_declaring(d) is not None
+    )
+
+
+def _declare(name: str, entries: Any) -> None:
+    if not isinstance(entries, list):
+        return
+    for index, entry in enumerate(entries):
+        if isinstance(entry, Mapping):
+            program_domains.declare_request(
+                name,
+                entry.get("domain"),
+                entry.get("type"),
+                entry.get("mailboxes"),
+                kind=KIND,
+                entry=f"requests[{index}]",
+            )
+
+
+SPEC = ResourceSpec(
+    module="inboxedup",
+    name="MailboxRequests",
+    inputs=MailboxRequestsInputs,
+    outputs=MailboxRequestsOutputs,
+    provider=MailboxRequestsProvider,
+    id_doc="an id of its own (the requests' ids are its outputs)",
+    gettable=False,
+    before_register=_before_register,
+)

@@ -249,7 +249,15 @@ def main() -> None:
     parser.add_argument("--ready-seconds", type=float, default=10.0, help="T")
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="inboxedup poll interval")
     parser.add_argument("--threads", type=int, default=32, help="inboxed:providerThreads")
-    parser.add_argument("--parallel", type=int, default=None, help="pulumi --parallel")
+    parser.add_argument(
+        "--parallel",
+        type=int,
+        default=32,
+        help=(
+            "pulumi --parallel (default 32: the engine's own default, 4 x CPU cores, is 8 on 2 "
+            "cores, and 10 batches then wait in two rounds, 2T)"
+        ),
+    )
     parser.add_argument(
         "--forms",
         choices=["both", "collection", "objects"],

@@ -437,7 +437,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
         for the other entries' domains on the runtime's shared listing poller and requests each
         as soon as its domain is ACTIVE. Returns (requests by key, adopted keys, errors by key)."""
         live: dict[tuple[str, str, tuple[str, ...]], RequestInfo] = {}
-        for request in rt.client.iter_mailbox_requests():
+        for request in rt.account.requests():  # shared until this process writes
             if request.status in COUNTED:
                 live.setdefault(
                     (
@@ -511,11 +511,12 @@ class MailboxRequestsProvider(ConfiguredProvider):
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        """One listing of the account's requests: each entry's status (and credentials, when
+        """One listing of the account's requests, shared by every resource refreshed in this
+        provider process: each entry's status (and credentials, when
         given) is brought up to date; an entry whose request is gone leaves the state, and the
         next `pulumi up` requests it again."""
         rt = self._runtime()
-        by_id = {r.id: r for r in rt.client.iter_mailbox_requests()}
+        by_id = {r.id: r for r in rt.account.requests()}  # one listing for every read
         ids = dict(props.get("request_ids") or {})
         entries = _entries(props)
         statuses: dict[str, str] = {}

@@ -58,8 +58,10 @@ class _CachedListing(Generic[T]):
 
 class AccountSnapshot:
     """The account's domains and mailbox requests, each listed at most once per provider process
-    for every read-only check (`check()` at preview), whatever the number of resources asking;
-    dropped when this runtime's client makes a write (a create, a submit, a removal)."""
+    for every read-only check (`check()` at preview, a refresh's reads, a create's search for a
+    request to adopt), whatever the number of resources asking; dropped when this runtime's
+    client makes a write (a create, a submit, a removal), so it never misses what this process
+    made. A provider process lives for one `pulumi` command."""
 
     def __init__(self, client: InboxedUpClient) -> None:
         self._domains: _CachedListing[dict[str, Domain]] = _CachedListing(
@@ -72,6 +74,10 @@ class AccountSnapshot:
     def domain(self, name: str) -> Domain | None:
         """The account's domain called `name` (lower-cased A-label), or None."""
         return self._domains.get().get(name.lower())
+
+    def requests(self) -> list[MailboxRequest]:
+        """Every mailbox request of the account, any status."""
+        return list(self._requests.get())
 
     def requests_on(self, name: str) -> list[MailboxRequest]:
         """The account's mailbox requests on domain `name`, any status."""

@@ -438,6 +438,9 @@ def test_refresh_brings_statuses_and_drops_vanished_requests(sandbox: SandboxPro
     assert read.outs["statuses"] == {"fresh-a.com/smtp": "COMPLETED"}
     assert set(read.outs["credentials"]) == {"ann@fresh-a.com", "bo@fresh-a.com"}
     assert [e["domain"] for e in read.inputs["requests"]] == ["fresh-a.com"]
+    # another resource refreshed by the same provider process reads the same listing
+    assert provider.read("id2", outs).outs["statuses"]["fresh-b.com/smtp"] == "PENDING"
+    assert sandbox.control.stats() == {"GET /mailboxes": 1}
 
 
 def test_delete_warns_naming_every_request(

@@ -24,7 +24,7 @@ From them come, with no name written twice:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Annotated, Any, ClassVar, get_args
 
@@ -95,6 +95,60 @@ DomainName = Annotated[str, AfterValidator(_domain_name)]
 """A domain name, normalized to A-labels (what the APIs expect)."""
 
 
+_KEEP_TYPE = ("missing", "extra_forbidden")
+"""Error types `check_inputs` reads by name; every other error keeps its rendered message."""
+
+
+def _raised_again(error: Any) -> dict[str, Any]:
+    """One of pydantic's errors as it was, to raise again beside others."""
+    kind = error["type"]
+    if kind not in _KEEP_TYPE:
+        kind = PydanticCustomError(str(error["type"]), str(error["msg"]).replace("{", "{{"))
+    return {"type": kind, "loc": error["loc"], "input": error["input"]}
+
+
+def unique_entries(
+    title: str,
+    key: Callable[[Any], str | None],
+    message: str,
+    *,
+    at: tuple[str, ...] = (),
+) -> WrapValidator:
+    """A list rule: every entry is validated, and each entry whose `key` (read from the raw
+    entry; None to skip it) was seen before is named at its own place, `domains[3]` (or
+    `mailboxes[3].username` with `at=("username",)`), in the same preview as the other errors.
+
+    `message` may use `{first}` (the earlier entry's index) and `{key}`.
+    """
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        line_errors: list[Any] = []
+        result: Any = None
+        try:
+            result = handler(value)
+        except ValidationError as exc:
+            line_errors = [_raised_again(e) for e in exc.errors()]
+        if isinstance(value, list):
+            first: dict[str, int] = {}
+            for index, raw in enumerate(value):
+                found = key(raw)
+                if found is None:
+                    continue
+                if found in first:
+                    error = PydanticCustomError(
+                        "duplicate", message, {"first": first[found], "key": found}
+                    )
+                    shown = raw.get(at[-1]) if at and isinstance(raw, Mapping) else raw
+                    line_errors.append({"type": error, "loc": (index, *at), "input": shown})
+                else:
+                    first[found] = index
+        if line_errors:
+            raise ValidationError.from_exception_data(title, line_errors)
+        return result
+
+    return WrapValidator(validate)
+
+
 def _lenient_name(raw: Any) -> str | None:
     try:
         return normalize_domain(raw) if isinstance(raw, str) else None
@@ -102,39 +156,10 @@ def _lenient_name(raw: Any) -> str | None:
         return None
 
 
-def _unique_names(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Validates every name, and reports every duplicate (after normalization) at its entry,
-    `domains[3]`, together with the names that are not valid, in one preview."""
-    line_errors: list[Any] = []
-    result: Any = None
-    try:
-        result = handler(value)
-    except ValidationError as exc:
-        line_errors = [
-            {"type": e["type"], "loc": e["loc"], "input": e["input"], "ctx": e.get("ctx", {})}
-            for e in exc.errors()
-        ]
-    if isinstance(value, list):
-        first: dict[str, int] = {}
-        for index, raw in enumerate(value):
-            name = _lenient_name(raw)
-            if name is None:
-                continue
-            if name in first:
-                error = PydanticCustomError(
-                    "duplicate",
-                    "is a duplicate of entry {first} ({name})",
-                    {"first": first[name], "name": name},
-                )
-                line_errors.append({"type": error, "loc": (index,), "input": raw})
-            else:
-                first[name] = index
-    if line_errors:
-        raise ValidationError.from_exception_data("domain names", line_errors)
-    return result
-
-
-DomainNames = Annotated[list[DomainName], WrapValidator(_unique_names)]
+DomainNames = Annotated[
+    list[DomainName],
+    unique_entries("domain names", _lenient_name, "is a duplicate of entry {first} ({key})"),
+]
 """A list of domain names, each normalized, none twice (after normalization)."""
 
 

@@ -32,8 +32,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -54,6 +52,7 @@ from ..core.schema import (
     input_defaults,
     out,
     replaced_by,
+    unique_entries,
 )
 from . import program_domains
 from .endpoints import MAILBOX_LIMITS
@@ -116,38 +115,17 @@ class MailboxInput(InputObject):
     )
 
 
-def _unique_usernames(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Validates every entry, and names each duplicate username (after lower-casing) at its
-    entry, `mailboxes[3].username`, in the same preview."""
-    line_errors: list[Any] = []
-    result: Any = None
-    try:
-        result = handler(value)
-    except ValidationError as exc:
-        line_errors = [
-            {"type": e["type"], "loc": e["loc"], "input": e["input"], "ctx": e.get("ctx", {})}
-            for e in exc.errors()
-        ]
-    if isinstance(value, list):
-        first: dict[str, int] = {}
-        for index, raw in enumerate(value):
-            username = raw.get("username") if isinstance(raw, Mapping) else None
-            if not isinstance(username, str) or not username.strip():
-                continue
-            name = username.strip().lower()
-            if name in first:
-                error = PydanticCustomError(
-                    "duplicate", "duplicates mailboxes[{first}]", {"first": first[name]}
-                )
-                line_errors.append({"type": error, "loc": (index, "username"), "input": username})
-            else:
-                first[name] = index
-    if line_errors:
-        raise ValidationError.from_exception_data("mailboxes", line_errors)
-    return result
+def _username_key(raw: Any) -> str | None:
+    username = raw.get("username") if isinstance(raw, Mapping) else None
+    if not isinstance(username, str) or not username.strip():
+        return None
+    return username.strip().lower()
 
 
-Mailboxes = Annotated[list[MailboxInput], WrapValidator(_unique_usernames)]
+Mailboxes = Annotated[
+    list[MailboxInput],
+    unique_entries("mailboxes", _username_key, "duplicates mailboxes[{first}]", at=("username",)),
+]
 
 
 class MailboxRequestInputs(DomainInputs):

@@ -31,9 +31,6 @@ import pulumi
 import pulumi.dynamic as dyn
 from pydantic import (
     Field,
-    ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -53,6 +50,7 @@ from ..core.schema import (
     changed_inputs,
     check_inputs,
     out,
+    unique_entries,
 )
 from . import program_domains
 from .endpoints import MAILBOX_LIMITS
@@ -122,51 +120,15 @@ def _raw_key(raw: Any) -> str | None:
         return None
 
 
-_BUILTIN = ("missing", "extra_forbidden")
-
-
-def _line_error(error: Any) -> dict[str, Any]:
-    """One of pydantic's errors, raised again as it was: the types `check_inputs` reads by name
-    stay, every other keeps its rendered message (a nested validator's own error types, such as
-    a duplicate username's, are not pydantic's to look up)."""
-    kind = error["type"]
-    if kind not in _BUILTIN:
-        kind = PydanticCustomError(str(error["type"]), str(error["msg"]).replace("{", "{{"))
-    return {"type": kind, "loc": error["loc"], "input": error["input"]}
-
-
-def _unique_entries(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Validates every entry, and names each (domain, type) given twice at its later entry,
-    `requests[4]`, in the same preview."""
-    line_errors: list[Any] = []
-    result: Any = None
-    try:
-        result = handler(value)
-    except ValidationError as exc:
-        line_errors = [_line_error(e) for e in exc.errors()]
-    if isinstance(value, list):
-        first: dict[str, int] = {}
-        for index, raw in enumerate(value):
-            key = _raw_key(raw)
-            if key is None:
-                continue
-            if key in first:
-                error = PydanticCustomError(
-                    "duplicate",
-                    "duplicates requests[{first}] ({key}): give each domain and type once, with "
-                    "all its mailboxes",
-                    {"first": first[key], "key": key},
-                )
-                line_errors.append({"type": error, "loc": (index,), "input": raw})
-            else:
-                first[key] = index
-    if line_errors:
-        raise ValidationError.from_exception_data("requests", line_errors)
-    return result
-
-
 Entries = Annotated[
-    list[MailboxRequestEntryInput], Field(min_length=1), WrapValidator(_unique_entries)
+    list[MailboxRequestEntryInput],
+    Field(min_length=1),
+    unique_entries(
+        "requests",
+        _raw_key,
+        "duplicates requests[{first}] ({key}): give each domain and type once, with all its "
+        "mailboxes",
+    ),
 ]
 
 

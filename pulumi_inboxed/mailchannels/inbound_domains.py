@@ -44,8 +44,6 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationError,
-    ValidatorFunctionWrapHandler,
-    WrapValidator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -75,6 +73,7 @@ from ..core.schema import (
     input_defaults,
     out,
     replaced_by,
+    unique_entries,
 )
 from . import endpoints as ep
 from .client import MailChannelsClient
@@ -220,41 +219,13 @@ def _entry_from_name(value: Any) -> Any:
 DomainEntry = Annotated[InboundDomainInput, BeforeValidator(_entry_from_name)]
 
 
-def _unique_domains(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    """Validates every entry, and names each domain given twice (after normalization) at its
-    entry, `domains[3].domain`, in the same preview as the other errors."""
-    line_errors: list[Any] = []
-    result: Any = None
+def _entry_domain_key(raw: Any) -> str | None:
+    entry = _entry_from_name(raw)
+    name = entry.get("domain") if isinstance(entry, Mapping) else None
     try:
-        result = handler(value)
-    except ValidationError as exc:
-        line_errors = [  # as they are (their messages are rendered already)
-            {"type": PydanticCustomError(e["type"], e["msg"]), "loc": e["loc"], "input": e["input"]}
-            for e in exc.errors()
-        ]
-    if isinstance(value, list):
-        first: dict[str, int] = {}
-        for index, raw in enumerate(value):
-            name = _entry_from_name(raw)
-            name = name.get("domain") if isinstance(name, Mapping) else None
-            try:
-                key = normalize_domain(name) if isinstance(name, str) else None
-            except DomainNameError:
-                key = None
-            if key is None:
-                continue
-            if key in first:
-                error = PydanticCustomError(
-                    "duplicate",
-                    "is a duplicate of entry {first} ({name})",
-                    {"first": first[key], "name": key},
-                )
-                line_errors.append({"type": error, "loc": (index, "domain"), "input": name})
-            else:
-                first[key] = index
-    if line_errors:
-        raise ValidationError.from_exception_data("domains", line_errors)
-    return result
+        return normalize_domain(name) if isinstance(name, str) else None
+    except DomainNameError:
+        return None
 
 
 class InboundDomainsInputs(DomainInputs):
@@ -295,7 +266,12 @@ class InboundDomainsInputs(DomainInputs):
         ),
         replace=True,
     )
-    domains: Annotated[list[DomainEntry], WrapValidator(_unique_domains)] = arg(
+    domains: Annotated[
+        list[DomainEntry],
+        unique_entries(
+            "domains", _entry_domain_key, "is a duplicate of entry {first} ({key})", at=("domain",)
+        ),
+    ] = arg(
         description=(
             "the domains: names, or `InboundDomainArgs` for per-domain aliases, settings, "
             "downstream addresses and admins"

@@ -1,7 +1,7 @@
 """Lets more than 4 provider calls wait at once in the dynamic-provider process.
 
 `python -m pulumi.dynamic` serves every Check/Diff/Create/Read/Update/Delete from one
-`ThreadPoolExecutor(max_workers=4)` (see shared/PULUMI-RUNTIME.md). A create that waits minutes on
+`ThreadPoolExecutor(max_workers=4)` (see docs/pulumi-runtime.md). A create that waits minutes on
 an asynchronous status holds one of those 4 threads, so 12 such creates take 3 rounds, and every
 preview diff queues behind them. The waits themselves cost nothing here (they sleep on a shared
 poller's condition, see `core.polling`), so the pool is widened to `workers` threads the first

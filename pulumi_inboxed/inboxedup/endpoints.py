@@ -2,7 +2,8 @@
 
 The client and the sandbox both read this table, so they cannot drift apart.
 
-Sources: `shared/seeds/000_*.txt`, `shared/seeds/001_*.txt` and `shared/research/api-docs.md`.
+Sources: InboxedUp's public pages "Get account overview", "Request mailboxes", "Get mailbox
+request" and "Get batch status", and the sidebar they share (docs/api-sources.md).
 ``confirmed=True`` means a public documentation page shows the method and the path.
 ``confirmed=False`` means the sidebar shows only the method: the path is **our choice**.
 If your real InboxedUp API uses another path, correct that one line here.

@@ -1,8 +1,9 @@
 """Every MailChannels Inbound endpoint path, in one table (client and sandbox both read it).
 
-Sources: `shared/seeds/002_a5af720a0dfaec9e.txt` (bulk provisioning) and section 2 of
-`shared/research/api-docs.md` (base URL, `X-API-Key`, single-domain, list, remove, subscriptions,
-503 rate limit). ``confirmed=False`` marks our choices; correct one line if your API differs.
+Sources: MailChannels' "Bulk provision domains" reference page, its "Provisioning API" guide and
+the other Inbound API reference pages (docs/api-sources.md: base URL, `X-API-Key`, single-domain,
+list, remove, subscriptions, 503 rate limit). ``confirmed=False`` marks our choices; correct one
+line if your API differs.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Every Mailin.ai endpoint path, in one table (client and sandbox both read it).
 
-Source: `shared/seeds/003_60eebf78b8e17dd4.txt` ("All API endpoints are prefixed with
+Source: Mailin.ai's API documentation, docs/api-sources.md ("All API endpoints are prefixed with
 /api/v1/public/"; the paths below are relative to that prefix, which `DEFAULT_BASE_URL` ends with).
 ``confirmed=True``: the page's example request shows this method and path.
 ``confirmed=False``: the page names the endpoint (and its parameters) but shows no path, so the

@@ -1,8 +1,8 @@
 """Every Pingram sender-domain endpoint path, in one table (client and sandbox both read it).
 
-Sources: `shared/seeds/004_223561ea66153eb9.txt` (`GET /domains` and the error shape) and section 3
-of `shared/research/api-docs.md`: add, start-verification and delete appear in Pingram's official
-SDK source, not on a documentation page (``confirmed=False`` below means exactly that).
+Sources: Pingram's page "Get all sender domains configured for the account" (`GET /domains` and the
+error shape) and docs/api-sources.md: add, start-verification and delete appear in Pingram's
+official SDK source, not on a documentation page (``confirmed=False`` below means exactly that).
 """
 
 from __future__ import annotations

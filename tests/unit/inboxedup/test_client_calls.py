@@ -1,7 +1,7 @@
 """Every public `InboxedUpClient` method against httpx.MockTransport, and each error status.
 
 Requests are checked against the endpoint table (method, path), with the query and body sent;
-answers use the documented examples of `shared/research/api-docs.md` section 1 where there are
+answers use the examples of InboxedUp's public pages (docs/api-sources.md) where there are
 some, and the shapes of docs/inboxedup-api.md elsewhere. test_inboxedup_client.py covers the batch
 example, submit's body and limits, iter_domains' page numbers and remove/verify paths; this file
 does not repeat those.

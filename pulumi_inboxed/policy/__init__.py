@@ -8,6 +8,7 @@
 - `sdk`: the bridge to `pulumi_policy` (props to plain data, secret markers, remediation results).
 - `pack`: the policies (names, descriptions, default levels, config schemas) and the pack.
 
-`policy-pack/` (PulumiPolicy.yaml and a two-line `__main__.py`) is the folder to pass to
-`pulumi preview --policy-pack`; see docs/policy-pack.md.
+`pulumi_inboxed/policy_pack/` (PulumiPolicy.yaml and a two-line `__main__.py`, package data) is
+the folder to pass to `pulumi preview --policy-pack "$(inboxed-policy-pack)"`; see
+docs/policy-pack.md.
 """

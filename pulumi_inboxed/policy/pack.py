@@ -1,7 +1,7 @@
 """The policies of the `inboxed-guardrails` pack, built from the pure rules.
 
 Every policy's enforcement level is its default here and can be set in the pack's config
-(`pulumi preview --policy-pack policy-pack --policy-pack-config config.json`), e.g.
+(`pulumi preview --policy-pack "$(inboxed-policy-pack)" --policy-pack-config config.json`), e.g.
 `{"mailchannels-domains-per-request": "mandatory", "max-domains-bought-per-update":
 {"enforcementLevel": "advisory", "maxDomains": 5}}`, or `{"all": "advisory"}`.
 """

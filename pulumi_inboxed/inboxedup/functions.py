@@ -31,7 +31,14 @@ import pulumi
 from ..core.output_functions import call_with_stack_config, unsecret_unless_args_were
 from .client import InboxedUpClient
 from .models import Account, BatchStatus, Domain, MailboxRequest, Subscription
-from .runtime import API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL, runtime_for
+from .runtime import (
+    API_TOKEN,
+    BASE_URL,
+    ENDPOINTS,
+    POLL_INTERVAL,
+    VERIFY_NS_INTERVAL,
+    runtime_for,
+)
 
 __all__ = [
     "get_account",
@@ -52,7 +59,7 @@ __all__ = [
 
 T = TypeVar("T")
 
-_SETTINGS = (API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL)
+_SETTINGS = (API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL, ENDPOINTS)
 
 
 def _client(client: InboxedUpClient | None) -> InboxedUpClient:

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from ..core.config import ConfigSource, Setting, read_float, require
+from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
 from ..core.polling import SharedPoller
 from . import endpoints as ep
 from .client import InboxedUpClient
@@ -20,6 +21,7 @@ from .models import BatchStatus, Domain, MailboxRequest
 
 API_TOKEN = Setting("inboxedup", "apiToken", "INBOXEDUP_API_TOKEN", secret=True)
 BASE_URL = Setting("inboxedup", "baseUrl", "INBOXEDUP_BASE_URL", default=ep.DEFAULT_BASE_URL)
+ENDPOINTS = endpoint_setting("inboxedup")
 POLL_INTERVAL = Setting(
     "inboxedup", "pollIntervalSeconds", "INBOXEDUP_POLL_INTERVAL_SECONDS", default="5"
 )
@@ -97,9 +99,15 @@ VERIFY_NS_INTERVAL = Setting(
 
 class InboxedUpRuntime:
     def __init__(
-        self, base_url: str, token: str, poll_interval: float, verify_ns_interval: float = 60.0
+        self,
+        base_url: str,
+        token: str,
+        poll_interval: float,
+        verify_ns_interval: float = 60.0,
+        endpoints: EndpointTable | None = None,
     ) -> None:
         self.base_url = base_url
+        self.endpoints = endpoints or EndpointTable("inboxedup")
         self._token = token
         self.poll_interval = poll_interval
         self.verify_ns_interval = verify_ns_interval
@@ -109,7 +117,7 @@ class InboxedUpRuntime:
 
     @cached_property
     def client(self) -> InboxedUpClient:
-        return InboxedUpClient(self.base_url, self._token)
+        return InboxedUpClient(self.base_url, self._token, endpoints=self.endpoints)
 
     @cached_property
     def batch_poller(self) -> SharedPoller[str, BatchStatus]:
@@ -146,7 +154,7 @@ class InboxedUpRuntime:
 
 
 _lock = threading.Lock()
-_runtimes: dict[tuple[str, str, float, float], InboxedUpRuntime] = {}
+_runtimes: dict[tuple[str, str, float, float, EndpointTable], InboxedUpRuntime] = {}
 
 
 def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> InboxedUpRuntime:
@@ -155,9 +163,12 @@ def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> InboxedUpRun
     token = require(API_TOKEN, config)
     interval = read_float(POLL_INTERVAL, config, minimum=0.05)
     verify_every = read_float(VERIFY_NS_INTERVAL, config, minimum=0.1)
-    key = (base_url, token, interval, verify_every)
+    endpoints = endpoint_table("inboxedup", ep, config)
+    key = (base_url, token, interval, verify_every, endpoints)
     with _lock:
         runtime = _runtimes.get(key)
         if runtime is None:
-            runtime = _runtimes[key] = InboxedUpRuntime(base_url, token, interval, verify_every)
+            runtime = _runtimes[key] = InboxedUpRuntime(
+                base_url, token, interval, verify_every, endpoints
+            )
         return runtime

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from ..core.endpoints_config import EndpointTable
 from ..core.errors import RateLimitedError
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import list_in, parse_model, unwrap
@@ -66,7 +67,10 @@ class MailChannelsClient:
         *,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        endpoints: EndpointTable | None = None,
     ) -> None:
+        self.endpoints = endpoints or EndpointTable("mailchannels")
+        """The endpoint table, overrides from `mailchannels:endpoints` applied."""
         self._http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -84,6 +88,7 @@ class MailChannelsClient:
     def _call(
         self, endpoint: ep.Endpoint, *, params: Any = None, json: Any = None, **path: str
     ) -> Any:
+        endpoint = self.endpoints.resolve(endpoint)
         response = self._http.request(
             endpoint.method, endpoint.format(**path), params=params, json=json
         )

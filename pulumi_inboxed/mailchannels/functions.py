@@ -14,7 +14,7 @@ import pulumi
 from ..core.output_functions import call_with_stack_config, unsecret_unless_args_were
 from .client import MailChannelsClient
 from .models import InboundDomain, Subscription
-from .runtime import API_KEY, BASE_URL, client_for
+from .runtime import API_KEY, BASE_URL, ENDPOINTS, client_for
 
 
 def list_subscriptions(*, client: MailChannelsClient | None = None) -> list[Subscription]:
@@ -31,7 +31,7 @@ def list_domains(
 
 def list_subscriptions_output() -> pulumi.Output[list[Subscription]]:
     result = call_with_stack_config(
-        (BASE_URL, API_KEY), client_for, lambda c, _args: c.list_subscriptions()
+        (BASE_URL, API_KEY, ENDPOINTS), client_for, lambda c, _args: c.list_subscriptions()
     )
     return unsecret_unless_args_were(result)
 

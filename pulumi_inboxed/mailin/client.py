@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from ..core.endpoints_config import EndpointTable
 from ..core.errors import (
     ApiError,
     AuthenticationError,
@@ -81,7 +82,10 @@ class MailinClient(VerificationCalls):
         device_name: str = "pulumi-inboxed",
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        endpoints: EndpointTable | None = None,
     ) -> None:
+        self.endpoints = endpoints or EndpointTable("mailin")
+        """The endpoint table, overrides from `mailin:endpoints` applied."""
         if not token and not (email and password):
             raise ConfigError("Mailin.ai needs an API token, or an email and a password to log in")
         self._base_url = base_url
@@ -141,10 +145,11 @@ class MailinClient(VerificationCalls):
         `LoginFailedError` naming the login, never the password."""
         if not (self._email and self._password):
             raise ConfigError("Mailin.ai login needs an email and a password")
+        login = self.endpoints.resolve(ep.LOGIN)
         try:
             response = self._anonymous.request(
-                ep.LOGIN.method,
-                ep.LOGIN.path,
+                login.method,
+                login.path,
                 json={
                     "email": self._email,
                     "password": self._password,
@@ -161,7 +166,7 @@ class MailinClient(VerificationCalls):
             ) from None
         except ValueError:  # not JSON, or no token in it (pydantic's error quotes the body)
             raise LoginFailedError(
-                f"{PROVIDER}: {ep.LOGIN.method} {ep.LOGIN.path} answered without a token "
+                f"{PROVIDER}: {login.method} {login.path} answered without a token "
                 '(expected {"user_id": ..., "token": ...})'
             ) from None
         self._token, self._user_id = result.token, result.user_id
@@ -181,11 +186,12 @@ class MailinClient(VerificationCalls):
             if self._token in created:
                 self._token = None
         revoked = 0
+        logout = self.endpoints.resolve(ep.LOGOUT)
         with self._logout_lock:  # the logout client's header is this token's for one call
             for token in created:
                 self._logout.set_header("Authorization", f"Bearer {token}")
                 try:
-                    self._logout.request(ep.LOGOUT.method, ep.LOGOUT.path, safe_to_retry=True)
+                    self._logout.request(logout.method, logout.path, safe_to_retry=True)
                 except (ApiError, TransportError) as exc:
                     log.debug("Mailin.ai logout failed: %s", type(exc).__name__)
                     continue
@@ -220,6 +226,7 @@ class MailinClient(VerificationCalls):
         raw: bool = False,
         **path: object,
     ) -> Any:
+        endpoint = self.endpoints.resolve(endpoint)
         url = endpoint.format(**path)
         body = {"params": params, "json": json, "data": data, "files": files}
         http = self._authed()

@@ -22,10 +22,19 @@ from .microsoft_models import (
     InboxProviderInfo,
 )
 from .models import Availability, MailinDomain, MailinMailbox, RateLimit, Server, User
-from .runtime import API_TOKEN, BASE_URL, DEVICE_NAME, EMAIL, PASSWORD, POLL_INTERVAL, runtime_for
+from .runtime import (
+    API_TOKEN,
+    BASE_URL,
+    DEVICE_NAME,
+    EMAIL,
+    ENDPOINTS,
+    PASSWORD,
+    POLL_INTERVAL,
+    runtime_for,
+)
 
 T = TypeVar("T")
-_SETTINGS = (BASE_URL, API_TOKEN, EMAIL, PASSWORD, DEVICE_NAME, POLL_INTERVAL)
+_SETTINGS = (BASE_URL, API_TOKEN, EMAIL, PASSWORD, DEVICE_NAME, POLL_INTERVAL, ENDPOINTS)
 
 
 def _client(client: MailinClient | None) -> MailinClient:

@@ -22,6 +22,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from ..core.config import ConfigSource, Setting, read, read_float, require
+from ..core.endpoints_config import endpoint_setting, endpoint_table
 from ..core.errors import ConfigError
 from ..core.polling import SharedPoller
 from . import endpoints as ep
@@ -34,6 +35,7 @@ EMAIL = Setting("mailin", "email", "MAILIN_EMAIL")
 PASSWORD = Setting("mailin", "password", "MAILIN_PASSWORD", secret=True)
 DEVICE_NAME = Setting("mailin", "deviceName", "MAILIN_DEVICE_NAME", default="pulumi-inboxed")
 BASE_URL = Setting("mailin", "baseUrl", "MAILIN_BASE_URL", default=ep.DEFAULT_BASE_URL)
+ENDPOINTS = endpoint_setting("mailin")
 POLL_INTERVAL = Setting(
     "mailin", "pollIntervalSeconds", "MAILIN_POLL_INTERVAL_SECONDS", default="5"
 )
@@ -56,6 +58,7 @@ class WatchedClient(MailinClient):
         return self._writes
 
     def _call(self, endpoint: ep.Endpoint, **kwargs: Any) -> Any:
+        endpoint = self.endpoints.resolve(endpoint)  # the method sent decides what is a write
         if endpoint.method != "GET":
             with self._writes_lock:
                 self._writes += 1
@@ -170,8 +173,8 @@ class MailinRuntime:
 
 
 _lock = threading.Lock()
-_runtimes: dict[tuple[str, ...], MailinRuntime] = {}
-_clients: dict[tuple[str, ...], MailinClient] = {}
+_runtimes: dict[tuple[object, ...], MailinRuntime] = {}
+_clients: dict[tuple[object, ...], MailinClient] = {}
 
 
 def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> MailinRuntime:
@@ -186,7 +189,8 @@ def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> MailinRuntim
         )
     device = require(DEVICE_NAME, config)
     interval = read_float(POLL_INTERVAL, config, minimum=0.05)
-    login = (base_url, token or "", email or "", password or "", device)
+    endpoints = endpoint_table("mailin", ep, config)
+    login = (base_url, token or "", email or "", password or "", device, endpoints)
     key = (*login, str(interval))
     with _lock:
         runtime = _runtimes.get(key)
@@ -194,7 +198,12 @@ def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> MailinRuntim
             client = _clients.get(login)
             if client is None:
                 client = _clients[login] = WatchedClient(
-                    base_url, token=token, email=email, password=password, device_name=device
+                    base_url,
+                    token=token,
+                    email=email,
+                    password=password,
+                    device_name=device,
+                    endpoints=endpoints,
                 )
             runtime = _runtimes[key] = MailinRuntime(client, interval)
         return runtime

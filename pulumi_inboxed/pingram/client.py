@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import httpx
 
+from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
 from . import endpoints as ep
@@ -47,7 +48,10 @@ class PingramClient:
         *,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        endpoints: EndpointTable | None = None,
     ) -> None:
+        self.endpoints = endpoints or EndpointTable("pingram")
+        """The endpoint table, overrides from `pingram:endpoints` applied."""
         self._http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -63,6 +67,7 @@ class PingramClient:
         self._http.close()
 
     def _call(self, endpoint: ep.Endpoint, *, json: Any = None, **path: str) -> Any:
+        endpoint = self.endpoints.resolve(endpoint)
         quoted = {k: quote(v, safe="") for k, v in path.items()}
         response = self._http.request(endpoint.method, endpoint.format(**quoted), json=json)
         return response.json() if response.content else None

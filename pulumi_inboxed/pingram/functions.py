@@ -12,7 +12,7 @@ import pulumi
 from ..core.output_functions import call_with_stack_config
 from .client import PingramClient
 from .models import SenderDomain
-from .runtime import API_KEY, BASE_URL, client_for
+from .runtime import API_KEY, BASE_URL, ENDPOINTS, client_for
 
 
 def list_sender_domains(*, client: PingramClient | None = None) -> list[SenderDomain]:
@@ -27,7 +27,7 @@ def get_sender_domain(sender: str, *, client: PingramClient | None = None) -> Se
 def list_sender_domains_output() -> pulumi.Output[list[SenderDomain]]:
     """The account's sender domains, as a secret `Output`."""
     result = call_with_stack_config(
-        (BASE_URL, API_KEY), client_for, lambda c, _args: c.list_domains()
+        (BASE_URL, API_KEY, ENDPOINTS), client_for, lambda c, _args: c.list_domains()
     )
     return pulumi.Output.secret(result)
 
@@ -35,6 +35,9 @@ def list_sender_domains_output() -> pulumi.Output[list[SenderDomain]]:
 def get_sender_domain_output(sender: pulumi.Input[str]) -> pulumi.Output[SenderDomain | None]:
     """One sender domain (None when the account has no such domain), as a secret `Output`."""
     result = call_with_stack_config(
-        (BASE_URL, API_KEY), client_for, lambda c, args: c.get_domain(str(args[0])), sender
+        (BASE_URL, API_KEY, ENDPOINTS),
+        client_for,
+        lambda c, args: c.get_domain(str(args[0])),
+        sender,
     )
     return pulumi.Output.secret(result)

@@ -238,8 +238,10 @@ def inbound_faked(monkeypatch: pytest.MonkeyPatch) -> Callable[[InboundHandler],
         transport = httpx.MockTransport(handler)
         mc = (c["mailchannels:baseUrl"], c["mailchannels:apiKey"])
         pg = (c["pingram:baseUrl"], c["pingram:apiKey"])
-        monkeypatch.setitem(mc_runtime._clients, mc, MailChannelsClient(*mc, transport=transport))
-        monkeypatch.setitem(pg_runtime._clients, pg, PingramClient(*pg, transport=transport))
+        mc_client = MailChannelsClient(*mc, transport=transport)
+        pg_client = PingramClient(*pg, transport=transport)
+        monkeypatch.setitem(mc_runtime._clients, (*mc, mc_client.endpoints), mc_client)
+        monkeypatch.setitem(pg_runtime._clients, (*pg, pg_client.endpoints), pg_client)
 
     monkeypatch.setattr(inbound_domains, "DELETE_SETTLE_SECONDS", 0.2)
     monkeypatch.setattr(sender_domain, "DELETE_SETTLE_SECONDS", 0.2)

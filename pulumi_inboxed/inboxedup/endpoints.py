@@ -6,7 +6,9 @@ Sources: InboxedUp's public pages "Get account overview", "Request mailboxes", "
 request" and "Get batch status", and the sidebar they share (docs/api-sources.md).
 ``confirmed=True`` means a public documentation page shows the method and the path.
 ``confirmed=False`` means the sidebar shows only the method: the path is **our choice**.
-If your real InboxedUp API uses another path, correct that one line here.
+If your real InboxedUp API uses another path, override it by stack config, e.g.
+`pulumi config set --path 'inboxedup:endpoints.verify_domain_ns' 'POST /domains/{domain_id}/verify'`
+(see `core.endpoints_config`).
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Sources: MailChannels' "Bulk provision domains" reference page, its "Provisioning API" guide and
 the other Inbound API reference pages (docs/api-sources.md: base URL, `X-API-Key`, single-domain,
-list, remove, subscriptions, 503 rate limit). ``confirmed=False`` marks our choices; correct one
-line if your API differs.
+list, remove, subscriptions, 503 rate limit). ``confirmed=False`` marks our choices; if your API
+differs, override the endpoint by stack config (`mailchannels:endpoints.<name>`, see
+`core.endpoints_config`).
 """
 
 from __future__ import annotations

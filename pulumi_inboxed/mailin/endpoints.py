@@ -4,7 +4,8 @@ Source: Mailin.ai's API documentation, docs/api-sources.md ("All API endpoints a
 /api/v1/public/"; the paths below are relative to that prefix, which `DEFAULT_BASE_URL` ends with).
 ``confirmed=True``: the page's example request shows this method and path.
 ``confirmed=False``: the page names the endpoint (and its parameters) but shows no path, so the
-path is **our choice**. If your Mailin.ai API differs, correct that one line here.
+path is **our choice**. If your Mailin.ai API differs, override that endpoint by stack config
+(`mailin:endpoints.<name>`, see `core.endpoints_config`).
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "usage: inboxed-policy-pack\n\n"
             "Prints the folder of the inboxed-guardrails policy pack installed with\n"
-            "pulumi-inboxed, for: pulumi preview --policy-pack \"$(inboxed-policy-pack)\""
+            'pulumi-inboxed, for: pulumi preview --policy-pack "$(inboxed-policy-pack)"'
         )
         return 0
     folder = path()
@@ -39,4 +39,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(folder)
     return 0
-

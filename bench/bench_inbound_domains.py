@@ -51,17 +51,22 @@ def run_once(work: Path, count: int) -> None:
             wall = time.monotonic() - started
             stats = sandbox.control.stats()
             requests = ", ".join(f"{k} x{v}" for k, v in sorted(stats.items())) or "none"
-            print(f"  {label:<28} {wall:7.1f} s   requests: {requests}")
+            print(f"  {label:<56} {wall:7.1f} s   requests: {requests}")
             return result
 
         print(f"bench: InboundDomains of {count} domains")
         step("preview (to create)", "preview")
-        step("up (create)", "up", "--yes", "--skip-preview")
+        step(
+            "up (create, timed alone: its preview is the step before)",
+            "up",
+            "--yes",
+            "--skip-preview",
+        )
         size = len(stack.export())
         nothing = step("preview (no change)", "preview", "--expect-no-changes", check=False)
-        step("refresh", "refresh", "--yes", "--skip-preview")
+        step("refresh (with its preview)", "refresh", "--yes")
         after = step("preview after refresh", "preview", "--expect-no-changes", check=False)
-        step("destroy", "destroy", "--yes", "--skip-preview")
+        step("destroy (with its preview)", "destroy", "--yes")
         print(
             f"  state export {size / 1e6:.2f} MB; previews without changes: "
             f"{'yes' if nothing.returncode == 0 else 'NO'} before refresh, "

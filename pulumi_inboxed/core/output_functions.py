@@ -9,12 +9,15 @@ does not block the program's event loop.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import pulumi
 
 from .config import Setting
+from .errors import InboxedError
+from .provider_base import concise_error
 
 C = TypeVar("C")
 T = TypeVar("T")
@@ -40,10 +43,26 @@ def call_with_stack_config(
         mapping = {
             s.config_key: v for s, v in zip(settings, resolved[: len(settings)], strict=True)
         }
-        client = client_from(mapping)  # raises ConfigError naming a missing setting
-        return asyncio.to_thread(fn, client, resolved[len(settings) :])
+        with _as_program_error():
+            client = client_from(mapping)  # raises ConfigError naming a missing setting
+        return asyncio.to_thread(_call, fn, client, resolved[len(settings) :])
 
     return pulumi.Output.all(*values, *args).apply(run)
+
+
+@contextlib.contextmanager
+def _as_program_error() -> Iterator[None]:
+    """Our errors end the program as `pulumi.RunError`: the CLI prints their message (provider,
+    method and path, status, the API's message) without a Python traceback."""
+    try:
+        yield
+    except InboxedError as exc:
+        raise pulumi.RunError(concise_error(exc)) from None
+
+
+def _call(fn: Callable[[C, list[Any]], T], client: C, args: list[Any]) -> T:
+    with _as_program_error():
+        return fn(client, args)
 
 
 def unsecret_unless_args_were(

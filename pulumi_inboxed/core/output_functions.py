@@ -57,7 +57,7 @@ def _as_program_error() -> Iterator[None]:
     try:
         yield
     except InboxedError as exc:
-        raise pulumi.RunError(concise_error(exc)) from None
+        raise pulumi.RunError(concise_error(exc)) from exc
 
 
 def _call(fn: Callable[[C, list[Any]], T], client: C, args: list[Any]) -> T:

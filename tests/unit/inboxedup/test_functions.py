@@ -540,8 +540,11 @@ def test_poll_interval_comes_from_the_stack_config(configured: SandboxProcess) -
     def program() -> pulumi.Output[Account]:
         return get_account_output()
 
-    with pytest.raises(ConfigError, match=r"inboxedup:pollIntervalSeconds must be a number"):
+    with pytest.raises(
+        pulumi.RunError, match=r"inboxedup:pollIntervalSeconds must be a number"
+    ) as caught:
         program()
+    assert isinstance(caught.value.__cause__, ConfigError)  # the typed error behind the message
 
 
 def test_an_output_without_a_token_fails_naming_the_setting(
@@ -553,8 +556,9 @@ def test_an_output_without_a_token_fails_naming_the_setting(
     def program() -> pulumi.Output[Account]:
         return get_account_output()
 
-    with pytest.raises(ConfigError, match="inboxedup:apiToken is not set"):
+    with pytest.raises(pulumi.RunError, match="inboxedup:apiToken is not set") as caught:
         program()
+    assert isinstance(caught.value.__cause__, ConfigError)  # the typed error behind the message
 
 
 def test_an_api_error_fails_the_output(configured: SandboxProcess) -> None:
@@ -562,5 +566,6 @@ def test_an_api_error_fails_the_output(configured: SandboxProcess) -> None:
     def program() -> pulumi.Output[Domain]:
         return get_domain_output("dom_missing")
 
-    with pytest.raises(NotFoundError, match="dom_missing"):
+    with pytest.raises(pulumi.RunError, match="dom_missing") as caught:
         program()
+    assert isinstance(caught.value.__cause__, NotFoundError)  # the typed error behind the message

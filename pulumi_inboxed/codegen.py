@@ -323,18 +323,18 @@ def generate_module(api: str) -> str:
     for _, spec in specs:
         _objects(spec.inputs, objects)
     body = [_object_class(model, imports) for model in objects.values()]
-    spec_imports = []
+    spec_imports: set[str] = set()
     for module_name, spec in specs:
-        ref = f"_{spec.name.upper()}"
         module = importlib.import_module(f"pulumi_inboxed.{api}.{module_name}")
         many = getattr(module, "SPECS", None)
-        source = f"SPECS[{many.index(spec)}]" if many else "SPEC"
-        spec_imports.append(f"from .{module_name} import {source} as {ref}" if not many else "")
-        if many:
-            spec_imports.append(f"from .{module_name} import SPECS as _{module_name.upper()}_SPECS")
-            ref = f"_{module_name.upper()}_SPECS[{many.index(spec)}]"
+        if many:  # a module with two resources: one import of its SPECS, each indexed
+            name = f"_{module_name.upper()}_SPECS"
+            spec_imports.add(f"from .{module_name} import SPECS as {name}")
+            ref = f"{name}[{many.index(spec)}]"
+        else:
+            ref = f"_{spec.name.upper()}"
+            spec_imports.add(f"from .{module_name} import SPEC as {ref}")
         body.append(_resource(spec, ref, imports))
-    spec_imports = sorted({line for line in spec_imports if line})
     exported = sorted(
         [_args_name(m) for m in objects.values()]
         + [n for _, s in specs for n in (s.name, _args_name(s.inputs))]
@@ -354,7 +354,7 @@ def generate_module(api: str) -> str:
     rendered_imports = imports.render()
     if rendered_imports:
         parts.append(rendered_imports)
-    parts += spec_imports
+    parts += sorted(spec_imports)
     parts.append("\n__all__ = [" + ", ".join(f'"{n}"' for n in exported) + "]\n")
     parts += ["\n" + b for b in body]
     return _format("\n".join(parts))

@@ -12,6 +12,7 @@ import contextlib
 import pickle
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, TypeVar
 
 import pulumi
@@ -98,6 +99,8 @@ def register(
     secret = set(spec.inputs.secret_inputs())
     for name in spec.inputs.input_names():
         value = inputs.get(name)
+        if isinstance(value, Enum):  # `WaitFor.ACTIVE` is recorded as "active"
+            value = value.value
         props[name] = pulumi.Output.secret(value) if name in secret and value is not None else value
     for name in spec.outputs.output_names():
         props.setdefault(name, None)

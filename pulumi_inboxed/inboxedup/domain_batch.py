@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from enum import Enum, StrEnum
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 import pulumi
@@ -49,7 +49,7 @@ from ..core.lifecycle import (
 )
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, is_unknown
-from ..core.resource_spec import Opts, Props, ResourceSpec
+from ..core.resource_spec import Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
     DomainNames,
@@ -780,13 +780,6 @@ def _incomplete_message(outs: Mapping[str, Any], target: str, timeout: float) ->
     return "; ".join(parts) + ". Run `pulumi up` again to retry the others."
 
 
-def _before_register(name: str, props: Props, opts: Opts) -> Opts:
-    for key, value in props.items():
-        if isinstance(value, Enum):
-            props[key] = value.value
-    return opts
-
-
 def _after_register(resource: Any, name: str, props: Props) -> None:
     """Records the domains as declared by this program (a MailboxRequest on one of them depends
     on the batch) and, unless `fail_on_domain_errors=False`, makes an incomplete batch an error
@@ -826,6 +819,5 @@ SPEC = ResourceSpec(
     outputs=DomainBatchOutputs,
     provider=DomainBatchProvider,
     id_doc="its batch id",
-    before_register=_before_register,
     after_register=_after_register,
 )

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from typing import Annotated, Any, ClassVar
 
 import pulumi
@@ -481,9 +480,6 @@ def _before_register(name: str, props: Props, opts: Opts) -> Opts:
     """Sums this request with the program's others of its type on its domain (a RunError
     naming them when over the limit), and marks a domain a DomainBatch of the program declares
     (the request then depends on the batch, and check() does not look for it in the account)."""
-    for key, value in props.items():
-        if isinstance(value, Enum):
-            props[key] = value.value
     program_domains.declare_request(name, props["domain"], props["type"], props["mailboxes"])
     domain = props["domain"]
     if isinstance(domain, str):

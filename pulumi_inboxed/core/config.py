@@ -26,6 +26,13 @@ class Setting:
     env: str
     secret: bool = False
     default: str | None = None
+    is_credential: bool | None = None
+    """Set to True for a credential that is not secret (a login email); secrets are credentials.
+    A named account never takes a credential from the default account (`core.accounts`)."""
+
+    @property
+    def credential(self) -> bool:
+        return self.secret if self.is_credential is None else self.is_credential
 
     @property
     def config_key(self) -> str:
@@ -36,7 +43,32 @@ class Setting:
         return f"`pulumi config set{secret} {self.config_key} ...` or the {self.env} variable"
 
 
+class ScopedConfig(Protocol):
+    """A view of the config that reads settings itself (one account's, `core.accounts`)."""
+
+    def get(self, key: str) -> Any: ...
+
+    def read_setting(self, setting: Setting) -> str | None: ...
+
+    def how_to_set(self, setting: Setting) -> str: ...
+
+    def key_of(self, setting: Setting) -> str: ...
+
+
+def _scoped(config: object) -> ScopedConfig | None:
+    return config if hasattr(config, "read_setting") else None  # type: ignore[return-value]
+
+
 def read(setting: Setting, config: ConfigSource | Mapping[str, Any] | None) -> str | None:
+    """The setting's value: stack config, then its variable, then its default (an account's
+    view, `core.accounts.AccountConfig`, reads the account's own value first)."""
+    scoped = _scoped(config)
+    if scoped is not None:
+        return scoped.read_setting(setting)
+    return read_plain(setting, config)
+
+
+def read_plain(setting: Setting, config: ConfigSource | Mapping[str, Any] | None) -> str | None:
     value: Any = None
     if config is not None:
         value = config.get(setting.config_key)
@@ -50,6 +82,11 @@ def read(setting: Setting, config: ConfigSource | Mapping[str, Any] | None) -> s
 def require(setting: Setting, config: ConfigSource | Mapping[str, Any] | None) -> str:
     value = read(setting, config)
     if value is None:
+        scoped = _scoped(config)
+        if scoped is not None:
+            raise ConfigError(
+                f"{scoped.key_of(setting)} is not set: use {scoped.how_to_set(setting)}"
+            )
         raise ConfigError(f"{setting.config_key} is not set: use {setting.how_to_set()}")
     return value
 
@@ -61,7 +98,12 @@ def read_float(
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{setting.config_key} must be a number, got {raw!r}") from None
+        raise ConfigError(f"{_key(setting, config)} must be a number, got {raw!r}") from None
     if value < minimum:
-        raise ConfigError(f"{setting.config_key} must be at least {minimum:g}, got {value:g}")
+        raise ConfigError(f"{_key(setting, config)} must be at least {minimum:g}, got {value:g}")
     return value
+
+
+def _key(setting: Setting, config: object) -> str:
+    scoped = _scoped(config)
+    return scoped.key_of(setting) if scoped is not None else setting.config_key

@@ -45,6 +45,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from .accounts import ACCOUNT_DOC
 from .domains import DomainNameError, mixed_script_label, normalize_domain
 from .lifecycle import DESTROY_ADOPTED_DOC
 from .provider_base import has_unknowns, is_unknown
@@ -209,6 +210,12 @@ def _extra(field: FieldInfo, key: str) -> bool:
     return bool(isinstance(extra, dict) and extra.get(key))
 
 
+AccountName = Annotated[
+    str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$", min_length=1, max_length=64)
+]
+"""An account's name under `<api>:accounts` (`core.accounts`)."""
+
+
 class ResourceInputs(BaseModel):
     """Base of every resource's inputs: strict types, no unknown fields, `destroy_adopted`.
 
@@ -224,6 +231,7 @@ class ResourceInputs(BaseModel):
     """One paragraph: what the resource is and what its lifecycle does."""
 
     destroy_adopted: bool = arg(False, description=DESTROY_ADOPTED_DOC)
+    account: AccountName | None = arg(None, replace=True, description=ACCOUNT_DOC)
 
     @classmethod
     def input_names(cls) -> tuple[str, ...]:
@@ -423,7 +431,7 @@ def check_inputs(
     if not has_unknowns(data):
         try:
             validated = model.model_validate(data, context=context)
-            return validated.model_dump(mode="json"), stray
+            return _recorded(validated.model_dump(mode="json")), stray
         except ValidationError as exc:
             return {**input_defaults(model), **data}, stray + _failures(model, data, exc)
     inputs = dict(input_defaults(model))
@@ -440,7 +448,21 @@ def check_inputs(
         except ValidationError as exc:
             inputs[name] = value
             failures += _prefixed(model, name, value, exc)
-    return inputs, failures
+    return _recorded(inputs), failures
+
+
+UNSET_LEFT_OUT = ("account",)
+"""Inputs recorded only when set: a stack written before they existed diffs as no change."""
+
+
+def _recorded(inputs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in inputs.items() if not (k in UNSET_LEFT_OUT and v is None)}
+
+
+def inputs_from(model: type[ResourceInputs], values: Mapping[str, Any]) -> dict[str, Any]:
+    """The inputs `read()` records from what it read (`values`: the outputs), defaults filled in."""
+    names = model.input_names()
+    return _recorded({**input_defaults(model), **{k: values[k] for k in names if k in values}})
 
 
 def _field_failures(
@@ -493,7 +515,7 @@ def input_defaults(model: type[ResourceInputs]) -> dict[str, Any]:
     """Every input that has a default, with it (JSON form): what `read()` fills in."""
     out: dict[str, Any] = {}
     for name, field in model.model_fields.items():
-        if field.is_required():
+        if field.is_required() or name in UNSET_LEFT_OUT:
             continue
         default = field.get_default(call_default_factory=True)
         out[name] = default.value if isinstance(default, Enum) else default

@@ -105,6 +105,10 @@ class MailboxRequestEntryArgs(dict[str, Any]):
 class SubscriptionNotesArgs:
     """The inputs of `SubscriptionNotes`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param subscription_id: the subscription (it exists already: this resource adopts it) (a
         change replaces the resource)
     :param notes: the notes to set (at most 2000 characters)
@@ -118,8 +122,10 @@ class SubscriptionNotesArgs:
         *,
         subscription_id: pulumi.Input[str],
         notes: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.subscription_id = subscription_id
         self.notes = notes
         self.destroy_adopted = destroy_adopted
@@ -142,6 +148,10 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SubscriptionNotesArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param subscription_id: the subscription (it exists already: this resource adopts it) (a
         change replaces the resource)
     :param notes: the notes to set (at most 2000 characters)
@@ -150,6 +160,10 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     subscription_id: pulumi.Output[str]
     """the subscription (it exists already: this resource adopts it)"""
     notes: pulumi.Output[str]
@@ -185,6 +199,7 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
         *,
         subscription_id: pulumi.Input[str],
         notes: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
 
@@ -207,6 +222,10 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
 class DomainBatchArgs:
     """The inputs of `DomainBatch`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domains: the domain names (Unicode or A-labels; stored as A-labels), 1 to 5000, none
         twice
     :param wait_for: what create and update wait for: `ns_ready` (default) or `active`
@@ -228,6 +247,7 @@ class DomainBatchArgs:
         self,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
+        account: pulumi.Input[str] | None = None,
         wait_for: pulumi.Input[WaitFor | str] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
@@ -236,6 +256,7 @@ class DomainBatchArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domains = domains
         self.wait_for = wait_for
         self.wait_timeout_seconds = wait_timeout_seconds
@@ -273,6 +294,10 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainBatchArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domains: the domain names (Unicode or A-labels; stored as A-labels), 1 to 5000, none
         twice
     :param wait_for: what create and update wait for: `ns_ready` (default) or `active`
@@ -290,6 +315,10 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domains: pulumi.Output[list[str]]
     """the domain names (Unicode or A-labels; stored as A-labels), 1 to 5000, none twice"""
     wait_for: pulumi.Output[str]
@@ -351,6 +380,7 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
+        account: pulumi.Input[str] | None = None,
         wait_for: pulumi.Input[WaitFor | str] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         fail_on_domain_errors: pulumi.Input[bool] | None = None,
@@ -379,6 +409,10 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
 class MailboxRequestArgs:
     """The inputs of `MailboxRequest`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain: the domain: declared by a DomainBatch of this program, or ACTIVE (a change
         replaces the resource)
     :param type: microsoft, google, smtp or smtp_dedicated (`MailboxType`) (a change replaces
@@ -403,12 +437,14 @@ class MailboxRequestArgs:
         domain: pulumi.Input[str],
         type: pulumi.Input[MailboxType | str],
         mailboxes: pulumi.Input[Sequence[pulumi.Input[MailboxArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_for_completion: pulumi.Input[bool] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         import_request_id: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domain = domain
         self.type = type
         self.mailboxes = mailboxes
@@ -445,6 +481,10 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `MailboxRequestArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain: the domain: declared by a DomainBatch of this program, or ACTIVE (a change
         replaces the resource)
     :param type: microsoft, google, smtp or smtp_dedicated (`MailboxType`) (a change replaces
@@ -463,6 +503,10 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domain: pulumi.Output[str]
     """the domain: declared by a DomainBatch of this program, or ACTIVE"""
     type: pulumi.Output[str]
@@ -518,6 +562,7 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
         domain: pulumi.Input[str],
         type: pulumi.Input[MailboxType | str],
         mailboxes: pulumi.Input[Sequence[pulumi.Input[MailboxArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_for_completion: pulumi.Input[bool] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         import_request_id: pulumi.Input[str] | None = None,
@@ -544,6 +589,10 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
 class MailboxRequestsArgs:
     """The inputs of `MailboxRequests`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param requests: the entries, `MailboxRequestEntryArgs(domain, type, mailboxes)`; each
         domain and type once
     :param wait_timeout_seconds: the bound on the wait for the entries' domains to become
@@ -561,11 +610,13 @@ class MailboxRequestsArgs:
         self,
         *,
         requests: pulumi.Input[Sequence[pulumi.Input[MailboxRequestEntryArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         parallel_requests: pulumi.Input[int] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.requests = requests
         self.wait_timeout_seconds = wait_timeout_seconds
         self.parallel_requests = parallel_requests
@@ -608,6 +659,10 @@ class MailboxRequests(dyn.Resource, module="inboxedup", name="MailboxRequests"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `MailboxRequestsArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param requests: the entries, `MailboxRequestEntryArgs(domain, type, mailboxes)`; each
         domain and type once
     :param wait_timeout_seconds: the bound on the wait for the entries' domains to become
@@ -621,6 +676,10 @@ class MailboxRequests(dyn.Resource, module="inboxedup", name="MailboxRequests"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     requests: pulumi.Output[list[dict[str, Any]]]
     """the entries, `MailboxRequestEntryArgs(domain, type, mailboxes)`; each domain and type
     once"""
@@ -665,6 +724,7 @@ class MailboxRequests(dyn.Resource, module="inboxedup", name="MailboxRequests"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         requests: pulumi.Input[Sequence[pulumi.Input[MailboxRequestEntryArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[float] | None = None,
         parallel_requests: pulumi.Input[int] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,

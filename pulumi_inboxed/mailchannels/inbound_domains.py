@@ -71,6 +71,7 @@ from ..core.schema import (
     changed_inputs,
     check_inputs,
     input_defaults,
+    inputs_from,
     out,
     replaced_by,
     unique_entries,
@@ -577,10 +578,7 @@ class InboundDomainsProvider(ConfiguredProvider):
         outs = {**props, "domains": domains, "provisioned": provisioned, "adopted_domains": adopted}
         # The refreshed values become the inputs too, so the next preview's diff shows which
         # domain changed and how (the dynamic provider cannot return a detailed diff).
-        inputs = {
-            **input_defaults(InboundDomainsInputs),
-            **{k: outs[k] for k in InboundDomainsInputs.input_names() if k in outs},
-        }
+        inputs = inputs_from(InboundDomainsInputs, outs)
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:

@@ -156,6 +156,10 @@ class InboundDomainArgs(dict[str, Any]):
 class InboundDomainsArgs:
     """The inputs of `InboundDomains`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param subscription_handle: the subscription to provision under (a change deprovisions, then
         provisions again) (a change replaces the resource)
     :param domains: the domains: names, or `InboundDomainArgs` for per-domain aliases, settings,
@@ -179,6 +183,7 @@ class InboundDomainsArgs:
         *,
         subscription_handle: pulumi.Input[str],
         domains: pulumi.Input[Sequence[pulumi.Input[InboundDomainArgs]]],
+        account: pulumi.Input[str] | None = None,
         settings: pulumi.Input[AbusePolicyArgs] | None = None,
         downstream_addresses: pulumi.Input[Sequence[pulumi.Input[DownstreamAddressArgs]]]
         | None = None,
@@ -189,6 +194,7 @@ class InboundDomainsArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.subscription_handle = subscription_handle
         self.domains = domains
         self.settings = settings
@@ -237,6 +243,10 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `InboundDomainsArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param subscription_handle: the subscription to provision under (a change deprovisions, then
         provisions again) (a change replaces the resource)
     :param domains: the domains: names, or `InboundDomainArgs` for per-domain aliases, settings,
@@ -255,6 +265,10 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     subscription_handle: pulumi.Output[str]
     """the subscription to provision under (a change deprovisions, then provisions again)"""
     domains: pulumi.Output[list[dict[str, Any]]]
@@ -304,6 +318,7 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
         *,
         subscription_handle: pulumi.Input[str],
         domains: pulumi.Input[Sequence[pulumi.Input[InboundDomainArgs]]],
+        account: pulumi.Input[str] | None = None,
         settings: pulumi.Input[AbusePolicyArgs] | None = None,
         downstream_addresses: pulumi.Input[Sequence[pulumi.Input[DownstreamAddressArgs]]]
         | None = None,

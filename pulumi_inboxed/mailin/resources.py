@@ -157,6 +157,10 @@ class AzureMailboxArgs(dict[str, Any]):
 class DomainsArgs:
     """The inputs of `Domains`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domains: the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in
         .com .co .ca .biz; at most 500); removing one deletes it, adding one acquires it
     :param acquisition: `buy`, `transfer`, or `inboxkit` (transfer from Inboxkit) (a change
@@ -177,6 +181,7 @@ class DomainsArgs:
         self,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
+        account: pulumi.Input[str] | None = None,
         acquisition: pulumi.Input[Acquisition | str] | None = None,
         google: pulumi.Input[bool] | None = None,
         inboxkit_uids: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
@@ -184,6 +189,7 @@ class DomainsArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domains = domains
         self.acquisition = acquisition
         self.google = google
@@ -218,6 +224,10 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainsArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domains: the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in
         .com .co .ca .biz; at most 500); removing one deletes it, adding one acquires it
     :param acquisition: `buy`, `transfer`, or `inboxkit` (transfer from Inboxkit) (a change
@@ -234,6 +244,10 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domains: pulumi.Output[list[str]]
     """the names (IDNA 2008/UTS 46, normalized to A-labels; bought ones must end in .com .co
     .ca .biz; at most 500); removing one deletes it, adding one acquires it"""
@@ -288,6 +302,7 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         domains: pulumi.Input[Sequence[pulumi.Input[str]]],
+        account: pulumi.Input[str] | None = None,
         acquisition: pulumi.Input[Acquisition | str] | None = None,
         google: pulumi.Input[bool] | None = None,
         inboxkit_uids: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
@@ -304,6 +319,10 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
 class SubdomainArgs:
     """The inputs of `Subdomain`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param subdomain: one DNS label (a-z, 0-9, '-'; 1 to 63 characters) (a change replaces the
         resource)
     :param domain: the parent domain, active in the account (a change replaces the resource)
@@ -319,9 +338,11 @@ class SubdomainArgs:
         *,
         subdomain: pulumi.Input[str],
         domain: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.subdomain = subdomain
         self.domain = domain
         self.allow_mixed_script = allow_mixed_script
@@ -353,6 +374,10 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SubdomainArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param subdomain: one DNS label (a-z, 0-9, '-'; 1 to 63 characters) (a change replaces the
         resource)
     :param domain: the parent domain, active in the account (a change replaces the resource)
@@ -363,6 +388,10 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     subdomain: pulumi.Output[str]
     """one DNS label (a-z, 0-9, '-'; 1 to 63 characters)"""
     domain: pulumi.Output[str]
@@ -400,6 +429,7 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
         *,
         subdomain: pulumi.Input[str],
         domain: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
@@ -423,6 +453,10 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
 class DomainForwardingArgs:
     """The inputs of `DomainForwarding`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain_id: the Mailin.ai id of the domain to forward (a change replaces the resource)
     :param forward_to: the domain it forwards to (changes in place)
     :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
@@ -437,9 +471,11 @@ class DomainForwardingArgs:
         *,
         domain_id: pulumi.Input[int],
         forward_to: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domain_id = domain_id
         self.forward_to = forward_to
         self.allow_mixed_script = allow_mixed_script
@@ -468,6 +504,10 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainForwardingArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain_id: the Mailin.ai id of the domain to forward (a change replaces the resource)
     :param forward_to: the domain it forwards to (changes in place)
     :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
@@ -477,6 +517,10 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domain_id: pulumi.Output[int]
     """the Mailin.ai id of the domain to forward"""
     forward_to: pulumi.Output[str]
@@ -509,6 +553,7 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
         *,
         domain_id: pulumi.Input[int],
         forward_to: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
@@ -532,6 +577,10 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
 class EmailForwardingArgs:
     """The inputs of `EmailForwarding`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain_id: the Mailin.ai id of the domain (a change replaces the resource)
     :param forward_to: the address its email goes to (changes in place; local part lower-cased)
     :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
@@ -546,9 +595,11 @@ class EmailForwardingArgs:
         *,
         domain_id: pulumi.Input[int],
         forward_to: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domain_id = domain_id
         self.forward_to = forward_to
         self.allow_mixed_script = allow_mixed_script
@@ -573,6 +624,10 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `EmailForwardingArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain_id: the Mailin.ai id of the domain (a change replaces the resource)
     :param forward_to: the address its email goes to (changes in place; local part lower-cased)
     :param allow_mixed_script: domain names whose labels may mix scripts (refused otherwise, as
@@ -582,6 +637,10 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domain_id: pulumi.Output[int]
     """the Mailin.ai id of the domain"""
     forward_to: pulumi.Output[str]
@@ -614,6 +673,7 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
         *,
         domain_id: pulumi.Input[int],
         forward_to: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None: ...
@@ -637,6 +697,10 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
 class SmtpMailboxesArgs:
     """The inputs of `SmtpMailboxes`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
@@ -651,10 +715,12 @@ class SmtpMailboxesArgs:
         self,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[SmtpMailboxArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.mailboxes = mailboxes
         self.wait_timeout_seconds = wait_timeout_seconds
         self.allow_mixed_script = allow_mixed_script
@@ -683,6 +749,10 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SmtpMailboxesArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
@@ -693,6 +763,10 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     mailboxes: pulumi.Output[list[dict[str, Any]]]
     """the mailboxes, keyed by address (at least one)"""
     wait_timeout_seconds: pulumi.Output[int]
@@ -734,6 +808,7 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[SmtpMailboxArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
@@ -747,6 +822,10 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
 class GoogleMailboxesArgs:
     """The inputs of `GoogleMailboxes`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
@@ -761,10 +840,12 @@ class GoogleMailboxesArgs:
         self,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[GoogleMailboxArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.mailboxes = mailboxes
         self.wait_timeout_seconds = wait_timeout_seconds
         self.allow_mixed_script = allow_mixed_script
@@ -792,6 +873,10 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `GoogleMailboxesArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param mailboxes: the mailboxes, keyed by address (at least one)
     :param wait_timeout_seconds: bound of the wait on the mailbox job, in seconds (0 to 86400;
         default 900)
@@ -802,6 +887,10 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     mailboxes: pulumi.Output[list[dict[str, Any]]]
     """the mailboxes, keyed by address (at least one)"""
     wait_timeout_seconds: pulumi.Output[int]
@@ -843,6 +932,7 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[GoogleMailboxArgs]]],
+        account: pulumi.Input[str] | None = None,
         wait_timeout_seconds: pulumi.Input[int] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
@@ -856,6 +946,10 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
 class InboxProviderArgs:
     """The inputs of `InboxProvider`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param name: the entry's display name in Mailin.ai (the API cannot rename: a change replaces
         it) (a change replaces the resource)
     :param provider: the inbox provider (reachinbox, plusvibe, instantly, manyreach, smartlead)
@@ -874,6 +968,7 @@ class InboxProviderArgs:
         *,
         name: pulumi.Input[str],
         provider: pulumi.Input[InboxProviderKind | str],
+        account: pulumi.Input[str] | None = None,
         api_key: pulumi.Input[str] | None = None,
         oauth_url: pulumi.Input[str] | None = None,
         username: pulumi.Input[str] | None = None,
@@ -881,6 +976,7 @@ class InboxProviderArgs:
         workspace_id: pulumi.Input[str] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.name = name
         self.provider = provider
         self.api_key = api_key
@@ -919,6 +1015,10 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `InboxProviderArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param name: the entry's display name in Mailin.ai (the API cannot rename: a change replaces
         it) (a change replaces the resource)
     :param provider: the inbox provider (reachinbox, plusvibe, instantly, manyreach, smartlead)
@@ -932,6 +1032,10 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     name: pulumi.Output[str]
     """the entry's display name in Mailin.ai (the API cannot rename: a change replaces it)"""
     provider: pulumi.Output[str]
@@ -972,6 +1076,7 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
         *,
         name: pulumi.Input[str],
         provider: pulumi.Input[InboxProviderKind | str],
+        account: pulumi.Input[str] | None = None,
         api_key: pulumi.Input[str] | None = None,
         oauth_url: pulumi.Input[str] | None = None,
         username: pulumi.Input[str] | None = None,
@@ -999,6 +1104,10 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
 class DomainRegistrarArgs:
     """The inputs of `DomainRegistrar`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param name: the entry's display name in Mailin.ai (the API cannot rename: a change replaces
         it) (a change replaces the resource)
     :param provider: the registrar (porkbun, namecheap, godaddy, spaceship)
@@ -1018,6 +1127,7 @@ class DomainRegistrarArgs:
         *,
         name: pulumi.Input[str],
         provider: pulumi.Input[RegistrarKind | str],
+        account: pulumi.Input[str] | None = None,
         api_key: pulumi.Input[str] | None = None,
         secret_api_key: pulumi.Input[str] | None = None,
         api_user: pulumi.Input[str] | None = None,
@@ -1026,6 +1136,7 @@ class DomainRegistrarArgs:
         customer_id: pulumi.Input[str] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.name = name
         self.provider = provider
         self.api_key = api_key
@@ -1065,6 +1176,10 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `DomainRegistrarArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param name: the entry's display name in Mailin.ai (the API cannot rename: a change replaces
         it) (a change replaces the resource)
     :param provider: the registrar (porkbun, namecheap, godaddy, spaceship)
@@ -1079,6 +1194,10 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     name: pulumi.Output[str]
     """the entry's display name in Mailin.ai (the API cannot rename: a change replaces it)"""
     provider: pulumi.Output[str]
@@ -1121,6 +1240,7 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
         *,
         name: pulumi.Input[str],
         provider: pulumi.Input[RegistrarKind | str],
+        account: pulumi.Input[str] | None = None,
         api_key: pulumi.Input[str] | None = None,
         secret_api_key: pulumi.Input[str] | None = None,
         api_user: pulumi.Input[str] | None = None,
@@ -1149,6 +1269,10 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
 class AzureOrderArgs:
     """The inputs of `AzureOrder`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain: the order's domain (a change replaces the resource)
     :param mailbox_mode: auto (names generated from full_names) or manual (exactly 100
         mailboxes) (a change replaces the resource)
@@ -1177,6 +1301,7 @@ class AzureOrderArgs:
         *,
         domain: pulumi.Input[str],
         mailbox_mode: pulumi.Input[AzureMailboxMode | str],
+        account: pulumi.Input[str] | None = None,
         full_names: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[AzureMailboxArgs]]] | None = None,
         is_purchase: pulumi.Input[bool] | None = None,
@@ -1188,6 +1313,7 @@ class AzureOrderArgs:
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domain = domain
         self.mailbox_mode = mailbox_mode
         self.full_names = full_names
@@ -1237,6 +1363,10 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `AzureOrderArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain: the order's domain (a change replaces the resource)
     :param mailbox_mode: auto (names generated from full_names) or manual (exactly 100
         mailboxes) (a change replaces the resource)
@@ -1260,6 +1390,10 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domain: pulumi.Output[str]
     """the order's domain"""
     mailbox_mode: pulumi.Output[str]
@@ -1321,6 +1455,7 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
         *,
         domain: pulumi.Input[str],
         mailbox_mode: pulumi.Input[AzureMailboxMode | str],
+        account: pulumi.Input[str] | None = None,
         full_names: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         mailboxes: pulumi.Input[Sequence[pulumi.Input[AzureMailboxArgs]]] | None = None,
         is_purchase: pulumi.Input[bool] | None = None,

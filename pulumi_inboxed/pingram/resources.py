@@ -22,6 +22,10 @@ __all__ = ["SenderDomain", "SenderDomainArgs"]
 class SenderDomainArgs:
     """The inputs of `SenderDomain`.
 
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain: the domain (not an address; IDNA names are sent in A-label form) (a change
         replaces the resource)
     :param start_verification: also ask Pingram to start verification explicitly
@@ -36,10 +40,12 @@ class SenderDomainArgs:
         self,
         *,
         domain: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         start_verification: pulumi.Input[bool] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,
     ) -> None:
+        self.account = account
         self.domain = domain
         self.start_verification = start_verification
         self.allow_mixed_script = allow_mixed_script
@@ -67,6 +73,10 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
     :param resource_name: the name of the resource in the program.
     :param args: the inputs, as one `SenderDomainArgs`; or give them as keyword arguments.
     :param opts: Pulumi's resource options.
+    :param account: the account (a name under the `<api>:accounts` stack config map) that holds
+        this object; unset: the API's default account (the plain `<api>:...` settings). Changing
+        it replaces the object: it is made in the new account and deleted from the old one (a
+        change replaces the resource)
     :param domain: the domain (not an address; IDNA names are sent in A-label form) (a change
         replaces the resource)
     :param start_verification: also ask Pingram to start verification explicitly
@@ -77,6 +87,10 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
         objects stay in the account
     """
 
+    account: pulumi.Output[str | None]
+    """the account (a name under the `<api>:accounts` stack config map) that holds this object;
+    unset: the API's default account (the plain `<api>:...` settings). Changing it
+    replaces the object: it is made in the new account and deleted from the old one"""
     domain: pulumi.Output[str]
     """the domain (not an address; IDNA names are sent in A-label form)"""
     start_verification: pulumi.Output[bool]
@@ -121,6 +135,7 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
         opts: pulumi.ResourceOptions | None = None,
         *,
         domain: pulumi.Input[str],
+        account: pulumi.Input[str] | None = None,
         start_verification: pulumi.Input[bool] | None = None,
         allow_mixed_script: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         destroy_adopted: pulumi.Input[bool] | None = None,

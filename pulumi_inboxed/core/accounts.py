@@ -1,0 +1,239 @@
+"""Several accounts of one API in one program: named accounts in stack config.
+
+An agency runs one workspace per client. Every resource and function takes `account=` (a name);
+`None` (the default) is the API's single account of the plain settings (`inboxedup:apiToken`,
+`inboxedup:baseUrl`, ...). A named account's settings live in the structured config map
+`<api>:accounts`, set with `--path` (and `--secret` for credentials):
+
+    pulumi config set --path --secret 'inboxedup:accounts.client-a.apiToken' tok_...
+    pulumi config set --path 'inboxedup:accounts.client-a.baseUrl' https://...
+
+or in the `<API>_ACCOUNTS` environment variable holding the same map as JSON. Credentials
+(`Setting.credential`) come only from the account's own entry: a named account never falls back
+to the default account's token, so an object can never land in the wrong workspace. The other
+settings (base URL, poll interval) fall back to the plain setting, then its variable, then its
+default. `endpoints` overrides merge: the account's own entries over the plain map.
+
+`AccountConfig` is the view the runtimes read through: `config.read(setting, AccountConfig(...))`
+gives the account's value. Settings are read when the provider runs (`configure()`), never
+pickled and never put in the state: the state holds only the account's name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from typing import Any, Generic, TypeVar
+
+from .config import ConfigSource, Setting
+from .errors import ConfigError
+
+ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+ACCOUNT_NAME_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit"
+ACCOUNT_DOC = (
+    "the account (a name under the `<api>:accounts` stack config map) that holds this object; "
+    "unset: the API's default account (the plain `<api>:...` settings). Changing it replaces "
+    "the object: it is made in the new account and deleted from the old one"
+)
+
+
+def accounts_setting(namespace: str) -> Setting:
+    """The `<namespace>:accounts` map (env `<NAMESPACE>_ACCOUNTS`, JSON); it holds secrets."""
+    return Setting(namespace, "accounts", f"{namespace.upper()}_ACCOUNTS", secret=True)
+
+
+def _as_map(value: Any, source: str) -> Mapping[str, Any] | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ConfigError(
+                f"{source} must be a map of account name to settings (JSON); got something else"
+            ) from None
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{source} must be a map of account name to settings")
+    return value
+
+
+def configured_accounts(
+    namespace: str, config: ConfigSource | Mapping[str, Any] | None
+) -> tuple[dict[str, Mapping[str, Any]], str]:
+    """Every named account of `namespace` (name -> its settings map) and where they came from
+    (the config key or the variable). Never includes the default account."""
+    setting = accounts_setting(namespace)
+    raw = _as_map(
+        config.get(setting.config_key) if config is not None else None, setting.config_key
+    )
+    source = setting.config_key
+    if raw is None:
+        raw = _as_map(os.environ.get(setting.env), setting.env)
+        source = setting.env
+    accounts: dict[str, Mapping[str, Any]] = {}
+    for name, entry in (raw or {}).items():
+        where = f"{source}.{name}"
+        if not ACCOUNT_NAME.match(str(name)):
+            raise ConfigError(f"{where}: bad account name ({ACCOUNT_NAME_RULE})")
+        entry = _as_map(entry, where)
+        accounts[str(name)] = entry or {}
+    return accounts, source
+
+
+def check_account_name(account: str | None) -> str | None:
+    """`account` when it is a valid name (or None); `ConfigError` naming the rule otherwise."""
+    if account is None or account == "":
+        return None
+    if not isinstance(account, str) or not ACCOUNT_NAME.match(account):
+        raise ConfigError(f"account {account!r}: bad account name ({ACCOUNT_NAME_RULE})")
+    return account
+
+
+def unknown_account_message(namespace: str, account: str, known: list[str]) -> str:
+    listed = ", ".join(sorted(known)) or "none"
+    return (
+        f"account {account!r} is not configured for {namespace}: set its credentials with "
+        f"`pulumi config set --path --secret '{namespace}:accounts.{account}.<setting>' ...` "
+        f"or the {namespace.upper()}_ACCOUNTS variable (configured accounts: {listed})"
+    )
+
+
+class AccountConfig:
+    """The settings of one account of one API, read through `core.config.read`.
+
+    `account=None` is the default account: exactly the plain settings. A named account must be
+    in `<namespace>:accounts` (a `ConfigError` naming the key otherwise)."""
+
+    def __init__(
+        self,
+        namespace: str,
+        config: ConfigSource | Mapping[str, Any] | None,
+        account: str | None = None,
+    ) -> None:
+        self.namespace = namespace
+        self.base = config
+        self.account = check_account_name(account)
+        self._entry: Mapping[str, Any] | None = None
+        self._source = ""
+        if self.account is not None:
+            accounts, source = configured_accounts(namespace, config)
+            entry = accounts.get(self.account)
+            if entry is None:
+                raise ConfigError(unknown_account_message(namespace, self.account, list(accounts)))
+            self._entry, self._source = entry, f"{source}.{self.account}"
+
+    def __repr__(self) -> str:  # never the settings
+        return f"AccountConfig({self.namespace!r}, account={self.account!r})"
+
+    @property
+    def label(self) -> str:
+        """How messages name the account: `inboxedup account 'client-a'` or `inboxedup`."""
+        if self.account is None:
+            return self.namespace
+        return f"{self.namespace} account {self.account!r}"
+
+    def key_of(self, setting: Setting) -> str:
+        """Where the setting is set for this account (for messages)."""
+        if self.account is None:
+            return setting.config_key
+        return f"{self.namespace}:accounts.{self.account}.{setting.key}"
+
+    def how_to_set(self, setting: Setting) -> str:
+        if self.account is None:
+            return setting.how_to_set()
+        secret = " --secret" if setting.secret else ""
+        return (
+            f"`pulumi config set --path{secret} '{self.key_of(setting)}' ...` "
+            f"or the {self.namespace.upper()}_ACCOUNTS variable"
+        )
+
+    def read_setting(self, setting: Setting) -> str | None:
+        """The account's value of `setting` (credentials only from the account's own entry)."""
+        from .config import read_plain
+
+        if self._entry is None:
+            return read_plain(setting, self.base)
+        value = self._entry.get(setting.key)
+        if value not in (None, ""):
+            return value if isinstance(value, str) else json.dumps(value)
+        if setting.credential:
+            return None
+        return read_plain(setting, self.base)
+
+    def get(self, key: str) -> Any:
+        """`ConfigSource.get`: the account's view of a raw config key (the `endpoints` map of a
+        named account is the plain one with the account's entries over it)."""
+        base = self.base.get(key) if self.base is not None else None
+        if self._entry is None:
+            return base
+        namespace, _, name = key.partition(":")
+        if namespace != self.namespace:
+            return base
+        own = self._entry.get(name)
+        if name == "endpoints":
+            env = f"{self.namespace.upper()}_ENDPOINTS"
+            merged = dict(_as_map(base, key) or _as_map(os.environ.get(env), env) or {})
+            merged.update(_as_map(own, f"{self._source}.endpoints") or {})
+            return merged or None
+        return own if own not in (None, "") else base
+
+
+def account_check_failure(
+    namespace: str, config: ConfigSource | Mapping[str, Any] | None, account: Any
+) -> str | None:
+    """Why `account` cannot be used at preview (not a name, or not configured), or None.
+
+    Preview reports it against the `account` input. A value not known yet passes."""
+    from .provider_base import is_unknown
+
+    if account is None or account == "" or is_unknown(account):
+        return None
+    try:
+        AccountConfig(namespace, config, account)
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+R = TypeVar("R")
+
+
+class Registry(Generic[R]):
+    """One object (runtime, client, login) per key in a process, made once under a lock.
+
+    Keys include the account's name and its settings, so each account has its own client,
+    login and pollers, and two accounts never share one."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._items: dict[Hashable, R] = {}
+
+    def get(self, key: Hashable, make: Callable[[], R]) -> R:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                item = self._items[key] = make()
+            return item
+
+    def values(self) -> list[R]:
+        with self._lock:
+            return list(self._items.values())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+__all__ = [
+    "ACCOUNT_DOC",
+    "ACCOUNT_NAME",
+    "AccountConfig",
+    "Registry",
+    "account_check_failure",
+    "accounts_setting",
+    "check_account_name",
+    "configured_accounts",
+]

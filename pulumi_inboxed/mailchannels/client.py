@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
+from ..core.api_client import ApiClient, pages_offset
 from ..core.endpoints_config import EndpointTable
 from ..core.errors import RateLimitedError
 from ..core.http import HttpClient, ParsedError, RetryPolicy
@@ -59,7 +60,13 @@ def filter_chunks(names: Sequence[str]) -> Iterator[list[str]]:
         yield chunk
 
 
-class MailChannelsClient:
+class MailChannelsClient(ApiClient):
+    """One MailChannels Inbound API key's client (`core.api_client.ApiClient`: one call path,
+    the endpoint overrides of its account, write counting)."""
+
+    PROVIDER = PROVIDER
+    DOC = DOC
+
     def __init__(
         self,
         base_url: str,
@@ -69,9 +76,7 @@ class MailChannelsClient:
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
     ) -> None:
-        self.endpoints = endpoints or EndpointTable("mailchannels")
-        """The endpoint table, overrides from `mailchannels:endpoints` applied."""
-        self._http = HttpClient(
+        http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
             headers={ep.API_KEY_HEADER: api_key},
@@ -81,18 +86,8 @@ class MailChannelsClient:
             extra_errors={ep.RATE_LIMIT_STATUS: RateLimitedError},
             rate_limit_statuses=frozenset({429, ep.RATE_LIMIT_STATUS}),
         )
-
-    def close(self) -> None:
-        self._http.close()
-
-    def _call(
-        self, endpoint: ep.Endpoint, *, params: Any = None, json: Any = None, **path: str
-    ) -> Any:
-        endpoint = self.endpoints.resolve(endpoint)
-        response = self._http.request(
-            endpoint.method, endpoint.format(**path), params=params, json=json
-        )
-        return response.json() if response.content else None
+        # The endpoint table holds the overrides from `mailchannels:endpoints` (`self.endpoints`).
+        super().__init__(http, endpoints or EndpointTable("mailchannels"))
 
     def _models(self, model: type[M], items: Sequence[Any], endpoint: ep.Endpoint) -> list[M]:
         where = f"{endpoint.method} {endpoint.path}"
@@ -108,7 +103,7 @@ class MailChannelsClient:
         return list_in(body, names, provider=PROVIDER, endpoint=where, doc=DOC)
 
     def list_subscriptions(self) -> list[Subscription]:
-        body = self._call(ep.LIST_SUBSCRIPTIONS)
+        body = self.call_json(ep.LIST_SUBSCRIPTIONS)
         items = self._list(body, ("subscriptions",), ep.LIST_SUBSCRIPTIONS)
         return self._models(Subscription, items, ep.LIST_SUBSCRIPTIONS)
 
@@ -135,7 +130,7 @@ class MailChannelsClient:
         if overwrite:
             params[ep.Q_OVERWRITE] = "true"
         body = {"domains": [d.body() for d in domains]}
-        reply = unwrap(self._call(ep.PROVISION_DOMAINS, params=params, json=body))
+        reply = unwrap(self.call_json(ep.PROVISION_DOMAINS, params=params, json=body))
         where = f"{ep.PROVISION_DOMAINS.method} {ep.PROVISION_DOMAINS.path}"
         return parse_model(BatchResult, reply, provider=PROVIDER, endpoint=where, doc=DOC)
 
@@ -153,7 +148,7 @@ class MailChannelsClient:
         if overwrite:
             params[ep.Q_OVERWRITE] = "true"
         body = domain.model_dump(by_alias=True, exclude_none=True)
-        data = unwrap(self._call(ep.PROVISION_DOMAIN, params=params, json=body))
+        data = unwrap(self.call_json(ep.PROVISION_DOMAIN, params=params, json=body))
         if not data:
             return domain
         (one,) = self._models(InboundDomain, [data], ep.PROVISION_DOMAIN)
@@ -166,19 +161,16 @@ class MailChannelsClient:
             found: list[InboundDomain] = []
             for chunk in filter_chunks(names):
                 params = {ep.Q_LIST_DOMAINS: chunk, ep.Q_LIMIT: len(chunk)}
-                found += self._domains(self._call(ep.LIST_DOMAINS, params=params))
+                found += self._domains(self.call_json(ep.LIST_DOMAINS, params=params))
             return found
         return list(self._iter_domains())
 
     def _iter_domains(self) -> Iterator[InboundDomain]:
-        offset = 0
-        while True:
+        def page(offset: int) -> list[InboundDomain]:
             params = {ep.Q_LIMIT: PAGE_SIZE, ep.Q_OFFSET: offset}
-            page = self._domains(self._call(ep.LIST_DOMAINS, params=params))
-            yield from page
-            if len(page) < PAGE_SIZE:
-                return
-            offset += PAGE_SIZE
+            return self._domains(self.call_json(ep.LIST_DOMAINS, params=params))
+
+        return pages_offset(page, PAGE_SIZE)
 
     def _domains(self, body: Any) -> list[InboundDomain]:
         """`{"domains": [...]}` as the page shows; a bare list or a `data` envelope also read."""
@@ -186,7 +178,7 @@ class MailChannelsClient:
         return self._models(InboundDomain, items, ep.LIST_DOMAINS)
 
     def remove_domain(self, domain: str) -> None:
-        self._call(ep.REMOVE_DOMAIN, domain=domain)
+        self.send(ep.REMOVE_DOMAIN, path={"domain": domain})
 
 
 __all__ = ["MailChannelsClient"]

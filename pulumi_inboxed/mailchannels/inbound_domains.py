@@ -48,6 +48,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..core.accounts import account_check_failure
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, NotFoundError, PermissionDeniedError
 from ..core.lifecycle import (
@@ -60,6 +61,7 @@ from ..core.lifecycle import (
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
 from ..core.resource_spec import Props, ResourceSpec
 from ..core.schema import (
+    UNSET_LEFT_OUT,
     DomainInputs,
     DomainName,
     DomainNames,
@@ -420,12 +422,23 @@ def _refreshed(recorded: Mapping[str, Any], domain: InboundDomain) -> Mapping[st
     return live
 
 
+def account_of(props: Mapping[str, Any]) -> str | None:
+    """The account (`mailchannels:accounts.<name>`) the inputs or outputs name; None: default."""
+    account = props.get("account")
+    return account if isinstance(account, str) and account else None
+
+
 class InboundDomainsProvider(ConfiguredProvider):
-    def _client(self) -> MailChannelsClient:
-        return client_for(self.config)
+    def _client(self, props: Mapping[str, Any]) -> MailChannelsClient:
+        """The client of the account `props` (inputs or recorded outputs) name."""
+        return client_for(self.config, account_of(props))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs, failures = check_inputs(InboundDomainsInputs, news)
+        if not any(f.property == "account" for f in failures):
+            unknown = account_check_failure("mailchannels", self.config, inputs.get("account"))
+            if unknown is not None:
+                failures.append(dyn.CheckFailure("account", unknown))
         if not failures:
             _with_resource_defaults(inputs)
         return dyn.CheckResult(inputs, failures)
@@ -457,7 +470,7 @@ class InboundDomainsProvider(ConfiguredProvider):
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        client = self._client()
+        client = self._client(news)  # a new account replaces: olds and news name the same one
         provisioned = set(olds.get("provisioned") or [])
         adopted = set(olds.get("adopted_domains") or []) & provisioned
         wanted = {d["domain"]: d for d in news["domains"]}
@@ -495,7 +508,7 @@ class InboundDomainsProvider(ConfiguredProvider):
         A domain whose overwrite failed keeps its `previous` entry in the outputs, so the next
         diff still sees the change and the next `pulumi up` sends it again.
         """
-        client = self._client()
+        client = self._client(inputs)
         subscription = str(inputs["subscription_handle"])
         entries = {d["domain"]: d for d in inputs["domains"]}
         failed: dict[str, dict[str, Any]] = {}
@@ -542,7 +555,11 @@ class InboundDomainsProvider(ConfiguredProvider):
             else:
                 recorded.append(entry)
         outs = {
-            **{k: inputs.get(k) for k in InboundDomainsInputs.input_names()},
+            **{
+                k: inputs.get(k)
+                for k in InboundDomainsInputs.input_names()
+                if k not in UNSET_LEFT_OUT or inputs.get(k) is not None
+            },
             DESTROY_ADOPTED: destroy_adopted(inputs),
             "domains": recorded,
             "provisioned": sorted(provisioned),
@@ -558,7 +575,7 @@ class InboundDomainsProvider(ConfiguredProvider):
         each (settings, downstream addresses, aliases, admins), recorded in the outputs' `domains`
         so the next diff sees the drift and `pulumi up` overwrites just those domains."""
         names = list(props.get("provisioned") or [])
-        live = {d.domain: d for d in self._client().list_domains(names)} if names else {}
+        live = {d.domain: d for d in self._client(props).list_domains(names)} if names else {}
         provisioned = sorted(n for n in names if n in live)
         adopted = sorted(n for n in props.get("adopted_domains") or [] if n in live)
         if "domains" not in props:  # nothing recorded to compare with (an import by id)
@@ -584,7 +601,7 @@ class InboundDomainsProvider(ConfiguredProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         provisioned = set(props.get("provisioned") or [])
         kept = set() if destroy_adopted(props) else set(props.get("adopted_domains") or [])
-        _deprovision(self._client(), sorted(provisioned - kept))
+        _deprovision(self._client(props), sorted(provisioned - kept))
         log_kept_adopted("MailChannels Inbound domains", kept & provisioned)
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
+from ..core.api_client import ApiClient
 from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
@@ -40,7 +40,13 @@ def parse_error(response: httpx.Response) -> ParsedError:
     return (str(message), str(code) if code else None, {k: v for k, v in details.items() if v})
 
 
-class PingramClient:
+class PingramClient(ApiClient):
+    """One Pingram API key's client (`core.api_client.ApiClient`: one call path, the endpoint
+    overrides of its account, write counting); the sender in a path is percent-encoded."""
+
+    PROVIDER = PROVIDER
+    DOC = DOC
+
     def __init__(
         self,
         base_url: str,
@@ -50,9 +56,7 @@ class PingramClient:
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
     ) -> None:
-        self.endpoints = endpoints or EndpointTable("pingram")
-        """The endpoint table, overrides from `pingram:endpoints` applied."""
-        self._http = HttpClient(
+        http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
             headers={"Authorization": f"Bearer {api_key}"},
@@ -62,15 +66,11 @@ class PingramClient:
             extra_errors=dict(BY_STATUS),
             retryable_statuses=frozenset({500, 503, 504}),  # 502 is the provider's own failure
         )
-
-    def close(self) -> None:
-        self._http.close()
+        # The endpoint table holds the overrides from `pingram:endpoints` (`self.endpoints`).
+        super().__init__(http, endpoints or EndpointTable("pingram"))
 
     def _call(self, endpoint: ep.Endpoint, *, json: Any = None, **path: str) -> Any:
-        endpoint = self.endpoints.resolve(endpoint)
-        quoted = {k: quote(v, safe="") for k, v in path.items()}
-        response = self._http.request(endpoint.method, endpoint.format(**quoted), json=json)
-        return response.json() if response.content else None
+        return self.call_json(endpoint, path=path, quote_path=True, json=json)
 
     def _senders(self, body: Any, endpoint: ep.Endpoint) -> list[SenderDomain]:
         """Sender domains in a reply: the bare array the page shows, or the same list under

@@ -1,28 +1,53 @@
-"""Pingram settings and the shared client (read when the provider runs)."""
+"""Pingram settings and one client per account (read when the provider runs).
+
+`client_for(config, account)` reads every setting through `AccountConfig("pingram", ...)`:
+the default account (`account=None`) is the plain `pingram:apiKey` / `baseUrl` /
+`endpoints`; a named account takes its API key only from `pingram:accounts.<name>.apiKey`
+(never the default key or its variable), its base URL from its entry or the plain setting, and
+its endpoint overrides merged over the plain ones. One client per account and settings.
+"""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from typing import Any
 
+from ..core.accounts import AccountConfig, Registry, accounts_setting
 from ..core.config import ConfigSource, Setting, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
 from . import endpoints as ep
 from .client import PingramClient
 
-API_KEY = Setting("pingram", "apiKey", "PINGRAM_API_KEY", secret=True)
-BASE_URL = Setting("pingram", "baseUrl", "PINGRAM_BASE_URL", default=ep.DEFAULT_BASE_URL)
-ENDPOINTS = endpoint_setting("pingram")
+NAMESPACE = "pingram"
+API_KEY = Setting(NAMESPACE, "apiKey", "PINGRAM_API_KEY", secret=True)
+BASE_URL = Setting(NAMESPACE, "baseUrl", "PINGRAM_BASE_URL", default=ep.DEFAULT_BASE_URL)
+ENDPOINTS = endpoint_setting(NAMESPACE)
+ACCOUNTS = accounts_setting(NAMESPACE)
 
-_lock = threading.Lock()
-_clients: dict[tuple[str, str, EndpointTable], PingramClient] = {}
+ClientKey = tuple[str | None, str, str, EndpointTable]
+"""An account's name, base URL, API key and endpoint table."""
+
+_clients: Registry[PingramClient] = Registry()
 
 
-def client_for(config: ConfigSource | Mapping[str, Any] | None) -> PingramClient:
-    base_url, secret = require(BASE_URL, config), require(API_KEY, config)
-    key = (base_url, secret, endpoint_table("pingram", ep, config))
-    with _lock:
-        if key not in _clients:
-            _clients[key] = PingramClient(base_url, secret, endpoints=key[2])
-        return _clients[key]
+def client_key(
+    config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
+) -> ClientKey:
+    """The key of the account's client: its name and settings (`ConfigError` naming a missing
+    or bad one)."""
+    view = AccountConfig(NAMESPACE, config, account)
+    return (
+        view.account,
+        require(BASE_URL, view),
+        require(API_KEY, view),
+        endpoint_table(NAMESPACE, ep, view),
+    )
+
+
+def client_for(
+    config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
+) -> PingramClient:
+    """The account's client, made once per process (per account name and settings)."""
+    key = client_key(config, account)
+    _name, base_url, secret, table = key
+    return _clients.get(key, lambda: PingramClient(base_url, secret, endpoints=table))

@@ -13,21 +13,24 @@ domain is read back after the delete call, and a 404 counts as gone only when th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import pulumi.dynamic as dyn
 from pydantic import BeforeValidator
 
+from ..core.accounts import account_check_failure
 from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider
 from ..core.resource_spec import ResourceSpec
 from ..core.schema import (
+    UNSET_LEFT_OUT,
     DomainInputs,
     DomainName,
     ResourceOutputs,
     arg,
-    check_result,
+    check_inputs,
     diff_result,
     input_defaults,
     out,
@@ -95,7 +98,11 @@ def _outputs(props: dict[str, Any], found: SenderDomainInfo, adopted: bool) -> d
     given = {k: v for k, v in props.items() if v is not None}
     inputs = {**input_defaults(SenderDomainInputs), **given}
     return {
-        **{k: inputs.get(k) for k in SenderDomainInputs.input_names()},
+        **{
+            k: inputs.get(k)
+            for k in SenderDomainInputs.input_names()
+            if k not in UNSET_LEFT_OUT or inputs.get(k) is not None
+        },
         DESTROY_ADOPTED: destroy_adopted(props),
         "adopted": adopted,
         "status": found.status.value,
@@ -108,18 +115,30 @@ def _outputs(props: dict[str, Any], found: SenderDomainInfo, adopted: bool) -> d
     }
 
 
+def account_of(props: Mapping[str, Any]) -> str | None:
+    """The account (`pingram:accounts.<name>`) the inputs or outputs name; None: default."""
+    account = props.get("account")
+    return account if isinstance(account, str) and account else None
+
+
 class SenderDomainProvider(ConfiguredProvider):
-    def _client(self) -> PingramClient:
-        return client_for(self.config)
+    def _client(self, props: Mapping[str, Any]) -> PingramClient:
+        """The client of the account `props` (inputs or recorded outputs) name."""
+        return client_for(self.config, account_of(props))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        return check_result(SenderDomainInputs, news)
+        inputs, failures = check_inputs(SenderDomainInputs, news)
+        if not any(f.property == "account" for f in failures):
+            unknown = account_check_failure("pingram", self.config, inputs.get("account"))
+            if unknown is not None:
+                failures.append(dyn.CheckFailure("account", unknown))
+        return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         return diff_result(SenderDomainInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._client()
+        client = self._client(props)
         sender = str(props["domain"])
         found = client.get_domain(sender)  # held already (or a retried create): adopted
         adopted = found is not None
@@ -137,7 +156,7 @@ class SenderDomainProvider(ConfiguredProvider):
         return dyn.CreateResult(id_=sender, outs=_outputs(props, found, adopted))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        client = self._client()
+        client = self._client(news)  # a new account replaces: olds and news name the same one
         found = client.get_domain(id_)
         if news.get("start_verification") and not olds.get("start_verification"):
             started = client.start_verification(id_)
@@ -147,7 +166,7 @@ class SenderDomainProvider(ConfiguredProvider):
         return dyn.UpdateResult(outs=_outputs(news, found, olds.get("adopted") is True))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        found = self._client().get_domain(id_)
+        found = self._client(props).get_domain(id_)
         if found is None:
             return dyn.ReadResult(id_="", outs={})
         adopted = props.get("adopted") is True
@@ -156,7 +175,7 @@ class SenderDomainProvider(ConfiguredProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if keep_if_adopted(props, "Pingram sender domain", id_):
             return
-        client = self._client()
+        client = self._client(props)
         confirm_deleted(
             f"Pingram sender domain {id_!r}",
             lambda: client.delete_domain(id_),

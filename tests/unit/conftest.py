@@ -240,8 +240,10 @@ def inbound_faked(monkeypatch: pytest.MonkeyPatch) -> Callable[[InboundHandler],
         pg = (c["pingram:baseUrl"], c["pingram:apiKey"])
         mc_client = MailChannelsClient(*mc, transport=transport)
         pg_client = PingramClient(*pg, transport=transport)
-        monkeypatch.setitem(mc_runtime._clients, (*mc, mc_client.endpoints), mc_client)
-        monkeypatch.setitem(pg_runtime._clients, (*pg, pg_client.endpoints), pg_client)
+        monkeypatch.setattr(mc_runtime, "_clients", type(mc_runtime._clients)())
+        monkeypatch.setattr(pg_runtime, "_clients", type(pg_runtime._clients)())
+        mc_runtime._clients.get(mc_runtime.client_key(c), lambda: mc_client)
+        pg_runtime._clients.get(pg_runtime.client_key(c), lambda: pg_client)
 
     monkeypatch.setattr(inbound_domains, "DELETE_SETTLE_SECONDS", 0.2)
     monkeypatch.setattr(sender_domain, "DELETE_SETTLE_SECONDS", 0.2)

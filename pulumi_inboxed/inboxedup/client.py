@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
+from ..core.api_client import ApiClient, pages_numbered
 from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
@@ -57,7 +58,13 @@ def parse_error(response: httpx.Response) -> ParsedError:
     return (str(body)[:500], None, {})
 
 
-class InboxedUpClient:
+class InboxedUpClient(ApiClient):
+    """One InboxedUp account's client (its token): the calls of `endpoints.py` on the shared
+    `core.api_client.ApiClient` base (one call path, write counting, numbered paging)."""
+
+    PROVIDER = PROVIDER
+    DOC = "docs/inboxedup-api.md"
+
     def __init__(
         self,
         base_url: str,
@@ -67,9 +74,7 @@ class InboxedUpClient:
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
     ) -> None:
-        self.endpoints = endpoints or EndpointTable("inboxedup")
-        """The endpoint table, overrides from `inboxedup:endpoints` applied."""
-        self._http = HttpClient(
+        http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}"},
@@ -77,43 +82,11 @@ class InboxedUpClient:
             error_parser=parse_error,
             transport=transport,
         )
-        self.writes = 0
-        """Requests made that may change the account (every method but GET): a cached
-        listing taken at another count is out of date."""
-
-    def close(self) -> None:
-        self._http.close()
-
-    def _call(
-        self,
-        endpoint: ep.Endpoint,
-        *,
-        params: dict[str, Any] | None = None,
-        json: Any = None,
-        safe_to_retry: bool | None = None,
-        **path: str,
-    ) -> Any:
-        """The reply's body as JSON (None when empty); a body that is not JSON fails by name."""
-        endpoint = self.endpoints.resolve(endpoint)
-        if endpoint.method != "GET":
-            self.writes += 1
-        response = self._http.request(
-            endpoint.method,
-            endpoint.format(**path),
-            params=params,
-            json=json,
-            safe_to_retry=safe_to_retry,
-        )
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            raise ReplyShapeError(PROVIDER, _name(endpoint), "JSON body", DOC) from None
+        super().__init__(http, endpoints or EndpointTable("inboxedup"))
 
     def _data(self, endpoint: ep.Endpoint, **kwargs: Any) -> Any:
         """The body with the documented `{"success": true, "data": X}` envelope taken off."""
-        body = self._call(endpoint, **kwargs)
+        body = self.call_json(endpoint, **kwargs)
         if isinstance(body, dict) and "data" in body:
             return body["data"]
         return body
@@ -128,24 +101,24 @@ class InboxedUpClient:
         domains under `domains` (or a similar key) and the refused ones under `rejected`."""
         if not 1 <= len(domains) <= MAX_DOMAINS_PER_SUBMIT:
             raise ValueError(f"submit 1 to {MAX_DOMAINS_PER_SUBMIT} domains, got {len(domains)}")
-        body = self._call(ep.SUBMIT_DOMAINS, json={"domains": list(domains)})
+        body = self.call_json(ep.SUBMIT_DOMAINS, json={"domains": list(domains)})
         return read_submit_reply(body)
 
     def get_batch_status(self, batch_id: str) -> BatchStatus:
-        data = self._data(ep.BATCH_STATUS, batch_id=batch_id)
+        data = self._data(ep.BATCH_STATUS, path={"batch_id": batch_id})
         return _parse(BatchStatus, data, ep.BATCH_STATUS)
 
     def get_domain(self, domain_id: str) -> Domain:
-        data = self._data(ep.GET_DOMAIN, domain_id=domain_id)
+        data = self._data(ep.GET_DOMAIN, path={"domain_id": domain_id})
         return _parse(Domain, _one(data, ("domain",)), ep.GET_DOMAIN)
 
     def remove_domain(self, domain_id: str) -> None:
-        self._call(ep.REMOVE_DOMAIN, domain_id=domain_id)
+        self.send(ep.REMOVE_DOMAIN, path={"domain_id": domain_id})
 
     def verify_domain_ns(self, domain_id: str) -> VerifyNsResult:
         """Asks the API to verify the nameservers; reads `verified` (or a similar flag, or an
         ACTIVE status) and the nameservers it found. A reply with neither fails by name."""
-        data = _one(self._data(ep.VERIFY_DOMAIN_NS, domain_id=domain_id), ("domain",))
+        data = _one(self._data(ep.VERIFY_DOMAIN_NS, path={"domain_id": domain_id}), ("domain",))
         verified = first_field(data, VERIFIED_KEYS)
         raw_status = first_field(data, ("status", "domainStatus"))
         status: DomainStatus | None = None
@@ -185,7 +158,7 @@ class InboxedUpClient:
             params["batchId"] = batch_id
         if domain:
             params["domain"] = domain
-        body = self._call(ep.LIST_DOMAINS, params=params)
+        body = self.call_json(ep.LIST_DOMAINS, params=params)
         items = _items(body, ("domains",), ep.LIST_DOMAINS)
         domains = [
             _parse(Domain, item, ep.LIST_DOMAINS, f"domains[{i}]") for i, item in enumerate(items)
@@ -209,7 +182,7 @@ class InboxedUpClient:
             result = self.list_domains_page(page=n, status=status, batch_id=batch_id, domain=domain)
             return result.domains, result.limit, result.total
 
-        pages = _pages(fetch, key=lambda d: d.id)
+        pages = pages_numbered(fetch, key=lambda d: d.id)
         for d in pages:
             if status and d.status.value != status:
                 continue
@@ -248,7 +221,7 @@ class InboxedUpClient:
         return _parse(MailboxRequestCreated, data, ep.REQUEST_MAILBOXES)
 
     def get_mailbox_request(self, request_id: str) -> MailboxRequest:
-        data = self._data(ep.GET_MAILBOX_REQUEST, request_id=request_id)
+        data = self._data(ep.GET_MAILBOX_REQUEST, path={"request_id": request_id})
         return _parse(MailboxRequest, _one(data, ("request",)), ep.GET_MAILBOX_REQUEST)
 
     def list_mailbox_requests_page(
@@ -264,7 +237,7 @@ class InboxedUpClient:
             params["domain"] = domain
         if status:
             params["status"] = status
-        body = self._call(ep.LIST_MAILBOX_REQUESTS, params=params)
+        body = self.call_json(ep.LIST_MAILBOX_REQUESTS, params=params)
         items = _items(body, ("requests", "mailboxRequests"), ep.LIST_MAILBOX_REQUESTS)
         requests = [
             _parse(MailboxRequest, item, ep.LIST_MAILBOX_REQUESTS, f"requests[{i}]")
@@ -284,7 +257,7 @@ class InboxedUpClient:
             result = self.list_mailbox_requests_page(page=n, domain=domain, status=status)
             return result.requests, result.limit, result.total
 
-        pages = _pages(fetch, key=lambda r: r.id)
+        pages = pages_numbered(fetch, key=lambda r: r.id)
         for r in pages:
             if domain and r.domain.lower() != domain.lower():
                 continue
@@ -294,7 +267,9 @@ class InboxedUpClient:
 
     # Subscriptions
     def list_subscriptions(self) -> list[Subscription]:
-        items = _items(self._call(ep.LIST_SUBSCRIPTIONS), ("subscriptions",), ep.LIST_SUBSCRIPTIONS)
+        items = _items(
+            self.call_json(ep.LIST_SUBSCRIPTIONS), ("subscriptions",), ep.LIST_SUBSCRIPTIONS
+        )
         return [
             _parse(Subscription, item, ep.LIST_SUBSCRIPTIONS, f"subscriptions[{i}]")
             for i, item in enumerate(items)
@@ -302,16 +277,16 @@ class InboxedUpClient:
 
     def update_subscription_notes(self, subscription_id: str, notes: str) -> Subscription:
         data = self._data(
-            ep.UPDATE_SUBSCRIPTION_NOTES, json={"notes": notes}, subscription_id=subscription_id
+            ep.UPDATE_SUBSCRIPTION_NOTES,
+            json={"notes": notes},
+            path={"subscription_id": subscription_id},
         )
         return _parse(Subscription, _one(data, ("subscription",)), ep.UPDATE_SUBSCRIPTION_NOTES)
 
 
 DOC = "docs/inboxedup-api.md"
 VERIFIED_KEYS = ("verified", "nsVerified", "ns_verified", "isVerified", "propagated", "valid")
-MAX_PAGES = 100_000
 
-T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -343,25 +318,6 @@ def _one(data: Any, names: Sequence[str]) -> Any:
 
 def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
-
-
-def _pages(
-    fetch: Callable[[int], tuple[Sequence[T], int, int | None]], key: Callable[[T], str]
-) -> Iterator[T]:
-    """Items of page 1, 2, ... until a page is empty, the total is reached, or (no total given)
-    a page repeats what was seen (an API that ignores `page`). Each item is yielded once.
-
-    `fetch(n)` gives (items, page size, total or None)."""
-    seen: set[str] = set()
-    for number in range(1, MAX_PAGES + 1):
-        items, limit, total = fetch(number)
-        fresh = [item for item in items if key(item) not in seen]
-        yield from fresh
-        seen.update(key(item) for item in fresh)
-        if not fresh:
-            return
-        if total is not None and (len(seen) >= total or number * limit >= total):
-            return
 
 
 def read_submit_reply(body: Any) -> SubmitDomainsResult:

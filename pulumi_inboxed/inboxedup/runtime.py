@@ -1,61 +1,39 @@
-"""What the InboxedUp resources share at run time: settings, one client, the pollers, and the
-read-only account snapshot the previews share.
+"""What the InboxedUp resources share at run time, per account: settings, one client, the
+pollers, and the read-only account snapshot the previews share.
 
 Built from stack config inside the dynamic provider (`configure()`), or from the environment in a
-plain Python script. Held in a process-wide registry, never on a pickled provider.
+plain Python script, for the default account (the plain `inboxedup:*` settings) or a named one
+(`inboxedup:accounts.<name>`, `core.accounts`). Held in a process-wide registry keyed by account
+name and settings, never on a pickled provider nor in the state.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Any
 
+from ..core.accounts import AccountConfig, Registry, account_check_failure, accounts_setting
+from ..core.api_client import SharedReads
 from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
+from ..core.errors import ConfigError
 from ..core.polling import SharedPoller
 from . import endpoints as ep
 from .client import InboxedUpClient
 from .models import BatchStatus, Domain, MailboxRequest
 
+NAMESPACE = "inboxedup"
 API_TOKEN = Setting("inboxedup", "apiToken", "INBOXEDUP_API_TOKEN", secret=True)
 BASE_URL = Setting("inboxedup", "baseUrl", "INBOXEDUP_BASE_URL", default=ep.DEFAULT_BASE_URL)
 ENDPOINTS = endpoint_setting("inboxedup")
+ACCOUNTS = accounts_setting("inboxedup")
+"""`inboxedup:accounts`: named accounts, each with its own `apiToken` (`core.accounts`)."""
 POLL_INTERVAL = Setting(
     "inboxedup", "pollIntervalSeconds", "INBOXEDUP_POLL_INTERVAL_SECONDS", default="5"
 )
 ALL_DOMAINS = "*"
 """The one key of `domain_listing_poller`: every waiter shares the one listing."""
-
-T = TypeVar("T")
-
-
-class _CachedListing(Generic[T]):
-    """One listing of the account, fetched once and shared by every caller until the client
-    makes a write (then the next caller fetches it again). Callers arriving while it is being
-    fetched wait for that fetch instead of making their own."""
-
-    def __init__(self, client: InboxedUpClient, fetch: Callable[[], T]) -> None:
-        self._client = client
-        self._fetch = fetch
-        self._lock = threading.Lock()
-        self._value: T | None = None
-        self._at_writes = -1
-        self.fetches = 0
-
-    def get(self) -> T:
-        with self._lock:
-            if self._value is None or self._at_writes != self._client.writes:
-                writes = self._client.writes
-                self._value = self._fetch()
-                self._at_writes = writes
-                self.fetches += 1
-            return self._value
-
-    def forget(self) -> None:
-        with self._lock:
-            self._value = None
 
 
 class AccountSnapshot:
@@ -63,33 +41,48 @@ class AccountSnapshot:
     for every read-only check (`check()` at preview, a refresh's reads, a create's search for a
     request to adopt), whatever the number of resources asking; dropped when this runtime's
     client makes a write (a create, a submit, a removal), so it never misses what this process
-    made. A provider process lives for one `pulumi` command."""
+    made (`core.api_client.SharedReads` keyed on the client's write count). A provider process
+    lives for one `pulumi` command. Each account has its own (its runtime's)."""
 
     def __init__(self, client: InboxedUpClient) -> None:
-        self._domains: _CachedListing[dict[str, Domain]] = _CachedListing(
-            client, lambda: {d.domain.lower(): d for d in client.iter_domains()}
+        self._client = client
+        self._reads = SharedReads()
+
+    def _domains(self) -> dict[str, Domain]:
+        client = self._client
+        return self._reads.get(
+            "domains",
+            client.writes,
+            lambda: {d.domain.lower(): d for d in client.iter_domains()},
         )
-        self._requests: _CachedListing[list[MailboxRequest]] = _CachedListing(
-            client, lambda: list(client.iter_mailbox_requests())
+
+    def _requests(self) -> list[MailboxRequest]:
+        client = self._client
+        return self._reads.get(
+            "requests", client.writes, lambda: list(client.iter_mailbox_requests())
         )
+
+    @property
+    def fetches(self) -> int:
+        """How many listings were made (not answered from what was shared)."""
+        return self._reads.reads
 
     def domain(self, name: str) -> Domain | None:
         """The account's domain called `name` (lower-cased A-label), or None."""
-        return self._domains.get().get(name.lower())
+        return self._domains().get(name.lower())
 
     def requests(self) -> list[MailboxRequest]:
         """Every mailbox request of the account, any status."""
-        return list(self._requests.get())
+        return list(self._requests())
 
     def requests_on(self, name: str) -> list[MailboxRequest]:
         """The account's mailbox requests on domain `name`, any status."""
         wanted = name.lower()
-        return [r for r in self._requests.get() if r.domain.lower() == wanted]
+        return [r for r in self._requests() if r.domain.lower() == wanted]
 
     def forget(self) -> None:
         """Drops both listings (tests that change the account outside this client)."""
-        self._domains.forget()
-        self._requests.forget()
+        self._reads.drop()
 
 
 VERIFY_NS_INTERVAL = Setting(
@@ -105,7 +98,10 @@ class InboxedUpRuntime:
         poll_interval: float,
         verify_ns_interval: float = 60.0,
         endpoints: EndpointTable | None = None,
+        account: str | None = None,
     ) -> None:
+        self.account_name = account
+        """The account's name under `inboxedup:accounts` (None: the default account)."""
         self.base_url = base_url
         self.endpoints = endpoints or EndpointTable("inboxedup")
         self._token = token
@@ -113,7 +109,7 @@ class InboxedUpRuntime:
         self.verify_ns_interval = verify_ns_interval
 
     def __repr__(self) -> str:  # never show the token
-        return f"InboxedUpRuntime(base_url={self.base_url!r})"
+        return f"InboxedUpRuntime(account={self.account_name!r}, base_url={self.base_url!r})"
 
     @cached_property
     def client(self) -> InboxedUpClient:
@@ -153,22 +149,43 @@ class InboxedUpRuntime:
         return SharedPoller("InboxedUp domain", self.client.find_domain, self.poll_interval)
 
 
-_lock = threading.Lock()
-_runtimes: dict[tuple[str, str, float, float, EndpointTable], InboxedUpRuntime] = {}
+_runtimes: Registry[InboxedUpRuntime] = Registry()
+"""One runtime per account and settings: each account has its own client, pollers, snapshot."""
 
 
-def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> InboxedUpRuntime:
-    """The shared runtime for these settings; raises `ConfigError` naming a missing setting."""
-    base_url = require(BASE_URL, config)
-    token = require(API_TOKEN, config)
-    interval = read_float(POLL_INTERVAL, config, minimum=0.05)
-    verify_every = read_float(VERIFY_NS_INTERVAL, config, minimum=0.1)
-    endpoints = endpoint_table("inboxedup", ep, config)
-    key = (base_url, token, interval, verify_every, endpoints)
-    with _lock:
-        runtime = _runtimes.get(key)
-        if runtime is None:
-            runtime = _runtimes[key] = InboxedUpRuntime(
-                base_url, token, interval, verify_every, endpoints
-            )
-        return runtime
+def runtime_for(
+    config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
+) -> InboxedUpRuntime:
+    """The shared runtime of `account` (None: the default account, the plain settings) for
+    these settings; raises `ConfigError` naming a missing setting or an unknown account.
+
+    A named account's token comes only from `inboxedup:accounts.<name>.apiToken` (or the
+    `INBOXEDUP_ACCOUNTS` variable), never from `inboxedup:apiToken`; its base URL, poll
+    intervals and endpoint overrides fall back to the plain settings."""
+    view = AccountConfig(NAMESPACE, config, account)
+    base_url = require(BASE_URL, view)
+    token = require(API_TOKEN, view)
+    interval = read_float(POLL_INTERVAL, view, minimum=0.05)
+    verify_every = read_float(VERIFY_NS_INTERVAL, view, minimum=0.1)
+    endpoints = endpoint_table(NAMESPACE, ep, view)
+    key = (view.account, base_url, token, interval, verify_every, endpoints)
+    return _runtimes.get(
+        key,
+        lambda: InboxedUpRuntime(
+            base_url, token, interval, verify_every, endpoints, account=view.account
+        ),
+    )
+
+
+def account_problem(config: ConfigSource | Mapping[str, Any] | None, account: Any) -> str | None:
+    """Why `account` cannot be used (checked at preview, no API call), or None: not a valid
+    name, not under `inboxedup:accounts`, or without its own `apiToken`. The default account
+    and a value not known yet pass (the default's settings are checked when it is used)."""
+    problem = account_check_failure(NAMESPACE, config, account)
+    if problem is not None or not isinstance(account, str) or not account:
+        return problem
+    try:
+        require(API_TOKEN, AccountConfig(NAMESPACE, config, account))
+    except ConfigError as exc:
+        return str(exc)
+    return None

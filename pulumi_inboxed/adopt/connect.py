@@ -1,0 +1,94 @@
+"""Building an account's client the way the resources do, and the config a program needs.
+
+Settings come from the environment or from a stack's config (`pulumi config --json
+--show-secrets`), through `core.accounts.AccountConfig`: the same settings, the same account
+names, as the resources read.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import subprocess
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..core.accounts import AccountConfig, configured_accounts
+from ..core.config import Setting, read
+from ..core.errors import ConfigError
+from .estate import AccountEstate, ConfigNeed
+
+T = TypeVar("T")
+Config = Mapping[str, Any] | None
+
+
+def build(make: Callable[..., T], namespace: str, config: Config, account: str | None) -> T:
+    """`make` (a `runtime_for` or `client_for`) for the account: with `account=` where it takes
+    one, else through the account's `AccountConfig` view."""
+    if "account" in inspect.signature(make).parameters:
+        return make(config, account=account)
+    return make(AccountConfig(namespace, config, account))
+
+
+def stack_config(stack: str, cwd: Path, pulumi: str = "pulumi") -> dict[str, Any]:
+    """A stack's config, secrets decrypted (`pulumi config --json --show-secrets`), as key ->
+    value (structured values as maps). The values stay in this process."""
+    proc = subprocess.run(
+        [pulumi, "config", "--json", "--show-secrets", "--stack", stack],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise ConfigError(
+            f"could not read the config of stack {stack!r} in {cwd}: "
+            f"pulumi config exited {proc.returncode}: {proc.stderr.strip()[-500:]}"
+        )
+    raw = json.loads(proc.stdout or "{}")
+    values: dict[str, Any] = {}
+    for key, entry in raw.items():
+        if isinstance(entry, Mapping):
+            values[key] = entry.get("objectValue", entry.get("value"))
+        else:
+            values[key] = entry
+    return values
+
+
+def named_accounts(namespace: str, config: Config) -> list[str]:
+    return sorted(configured_accounts(namespace, config)[0])
+
+
+def connection(
+    estate: AccountEstate,
+    config: Config,
+    credentials: list[tuple[Setting, str]],
+    plain: list[Setting],
+) -> None:
+    """Adds to `estate.config` the settings its program's stack needs: each credential the
+    account has set (secret: the user fills it in) and each plain setting (base URL, poll
+    interval) with the value it has here."""
+    view = AccountConfig(estate.api, config, estate.account)
+    for setting, description in credentials:
+        if view.read_setting(setting) in (None, ""):
+            continue
+        estate.config.append(
+            ConfigNeed(
+                view.key_of(setting),
+                setting.secret,
+                description,
+                path=estate.account is not None,
+                value=None if setting.secret else view.read_setting(setting),
+            )
+        )
+    for setting in plain:
+        value = read(setting, view)
+        if value in (None, "") or value == setting.default:
+            continue
+        estate.config.append(
+            ConfigNeed(view.key_of(setting), False, setting.key, value, estate.account is not None)
+        )
+
+
+__all__ = ["build", "connection", "named_accounts", "stack_config"]

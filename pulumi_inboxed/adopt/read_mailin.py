@@ -1,0 +1,248 @@
+"""Mailin.ai: one paged listing per list endpoint (SMTP and Google domains and mailboxes, Azure
+orders, inbox providers, registrars); forwarding is read from the domain listings.
+
+Declares `Domains` (SMTP and Google, the Azure orders' domains left to their orders),
+`SmtpMailboxes` and `GoogleMailboxes` (no passwords: Mailin.ai keeps them), `DomainForwarding`
+and `EmailForwarding` where a listing shows a target, `InboxProvider` and `DomainRegistrar`
+(their keys read from config, never from the API) and `AzureOrder`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from ..mailin import endpoints as mailin_ep
+from ..mailin import runtime as mi_runtime
+from ..mailin.client import MailinClient
+from ..mailin.microsoft_models import AzureOrderInfo, DomainRegistrarInfo, InboxProviderInfo
+from ..mailin.models import MailinDomain, MailinMailbox
+from .connect import build, connection
+from .estate import AccountEstate, Decl, Expr, Obj, Secret, config_key
+from .progress import Progress
+
+API = "mailin"
+SECRET_FIELDS = {"api_key": "API key", "secret_api_key": "secret API key", "password": "password"}
+
+
+def read_mailin(
+    config: Mapping[str, Any] | None, account: str | None, progress: Progress
+) -> AccountEstate:
+    estate = AccountEstate(API, account)
+    client: MailinClient = build(mi_runtime.runtime_for, API, config, account).client
+    counts = estate.counts
+
+    def step(what: str, items: list[Any]) -> list[Any]:
+        counts[what] = counts.get(what, 0) + len(items)
+        progress.show(estate.label, counts)
+        return items
+
+    smtp_domains = step("domains", client.list_domains())
+    google_domains = step("domains", client.list_domains(google=True))
+    smtp_boxes = step("mailboxes", client.list_mailboxes())
+    google_boxes = step("mailboxes", client.list_mailboxes(google=True))
+    orders = step("azure orders", client.list_azure_orders())
+    providers = step("inbox providers", client.list_inbox_providers())
+    registrars = step("registrars", client.list_domain_registrars())
+    progress.done(estate.label, counts)
+    connection(
+        estate,
+        config,
+        [
+            (mi_runtime.API_TOKEN, "Mailin.ai API token"),
+            (mi_runtime.EMAIL, "Mailin.ai login email"),
+            (mi_runtime.PASSWORD, "Mailin.ai password"),
+        ],
+        [mi_runtime.BASE_URL, mi_runtime.POLL_INTERVAL],
+    )
+    provider_vars = _accounts(estate, "InboxProvider", "provider", providers)
+    registrar_vars = _accounts(estate, "DomainRegistrar", "registrar", registrars)
+    ordered = {o.domain.lower() for o in orders}
+    # An API may list Google domains and mailboxes in the SMTP lists too: each is declared once,
+    # by the resource of the list that is specific to it.
+    google_names = {d.name.lower() for d in google_domains}
+    smtp_domains = [d for d in smtp_domains if d.name.lower() not in google_names]
+    google_users = {b.username.lower() for b in google_boxes}
+    smtp_boxes = [b for b in smtp_boxes if b.username.lower() not in google_users]
+    domain_vars: dict[bool, str] = {}
+    for google, listed in ((False, smtp_domains), (True, google_domains)):
+        names = sorted({d.name for d in listed if d.name.lower() not in ordered})
+        if not names:
+            continue
+        kind = "google" if google else "smtp"
+        var = domain_vars[google] = estate.var(kind, "domains")
+        args: dict[str, Any] = {"domains": names}
+        if google:
+            args["google"] = True
+        estate.decls.append(
+            Decl(
+                API,
+                "Domains",
+                var,
+                estate.resource_name(kind, "domains"),
+                {**args, **estate.account_args()},
+                comment=f"{len(names)} {'Google' if google else 'SMTP'} domains. Deleting this "
+                "resource would delete the domains: adopted ones stay unless destroy_adopted",
+            )
+        )
+    _forwarding(estate, smtp_domains + google_domains, domain_vars, ordered)
+    _mailboxes(estate, smtp_boxes, google=False, depends=domain_vars.get(False))
+    _mailboxes(estate, google_boxes, google=True, depends=domain_vars.get(True))
+    for order in sorted(orders, key=lambda o: o.domain):
+        _order(estate, order, provider_vars, registrar_vars)
+    return estate
+
+
+def _accounts(
+    estate: AccountEstate,
+    kind: str,
+    label: str,
+    entries: Sequence[InboxProviderInfo | DomainRegistrarInfo],
+) -> dict[int, str]:
+    """InboxProvider / DomainRegistrar declarations; their id -> the variable."""
+    variables: dict[int, str] = {}
+    for entry in sorted(entries, key=lambda e: (e.provider, e.name or "", e.id)):
+        if not entry.name:
+            estate.notes.append(f"{label} {entry.id} ({entry.provider}) has no name: left out")
+            continue
+        var = estate.var(label, entry.name)
+        variables[entry.id] = var
+        args: dict[str, Any] = {"name": entry.name, "provider": entry.provider}
+        required = mailin_ep.PROVIDER_REQUIRED_FIELDS.get(entry.provider, ())
+        shown = entry.model_dump()
+        for field in type(entry).model_fields:
+            if field in ("id", "user_id", "name", "provider"):
+                continue
+            if field in SECRET_FIELDS:
+                continue
+            value = shown.get(field)
+            if value not in (None, ""):
+                args[field] = value
+        for field, what in SECRET_FIELDS.items():
+            if field in required or (field in shown and shown.get(field)):
+                key = config_key(estate.prefix, label, entry.name, field)
+                args[field] = Secret(key, f"the {entry.provider} {what} of {entry.name!r}")
+        estate.decls.append(
+            Decl(
+                API,
+                kind,
+                var,
+                estate.resource_name(label, entry.name),
+                {**args, **estate.account_args()},
+                comment=f"{entry.provider} (id {entry.id}); keys come from config",
+            )
+        )
+    return variables
+
+
+def _forwarding(
+    estate: AccountEstate,
+    domains: list[MailinDomain],
+    domain_vars: dict[bool, str],
+    ordered: set[str],
+) -> None:
+    for kind, field in (
+        ("DomainForwarding", "forward_to"),
+        ("EmailForwarding", "email_forward_to"),
+    ):
+        for domain in sorted(domains, key=lambda d: d.name):
+            target = getattr(domain, field)
+            if field not in domain.model_fields_set or not target or not str(target).strip():
+                continue
+            if domain.name.lower() in ordered:
+                continue
+            short = "forward" if kind == "DomainForwarding" else "email-forward"
+            estate.decls.append(
+                Decl(
+                    API,
+                    kind,
+                    estate.var(short, domain.name),
+                    estate.resource_name(short, domain.name),
+                    {"domain_id": domain.id, "forward_to": str(target).strip()}
+                    | estate.account_args(),
+                    comment=f"{domain.name} -> {str(target).strip()}",
+                    depends_on=list(domain_vars.values()),
+                )
+            )
+            estate.counts["forwardings"] = estate.counts.get("forwardings", 0) + 1
+
+
+def _mailboxes(
+    estate: AccountEstate, boxes: list[MailinMailbox], *, google: bool, depends: str | None
+) -> None:
+    if not boxes:
+        return
+    entries: list[Obj] = []
+    for box in sorted(boxes, key=lambda b: b.username):
+        if google:
+            first, last = box.first_name, box.last_name
+            if not (first and last):
+                parts = (box.name or box.username.split("@")[0]).split(None, 1)
+                first, last = parts[0], parts[1] if len(parts) > 1 else parts[0]
+            kwargs: list[tuple[str, Any]] = []
+            if box.signature:
+                kwargs.append(("signature", box.signature))
+            if box.redirect_email and box.redirect_email.strip():
+                kwargs.append(("forwarding_email", box.redirect_email.strip()))
+            entries.append(
+                Obj(API, "GoogleMailboxArgs", (box.username, first, last), tuple(kwargs))
+            )
+        else:
+            name = (box.name or "").strip() or box.username.split("@")[0]
+            entries.append(Obj(API, "SmtpMailboxArgs", (box.username, name)))
+    kind = "google" if google else "smtp"
+    estate.decls.append(
+        Decl(
+            API,
+            "GoogleMailboxes" if google else "SmtpMailboxes",
+            estate.var(kind, "mailboxes"),
+            estate.resource_name(kind, "mailboxes"),
+            {"mailboxes": entries, **estate.account_args()},
+            comment=f"{len(entries)} {'Google' if google else 'SMTP'} mailboxes "
+            "(passwords stay in Mailin.ai: `passwords`/`credentials` are secret outputs)",
+            depends_on=[depends] if depends else [],
+        )
+    )
+
+
+def _order(
+    estate: AccountEstate,
+    order: AzureOrderInfo,
+    providers: dict[int, str],
+    registrars: dict[int, str],
+) -> None:
+    args: dict[str, Any] = {"domain": order.domain, "mailbox_mode": order.mailbox_mode}
+    if order.mailbox_mode == "auto":
+        args["full_names"] = list(order.full_name)
+    else:
+        args["mailboxes"] = [
+            Obj(API, "AzureMailboxArgs", (m.name or m.username, m.username))
+            for m in order.mailboxes
+        ]
+    args["is_purchase"] = order.is_purchase
+    depends: list[str] = []
+    if order.provider_id is not None:
+        var = providers.get(order.provider_id)
+        args["inbox_provider_id"] = Expr(f"{var}.provider_id") if var else order.provider_id
+    if order.domain_registrar_id is not None:
+        var = registrars.get(order.domain_registrar_id)
+        args["domain_registrar_id"] = (
+            Expr(f"{var}.registrar_id") if var else order.domain_registrar_id
+        )
+    if order.forward_to:
+        args["master_domain"] = order.forward_to
+    estate.decls.append(
+        Decl(
+            API,
+            "AzureOrder",
+            estate.var("azure", order.domain),
+            estate.resource_name("azure", order.domain),
+            {**args, **estate.account_args()},
+            comment=f"Azure order {order.id} ({order.mailbox_mode}); give a purchasing order "
+            "protect=True before you manage it further",
+            depends_on=depends,
+        )
+    )
+
+
+__all__ = ["read_mailin"]

@@ -1,9 +1,13 @@
-"""Typed Mailin.ai client: token or email/password login, 210/31x codes, Laravel pagination.
+"""Typed Mailin.ai client on the shared base (`core.api_client.ApiClient`): token or
+email/password login, 210/31x codes, Laravel pagination (`pages_linked`), and every call of the
+API (user and servers, domains, mailboxes, email verification and credits, the Microsoft section:
+inbox providers, domain registrars, Azure orders) in one class.
 
 Login (email and password): one per client, shared by every thread and call, retried on
 transient failures (5xx, 310, connection errors: a login changes nothing twice). The token a
 login made is revoked when the process exits (`revoke_created_tokens`, registered with `atexit`),
-so a run leaves no live token behind; a configured `mailin:apiToken` is never revoked.
+so a run leaves no live token behind; a configured `mailin:apiToken` is never revoked. The
+runtime holds one client per account (`runtime.runtime_for`), so each account has its own login.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import atexit
 import logging
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
+from ..core.api_client import ApiClient, pages_linked
 from ..core.endpoints_config import EndpointTable
 from ..core.errors import (
     ApiError,
@@ -29,7 +34,23 @@ from ..core.errors import (
 )
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from . import endpoints as ep
-from .errors import CUSTOM_STATUS_ERRORS, DomainsUnavailableError, LoginFailedError
+from .errors import (
+    CUSTOM_STATUS_ERRORS,
+    DomainsUnavailableError,
+    LoginFailedError,
+    credits_error,
+)
+from .microsoft_models import (
+    AzureMailbox,
+    AzureNameservers,
+    AzureOrderInfo,
+    BulkTask,
+    CreditEntry,
+    DomainRegistrarInfo,
+    InboxProviderInfo,
+    SingleVerification,
+    UploadStatusSummary,
+)
 from .models import (
     Availability,
     DomainJob,
@@ -47,7 +68,6 @@ from .models import (
     TransferAccepted,
     User,
 )
-from .verification_calls import VerificationCalls
 
 PROVIDER = "Mailin.ai"
 # Transient answers, retried for idempotent calls and for the login: 310 is Mailin.ai's own
@@ -71,7 +91,13 @@ def parse_error(response: httpx.Response) -> ParsedError:
     return (str(body.get("message") or response.reason_phrase), None, details)
 
 
-class MailinClient(VerificationCalls):
+class MailinClient(ApiClient):
+    """One Mailin.ai account's client: the shared base (one call path through the account's
+    endpoint table, write counting) plus the login and the API's calls."""
+
+    PROVIDER = PROVIDER
+    DOC = "docs/mailin-api.md"
+
     def __init__(
         self,
         base_url: str,
@@ -84,19 +110,8 @@ class MailinClient(VerificationCalls):
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
     ) -> None:
-        self.endpoints = endpoints or EndpointTable("mailin")
-        """The endpoint table, overrides from `mailin:endpoints` applied."""
         if not token and not (email and password):
             raise ConfigError("Mailin.ai needs an API token, or an email and a password to log in")
-        self._base_url = base_url
-        self._token = token
-        self._email = email
-        self._password = password
-        self._device = device_name
-        self._user_id: int | None = None
-        # One login at a time: threads that find no token (or a rejected one) wait for it.
-        self._login_lock = threading.Lock()
-        self._logout_lock = threading.Lock()
         common: dict[str, Any] = {
             "provider": PROVIDER,
             "base_url": base_url,
@@ -106,10 +121,22 @@ class MailinClient(VerificationCalls):
             "extra_errors": CUSTOM_STATUS_ERRORS,
             "retryable_statuses": RETRYABLE_STATUSES,
         }
-        self._anonymous = HttpClient(headers={}, **common)
         # The token is a header of this one client, replaced in place after a login: a client is
         # never closed under a request another thread is sending.
-        self._http = HttpClient(headers=self._auth_header(token), **common)
+        super().__init__(
+            HttpClient(headers=self._auth_header(token), **common),
+            endpoints or EndpointTable("mailin"),
+        )
+        self._base_url = base_url
+        self._token = token
+        self._email = email
+        self._password = password
+        self._device = device_name
+        self._user_id: int | None = None
+        # One login at a time: threads that find no token (or a rejected one) wait for it.
+        self._login_lock = threading.Lock()
+        self._logout_lock = threading.Lock()
+        self._anonymous = HttpClient(headers={}, **common)
         # Logout at exit: quick, one retry at most (the engine waits 5 s for the process).
         self._logout = HttpClient(
             headers={}, **{**common, "retry": RetryPolicy(2, 0.1, 0.5, LOGOUT_TIMEOUT_SECONDS)}
@@ -128,7 +155,7 @@ class MailinClient(VerificationCalls):
         """Revokes the tokens this client's logins made, then closes its connections."""
         self.revoke_created_tokens()
         self._anonymous.close()
-        self._http.close()
+        self.http.close()
         self._logout.close()
 
     # authentication ----------------------------------------------------------------------
@@ -147,15 +174,15 @@ class MailinClient(VerificationCalls):
             raise ConfigError("Mailin.ai login needs an email and a password")
         login = self.endpoints.resolve(ep.LOGIN)
         try:
-            response = self._anonymous.request(
-                login.method,
-                login.path,
+            response = self.send(
+                ep.LOGIN,
                 json={
                     "email": self._email,
                     "password": self._password,
                     "device_name": self._device,
                 },
                 safe_to_retry=True,
+                http=self._anonymous,
             )
             result = LoginResult.model_validate(response.json())
         except ApiError as exc:
@@ -171,7 +198,7 @@ class MailinClient(VerificationCalls):
             ) from None
         self._token, self._user_id = result.token, result.user_id
         for name, value in self._auth_header(result.token).items():
-            self._http.set_header(name, value)
+            self.http.set_header(name, value)
         if not self._created:
             _LOGGED_IN.add(self)
         self._created.append(result.token)
@@ -186,12 +213,11 @@ class MailinClient(VerificationCalls):
             if self._token in created:
                 self._token = None
         revoked = 0
-        logout = self.endpoints.resolve(ep.LOGOUT)
         with self._logout_lock:  # the logout client's header is this token's for one call
             for token in created:
                 self._logout.set_header("Authorization", f"Bearer {token}")
                 try:
-                    self._logout.request(logout.method, logout.path, safe_to_retry=True)
+                    self.send(ep.LOGOUT, safe_to_retry=True, http=self._logout)
                 except (ApiError, TransportError) as exc:
                     log.debug("Mailin.ai logout failed: %s", type(exc).__name__)
                     continue
@@ -213,51 +239,46 @@ class MailinClient(VerificationCalls):
     def _authed(self) -> HttpClient:
         if self._token is None:
             self._relogin(None)
-        return self._http
+        return self.http
 
     def _call(
         self,
         endpoint: ep.Endpoint,
         *,
-        params: dict[str, Any] | None = None,
+        params: Mapping[str, Any] | None = None,
         json: Any = None,
-        data: dict[str, Any] | None = None,
-        files: dict[str, Any] | None = None,
-        raw: bool = False,
+        data: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | None = None,
         **path: object,
     ) -> Any:
-        endpoint = self.endpoints.resolve(endpoint)
-        url = endpoint.format(**path)
-        body = {"params": params, "json": json, "data": data, "files": files}
+        """One authenticated call (`ApiClient.send`), its JSON body; a rejected token of a login
+        is replaced once by a fresh login and the call sent again."""
+        body: dict[str, Any] = {"params": params, "json": json, "data": data, "files": files}
         http = self._authed()
         used = self._token
         try:
-            response = http.request(endpoint.method, url, **body)
+            response = self.send(endpoint, path=path, http=http, **body)
         except AuthenticationError:
             if not (self._email and self._password):
                 raise
             self._relogin(used)  # the token expired or was revoked: once more with a fresh one
-            response = http.request(endpoint.method, url, **body)
-        if raw:
-            return response
-        return response.json() if response.content else None
+            response = self.send(endpoint, path=path, http=http, **body)
+        return self.json_of(response, endpoint)
 
     def _fetch(self, url: str) -> httpx.Response:
         """GET an absolute URL the API gave (a download link), without the bearer token."""
         return self._anonymous.request("GET", url)
 
     def _pages(
-        self, endpoint: ep.Endpoint, model: type[M], params: dict[str, Any] | None = None
+        self, endpoint: ep.Endpoint, model: type[M], params: Mapping[str, Any] | None = None
     ) -> list[M]:
-        items: list[M] = []
-        page = 1
-        while True:
-            query = {**(params or {}), "page": page, "per_page": PER_PAGE}
+        def fetch(number: int) -> tuple[list[M], int | None, str | None]:
+            query = {**(params or {}), "page": number, "per_page": PER_PAGE}
             data = Page[dict[str, Any]].model_validate(self._call(endpoint, params=query))
-            items += [model.model_validate(item) for item in data.data]
-            if page >= data.last_page or not data.next_page_url or not data.data:
-                return items
-            page += 1
+            items = [model.model_validate(item) for item in data.data]
+            return items, data.last_page, data.next_page_url
+
+        return list(pages_linked(fetch))
 
     def __enter__(self) -> MailinClient:
         return self
@@ -422,6 +443,148 @@ class MailinClient(VerificationCalls):
 
     def remove_forwarding(self, mailbox_id: int) -> None:
         self._call(ep.REMOVE_MAILBOX_FORWARDING, mailbox_id=mailbox_id)
+
+    # email verification and credits -------------------------------------------------------
+    def get_credits(self) -> int:
+        return int(self._call(ep.GET_CREDITS)["total_credits"])
+
+    def credit_history(self) -> list[CreditEntry]:
+        return self._pages(ep.CREDIT_HISTORY, CreditEntry)
+
+    def _start(self, endpoint: ep.Endpoint, **kw: Any) -> Any:
+        """A verification request; Mailin.ai's "You need N credits" 422 becomes
+        `InsufficientCreditsError`."""
+        try:
+            return self._call(endpoint, **kw)
+        except UnprocessableError as exc:
+            refused = credits_error(exc)
+            if refused is not None:
+                raise refused from None
+            raise
+
+    def verify_single_email(self, email: str, type_: str = "standard") -> SingleVerification:
+        data = self._start(ep.VERIFY_SINGLE_EMAIL, json={"email": email, "type": type_})
+        return SingleVerification.model_validate(data)
+
+    def get_single_email(self, task_id: str) -> SingleVerification:
+        data = self._call(ep.GET_SINGLE_EMAIL, params={"task_id": task_id})
+        return SingleVerification.model_validate(data)
+
+    def verify_bulk_emails(self, emails: Sequence[str], type_: str = "standard") -> str:
+        """Up to 500 addresses in one request (the page's limit); returns the task id."""
+        if not 1 <= len(emails) <= ep.MAX_BULK_EMAILS:
+            raise ValueError(f"1 to {ep.MAX_BULK_EMAILS} addresses a request, got {len(emails)}")
+        form = {"emails": ",".join(emails), "type": type_}
+        return str(self._start(ep.VERIFY_BULK_EMAILS, data=form)["task_id"])
+
+    def verify_bulk_file(self, filename: str, content: bytes, type_: str = "standard") -> str:
+        """A CSV or XLSX of at most 25 MB; returns the task id."""
+        if len(content) > ep.MAX_BULK_FILE_BYTES:
+            raise ValueError(f"{filename} is {len(content)} bytes; at most 25 MB")
+        files = {"file": (filename, content)}
+        data = self._start(ep.VERIFY_BULK_FILE, data={"type": type_}, files=files)
+        return str(data["task_id"])
+
+    def get_bulk_task(self, task_id: str) -> BulkTask:
+        """The task; `status` "pending" while the API says it is still running, "failed" when
+        it could not be processed (credits refunded, `reason` says why)."""
+        data: dict[str, Any] = self._call(ep.GET_BULK_TASK, params={"task_id": task_id})
+        if "status" not in data:
+            message = str(data.get("message", ""))
+            status = "failed" if "refund" in message.lower() or "reason" in data else "pending"
+            data = {**data, "status": status, "task_id": task_id}
+        return BulkTask.model_validate(data)
+
+    def download_url(self, task_id: str, download_type: str) -> str:
+        """The link to a finished bulk task's results (a form, as the page's example sends)."""
+        form = {"task_id": task_id, "download_type": download_type}
+        return str(self._call(ep.DOWNLOAD_VERIFIED_EMAILS, data=form)["download_url"])
+
+    def download_verified_emails(self, task_id: str, download_type: str) -> bytes:
+        """The results file itself: fetched from `download_url` without the API token (the link
+        is a storage link; the token is never sent to a host the answer named)."""
+        response = self._fetch(self.download_url(task_id, download_type))
+        content: bytes = response.content
+        return content
+
+    # inbox providers --------------------------------------------------------------------
+    def add_inbox_provider(self, fields: Mapping[str, Any]) -> int:
+        data = self._call(ep.ADD_INBOX_PROVIDER, json=dict(fields))
+        return int(data["provider_id"])
+
+    def list_inbox_providers(self) -> list[InboxProviderInfo]:
+        return self._pages(ep.LIST_INBOX_PROVIDERS, InboxProviderInfo)
+
+    def update_inbox_provider(self, provider_id: int, fields: Mapping[str, Any]) -> None:
+        self._call(ep.UPDATE_INBOX_PROVIDER, json=dict(fields), provider_id=provider_id)
+
+    def delete_inbox_provider(self, provider_id: int) -> None:
+        self._call(ep.DELETE_INBOX_PROVIDER, provider_id=provider_id)
+
+    # domain registrars ------------------------------------------------------------------
+    def add_domain_registrar(self, fields: Mapping[str, Any]) -> int:
+        return int(self._call(ep.ADD_DOMAIN_REGISTRAR, json=dict(fields))["id"])
+
+    def list_domain_registrars(self) -> list[DomainRegistrarInfo]:
+        return self._pages(ep.LIST_DOMAIN_REGISTRARS, DomainRegistrarInfo)
+
+    def update_domain_registrar(self, registrar_id: int, fields: Mapping[str, Any]) -> None:
+        self._call(ep.UPDATE_DOMAIN_REGISTRAR, json=dict(fields), registrar_id=registrar_id)
+
+    def delete_domain_registrar(self, registrar_id: int) -> None:
+        self._call(ep.DELETE_DOMAIN_REGISTRAR, registrar_id=registrar_id)
+
+    # Azure orders ------------------------------------------------------------------------
+    def add_azure_order(self, body: Mapping[str, Any]) -> None:
+        """The page's answer carries no id: `find_azure_order(domain)` finds the order."""
+        self._call(ep.ADD_AZURE_ORDER, json=dict(body))
+
+    def list_azure_orders(self) -> list[AzureOrderInfo]:
+        return self._pages(ep.LIST_AZURE_ORDERS, AzureOrderInfo)
+
+    def find_azure_order(self, domain: str) -> AzureOrderInfo | None:
+        wanted = domain.lower()
+        return next((o for o in self.list_azure_orders() if o.domain.lower() == wanted), None)
+
+    def get_azure_order_status(self, order_id: int) -> str:
+        data = self._call(ep.AZURE_ORDER_STATUS, order_id=order_id)
+        inner = data.get("data", data) if isinstance(data, dict) else {}
+        return str(inner.get("status", "")).lower()
+
+    def get_azure_nameservers(self, order_id: int) -> AzureNameservers:
+        data = self._call(ep.AZURE_ORDER_NAMESERVERS, order_id=order_id)
+        return AzureNameservers.model_validate(data)
+
+    def get_azure_mailboxes(self, order_id: int) -> list[AzureMailbox]:
+        data = self._call(ep.AZURE_ORDER_MAILBOXES, order_id=order_id)
+        return [AzureMailbox.model_validate(m) for m in data.get("mailboxes", [])]
+
+    def delete_azure_order(self, order_id: int) -> None:
+        """Deletes the order and its domain."""
+        self._call(ep.DELETE_AZURE_ORDER, order_id=order_id)
+
+    def get_azure_order(self, order_id: int) -> AzureOrderInfo | None:
+        """The order of that id, from the list (the page has no single-order endpoint)."""
+        return next((o for o in self.list_azure_orders() if o.id == order_id), None)
+
+    def set_azure_master_domain(self, order_id: int, forward_to: str) -> None:
+        """Sets the master (redirect) domain. The page has no way to remove one: its one
+        parameter, ``forward_to``, is a domain (`AzureOrder` keeps a removed one, and says so)."""
+        self._call(ep.SET_AZURE_MASTER_DOMAIN, json={"forward_to": forward_to}, order_id=order_id)
+
+    def set_azure_inbox_provider(self, order_id: int, provider_id: int) -> None:
+        body = {"provider_id": provider_id}
+        self._call(ep.SET_AZURE_INBOX_PROVIDER, json=body, order_id=order_id)
+
+    def remove_azure_inbox_provider(self, order_id: int) -> None:
+        self._call(ep.REMOVE_AZURE_INBOX_PROVIDER, order_id=order_id)
+
+    def trigger_azure_reupload(self, order_id: int) -> None:
+        self._call(ep.TRIGGER_AZURE_REUPLOAD, order_id=order_id)
+
+    def get_azure_upload_status(self, order_id: int) -> UploadStatusSummary:
+        data = self._call(ep.AZURE_UPLOAD_STATUS, order_id=order_id)
+        return UploadStatusSummary.model_validate(data.get("upload_status_summary", data))
 
 
 # Clients that logged in, so their tokens are revoked when the process exits (the provider

@@ -61,7 +61,7 @@ from ..core.schema import (
 from .endpoints import PURCHASABLE_TLDS
 from .errors import LoginFailedError
 from .models import MailinDomain
-from .runtime import MailinRuntime, runtime_for
+from .runtime import MailinRuntime, account_failures, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400
@@ -237,12 +237,14 @@ def _same_kind(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
 
 
 class DomainsProvider(ConfiguredProvider):
-    def _runtime(self) -> MailinRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
+        """The runtime of the resource's account (its inputs, or its outputs after create)."""
+        return runtime_for(self.config, props.get("account"))
 
     # preview ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs, failures = check_inputs(DomainsInputs, news)
+        failures = account_failures(self.config, inputs, failures)
         if failures or has_unknowns(inputs) or inputs["acquisition"] != Acquisition.BUY.value:
             return dyn.CheckResult(inputs, failures)
         # The stack holds the previous inputs' names already (bought or adopted before): they
@@ -251,11 +253,13 @@ class DomainsProvider(ConfiguredProvider):
         held = olds.get("domains") if olds and _same_kind(olds, inputs) else None
         known = set(held) if isinstance(held, list) and not has_unknowns(held) else set()
         candidates = [n for n in names if n not in known]
-        failures = self._check_available(candidates, names, google=inputs["google"] is True)
+        failures = self._check_available(
+            self._runtime(inputs), candidates, names, google=inputs["google"] is True
+        )
         return dyn.CheckResult(inputs, failures)
 
     def _check_available(
-        self, candidates: Sequence[str], names: Sequence[str], *, google: bool
+        self, rt: MailinRuntime, candidates: Sequence[str], names: Sequence[str], *, google: bool
     ) -> list[dyn.CheckFailure]:
         """Read-only: each name not in the account must be available for purchase.
 
@@ -269,7 +273,6 @@ class DomainsProvider(ConfiguredProvider):
         try:
             # Shared by every check of the provider process (one listing of each kind, one
             # availability call per name, whatever the number of resources), until a write.
-            rt = self._runtime()
             listed = rt.shared_domains(google=google)
             own = {d.name.lower() for d in listed if _of_kind(d, google)}
             pending = [n for n in candidates if n not in own]
@@ -320,14 +323,14 @@ class DomainsProvider(ConfiguredProvider):
 
     # create and update --------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        rt = self._runtime()
+        rt = self._runtime(props)
         outs = self._acquire(rt, props, {}, [], set())
         first = outs["domain_ids"].get(props["domains"][0])
         ident = str(first) if first is not None else ",".join(props["domains"])
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        rt = self._runtime()
+        rt = self._runtime(olds)
         records = {n: dict(r) for n, r in (olds.get("records") or {}).items()}
         adopted = set(olds.get("adopted_domains") or []) & set(records)
         wanted = set(news["domains"])
@@ -462,7 +465,7 @@ class DomainsProvider(ConfiguredProvider):
 
     # refresh ------------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        rt = self._runtime()
+        rt = self._runtime(props)
         records: dict[str, dict[str, Any]] = {}
         for name, rec in (props.get("records") or {}).items():
             found: MailinDomain | None
@@ -501,7 +504,7 @@ class DomainsProvider(ConfiguredProvider):
         )
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        rt = self._runtime()
+        rt = self._runtime(props)
         records: Mapping[str, Mapping[str, Any]] = props.get("records") or {}
         adopted = set(props.get("adopted_domains") or []) & set(records)
         kept = set() if destroy_adopted(props) else adopted

@@ -39,14 +39,14 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_result,
+    check_inputs,
     input_defaults,
     out,
 )
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
-from .runtime import MailinRuntime, runtime_for
+from .runtime import MailinRuntime, account_failures, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
@@ -213,8 +213,9 @@ class _MailboxesProvider(ConfiguredProvider):
     kind = "Mailin.ai SMTP mailboxes"
     inputs: ClassVar[type[DomainInputs]] = SmtpMailboxesInputs
 
-    def _runtime(self) -> MailinRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
+        """The runtime of the resource's account (its inputs, or its outputs after create)."""
+        return runtime_for(self.config, props.get("account"))
 
     # subclass hooks ---------------------------------------------------------------------
     def _submit(self, rt: MailinRuntime, entries: Sequence[Mapping[str, Any]]) -> str:
@@ -242,7 +243,8 @@ class _MailboxesProvider(ConfiguredProvider):
 
     # check / diff -------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        return check_result(self.inputs, news)
+        inputs, failures = check_inputs(self.inputs, news)
+        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         new_list = news.get("mailboxes")
@@ -262,12 +264,12 @@ class _MailboxesProvider(ConfiguredProvider):
 
     # create / update / read / delete ------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        rt = self._runtime()
+        rt = self._runtime(props)
         outs = self._reconcile(rt, props, {}, [], set())
         return dyn.CreateResult(id_=str(props["mailboxes"][0]["username"]), outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        rt = self._runtime()
+        rt = self._runtime(olds)
         records = {u: dict(r) for u, r in (olds.get("records") or {}).items()}
         old_entries = {m["username"]: m for m in olds.get("mailboxes") or []}
         wanted = {m["username"]: m for m in news["mailboxes"]}
@@ -361,6 +363,8 @@ class _MailboxesProvider(ConfiguredProvider):
             "last_error": last_error,
             **self._extra_outputs(rt, records),
         }
+        if inputs.get("account") is not None:  # read, update and delete use its account
+            outs["account"] = inputs["account"]
         pending = [u for u in entries if not records.get(u, {}).get("active")]
         if pending:
             pulumi.log.warn(
@@ -377,7 +381,7 @@ class _MailboxesProvider(ConfiguredProvider):
         return next((m for m in matches if m.username.lower() == username), None)
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        rt = self._runtime()
+        rt = self._runtime(props)
         records: dict[str, dict[str, Any]] = {}
         entries = {m["username"]: dict(m) for m in props.get("mailboxes") or []}
         for username, rec in (props.get("records") or {}).items():
@@ -407,7 +411,7 @@ class _MailboxesProvider(ConfiguredProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         self._delete_records(
-            self._runtime(),
+            self._runtime(props),
             props.get("records") or {},
             props.get("adopted_mailboxes") or [],
             destroy_adopted(props),

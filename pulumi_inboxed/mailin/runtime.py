@@ -1,26 +1,34 @@
-"""What the Mailin.ai resources share at run time: settings, one client, the job pollers.
+"""What the Mailin.ai resources share at run time: settings, one client per account, pollers.
 
 Credentials: a token (`mailin:apiToken`), or an email and password (`mailin:email`,
-`mailin:password`) that log in once and keep the token; both secret, read when the provider runs.
-One client per set of credentials and base URL in a process: every resource and call of a
-provider process shares its one login, and the token that login made is revoked at exit.
+`mailin:password`) that log in once and keep the token; read when the provider runs. A named
+account (`account=` on every resource and function) reads its own from the structured stack
+config map `mailin:accounts.<name>` (`core.accounts.AccountConfig`): never the default account's
+credentials nor the MAILIN_* variables; its base URL, device name and poll interval fall back to
+the plain settings, and its `endpoints` entries merge over `mailin:endpoints`.
+One client per account and settings in a process (`core.accounts.Registry`): every resource and
+call of a provider process for that account shares its one login, pollers and shared reads, and
+the token that login made is revoked at exit.
 
 Read-only account checks at preview are shared (`MailinRuntime.shared_domains`,
-`shared_availability`): every resource's `check()` in a provider process reads one snapshot,
-so a preview of any number of resources makes one listing per list endpoint and asks about
-each name's availability once. The snapshot is dropped as soon as the runtime's client makes a
-write (anything but a GET, login and logout aside), so a check after a create sees the account
-as the create left it; and after `SHARED_READS_MAX_AGE_SECONDS` in any case.
+`shared_availability`): every resource's `check()` in a provider process reads one snapshot per
+account, so a preview of any number of resources makes one listing per list endpoint and asks
+about each name's availability once. The snapshot is dropped as soon as the runtime's client
+makes a write (anything but a GET, login and logout aside: `ApiClient.writes`), so a check after
+a create sees the account as the create left it; and after `SHARED_READS_MAX_AGE_SECONDS` in any
+case.
 """
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
 
+import pulumi.dynamic as dyn
+
+from ..core.accounts import AccountConfig, Registry, account_check_failure, accounts_setting
+from ..core.api_client import SHARED_READS_MAX_AGE_SECONDS, SharedReads
 from ..core.config import ConfigSource, Setting, read, read_float, require
 from ..core.endpoints_config import endpoint_setting, endpoint_table
 from ..core.errors import ConfigError
@@ -30,112 +38,49 @@ from .client import MailinClient
 from .microsoft_models import AzureNameservers
 from .models import Availability, DomainJob, MailboxJob, MailinDomain
 
+NAMESPACE = "mailin"
 API_TOKEN = Setting("mailin", "apiToken", "MAILIN_API_TOKEN", secret=True)
-EMAIL = Setting("mailin", "email", "MAILIN_EMAIL")
+EMAIL = Setting("mailin", "email", "MAILIN_EMAIL", is_credential=True)
 PASSWORD = Setting("mailin", "password", "MAILIN_PASSWORD", secret=True)
 DEVICE_NAME = Setting("mailin", "deviceName", "MAILIN_DEVICE_NAME", default="pulumi-inboxed")
 BASE_URL = Setting("mailin", "baseUrl", "MAILIN_BASE_URL", default=ep.DEFAULT_BASE_URL)
 ENDPOINTS = endpoint_setting("mailin")
+ACCOUNTS = accounts_setting("mailin")
 POLL_INTERVAL = Setting(
     "mailin", "pollIntervalSeconds", "MAILIN_POLL_INTERVAL_SECONDS", default="5"
 )
-SHARED_READS_MAX_AGE_SECONDS = 300.0
-"""Our bound on how old a shared preview read may be, writes aside (a run is one process)."""
 T = TypeVar("T")
 
-
-class WatchedClient(MailinClient):
-    """The runtime's client: counts its writes, so shared reads know when they are stale."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._writes = 0
-        self._writes_lock = threading.Lock()
-
-    @property
-    def writes(self) -> int:
-        """How many requests other than GET this client has sent (or begun to send)."""
-        return self._writes
-
-    def _call(self, endpoint: ep.Endpoint, **kwargs: Any) -> Any:
-        endpoint = self.endpoints.resolve(endpoint)  # the method sent decides what is a write
-        if endpoint.method != "GET":
-            with self._writes_lock:
-                self._writes += 1
-        try:
-            return super()._call(endpoint, **kwargs)
-        finally:
-            if endpoint.method != "GET":
-                with self._writes_lock:  # a read that ran beside the write is stale too
-                    self._writes += 1
-
-
-class _Pending:
-    """One shared read being made: the threads that ask meanwhile wait for its answer."""
-
-    def __init__(self) -> None:
-        self.done = threading.Event()
-        self.value: Any = None
-        self.error: BaseException | None = None
-
-
-class SharedReads:
-    """Read-only answers shared by every check of a provider process, until the next write.
-
-    Each key is read once (threads asking at the same time wait for the one read); a failed
-    read is not kept, so the next check tries again.
-    """
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._lock = threading.Lock()
-        self._clock = clock
-        self._entries: dict[tuple[Any, ...], _Pending] = {}
-        self._writes: int | None = None
-        self._since = 0.0
-
-    def drop(self) -> None:
-        with self._lock:
-            self._entries.clear()
-            self._writes = None
-
-    def get(self, key: tuple[Any, ...], writes: int, read: Callable[[], T]) -> T:
-        with self._lock:
-            now = self._clock()
-            if writes != self._writes or now - self._since > SHARED_READS_MAX_AGE_SECONDS:
-                self._entries.clear()
-                self._writes, self._since = writes, now
-            entry = self._entries.get(key)
-            owner = entry is None
-            if entry is None:
-                entry = self._entries[key] = _Pending()
-        if owner:
-            try:
-                entry.value = read()
-            except BaseException as exc:
-                entry.error = exc
-                with self._lock:
-                    if self._entries.get(key) is entry:
-                        del self._entries[key]
-            finally:
-                entry.done.set()
-        else:
-            entry.done.wait()
-        if entry.error is not None:
-            raise entry.error
-        value: T = entry.value
-        return value
+__all__ = [
+    "ACCOUNTS",
+    "API_TOKEN",
+    "BASE_URL",
+    "DEVICE_NAME",
+    "EMAIL",
+    "ENDPOINTS",
+    "PASSWORD",
+    "POLL_INTERVAL",
+    "SHARED_READS_MAX_AGE_SECONDS",
+    "MailinRuntime",
+    "account_failures",
+    "drop_shared_reads",
+    "runtime_for",
+]
 
 
 class MailinRuntime:
-    def __init__(self, client: MailinClient, poll_interval: float) -> None:
+    """One account's client, poll interval, job pollers and shared preview reads."""
+
+    def __init__(
+        self, client: MailinClient, poll_interval: float, account: str | None = None
+    ) -> None:
         self.client = client
         self.poll_interval = poll_interval
+        self.account = account
         self.shared = SharedReads()
 
     def _shared(self, key: tuple[Any, ...], read: Callable[[], T]) -> T:
         client = self.client
-        if not isinstance(client, WatchedClient):  # its writes cannot be seen: nothing shared
-            return read()
         return self.shared.get((id(client), *key), client.writes, read)
 
     def shared_domains(self, *, google: bool) -> list[MailinDomain]:
@@ -152,7 +97,7 @@ class MailinRuntime:
         return self._shared(("available", key), lambda: client.check_availability(name))
 
     def __repr__(self) -> str:
-        return "MailinRuntime()"
+        return f"MailinRuntime(account={self.account!r})"
 
     @cached_property
     def domain_jobs(self) -> SharedPoller[str, DomainJob]:
@@ -172,46 +117,74 @@ class MailinRuntime:
         )
 
 
-_lock = threading.Lock()
-_runtimes: dict[tuple[object, ...], MailinRuntime] = {}
-_clients: dict[tuple[object, ...], MailinClient] = {}
+_runtimes: Registry[MailinRuntime] = Registry()
+_clients: Registry[MailinClient] = Registry()
 
 
-def runtime_for(config: ConfigSource | Mapping[str, Any] | None) -> MailinRuntime:
-    base_url = require(BASE_URL, config)
-    token = read(API_TOKEN, config)
-    email = read(EMAIL, config)
-    password = read(PASSWORD, config)
-    if not token and not (email and password):
-        raise ConfigError(
+def _no_credentials(view: AccountConfig) -> ConfigError:
+    if view.account is None:
+        return ConfigError(
             "Mailin.ai credentials are not set: set mailin:apiToken, or mailin:email and "
             f"mailin:password ({API_TOKEN.how_to_set()}; {PASSWORD.how_to_set()})"
         )
-    device = require(DEVICE_NAME, config)
-    interval = read_float(POLL_INTERVAL, config, minimum=0.05)
-    endpoints = endpoint_table("mailin", ep, config)
-    login = (base_url, token or "", email or "", password or "", device, endpoints)
-    key = (*login, str(interval))
-    with _lock:
-        runtime = _runtimes.get(key)
-        if runtime is None:
-            client = _clients.get(login)
-            if client is None:
-                client = _clients[login] = WatchedClient(
-                    base_url,
-                    token=token,
-                    email=email,
-                    password=password,
-                    device_name=device,
-                    endpoints=endpoints,
-                )
-            runtime = _runtimes[key] = MailinRuntime(client, interval)
-        return runtime
+    return ConfigError(
+        f"Mailin.ai account {view.account!r} has no credentials: set "
+        f"{view.key_of(API_TOKEN)}, or {view.key_of(EMAIL)} and {view.key_of(PASSWORD)} "
+        f"({view.how_to_set(API_TOKEN)}); a named account never uses the default account's "
+        "mailin:apiToken, mailin:email, mailin:password or MAILIN_* variables"
+    )
+
+
+def runtime_for(
+    config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
+) -> MailinRuntime:
+    """The runtime of `account` (None: the default account of the plain settings), made once
+    per process for the account and its settings. A named account not in `mailin:accounts`, or
+    one without credentials, is a `ConfigError` naming the key to set."""
+    view = AccountConfig(NAMESPACE, config, account)
+    base_url = require(BASE_URL, view)
+    token = read(API_TOKEN, view)
+    email = read(EMAIL, view)
+    password = read(PASSWORD, view)
+    if not token and not (email and password):
+        raise _no_credentials(view)
+    device = require(DEVICE_NAME, view)
+    interval = read_float(POLL_INTERVAL, view, minimum=0.05)
+    endpoints = endpoint_table(NAMESPACE, ep, view)
+    login = (view.account, base_url, token or "", email or "", password or "", device, endpoints)
+
+    def make_client() -> MailinClient:
+        return MailinClient(
+            base_url,
+            token=token,
+            email=email,
+            password=password,
+            device_name=device,
+            endpoints=endpoints,
+        )
+
+    def make_runtime() -> MailinRuntime:
+        return MailinRuntime(_clients.get(login, make_client), interval, view.account)
+
+    return _runtimes.get((*login, str(interval)), make_runtime)
+
+
+def account_failures(
+    config: ConfigSource | Mapping[str, Any] | None,
+    inputs: Mapping[str, Any],
+    failures: list[dyn.CheckFailure],
+) -> list[dyn.CheckFailure]:
+    """`failures` plus one on `account` when the inputs name an account that is not configured
+    (found at preview, before any API call); none when the input already failed its own check."""
+    if any(f.property == "account" for f in failures):
+        return failures
+    message = account_check_failure(NAMESPACE, config, inputs.get("account"))
+    if message is None:
+        return failures
+    return [*failures, dyn.CheckFailure("account", message)]
 
 
 def drop_shared_reads() -> None:
     """Forgets every runtime's shared reads (a new provider process starts without them)."""
-    with _lock:
-        runtimes = list(_runtimes.values())
-    for runtime in runtimes:
+    for runtime in _runtimes.values():
         runtime.shared.drop()

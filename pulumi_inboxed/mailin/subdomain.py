@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
 
 import pulumi.dynamic as dyn
@@ -25,13 +26,13 @@ from ..core.schema import (
     DomainName,
     ResourceOutputs,
     arg,
-    check_result,
+    check_inputs,
     diff_result,
     input_defaults,
     out,
 )
 from .forwarding import find_domain_anywhere
-from .runtime import MailinRuntime, runtime_for
+from .runtime import MailinRuntime, account_failures, runtime_for
 
 LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 LISTED_WITHIN_SECONDS = 30.0
@@ -90,17 +91,20 @@ class SubdomainOutputs(ResourceOutputs):
 
 
 class SubdomainProvider(ConfiguredProvider):
-    def _runtime(self) -> MailinRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
+        """The runtime of the resource's account (its inputs, or its outputs after create)."""
+        return runtime_for(self.config, props.get("account"))
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        return check_result(SubdomainInputs, news)
+        inputs, failures = check_inputs(SubdomainInputs, news)
+        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         return diff_result(SubdomainInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._runtime().client
+        rt = self._runtime(props)
+        client = rt.client
         fqdn = f"{props['subdomain']}.{props['domain']}"
         existing = find_domain_anywhere(client, fqdn)
         adopted = existing is not None
@@ -110,7 +114,7 @@ class SubdomainProvider(ConfiguredProvider):
             while existing is None and time.monotonic() < deadline:
                 existing = find_domain_anywhere(client, fqdn)
                 if existing is None:
-                    time.sleep(self._runtime().poll_interval)
+                    time.sleep(rt.poll_interval)
         if existing is None:
             raise InboxedError(
                 f"Mailin.ai accepted subdomain {fqdn!r} (POST /domains/add/subdomain) but does "
@@ -137,9 +141,9 @@ class SubdomainProvider(ConfiguredProvider):
         return dyn.UpdateResult(outs=outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        client = self._runtime().client
+        client = self._runtime(props).client
         if not props.get("fqdn") and not props.get("subdomain"):
-            return self._read_by_id(id_)  # `Subdomain.get(name, id)`: the id alone
+            return self._read_by_id(id_, props)  # `Subdomain.get(name, id)`: the id alone
         fqdn = props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}"
         found = find_domain_anywhere(client, str(fqdn))
         if found is None or str(found.id) != id_:
@@ -147,9 +151,9 @@ class SubdomainProvider(ConfiguredProvider):
         outs = {**input_defaults(SubdomainInputs), **props}
         return dyn.ReadResult(id_=id_, outs={**outs, "domain_id": found.id, "active": found.active})
 
-    def _read_by_id(self, id_: str) -> dyn.ReadResult:
+    def _read_by_id(self, id_: str, props: Mapping[str, Any]) -> dyn.ReadResult:
         try:
-            found = self._runtime().client.get_domain(int(id_))
+            found = self._runtime(props).client.get_domain(int(id_))
         except (NotFoundError, ValueError):
             return dyn.ReadResult(id_="", outs={})
         parent = found.main_domain or found.name.split(".", 1)[-1]
@@ -163,10 +167,12 @@ class SubdomainProvider(ConfiguredProvider):
             "active": found.active,
             "adopted": None,
         }
+        if props.get("account") is not None:
+            outs["account"] = props["account"]
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        client = self._runtime().client
+        client = self._runtime(props).client
         fqdn = str(props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}")
         if keep_if_adopted(props, "Mailin.ai subdomain", fqdn):
             return

@@ -39,8 +39,10 @@ class VerificationSummary:
             self.counts[key] = self.counts.get(key, 0) + value
 
 
-def _client(client: MailinClient | None) -> MailinClient:
-    return client if client is not None else runtime_for(None).client
+def _client(client: MailinClient | None, account: str | None = None) -> MailinClient:
+    """`client`, else the client of `account` (None: the default account; a named one reads
+    its entry of `MAILIN_ACCOUNTS`)."""
+    return client if client is not None else runtime_for(None, account).client
 
 
 def ensure_credits(client: MailinClient, needed: int) -> int:
@@ -79,9 +81,10 @@ def verify_emails(
     timeout: float = 900,
     poll_interval: float = 2.0,
     client: MailinClient | None = None,
+    account: str | None = None,
 ) -> VerificationSummary:
     """Verifies the addresses (500 a request) and returns the summed results."""
-    c = _client(client)
+    c = _client(client, account)
     unique = list(dict.fromkeys(a.strip().lower() for a in addresses if a.strip()))
     ensure_credits(c, len(unique))
     deadline = Deadline.after(timeout)
@@ -103,9 +106,10 @@ def verify_csv_file(
     timeout: float = 900,
     poll_interval: float = 2.0,
     client: MailinClient | None = None,
+    account: str | None = None,
 ) -> VerificationSummary:
     """Uploads a CSV (at most 25 MB) for verification and returns its results."""
-    c = _client(client)
+    c = _client(client, account)
     found = addresses_in_csv(content.decode("utf-8", errors="replace"))
     ensure_credits(c, len({a.lower() for a in found}))  # one credit per unique address
     task_id = c.verify_bulk_file(filename, content, type_)
@@ -121,8 +125,9 @@ def verify_email(
     timeout: float = 120,
     poll_interval: float = 1.0,
     client: MailinClient | None = None,
+    account: str | None = None,
 ) -> SingleVerification:
-    c = _client(client)
+    c = _client(client, account)
     ensure_credits(c, 1)
     started = c.verify_single_email(address, type_)
     deadline = Deadline.after(timeout)
@@ -136,7 +141,11 @@ def verify_email(
 
 
 def download_results(
-    task_ids: Iterable[str], download_type: str, *, client: MailinClient | None = None
+    task_ids: Iterable[str],
+    download_type: str,
+    *,
+    client: MailinClient | None = None,
+    account: str | None = None,
 ) -> bytes:
-    c = _client(client)
+    c = _client(client, account)
     return b"".join(c.download_verified_emails(t, download_type) for t in task_ids)

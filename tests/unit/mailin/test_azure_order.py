@@ -414,7 +414,7 @@ def test_a_delete_is_confirmed_by_reading_back(
     order stayed."""
     provider = AzureOrderProvider()
     stub = stubborn_client(delete_status)
-    monkeypatch.setattr(provider, "_client", lambda: stub)
+    monkeypatch.setattr(provider, "_client", lambda _props: stub)
     monkeypatch.setattr("pulumi_inboxed.mailin.azure_order.DELETE_SETTLE_SECONDS", 0.3)
     with pytest.raises(DeleteNotConfirmedError) as info:
         provider.delete("4", {"domain": "stay.com", "adopted": False})

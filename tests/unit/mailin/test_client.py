@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from pulumi_inboxed.core import errors
+from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.mailin import MailinClient
 from pulumi_inboxed.mailin import client as mailin_client
@@ -347,8 +348,8 @@ def test_every_resource_of_a_provider_process_shares_one_login(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Runtimes that differ only in poll interval (or are asked for again) share one client."""
-    monkeypatch.setattr(mailin_runtime, "_runtimes", {})
-    monkeypatch.setattr(mailin_runtime, "_clients", {})
+    monkeypatch.setattr(mailin_runtime, "_runtimes", Registry())
+    monkeypatch.setattr(mailin_runtime, "_clients", Registry())
     config = {"mailin:baseUrl": BASE, "mailin:email": "me@x.com", "mailin:password": "pw"}
     first = mailin_runtime.runtime_for(config)
     second = mailin_runtime.runtime_for({**config, "mailin:pollIntervalSeconds": "0.5"})
@@ -368,7 +369,7 @@ def test_a_failed_login_in_a_domains_preview_is_not_an_availability_failure(
 
     provider = DomainsProvider()
     runtime = MailinRuntime(login_client(handler, attempts=2), 0.1)
-    monkeypatch.setattr(provider, "_runtime", lambda: runtime)
+    monkeypatch.setattr(provider, "_runtime", lambda _props: runtime)
     with pytest.raises(mailin_errors.LoginFailedError) as info:
         provider.check({}, {"domains": ["fresh-name.com"]})
     assert "could not check availability" not in str(info.value)

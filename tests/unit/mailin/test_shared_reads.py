@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
+from pulumi_inboxed.core.api_client import SharedReads
 from pulumi_inboxed.mailin import MailinClient
 from pulumi_inboxed.mailin.domains import DomainsProvider
-from pulumi_inboxed.mailin.runtime import SharedReads, WatchedClient
 from pulumi_inboxed.sandbox import SandboxProcess
 
 from ..conftest import MailinProvider, PreviewCheck, mailin_bought
@@ -128,7 +128,7 @@ def test_a_failed_read_is_not_kept_and_waiters_share_one_read() -> None:
 def test_the_runtime_client_counts_writes_but_not_reads(
     mailin_sandbox: SandboxProcess,
 ) -> None:
-    client = WatchedClient(mailin_sandbox.mailin_url, token="mailin-sandbox-token")
+    client = MailinClient(mailin_sandbox.mailin_url, token="mailin-sandbox-token")
     client.list_domains()
     client.check_availability(f"{unique('r')}.com")
     assert client.writes == 0

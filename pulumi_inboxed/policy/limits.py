@@ -1,11 +1,18 @@
 """The providers' limits, checked across the whole stack.
 
+Every count that is a limit of one account counts per (API, account): the resources' `account`
+input (unset: the API's default account), and each message names the account.
+
 - InboxedUp mailboxes per domain by type (`inboxedup.endpoints.MAILBOX_LIMITS`), summed over every
-  `MailboxRequest` of the stack on that domain (each resource's own check counts the account's
-  existing requests; this rule adds up the ones the program declares, before any exists).
+  `MailboxRequest` of the stack on that domain in the same account (each resource's own check
+  counts the account's existing requests; this rule adds up the ones the program declares, before
+  any exists).
 - MailChannels requests of at most `mailchannels.endpoints.MAX_DOMAINS_PER_BATCH` domains:
   `InboundDomains` splits a longer list into several requests itself, so this rule is advisory
   by default and says how many requests the resource will send (each is answered on its own).
+- Domains per account: the operator's cap per API (`domains_per_account`, policy config
+  `maxDomains`, e.g. a MailChannels subscription's domain limit or a Pingram plan's), counted
+  per (API, account) over every resource that holds domains there.
 - A manual Azure order has exactly `mailin.endpoints.AZURE_MANUAL_MAILBOXES` mailboxes.
 - Mailin.ai can buy only `mailin.endpoints.PURCHASABLE_TLDS` (domains and Azure orders).
 """
@@ -14,19 +21,24 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from ..inboxedup.endpoints import MAILBOX_LIMITS
 from ..mailchannels.endpoints import MAX_DOMAINS_PER_BATCH
 from ..mailin.endpoints import AZURE_MANUAL_MAILBOXES, PURCHASABLE_TLDS
 from .model import (
+    API_NAMES,
     AZURE_ORDER,
+    DOMAIN_BATCH,
     INBOUND_DOMAINS,
     MAILBOX_REQUEST,
     MAILIN_DOMAINS,
+    SENDER_DOMAIN,
     Resource,
     Violation,
+    account_label,
     domain_key,
+    entries,
     items,
     reveal,
     text,
@@ -35,16 +47,17 @@ from .model import (
 
 def mailboxes_per_domain(resources: Iterable[Resource]) -> list[Violation]:
     """Every (domain, type) whose declared mailboxes exceed the InboxedUp limit for the type."""
-    counts: dict[tuple[str, str], list[tuple[Resource, int]]] = defaultdict(list)
+    counts: dict[tuple[str, str, str], list[tuple[Resource, int]]] = defaultdict(list)
     for r in resources:
-        if r.kind != MAILBOX_REQUEST:
+        if r.kind != MAILBOX_REQUEST or not r.account_known:
             continue
         domain, type_ = text(r.get("domain")), text(r.get("type"))
         if domain is None or type_ is None or type_.lower() not in MAILBOX_LIMITS:
             continue
-        counts[(domain_key(domain), type_.lower())].append((r, len(items(r.get("mailboxes")))))
+        key = (r.account or "", domain_key(domain), type_.lower())
+        counts[key].append((r, len(items(r.get("mailboxes")))))
     found: list[Violation] = []
-    for (domain, type_), holders in sorted(counts.items()):
+    for (account, domain, type_), holders in sorted(counts.items()):
         total = sum(n for _, n in holders)
         limit = MAILBOX_LIMITS[type_]
         if total <= limit:
@@ -54,7 +67,8 @@ def mailboxes_per_domain(resources: Iterable[Resource]) -> list[Violation]:
             found.append(
                 Violation(
                     f"{r.label()}: domain {domain!r} would have {total} {type_} mailboxes "
-                    f"across {parts}; InboxedUp allows {limit} {type_} mailboxes per domain",
+                    f"across {parts}; InboxedUp allows {limit} {type_} mailboxes per domain "
+                    f"(in {account_label('inboxedup', account or None)})",
                     r.urn,
                 )
             )
@@ -75,10 +89,57 @@ def mailchannels_request_size(resources: Iterable[Resource]) -> list[Violation]:
                     f"{r.label()}: {count} domains exceed MailChannels' {MAX_DOMAINS_PER_BATCH} "
                     f"per request; the resource sends them as {requests} requests, each "
                     "answered on its own (split the list into resources of at most "
-                    f"{MAX_DOMAINS_PER_BATCH} to keep one request per resource)",
+                    f"{MAX_DOMAINS_PER_BATCH} to keep one request per resource; "
+                    f"{r.account_label()})",
                     r.urn,
                 )
             )
+    return found
+
+
+def _held_domains(r: Resource) -> list[str]:
+    """The domain names a resource holds in its account (known names only)."""
+    if r.kind in (DOMAIN_BATCH, MAILIN_DOMAINS):
+        return [n for n in (reveal(x) for x in items(r.get("domains"))) if isinstance(n, str)]
+    if r.kind == INBOUND_DOMAINS:
+        names = [text(e.get("domain")) for _, e in entries(r.get("domains"))]
+        names += [n for n in (reveal(x) for x in items(r.get("domains"))) if isinstance(n, str)]
+        return [n for n in names if n is not None]
+    if r.kind in (AZURE_ORDER, SENDER_DOMAIN):
+        domain = text(r.get("domain"))
+        return [domain] if domain else []
+    return []
+
+
+def domains_per_account(resources: Iterable[Resource], caps: Mapping[str, int]) -> list[Violation]:
+    """Each (API, account) whose declared domains exceed the operator's cap for the API
+    (`caps`: API namespace -> most domains one account may hold; an API not named is not
+    capped). One violation per resource holding domains in that account."""
+    held: dict[tuple[str, str], list[tuple[Resource, set[str]]]] = defaultdict(list)
+    for r in resources:
+        api = r.api
+        if api is None or api not in caps or not r.account_known:
+            continue
+        names = {domain_key(n) for n in _held_domains(r)}
+        if names:
+            held[(api, r.account or "")].append((r, names))
+    found: list[Violation] = []
+    for (api, account), holders in sorted(held.items()):
+        total = len(set().union(*(names for _, names in holders)))
+        cap = caps[api]
+        if total <= cap:
+            continue
+        where = account_label(api, account or None)
+        parts = ", ".join(f"{r.name!r} ({len(names)})" for r, names in holders)
+        found += [
+            Violation(
+                f"{r.label()}: {where} would hold {total} domains across {parts}; the policy "
+                f"allows {cap} per {API_NAMES.get(api, api)} account (policy config "
+                f"`maxDomains.{api}`)",
+                r.urn,
+            )
+            for r, _ in holders
+        ]
     return found
 
 
@@ -126,6 +187,7 @@ def purchasable_tlds(r: Resource) -> list[Violation]:
 
 __all__ = [
     "azure_manual_order_size",
+    "domains_per_account",
     "mailboxes_per_domain",
     "mailchannels_request_size",
     "purchasable_tlds",

@@ -34,6 +34,14 @@ AZURE_ORDER: Final = "mailin:AzureOrder"
 INBOUND_DOMAINS: Final = "mailchannels:InboundDomains"
 SENDER_DOMAIN: Final = "pingram:SenderDomain"
 
+API_NAMES: Final = {
+    "inboxedup": "InboxedUp",
+    "mailin": "Mailin.ai",
+    "mailchannels": "MailChannels",
+    "pingram": "Pingram",
+}
+"""Each API's namespace (the `module` of its resources' `module:Name`) and how messages name it."""
+
 ALL_KINDS: Final = (
     DOMAIN_BATCH,
     MAILBOX_REQUEST,
@@ -151,6 +159,32 @@ class Resource:
 
     def label(self) -> str:
         return f"{self.kind or self.type} {self.name!r}"
+
+    @property
+    def api(self) -> str | None:
+        """The API namespace (`inboxedup`, `mailin`, `mailchannels`, `pingram`), else None."""
+        kind = self.kind
+        return kind.split(":", 1)[0] if kind else None
+
+    @property
+    def account(self) -> str | None:
+        """The account the resource's `account` input names; None: the API's default account
+        (also for a value not known yet: `account_known` tells them apart)."""
+        return text(self.get("account")) or None
+
+    @property
+    def account_known(self) -> bool:
+        return not is_unknown(self.get("account"))
+
+    def account_label(self) -> str:
+        """How messages name the resource's account: `Pingram account 'client-a'`, or
+        `the default Pingram account`."""
+        return account_label(self.api or "", self.account)
+
+
+def account_label(api: str, account: str | None) -> str:
+    name = API_NAMES.get(api, api)
+    return f"the default {name} account" if account is None else f"{name} account {account!r}"
 
 
 @dataclass(frozen=True)

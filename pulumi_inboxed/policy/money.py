@@ -27,6 +27,7 @@ from .model import (
     SENDER_DOMAIN,
     Resource,
     Violation,
+    account_label,
     domain_key,
     entries,
     items,
@@ -79,14 +80,19 @@ def _to_buy(r: Resource) -> list[str]:
     return []
 
 
-def domains_bought(resources: Iterable[Resource], max_domains: int) -> list[Violation]:
-    """One violation per buying resource when the stack would buy more than `max_domains`."""
+def domains_bought(
+    resources: Iterable[Resource], max_domains: int, max_per_account: int | None = None
+) -> list[Violation]:
+    """One violation per buying resource when the stack would buy more than `max_domains`, and
+    (with `max_per_account`) one per buying resource of each account that would buy more than
+    that: the money is the stack's budget, the per-account cap an optional workspace budget."""
     buying = [(r, names) for r in resources if buys_domains(r) if (names := _to_buy(r))]
+    found = _per_account_bought(buying, max_per_account) if max_per_account is not None else []
     total = sum(len(names) for _, names in buying)
     if total <= max_domains:
-        return []
+        return found
     parts = ", ".join(f"{r.name!r} ({len(names)})" for r, names in buying)
-    return [
+    return found + [
         Violation(
             f"{r.label()} would buy {len(names)} domain(s) ({', '.join(names[:5])}"
             f"{' ...' if len(names) > 5 else ''}); this update would buy {total} in all "
@@ -96,6 +102,29 @@ def domains_bought(resources: Iterable[Resource], max_domains: int) -> list[Viol
         )
         for r, names in buying
     ]
+
+
+def _per_account_bought(buying: list[tuple[Resource, list[str]]], cap: int) -> list[Violation]:
+    accounts: dict[tuple[str, str], list[tuple[Resource, list[str]]]] = defaultdict(list)
+    for r, names in buying:
+        accounts[(r.api or "", r.account or "")].append((r, names))
+    found: list[Violation] = []
+    for (api, account), holders in sorted(accounts.items()):
+        total = sum(len(names) for _, names in holders)
+        if total <= cap:
+            continue
+        parts = ", ".join(f"{r.name!r} ({len(names)})" for r, names in holders)
+        found += [
+            Violation(
+                f"{r.label()} would buy {len(names)} domain(s) in "
+                f"{account_label(api, account or None)}; that account would buy {total} in "
+                f"this update ({parts}), more than the {cap} allowed per account (policy config "
+                "`maxDomainsPerAccount`)",
+                r.urn,
+            )
+            for r, names in holders
+        ]
+    return found
 
 
 # A domain can be hosted (its nameservers set) by one provider only; it may also be protected by

@@ -76,6 +76,16 @@ def _max_domains(config: Mapping[str, Any]) -> int:
     return int(value)
 
 
+def _max_per_account(config: Mapping[str, Any]) -> int | None:
+    value = config.get("maxDomainsPerAccount")
+    return None if value is None else int(value)
+
+
+def _caps(config: Mapping[str, Any]) -> dict[str, int]:
+    caps = config.get("maxDomains") or {}
+    return {str(api): int(cap) for api, cap in dict(caps).items() if cap is not None}
+
+
 def policies() -> list[Policy]:
     mandatory, advisory = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
     return [
@@ -92,6 +102,28 @@ def policies() -> list[Policy]:
             "(InboundDomains splits longer lists into several requests).",
             enforcement_level=advisory,
             validate=_stack(lambda rs, _c: limits.mailchannels_request_size(rs)),
+        ),
+        StackValidationPolicy(
+            name="domains-per-account",
+            description="Each account of an API holds at most the operator's cap of domains "
+            "(config `maxDomains`: API -> cap), counted per (API, account).",
+            enforcement_level=mandatory,
+            config_schema=PolicyConfigSchema(
+                properties={
+                    "maxDomains": {
+                        "type": "object",
+                        "properties": {
+                            api: {"type": "integer", "minimum": 0}
+                            for api in ("inboxedup", "mailin", "mailchannels", "pingram")
+                        },
+                        "additionalProperties": False,
+                        "default": {},
+                        "description": "API (inboxedup, mailin, mailchannels, pingram) -> the "
+                        "most domains one account of it may hold; an API not named is not capped",
+                    }
+                }
+            ),
+            validate=_stack(lambda rs, c: limits.domains_per_account(rs, _caps(c))),
         ),
         ResourceValidationPolicy(
             name="mailin-azure-manual-order-size",
@@ -137,10 +169,18 @@ def policies() -> list[Policy]:
                         "minimum": 0,
                         "default": money.DEFAULT_MAX_DOMAINS_PER_UPDATE,
                         "description": "how many domains one update may buy",
-                    }
+                    },
+                    "maxDomainsPerAccount": {
+                        "type": "integer",
+                        "minimum": 0,
+                        "description": "how many domains one update may buy in one account "
+                        "(unset: no cap per account)",
+                    },
                 }
             ),
-            validate=_stack(lambda rs, c: money.domains_bought(rs, _max_domains(c))),
+            validate=_stack(
+                lambda rs, c: money.domains_bought(rs, _max_domains(c), _max_per_account(c))
+            ),
         ),
         StackValidationPolicy(
             name="no-duplicate-domains",

@@ -171,3 +171,90 @@ def test_names_present() -> None:
     assert "full_names" in hygiene.names_present(auto)[0].message
     unknown = res("mailin:InboxProvider", "p", name=UNKNOWN)
     assert hygiene.names_present(unknown) == []
+
+
+# Limits of one account count per (API, account)
+
+
+def in_account(r: Resource, account: str | None) -> Resource:
+    props = dict(r.props) if account is None else {**r.props, "account": account}
+    return Resource(r.type, r.name, r.urn, props, r.protect)
+
+
+def test_mailboxes_per_domain_count_per_account() -> None:
+    limit = MAILBOX_LIMITS["microsoft"]
+    a = request("a", "x.com", "microsoft", limit)
+    b = request("b", "x.com", "microsoft", 1)
+    # One account: over the limit, and the message names the account.
+    found = limits.mailboxes_per_domain([in_account(a, "client-a"), in_account(b, "client-a")])
+    assert [v.urn for v in found] == ["urn:x::a", "urn:x::b"]
+    assert "(in InboxedUp account 'client-a')" in found[0].message
+    # The same requests split over two accounts (or one named, one default) pass.
+    assert limits.mailboxes_per_domain([in_account(a, "client-a"), in_account(b, "client-b")]) == []
+    assert limits.mailboxes_per_domain([in_account(a, "client-a"), b]) == []
+    # Both in the default account: over, named as such.
+    (first, _) = limits.mailboxes_per_domain([a, b])
+    assert "(in the default InboxedUp account)" in first.message
+    # An account not known yet (preview) is not counted with any other.
+    pending = Resource(b.type, b.name, b.urn, {**b.props, "account": UNKNOWN})
+    assert limits.mailboxes_per_domain([a, pending]) == []
+
+
+def test_mailchannels_request_size_names_the_account() -> None:
+    domains = [{"domain": f"d{i}.com"} for i in range(MAX_DOMAINS_PER_BATCH + 1)]
+    inbound = res("mailchannels:InboundDomains", "in", domains=domains, account="client-a")
+    (v,) = limits.mailchannels_request_size([inbound])
+    assert "MailChannels account 'client-a'" in v.message
+
+
+def sender(name: str, domain: str, account: str | None = None) -> Resource:
+    r = res("pingram:SenderDomain", name, domain=domain)
+    return in_account(r, account)
+
+
+def test_domains_per_account_caps_each_account() -> None:
+    a1, a2 = sender("a1", "one.com", "client-a"), sender("a2", "two.com", "client-a")
+    b1 = sender("b1", "three.com", "client-b")
+    # Two in client-a, one in client-b: within a cap of 2 per account.
+    assert limits.domains_per_account([a1, a2, b1], {"pingram": 2}) == []
+    # The same three in one account: over, each holder named with the account.
+    b_in_a = sender("b1", "three.com", "client-a")
+    found = limits.domains_per_account([a1, a2, b_in_a], {"pingram": 2})
+    assert [v.urn for v in found] == ["urn:x::a1", "urn:x::a2", "urn:x::b1"]
+    assert "Pingram account 'client-a' would hold 3 domains" in found[0].message
+    assert "the policy allows 2 per Pingram account (policy config `maxDomains.pingram`)" in (
+        found[0].message
+    )
+    # An API without a cap is not counted; other APIs' resources do not add up with Pingram's.
+    assert limits.domains_per_account([a1, a2, b_in_a], {"mailchannels": 1}) == []
+    inbound = res(
+        "mailchannels:InboundDomains",
+        "in",
+        domains=[{"domain": "one.com"}, {"domain": "two.com"}],
+        account="client-a",
+    )
+    assert limits.domains_per_account([a1, inbound], {"pingram": 1, "mailchannels": 2}) == []
+    (over,) = limits.domains_per_account([inbound], {"mailchannels": 1})
+    assert "MailChannels account 'client-a' would hold 2 domains" in over.message
+    # The default account is one account too; a name spelt twice counts once.
+    d1, d2 = sender("d1", "x.com"), sender("d2", "X.com")
+    assert limits.domains_per_account([d1, d2], {"pingram": 1}) == []
+    d3 = sender("d3", "y.com")
+    assert "the default Pingram account would hold 2 domains" in (
+        limits.domains_per_account([d1, d3], {"pingram": 1})[0].message
+    )
+    batch = res("inboxedup:DomainBatch", "batch", domains=["p.com", "q.com"])
+    assert len(limits.domains_per_account([batch], {"inboxedup": 1})) == 1
+
+
+def test_domains_bought_per_account_is_an_optional_cap() -> None:
+    a = in_account(res("mailin:Domains", "a", domains=["a1.com", "a2.com"]), "client-a")
+    b = in_account(res("mailin:Domains", "b", domains=["b1.com"]), "client-b")
+    assert money.domains_bought([a, b], 20) == []
+    assert money.domains_bought([a, b], 20, max_per_account=2) == []
+    found = money.domains_bought([a, b], 20, max_per_account=1)
+    assert [v.urn for v in found] == ["urn:x::a"]
+    assert "in Mailin.ai account 'client-a'; that account would buy 2" in found[0].message
+    assert "more than the 1 allowed per account" in found[0].message
+    # The stack-wide budget still counts every account together.
+    assert [v.urn for v in money.domains_bought([a, b], 2)] == ["urn:x::a", "urn:x::b"]

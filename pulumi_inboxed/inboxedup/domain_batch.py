@@ -57,15 +57,16 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_result,
+    check_inputs,
     input_defaults,
     out,
+    replaced_by,
 )
 from . import endpoints as ep
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
 from .models import BatchStatus, Domain, DomainStatus
-from .runtime import InboxedUpRuntime, runtime_for
+from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
 
 
 class WaitFor(StrEnum):
@@ -256,12 +257,15 @@ def _outputs(
 class DomainBatchProvider(ConfiguredProvider):
     """The dynamic provider behind `DomainBatch`. Holds no state when pickled."""
 
-    def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
+        """The runtime of `account` (None: the default account)."""
+        return runtime_for(self.config, account)
 
     # check ------------------------------------------------------------------------------
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        return check_result(DomainBatchInputs, news)
+        inputs, failures = check_inputs(DomainBatchInputs, news)
+        failures += account_failures(self.config, inputs, failures)
+        return dyn.CheckResult(inputs, failures)
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
@@ -293,13 +297,17 @@ class DomainBatchProvider(ConfiguredProvider):
             changed.append("wait_for")
         if olds.get("verify_ns_error"):
             changed.append("verify_ns_trigger")  # verify-NS failed last time: try again
+        replaces = replaced_by(DomainBatchInputs, changed)  # another account: made there anew
         return dyn.DiffResult(
-            changes=bool(changed), replaces=[], stables=["batch_id"], delete_before_replace=False
+            changes=bool(changed),
+            replaces=replaces,
+            stables=[] if replaces else ["batch_id"],
+            delete_before_replace=False,
         )
 
     # create / update ----------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         names: list[str] = list(props["domains"])
         import_id = props.get("import_batch_id")
         records: dict[str, dict[str, Any]] = {}
@@ -325,7 +333,7 @@ class DomainBatchProvider(ConfiguredProvider):
         return dyn.CreateResult(id_=batch_id, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        rt = self._runtime()
+        rt = self._runtime(account_of(olds))  # a change of account replaces: never here
         records: dict[str, dict[str, Any]] = {
             name: dict(rec) for name, rec in (olds.get("records") or {}).items()
         }
@@ -598,7 +606,7 @@ class DomainBatchProvider(ConfiguredProvider):
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         batch_ids: list[str] = list(props.get("batch_ids") or [id_])
         known: Mapping[str, Any] | None = props.get("records")
         records: dict[str, dict[str, Any]] = {}
@@ -654,7 +662,7 @@ class DomainBatchProvider(ConfiguredProvider):
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Removes every domain the resource made, each verified by a read; adopted domains
         stay unless `destroy_adopted` is set (the log says which stayed)."""
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         adopted = set(props.get("adopted_domains") or [])
         everything = destroy_adopted(props)
         kept: list[str] = []
@@ -698,8 +706,10 @@ class _Verifier:
                     continue
                 self.error = (
                     f"InboxedUp: {endpoint} answered 404 ({exc.message}) for {name!r}, which the "
-                    f"account holds: the verify-NS path is our choice ({DOC}); correct "
-                    "VERIFY_DOMAIN_NS in pulumi_inboxed/inboxedup/endpoints.py for your API"
+                    f"account holds: the verify-NS path is our choice ({DOC}; the default is "
+                    "VERIFY_DOMAIN_NS in pulumi_inboxed/inboxedup/endpoints.py): set your API's "
+                    "with `pulumi config set --path 'inboxedup:endpoints.verify_domain_ns' "
+                    "'POST /domains/{domain_id}/...'`"
                 )
                 return
             except InboxedError as exc:
@@ -784,7 +794,7 @@ def _after_register(resource: Any, name: str, props: Props) -> None:
     """Records the domains as declared by this program (a MailboxRequest on one of them depends
     on the batch) and, unless `fail_on_domain_errors=False`, makes an incomplete batch an error
     of the program."""
-    program_domains.record(props.get("domains"), resource)
+    program_domains.record(props.get("domains"), resource, name=name, account=props.get("account"))
     if props.get("fail_on_domain_errors") is not False:
         pulumi.Output.all(
             resource.failed_domains,

@@ -65,7 +65,7 @@ from .models import (
 )
 from .models import MailboxRequest as RequestInfo
 from .program_domains import TYPE_LABELS
-from .runtime import InboxedUpRuntime, runtime_for
+from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 MAX_NAME_LENGTH = 64
@@ -227,12 +227,14 @@ class MailboxRequestOutputs(ResourceOutputs):
 
 
 class MailboxRequestProvider(ConfiguredProvider):
-    def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
+        """The runtime of `account` (None: the default account)."""
+        return runtime_for(self.config, account)
 
     # check ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs, failures = check_inputs(MailboxRequestInputs, news)
+        failures += account_failures(self.config, inputs, failures)
         in_program = news.get(IN_PROGRAM)
         inputs[IN_PROGRAM] = False if in_program is None else in_program
         replacing = MailboxRequestInputs.replacing_inputs()
@@ -253,7 +255,8 @@ class MailboxRequestProvider(ConfiguredProvider):
         """Read-only checks against the account: the domain's status and its used slots."""
         domain, type_ = str(inputs["domain"]), str(inputs["type"])
         try:
-            account = self._runtime().account  # shared: one listing of each per process
+            # shared: one listing of each per process and account
+            account = self._runtime(account_of(inputs)).account
             if not inputs.get("domain_in_program"):
                 found = account.domain(domain)
                 if found is None:
@@ -310,7 +313,7 @@ class MailboxRequestProvider(ConfiguredProvider):
 
     # create / update ----------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         domain, type_ = str(props["domain"]), MailboxType(props["type"])
         deadline = Deadline.after(float(props.get("wait_timeout_seconds") or 0))
         entries = [
@@ -399,7 +402,7 @@ class MailboxRequestProvider(ConfiguredProvider):
             return rt.client.get_mailbox_request(request.id)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        rt = self._runtime()
+        rt = self._runtime(account_of(olds))  # a change of account replaces: never here
         request = rt.client.get_mailbox_request(id_)
         deadline = Deadline.after(float(news.get("wait_timeout_seconds") or 0))
         request = self._wait(rt, news, request, deadline)
@@ -407,7 +410,7 @@ class MailboxRequestProvider(ConfiguredProvider):
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         try:
             request = rt.client.get_mailbox_request(id_)
         except NotFoundError:
@@ -477,19 +480,26 @@ def _outputs(
 
 
 def _before_register(name: str, props: Props, opts: Opts) -> Opts:
-    """Sums this request with the program's others of its type on its domain (a RunError
-    naming them when over the limit), and marks a domain a DomainBatch of the program declares
-    (the request then depends on the batch, and check() does not look for it in the account)."""
-    program_domains.declare_request(name, props["domain"], props["type"], props["mailboxes"])
+    """Sums this request with the program's others of its type on its domain in its account (a
+    RunError naming them when over the limit, or when the program declares the domain only in
+    another account's DomainBatch), and marks a domain a DomainBatch of the program declares in
+    the request's account (the request then depends on the batch, and check() does not look for
+    it in the account)."""
+    account = props.get("account")
+    program_domains.declare_request(
+        name, props["domain"], props["type"], props["mailboxes"], account=account
+    )
     domain = props["domain"]
-    if isinstance(domain, str):
-        batch = program_domains.batch_declaring(domain)
+    if isinstance(domain, str) and not isinstance(account, pulumi.Output):
+        batch = program_domains.batch_declaring(domain, account)
         props[IN_PROGRAM] = batch is not None
         if batch is not None:
             opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[batch]))
     elif domain is not None:  # another resource's output: decided once it is known
-        props[IN_PROGRAM] = pulumi.Output.from_input(domain).apply(
-            lambda d: isinstance(d, str) and program_domains.batch_declaring(d) is not None
+        props[IN_PROGRAM] = pulumi.Output.all(domain, account).apply(
+            lambda v: (
+                isinstance(v[0], str) and program_domains.batch_declaring(v[0], v[1]) is not None
+            )
         )
     return opts
 

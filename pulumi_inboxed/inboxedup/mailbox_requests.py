@@ -50,6 +50,7 @@ from ..core.schema import (
     changed_inputs,
     check_inputs,
     out,
+    replaced_by,
     unique_entries,
 )
 from . import program_domains
@@ -64,7 +65,7 @@ from .mailbox_request import (
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
 from .program_domains import TYPE_LABELS
-from .runtime import ALL_DOMAINS, InboxedUpRuntime, runtime_for
+from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_failures, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
 """An output the program sets: the entries' domains a DomainBatch of the program declares."""
@@ -246,15 +247,19 @@ def _mailbox_entries(entry: Mapping[str, Any]) -> list[MailboxEntry]:
 
 
 class MailboxRequestsProvider(ConfiguredProvider):
-    def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
+        """The runtime of `account` (None: the default account)."""
+        return runtime_for(self.config, account)
 
     # check ------------------------------------------------------------------------------
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs, failures = check_inputs(MailboxRequestsInputs, news)
+        failures += account_failures(self.config, inputs, failures)
         in_program = news.get(IN_PROGRAM)
         inputs[IN_PROGRAM] = [] if in_program is None else in_program
-        if not failures and not has_unknowns([inputs.get("requests"), inputs[IN_PROGRAM]]):
+        if not failures and not has_unknowns(
+            [inputs.get("requests"), inputs[IN_PROGRAM], inputs.get("account")]
+        ):
             failures += [dyn.CheckFailure(p, r) for p, r in self._check_account(olds, inputs)]
         return dyn.CheckResult(inputs, failures)
 
@@ -274,7 +279,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
                 continue  # requested already: nothing new to check
             where = f"requests[{index}]"
             try:
-                account = account or self._runtime().account
+                account = account or self._runtime(account_of(inputs)).account
                 if domain not in declared:
                     found = account.domain(domain)
                     if found is None or found.status is not DomainStatus.ACTIVE:
@@ -327,20 +332,23 @@ class MailboxRequestsProvider(ConfiguredProvider):
         } != {k: _content(e) for k, e in _entries(news).items()}
         return dyn.DiffResult(
             changes=bool(changed or entries_changed),
-            replaces=[],
+            replaces=replaced_by(MailboxRequestsInputs, changed),  # another account
             stables=[],
             delete_before_replace=False,
         )
 
     # create / update ----------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        outs = self._reconcile(props, {})
+        outs = self._reconcile(props, {}, account_of(props))
         return dyn.CreateResult(id_=f"mailbox-requests-{uuid.uuid4().hex[:12]}", outs=outs)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        return dyn.UpdateResult(outs=self._reconcile(news, olds))
+        # a change of account replaces: the update stays in the recorded account
+        return dyn.UpdateResult(outs=self._reconcile(news, olds, account_of(olds)))
 
-    def _reconcile(self, news: Mapping[str, Any], olds: Mapping[str, Any]) -> dict[str, Any]:
+    def _reconcile(
+        self, news: Mapping[str, Any], olds: Mapping[str, Any], account: str | None
+    ) -> dict[str, Any]:
         """Requests the new and changed entries; keeps the unchanged ones as recorded."""
         wanted, before = _entries(news), _entries(olds)
         ids: dict[str, str] = dict(olds.get("request_ids") or {})
@@ -366,7 +374,8 @@ class MailboxRequestsProvider(ConfiguredProvider):
         if todo:
             deadline = Deadline.after(float(news.get("wait_timeout_seconds") or 0))
             parallel = int(news.get("parallel_requests") or DEFAULT_PARALLEL_REQUESTS)
-            done, found_live, errors = self._request_all(self._runtime(), todo, deadline, parallel)
+            rt = self._runtime(account)
+            done, found_live, errors = self._request_all(rt, todo, deadline, parallel)
             for key, request in done.items():
                 ids[key] = request.id
                 statuses[key] = request.status.value
@@ -477,7 +486,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
         provider process: each entry's status (and credentials, when
         given) is brought up to date; an entry whose request is gone leaves the state, and the
         next `pulumi up` requests it again."""
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         by_id = {r.id: r for r in rt.account.requests()}  # one listing for every read
         ids = dict(props.get("request_ids") or {})
         entries = _entries(props)
@@ -543,29 +552,36 @@ def _warn_left(request_id: str, key: str, why: str) -> None:
 
 
 def _before_register(name: str, props: Props, opts: Opts) -> Opts:
-    """Sums every entry with the program's other mailbox requests of its type on its domain (a
-    RunError naming them when over the limit), and records which entries' domains a DomainBatch
-    of the program declares (the resource then depends on those batches, and check() does not
-    look for those domains in the account)."""
+    """Sums every entry with the program's other mailbox requests of its type on its domain in
+    its account (a RunError naming them when over the limit, or when the program declares an
+    entry's domain only in another account's DomainBatch), and records which entries' domains a
+    DomainBatch of the program declares in the resource's account (the resource then depends on
+    those batches, and check() does not look for those domains in the account)."""
     requests = props.get("requests")
+    account = props.get("account")
     if isinstance(requests, list):
         for entry in requests:
             if isinstance(entry, dict) and isinstance(entry.get("type"), Enum):
                 entry["type"] = entry["type"].value
-    if _has_outputs(requests):  # summed once known (a RunError then fails the program)
-        pulumi.Output.from_input(requests).apply(lambda entries: _declare(name, entries))
+    later = _has_outputs(requests) or isinstance(account, pulumi.Output)
+    if later:  # summed once known (a RunError then fails the program)
+        pulumi.Output.all(requests, account).apply(lambda v: _declare(name, v[0], v[1]))
     else:
-        _declare(name, requests)
+        _declare(name, requests, account)
     batches: list[pulumi.Resource] = []
-    if isinstance(requests, list) and all(
-        isinstance(e, Mapping) and isinstance(e.get("domain"), str) for e in requests
+    if (
+        isinstance(requests, list)
+        and not isinstance(account, pulumi.Output)
+        and all(isinstance(e, Mapping) and isinstance(e.get("domain"), str) for e in requests)
     ):
         domains = sorted({str(e["domain"]) for e in requests})
-        declared = [d for d in domains if program_domains.batch_declaring(d) is not None]
-        props[IN_PROGRAM] = [_normal(d) for d in declared]
-        batches = [b for d in declared if (b := program_domains.batch_declaring(d)) is not None]
+        found = {d: program_domains.batch_declaring(d, account) for d in domains}
+        props[IN_PROGRAM] = [_normal(d) for d, b in found.items() if b is not None]
+        batches = [b for b in found.values() if b is not None]
     elif requests is not None:  # a domain from another resource's output: decided once known
-        props[IN_PROGRAM] = pulumi.Output.from_input(requests).apply(_in_program)
+        props[IN_PROGRAM] = pulumi.Output.all(requests, account).apply(
+            lambda v: _in_program(v[0], v[1])
+        )
     if batches:
         unique = list({id(b): b for b in batches}.values())
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=unique))
@@ -589,18 +605,18 @@ def _normal(domain: str) -> str:
         return domain
 
 
-def _in_program(entries: Any) -> list[str]:
+def _in_program(entries: Any, account: Any) -> list[str]:
     if not isinstance(entries, list):
         return []
     names = {e.get("domain") for e in entries if isinstance(e, Mapping)}
     return sorted(
         _normal(d)
         for d in names
-        if isinstance(d, str) and program_domains.batch_declaring(d) is not None
+        if isinstance(d, str) and program_domains.batch_declaring(d, account) is not None
     )
 
 
-def _declare(name: str, entries: Any) -> None:
+def _declare(name: str, entries: Any, account: Any) -> None:
     if not isinstance(entries, list):
         return
     for index, entry in enumerate(entries):
@@ -612,6 +628,7 @@ def _declare(name: str, entries: Any) -> None:
                 entry.get("mailboxes"),
                 kind=KIND,
                 entry=f"requests[{index}]",
+                account=account,
             )
 
 

@@ -9,9 +9,11 @@ name and settings, never on a pickled provider nor in the state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cached_property
 from typing import Any
+
+import pulumi.dynamic as dyn
 
 from ..core.accounts import AccountConfig, Registry, account_check_failure, accounts_setting
 from ..core.api_client import SharedReads
@@ -189,3 +191,22 @@ def account_problem(config: ConfigSource | Mapping[str, Any] | None, account: An
     except ConfigError as exc:
         return str(exc)
     return None
+
+
+def account_of(props: Mapping[str, Any]) -> str | None:
+    """The account named by a resource's inputs or outputs (None: the default account)."""
+    value = props.get("account")
+    return value if isinstance(value, str) and value else None
+
+
+def account_failures(
+    config: ConfigSource | Mapping[str, Any] | None,
+    inputs: Mapping[str, Any],
+    failures: Sequence[dyn.CheckFailure] = (),
+) -> list[dyn.CheckFailure]:
+    """`check()`'s failure on the `account` input when the account cannot be used (unknown, or
+    without its token), with no API call; nothing when the input already failed validation."""
+    if any(f.property == "account" for f in failures):
+        return []
+    problem = account_problem(config, inputs.get("account"))
+    return [dyn.CheckFailure("account", problem)] if problem else []

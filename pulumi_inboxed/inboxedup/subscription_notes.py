@@ -15,9 +15,9 @@ from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.provider_base import ConfiguredProvider
 from ..core.resource_spec import ResourceSpec
-from ..core.schema import ResourceInputs, ResourceOutputs, arg, check_result, diff_result, out
+from ..core.schema import ResourceInputs, ResourceOutputs, arg, check_inputs, diff_result, out
 from .models import Subscription
-from .runtime import InboxedUpRuntime, runtime_for
+from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
 
 MAX_NOTES_LENGTH = 2000  # our bound: no page gives one
 
@@ -60,9 +60,14 @@ def _find(rt: InboxedUpRuntime, subscription_id: str) -> Subscription | None:
 
 
 def _outputs(
-    subscription_id: str, sub: Subscription, original: str | None, destroy: Any = False
+    subscription_id: str,
+    sub: Subscription,
+    original: str | None,
+    destroy: Any = False,
+    account: str | None = None,
 ) -> dict[str, Any]:
     return {
+        **({"account": account} if account else {}),  # read and delete use its account
         "subscription_id": subscription_id,
         DESTROY_ADOPTED: destroy is True,
         "notes": sub.notes or "",
@@ -75,41 +80,53 @@ def _outputs(
 
 
 class SubscriptionNotesProvider(ConfiguredProvider):
-    def _runtime(self) -> InboxedUpRuntime:
-        return runtime_for(self.config)
+    def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
+        """The runtime of `account` (None: the default account)."""
+        return runtime_for(self.config, account)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        return check_result(SubscriptionNotesInputs, news)
+        inputs, failures = check_inputs(SubscriptionNotesInputs, news)
+        failures += account_failures(self.config, inputs, failures)
+        return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         return diff_result(SubscriptionNotesInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        rt = self._runtime()
+        account = account_of(props)
+        rt = self._runtime(account)
         sub_id = str(props["subscription_id"])
         before = _find(rt, sub_id)
         if before is None:
             raise InboxedError(f"subscription {sub_id!r} is not among the account's subscriptions")
         after = rt.client.update_subscription_notes(sub_id, str(props["notes"]))
-        outs = _outputs(sub_id, after, before.notes or "", props.get(DESTROY_ADOPTED))
+        outs = _outputs(sub_id, after, before.notes or "", props.get(DESTROY_ADOPTED), account)
         return dyn.CreateResult(id_=sub_id, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        after = self._runtime().client.update_subscription_notes(id_, str(news["notes"]))
-        outs = _outputs(id_, after, olds.get("original_notes"), news.get(DESTROY_ADOPTED))
+        account = account_of(olds)  # a change of account replaces: never here
+        after = self._runtime(account).client.update_subscription_notes(id_, str(news["notes"]))
+        original = olds.get("original_notes")
+        outs = _outputs(id_, after, original, news.get(DESTROY_ADOPTED), account)
         return dyn.UpdateResult(outs=outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        sub = _find(self._runtime(), id_)
+        account = account_of(props)
+        sub = _find(self._runtime(account), id_)
         if sub is None:
             return dyn.ReadResult(id_="", outs={})
         keep = props.get(DESTROY_ADOPTED) is True
-        outs = _outputs(id_, sub, props.get("original_notes"), keep)
-        inputs = {"subscription_id": id_, "notes": sub.notes or "", DESTROY_ADOPTED: keep}
+        outs = _outputs(id_, sub, props.get("original_notes"), keep, account)
+        inputs = {
+            "subscription_id": id_,
+            "notes": sub.notes or "",
+            DESTROY_ADOPTED: keep,
+            **({"account": account} if account else {}),
+        }
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        rt = self._runtime()
+        rt = self._runtime(account_of(props))
         if _find(rt, id_) is not None:
             rt.client.update_subscription_notes(id_, str(props.get("original_notes") or ""))
 

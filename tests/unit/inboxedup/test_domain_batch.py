@@ -389,7 +389,7 @@ def provider(api: OtherApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[DomainB
     )
     rt.__dict__["client"] = client  # the cached client, over the fake transport
     p = DomainBatchProvider()
-    monkeypatch.setattr(p, "_runtime", lambda: rt)
+    monkeypatch.setattr(p, "_runtime", lambda _account=None: rt)
     yield p
     client.close()
 

@@ -514,6 +514,9 @@ class InboundDomainsProvider(ConfiguredProvider):
         failed: dict[str, dict[str, Any]] = {}
         missing = [n for n in entries if n not in provisioned]
         held = {d.domain: d for d in client.list_domains(missing)} if missing else {}
+        if not inputs.get("overwrite"):  # held already: adopted as they are, without a request
+            provisioned |= set(held)
+            missing = [n for n in missing if n not in held]
         nothing_done = not done_before
         for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):

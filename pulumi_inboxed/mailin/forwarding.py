@@ -15,7 +15,6 @@ Both are keyed by the domain id (a change of domain replaces); the target change
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Final
 
 import pulumi.dynamic as dyn
@@ -38,14 +37,14 @@ from ..core.schema import (
     ResourceOutputs,
     WholeNumber,
     arg,
-    check_inputs,
+    check_result,
     diff_result,
     input_defaults,
     out,
 )
 from .client import MailinClient
 from .models import MailinDomain
-from .runtime import account_failures, runtime_for
+from .runtime import runtime_for
 
 MAX_ID = 2**53 - 1
 """The largest whole number Pulumi (which sends numbers as floats) carries exactly."""
@@ -176,9 +175,8 @@ class _ForwardingProvider(ConfiguredProvider):
     field = "forward_to"
     """The domain reply's field (models.MailinDomain) that shows this kind's target."""
 
-    def _client(self, props: Mapping[str, Any]) -> MailinClient:
-        """The client of the resource's account (its inputs, or its outputs after create)."""
-        return runtime_for(self.config, props.get("account")).client
+    def _client(self) -> MailinClient:
+        return runtime_for(self.config).client
 
     def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
         raise NotImplementedError
@@ -209,14 +207,13 @@ class _ForwardingProvider(ConfiguredProvider):
         return True, self._current(domain)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(self.inputs, news)
-        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
+        return check_result(self.inputs, news)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         return diff_result(self.inputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._client(props)
+        client = self._client()
         domain_id = int(props["domain_id"])
         _found, before = self._observe(client, domain_id)
         if before != props["forward_to"]:  # already forwarding there: adopted without a write
@@ -234,7 +231,7 @@ class _ForwardingProvider(ConfiguredProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         domain_id = int(news["domain_id"])
         if olds.get("forward_to") != news.get("forward_to"):
-            self._set(self._client(olds), domain_id, str(news["forward_to"]))
+            self._set(self._client(), domain_id, str(news["forward_to"]))
         outs = {
             **news,
             "domain_id": domain_id,
@@ -246,7 +243,7 @@ class _ForwardingProvider(ConfiguredProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         domain_id = int(id_)
-        found, current = self._observe(self._client(props), domain_id)
+        found, current = self._observe(self._client(), domain_id)
         if not found or current is None:
             return dyn.ReadResult(id_="", outs={})  # confirmed: no domain, or no forwarding
         outs = {**props, "domain_id": domain_id}
@@ -259,7 +256,7 @@ class _ForwardingProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        client = self._client(props)
+        client = self._client()
         domain_id = int(id_)
         target = props.get("forward_to")
         what = f"{self.kind} of domain {domain_id} to {target!r}"

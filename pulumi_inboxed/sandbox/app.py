@@ -13,12 +13,14 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers, QueryParams
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.mailin import endpoints as mailin_endpoints
+from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, INBOXEDUP, MAILIN, acting_as
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.control import (
     ControlGuard,
@@ -81,8 +83,10 @@ class RouteTemplates:
 
 
 class ApiMiddleware:
-    """On API routes (InboxedUp and Mailin.ai, not control): count the request, add latency, then
-    maybe answer with a fault (a Mailin.ai route answers it as ``{"message": ...}``)."""
+    """On API routes (not control): find the account the request's credential names (its state is
+    the one the routes then read and write), count the request (globally and for its account),
+    add latency, then maybe answer with a fault (in the shape of the API the path belongs to).
+    On control routes: act as the account of ``?account=``."""
 
     def __init__(
         self,
@@ -99,21 +103,51 @@ class ApiMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
-        if scope["type"] != "http" or is_control_path(path):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if is_control_path(path):
+            # Control routes act on the account of their ``?account=`` (default: ``default``).
+            account = control_account(scope)
+            if self.ctx.settings.account(account) is None:
+                details: dict[str, object] = {"account": account}
+                missing = error_response(404, f"Account {account} not found", details)
+                await missing(scope, receive, send)
+                return
+            with acting_as(account):
+                await self.app(scope, receive, send)
             return
         method: str = scope["method"]
         surface = surface_of(path)
         mailin = surface is None and is_mailin_path(path)
         if surface is not None:
             templates = self.surface_templates[surface.name]
+            api = surface.name
         else:
             templates = self.mailin_templates if mailin else self.templates
-        self.ctx.counter.hit(templates.key(method, path))
+            api = MAILIN if mailin else INBOXEDUP
+        key = templates.key(method, path)
+        self.ctx.counter.hit(key)
+        with acting_as(self.ctx.resolve_account(api, Headers(scope=scope))) as holder:
+            try:
+                await self._serve(scope, receive, send, surface, mailin, holder.name)
+            finally:
+                if holder.name is not None:
+                    self.ctx.account_counter(holder.name).hit(key)
+
+    async def _serve(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        surface: ApiSurface | None,
+        mailin: bool,
+        account: str | None,
+    ) -> None:
         latency_ms = self.ctx.settings.latency_ms
         if latency_ms > 0:
             await asyncio.sleep(latency_ms / 1000.0)
-        fault = self.ctx.faults.take(method, path, mailin=mailin)
+        fault = self.ctx.faults.take(scope["method"], scope["path"], mailin=mailin, account=account)
         if fault is None:
             await self.app(scope, receive, send)
             return
@@ -121,6 +155,12 @@ class ApiMiddleware:
         if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
             headers["Retry-After"] = retry_after_header(fault.retry_after)
         await _fault_response(fault.status, headers, surface, mailin)(scope, receive, send)
+
+
+def control_account(scope: Scope) -> str:
+    """The ``account`` query parameter of a control request (``default`` when absent)."""
+    given = QueryParams(scope.get("query_string", b"")).get("account")
+    return given or DEFAULT_ACCOUNT
 
 
 def _fault_response(
@@ -142,7 +182,9 @@ def _fault_response(
 def create_app(
     settings: SandboxSettings, state_path: Path, control_token: str | None = None
 ) -> FastAPI:
-    """A sandbox whose state lives in the SQLite file ``state_path``.
+    """A sandbox whose state lives in the SQLite file ``state_path`` (the account ``default``)
+    and, for each other account of ``settings.accounts`` or added at run time, in a file beside it
+    (``state.account-<name>.db``).
 
     ``/_sandbox/*`` answers only requests carrying ``control_token`` (a random one when None;
     ``app.state.control_token`` holds it) from no other origin, with JSON bodies on writes.

@@ -1,9 +1,19 @@
-"""``inboxed-sandbox``: serve the sandbox on a loopback address."""
+"""``inboxed-sandbox``: serve the sandbox on a loopback address.
+
+Accounts besides ``default`` (whose credentials are ``--token`` and the settings' defaults): a JSON
+file ``--accounts-file path.json``, else ``$SANDBOX_ACCOUNTS`` (the same JSON), mapping each name
+to its credentials::
+
+    {"client-a": {"inboxedup_tokens": ["iu-a"], "mailin_email": "a@mailin.test",
+                  "mailin_password": "pw-a", "mailin_tokens": ["ml-a"],
+                  "mailchannels_api_keys": ["mc-a"], "pingram_api_keys": ["pg-a"]}}
+"""
 
 from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import os
 import socket
 import sys
@@ -12,7 +22,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
+from pulumi_inboxed.sandbox.accounts import ACCOUNTS_ENV
 from pulumi_inboxed.sandbox.app import create_app
 from pulumi_inboxed.sandbox.control import (
     CONTROL_TOKEN_ENV,
@@ -100,6 +112,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"accepted bearer token (repeatable; else ${TOKENS_ENV}, comma-separated)",
     )
     parser.add_argument(
+        "--accounts-file",
+        type=Path,
+        help=(
+            "JSON map of account name -> credentials (inboxedup_tokens, mailin_email, "
+            f"mailin_password, mailin_tokens, mailchannels_api_keys, pingram_api_keys); else "
+            f"${ACCOUNTS_ENV}"
+        ),
+    )
+    parser.add_argument(
         "--control-token",
         help=(
             f"token of the /_sandbox control API (header {CONTROL_TOKEN_HEADER}); else "
@@ -143,7 +164,41 @@ def settings_from_args(args: argparse.Namespace) -> SandboxSettings:
         tokens = [token.strip() for token in from_env.split(",") if token.strip()] or None
     if tokens:
         overrides["tokens"] = tokens
-    return SandboxSettings.model_validate(overrides)
+    accounts = accounts_from_args(args)
+    if accounts is not None:
+        overrides["accounts"] = accounts
+    try:
+        return SandboxSettings.model_validate(overrides)
+    except ValidationError as exc:
+        # The message names the field and the rule; pydantic would echo the input (a secret).
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or 'settings'}: {error['msg']}"
+            for error in exc.errors(include_url=False, include_input=False)
+        )
+        raise ValueError(f"invalid sandbox settings: {problems}") from None
+
+
+def accounts_from_args(args: argparse.Namespace) -> object:
+    """The accounts map of ``--accounts-file``, else of ``$SANDBOX_ACCOUNTS``, else None."""
+    path: Path | None = args.accounts_file
+    if path is not None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ValueError(f"--accounts-file {path}: {exc.strerror}") from None
+        source = f"--accounts-file {path}"
+    else:
+        text = os.environ.get(ACCOUNTS_ENV, "")
+        if not text.strip():
+            return None
+        source = f"${ACCOUNTS_ENV}"
+    try:
+        accounts: object = json.loads(text)
+    except ValueError:
+        raise ValueError(f"{source} is not valid JSON") from None
+    if not isinstance(accounts, dict):
+        raise ValueError(f"{source} must be a JSON object: account name -> credentials")
+    return accounts
 
 
 def control_token_from_args(args: argparse.Namespace) -> str:

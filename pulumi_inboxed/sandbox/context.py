@@ -10,9 +10,22 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 from pydantic import ValidationError
+from starlette.datastructures import Headers
 
+from pulumi_inboxed.mailchannels.endpoints import API_KEY_HEADER as MAILCHANNELS_KEY_HEADER
+from pulumi_inboxed.sandbox.accounts import (
+    INBOXEDUP,
+    MAILCHANNELS,
+    MAILIN,
+    PINGRAM,
+    SandboxAccount,
+    acting_as,
+    current_account,
+    request_account,
+)
 from pulumi_inboxed.sandbox.envelope import SandboxError
 from pulumi_inboxed.sandbox.faults import FaultQueue, RequestCounter
+from pulumi_inboxed.sandbox.mailin_credentials import hash_secret, split_token
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
 
@@ -24,6 +37,70 @@ class SandboxContext:
     faults: FaultQueue = field(default_factory=FaultQueue)
     counter: RequestCounter = field(default_factory=RequestCounter)
     clock: Callable[[], float] = time.time
+    # Requests per account (the global ``counter`` counts them all).
+    account_counters: dict[str, RequestCounter] = field(default_factory=dict)
+
+    def account_counter(self, name: str) -> RequestCounter:
+        counter = self.account_counters.get(name)
+        if counter is None:
+            counter = self.account_counters.setdefault(name, RequestCounter())
+        return counter
+
+    def account(self) -> SandboxAccount:
+        """The credentials of the account being served."""
+        account = self.settings.account(current_account())
+        return account if account is not None else self.settings.default_account()
+
+    def resolve_account(self, api: str, request: Request | Headers) -> str | None:
+        """The account whose credential for ``api`` (``accounts.INBOXEDUP``, ...) the request
+        carries, or None. A Mailin.ai token is a configured one or one a login issued."""
+        headers = request.headers if isinstance(request, Request) else request
+        accounts = self.settings.all_accounts()
+        if api == MAILCHANNELS:
+            given: str | None = headers.get(MAILCHANNELS_KEY_HEADER, "")
+        else:
+            given = bearer_from(headers)
+        if not given:
+            return None
+        for name, account in accounts.items():
+            if known_secret(given, _credentials_for(api, account)):
+                return name
+        if api == MAILIN:
+            return self._issued_mailin_token_owner(given, accounts)
+        return None
+
+    def _issued_mailin_token_owner(
+        self, token: str, accounts: dict[str, SandboxAccount]
+    ) -> str | None:
+        parts = split_token(token)
+        if parts is None:
+            return None
+        digest = hash_secret(parts[1])
+        for name in accounts:
+            with acting_as(name):
+                stored = self.store.mailin.token_hash(parts[0])
+            if stored is not None and same_secret(digest, stored):
+                return name
+        return None
+
+
+def _credentials_for(api: str, account: SandboxAccount) -> list[str]:
+    if api == INBOXEDUP:
+        return account.inboxedup_tokens
+    if api == MAILIN:
+        return account.mailin_tokens
+    if api == MAILCHANNELS:
+        return account.mailchannels_api_keys
+    if api == PINGRAM:
+        return account.pingram_api_keys
+    return []
+
+
+def authenticated() -> bool:
+    """Whether the request being served carries a credential of a known account (set by the
+    app's middleware for the API the path belongs to)."""
+    holder = request_account()
+    return holder is not None and holder.name is not None
 
 
 async def read_json(request: Request) -> object:
@@ -47,7 +124,11 @@ def validation_details(exc: ValidationError) -> dict[str, object]:
 
 def bearer_token(request: Request) -> str | None:
     """The token of an ``Authorization: Bearer <token>`` header, or None."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return bearer_from(request.headers)
+
+
+def bearer_from(headers: Headers) -> str | None:
+    scheme, _, token = headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()

@@ -6,6 +6,13 @@ its own clients (``ControlGuard``): every request carries the per-process contro
 a web page the user has open could otherwise send a "simple" cross-origin POST to 127.0.0.1), and
 every write has a JSON body (415: a page cannot send ``application/json`` cross-origin without a
 CORS preflight, which this sandbox never grants).
+
+Accounts: ``POST /_sandbox/accounts`` adds one at run time (``GET`` lists them, never a secret).
+Every inspection, seeding and fault route takes ``?account=<name>`` (default ``default``; an unknown
+name answers 404) and acts on that account's state; fault rules added with it fault only that
+account's requests (without it: any account's). ``GET /_sandbox/requests?account=<name>`` gives
+that account's request counters (``/stats`` keeps the global ones; ``/stats?account=`` scopes
+them too). ``POST /_sandbox/reset`` wipes every account's state (the accounts stay).
 """
 
 from __future__ import annotations
@@ -15,10 +22,16 @@ from typing import Literal, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from pulumi_inboxed.sandbox.accounts import (
+    DEFAULT_ACCOUNT,
+    SandboxAccount,
+    check_account_name,
+    credential_clashes,
+)
 from pulumi_inboxed.sandbox.context import (
     SandboxContext,
     read_json,
@@ -133,6 +146,18 @@ class ControlGuard:
         return None
 
 
+class NewAccount(SandboxAccount):
+    """The body of ``POST /_sandbox/accounts``: a name and the account's credentials."""
+
+    name: str
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        check_account_name(value)
+        return value
+
+
 class ForceDomainStatus(BaseModel):
     """``status`` null lifts a forced status: the timers decide again."""
 
@@ -164,14 +189,51 @@ def control_router(ctx: SandboxContext) -> APIRouter:
         return JSONResponse({"status": "ok"})
 
     @router.get("/stats")
-    async def stats() -> JSONResponse:
-        requests = ctx.counter.snapshot()
+    async def stats(account: str | None = None) -> JSONResponse:
+        """Requests of every account (``account``: of that one only)."""
+        counter = ctx.counter if account is None else ctx.account_counter(account)
+        requests = counter.snapshot()
         return JSONResponse({"requests": requests, "total": sum(requests.values())})
 
+    @router.get("/requests")
+    async def account_requests(account: str = DEFAULT_ACCOUNT) -> JSONResponse:
+        """Requests made with ``account``'s credentials, per ``"METHOD /route/template"``."""
+        requests = ctx.account_counter(account).snapshot()
+        return JSONResponse(
+            {"account": account, "requests": requests, "total": sum(requests.values())}
+        )
+
     @router.post("/stats/reset")
-    async def reset_stats() -> JSONResponse:
-        ctx.counter.reset()
+    async def reset_stats(account: str | None = None) -> JSONResponse:
+        if account is None:
+            ctx.counter.reset()
+            for counter in ctx.account_counters.values():
+                counter.reset()
+        else:
+            ctx.account_counter(account).reset()
         return JSONResponse({"requests": {}, "total": 0})
+
+    @router.get("/accounts")
+    async def list_accounts() -> JSONResponse:
+        accounts = ctx.settings.all_accounts()
+        return JSONResponse({"accounts": {n: a.public_view() for n, a in accounts.items()}})
+
+    @router.post("/accounts")
+    async def add_account(request: Request) -> JSONResponse:
+        """Add an account: ``{"name": ..., "inboxedup_tokens": [...], "mailin_email": ...,
+        "mailin_password": ..., "mailin_tokens": [...], "mailchannels_api_keys": [...],
+        "pingram_api_keys": [...]}``; 409 when the name or a credential is taken."""
+        body = await _parse(request, NewAccount)
+        name = body.name
+        if ctx.settings.account(name) is not None:
+            raise SandboxError(409, f"Account {name} already exists", {"account": name})
+        account = SandboxAccount.model_validate(body.model_dump(exclude={"name"}))
+        clashes = credential_clashes({**ctx.settings.all_accounts(), name: account})
+        if clashes:
+            raise SandboxError(409, "; ".join(clashes), {"account": name})
+        accounts = {**ctx.settings.accounts, name: account}
+        ctx.settings = ctx.settings.model_copy(update={"accounts": accounts})
+        return JSONResponse({"name": name, **account.public_view()}, status_code=201)
 
     @router.get("/settings")
     async def get_settings() -> JSONResponse:
@@ -188,18 +250,30 @@ def control_router(ctx: SandboxContext) -> APIRouter:
             raise SandboxError(422, "Invalid settings", validation_details(exc)) from exc
         return JSONResponse(ctx.settings.public_view())
 
+    def fault_list(account: str | None) -> JSONResponse:
+        rules = ctx.faults.pending(account)
+        return JSONResponse({"faults": [rule.model_dump() for rule in rules]})
+
     @router.get("/faults")
-    async def list_faults() -> JSONResponse:
-        return JSONResponse({"faults": [rule.model_dump() for rule in ctx.faults.pending()]})
+    async def list_faults(account: str | None = None) -> JSONResponse:
+        """Pending rules (``account``: those that may fault that account's requests)."""
+        return fault_list(account)
 
     @router.post("/faults")
-    async def add_fault(request: Request) -> JSONResponse:
-        ctx.faults.add(await _parse(request, FaultRule))
-        return JSONResponse({"faults": [rule.model_dump() for rule in ctx.faults.pending()]})
+    async def add_fault(request: Request, account: str | None = None) -> JSONResponse:
+        """Add a rule; ``?account=`` (or ``"account"`` in the body) limits it to that account."""
+        rule = await _parse(request, FaultRule)
+        if account is not None and rule.account is None:
+            rule = rule.model_copy(update={"account": account})
+        if rule.account is not None and ctx.settings.account(rule.account) is None:
+            raise SandboxError(404, f"Account {rule.account} not found", {"account": rule.account})
+        ctx.faults.add(rule)
+        return fault_list(account)
 
     @router.delete("/faults")
-    async def clear_faults() -> JSONResponse:
-        ctx.faults.clear()
+    async def clear_faults(account: str | None = None) -> JSONResponse:
+        """Drop every rule (``account``: the rules limited to that account)."""
+        ctx.faults.clear(account)
         return JSONResponse({"faults": []})
 
     @router.post("/inboxedup/domains/{domain_id}/status")
@@ -233,10 +307,12 @@ def control_router(ctx: SandboxContext) -> APIRouter:
 
     @router.post("/reset")
     async def reset() -> JSONResponse:
-        """Wipe InboxedUp and Mailin.ai state (issued Mailin.ai tokens and purchases too)."""
-        ctx.store.wipe(ctx.clock())
+        """Wipe the state of every account (issued Mailin.ai tokens and purchases too), faults
+        and counters; the accounts themselves stay."""
+        ctx.store.wipe(ctx.clock(), ctx.settings.all_accounts())
         ctx.faults.clear()
         ctx.counter.reset()
+        ctx.account_counters.clear()
         return JSONResponse({"reset": True})
 
     return router

@@ -23,22 +23,63 @@ class SandboxControl:
     Every call carries the sandbox's control token (``control_token``, else
     ``$INBOXED_SANDBOX_CONTROL_TOKEN``; ``SandboxProcess.control`` passes it) and writes send a
     JSON body: the sandbox refuses anything else.
+
+    Accounts: ``add_account(name, inboxedup_tokens=[...], mailin_email=..., mailin_password=...,
+    mailin_tokens=[...], mailchannels_api_keys=[...], pingram_api_keys=[...])`` adds one to the
+    running sandbox; ``for_account(name)`` is this control scoped to that account (every call sends
+    ``?account=name``: its state, its request counters, faults for its requests only). Unscoped,
+    inspection and seeding act on the account ``default``, ``stats()`` counts every account's
+    requests and fault rules hit any account. ``reset()`` wipes every account, scoped or not.
     """
 
     def __init__(
-        self, url: str, timeout: float = 10.0, *, control_token: str | None = None
+        self,
+        url: str,
+        timeout: float = 10.0,
+        *,
+        control_token: str | None = None,
+        account: str | None = None,
+        client: httpx.Client | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         if control_token is None:
             control_token = os.environ.get(CONTROL_TOKEN_ENV) or None
         self.control_token = control_token
+        self.account = account
+        self._timeout = timeout
+        self._owns_client = client is None
         headers = {CONTROL_TOKEN_HEADER: control_token} if control_token is not None else {}
-        self._client = httpx.Client(
+        self._client = client or httpx.Client(
             base_url=self.url + "/_sandbox", timeout=timeout, headers=headers
         )
 
     def close(self) -> None:
-        self._client.close()
+        if self._owns_client:
+            self._client.close()
+
+    def for_account(self, name: str) -> SandboxControl:
+        """The same methods, acting on account ``name`` (sharing this control's connection)."""
+        return SandboxControl(
+            self.url,
+            self._timeout,
+            control_token=self.control_token,
+            account=name,
+            client=self._client,
+        )
+
+    def add_account(self, name: str, **credentials: object) -> dict[str, Any]:
+        """Add account ``name`` to the running sandbox; ``credentials`` as in
+        ``SandboxAccount`` (an HTTP 409 error when the name or a credential is taken). Returns the
+        account as the control API shows it (counts, never a secret)."""
+        return cast(dict[str, Any], self._call("POST", "/accounts", {"name": name, **credentials}))
+
+    def accounts(self) -> dict[str, dict[str, Any]]:
+        """Every account by name (``default`` included), as counts of credentials."""
+        return cast(dict[str, dict[str, Any]], self._call("GET", "/accounts")["accounts"])
+
+    def requests(self) -> dict[str, int]:
+        """Requests made with this control's account's credentials (``default`` unscoped)."""
+        return cast(dict[str, int], self._call("GET", "/requests")["requests"])
 
     def __enter__(self) -> Self:
         return self
@@ -54,7 +95,8 @@ class SandboxControl:
     def _call(self, method: str, path: str, body: object = None) -> Any:
         if body is None and method != "GET":
             body = {}  # writes are JSON, even when they carry nothing
-        response = self._client.request(method, path, json=body)
+        params = {"account": self.account} if self.account is not None else None
+        response = self._client.request(method, path, json=body, params=params)
         response.raise_for_status()
         return response.json()
 
@@ -62,7 +104,7 @@ class SandboxControl:
         return cast(dict[str, Any], self._call("GET", "/health"))
 
     def stats(self) -> dict[str, int]:
-        """API requests per ``"METHOD /route/template"``."""
+        """API requests per ``"METHOD /route/template"`` (scoped: of this account only)."""
         return cast(dict[str, int], self._call("GET", "/stats")["requests"])
 
     def total_requests(self) -> int:
@@ -146,6 +188,8 @@ class SandboxControl:
         return cast(dict[str, Any], self._call("GET", f"/mailin/azure-orders/{order_id}"))
 
     def reset(self) -> None:
-        """Wipe all state (InboxedUp domains, batches, mailbox requests, with subscriptions seeded
-        again; Mailin.ai domains, mailboxes, jobs, issued tokens and the purchase counter)."""
+        """Wipe all state of every account (InboxedUp domains, batches, mailbox requests, with
+        subscriptions seeded again; Mailin.ai domains, mailboxes, jobs, issued tokens and the
+        purchase counter; MailChannels and Pingram domains), faults and counters. The accounts
+        stay."""
         self._call("POST", "/reset")

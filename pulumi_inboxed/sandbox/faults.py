@@ -24,6 +24,9 @@ class FaultRule(BaseModel):
     retry_after: float | None = Field(default=None, ge=0.0)
     method: str | None = None
     path_prefix: str | None = None
+    # Only requests of this account (None: any account; a Mailin.ai login, whose account is
+    # known only once its body is read, is matched by rules without an account only).
+    account: str | None = None
 
     @field_validator("status")
     @classmethod
@@ -37,8 +40,12 @@ class FaultRule(BaseModel):
     def _upper_method(cls, value: str | None) -> str | None:
         return value.upper() if value is not None else None
 
-    def matches(self, method: str, path: str, mailin: bool = False) -> bool:
+    def matches(
+        self, method: str, path: str, mailin: bool = False, account: str | None = None
+    ) -> bool:
         if self.status in MAILIN_FAULT_STATUSES and not mailin:
+            return False
+        if self.account is not None and self.account != account:
             return False
         if self.method is not None and self.method != method.upper():
             return False
@@ -56,20 +63,31 @@ class FaultQueue:
         with self._lock:
             self._rules.append(rule)
 
-    def clear(self) -> None:
+    def clear(self, account: str | None = None) -> None:
+        """Drop every rule (``account``: only the rules limited to that account)."""
         with self._lock:
-            self._rules.clear()
+            if account is None:
+                self._rules.clear()
+            else:
+                self._rules = [rule for rule in self._rules if rule.account != account]
 
-    def pending(self) -> list[FaultRule]:
+    def pending(self, account: str | None = None) -> list[FaultRule]:
+        """The rules waiting (``account``: those that may fault that account's requests)."""
         with self._lock:
-            return [rule.model_copy() for rule in self._rules]
+            return [
+                rule.model_copy()
+                for rule in self._rules
+                if account is None or rule.account in (None, account)
+            ]
 
-    def take(self, method: str, path: str, mailin: bool = False) -> FaultRule | None:
-        """The rule that faults this request (``mailin``: a Mailin.ai route), with one use
-        consumed, or None."""
+    def take(
+        self, method: str, path: str, mailin: bool = False, account: str | None = None
+    ) -> FaultRule | None:
+        """The rule that faults this request (``mailin``: a Mailin.ai route; ``account``: the
+        account its credential names), with one use consumed, or None."""
         with self._lock:
             for index, rule in enumerate(self._rules):
-                if rule.matches(method, path, mailin):
+                if rule.matches(method, path, mailin, account):
                     remaining = rule.count - 1
                     if remaining > 0:
                         self._rules[index] = rule.model_copy(update={"count": remaining})

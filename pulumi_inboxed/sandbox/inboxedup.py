@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token, known_secret, read_json
+from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, read_json
 from pulumi_inboxed.sandbox.envelope import SandboxError, new_id, ok, timestamp
 from pulumi_inboxed.sandbox.lifecycle import (
     ACTIVE,
@@ -101,8 +101,9 @@ def _domain_not_found(domain_id: str) -> SandboxError:
 def inboxedup_router(ctx: SandboxContext) -> APIRouter:
     """Every InboxedUp route, behind bearer auth, on the paths of the endpoint table."""
 
-    async def require_token(request: Request) -> None:
-        if not known_secret(bearer_token(request), ctx.settings.tokens):
+    async def require_token() -> None:
+        # The middleware found the account whose InboxedUp token the request carries, if any.
+        if not authenticated():
             raise SandboxError(
                 401,
                 "Missing or invalid bearer token",
@@ -150,7 +151,7 @@ def inboxedup_router(ctx: SandboxContext) -> APIRouter:
                     "totalDomains": len(domains),
                     "activeDomains": sum(1 for d in domains if domain_status(d, now) == ACTIVE),
                     "pendingMailboxRequests": pending_requests,
-                    "activeApiKeys": len(ctx.settings.tokens),
+                    "activeApiKeys": len(ctx.account().inboxedup_tokens),
                 },
             }
         )

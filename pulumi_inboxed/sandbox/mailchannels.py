@@ -1,7 +1,8 @@
 """The simulated MailChannels Inbound API under ``/mailchannels/inbound/v1``: every path of
 ``mailchannels/endpoints.py``.
 
-- Auth: the ``X-API-Key`` header, one of the settings' ``mailchannels_api_keys`` (else 401).
+- Auth: the ``X-API-Key`` header, one of an account's ``mailchannels_api_keys`` (else 401); the
+  request then sees that account's state only.
 - Errors: ``{"code": <status>, "message": "...", "errors": ["..."]}``, as on every page.
 - ``POST /domains/batch`` answers 200 with a partial result, per domain: 201 (created, or already
   ours), 400 (not a valid RFC 5891 name, a name matching ``mailchannels_invalid_pattern``, or bad
@@ -26,7 +27,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from pulumi_inboxed.mailchannels import endpoints as ep
-from pulumi_inboxed.sandbox.context import SandboxContext, known_secret
+from pulumi_inboxed.sandbox.context import SandboxContext, authenticated
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.mailchannels_store import LimitExceeded
 from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError, fault_message, route
@@ -175,7 +176,7 @@ def mailchannels_router(ctx: SandboxContext) -> APIRouter:
 
     def api_key(request: Request) -> str:
         given = request.headers.get(ep.API_KEY_HEADER, "")
-        if known_secret(given, ctx.settings.mailchannels_api_keys):
+        if authenticated():  # the middleware found the account this key belongs to
             return given
         raise fail(401, "Unauthorized", ["A valid X-API-Key header is required"])
 

@@ -1,8 +1,10 @@
 """The simulated Mailin.ai API under ``/api/v1/public``: every path of ``mailin/endpoints.py``.
 
-One user (id 1) owns everything: a token from ``POST /auth/login`` (checked against the settings'
-``mailin_email`` and ``mailin_password``) or one of the settings' ``mailin_tokens`` is a bearer
-token of that user. Tokens and passwords are never logged or echoed by the control API.
+Each account has one user (id 1) who owns everything of that account: a token from
+``POST /auth/login`` (checked against the account's ``mailin_email`` and ``mailin_password``) or
+one of the account's ``mailin_tokens`` is a bearer token of that user, and sees that account's
+state only; a logout revokes the token in its account. Tokens and passwords are never logged or
+echoed by the control API.
 """
 
 from __future__ import annotations
@@ -11,15 +13,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token, known_secret, same_secret
+from pulumi_inboxed.sandbox.accounts import select_account
+from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, same_secret
 from pulumi_inboxed.sandbox.mailin_accounts import add_account_routes
 from pulumi_inboxed.sandbox.mailin_azure import add_azure_order_routes
 from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX, path_id, route
-from pulumi_inboxed.sandbox.mailin_credentials import (
-    hash_secret,
-    split_token,
-    token_secret,
-)
+from pulumi_inboxed.sandbox.mailin_credentials import hash_secret, token_secret
 from pulumi_inboxed.sandbox.mailin_domains import add_domain_routes
 from pulumi_inboxed.sandbox.mailin_mailboxes import add_mailbox_routes
 from pulumi_inboxed.sandbox.mailin_validation import (
@@ -39,19 +38,23 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
     """Login without auth; every other Mailin.ai route behind the bearer token."""
     store = ctx.store.mailin
 
-    def token_valid(token: str) -> bool:
-        if known_secret(token, ctx.settings.mailin_tokens):
-            return True
-        parts = split_token(token)
-        if parts is None:
-            return False
-        stored = store.token_hash(parts[0])
-        return stored is not None and same_secret(hash_secret(parts[1]), stored)
-
-    async def require_token(request: Request) -> None:
-        token = bearer_token(request)
-        if token is None or not token_valid(token):
+    async def require_token() -> None:
+        # The middleware found the account whose token (configured or issued) the request
+        # carries, if any.
+        if not authenticated():
             raise MailinError(401, {"message": "Unauthenticated."})
+
+    def login_owner(email: str, password: str) -> str | None:
+        """The account whose login this is (every account compared, in constant time)."""
+        owner: str | None = None
+        for name, account in ctx.settings.all_accounts().items():
+            if account.mailin_email is None or account.mailin_password is None:
+                continue
+            right_email = same_secret(email.lower(), account.mailin_email.strip().lower())
+            right_password = same_secret(password, account.mailin_password)
+            if right_email and right_password and owner is None:
+                owner = name
+        return owner
 
     public = APIRouter(prefix=MAILIN_PREFIX)
     router = APIRouter(prefix=MAILIN_PREFIX, dependencies=[Depends(require_token)])
@@ -64,11 +67,10 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
         device = checker.string("device_name", checker.data.get("device_name"))
         checker.done()
         assert email is not None and password is not None and device is not None
-        settings = ctx.settings
-        right_email = same_secret(email.lower(), settings.mailin_email.strip().lower())
-        right_password = same_secret(password, settings.mailin_password)
-        if not (right_email and right_password):
+        owner = login_owner(email, password)
+        if owner is None:
             raise validation_error({"email": [CREDENTIALS_MESSAGE]})
+        select_account(owner)  # the token is issued in (and bound to) that account
         secret = token_secret()
         token_id = store.issue_token(hash_secret(secret), device, ctx.clock())
         return JSONResponse({"user_id": SANDBOX_USER_ID, "token": f"{token_id}|{secret}"})
@@ -77,7 +79,8 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
     async def get_user(user_id: str) -> JSONResponse:
         if path_id(user_id, "User") != SANDBOX_USER_ID:
             raise not_found("User")
-        return JSONResponse({**SANDBOX_USER, "email": ctx.settings.mailin_email})
+        email = ctx.account().mailin_email or ctx.settings.mailin_email
+        return JSONResponse({**SANDBOX_USER, "email": email})
 
     @route(router, endpoints.LIST_SERVERS)
     async def list_servers() -> JSONResponse:

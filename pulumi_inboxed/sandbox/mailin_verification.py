@@ -31,6 +31,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin_common import message, route
 from pulumi_inboxed.sandbox.mailin_validation import (
@@ -383,7 +384,13 @@ def add_verification_routes(router: APIRouter, storage: APIRouter, ctx: SandboxC
     @storage.get(STORAGE_PREFIX + "/{filename}")
     async def result_file(filename: str) -> Response:
         match = RESULT_FILE_RE.fullmatch(filename)
-        task = store.get_task(match.group(1), initial(), ctx.clock()) if match else None
+        task: VerifyTaskRow | None = None
+        # A public link (no credential): the task is looked up in every account.
+        for name in ctx.settings.all_accounts() if match is not None else ():
+            with acting_as(name):
+                task = store.get_task(match.group(1), initial(), ctx.clock()) if match else None
+            if task is not None:
+                break
         if match is None or task is None or task.fail_reason is not None:
             return JSONResponse({"message": "File not found."}, status_code=404)
         kind = match.group(2)

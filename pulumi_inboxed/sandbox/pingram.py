@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.core.domains import DomainNameError, normalize_domain
 from pulumi_inboxed.pingram import endpoints as ep
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token, known_secret
+from pulumi_inboxed.sandbox.context import SandboxContext, authenticated
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.envelope import timestamp
 from pulumi_inboxed.sandbox.pingram_store import PingramDomainRow
@@ -119,8 +119,8 @@ def domain_view(row: PingramDomainRow, now: float) -> dict[str, Any]:
 def pingram_router(ctx: SandboxContext) -> APIRouter:
     store = ctx.store.pingram
 
-    async def bearer(request: Request) -> None:
-        if known_secret(bearer_token(request), ctx.settings.pingram_api_keys):
+    async def bearer() -> None:
+        if authenticated():  # the middleware found the account this key belongs to
             return
         raise fail(
             401,

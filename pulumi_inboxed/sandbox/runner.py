@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
+from pulumi_inboxed.sandbox.cli import write_private
 from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_HEADER
 from pulumi_inboxed.sandbox.control_client import SandboxControl
 from pulumi_inboxed.sandbox.mailchannels import MAILCHANNELS_PREFIX
@@ -40,6 +42,7 @@ class SandboxProcess:
         latency_ms: float | None = None,
         mailin_job_seconds: float | None = None,
         tokens: Sequence[str] | None = None,
+        accounts: Mapping[str, Mapping[str, object]] | None = None,
         lifetime: float = 600.0,
         extra_args: Sequence[str] = (),
         startup_timeout: float = 30.0,
@@ -58,6 +61,13 @@ class SandboxProcess:
             "--mailin-job-seconds": mailin_job_seconds,
         }
         self.tokens = list(tokens) if tokens is not None else None
+        # Accounts besides ``default`` (name -> credentials, as ``--accounts-file`` takes them),
+        # written to a file of this user's only; more can be added at run time
+        # (``control.add_account``).
+        self.accounts_file: Path | None = None
+        if accounts:
+            self.accounts_file = work / "accounts.json"
+            write_private(self.accounts_file, json.dumps({n: dict(c) for n, c in accounts.items()}))
         self.lifetime = lifetime
         self.extra_args = list(extra_args)
         self.startup_timeout = startup_timeout
@@ -128,6 +138,8 @@ class SandboxProcess:
                 args += [flag, str(value)]
         for token in self.tokens or ():
             args += ["--token", token]
+        if self.accounts_file is not None:
+            args += ["--accounts-file", str(self.accounts_file)]
         return args + self.extra_args
 
     def start(self) -> Self:

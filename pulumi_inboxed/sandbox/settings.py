@@ -1,10 +1,22 @@
-"""Settings of one sandbox run: timers, latency, failure rules, accepted tokens and credentials."""
+"""Settings of one sandbox run: timers, latency, failure rules, accepted tokens and credentials.
+
+The flat credentials (``tokens``, ``mailin_email``/``mailin_password``, ``mailin_tokens``,
+``mailchannels_api_keys``, ``pingram_api_keys``) are the account named ``default``; ``accounts``
+names more, each with its own credentials and its own state (see ``accounts.py``).
+"""
 
 from __future__ import annotations
 
 import re
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from pulumi_inboxed.sandbox.accounts import (
+    DEFAULT_ACCOUNT,
+    SandboxAccount,
+    check_account_name,
+    credential_clashes,
+)
 
 
 class SandboxSettings(BaseModel):
@@ -62,6 +74,48 @@ class SandboxSettings(BaseModel):
     pingram_temporary_failure_pattern: str = r"^tempfail-"
     pingram_provider_error_pattern: str = r"^provider-error-"
     pingram_domain_limit: int = Field(default=100, ge=0)
+    # Accounts besides ``default`` (the flat credentials above): name -> that account's
+    # credentials. A credential belongs to one account only.
+    accounts: dict[str, SandboxAccount] = Field(default_factory=dict)
+
+    @field_validator("accounts")
+    @classmethod
+    def _account_names(cls, value: dict[str, SandboxAccount]) -> dict[str, SandboxAccount]:
+        for name in value:
+            check_account_name(name)
+            if name == DEFAULT_ACCOUNT:
+                raise ValueError(
+                    f"the account {DEFAULT_ACCOUNT!r} is the flat settings (tokens, mailin_email, "
+                    "...); name the others differently"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _credentials_unique(self) -> SandboxSettings:
+        clashes = credential_clashes(self.all_accounts())
+        if clashes:
+            raise ValueError("; ".join(clashes))
+        return self
+
+    def default_account(self) -> SandboxAccount:
+        """The flat credentials as the account ``default``."""
+        return SandboxAccount(
+            inboxedup_tokens=self.tokens,
+            mailin_email=self.mailin_email,
+            mailin_password=self.mailin_password,
+            mailin_tokens=self.mailin_tokens,
+            mailchannels_api_keys=self.mailchannels_api_keys,
+            pingram_api_keys=self.pingram_api_keys,
+        )
+
+    def all_accounts(self) -> dict[str, SandboxAccount]:
+        """Every account by name, ``default`` first."""
+        return {DEFAULT_ACCOUNT: self.default_account(), **self.accounts}
+
+    def account(self, name: str) -> SandboxAccount | None:
+        if name == DEFAULT_ACCOUNT:
+            return self.default_account()
+        return self.accounts.get(name)
 
     @field_validator(
         "fail_pattern",
@@ -103,8 +157,9 @@ class SandboxSettings(BaseModel):
         echoed (tokens are counted)."""
         view: dict[str, object] = self.model_dump(
             exclude={"tokens", "mailin_tokens", "mailin_password"}
-            | {"mailchannels_api_keys", "pingram_api_keys"}
+            | {"mailchannels_api_keys", "pingram_api_keys", "accounts"}
         )
+        view["accounts"] = {name: account.public_view() for name, account in self.accounts.items()}
         view["mailchannels_api_key_count"] = len(self.mailchannels_api_keys)
         view["pingram_api_key_count"] = len(self.pingram_api_keys)
         view["token_count"] = len(self.tokens)

@@ -1,4 +1,4 @@
-"""SQLite persistence of the sandbox's state, so it survives a restart.
+"""SQLite persistence of the sandbox's state, so it survives a restart: one file per account.
 
 Timers are stored as absolute deadlines (epoch seconds) fixed when an object is created; the
 current status is derived from them when read (see ``lifecycle.py``). One connection, guarded by a
@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, current_account
 from pulumi_inboxed.sandbox.envelope import new_id
 from pulumi_inboxed.sandbox.mailchannels_store import (
     MAILCHANNELS_SCHEMA,
@@ -70,6 +73,8 @@ CREATE TABLE IF NOT EXISTS subscriptions (
 # The two subscriptions every fresh sandbox starts with (quantities as in the account example).
 SEED_SUBSCRIPTIONS: tuple[tuple[str, int], ...] = (("MICROSOFT", 10), ("SMTP", 50))
 RENEWAL_PERIOD_SECONDS = 30 * 24 * 3600.0
+# The integer ids of an account other than ``default`` start at a multiple of this.
+ID_RANGE = 1_000_000
 
 DOMAIN_COLUMNS = (
     "seq, id, name, batch_id, created_at, pending_at, active_at, fail_reason, "
@@ -176,66 +181,148 @@ def _subscription(row: sqlite3.Row) -> SubscriptionRow:
     )
 
 
-class SandboxStore:
-    """All persistent state of one sandbox, in one SQLite file."""
+class _Database:
+    """One account's SQLite file: one connection, guarded by a lock, in WAL mode."""
 
-    def __init__(self, path: Path, now: float) -> None:
+    def __init__(self, path: Path, now: float, id_offset: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
-        with self._lock:
-            self._conn.executescript(SCHEMA + MAILIN_SCHEMA + MAILCHANNELS_SCHEMA + PINGRAM_SCHEMA)
-        with self._transaction() as conn:
-            self._seed(conn, now)
+        self.lock = threading.Lock()
+        self.conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        with self.lock:
+            self.conn.executescript(SCHEMA + MAILIN_SCHEMA + MAILCHANNELS_SCHEMA + PINGRAM_SCHEMA)
+        with self.transaction() as conn:
+            _start_ids_at(conn, id_offset)
+            _seed(conn, now)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+def _start_ids_at(conn: sqlite3.Connection, offset: int) -> None:
+    """Integer ids of a fresh file start after ``offset`` (each account its own range, so an id
+    of one account is no id of another's)."""
+    if offset <= 0:
+        return
+    tables = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%AUTOINCREMENT%'"
+    ).fetchall()
+    for row in tables:
+        conn.execute(
+            "INSERT INTO sqlite_sequence (name, seq) SELECT ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = ?)",
+            (row["name"], offset, row["name"]),
+        )
+
+
+def _seed(conn: sqlite3.Connection, now: float) -> None:
+    if conn.execute("SELECT 1 FROM meta WHERE key = 'created_at'").fetchone() is not None:
+        return
+    conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (repr(now),))
+    for kind, quantity in SEED_SUBSCRIPTIONS:
+        conn.execute(
+            "INSERT INTO subscriptions (id, type, quantity, status, notes, renews_at) "
+            "VALUES (?, ?, ?, 'ACTIVE', '', ?)",
+            (new_id("sub"), kind, quantity, now + RENEWAL_PERIOD_SECONDS),
+        )
+
+
+def account_state_path(path: Path, account: str) -> Path:
+    """Where an account's state lives: ``path`` itself for ``default``, else beside it
+    (``state.db`` -> ``state.account-<name>.db``)."""
+    if account == DEFAULT_ACCOUNT:
+        return path
+    return path.with_name(f"{path.stem}.account-{account}{path.suffix}")
+
+
+def account_id_offset(account: str) -> int:
+    """Where an account's integer ids start: 0 for ``default``, else a stable range of its own."""
+    if account == DEFAULT_ACCOUNT:
+        return 0
+    return (zlib.crc32(account.encode("utf-8")) % 9000 + 1) * ID_RANGE
+
+
+class SandboxStore:
+    """All persistent state of one sandbox: one SQLite file per account, opened on demand.
+
+    Every read and write goes to the file of the account being served (``current_account()``,
+    set per request from its credential), so the sections (``mailin``, ``mailchannels``,
+    ``pingram``) and the InboxedUp methods below never see another account's rows.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        now: float,
+        account: Callable[[], str] = current_account,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._path = path
+        self._account = account
+        self._clock = clock
+        self._open_lock = threading.Lock()
+        self._databases: dict[str, _Database] = {
+            DEFAULT_ACCOUNT: _Database(path, now, account_id_offset(DEFAULT_ACCOUNT))
+        }
         self.mailin = MailinStore(self._transaction)
         self.mailchannels = MailChannelsStore(self._transaction)
         self.pingram = PingramStore(self._transaction)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        with self._open_lock:
+            for database in self._databases.values():
+                database.close()
+
+    def _database(self, account: str) -> _Database:
+        with self._open_lock:
+            database = self._databases.get(account)
+            if database is None:
+                database = _Database(
+                    account_state_path(self._path, account),
+                    self._clock(),
+                    account_id_offset(account),
+                )
+                self._databases[account] = database
+            return database
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        with self._database(self._account()).transaction() as conn:
+            yield conn
 
-    @staticmethod
-    def _seed(conn: sqlite3.Connection, now: float) -> None:
-        if conn.execute("SELECT 1 FROM meta WHERE key = 'created_at'").fetchone() is not None:
-            return
-        conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (repr(now),))
-        for kind, quantity in SEED_SUBSCRIPTIONS:
-            conn.execute(
-                "INSERT INTO subscriptions (id, type, quantity, status, notes, renews_at) "
-                "VALUES (?, ?, ?, 'ACTIVE', '', ?)",
-                (new_id("sub"), kind, quantity, now + RENEWAL_PERIOD_SECONDS),
-            )
-
-    def wipe(self, now: float) -> None:
-        """Forget everything (Mailin.ai state too), then seed again as on a first start."""
-        with self._transaction() as conn:
-            for table in (
-                "meta",
-                "batches",
-                "domains",
-                "mailbox_requests",
-                "subscriptions",
-                *MAILIN_TABLES,
-                *MAILCHANNELS_TABLES,
-                *PINGRAM_TABLES,
-            ):
-                conn.execute(f"DELETE FROM {table}")
-            self._seed(conn, now)
+    def wipe(self, now: float, accounts: Iterable[str] = ()) -> None:
+        """Forget everything of every account (opened ones and ``accounts``; Mailin.ai state
+        too), then seed each again as on a first start."""
+        with self._open_lock:
+            names = [*self._databases, *(a for a in accounts if a not in self._databases)]
+        for name in names:
+            with self._database(name).transaction() as conn:
+                for table in (
+                    "meta",
+                    "batches",
+                    "domains",
+                    "mailbox_requests",
+                    "subscriptions",
+                    *MAILIN_TABLES,
+                    *MAILCHANNELS_TABLES,
+                    *PINGRAM_TABLES,
+                ):
+                    conn.execute(f"DELETE FROM {table}")
+                _seed(conn, now)
 
     def created_at(self) -> float:
         with self._transaction() as conn:

@@ -130,6 +130,7 @@ def domains_per_account(resources: Iterable[Resource], caps: Mapping[str, int]) 
         if total <= cap:
             continue
         where = account_label(api, account or None)
+        holders.sort(key=lambda held: held[0].name)  # the stack's order is not the program's
         parts = ", ".join(f"{r.name!r} ({len(names)})" for r, names in holders)
         found += [
             Violation(

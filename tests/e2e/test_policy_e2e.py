@@ -33,6 +33,7 @@ MAILIN_TOKEN = "mailin-" + secrets.token_hex(12)
 ALL_POLICIES = (
     "inboxedup-mailboxes-per-domain",
     "mailchannels-domains-per-request",
+    "domains-per-account",
     "mailin-azure-manual-order-size",
     "mailin-purchasable-tlds",
     "purchased-domains-protected",
@@ -202,6 +203,48 @@ def test_plaintext_credential_fails_then_remediation_makes_it_secret(
         assert "ciphertext" in recorded["api_key"], recorded["api_key"]
     stack.set_config("policy:case", "none")  # lets the fixture-less teardown delete it
     stack.destroy()
+
+
+def set_accounts(stack: LocalStack, api: str, keys: dict[str, str]) -> None:
+    """`pulumi config set --path --secret '<api>:accounts.<name>.apiKey'` (stdin, never argv)."""
+    for account, key in keys.items():
+        path = f"{api}:accounts.{account}.apiKey"
+        stack._run("config", "set", "--path", "--secret", path, "--non-interactive", stdin=key)
+
+
+def test_limits_count_per_account(
+    cli: PulumiCLI, policy_sandbox: SandboxProcess, api_token: str, tmp_path: Path
+) -> None:
+    """Three Pingram sender domains and three MailChannels domains under a cap of two per
+    account: split over two accounts they pass; all in one account they fail, naming it."""
+    keys = {"client-a": "k-a-" + secrets.token_hex(8), "client-b": "k-b-" + secrets.token_hex(8)}
+    caps = {"domains-per-account": {"maxDomains": {"pingram": 2, "mailchannels": 2}}}
+    config = pack_config(tmp_path, "caps", caps)
+    outs: list[str] = []
+    for case in ("accounts", "accounts-over"):
+        stack = make(cli, policy_sandbox, api_token, tmp_path, case)
+        set_accounts(stack, "pingram", keys)
+        set_accounts(stack, "mailchannels", keys)
+        result = stack.preview(
+            "--policy-pack", str(PACK), "--policy-pack-config", config, check=False
+        )
+        out = result.stdout + result.stderr
+        outs.append(out)
+        for key in keys.values():
+            assert_no_secret(out, key)
+        if case == "accounts":
+            assert result.returncode == 0, out
+            assert "domains-per-account" not in out, out
+            continue
+        assert result.returncode != 0, out
+        assert "[mandatory]  domains-per-account" in out, out
+        assert (
+            "pingram:SenderDomain 'send-3': Pingram account 'client-a' would hold 3 domains "
+            "across 'send-3' (1), 'send-a1' (1), 'send-a2' (1); the policy allows 2 per "
+            "Pingram account" in out
+        ), out
+        assert "MailChannels account 'client-a' would hold 3 domains" in out, out
+        assert "client-b" not in policy_lines(out, "domains-per-account"), out
 
 
 def test_pack_from_an_installed_wheel_fails_a_violating_preview(

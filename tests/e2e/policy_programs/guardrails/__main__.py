@@ -10,6 +10,8 @@
   username off its domain and a blank first name.
 - plaintext: an InboxProvider whose api_key is passed in plaintext (a raw resource of the same
   type, as a program or resource that forgets `pulumi.Output.secret` would pass it).
+- accounts / accounts-over: Pingram sender domains and MailChannels Inbound domains in two
+  accounts (`client-a`, `client-b`): two and one sender domains, or all three in `client-a`.
 """
 
 from typing import Any
@@ -28,6 +30,7 @@ from pulumi_inboxed.inboxedup import (
 from pulumi_inboxed.mailchannels import InboundDomains
 from pulumi_inboxed.mailin import AzureMailboxArgs, AzureOrder, Domains, DomainsArgs
 from pulumi_inboxed.mailin.accounts import InboxProviderProvider
+from pulumi_inboxed.pingram import SenderDomain
 
 config = pulumi.Config("policy")
 case = config.require("case")
@@ -120,3 +123,16 @@ elif case == "plaintext":
             "api_key": config.require("providerKey"),  # plaintext: the policy's violation
         },
     )
+
+elif case in ("accounts", "accounts-over"):
+    third = "client-a" if case == "accounts-over" else "client-b"
+    SenderDomain("send-a1", domain="send-a1.com", account="client-a")
+    SenderDomain("send-a2", domain="send-a2.com", account="client-a")
+    SenderDomain("send-3", domain="send-3.com", account=third)
+    InboundDomains(
+        "inbound-a",
+        subscription_handle="sub-a",
+        domains=["in-a1.com", "in-a2.com"],
+        account="client-a",
+    )
+    InboundDomains("inbound-b", subscription_handle="sub-b", domains=["in-b.com"], account=third)

@@ -21,6 +21,7 @@ from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
 from ..core.errors import ConfigError
 from ..core.polling import SharedPoller
+from ..core.provider_base import is_unknown
 from . import endpoints as ep
 from .client import InboxedUpClient
 from .models import BatchStatus, Domain, MailboxRequest
@@ -184,7 +185,7 @@ def account_problem(config: ConfigSource | Mapping[str, Any] | None, account: An
     name, not under `inboxedup:accounts`, or without its own `apiToken`. The default account
     and a value not known yet pass (the default's settings are checked when it is used)."""
     problem = account_check_failure(NAMESPACE, config, account)
-    if problem is not None or not isinstance(account, str) or not account:
+    if problem is not None or not isinstance(account, str) or not account or is_unknown(account):
         return problem
     try:
         require(API_TOKEN, AccountConfig(NAMESPACE, config, account))

@@ -19,6 +19,8 @@ import httpx
 import pulumi
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import Unknown
+from pulumi.runtime import rpc
 
 from pulumi_inboxed.core.errors import ConfigError, NotFoundError
 from pulumi_inboxed.core.http import HttpClient
@@ -347,6 +349,21 @@ def test_an_unknown_account_fails_preview_on_account_with_no_api_call(
     assert outcome.requests == 0
     bad = preview_check(kind, {**news, "account": "no spaces"})
     assert list(bad.failures) == ["account"] and bad.requests == 0
+
+
+def test_an_account_not_known_yet_passes_check(sandbox: SandboxProcess, recorder: Recorder) -> None:
+    config = stack(sandbox)
+    unknowns: list[Any] = [Unknown(), rpc.UNKNOWN]  # type: ignore[no-untyped-call]
+    for unknown in unknowns:
+        cases: list[tuple[type[Any], dict[str, Any]]] = [
+            (DomainBatchProvider, {"domains": ["later.com"]}),
+            (SubscriptionNotesProvider, {"subscription_id": "s", "notes": "n"}),
+            (MailboxRequestProvider, {"domain": "x.com", "type": "smtp", "mailboxes": people("a")}),
+        ]
+        for kind, news in cases:
+            result = configured(kind, config).check({}, {**news, "account": unknown})
+            assert result.failures == [], (kind.__name__, result.failures)
+    assert recorder.sent == []
 
 
 class _Mocks(pulumi.runtime.Mocks):

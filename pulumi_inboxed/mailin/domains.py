@@ -58,6 +58,7 @@ from ..core.schema import (
     out,
     replaced_by,
 )
+from . import program_domains
 from .endpoints import PURCHASABLE_TLDS
 from .errors import LoginFailedError
 from .models import MailinDomain
@@ -522,4 +523,5 @@ SPEC = ResourceSpec(
     provider=DomainsProvider,
     id_doc="the id of its first domain",
     gettable=False,  # a collection: one domain's id cannot bring back the others
+    after_register=program_domains.record,  # its domains' account, for cross-account checks
 )

@@ -15,6 +15,7 @@ Both are keyed by the domain id (a change of domain replaces); the target change
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar, Final
 
 import pulumi.dynamic as dyn
@@ -29,7 +30,7 @@ from ..core.lifecycle import (
     log_kept_adopted,
 )
 from ..core.provider_base import ConfiguredProvider
-from ..core.resource_spec import ResourceSpec
+from ..core.resource_spec import BeforeRegister, Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
     DomainName,
@@ -37,14 +38,15 @@ from ..core.schema import (
     ResourceOutputs,
     WholeNumber,
     arg,
-    check_result,
+    check_inputs,
     diff_result,
     input_defaults,
     out,
 )
+from . import program_domains
 from .client import MailinClient
 from .models import MailinDomain
-from .runtime import runtime_for
+from .runtime import account_failures, runtime_for
 
 MAX_ID = 2**53 - 1
 """The largest whole number Pulumi (which sends numbers as floats) carries exactly."""
@@ -175,8 +177,9 @@ class _ForwardingProvider(ConfiguredProvider):
     field = "forward_to"
     """The domain reply's field (models.MailinDomain) that shows this kind's target."""
 
-    def _client(self) -> MailinClient:
-        return runtime_for(self.config).client
+    def _client(self, props: Mapping[str, Any]) -> MailinClient:
+        """The client of the resource's account (its inputs, or its outputs after create)."""
+        return runtime_for(self.config, props.get("account")).client
 
     def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
         raise NotImplementedError
@@ -207,13 +210,14 @@ class _ForwardingProvider(ConfiguredProvider):
         return True, self._current(domain)
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        return check_result(self.inputs, news)
+        inputs, failures = check_inputs(self.inputs, news)
+        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         return diff_result(self.inputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._client()
+        client = self._client(props)
         domain_id = int(props["domain_id"])
         _found, before = self._observe(client, domain_id)
         if before != props["forward_to"]:  # already forwarding there: adopted without a write
@@ -231,7 +235,7 @@ class _ForwardingProvider(ConfiguredProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         domain_id = int(news["domain_id"])
         if olds.get("forward_to") != news.get("forward_to"):
-            self._set(self._client(), domain_id, str(news["forward_to"]))
+            self._set(self._client(olds), domain_id, str(news["forward_to"]))
         outs = {
             **news,
             "domain_id": domain_id,
@@ -243,7 +247,7 @@ class _ForwardingProvider(ConfiguredProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         domain_id = int(id_)
-        found, current = self._observe(self._client(), domain_id)
+        found, current = self._observe(self._client(props), domain_id)
         if not found or current is None:
             return dyn.ReadResult(id_="", outs={})  # confirmed: no domain, or no forwarding
         outs = {**props, "domain_id": domain_id}
@@ -256,7 +260,7 @@ class _ForwardingProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        client = self._client()
+        client = self._client(props)
         domain_id = int(id_)
         target = props.get("forward_to")
         what = f"{self.kind} of domain {domain_id} to {target!r}"
@@ -327,6 +331,16 @@ class EmailForwardingProvider(_ForwardingProvider):
         return normalize_email(target)
 
 
+def _same_account(kind: str) -> BeforeRegister:
+    def check(name: str, props: Props, opts: Opts) -> Opts:
+        """A domain id of a `Domains` resource of the program in another account fails the
+        program, naming the domain and both accounts (`program_domains`)."""
+        program_domains.check_domain_id(kind, name, props.get("domain_id"), props.get("account"))
+        return opts
+
+    return check
+
+
 SPECS = (
     ResourceSpec(
         module="mailin",
@@ -335,6 +349,7 @@ SPECS = (
         outputs=ForwardingOutputs,
         provider=DomainForwardingProvider,
         id_doc="the Mailin.ai id of its domain",
+        before_register=_same_account("DomainForwarding"),
     ),
     ResourceSpec(
         module="mailin",
@@ -343,6 +358,7 @@ SPECS = (
         outputs=ForwardingOutputs,
         provider=EmailForwardingProvider,
         id_doc="the Mailin.ai id of its domain",
+        before_register=_same_account("EmailForwarding"),
     ),
 )
 

@@ -31,7 +31,7 @@ from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, log_kept_adopted
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
-from ..core.resource_spec import Opts, Props, ResourceSpec
+from ..core.resource_spec import BeforeRegister, Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
     InputObject,
@@ -43,6 +43,7 @@ from ..core.schema import (
     input_defaults,
     out,
 )
+from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
@@ -543,6 +544,21 @@ class GoogleMailboxesProvider(_MailboxesProvider):
         return {"credentials": credentials}
 
 
+def _same_account(kind: str) -> BeforeRegister:
+    def check(name: str, props: Props, opts: Opts) -> Opts:
+        """An address on a domain a `Domains` resource of the program holds in another account
+        fails the program, naming the domain and both accounts (`program_domains`)."""
+        domains = program_domains.mailbox_domains(props.get("mailboxes"))
+        program_domains.check_domains(kind, name, domains, props.get("account"))
+        return opts
+
+    return check
+
+
+def _smtp_before_register(name: str, props: Props, opts: Opts) -> Opts:
+    return _secret_passwords(name, props, _same_account("SmtpMailboxes")(name, props, opts))
+
+
 def _secret_passwords(_name: str, props: Props, opts: Opts) -> Opts:
     """Passwords become secret in the program, so the state never holds them in plaintext
     (a list given as one output is made secret whole)."""
@@ -567,7 +583,7 @@ SPECS = (
         outputs=SmtpMailboxesOutputs,
         provider=SmtpMailboxesProvider,
         gettable=False,  # keyed by many addresses: read needs the state's records
-        before_register=_secret_passwords,
+        before_register=_smtp_before_register,
     ),
     ResourceSpec(
         module="mailin",
@@ -576,5 +592,6 @@ SPECS = (
         outputs=GoogleMailboxesOutputs,
         provider=GoogleMailboxesProvider,
         gettable=False,
+        before_register=_same_account("GoogleMailboxes"),
     ),
 )

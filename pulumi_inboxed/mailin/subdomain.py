@@ -19,7 +19,7 @@ from pydantic import AfterValidator
 from ..core.errors import InboxedError, NotFoundError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider
-from ..core.resource_spec import ResourceSpec
+from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     ALLOW_MIXED_SCRIPT,
     DomainInputs,
@@ -31,6 +31,7 @@ from ..core.schema import (
     input_defaults,
     out,
 )
+from . import program_domains
 from .forwarding import find_domain_anywhere
 from .runtime import MailinRuntime, account_failures, runtime_for
 
@@ -189,6 +190,13 @@ class SubdomainProvider(ConfiguredProvider):
         )
 
 
+def _same_account(name: str, props: Props, opts: Opts) -> Opts:
+    """A parent domain a `Domains` resource of the program holds in another account fails the
+    program, naming both (`program_domains`)."""
+    program_domains.check_domains("Subdomain", name, props.get("domain"), props.get("account"))
+    return opts
+
+
 SPEC = ResourceSpec(
     module="mailin",
     name="Subdomain",
@@ -196,4 +204,5 @@ SPEC = ResourceSpec(
     outputs=SubdomainOutputs,
     provider=SubdomainProvider,
     id_doc="its `domain_id`",
+    before_register=_same_account,
 )

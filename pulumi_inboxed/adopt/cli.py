@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigError, InboxedError
-from .connect import named_accounts, stack_config
+from .connect import has_credentials, named_accounts, stack_config
 from .estate import AccountEstate
 from .progress import Progress
 from .read_inboxedup import read_inboxedup
@@ -88,26 +88,8 @@ def selected(
 
 
 def _default_configured(api: str, config: Mapping[str, Any] | None) -> bool:
-    from ..core.accounts import AccountConfig
-    from ..core.config import read
-
-    credentials = {
-        "inboxedup": ("apiToken",),
-        "mailin": ("apiToken", "password"),
-        "mailchannels": ("apiKey",),
-        "pingram": ("apiKey",),
-    }[api]
-    from ..core.config import Setting
-
-    view = AccountConfig(api, config, None)
-    return any(
-        read(Setting(api, key, f"{api.upper()}_{_env(key)}", secret=True), view)
-        for key in credentials
-    )
-
-
-def _env(key: str) -> str:
-    return "".join(f"_{c}" if c.isupper() else c.upper() for c in key)
+    """Whether the API's default account has credentials, read as its runtime reads them."""
+    return has_credentials(api, config, None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

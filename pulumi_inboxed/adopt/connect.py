@@ -56,6 +56,29 @@ def stack_config(stack: str, cwd: Path, pulumi: str = "pulumi") -> dict[str, Any
     return values
 
 
+def has_credentials(namespace: str, config: Config, account: str | None) -> bool:
+    """Whether the account has the credentials its runtime needs, read through the same
+    `AccountConfig` view and the runtime's own settings (`mailin`: an API token, or an email
+    and a password: a password alone is no credential). A named account not configured is a
+    `ConfigError`, as it is for the runtime."""
+    from ..inboxedup import runtime as iu_runtime
+    from ..mailchannels import runtime as mc_runtime
+    from ..mailin import runtime as mi_runtime
+    from ..pingram import runtime as pg_runtime
+
+    view = AccountConfig(namespace, config, account)
+    if namespace == "mailin":
+        token = read(mi_runtime.API_TOKEN, view)
+        email, password = read(mi_runtime.EMAIL, view), read(mi_runtime.PASSWORD, view)
+        return bool(token or (email and password))
+    setting = {
+        "inboxedup": iu_runtime.API_TOKEN,
+        "mailchannels": mc_runtime.API_KEY,
+        "pingram": pg_runtime.API_KEY,
+    }[namespace]
+    return bool(read(setting, view))
+
+
 def named_accounts(namespace: str, config: Config) -> list[str]:
     return sorted(configured_accounts(namespace, config)[0])
 
@@ -91,4 +114,4 @@ def connection(
         )
 
 
-__all__ = ["build", "connection", "named_accounts", "stack_config"]
+__all__ = ["build", "connection", "has_credentials", "named_accounts", "stack_config"]

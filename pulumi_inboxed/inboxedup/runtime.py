@@ -165,7 +165,10 @@ def runtime_for(
     A named account's token comes only from `inboxedup:accounts.<name>.apiToken` (or the
     `INBOXEDUP_ACCOUNTS` variable), never from `inboxedup:apiToken`; its base URL, poll
     intervals and endpoint overrides fall back to the plain settings."""
-    view = AccountConfig(NAMESPACE, config, account)
+    if isinstance(config, AccountConfig) and account is None:
+        view = config  # already one account's view
+    else:
+        view = AccountConfig(NAMESPACE, config, account)
     base_url = require(BASE_URL, view)
     token = require(API_TOKEN, view)
     interval = read_float(POLL_INTERVAL, view, minimum=0.05)

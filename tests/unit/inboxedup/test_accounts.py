@@ -22,6 +22,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from pulumi_inboxed.core.accounts import AccountConfig
 from pulumi_inboxed.core.errors import ConfigError, NotFoundError
 from pulumi_inboxed.core.http import HttpClient
 from pulumi_inboxed.inboxedup import (
@@ -264,6 +265,8 @@ def test_the_default_account_is_the_plain_settings(
     assert runtime_for(config, "client-a").client is not default.client
     assert runtime_for(config, "client-a").account is not default.account
     assert runtime_for(config, "client-a") is runtime_for(config, "client-a")
+    view = AccountConfig("inboxedup", config, "client-a")  # one account's view works as well
+    assert runtime_for(view) is runtime_for(config, "client-a")
     default.client.get_account()
     assert recorder.tokens() == {BEARER[None]}
 

@@ -21,6 +21,7 @@ import httpx
 import pulumi
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import UNKNOWN, Unknown
 
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.errors import ConfigError, NotFoundError
@@ -467,6 +468,22 @@ def test_a_bad_account_name_fails_once_on_account(preview_check: PreviewCheck) -
         SubdomainProvider, {"subdomain": "s", "domain": "a.com", "account": "-x"}
     )
     assert list(outcome.failures) == ["account"] and outcome.requests == 0
+
+
+def test_an_account_not_known_yet_passes_preview_with_no_api_call(
+    sandboxes: Sandboxes, recorder: Recorder
+) -> None:
+    """`account=other.name` before `other` exists: nothing to check yet, nothing asked."""
+    config = sandboxes.config()
+    for unknown in (Unknown(), UNKNOWN):
+        domains = configured(DomainsProvider, config).check(
+            {}, {"domains": ["later-name.com"], "account": unknown}
+        )
+        sub = configured(SubdomainProvider, config).check(
+            {}, {"subdomain": "s", "domain": "a.com", "account": unknown}
+        )
+        assert domains.failures == [] and sub.failures == []
+    assert recorder.seen == []
 
 
 # functions ---------------------------------------------------------------------------------------

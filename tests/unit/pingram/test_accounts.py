@@ -17,6 +17,7 @@ import httpx
 import pulumi
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
+from pulumi.output import UNKNOWN
 
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.errors import ConfigError
@@ -213,6 +214,11 @@ def test_an_unknown_account_fails_preview_on_account_with_no_api_call(
     monkeypatch.setenv("PINGRAM_ACCOUNTS", json.dumps({"nope": {"apiKey": KEY_A}}))
     fine = preview_check(SenderDomainProvider, {"domain": "a.example.com", "account": "nope"})
     assert fine.failures == {} and fine.aborted is None and fine.requests == 0
+
+
+def test_an_account_not_known_yet_passes_preview(preview_check: PreviewCheck) -> None:
+    outcome = preview_check(SenderDomainProvider, {"domain": "a.example.com", "account": UNKNOWN})
+    assert outcome.failures == {} and outcome.aborted is None and outcome.requests == 0
 
 
 def test_changing_the_account_replaces() -> None:

@@ -19,41 +19,80 @@ TITLES = {
     "mailchannels": "MailChannels Inbound",
     "pingram": "Pingram",
 }
-WIDTH = 100
+WIDTH = 88
+"""ruff's (and black's) default line length: the program is written the way `ruff format` writes
+it (double quotes; a call or a list that does not fit is split one item a line with a trailing
+comma, which ruff keeps), so `ruff format --check` passes on it as written."""
 
 
-def render(value: Any, indent: int) -> str:
-    """`value` as Python source, wrapped to WIDTH with `indent` spaces before nested lines."""
-    flat = _flat(value)
-    if len(flat) + indent <= WIDTH:
-        return flat
-    pad, inner = " " * indent, " " * (indent + 4)
-    if isinstance(value, list):
-        items = [f"{inner}{render(v, indent + 4)}," for v in value]
-        return "[\n" + "\n".join(items) + f"\n{pad}]"
+def string(text: str) -> str:
+    """`text` as a string literal in ruff's style: double quotes, unless the text holds one."""
+    literal = repr(text)
+    if literal.startswith("'") and '"' not in text:
+        return '"' + literal[1:-1].replace("\\'", "'") + '"'
+    return literal
+
+
+def _call(value: Any) -> tuple[str, list[tuple[str, Any]]] | None:
+    """A value written as a call: its callee and its arguments (`""` for a positional one)."""
     if isinstance(value, Obj):
-        parts = [render(a, indent + 4) for a in value.args]
-        parts += [f"{k}={render(v, indent + 4)}" for k, v in value.kwargs]
-        body = "\n".join(f"{inner}{p}," for p in parts)
-        return f"{value.module}.{value.name}(\n{body}\n{pad})"
-    return flat
+        items: list[tuple[str, Any]] = [("", a) for a in value.args]
+        return f"{value.module}.{value.name}", items + list(value.kwargs)
+    if isinstance(value, Secret):
+        return "config.require_secret", [("", value.key)]
+    return None
 
 
 def _flat(value: Any) -> str:
     if isinstance(value, Expr):
         return value.source
-    if isinstance(value, Secret):
-        return f"config.require_secret({value.key!r})"
-    if isinstance(value, Obj):
-        parts = [_flat(a) for a in value.args] + [f"{k}={_flat(v)}" for k, v in value.kwargs]
-        return f"{value.module}.{value.name}({', '.join(parts)})"
+    call = _call(value)
+    if call is not None:
+        callee, items = call
+        return f"{callee}({', '.join(_item(k, v) for k, v in items)})"
     if isinstance(value, list):
         return "[" + ", ".join(_flat(v) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {_flat(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, str | int | float | bool) or value is None:
+        return "{" + ", ".join(f"{string(str(k))}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, int | float | bool) or value is None:
         return repr(value)
     raise TypeError(f"cannot write {type(value).__name__} into a program")
+
+
+def _item(key: str, value: Any) -> str:
+    return f"{key}={_flat(value)}" if key else _flat(value)
+
+
+def render(value: Any, indent: int, column: int | None = None, tail: int = 0) -> str:
+    """`value` as Python source starting at `column` of a line indented by `indent`, with `tail`
+    characters after it on that line: on one line when it fits in WIDTH, else split one item a
+    line (indent + 4) with a trailing comma."""
+    column = indent if column is None else column
+    flat = _flat(value)
+    if column + len(flat) + tail <= WIDTH:
+        return flat
+    pad, inner = " " * indent, " " * (indent + 4)
+    call = _call(value)
+    if call is not None and call[1]:
+        callee, items = call
+        body = [
+            f"{inner}{key + '=' if key else ''}"
+            f"{render(v, indent + 4, indent + 4 + len(key) + bool(key), 1)},"
+            for key, v in items
+        ]
+        return f"{callee}(\n" + "\n".join(body) + f"\n{pad})"
+    if isinstance(value, list) and value:
+        body = [f"{inner}{render(v, indent + 4, indent + 4, 1)}," for v in value]
+        return "[\n" + "\n".join(body) + f"\n{pad}]"
+    if isinstance(value, dict) and value:
+        body = []
+        for k, v in value.items():
+            key = string(str(k)) + ": "
+            body.append(f"{inner}{key}{render(v, indent + 4, indent + 4 + len(key), 1)},")
+        return "{\n" + "\n".join(body) + f"\n{pad}}}"
+    return flat
 
 
 def secrets_of(value: Any) -> list[Secret]:
@@ -72,18 +111,13 @@ def _decl(decl: Decl) -> str:
     lines = []
     if decl.comment:
         lines.append(f"# {decl.comment}")
-    args = [render(decl.name, 4)]
-    args += [f"{k}={render(v, 4)}" for k, v in decl.args.items()]
+    kwargs: list[tuple[str, Any]] = list(decl.args.items())
     if decl.depends_on:
-        args.append(f"opts=pulumi.ResourceOptions(depends_on=[{', '.join(decl.depends_on)}])")
-    head = f"{decl.var} = {decl.module}.{decl.kind}("
-    one_line = head + ", ".join(args) + ")"
-    if len(one_line) <= WIDTH and "\n" not in one_line:
-        lines.append(one_line)
-    else:
-        lines.append(head)
-        lines += [f"    {a}," for a in args]
-        lines.append(")")
+        depends = [Expr(v) for v in decl.depends_on]
+        kwargs.append(("opts", Obj("pulumi", "ResourceOptions", (), (("depends_on", depends),))))
+    call = Obj(decl.module, decl.kind, (decl.name,), tuple(kwargs))
+    head = f"{decl.var} = "
+    lines.append(head + render(call, 0, len(head)))
     return "\n".join(lines)
 
 
@@ -94,7 +128,7 @@ def program(estates: Sequence[AccountEstate], command: str, when: str | None = N
     header = [
         '"""Generated by `inboxed adopt` (pulumi_inboxed) on ' + when + ".",
         "",
-        f"    {command}",
+        "    " + command.replace("\\", "\\\\").replace('"""', '\\"\\"\\"'),
         "",
         "It declares what the accounts held when they were read: the first `pulumi up` adopts",
         "every object (nothing is bought, created or changed), and an object adopted is left in",
@@ -110,8 +144,8 @@ def program(estates: Sequence[AccountEstate], command: str, when: str | None = N
         header.append(f"- {estate.summary()}")
     header.append('"""')
     lines = [*header, "", "import pulumi", ""]
-    lines.append("from pulumi_inboxed import " + ", ".join(modules) if modules else "")
-    lines.append("")
+    if modules:
+        lines += ["from pulumi_inboxed import " + ", ".join(modules), ""]
     if needs_config:
         lines += ["config = pulumi.Config()", ""]
     for estate in estates:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 from pulumi_inboxed.adopt.estate import AccountEstate, ConfigNeed, Decl, Expr, Obj, Secret
@@ -72,8 +74,8 @@ def test_program_compiles_groups_and_references_secrets(tmp_path: Path) -> None:
     assert text.index("# --- InboxedUp, account 'client-a'") < text.index(
         "# --- Mailin.ai, default"
     )
-    assert "account='client-a'" in text
-    assert "config.require_secret('mailinProviderXApiKey')" in text
+    assert 'account="client-a"' in text
+    assert 'config.require_secret("mailinProviderXApiKey")' in text
     assert "opts=pulumi.ResourceOptions(depends_on=[inboxedup_client_a_domains])" in text
     assert "# Not declared: 1 FAILED domain(s) left out: bad.com" in text
     assert all(len(line) <= 100 for line in text.splitlines() if "Not declared" not in line)
@@ -97,3 +99,96 @@ def test_a_value_the_writer_cannot_write_is_refused() -> None:
         assert "cannot write object" in str(exc)
     else:
         raise AssertionError("an unknown value was written")
+
+
+def big_estates() -> list[AccountEstate]:
+    """Collections long enough to be split at every level, short ones that fit, a dict, secrets,
+    references and long names: every shape the readers write."""
+    out = estates()
+    iu = AccountEstate("inboxedup", "client-with-a-rather-long-name", counts={"domains": 40})
+    names = [f"domain-number-{i:03d}-of-a-long-estate.com" for i in range(40)]
+    iu.decls.append(
+        Decl(
+            "inboxedup",
+            "DomainBatch",
+            iu.var("domains"),
+            iu.resource_name("domains"),
+            {"domains": names, **iu.account_args()},
+        )
+    )
+    iu.decls.append(
+        Decl(
+            "inboxedup",
+            "DomainBatch",
+            iu.var("few"),
+            iu.resource_name("few"),
+            {"domains": ["a.com"]},
+        )
+    )
+    mc = AccountEstate("mailchannels", None)
+    mc.decls.append(
+        Decl(
+            "mailchannels",
+            "InboundDomains",
+            mc.var("inbound", "sub-sandbox"),
+            mc.resource_name("inbound", "sub-sandbox"),
+            {
+                "subscription_handle": "sub-sandbox",
+                "domains": [
+                    "short.com",
+                    Obj(
+                        "mailchannels",
+                        "InboundDomainArgs",
+                        ("own-settings-domain.com",),
+                        (("aliases", ["alias-one.com", "alias-two.com", "alias-three.com"]),),
+                    ),
+                ],
+                "settings": Obj(
+                    "mailchannels", "AbusePolicyArgs", (), (("abuse_policy", "block"),)
+                ),
+                "downstream_addresses": [
+                    Obj(
+                        "mailchannels",
+                        "DownstreamAddressArgs",
+                        ("mx.a.test.",),
+                        (("port", 25), ("priority", 10), ("weight", 10)),
+                    )
+                ],
+                "labels": {"team": "it's ours", "quoted": 'say "hi"', "n": 1.5, "on": True},
+            },
+            comment="a comment rather long, longer than the width of a line of the program" * 2,
+            depends_on=["some_other_resource_variable", "and_another_one_with_a_long_name"],
+        )
+    )
+    pg = AccountEstate("pingram", "x")
+    pg.decls.append(
+        Decl(
+            "pingram",
+            "SenderDomain",
+            pg.var("s"),
+            pg.resource_name("s"),
+            {"domain": "mail.example.com", "key": Secret("a" * 80, "k"), "ref": Expr("x.id")},
+        )
+    )
+    return [*out, iu, mc, pg]
+
+
+def test_program_passes_ruff_format_check(tmp_path: Path) -> None:
+    """The program is written as `ruff format` writes it (ruff's default settings, as in a new
+    project): `ruff format --check` passes on it unchanged."""
+    text = program(
+        big_estates(),
+        "inboxed adopt --all --stack 'my stack' --out \"x\" --project a\\b",
+        when="2026-01-01 00:00 UTC",
+    )
+    ast.parse(text)
+    target = tmp_path / "__main__.py"
+    target.write_text(text)
+    check = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--check", "--diff", str(target)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    assert 'subscription_handle="sub-sandbox"' in text and "'sub-sandbox'" not in text

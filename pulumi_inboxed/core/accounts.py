@@ -163,6 +163,13 @@ class AccountConfig:
             return None
         return read_plain(setting, self.base)
 
+    def endpoint_source(self, name: str, plain: str) -> str:
+        """Where the override of endpoint `name` was set: the account's own map or `plain`."""
+        if self._entry is None:
+            return plain
+        own = _as_map(self._entry.get("endpoints"), f"{self._source}.endpoints") or {}
+        return f"{self.namespace}:accounts.{self.account}.endpoints" if name in own else plain
+
     def get(self, key: str) -> Any:
         """`ConfigSource.get`: the account's view of a raw config key (the `endpoints` map of a
         named account is the plain one with the account's entries over it)."""

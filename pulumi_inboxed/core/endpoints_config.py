@@ -125,7 +125,8 @@ def endpoint_table(
     known = endpoint_names(module)
     overrides: list[tuple[Endpoint, Endpoint]] = []
     for name in sorted(raw):
-        key = f"{source}.{name}"
+        where = getattr(config, "endpoint_source", None)
+        key = f"{where(str(name), source) if where else source}.{name}"
         default = known.get(str(name).lower())
         if default is None:
             raise ConfigError(

@@ -138,7 +138,7 @@ def test_endpoint_overrides_merge_the_account_over_the_plain_map() -> None:
 def test_a_bad_per_account_override_fails_at_configure_naming_the_key() -> None:
     bad = dict(ACCOUNTS, broken={"apiToken": "t", "endpoints": {"nope": "GET /x"}})
     view = AccountConfig("demo", {"demo:accounts": bad}, "broken")
-    with pytest.raises(ConfigError, match=r"nope: no such demo endpoint"):
+    with pytest.raises(ConfigError, match=r"demo:accounts\.broken\.endpoints\.nope: no such"):
         endpoint_table("demo", _Endpoints, view)  # type: ignore[arg-type]
 
 

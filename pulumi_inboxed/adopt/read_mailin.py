@@ -44,6 +44,7 @@ def read_mailin(
     orders = step("azure orders", client.list_azure_orders())
     providers = step("inbox providers", client.list_inbox_providers())
     registrars = step("registrars", client.list_domain_registrars())
+    inboxkit = step("inboxkit domains", client.list_inboxkit_domains())
     progress.done(estate.label, counts)
     connection(
         estate,
@@ -61,12 +62,23 @@ def read_mailin(
     # An API may list Google domains and mailboxes in the SMTP lists too: each is declared once,
     # by the resource of the list that is specific to it.
     google_names = {d.name.lower() for d in google_domains}
-    smtp_domains = [d for d in smtp_domains if d.name.lower() not in google_names]
+    # Inboxkit transfers may be in the SMTP listing too: they are named, never declared (see
+    # _inboxkit), whichever way the account lists them.
+    inboxkit_names = {d.name.lower() for d in inboxkit}
+    smtp_domains = [
+        d
+        for d in smtp_domains
+        if d.name.lower() not in google_names and d.name.lower() not in inboxkit_names
+    ]
     google_users = {b.username.lower() for b in google_boxes}
     smtp_boxes = [b for b in smtp_boxes if b.username.lower() not in google_users]
+    subdomains = [d for d in smtp_domains + google_domains if _parent(d) is not None]
     domain_vars: dict[bool, str] = {}
+    declared: dict[str, str] = {}
     for google, listed in ((False, smtp_domains), (True, google_domains)):
-        names = sorted({d.name for d in listed if d.name.lower() not in ordered})
+        names = sorted(
+            {d.name for d in listed if d.name.lower() not in ordered and _parent(d) is None}
+        )
         if not names:
             continue
         kind = "google" if google else "smtp"
@@ -85,12 +97,83 @@ def read_mailin(
                 "resource would delete the domains: adopted ones stay unless destroy_adopted",
             )
         )
+        declared.update({n.lower(): var for n in names})
+    sub_vars = _subdomains(estate, subdomains, declared)
+    _inboxkit(estate, inboxkit)
     _forwarding(estate, smtp_domains + google_domains, domain_vars, ordered)
-    _mailboxes(estate, smtp_boxes, google=False, depends=domain_vars.get(False))
-    _mailboxes(estate, google_boxes, google=True, depends=domain_vars.get(True))
+    _mailboxes(estate, smtp_boxes, google=False, depends=_and(domain_vars.get(False), sub_vars))
+    _mailboxes(estate, google_boxes, google=True, depends=_and(domain_vars.get(True), sub_vars))
     for order in sorted(orders, key=lambda o: o.domain):
         _order(estate, order, provider_vars, registrar_vars)
     return estate
+
+
+def _and(first: str | None, rest: list[str]) -> list[str]:
+    return ([first] if first else []) + rest
+
+
+def _parent(domain: MailinDomain) -> str | None:
+    """The domain a subdomain entry is under (the listing's `main_domain`), None for a domain."""
+    main = (domain.main_domain or "").strip().lower().rstrip(".")
+    name = domain.name.strip().lower().rstrip(".")
+    if not main or main == name or not name.endswith("." + main):
+        return None
+    return main
+
+
+def _subdomains(
+    estate: AccountEstate, subdomains: list[MailinDomain], declared: dict[str, str]
+) -> list[str]:
+    """One `Subdomain` each whose parent the program declares (its create finds the entry and
+    adopts it: no write); the others are named in a comment. Returns their variables."""
+    variables: list[str] = []
+    left_out: list[str] = []
+    for sub in sorted(subdomains, key=lambda d: d.name):
+        parent = _parent(sub)
+        assert parent is not None
+        if parent not in declared:
+            left_out.append(sub.name)
+            continue
+        label = sub.name.strip().lower().rstrip(".")[: -len(parent) - 1]
+        var = estate.var("subdomain", sub.name)
+        variables.append(var)
+        estate.decls.append(
+            Decl(
+                API,
+                "Subdomain",
+                var,
+                estate.resource_name("subdomain", sub.name),
+                {"subdomain": label, "domain": parent, **estate.account_args()},
+                comment=f"{sub.name} (id {sub.id})",
+                depends_on=[declared[parent]],
+            )
+        )
+        estate.counts["subdomains"] = estate.counts.get("subdomains", 0) + 1
+    if left_out:
+        estate.notes.append(
+            f"{len(left_out)} subdomain(s) of a domain this program does not declare (an Azure "
+            "order's or an Inboxkit one's): " + ", ".join(left_out)
+        )
+    return variables
+
+
+def _inboxkit(estate: AccountEstate, domains: list[MailinDomain]) -> None:
+    """Inboxkit transfers are named, not declared: `Domains(acquisition="inboxkit")` needs each
+    domain's Inboxkit uid, which no listing shows, and as plain SMTP `Domains` a create would
+    not find them (Mailin.ai lists them apart from the SMTP domains) and would buy them."""
+    names = sorted({d.name for d in domains if _parent(d) is None})
+    subs = sorted({d.name for d in domains if _parent(d) is not None})
+    if names:
+        estate.notes.append(
+            f"{len(names)} Inboxkit-transferred domain(s): Mailin.ai's listings do not show "
+            'their Inboxkit uid, which Domains(acquisition="inboxkit") needs for each domain, '
+            "and as plain SMTP Domains a create would not find them and would buy them; declare "
+            "them yourself with their uids if you want them managed: " + ", ".join(names)
+        )
+    if subs:
+        estate.notes.append(
+            f"{len(subs)} subdomain(s) of Inboxkit domains, for the same reason: " + ", ".join(subs)
+        )
 
 
 def _accounts(
@@ -168,7 +251,7 @@ def _forwarding(
 
 
 def _mailboxes(
-    estate: AccountEstate, boxes: list[MailinMailbox], *, google: bool, depends: str | None
+    estate: AccountEstate, boxes: list[MailinMailbox], *, google: bool, depends: list[str]
 ) -> None:
     if not boxes:
         return
@@ -200,7 +283,7 @@ def _mailboxes(
             {"mailboxes": entries, **estate.account_args()},
             comment=f"{len(entries)} {'Google' if google else 'SMTP'} mailboxes "
             "(passwords stay in Mailin.ai: `passwords`/`credentials` are secret outputs)",
-            depends_on=[depends] if depends else [],
+            depends_on=depends,
         )
     )
 

@@ -66,9 +66,9 @@ def seed(
     pingram_domains: int = 5,
     mailin: bool = True,
 ) -> Seeded:
-    from pulumi_inboxed.sandbox.mailchannels import MAILCHANNELS_PREFIX
-    from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
-    from pulumi_inboxed.sandbox.pingram import PINGRAM_PREFIX
+    from pulumi_inboxed.sandbox.mailchannels.responses import MAILCHANNELS_PREFIX
+    from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
+    from pulumi_inboxed.sandbox.pingram.responses import PINGRAM_PREFIX
 
     seeded = Seeded(
         config={
@@ -163,6 +163,8 @@ def _mailin(seeded: Seeded, settings: dict[str, Any], prefix: str) -> None:
             ),
         )  # type: ignore[misc]
     by_name = {d.name: d for d in client.list_domains()}
+    client.add_subdomain("sales", smtp[2])  # a subdomain: declared as mailin.Subdomain
+    client.transfer_inboxkit_domain(f"{prefix}-ik0.com", "ik-uid-0")  # named, not declared
     client.forward_domain(by_name[smtp[0]].id, f"{prefix}-main.com")
     client.forward_email(by_name[smtp[1]].id, f"inbox@{prefix}-main.com")
     job = client.create_smtp_mailboxes(

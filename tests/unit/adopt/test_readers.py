@@ -69,8 +69,13 @@ def test_readers_list_once_and_write_nothing(seeded: tuple[SandboxProcess, Seede
         "DomainForwarding",
         "EmailForwarding",
         "AzureOrder",
+        "Subdomain",
     ):
         assert kind in kinds, kinds
+    (sub,) = [d for d in mi.decls if d.kind == "Subdomain"]
+    assert sub.args == {"subdomain": "sales", "domain": "adopt-ms2.com"}
+    assert any("Inboxkit-transferred" in n and "adopt-ik0.com" in n for n in mi.notes)
+    assert "# Not declared: 1 Inboxkit-transferred domain(s)" in text
     # the Azure order's domain is its order's, not a Domains entry; Google names only once
     names = [n for d in mi.decls if d.kind == "Domains" for n in d.args["domains"]]
     assert "adopt-az.com" not in names and len(names) == len(set(names)) == 5

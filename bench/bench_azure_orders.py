@@ -29,7 +29,7 @@ from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.sandbox import SandboxProcess
-from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
+from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
 
 HERE = Path(__file__).resolve().parent
 TOKEN = "mailin-sandbox-token"  # the sandbox's default Mailin.ai token

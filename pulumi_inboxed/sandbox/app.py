@@ -31,21 +31,25 @@ from pulumi_inboxed.sandbox.control import (
 )
 from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
 from pulumi_inboxed.sandbox.faults import retry_after_header
-from pulumi_inboxed.sandbox.inboxedup import inboxedup_router
-from pulumi_inboxed.sandbox.mailchannels import (
+from pulumi_inboxed.sandbox.inboxedup.responses import inboxedup_router
+from pulumi_inboxed.sandbox.mailchannels.responses import (
     MAILCHANNELS_SURFACE,
     mailchannels_control_router,
     mailchannels_router,
 )
-from pulumi_inboxed.sandbox.mailin import mailin_router
-from pulumi_inboxed.sandbox.mailin_common import (
+from pulumi_inboxed.sandbox.mailin.common import (
     MAILIN_PREFIX,
     SERVER_ERROR_MESSAGE,
     fault_message,
     is_mailin_path,
 )
-from pulumi_inboxed.sandbox.mailin_validation import MailinError
-from pulumi_inboxed.sandbox.pingram import PINGRAM_SURFACE, pingram_control_router, pingram_router
+from pulumi_inboxed.sandbox.mailin.responses import mailin_router
+from pulumi_inboxed.sandbox.mailin.validation import MailinError
+from pulumi_inboxed.sandbox.pingram.responses import (
+    PINGRAM_SURFACE,
+    pingram_control_router,
+    pingram_router,
+)
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
 from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError

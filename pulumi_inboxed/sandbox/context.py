@@ -25,7 +25,7 @@ from pulumi_inboxed.sandbox.accounts import (
 )
 from pulumi_inboxed.sandbox.envelope import SandboxError
 from pulumi_inboxed.sandbox.faults import FaultQueue, RequestCounter
-from pulumi_inboxed.sandbox.mailin_credentials import hash_secret, split_token
+from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
 

@@ -40,9 +40,9 @@ from pulumi_inboxed.sandbox.context import (
 )
 from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
 from pulumi_inboxed.sandbox.faults import FaultRule
-from pulumi_inboxed.sandbox.mailin_azure import add_azure_control
+from pulumi_inboxed.sandbox.inboxedup.views import domain_view, mailbox_request_view
+from pulumi_inboxed.sandbox.mailin.responses_azure import add_azure_control
 from pulumi_inboxed.sandbox.settings import SandboxSettings
-from pulumi_inboxed.sandbox.views import domain_view, mailbox_request_view
 
 CONTROL_PREFIX = "/_sandbox"
 CONTROL_TOKEN_HEADER = "X-Sandbox-Control-Token"

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, current_account
 from pulumi_inboxed.sandbox.envelope import new_id
-from pulumi_inboxed.sandbox.mailchannels_store import (
+from pulumi_inboxed.sandbox.mailchannels.models import (
     MAILCHANNELS_SCHEMA,
     MAILCHANNELS_TABLES,
     MailChannelsStore,
 )
-from pulumi_inboxed.sandbox.mailin_store import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
-from pulumi_inboxed.sandbox.pingram_store import PINGRAM_SCHEMA, PINGRAM_TABLES, PingramStore
+from pulumi_inboxed.sandbox.mailin.models import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
+from pulumi_inboxed.sandbox.pingram.models import PINGRAM_SCHEMA, PINGRAM_TABLES, PingramStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

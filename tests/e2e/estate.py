@@ -3,9 +3,13 @@ endpoints where there are some), for `inboxed adopt` tests.
 
 `seed(sandbox, tokens)` makes, by default: 200 InboxedUp domains with 600 mailboxes (3 per
 domain, the four request types in turn), Mailin.ai SMTP and Google domains with mailboxes, one
-domain and one email forwarding, an inbox provider, a registrar and an Azure order (auto mode),
-300 MailChannels domains under one subscription and 5 Pingram sender domains. It returns the
+domain and one email forwarding, a subdomain, an Inboxkit transfer, an inbox provider, a
+registrar and an Azure order (auto mode; `mailin_microsoft=False` leaves out these three), 300
+MailChannels domains under one subscription and 5 Pingram sender domains. It returns the
 settings every API was seeded with (as stack config keys) and what it made.
+
+The sandbox isolates accounts by credential: seeding with a named account's InboxedUp token
+(and `mailin_token`) seeds that account only.
 """
 
 from __future__ import annotations
@@ -65,6 +69,8 @@ def seed(
     mailchannels_domains: int = 300,
     pingram_domains: int = 5,
     mailin: bool = True,
+    mailin_token: str = MAILIN_TOKEN,
+    mailin_microsoft: bool = True,
 ) -> Seeded:
     from pulumi_inboxed.sandbox.mailchannels.responses import MAILCHANNELS_PREFIX
     from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
@@ -81,7 +87,7 @@ def seed(
         },
         secrets={
             "inboxedup:apiToken": inboxedup_token,
-            "mailin:apiToken": MAILIN_TOKEN,
+            "mailin:apiToken": mailin_token,
             "mailchannels:apiKey": MAILCHANNELS_KEY,
             "pingram:apiKey": PINGRAM_KEY,
         },
@@ -90,7 +96,7 @@ def seed(
     if inboxedup_domains:
         _inboxedup(seeded, settings, prefix, inboxedup_domains)
     if mailin:
-        _mailin(seeded, settings, prefix)
+        _mailin(seeded, settings, prefix, microsoft=mailin_microsoft)
     if mailchannels_domains:
         client = mc_runtime.client_for(settings)
         names = [f"{prefix}-in{i:03d}.com" for i in range(mailchannels_domains)]
@@ -147,7 +153,7 @@ def _inboxedup(seeded: Seeded, settings: dict[str, Any], prefix: str, count: int
     seeded.inboxedup_domains = names
 
 
-def _mailin(seeded: Seeded, settings: dict[str, Any], prefix: str) -> None:
+def _mailin(seeded: Seeded, settings: dict[str, Any], prefix: str, *, microsoft: bool) -> None:
     runtime = mi_runtime.runtime_for(settings)
     client = runtime.client
     smtp = [f"{prefix}-ms{i}.com" for i in range(3)]
@@ -195,6 +201,9 @@ def _mailin(seeded: Seeded, settings: dict[str, Any], prefix: str) -> None:
             not in ("pending", "processing", "in_progress")
         ),
     )
+    seeded.mailin_domains = [*smtp, *google]
+    if not microsoft:
+        return
     provider_id = client.add_inbox_provider(
         {"name": "Instantly main", "provider": "instantly", "api_key": INBOX_PROVIDER_KEY}
     )

@@ -16,7 +16,7 @@ from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.mailin import MailinClient
 from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.sandbox import SandboxProcess
-from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX
+from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
 
 from .conftest import EXAMPLES, assert_no_secret, interrupt_up
 

@@ -18,7 +18,7 @@ import pytest
 
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.sandbox import SandboxProcess
-from pulumi_inboxed.sandbox.nameservers import NS_PAIRS, ns_pair_for
+from pulumi_inboxed.sandbox.inboxedup.nameservers import NS_PAIRS, ns_pair_for
 from pulumi_inboxed.sandbox.runner import PACKAGE_ROOT
 
 TOKEN = "test-token"

@@ -11,33 +11,33 @@ from fastapi.responses import JSONResponse
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.mailin.endpoints import MAILBOX_PASSWORD_LENGTH
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.mailin_common import (
+from pulumi_inboxed.sandbox.mailin.common import (
     ACCEPTED_MESSAGE,
     job_deadline,
     message,
     path_id,
     route,
 )
-from pulumi_inboxed.sandbox.mailin_credentials import (
+from pulumi_inboxed.sandbox.mailin.credentials import (
     app_password,
     generate_password,
     totp,
     totp_secret,
 )
-from pulumi_inboxed.sandbox.mailin_store import (
+from pulumi_inboxed.sandbox.mailin.models import (
     MAILBOX_JOB,
     MailinDomainRow,
     MailinJobRow,
     MailinMailboxRow,
 )
-from pulumi_inboxed.sandbox.mailin_validation import (
+from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
     json_object,
     message_error,
     not_found,
     validation_error,
 )
-from pulumi_inboxed.sandbox.mailin_views import (
+from pulumi_inboxed.sandbox.mailin.views import (
     GOOGLE,
     MAILBOX_RATE_LIMIT,
     SMTP,

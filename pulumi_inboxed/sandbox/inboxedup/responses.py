@@ -12,7 +12,7 @@ from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
 from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, read_json
 from pulumi_inboxed.sandbox.envelope import SandboxError, new_id, ok, timestamp
-from pulumi_inboxed.sandbox.lifecycle import (
+from pulumi_inboxed.sandbox.inboxedup.lifecycle import (
     ACTIVE,
     DOMAIN_STATUSES,
     FAIL_PATTERN_REASON,
@@ -26,11 +26,9 @@ from pulumi_inboxed.sandbox.lifecycle import (
     mailbox_deadlines,
     mailbox_status,
 )
-from pulumi_inboxed.sandbox.nameservers import UNPROPAGATED_NS
-from pulumi_inboxed.sandbox.store import DomainRow, MailboxRequestRow
-from pulumi_inboxed.sandbox.surfaces import route as register_route
-from pulumi_inboxed.sandbox.validation import parse_domain_names, parse_mailbox_request
-from pulumi_inboxed.sandbox.views import (
+from pulumi_inboxed.sandbox.inboxedup.nameservers import UNPROPAGATED_NS
+from pulumi_inboxed.sandbox.inboxedup.validation import parse_domain_names, parse_mailbox_request
+from pulumi_inboxed.sandbox.inboxedup.views import (
     batch_view,
     domain_ns,
     domain_view,
@@ -38,6 +36,8 @@ from pulumi_inboxed.sandbox.views import (
     mailbox_request_view,
     subscription_view,
 )
+from pulumi_inboxed.sandbox.store import DomainRow, MailboxRequestRow
+from pulumi_inboxed.sandbox.surfaces import route as register_route
 
 DEFAULT_PAGE_LIMIT = 100
 MAX_PAGE_LIMIT = 500

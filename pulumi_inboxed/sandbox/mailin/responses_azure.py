@@ -21,19 +21,28 @@ from fastapi.responses import JSONResponse
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.envelope import SandboxError
-from pulumi_inboxed.sandbox.mailin_accounts import (
+from pulumi_inboxed.sandbox.mailin.common import message, path_id, route
+from pulumi_inboxed.sandbox.mailin.credentials import generate_password
+from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER
+from pulumi_inboxed.sandbox.mailin.models_azure import AzureMailboxRow, AzureOrderRow
+from pulumi_inboxed.sandbox.mailin.responses_accounts import (
     accounts_by_id,
     add_token_control,
     check_account_id,
 )
-from pulumi_inboxed.sandbox.mailin_accounts_store import INBOX_PROVIDER
-from pulumi_inboxed.sandbox.mailin_azure_store import AzureMailboxRow, AzureOrderRow
-from pulumi_inboxed.sandbox.mailin_azure_validation import (
+from pulumi_inboxed.sandbox.mailin.validation import (
+    Checker,
+    json_object,
+    message_error,
+    not_found,
+)
+from pulumi_inboxed.sandbox.mailin.validation_azure import (
     MANUAL,
     AzureOrderRequest,
     check_azure_order,
 )
-from pulumi_inboxed.sandbox.mailin_azure_views import (
+from pulumi_inboxed.sandbox.mailin.views import paginate
+from pulumi_inboxed.sandbox.mailin.views_azure import (
     READY,
     azure_nameservers,
     generate_mailboxes,
@@ -41,15 +50,6 @@ from pulumi_inboxed.sandbox.mailin_azure_views import (
     order_view,
     upload_summary,
 )
-from pulumi_inboxed.sandbox.mailin_common import message, path_id, route
-from pulumi_inboxed.sandbox.mailin_credentials import generate_password
-from pulumi_inboxed.sandbox.mailin_validation import (
-    Checker,
-    json_object,
-    message_error,
-    not_found,
-)
-from pulumi_inboxed.sandbox.mailin_views import paginate
 
 ORDER_EXISTS_MESSAGE = "Order already exists in your account."
 ORDER_ACCEPTED_MESSAGE = (

@@ -14,7 +14,7 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin.endpoints import PURCHASABLE_TLDS
-from pulumi_inboxed.sandbox.validation import LABEL_RE, domain_name_problem
+from pulumi_inboxed.sandbox.inboxedup.validation import LABEL_RE, domain_name_problem
 
 EMAIL_LOCAL_RE = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.mailin_accounts import check_account_id
-from pulumi_inboxed.sandbox.mailin_accounts_store import INBOX_PROVIDER, REGISTRAR, AccountStore
-from pulumi_inboxed.sandbox.mailin_validation import Checker
+from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR, AccountStore
+from pulumi_inboxed.sandbox.mailin.responses_accounts import check_account_id
+from pulumi_inboxed.sandbox.mailin.validation import Checker
 
 AUTO = "auto"
 MANUAL = "manual"

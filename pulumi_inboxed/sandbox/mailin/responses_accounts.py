@@ -20,16 +20,16 @@ from fastapi.responses import JSONResponse
 from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token
-from pulumi_inboxed.sandbox.mailin_accounts_store import (
+from pulumi_inboxed.sandbox.mailin.common import message, path_id, route
+from pulumi_inboxed.sandbox.mailin.credentials import split_token
+from pulumi_inboxed.sandbox.mailin.models_accounts import (
     INBOX_PROVIDER,
     REGISTRAR,
     AccountRow,
     AccountStore,
 )
-from pulumi_inboxed.sandbox.mailin_common import message, path_id, route
-from pulumi_inboxed.sandbox.mailin_credentials import split_token
-from pulumi_inboxed.sandbox.mailin_validation import Checker, json_object, label, not_found
-from pulumi_inboxed.sandbox.mailin_views import SANDBOX_USER_ID, laravel_timestamp, paginate
+from pulumi_inboxed.sandbox.mailin.validation import Checker, json_object, label, not_found
+from pulumi_inboxed.sandbox.mailin.views import SANDBOX_USER_ID, laravel_timestamp, paginate
 
 # Never shown by any answer (the page's list examples show api_key and username only).
 HIDDEN_FIELDS = frozenset({"password", "secret_api_key"})

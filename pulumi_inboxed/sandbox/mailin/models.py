@@ -13,13 +13,13 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from pulumi_inboxed.sandbox.mailin_accounts_store import (
+from pulumi_inboxed.sandbox.mailin.models_accounts import (
     ACCOUNTS_SCHEMA,
     ACCOUNTS_TABLES,
     AccountStore,
 )
-from pulumi_inboxed.sandbox.mailin_azure_store import AZURE_SCHEMA, AZURE_TABLES, AzureOrderStore
-from pulumi_inboxed.sandbox.mailin_verification_store import (
+from pulumi_inboxed.sandbox.mailin.models_azure import AZURE_SCHEMA, AZURE_TABLES, AzureOrderStore
+from pulumi_inboxed.sandbox.mailin.models_verification import (
     VERIFICATION_SCHEMA,
     VERIFICATION_TABLES,
     VerificationStore,

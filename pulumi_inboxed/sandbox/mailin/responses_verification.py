@@ -33,19 +33,19 @@ from fastapi.responses import JSONResponse, Response
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.mailin_common import message, route
-from pulumi_inboxed.sandbox.mailin_validation import (
+from pulumi_inboxed.sandbox.mailin.common import message, route
+from pulumi_inboxed.sandbox.mailin.models_verification import (
+    BULK_TASK,
+    SINGLE_TASK,
+    VerifyTaskRow,
+)
+from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
     email_problem,
     message_error,
     not_found,
 )
-from pulumi_inboxed.sandbox.mailin_verification_store import (
-    BULK_TASK,
-    SINGLE_TASK,
-    VerifyTaskRow,
-)
-from pulumi_inboxed.sandbox.mailin_views import laravel_timestamp, paginate
+from pulumi_inboxed.sandbox.mailin.views import laravel_timestamp, paginate
 
 RUNNING_MESSAGE = (
     "Email verification is still in progress. Please check the status after some time."

@@ -9,10 +9,10 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from pulumi_inboxed.sandbox.mailin_accounts import account_view
-from pulumi_inboxed.sandbox.mailin_accounts_store import INBOX_PROVIDER, REGISTRAR, AccountRow
-from pulumi_inboxed.sandbox.mailin_azure_store import AzureOrderRow
-from pulumi_inboxed.sandbox.mailin_views import SANDBOX_USER_ID, laravel_timestamp
+from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR, AccountRow
+from pulumi_inboxed.sandbox.mailin.models_azure import AzureOrderRow
+from pulumi_inboxed.sandbox.mailin.responses_accounts import account_view
+from pulumi_inboxed.sandbox.mailin.views import SANDBOX_USER_ID, laravel_timestamp
 
 MASKED_PASSWORD = "******"
 IN_PROGRESS = "in_progress"

@@ -31,7 +31,7 @@ from pulumi_inboxed.pingram import endpoints as ep
 from pulumi_inboxed.sandbox.context import SandboxContext, authenticated
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.envelope import timestamp
-from pulumi_inboxed.sandbox.pingram_store import PingramDomainRow
+from pulumi_inboxed.sandbox.pingram.models import PingramDomainRow
 from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError, fault_message, route
 
 PINGRAM_PREFIX = "/pingram"

@@ -6,7 +6,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.mailin_validation import not_found
+from pulumi_inboxed.sandbox.mailin.validation import not_found
 from pulumi_inboxed.sandbox.surfaces import route as route  # re-exported for the Mailin routes
 
 # "All API endpoints are prefixed with /api/v1/public/": a client whose base URL is

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.mailin_common import (
+from pulumi_inboxed.sandbox.mailin.common import (
     ACCEPTED_MESSAGE,
     TRANSFER_MESSAGE,
     job_deadline,
@@ -25,15 +25,15 @@ from pulumi_inboxed.sandbox.mailin_common import (
     path_id,
     route,
 )
-from pulumi_inboxed.sandbox.mailin_store import DOMAIN_JOB, MailinDomainRow, MailinJobRow
-from pulumi_inboxed.sandbox.mailin_validation import (
+from pulumi_inboxed.sandbox.mailin.models import DOMAIN_JOB, MailinDomainRow, MailinJobRow
+from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
     MailinError,
     json_object,
     message_error,
     not_found,
 )
-from pulumi_inboxed.sandbox.mailin_views import (
+from pulumi_inboxed.sandbox.mailin.views import (
     DOMAIN_RATE_LIMIT,
     GOOGLE,
     NAME_SERVERS,

@@ -15,21 +15,21 @@ from fastapi.responses import JSONResponse
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.accounts import select_account
 from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, same_secret
-from pulumi_inboxed.sandbox.mailin_accounts import add_account_routes
-from pulumi_inboxed.sandbox.mailin_azure import add_azure_order_routes
-from pulumi_inboxed.sandbox.mailin_common import MAILIN_PREFIX, path_id, route
-from pulumi_inboxed.sandbox.mailin_credentials import hash_secret, token_secret
-from pulumi_inboxed.sandbox.mailin_domains import add_domain_routes
-from pulumi_inboxed.sandbox.mailin_mailboxes import add_mailbox_routes
-from pulumi_inboxed.sandbox.mailin_validation import (
+from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX, path_id, route
+from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, token_secret
+from pulumi_inboxed.sandbox.mailin.responses_accounts import add_account_routes
+from pulumi_inboxed.sandbox.mailin.responses_azure import add_azure_order_routes
+from pulumi_inboxed.sandbox.mailin.responses_domains import add_domain_routes
+from pulumi_inboxed.sandbox.mailin.responses_mailboxes import add_mailbox_routes
+from pulumi_inboxed.sandbox.mailin.responses_verification import add_verification_routes
+from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
     MailinError,
     json_object,
     not_found,
     validation_error,
 )
-from pulumi_inboxed.sandbox.mailin_verification import add_verification_routes
-from pulumi_inboxed.sandbox.mailin_views import SANDBOX_SERVERS, SANDBOX_USER, SANDBOX_USER_ID
+from pulumi_inboxed.sandbox.mailin.views import SANDBOX_SERVERS, SANDBOX_USER, SANDBOX_USER_ID
 
 CREDENTIALS_MESSAGE = "The provided credentials are incorrect."
 

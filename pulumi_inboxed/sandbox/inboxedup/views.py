@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from pulumi_inboxed.sandbox.envelope import timestamp
-from pulumi_inboxed.sandbox.lifecycle import (
+from pulumi_inboxed.sandbox.inboxedup.lifecycle import (
     ACTIVE,
     FAILED,
     PENDING_NS,
@@ -16,7 +16,7 @@ from pulumi_inboxed.sandbox.lifecycle import (
     mailbox_admin_notes,
     mailbox_status,
 )
-from pulumi_inboxed.sandbox.nameservers import ns_pair_for
+from pulumi_inboxed.sandbox.inboxedup.nameservers import ns_pair_for
 from pulumi_inboxed.sandbox.store import DomainRow, MailboxEntry, MailboxRequestRow, SubscriptionRow
 
 NsPair = tuple[str | None, str | None]

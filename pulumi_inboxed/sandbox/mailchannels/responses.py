@@ -29,7 +29,7 @@ from fastapi.responses import JSONResponse, Response
 from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.sandbox.context import SandboxContext, authenticated
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
-from pulumi_inboxed.sandbox.mailchannels_store import LimitExceeded
+from pulumi_inboxed.sandbox.mailchannels.models import LimitExceeded
 from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError, fault_message, route
 
 MAILCHANNELS_PREFIX = "/mailchannels/inbound/v1"

@@ -1,0 +1,1 @@
+"""The sandbox's inboxedup API: models (state and rules), responses (routes), urls, errors."""

@@ -39,7 +39,7 @@ from ..core.schema import (
 )
 from . import endpoints as ep
 from .client import MailinClient
-from .runtime import runtime_for
+from .runtime import account_failures, runtime_for
 
 DELETE_SETTLE_SECONDS = 10.0  # how long a deleted entry may still be listed
 
@@ -237,15 +237,17 @@ class _AccountProvider(ConfiguredProvider):
 
     @classmethod
     def fields(cls) -> tuple[str, ...]:
-        """The entry's fields as the API takes them (every input but destroy_adopted)."""
-        return tuple(n for n in cls.inputs.input_names() if n != DESTROY_ADOPTED)
+        """The entry's fields as the API takes them (every input but destroy_adopted and the
+        account, which say where and how, not what)."""
+        return tuple(n for n in cls.inputs.input_names() if n not in (DESTROY_ADOPTED, "account"))
 
     @classmethod
     def secret_fields(cls) -> tuple[str, ...]:
         return cls.inputs.secret_inputs()
 
-    def _client(self) -> MailinClient:
-        return runtime_for(self.config).client
+    def _client(self, props: Mapping[str, Any]) -> MailinClient:
+        """The client of the resource's account (its inputs, or its outputs after create)."""
+        return runtime_for(self.config, props.get("account")).client
 
     def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
         raise NotImplementedError
@@ -280,7 +282,7 @@ class _AccountProvider(ConfiguredProvider):
         if has_unknowns(inputs) and not failures:
             # The provider's required fields are checked as soon as the kind is known.
             failures = [dyn.CheckFailure(f, r) for f, r in _missing_required(inputs)]
-        return dyn.CheckResult(inputs, failures)
+        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         # The page's update endpoints take every field but the display name; destroy_adopted is
@@ -293,7 +295,7 @@ class _AccountProvider(ConfiguredProvider):
         )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._client()
+        client = self._client(props)
         fields = self.fields()
         # A retried create (or an entry made by hand) of the same provider and name is adopted
         # and set to the declared fields, never added twice.
@@ -316,12 +318,12 @@ class _AccountProvider(ConfiguredProvider):
         if any(olds.get(k) != news.get(k) for k in fields):
             # Every field but the name, absent ones as null so that a removed field is cleared.
             body = {k: news.get(k) for k in fields if k != "name"}
-            self._update(self._client(), int(id_), body)
+            self._update(self._client(olds), int(id_), body)
         adopted = olds.get("adopted") is True
         return dyn.UpdateResult(outs={**news, f"{self.label}_id": int(id_), "adopted": adopted})
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        found = self._exists(self._client(), int(id_))
+        found = self._exists(self._client(props), int(id_))
         if found is None:
             return dyn.ReadResult(id_="", outs={})
         # Refresh the non-secret fields only: the API shows keys in plaintext, and the state
@@ -339,7 +341,7 @@ class _AccountProvider(ConfiguredProvider):
         name = f"{props.get('name')!r} ({props.get('provider')}, id {id_})"
         if keep_if_adopted(props, self.what, name):
             return
-        client = self._client()
+        client = self._client(props)
         confirm_deleted(
             f"{self.what} {name}",
             lambda: self._delete(client, int(id_)),

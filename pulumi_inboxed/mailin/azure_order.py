@@ -59,7 +59,7 @@ from ..core.schema import (
 from . import endpoints as ep
 from .client import MailinClient
 from .microsoft_models import AzureNameservers
-from .runtime import runtime_for
+from .runtime import MailinRuntime, account_failures, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
 MAX_WAIT_TIMEOUT_SECONDS = 86400  # our bound: a day; `pulumi refresh` brings a later status
@@ -260,8 +260,12 @@ def _order_rules(values: Mapping[str, Any]) -> list[Rule]:
 
 
 class AzureOrderProvider(ConfiguredProvider):
-    def _client(self) -> MailinClient:
-        return runtime_for(self.config).client
+    def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
+        """The runtime of the resource's account (its inputs, or its outputs after create)."""
+        return runtime_for(self.config, props.get("account"))
+
+    def _client(self, props: Mapping[str, Any]) -> MailinClient:
+        return self._runtime(props).client
 
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
         inputs, failures = check_inputs(AzureOrderInputs, news)
@@ -271,7 +275,7 @@ class AzureOrderProvider(ConfiguredProvider):
             failures = [
                 dyn.CheckFailure(field_path(loc), reason) for loc, reason, _ in _order_rules(inputs)
             ]
-        return dyn.CheckResult(inputs, failures)
+        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         # wait_timeout_seconds only bounds a create's wait: changing it changes nothing.
@@ -285,7 +289,7 @@ class AzureOrderProvider(ConfiguredProvider):
         )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._client()
+        client = self._client(props)
         domain = str(props["domain"])
         order = client.find_azure_order(domain)  # a retried create adopts it
         adopted = order is not None
@@ -322,7 +326,7 @@ class AzureOrderProvider(ConfiguredProvider):
         """Waits (bounded by wait_timeout_seconds) for "ready" and the nameservers; on timeout
         warns and returns what it saw: the resource is recorded, refresh brings the rest."""
         timeout = float(inputs.get("wait_timeout_seconds") or 0)
-        poller = runtime_for(self.config).azure_orders
+        poller = self._runtime(inputs).azure_orders
         try:
             return poller.wait(
                 order_id,
@@ -331,7 +335,7 @@ class AzureOrderProvider(ConfiguredProvider):
                 describe=lambda ns: ns.status if ns else "no answer yet",
             )
         except WaitTimeoutError:
-            ns = self._client().get_azure_nameservers(order_id)
+            ns = self._client(inputs).get_azure_nameservers(order_id)
             pulumi.log.warn(
                 f"Azure order {order_id} for {inputs['domain']} is {ns.status!r}, not ready "
                 f"within wait_timeout_seconds ({timeout:g} s); `pulumi refresh` brings its "
@@ -340,7 +344,7 @@ class AzureOrderProvider(ConfiguredProvider):
             return ns
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
-        client = self._client()
+        client = self._client(olds)
         order_id = int(id_)
         if olds.get("inbox_provider_id") != news.get("inbox_provider_id"):
             if news.get("inbox_provider_id") is None:
@@ -368,7 +372,7 @@ class AzureOrderProvider(ConfiguredProvider):
         return dyn.UpdateResult(outs=_outputs(client, order_id, state, ns))
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        client = self._client()
+        client = self._client(props)
         order_id = int(id_)
         try:
             ns = client.get_azure_nameservers(order_id)
@@ -398,7 +402,7 @@ class AzureOrderProvider(ConfiguredProvider):
         name = f"{props.get('domain')} (order {order_id})"
         if keep_if_adopted(props, "Mailin.ai Azure order", name):
             return
-        client = self._client()
+        client = self._client(props)
         confirm_deleted(
             f"Mailin.ai Azure order {name}",
             lambda: client.delete_azure_order(order_id),
@@ -420,8 +424,11 @@ def _outputs(
             upload = client.get_azure_upload_status(order_id).model_dump()
         except UnprocessableError:  # Mailin.ai: no inbox provider set (yet)
             upload = None
+    echoed = {k: inputs.get(k) for k in (*AzureOrderInputs.input_names(), *STATE_KEYS)}
+    if echoed.get("account") is None:  # recorded only when set (a stack from before it)
+        echoed.pop("account", None)
     return {
-        **{k: inputs.get(k) for k in (*AzureOrderInputs.input_names(), *STATE_KEYS)},
+        **echoed,
         "order_id": order_id,
         "status": status,
         "nameservers": list(ns.nameservers) if ns.status == READY else [],

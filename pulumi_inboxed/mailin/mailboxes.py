@@ -42,6 +42,7 @@ from ..core.schema import (
     check_inputs,
     input_defaults,
     out,
+    replaced_by,
 )
 from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
@@ -249,19 +250,21 @@ class _MailboxesProvider(ConfiguredProvider):
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         new_list = news.get("mailboxes")
+        others = changed_inputs(self.inputs, olds, news, ignore=("mailboxes",))
+        replaces = replaced_by(self.inputs, others)  # another account: made there anew
         if has_unknowns(new_list):
-            return dyn.DiffResult(changes=True, replaces=[])
+            return dyn.DiffResult(changes=True, replaces=replaces)
         new = _comparable(new_list)
         records = olds.get("records") or {}
-        others = changed_inputs(self.inputs, olds, news, ignore=("mailboxes",))
         changed = (
-            _comparable(olds.get("mailboxes")) != new
+            bool(replaces)
+            or _comparable(olds.get("mailboxes")) != new
             or set(records) != set(new)
             or any(not r.get("active") for r in records.values())
             or DESTROY_ADOPTED in others
             or "allow_mixed_script" in others
         )
-        return dyn.DiffResult(changes=changed, replaces=[])
+        return dyn.DiffResult(changes=changed, replaces=replaces)
 
     # create / update / read / delete ------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:

@@ -463,6 +463,49 @@ def test_an_unknown_account_fails_preview_on_account_with_no_api_call(
     assert set(outcome.failures) == {"account"}
 
 
+@pytest.mark.parametrize(
+    ("kind", "inputs"),
+    [
+        (DomainsProvider, {"domains": ["a.com"], "records": {"a.com": {"id": 1, "active": True}}}),
+        (SubdomainProvider, {"subdomain": "sales", "domain": "a.com"}),
+        (DomainForwardingProvider, {"domain_id": 7, "forward_to": "b.com"}),
+        (EmailForwardingProvider, {"domain_id": 7, "forward_to": "desk@b.com"}),
+        (
+            SmtpMailboxesProvider,
+            {
+                "mailboxes": [{"username": "a@a.com", "name": "A"}],
+                "records": {"a@a.com": {"id": 1, "active": True}},
+            },
+        ),
+        (
+            GoogleMailboxesProvider,
+            {
+                "mailboxes": [{"username": "j@a.com", "first_name": "J", "last_name": "D"}],
+                "records": {"j@a.com": {"id": 1, "active": True}},
+            },
+        ),
+        (InboxProviderProvider, {"name": "SL", "provider": "instantly", "api_key": "k"}),
+        (
+            DomainRegistrarProvider,
+            {"name": "PB", "provider": "porkbun", "api_key": "K", "secret_api_key": "S"},
+        ),
+        (AzureOrderProvider, {"domain": "a.com", "mailbox_mode": "auto", "full_names": ["A B"]}),
+    ],
+    ids=lambda v: v.__name__ if isinstance(v, type) else "",
+)
+def test_a_change_of_account_replaces_and_no_account_is_no_change(
+    kind: type[Any], inputs: dict[str, Any]
+) -> None:
+    """The object is made in the new account and deleted from the old one; a stack from before
+    accounts (no `account` recorded) diffs as no change against the default account."""
+    provider = kind()
+    moved = provider.diff("1", {**inputs, "account": "client-a"}, {**inputs, "account": "b"})
+    assert moved.changes and "account" in (moved.replaces or []), kind.__name__
+    to_default = provider.diff("1", {**inputs, "account": "client-a"}, dict(inputs))
+    assert "account" in (to_default.replaces or []), kind.__name__
+    assert not provider.diff("1", dict(inputs), dict(inputs)).changes, kind.__name__
+
+
 def test_a_bad_account_name_fails_once_on_account(preview_check: PreviewCheck) -> None:
     outcome = preview_check(
         SubdomainProvider, {"subdomain": "s", "domain": "a.com", "account": "-x"}

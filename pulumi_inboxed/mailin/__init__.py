@@ -6,6 +6,8 @@ Email verification from plain Python: `pulumi_inboxed.mailin.verification` (cred
 a verification starts). Credits, credit history, inbox providers, registrars and Azure orders are
 also read-only functions in `pulumi_inboxed.mailin.functions`.
 Models: `pulumi_inboxed.mailin.models`.
+Every resource and function takes `account=`: a name under the `mailin:accounts` stack config map
+(its own token, or email and password); unset, the default account of the plain settings.
 """
 
 from . import resources as _resources

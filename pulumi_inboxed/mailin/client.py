@@ -109,7 +109,10 @@ class MailinClient(ApiClient):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
+        account: str | None = None,
     ) -> None:
+        """`account`: the named account this client serves (None: the default account), for
+        messages naming where its login is set."""
         if not token and not (email and password):
             raise ConfigError("Mailin.ai needs an API token, or an email and a password to log in")
         common: dict[str, Any] = {
@@ -132,6 +135,11 @@ class MailinClient(ApiClient):
         self._email = email
         self._password = password
         self._device = device_name
+        self._login_keys = (
+            "mailin:email and mailin:password"
+            if account is None
+            else f"mailin:accounts.{account}.email and mailin:accounts.{account}.password"
+        )
         self._user_id: int | None = None
         # One login at a time: threads that find no token (or a rejected one) wait for it.
         self._login_lock = threading.Lock()
@@ -186,11 +194,9 @@ class MailinClient(ApiClient):
             )
             result = LoginResult.model_validate(response.json())
         except ApiError as exc:
-            raise LoginFailedError.from_api(exc) from None
+            raise LoginFailedError.from_api(exc, self._login_keys) from None
         except TransportError as exc:
-            raise LoginFailedError(
-                f"{exc} (logging in with mailin:email and mailin:password)"
-            ) from None
+            raise LoginFailedError(f"{exc} (logging in with {self._login_keys})") from None
         except ValueError:  # not JSON, or no token in it (pydantic's error quotes the body)
             raise LoginFailedError(
                 f"{PROVIDER}: {login.method} {login.path} answered without a token "

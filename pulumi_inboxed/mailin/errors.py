@@ -49,12 +49,11 @@ class LoginFailedError(InboxedError):
         super().__init__(message)
 
     @classmethod
-    def from_api(cls, exc: ApiError) -> LoginFailedError:
-        hint = (
-            "; check mailin:email and mailin:password"
-            if exc.status in (401, 403, 422)
-            else " (retried; try again later)"
-        )
+    def from_api(
+        cls, exc: ApiError, keys: str = "mailin:email and mailin:password"
+    ) -> LoginFailedError:
+        """`keys`: where the login's email and password are set (a named account's own)."""
+        hint = f"; check {keys}" if exc.status in (401, 403, 422) else " (retried; try again later)"
         return cls(
             f"{exc.provider}: login failed ({exc.method} {exc.path}): status {exc.status}: "
             f"{exc.message}{hint}",

@@ -161,6 +161,7 @@ def runtime_for(
             password=password,
             device_name=device,
             endpoints=endpoints,
+            account=view.account,
         )
 
     def make_runtime() -> MailinRuntime:

@@ -41,6 +41,7 @@ from pulumi_inboxed.mailin import functions as mailin_functions
 from pulumi_inboxed.mailin import runtime as mailin_runtime
 from pulumi_inboxed.mailin import verification as mailin_verification
 from pulumi_inboxed.mailin.azure_order import AzureOrderProvider
+from pulumi_inboxed.mailin.errors import LoginFailedError
 from pulumi_inboxed.mailin.forwarding import DomainForwardingProvider, EmailForwardingProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
@@ -392,6 +393,19 @@ def test_a_named_account_without_credentials_never_borrows_the_defaults(
     with pytest.raises(ConfigError, match=r"mailin:accounts\.bare\.apiToken"):
         configured(DomainsProvider, config).read("1", {"records": {}, "account": "bare"})
     assert recorder.seen == []
+
+
+def test_a_failed_login_names_the_accounts_own_keys(
+    sandboxes: Sandboxes, recorder: Recorder
+) -> None:
+    config = sandboxes.config()
+    config["mailin:accounts"]["pw"]["password"] = "not-the-password"
+    with pytest.raises(LoginFailedError) as failed:
+        mailin_runtime.runtime_for(config, "pw").client.list_domains()
+    message = str(failed.value)
+    assert "check mailin:accounts.pw.email and mailin:accounts.pw.password" in message
+    assert "not-the-password" not in message
+    assert [(c, p) for _, c, _, p in recorder.seen] == [(f"login:{EMAIL_B}", "/auth/login")]
 
 
 def test_endpoint_overrides_per_account_merge_over_the_plain_ones(

@@ -1,5 +1,7 @@
-"""The sandbox FastAPI app: InboxedUp routes (at the root), Mailin.ai routes (under
-``/api/v1/public``), control routes behind their guard, and the API middleware."""
+"""The sandbox FastAPI app: each API's routes (``<api>/urls.py``: InboxedUp at the root, Mailin.ai
+under ``/api/v1/public``, MailChannels Inbound and Pingram under their prefixes), control routes
+behind their guard, and the middleware that finds each request's account, counts it and injects
+faults. Errors are rendered by the surface of the API the path belongs to (``surfaces.py``)."""
 
 from __future__ import annotations
 
@@ -18,9 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pulumi_inboxed.inboxedup import endpoints
-from pulumi_inboxed.mailin import endpoints as mailin_endpoints
-from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, INBOXEDUP, MAILIN, acting_as
+from pulumi_inboxed.core.endpoint import Endpoint
+from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, acting_as
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.control import (
     ControlGuard,
@@ -29,47 +30,36 @@ from pulumi_inboxed.sandbox.control import (
     is_control_path,
     new_control_token,
 )
-from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
+from pulumi_inboxed.sandbox.envelope import error_response
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.faults import retry_after_header
-from pulumi_inboxed.sandbox.inboxedup.responses import inboxedup_router
-from pulumi_inboxed.sandbox.mailchannels.responses import (
-    MAILCHANNELS_SURFACE,
-    mailchannels_control_router,
-    mailchannels_router,
-)
-from pulumi_inboxed.sandbox.mailin.common import (
-    MAILIN_PREFIX,
-    SERVER_ERROR_MESSAGE,
-    fault_message,
-    is_mailin_path,
-)
-from pulumi_inboxed.sandbox.mailin.responses import mailin_router
-from pulumi_inboxed.sandbox.mailin.validation import MailinError
-from pulumi_inboxed.sandbox.pingram.responses import (
-    PINGRAM_SURFACE,
-    pingram_control_router,
-    pingram_router,
-)
+from pulumi_inboxed.sandbox.inboxedup import urls as inboxedup
+from pulumi_inboxed.sandbox.mailchannels import urls as mailchannels
+from pulumi_inboxed.sandbox.mailin import urls as mailin
+from pulumi_inboxed.sandbox.pingram import urls as pingram
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
-from pulumi_inboxed.sandbox.surfaces import ApiSurface, SurfaceError
+from pulumi_inboxed.sandbox.surfaces import ApiSurface
 
 RETRY_AFTER_STATUSES = (429, 503)
-# Marks a Mailin.ai fault answer as injected (its body is only {"message": ...}, as the API's).
-INJECTED_HEADER = "X-Sandbox-Injected"
-# APIs served under a prefix with their own error shape (MailChannels Inbound, Pingram).
-SURFACES: tuple[ApiSurface, ...] = (MAILCHANNELS_SURFACE, PINGRAM_SURFACE)
+# Every API, most specific prefix first: InboxedUp (at the root) owns every other path.
+SURFACES: tuple[ApiSurface, ...] = (
+    mailchannels.SURFACE,
+    pingram.SURFACE,
+    mailin.SURFACE,
+    inboxedup.SURFACE,
+)
 
 
-def surface_of(path: str) -> ApiSurface | None:
-    return next((s for s in SURFACES if s.owns(path)), None)
+def surface_of(path: str) -> ApiSurface:
+    return next(s for s in SURFACES if s.owns(path))
 
 
 class RouteTemplates:
     """Finds the endpoint-table template of a request path, e.g. ``/domains/batch/{batch_id}``
     (with ``prefix``, templates include it: ``/api/v1/public/domains/{domain_id}``)."""
 
-    def __init__(self, table: tuple[endpoints.Endpoint, ...], prefix: str = "") -> None:
+    def __init__(self, table: tuple[Endpoint, ...], prefix: str = "") -> None:
         self._compiled: list[tuple[str, str, re.Pattern[str]]] = [
             (endpoint.method, prefix + endpoint.path, compile_path(prefix + endpoint.path)[0])
             for endpoint in table
@@ -90,20 +80,12 @@ class ApiMiddleware:
     """On API routes (not control): find the account the request's credential names (its state is
     the one the routes then read and write), count the request (globally and for its account),
     add latency, then maybe answer with a fault (in the shape of the API the path belongs to).
-    On control routes: act as the account of ``?account=``."""
+    On control routes: act as the account of ``?account=`` (404 when there is no such account)."""
 
-    def __init__(
-        self,
-        app: ASGIApp,
-        ctx: SandboxContext,
-        templates: RouteTemplates,
-        mailin_templates: RouteTemplates,
-    ) -> None:
+    def __init__(self, app: ASGIApp, ctx: SandboxContext) -> None:
         self.app = app
         self.ctx = ctx
-        self.templates = templates
-        self.mailin_templates = mailin_templates
-        self.surface_templates = {s.name: RouteTemplates(s.table, s.prefix) for s in SURFACES}
+        self.templates = {s.name: RouteTemplates(s.table, s.prefix) for s in SURFACES}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope.get("path", "")
@@ -111,7 +93,6 @@ class ApiMiddleware:
             await self.app(scope, receive, send)
             return
         if is_control_path(path):
-            # Control routes act on the account of their ``?account=`` (default: ``default``).
             account = control_account(scope)
             if self.ctx.settings.account(account) is None:
                 details: dict[str, object] = {"account": account}
@@ -121,66 +102,38 @@ class ApiMiddleware:
             with acting_as(account):
                 await self.app(scope, receive, send)
             return
-        method: str = scope["method"]
         surface = surface_of(path)
-        mailin = surface is None and is_mailin_path(path)
-        if surface is not None:
-            templates = self.surface_templates[surface.name]
-            api = surface.name
-        else:
-            templates = self.mailin_templates if mailin else self.templates
-            api = MAILIN if mailin else INBOXEDUP
-        key = templates.key(method, path)
+        key = self.templates[surface.name].key(scope["method"], path)
         self.ctx.counter.hit(key)
-        with acting_as(self.ctx.resolve_account(api, Headers(scope=scope))) as holder:
+        with acting_as(surface.account_of(self.ctx, Headers(scope=scope))) as holder:
             try:
-                await self._serve(scope, receive, send, surface, mailin, holder.name)
+                await self._serve(scope, receive, send, surface, holder.name)
             finally:
-                if holder.name is not None:
+                if holder.name is not None:  # a login sets it once its body is checked
                     self.ctx.account_counter(holder.name).hit(key)
 
     async def _serve(
-        self,
-        scope: Scope,
-        receive: Receive,
-        send: Send,
-        surface: ApiSurface | None,
-        mailin: bool,
-        account: str | None,
+        self, scope: Scope, receive: Receive, send: Send, surface: ApiSurface, account: str | None
     ) -> None:
         latency_ms = self.ctx.settings.latency_ms
         if latency_ms > 0:
             await asyncio.sleep(latency_ms / 1000.0)
-        fault = self.ctx.faults.take(scope["method"], scope["path"], mailin=mailin, account=account)
+        fault = self.ctx.faults.take(
+            scope["method"], scope["path"], mailin=surface.mailin_faults, account=account
+        )
         if fault is None:
             await self.app(scope, receive, send)
             return
         headers: dict[str, str] = {}
         if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
             headers["Retry-After"] = retry_after_header(fault.retry_after)
-        await _fault_response(fault.status, headers, surface, mailin)(scope, receive, send)
+        await surface.fault(fault.status, headers)(scope, receive, send)
 
 
 def control_account(scope: Scope) -> str:
     """The ``account`` query parameter of a control request (``default`` when absent)."""
     given = QueryParams(scope.get("query_string", b"")).get("account")
     return given or DEFAULT_ACCOUNT
-
-
-def _fault_response(
-    status: int, headers: dict[str, str], surface: ApiSurface | None, mailin: bool
-) -> JSONResponse:
-    """An injected fault in the shape of the API it answers for."""
-    if surface is not None or mailin:
-        headers[INJECTED_HEADER] = "1"
-    if surface is not None:
-        return surface.error(status, "", headers)
-    if mailin:
-        return JSONResponse({"message": fault_message(status)}, status_code=status, headers=headers)
-    message = "Too many requests" if status == 429 else "Internal error"
-    return error_response(
-        status, f"{message} (injected by the sandbox)", {"injected": True}, headers
-    )
 
 
 def create_app(
@@ -210,62 +163,42 @@ def create_app(
     )
     app.state.sandbox = ctx
     app.state.control_token = token
-    app.include_router(inboxedup_router(ctx))
-    app.include_router(mailin_router(ctx))
-    app.include_router(mailchannels_router(ctx))
-    app.include_router(pingram_router(ctx))
-    app.include_router(mailchannels_control_router(ctx))
-    app.include_router(pingram_control_router(ctx))
+    app.include_router(inboxedup.inboxedup_router(ctx))
+    app.include_router(mailin.mailin_router(ctx))
+    app.include_router(mailchannels.mailchannels_router(ctx))
+    app.include_router(pingram.pingram_router(ctx))
+    app.include_router(inboxedup.inboxedup_control_router(ctx))
+    app.include_router(mailin.mailin_control_router(ctx))
+    app.include_router(mailchannels.mailchannels_control_router(ctx))
+    app.include_router(pingram.pingram_control_router(ctx))
     app.include_router(control_router(ctx))
 
-    @app.exception_handler(SandboxError)
-    async def sandbox_error(_: Request, exc: SandboxError) -> JSONResponse:
-        return error_response(exc.status, exc.message, exc.details, exc.headers)
-
-    @app.exception_handler(MailinError)
-    async def mailin_error(_: Request, exc: MailinError) -> JSONResponse:
-        return exc.response()
-
-    @app.exception_handler(SurfaceError)
-    async def surface_error(_: Request, exc: SurfaceError) -> JSONResponse:
-        return exc.response
+    @app.exception_handler(SandboxApiError)
+    async def api_error(request: Request, exc: SandboxApiError) -> JSONResponse:
+        if is_control_path(request.url.path):
+            return error_response(exc.status, exc.message, exc.details, exc.headers)
+        return surface_of(request.url.path).render(exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
-        surface = surface_of(request.url.path)
-        if surface is not None:
-            return surface.error(exc.status_code, str(exc.detail), headers)
-        if is_mailin_path(request.url.path):
-            return JSONResponse(
-                {"message": str(exc.detail)}, status_code=exc.status_code, headers=headers
-            )
-        return error_response(exc.status_code, str(exc.detail), None, headers)
+        if is_control_path(request.url.path):
+            return error_response(exc.status_code, str(exc.detail), None, headers)
+        return surface_of(request.url.path).http_error(exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-        surface = surface_of(request.url.path)
-        if surface is not None:
-            return surface.error(400, "Invalid request", None)
-        if is_mailin_path(request.url.path):
-            return JSONResponse({"message": "The given data was invalid."}, status_code=422)
-        return error_response(422, "Invalid request", {"errors": [str(e) for e in exc.errors()]})
+        if is_control_path(request.url.path):
+            return inboxedup.SURFACE.invalid_request(exc)
+        return surface_of(request.url.path).invalid_request(exc)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-        surface = surface_of(request.url.path)
-        if surface is not None:
-            return surface.error(500, f"Sandbox error: {type(exc).__name__}", None)
-        if is_mailin_path(request.url.path):
-            return JSONResponse({"message": SERVER_ERROR_MESSAGE}, status_code=500)
-        return error_response(500, f"Sandbox error: {type(exc).__name__}")
+        if is_control_path(request.url.path):
+            return error_response(500, f"Sandbox error: {type(exc).__name__}")
+        return surface_of(request.url.path).crash(exc)
 
-    app.add_middleware(
-        ApiMiddleware,
-        ctx=ctx,
-        templates=RouteTemplates(endpoints.ALL),
-        mailin_templates=RouteTemplates(mailin_endpoints.ALL, MAILIN_PREFIX),
-    )
+    app.add_middleware(ApiMiddleware, ctx=ctx)
     # Added last, so outermost: a refused control request reaches nothing else.
     app.add_middleware(ControlGuard, control_token=token)
     return app

@@ -32,9 +32,9 @@ from pulumi_inboxed.sandbox.control import (
     check_control_token,
     new_control_token,
 )
-from pulumi_inboxed.sandbox.mailchannels.responses import MAILCHANNELS_PREFIX
+from pulumi_inboxed.sandbox.mailchannels.urls import MAILCHANNELS_PREFIX
 from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
-from pulumi_inboxed.sandbox.pingram.responses import PINGRAM_PREFIX
+from pulumi_inboxed.sandbox.pingram.urls import PINGRAM_PREFIX
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 TOKENS_ENV = "INBOXED_SANDBOX_TOKENS"

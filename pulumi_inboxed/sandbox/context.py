@@ -12,20 +12,9 @@ from fastapi import Request
 from pydantic import ValidationError
 from starlette.datastructures import Headers
 
-from pulumi_inboxed.mailchannels.endpoints import API_KEY_HEADER as MAILCHANNELS_KEY_HEADER
-from pulumi_inboxed.sandbox.accounts import (
-    INBOXEDUP,
-    MAILCHANNELS,
-    MAILIN,
-    PINGRAM,
-    SandboxAccount,
-    acting_as,
-    current_account,
-    request_account,
-)
-from pulumi_inboxed.sandbox.envelope import SandboxError
+from pulumi_inboxed.sandbox.accounts import SandboxAccount, current_account, request_account
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.faults import FaultQueue, RequestCounter
-from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
 
@@ -51,49 +40,17 @@ class SandboxContext:
         account = self.settings.account(current_account())
         return account if account is not None else self.settings.default_account()
 
-    def resolve_account(self, api: str, request: Request | Headers) -> str | None:
-        """The account whose credential for ``api`` (``accounts.INBOXEDUP``, ...) the request
-        carries, or None. A Mailin.ai token is a configured one or one a login issued."""
-        headers = request.headers if isinstance(request, Request) else request
-        accounts = self.settings.all_accounts()
-        if api == MAILCHANNELS:
-            given: str | None = headers.get(MAILCHANNELS_KEY_HEADER, "")
-        else:
-            given = bearer_from(headers)
-        if not given:
-            return None
-        for name, account in accounts.items():
-            if known_secret(given, _credentials_for(api, account)):
-                return name
-        if api == MAILIN:
-            return self._issued_mailin_token_owner(given, accounts)
-        return None
-
-    def _issued_mailin_token_owner(
-        self, token: str, accounts: dict[str, SandboxAccount]
+    def account_with(
+        self, secret: str | None, credentials: Callable[[SandboxAccount], list[str]]
     ) -> str | None:
-        parts = split_token(token)
-        if parts is None:
+        """The account one of whose ``credentials`` (e.g. its InboxedUp tokens) ``secret`` is
+        (each compared in constant time), or None."""
+        if not secret:
             return None
-        digest = hash_secret(parts[1])
-        for name in accounts:
-            with acting_as(name):
-                stored = self.store.mailin.token_hash(parts[0])
-            if stored is not None and same_secret(digest, stored):
+        for name, account in self.settings.all_accounts().items():
+            if known_secret(secret, credentials(account)):
                 return name
         return None
-
-
-def _credentials_for(api: str, account: SandboxAccount) -> list[str]:
-    if api == INBOXEDUP:
-        return account.inboxedup_tokens
-    if api == MAILIN:
-        return account.mailin_tokens
-    if api == MAILCHANNELS:
-        return account.mailchannels_api_keys
-    if api == PINGRAM:
-        return account.pingram_api_keys
-    return []
 
 
 def authenticated() -> bool:
@@ -109,7 +66,7 @@ async def read_json(request: Request) -> object:
     try:
         parsed: object = json.loads(raw)
     except ValueError as exc:
-        raise SandboxError(400, "The request body is not valid JSON") from exc
+        raise SandboxApiError(400, "The request body is not valid JSON") from exc
     return parsed
 
 

@@ -18,11 +18,11 @@ them too). ``POST /_sandbox/reset`` wipes every account's state (the accounts st
 from __future__ import annotations
 
 import secrets
-from typing import Literal, TypeVar
+from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError, field_validator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -38,10 +38,9 @@ from pulumi_inboxed.sandbox.context import (
     same_secret,
     validation_details,
 )
-from pulumi_inboxed.sandbox.envelope import SandboxError, error_response
+from pulumi_inboxed.sandbox.envelope import error_response
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.faults import FaultRule
-from pulumi_inboxed.sandbox.inboxedup.views import domain_view, mailbox_request_view
-from pulumi_inboxed.sandbox.mailin.responses_azure import add_azure_control
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 CONTROL_PREFIX = "/_sandbox"
@@ -158,27 +157,11 @@ class NewAccount(SandboxAccount):
         return value
 
 
-class ForceDomainStatus(BaseModel):
-    """``status`` null lifts a forced status: the timers decide again."""
-
-    model_config = ConfigDict(extra="forbid")
-    status: Literal["QUEUED", "PENDING_NS", "ACTIVE", "FAILED"] | None
-    reason: str | None = None
-
-
-class ForceMailboxStatus(BaseModel):
-    """``reason`` becomes the request's ``adminNotes``."""
-
-    model_config = ConfigDict(extra="forbid")
-    status: Literal["PENDING", "IN_PROGRESS", "COMPLETED", "FAILED"] | None
-    reason: str | None = None
-
-
-async def _parse(request: Request, model: type[M]) -> M:
+async def parse_control_body(request: Request, model: type[M]) -> M:
     try:
         return model.model_validate(await read_json(request))
     except ValidationError as exc:
-        raise SandboxError(422, "Invalid control request", validation_details(exc)) from exc
+        raise SandboxApiError(422, "Invalid control request", validation_details(exc)) from exc
 
 
 def control_router(ctx: SandboxContext) -> APIRouter:
@@ -223,14 +206,14 @@ def control_router(ctx: SandboxContext) -> APIRouter:
         """Add an account: ``{"name": ..., "inboxedup_tokens": [...], "mailin_email": ...,
         "mailin_password": ..., "mailin_tokens": [...], "mailchannels_api_keys": [...],
         "pingram_api_keys": [...]}``; 409 when the name or a credential is taken."""
-        body = await _parse(request, NewAccount)
+        body = await parse_control_body(request, NewAccount)
         name = body.name
         if ctx.settings.account(name) is not None:
-            raise SandboxError(409, f"Account {name} already exists", {"account": name})
+            raise SandboxApiError(409, f"Account {name} already exists", {"account": name})
         account = SandboxAccount.model_validate(body.model_dump(exclude={"name"}))
         clashes = credential_clashes({**ctx.settings.all_accounts(), name: account})
         if clashes:
-            raise SandboxError(409, "; ".join(clashes), {"account": name})
+            raise SandboxApiError(409, "; ".join(clashes), {"account": name})
         accounts = {**ctx.settings.accounts, name: account}
         ctx.settings = ctx.settings.model_copy(update={"accounts": accounts})
         return JSONResponse({"name": name, **account.public_view()}, status_code=201)
@@ -243,11 +226,11 @@ def control_router(ctx: SandboxContext) -> APIRouter:
     async def update_settings(request: Request) -> JSONResponse:
         patch = await read_json(request)
         if not isinstance(patch, dict):
-            raise SandboxError(422, "The body must be a JSON object", {"field": "body"})
+            raise SandboxApiError(422, "The body must be a JSON object", {"field": "body"})
         try:
             ctx.settings = SandboxSettings.model_validate({**ctx.settings.model_dump(), **patch})
         except ValidationError as exc:
-            raise SandboxError(422, "Invalid settings", validation_details(exc)) from exc
+            raise SandboxApiError(422, "Invalid settings", validation_details(exc)) from exc
         return JSONResponse(ctx.settings.public_view())
 
     def fault_list(account: str | None) -> JSONResponse:
@@ -262,11 +245,13 @@ def control_router(ctx: SandboxContext) -> APIRouter:
     @router.post("/faults")
     async def add_fault(request: Request, account: str | None = None) -> JSONResponse:
         """Add a rule; ``?account=`` (or ``"account"`` in the body) limits it to that account."""
-        rule = await _parse(request, FaultRule)
+        rule = await parse_control_body(request, FaultRule)
         if account is not None and rule.account is None:
             rule = rule.model_copy(update={"account": account})
         if rule.account is not None and ctx.settings.account(rule.account) is None:
-            raise SandboxError(404, f"Account {rule.account} not found", {"account": rule.account})
+            raise SandboxApiError(
+                404, f"Account {rule.account} not found", {"account": rule.account}
+            )
         ctx.faults.add(rule)
         return fault_list(account)
 
@@ -275,35 +260,6 @@ def control_router(ctx: SandboxContext) -> APIRouter:
         """Drop every rule (``account``: the rules limited to that account)."""
         ctx.faults.clear(account)
         return JSONResponse({"faults": []})
-
-    @router.post("/inboxedup/domains/{domain_id}/status")
-    async def force_domain_status(domain_id: str, request: Request) -> JSONResponse:
-        body = await _parse(request, ForceDomainStatus)
-        if not ctx.store.force_domain_status(domain_id, body.status, body.reason):
-            raise SandboxError(404, f"Domain {domain_id} not found", {"id": domain_id})
-        row = ctx.store.get_domain(domain_id)
-        if row is None:
-            raise SandboxError(404, f"Domain {domain_id} not found", {"id": domain_id})
-        return JSONResponse(domain_view(row, ctx.clock()))
-
-    @router.post("/inboxedup/mailboxes/{request_id}/status")
-    async def force_mailbox_status(request_id: str, request: Request) -> JSONResponse:
-        body = await _parse(request, ForceMailboxStatus)
-        if not ctx.store.force_mailbox_status(request_id, body.status, body.reason):
-            raise SandboxError(404, f"Mailbox request {request_id} not found", {"id": request_id})
-        row = ctx.store.get_mailbox_request(request_id)
-        if row is None:
-            raise SandboxError(404, f"Mailbox request {request_id} not found", {"id": request_id})
-        domain = ctx.store.get_domain_any(row.domain_id)
-        return JSONResponse(mailbox_request_view(row, domain, ctx.clock()))
-
-    @router.get("/mailin/purchases")
-    async def mailin_purchases() -> JSONResponse:
-        """Domains actually bought through Mailin.ai (persisted): name -> times bought."""
-        purchases = ctx.store.mailin.purchases()
-        return JSONResponse({"purchases": purchases, "total": sum(purchases.values())})
-
-    add_azure_control(router, ctx)
 
     @router.post("/reset")
     async def reset() -> JSONResponse:

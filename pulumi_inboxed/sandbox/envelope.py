@@ -24,23 +24,6 @@ def error_code(status: int) -> str:
     return ERROR_CODES.get(status, "BAD_REQUEST")
 
 
-class SandboxError(Exception):
-    """Raised by a route to answer with the error envelope."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        details: dict[str, object] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.details: dict[str, object] = details or {}
-        self.headers: dict[str, str] = headers or {}
-
-
 def error_body(
     status: int, message: str, details: dict[str, object] | None = None
 ) -> dict[str, object]:

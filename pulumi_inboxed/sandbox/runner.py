@@ -16,9 +16,9 @@ from typing import Self
 from pulumi_inboxed.sandbox.cli import write_private
 from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_HEADER
 from pulumi_inboxed.sandbox.control_client import SandboxControl
-from pulumi_inboxed.sandbox.mailchannels.responses import MAILCHANNELS_PREFIX
+from pulumi_inboxed.sandbox.mailchannels.urls import MAILCHANNELS_PREFIX
 from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
-from pulumi_inboxed.sandbox.pingram.responses import PINGRAM_PREFIX
+from pulumi_inboxed.sandbox.pingram.urls import PINGRAM_PREFIX
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 STOP_GRACE_SECONDS = 5.0

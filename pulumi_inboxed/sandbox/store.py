@@ -1,184 +1,39 @@
 """SQLite persistence of the sandbox's state, so it survives a restart: one file per account.
 
-Timers are stored as absolute deadlines (epoch seconds) fixed when an object is created; the
-current status is derived from them when read (see ``lifecycle.py``). One connection, guarded by a
-lock, in WAL mode.
+Each API's tables and queries are in its subpackage (``inboxedup/store.py``, ``mailin/models*.py``,
+``mailchannels/models.py``, ``pingram/models.py``); this module holds the files, one per account,
+each with one connection guarded by a lock, in WAL mode.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, current_account
-from pulumi_inboxed.sandbox.envelope import new_id
-from pulumi_inboxed.sandbox.mailchannels.models import (
+from pulumi_inboxed.sandbox.inboxedup.models_store import (
+    INBOXEDUP_SCHEMA,
+    INBOXEDUP_TABLES,
+    InboxedUpStore,
+)
+from pulumi_inboxed.sandbox.mailchannels.models_store import (
     MAILCHANNELS_SCHEMA,
     MAILCHANNELS_TABLES,
     MailChannelsStore,
 )
-from pulumi_inboxed.sandbox.mailin.models import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
-from pulumi_inboxed.sandbox.pingram.models import PINGRAM_SCHEMA, PINGRAM_TABLES, PingramStore
+from pulumi_inboxed.sandbox.mailin.models_store import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
+from pulumi_inboxed.sandbox.pingram.models_store import PINGRAM_SCHEMA, PINGRAM_TABLES, PingramStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, created_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS domains (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    batch_id TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    pending_at REAL NOT NULL,
-    active_at REAL NOT NULL,
-    fail_reason TEXT,
-    forced_status TEXT,
-    forced_reason TEXT,
-    removed_at REAL
-);
-CREATE INDEX IF NOT EXISTS domains_name ON domains (name);
-CREATE INDEX IF NOT EXISTS domains_batch ON domains (batch_id);
-CREATE TABLE IF NOT EXISTS mailbox_requests (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    domain_id TEXT NOT NULL,
-    domain_name TEXT NOT NULL,
-    type TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    in_progress_at REAL NOT NULL,
-    completed_at REAL NOT NULL,
-    forced_status TEXT,
-    forced_reason TEXT,
-    mailboxes TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mailbox_requests_domain ON mailbox_requests (domain_id);
-CREATE TABLE IF NOT EXISTS subscriptions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    type TEXT NOT NULL,
-    quantity INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    notes TEXT NOT NULL,
-    renews_at REAL NOT NULL
-);
 """
-
-# The two subscriptions every fresh sandbox starts with (quantities as in the account example).
-SEED_SUBSCRIPTIONS: tuple[tuple[str, int], ...] = (("MICROSOFT", 10), ("SMTP", 50))
-RENEWAL_PERIOD_SECONDS = 30 * 24 * 3600.0
-# The integer ids of an account other than ``default`` start at a multiple of this.
+ALL_SCHEMAS = SCHEMA + INBOXEDUP_SCHEMA + MAILIN_SCHEMA + MAILCHANNELS_SCHEMA + PINGRAM_SCHEMA
 ID_RANGE = 1_000_000
-
-DOMAIN_COLUMNS = (
-    "seq, id, name, batch_id, created_at, pending_at, active_at, fail_reason, "
-    "forced_status, forced_reason, removed_at"
-)
-MAILBOX_COLUMNS = (
-    "seq, id, domain_id, domain_name, type, created_at, in_progress_at, completed_at, "
-    "forced_status, forced_reason, mailboxes"
-)
-SUBSCRIPTION_COLUMNS = "id, type, quantity, status, notes, renews_at"
-
-
-@dataclass(frozen=True)
-class DomainRow:
-    id: str
-    name: str
-    batch_id: str
-    created_at: float
-    pending_at: float
-    active_at: float
-    fail_reason: str | None = None
-    forced_status: str | None = None
-    forced_reason: str | None = None
-    removed_at: float | None = None
-    seq: int = 0
-
-
-@dataclass(frozen=True)
-class MailboxEntry:
-    first_name: str
-    last_name: str
-    username: str
-
-
-@dataclass(frozen=True)
-class MailboxRequestRow:
-    id: str
-    domain_id: str
-    domain_name: str
-    type: str
-    created_at: float
-    in_progress_at: float
-    completed_at: float
-    mailboxes: tuple[MailboxEntry, ...]
-    forced_status: str | None = None
-    forced_reason: str | None = None
-    seq: int = 0
-
-
-@dataclass(frozen=True)
-class SubscriptionRow:
-    id: str
-    type: str
-    quantity: int
-    status: str
-    notes: str
-    renews_at: float
-
-
-def _domain(row: sqlite3.Row) -> DomainRow:
-    return DomainRow(
-        seq=row["seq"],
-        id=row["id"],
-        name=row["name"],
-        batch_id=row["batch_id"],
-        created_at=row["created_at"],
-        pending_at=row["pending_at"],
-        active_at=row["active_at"],
-        fail_reason=row["fail_reason"],
-        forced_status=row["forced_status"],
-        forced_reason=row["forced_reason"],
-        removed_at=row["removed_at"],
-    )
-
-
-def _mailbox_request(row: sqlite3.Row) -> MailboxRequestRow:
-    entries = tuple(
-        MailboxEntry(first_name=item[0], last_name=item[1], username=item[2])
-        for item in json.loads(row["mailboxes"])
-    )
-    return MailboxRequestRow(
-        seq=row["seq"],
-        id=row["id"],
-        domain_id=row["domain_id"],
-        domain_name=row["domain_name"],
-        type=row["type"],
-        created_at=row["created_at"],
-        in_progress_at=row["in_progress_at"],
-        completed_at=row["completed_at"],
-        mailboxes=entries,
-        forced_status=row["forced_status"],
-        forced_reason=row["forced_reason"],
-    )
-
-
-def _subscription(row: sqlite3.Row) -> SubscriptionRow:
-    return SubscriptionRow(
-        id=row["id"],
-        type=row["type"],
-        quantity=row["quantity"],
-        status=row["status"],
-        notes=row["notes"],
-        renews_at=row["renews_at"],
-    )
 
 
 class _Database:
@@ -192,7 +47,9 @@ class _Database:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         with self.lock:
-            self.conn.executescript(SCHEMA + MAILIN_SCHEMA + MAILCHANNELS_SCHEMA + PINGRAM_SCHEMA)
+            self.conn.executescript(
+                SCHEMA + INBOXEDUP_SCHEMA + MAILIN_SCHEMA + MAILCHANNELS_SCHEMA + PINGRAM_SCHEMA
+            )
         with self.transaction() as conn:
             _start_ids_at(conn, id_offset)
             _seed(conn, now)
@@ -233,12 +90,7 @@ def _seed(conn: sqlite3.Connection, now: float) -> None:
     if conn.execute("SELECT 1 FROM meta WHERE key = 'created_at'").fetchone() is not None:
         return
     conn.execute("INSERT INTO meta (key, value) VALUES ('created_at', ?)", (repr(now),))
-    for kind, quantity in SEED_SUBSCRIPTIONS:
-        conn.execute(
-            "INSERT INTO subscriptions (id, type, quantity, status, notes, renews_at) "
-            "VALUES (?, ?, ?, 'ACTIVE', '', ?)",
-            (new_id("sub"), kind, quantity, now + RENEWAL_PERIOD_SECONDS),
-        )
+    InboxedUpStore.seed(conn, now)
 
 
 def account_state_path(path: Path, account: str) -> Path:
@@ -278,6 +130,7 @@ class SandboxStore:
         self._databases: dict[str, _Database] = {
             DEFAULT_ACCOUNT: _Database(path, now, account_id_offset(DEFAULT_ACCOUNT))
         }
+        self.inboxedup = InboxedUpStore(self._transaction)
         self.mailin = MailinStore(self._transaction)
         self.mailchannels = MailChannelsStore(self._transaction)
         self.pingram = PingramStore(self._transaction)
@@ -313,10 +166,7 @@ class SandboxStore:
             with self._database(name).transaction() as conn:
                 for table in (
                     "meta",
-                    "batches",
-                    "domains",
-                    "mailbox_requests",
-                    "subscriptions",
+                    *INBOXEDUP_TABLES,
                     *MAILIN_TABLES,
                     *MAILCHANNELS_TABLES,
                     *PINGRAM_TABLES,
@@ -328,196 +178,3 @@ class SandboxStore:
         with self._transaction() as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'created_at'").fetchone()
         return float(row["value"]) if row is not None else 0.0
-
-    # Domains and batches
-
-    def submit_batch(
-        self, batch_id: str, created_at: float, candidates: list[DomainRow]
-    ) -> tuple[list[DomainRow], list[tuple[str, str]]]:
-        """Create a batch and add the candidates whose name is not already in the account.
-
-        Returns the added rows and, for each skipped name, ``(name, existing id)``.
-        """
-        added: list[DomainRow] = []
-        rejected: list[tuple[str, str]] = []
-        with self._transaction() as conn:
-            conn.execute(
-                "INSERT INTO batches (id, created_at) VALUES (?, ?)", (batch_id, created_at)
-            )
-            for row in candidates:
-                existing = conn.execute(
-                    "SELECT id FROM domains WHERE name = ? AND removed_at IS NULL", (row.name,)
-                ).fetchone()
-                if existing is not None:
-                    rejected.append((row.name, existing["id"]))
-                    continue
-                cursor = conn.execute(
-                    "INSERT INTO domains (id, name, batch_id, created_at, pending_at, active_at, "
-                    "fail_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.id,
-                        row.name,
-                        row.batch_id,
-                        row.created_at,
-                        row.pending_at,
-                        row.active_at,
-                        row.fail_reason,
-                    ),
-                )
-                seq = cursor.lastrowid or 0
-                added.append(
-                    DomainRow(
-                        seq=seq,
-                        id=row.id,
-                        name=row.name,
-                        batch_id=row.batch_id,
-                        created_at=row.created_at,
-                        pending_at=row.pending_at,
-                        active_at=row.active_at,
-                        fail_reason=row.fail_reason,
-                    )
-                )
-        return added, rejected
-
-    def batch_exists(self, batch_id: str) -> bool:
-        with self._transaction() as conn:
-            row = conn.execute("SELECT 1 FROM batches WHERE id = ?", (batch_id,)).fetchone()
-        return row is not None
-
-    def get_domain(self, domain_id: str) -> DomainRow | None:
-        """A domain still in the account (removed ones are not returned)."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = ? AND removed_at IS NULL",
-                (domain_id,),
-            ).fetchone()
-        return _domain(row) if row is not None else None
-
-    def get_domain_any(self, domain_id: str) -> DomainRow | None:
-        """A domain by id, removed or not."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = ?",
-                (domain_id,),
-            ).fetchone()
-        return _domain(row) if row is not None else None
-
-    def domain_by_name(self, name: str) -> DomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ? AND removed_at IS NULL",
-                (name,),
-            ).fetchone()
-        return _domain(row) if row is not None else None
-
-    def list_domains(self, batch_id: str | None = None) -> list[DomainRow]:
-        """Domains still in the account, oldest first, optionally of one batch."""
-        query = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE removed_at IS NULL"
-        params: tuple[str, ...] = ()
-        if batch_id is not None:
-            query += " AND batch_id = ?"
-            params = (batch_id,)
-        with self._transaction() as conn:
-            rows = conn.execute(query + " ORDER BY seq", params).fetchall()
-        return [_domain(row) for row in rows]
-
-    def remove_domain(self, domain_id: str, now: float) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE domains SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
-                (now, domain_id),
-            )
-        return cursor.rowcount > 0
-
-    def force_domain_status(self, domain_id: str, status: str | None, reason: str | None) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE domains SET forced_status = ?, forced_reason = ? "
-                "WHERE id = ? AND removed_at IS NULL",
-                (status, reason, domain_id),
-            )
-        return cursor.rowcount > 0
-
-    def activate_domain(self, domain_id: str, now: float) -> None:
-        """NS found: the domain is ACTIVE from now on (a forced PENDING_NS is lifted)."""
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE domains SET pending_at = MIN(pending_at, ?), "
-                "active_at = MIN(active_at, ?), "
-                "forced_status = CASE WHEN forced_status = 'PENDING_NS' THEN NULL "
-                "ELSE forced_status END WHERE id = ?",
-                (now, now, domain_id),
-            )
-
-    # Mailbox requests
-
-    def create_mailbox_request(
-        self, row: MailboxRequestRow, check: Callable[[list[MailboxRequestRow]], None]
-    ) -> None:
-        """Insert ``row`` after ``check`` (which may raise) has seen the requests of its domain."""
-        with self._transaction() as conn:
-            existing = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests WHERE domain_id = ? ORDER BY seq",
-                (row.domain_id,),
-            ).fetchall()
-            check([_mailbox_request(item) for item in existing])
-            conn.execute(
-                "INSERT INTO mailbox_requests (id, domain_id, domain_name, type, created_at, "
-                "in_progress_at, completed_at, mailboxes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.id,
-                    row.domain_id,
-                    row.domain_name,
-                    row.type,
-                    row.created_at,
-                    row.in_progress_at,
-                    row.completed_at,
-                    json.dumps([[m.first_name, m.last_name, m.username] for m in row.mailboxes]),
-                ),
-            )
-
-    def get_mailbox_request(self, request_id: str) -> MailboxRequestRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests WHERE id = ?",
-                (request_id,),
-            ).fetchone()
-        return _mailbox_request(row) if row is not None else None
-
-    def list_mailbox_requests(self, domain_name: str | None = None) -> list[MailboxRequestRow]:
-        query = f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests"
-        params: tuple[str, ...] = ()
-        if domain_name is not None:
-            query += " WHERE domain_name = ?"
-            params = (domain_name,)
-        with self._transaction() as conn:
-            rows = conn.execute(query + " ORDER BY seq", params).fetchall()
-        return [_mailbox_request(row) for row in rows]
-
-    def force_mailbox_status(self, request_id: str, status: str | None, reason: str | None) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE mailbox_requests SET forced_status = ?, forced_reason = ? WHERE id = ?",
-                (status, reason, request_id),
-            )
-        return cursor.rowcount > 0
-
-    # Subscriptions
-
-    def list_subscriptions(self) -> list[SubscriptionRow]:
-        with self._transaction() as conn:
-            rows = conn.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY seq"
-            ).fetchall()
-        return [_subscription(row) for row in rows]
-
-    def update_subscription_notes(self, subscription_id: str, notes: str) -> SubscriptionRow | None:
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE subscriptions SET notes = ? WHERE id = ?", (notes, subscription_id)
-            )
-            row = conn.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions WHERE id = ?",
-                (subscription_id,),
-            ).fetchone()
-        return _subscription(row) if row is not None else None

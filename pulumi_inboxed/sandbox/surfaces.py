@@ -1,53 +1,75 @@
-"""An API the sandbox serves under a path prefix, with its own error shape.
+"""An API the sandbox serves under a path prefix, with its own error shape and credential.
 
-The app's middleware counts a request to such an API by its endpoint-table template (with the
-prefix, e.g. ``"POST /mailchannels/inbound/v1/domains/batch"``) and answers an injected fault with
-``error(status, message, headers)``, in the API's own shape.
+Each API's subpackage defines one ``ApiSurface`` (in its ``urls.py``): the app's middleware counts
+a request by the surface's endpoint-table template (with the prefix, e.g.
+``"POST /mailchannels/inbound/v1/domains/batch"``), finds the account its credential names
+(``account_of``) and answers an injected fault with ``fault``; the app's exception handlers render
+a ``SandboxApiError`` (``render``), an HTTP error, a malformed request and a crash in the API's own
+shape (each API's ``errors.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.datastructures import Headers
 
 from pulumi_inboxed.core.endpoint import Endpoint
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 
-ErrorResponder = Callable[[int, str, Mapping[str, str] | None], JSONResponse]
-
-
-@dataclass(frozen=True)
-class ApiSurface:
-    name: str
-    prefix: str
-    table: tuple[Endpoint, ...]
-    error: ErrorResponder
-    """An error answer in this API's shape: ``error(status, message, headers)``."""
-
-    def owns(self, path: str) -> bool:
-        return path == self.prefix or path.startswith(self.prefix + "/")
-
+if TYPE_CHECKING:
+    from pulumi_inboxed.sandbox.context import SandboxContext
 
 FAULT_MESSAGES: dict[int, str] = {
     429: "Too many requests (injected by the sandbox)",
     502: "The upstream provider failed (injected by the sandbox)",
     503: "Service temporarily unavailable (injected by the sandbox)",
 }
+# Marks an injected fault's answer where the API's error body cannot say so itself.
+INJECTED_HEADER = "X-Sandbox-Injected"
 
 
 def fault_message(status: int) -> str:
     return FAULT_MESSAGES.get(status, "Internal Server Error (injected by the sandbox)")
 
 
-class SurfaceError(Exception):
-    """Raised by a route of an `ApiSurface` to answer with ``response`` (its own error shape)."""
+class ApiSurface:
+    """One simulated API: where it is served, its endpoint table, how it answers errors and whose
+    credential a request carries. Subclasses override ``render`` (and what differs)."""
 
-    def __init__(self, response: JSONResponse) -> None:
-        super().__init__(response.status_code)
-        self.response = response
+    name: str = ""
+    prefix: str = ""
+    table: tuple[Endpoint, ...] = ()
+    # Whether Mailin.ai's own fault statuses (310-313) may fault this API's requests.
+    mailin_faults: bool = False
+
+    def owns(self, path: str) -> bool:
+        return not self.prefix or path == self.prefix or path.startswith(self.prefix + "/")
+
+    def render(self, exc: SandboxApiError) -> JSONResponse:
+        raise NotImplementedError
+
+    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
+        """The answer of an injected fault."""
+        return self.render(SandboxApiError(status, fault_message(status), headers=headers))
+
+    def http_error(self, status: int, detail: str, headers: dict[str, str]) -> JSONResponse:
+        """A route that does not exist, a method not allowed."""
+        return self.render(SandboxApiError(status, detail, headers=headers))
+
+    def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
+        return self.render(SandboxApiError(400, "Invalid request"))
+
+    def crash(self, exc: Exception) -> JSONResponse:
+        return self.render(SandboxApiError(500, f"Sandbox error: {type(exc).__name__}"))
+
+    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
+        """The account whose credential for this API the request carries, or None."""
+        return None
 
 
 Handler = Callable[..., Coroutine[Any, Any, Response]]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from pulumi_inboxed.sandbox.inboxedup.models_store import DomainRow, MailboxRequestRow
 from pulumi_inboxed.sandbox.settings import SandboxSettings
-from pulumi_inboxed.sandbox.store import DomainRow, MailboxRequestRow
 
 QUEUED = "QUEUED"
 PENDING_NS = "PENDING_NS"

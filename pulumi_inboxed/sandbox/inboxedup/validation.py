@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass
 
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
-from pulumi_inboxed.sandbox.envelope import SandboxError
-from pulumi_inboxed.sandbox.store import MailboxEntry
+from pulumi_inboxed.sandbox.errors import SandboxApiError
+from pulumi_inboxed.sandbox.inboxedup.models_store import MailboxEntry
 
 MAX_DOMAINS_PER_REQUEST = 500
 MAX_DOMAIN_LENGTH = 253
@@ -40,23 +40,23 @@ def parse_domain_names(body: object) -> list[str]:
     """The ``domains`` list of a submit body; raises a 422 naming the first bad entry."""
     names = body.get("domains") if isinstance(body, dict) else None
     if not isinstance(names, list):
-        raise SandboxError(422, "'domains' must be a list of domain names", {"field": "domains"})
+        raise SandboxApiError(422, "'domains' must be a list of domain names", {"field": "domains"})
     if not 1 <= len(names) <= MAX_DOMAINS_PER_REQUEST:
-        raise SandboxError(
+        raise SandboxApiError(
             422,
             f"'domains' must hold 1 to {MAX_DOMAINS_PER_REQUEST} names, got {len(names)}",
             {"field": "domains", "count": len(names)},
         )
     for index, name in enumerate(names):
         if not isinstance(name, str):
-            raise SandboxError(
+            raise SandboxApiError(
                 422,
                 f"domains[{index}] is not a string",
                 {"field": f"domains[{index}]", "domain": repr(name)},
             )
         problem = domain_name_problem(name)
         if problem is not None:
-            raise SandboxError(
+            raise SandboxApiError(
                 422,
                 f"Invalid domain name {name!r}: {problem}",
                 {"field": f"domains[{index}]", "domain": name, "reason": problem},
@@ -71,8 +71,8 @@ class MailboxRequestBody:
     mailboxes: tuple[MailboxEntry, ...]
 
 
-def _invalid(field: str, message: str) -> SandboxError:
-    return SandboxError(422, message, {"field": field})
+def _invalid(field: str, message: str) -> SandboxApiError:
+    return SandboxApiError(422, message, {"field": field})
 
 
 def _person_name(entry: dict[str, object], key: str, field: str) -> str:

@@ -16,8 +16,13 @@ from pulumi_inboxed.sandbox.inboxedup.lifecycle import (
     mailbox_admin_notes,
     mailbox_status,
 )
+from pulumi_inboxed.sandbox.inboxedup.models_store import (
+    DomainRow,
+    MailboxEntry,
+    MailboxRequestRow,
+    SubscriptionRow,
+)
 from pulumi_inboxed.sandbox.inboxedup.nameservers import ns_pair_for
-from pulumi_inboxed.sandbox.store import DomainRow, MailboxEntry, MailboxRequestRow, SubscriptionRow
 
 NsPair = tuple[str | None, str | None]
 

@@ -1,194 +1,215 @@
-"""SQLite persistence of the MailChannels Inbound part of the sandbox (same file and connection as
-``store.py``).
+"""The MailChannels Inbound backend: the account's domains (``models_store.py``) and the API's
+rules.
 
-One row per provisioned domain; its sections (settings, admins, downstream addresses, aliases) are
-kept as one JSON object. A batch is one transaction (``executemany``), so 1000 domains are
-written at once, and a batch over the subscription's limit writes nothing.
+``MailChannelsBackend`` raises ``SandboxApiError`` (rendered in MailChannels' error shape by
+``errors.py``) and acts on the account being served, so tests can drive it without HTTP.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+import hashlib
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-MAILCHANNELS_SCHEMA = """
-CREATE TABLE IF NOT EXISTS mc_domains (
-    name TEXT PRIMARY KEY,
-    subscription_handle TEXT NOT NULL,
-    key_hash TEXT,
-    sections TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mc_domains_subscription ON mc_domains (subscription_handle);
-"""
+from pulumi_inboxed.mailchannels import endpoints as ep
+from pulumi_inboxed.sandbox.mailchannels.errors import fail
+from pulumi_inboxed.sandbox.mailchannels.models_store import (
+    LimitExceeded,
+    MailChannelsStore,
+    McDomainRow,
+)
+from pulumi_inboxed.sandbox.mailchannels.validation import name_problem, sections_problems
+from pulumi_inboxed.sandbox.settings import SandboxSettings
 
-MAILCHANNELS_TABLES = ("mc_domains",)
+CREATED = "This domain was successfully created."
+OVERWRITTEN = "The domain was already provisioned; its settings were overwritten."
+KEPT = "The domain was already provisioned; its settings were kept (overwrite was not set)."
+RFC_COMMENT = "The domain name was an A label that did not meet the specifications in RFC 3490"
+TAKEN_COMMENT = "The domain is already provisioned, and is associated with a different customer."
+ERROR_COMMENT = "There was an error provisioning the domain."
+DUPLICATE_COMMENT = "The domain is listed more than once in this request"
 
-# The sections of a domain that `overwrite` replaces one by one (an absent one is carried forward).
-SECTIONS = ("settings", "admins", "downstreamAddresses", "aliases")
 
-Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
-CHUNK = 900  # host parameters per `IN (...)`: well below SQLite's limit
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def clean_name(name: str) -> str:
+    return name.strip().lower().rstrip(".")
 
 
 @dataclass(frozen=True)
-class McDomainRow:
+class Judged:
+    """One domain object of a request: ``code`` 0 when it may be provisioned."""
+
     name: str
-    subscription_handle: str
-    sections: Mapping[str, Any]
-    created_at: float
-    updated_at: float
-    key_hash: str | None = None
-
-    def view(self) -> dict[str, Any]:
-        """The domain object as the API shows it."""
-        return {
-            "domain": self.name,
-            "subscriptionHandle": self.subscription_handle,
-            **self.sections,
-        }
+    sections: dict[str, Any]
+    code: int
+    comment: str
 
 
 @dataclass(frozen=True)
-class ProvisionOutcome:
-    created: tuple[str, ...]
-    overwritten: tuple[str, ...]
-    kept: tuple[str, ...]
-    """Already provisioned here and left as they were (no ``overwrite``)."""
+class BatchResult:
+    successes: list[tuple[McDomainRow, str]]
+    """Each provisioned domain (in request order) with its comment."""
+    errors: list[Judged]
 
 
-class LimitExceeded(Exception):
-    def __init__(self, handle: str, limit: int, current: int, adding: int) -> None:
-        self.handle, self.limit, self.current, self.adding = handle, limit, current, adding
-        super().__init__(f"{handle}: {current} + {adding} > {limit}")
+class MailChannelsBackend:
+    """MailChannels Inbound's rules over the account's store; settings and clock read per call."""
 
-
-def _row(row: sqlite3.Row) -> McDomainRow:
-    return McDomainRow(
-        name=row["name"],
-        subscription_handle=row["subscription_handle"],
-        sections=json.loads(row["sections"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        key_hash=row["key_hash"],
-    )
-
-
-def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
-
-
-def _fetch(conn: sqlite3.Connection, names: Sequence[str]) -> dict[str, McDomainRow]:
-    found: dict[str, McDomainRow] = {}
-    for chunk in _chunks(names):
-        marks = ",".join("?" * len(chunk))
-        for row in conn.execute(f"SELECT * FROM mc_domains WHERE name IN ({marks})", tuple(chunk)):
-            found[row["name"]] = _row(row)
-    return found
-
-
-class MailChannelsStore:
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
-
-    def provision(
+    def __init__(
         self,
-        subscription: str,
-        entries: Mapping[str, Mapping[str, Any]],
-        *,
-        key_hash: str | None,
-        overwrite: bool,
-        limit: int,
-        now: float,
-    ) -> ProvisionOutcome:
-        """Provision ``entries`` (name -> sections given) in one transaction.
+        store: MailChannelsStore,
+        settings: Callable[[], SandboxSettings],
+        clock: Callable[[], float],
+    ) -> None:
+        self.store = store
+        self._settings = settings
+        self.clock = clock
 
-        Raises `LimitExceeded` (and writes nothing) when the new ones would take the
-        subscription past ``limit``.
-        """
-        names = list(entries)
-        with self._transaction() as conn:
-            existing = _fetch(conn, names)
-            new = [n for n in names if n not in existing]
-            (current,) = conn.execute(
-                "SELECT COUNT(*) FROM mc_domains WHERE subscription_handle = ?", (subscription,)
-            ).fetchone()
-            if new and current + len(new) > limit:
-                raise LimitExceeded(subscription, limit, int(current), len(new))
-            conn.executemany(
-                "INSERT INTO mc_domains (name, subscription_handle, key_hash, sections, "
-                "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    (n, subscription, key_hash, json.dumps(_sections(entries[n], {})), now, now)
-                    for n in new
-                ],
+    @property
+    def settings(self) -> SandboxSettings:
+        return self._settings()
+
+    def subscriptions(self) -> list[tuple[str, int]]:
+        """Each subscription handle of the customer with its count of domains."""
+        return [(h, self.store.count(h)) for h in self.settings.mailchannels_subscriptions]
+
+    def own_subscription(self, handle: str | None) -> str:
+        if not handle:
+            raise fail(400, "subscriptionHandle is required", ["subscriptionHandle"])
+        if handle not in self.settings.mailchannels_subscriptions:
+            raise fail(
+                403,
+                "You are attempting to use a subscription that is not your own.",
+                [f"subscriptionHandle {handle!r}"],
             )
-            overwritten: list[str] = []
-            if overwrite:
-                updates = []
-                for name in names:
-                    if name in existing:
-                        merged = _sections(entries[name], existing[name].sections)
-                        updates.append((json.dumps(merged), now, name))
-                        overwritten.append(name)
-                conn.executemany(
-                    "UPDATE mc_domains SET sections = ?, updated_at = ? WHERE name = ?", updates
-                )
-        kept = [n for n in names if n in existing and not overwrite]
-        return ProvisionOutcome(tuple(new), tuple(overwritten), tuple(kept))
+        return handle
 
-    def get_many(self, names: Sequence[str]) -> dict[str, McDomainRow]:
-        with self._transaction() as conn:
-            return _fetch(conn, names)
+    def judge(self, entry: Any) -> Judged:
+        """Whether one domain object may be provisioned, else the per-domain code and comment."""
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("domain"), str):
+            return Judged("", {}, 400, "each entry needs a 'domain' name")
+        name = clean_name(entry["domain"])
+        sections, problems = sections_problems(entry)
+        settings = self.settings
+        problem = name_problem(name)
+        if problem is not None:
+            return Judged(name, sections, 400, f"{RFC_COMMENT}: {name!r} {problem}")
+        if re.search(settings.mailchannels_invalid_pattern, name):
+            return Judged(
+                name, sections, 400, f"{RFC_COMMENT} (sandbox mailchannels_invalid_pattern)"
+            )
+        if problems:
+            return Judged(name, sections, 400, "; ".join(problems))
+        if re.search(settings.mailchannels_taken_pattern, name):
+            return Judged(name, sections, 409, TAKEN_COMMENT)
+        if re.search(settings.mailchannels_error_pattern, name):
+            return Judged(name, sections, 500, ERROR_COMMENT)
+        return Judged(name, sections, 0, "")
 
-    def get(self, name: str) -> McDomainRow | None:
-        return self.get_many([name]).get(name)
+    def _provision(
+        self, handle: str, accepted: dict[str, dict[str, Any]], key: str | None, overwrite: bool
+    ) -> tuple[list[str], list[str], list[str]]:
+        try:
+            outcome = self.store.provision(
+                handle,
+                accepted,
+                key_hash=key_hash(key) if key is not None else None,
+                overwrite=overwrite,
+                limit=self.settings.mailchannels_domain_limit,
+                now=self.clock(),
+            )
+        except LimitExceeded as exc:
+            raise fail(
+                403,
+                "Creating the domains will exceed the number of domains allowed with the "
+                "specified subscription. None of the domains have been provisioned. Contact "
+                "sales@mailchannels.com to increase your limit",
+                [f"{exc.handle}: {exc.current} provisioned + {exc.adding} new > limit {exc.limit}"],
+            ) from None
+        return list(outcome.created), list(outcome.overwritten), list(outcome.kept)
 
-    def page(self, limit: int, offset: int) -> list[McDomainRow]:
-        with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM mc_domains ORDER BY name LIMIT ? OFFSET ?", (limit, offset)
-            ).fetchall()
-        return [_row(r) for r in rows]
+    def provision_batch(
+        self, handle: str, domains: object, key: str | None, overwrite: bool
+    ) -> BatchResult:
+        """Provision every acceptable domain object of ``domains`` (all or none past the
+        subscription's limit); ``key``: the API key to associate them with, or None."""
+        if not isinstance(domains, list) or not 1 <= len(domains) <= ep.MAX_DOMAINS_PER_BATCH:
+            raise fail(
+                400,
+                f"'domains' must be a list of 1 to {ep.MAX_DOMAINS_PER_BATCH} domain objects",
+                ["domains"],
+            )
+        errors: list[Judged] = []
+        accepted: dict[str, dict[str, Any]] = {}
+        for entry in domains:
+            judged = self.judge(entry)
+            if judged.code == 0 and judged.name in accepted:
+                judged = Judged(judged.name, judged.sections, 400, DUPLICATE_COMMENT)
+            if judged.code:
+                errors.append(judged)
+            else:
+                accepted[judged.name] = judged.sections
+        comments: dict[str, str] = {}
+        if accepted:
+            created, overwritten, kept = self._provision(handle, accepted, key, overwrite)
+            comments = {
+                **dict.fromkeys(created, CREATED),
+                **dict.fromkeys(overwritten, OVERWRITTEN),
+                **dict.fromkeys(kept, KEPT),
+            }
+        rows = self.store.get_many(list(comments)) if comments else {}
+        successes = [(rows[n], comments[n]) for n in accepted if n in rows]
+        return BatchResult(successes, errors)
 
-    def all(self) -> list[McDomainRow]:
-        with self._transaction() as conn:
-            rows = conn.execute("SELECT * FROM mc_domains ORDER BY name").fetchall()
-        return [_row(r) for r in rows]
+    def provision_one(
+        self, body: dict[str, Any], key: str | None, overwrite: bool
+    ) -> tuple[McDomainRow, bool]:
+        """One domain object (with its ``subscriptionHandle``): the row and whether it is new."""
+        handle = self.own_subscription(body.get("subscriptionHandle"))
+        judged = self.judge(body)
+        if judged.code:
+            raise fail(judged.code, judged.comment, [judged.name])
+        created, _, _ = self._provision(handle, {judged.name: judged.sections}, key, overwrite)
+        row = self.store.get(judged.name)
+        assert row is not None
+        return row, bool(created)
 
-    def count(self, subscription: str) -> int:
-        with self._transaction() as conn:
-            (n,) = conn.execute(
-                "SELECT COUNT(*) FROM mc_domains WHERE subscription_handle = ?", (subscription,)
-            ).fetchone()
-        return int(n)
+    def list_domains(self, wanted: list[str], limit: int, offset: int) -> list[McDomainRow]:
+        if len(wanted) > ep.MAX_LIST_FILTER:
+            raise fail(400, f"At most {ep.MAX_LIST_FILTER} domains a request", ["domains"])
+        if wanted:
+            found = self.store.get_many(list(dict.fromkeys(clean_name(n) for n in wanted)))
+            return [found[n] for n in sorted(found)][offset : offset + limit]
+        return self.store.page(limit, offset)
 
-    def is_alias(self, name: str) -> bool:
-        """True when ``name`` is an alias of a provisioned domain (and not a domain itself)."""
-        with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT 1 FROM mc_domains, json_each(mc_domains.sections, '$.aliases') "
-                "WHERE json_each.value = ? LIMIT 1",
-                (name,),
-            ).fetchall()
-        return bool(rows)
+    def remove(self, domain: str, key: str) -> None:
+        """De-provision ``domain``; one associated with another API key is refused (403)."""
+        name = clean_name(domain)
+        problem = name_problem(name)
+        if problem is not None:
+            raise fail(400, f"{name!r} {problem}", [name])
+        row = self.store.get(name)
+        if row is None:
+            if self.store.is_alias(name):
+                raise fail(403, "The domain in the request is an alias domain", [name])
+            raise fail(404, "The domain does not exist.", [name])
+        if row.key_hash is not None and row.key_hash != key_hash(key):
+            raise fail(
+                403, "The domain is associated with a different api key than this one", [name]
+            )
+        self.store.remove(name)
 
-    def remove(self, name: str) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM mc_domains WHERE name = ?", (name,))
-        return cursor.rowcount > 0
-
-
-def _sections(given: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:
-    """The sections given replace the previous ones; an absent (or null) one is carried forward."""
-    merged = {key: previous[key] for key in SECTIONS if key in previous}
-    for key in SECTIONS:
-        if given.get(key) is not None:
-            merged[key] = given[key]
-    return merged
+    def state(self) -> dict[str, Any]:
+        """Control: every domain (with whether it is key-associated) and each handle's count."""
+        return {
+            "domains": {
+                r.name: {**r.view(), "associated": r.key_hash is not None} for r in self.store.all()
+            },
+            "subscriptions": dict(self.subscriptions()),
+            "domain_limit": self.settings.mailchannels_domain_limit,
+        }

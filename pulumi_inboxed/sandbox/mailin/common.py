@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi.responses import JSONResponse
 
-from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin.validation import not_found
 from pulumi_inboxed.sandbox.surfaces import route as route  # re-exported for the Mailin routes
@@ -13,34 +12,12 @@ from pulumi_inboxed.sandbox.surfaces import route as route  # re-exported for th
 # http://127.0.0.1:PORT/api/v1/public finds every path of the endpoint table under it.
 MAILIN_PREFIX = "/api/v1/public"
 
-# Bodies of the injected 31x faults: the page's meaning of each status.
-MAILIN_FAULT_MESSAGES: dict[int, str] = {
-    endpoints.API_COMMUNICATION_ERROR: (
-        "API Communication Error: error communicating with another API. You may try again."
-    ),
-    endpoints.REQUEST_REFUSED: (
-        "Request Refused: the request cannot be completed because the data was not prepared."
-    ),
-    endpoints.SUBSCRIPTION_REQUIRED: (
-        "Subscription Required: you do not have an active subscription."
-    ),
-    endpoints.INCOMPLETE_ACTION: (
-        "Incomplete Action: an error occurred mid-process; some parts may be incomplete."
-    ),
-    429: "Too Many Attempts.",
-}
-SERVER_ERROR_MESSAGE = "Server Error"
-
 ACCEPTED_MESSAGE = "Your request has been received and will be processed as soon as possible."
 TRANSFER_MESSAGE = "Your request has been received and the transfer process has been started."
 
 
 def is_mailin_path(path: str) -> bool:
     return path == MAILIN_PREFIX or path.startswith(MAILIN_PREFIX + "/")
-
-
-def fault_message(status: int) -> str:
-    return MAILIN_FAULT_MESSAGES.get(status, SERVER_ERROR_MESSAGE)
 
 
 def path_id(raw: str, kind: str) -> int:

@@ -1,428 +1,103 @@
-"""SQLite persistence of the Mailin.ai part of the sandbox (same file and connection as
-``store.py``).
+"""The Mailin.ai backend: the account's state (``models_store.py`` with its sections
+``models_accounts.py``, ``models_azure.py``, ``models_verification.py``) and the rules of logins,
+tokens, jobs and purchases.
 
-Ids are integers that are never reused, not even after ``/_sandbox/reset`` (AUTOINCREMENT), so a
-stale id answers 404. Timers are absolute deadlines (``active_at``, ``done_at``) fixed when a row is
-created; whether a row is active is derived from them when read, so state survives a restart.
+``MailinBackend`` raises ``SandboxApiError`` (rendered as ``{"message": ...}`` by ``errors.py``)
+and acts on the account being served, so tests can drive it without HTTP. The rules of domains,
+mailboxes, Azure orders and verification still live in their route modules (``responses_*.py``),
+over the same store sections.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from pulumi_inboxed.sandbox.mailin.models_accounts import (
-    ACCOUNTS_SCHEMA,
-    ACCOUNTS_TABLES,
-    AccountStore,
-)
-from pulumi_inboxed.sandbox.mailin.models_azure import AZURE_SCHEMA, AZURE_TABLES, AzureOrderStore
-from pulumi_inboxed.sandbox.mailin.models_verification import (
-    VERIFICATION_SCHEMA,
-    VERIFICATION_TABLES,
-    VerificationStore,
-)
-from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
+from pulumi_inboxed.sandbox.accounts import acting_as
+from pulumi_inboxed.sandbox.context import same_secret
+from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token, token_secret
+from pulumi_inboxed.sandbox.mailin.models_store import MailinStore
+from pulumi_inboxed.sandbox.mailin.validation import validation_error
+from pulumi_inboxed.sandbox.settings import SandboxSettings
 
-MAILIN_SCHEMA = """
-CREATE TABLE IF NOT EXISTS mailin_tokens (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    secret_hash TEXT NOT NULL,
-    device_name TEXT NOT NULL,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mailin_domains (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    name TEXT NOT NULL UNIQUE,
-    main_domain TEXT NOT NULL,
-    provider_type TEXT NOT NULL,
-    domain_provider TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    uid TEXT,
-    job_id TEXT,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    active_at REAL NOT NULL,
-    forward_to TEXT,
-    email_forward_to TEXT
-);
-CREATE TABLE IF NOT EXISTS mailin_mailboxes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    domain_id INTEGER NOT NULL,
-    job_id TEXT NOT NULL,
-    provider_type TEXT NOT NULL,
-    username TEXT NOT NULL UNIQUE,
-    name TEXT NOT NULL,
-    first_name TEXT,
-    last_name TEXT,
-    password TEXT NOT NULL,
-    secret TEXT NOT NULL,
-    app_password TEXT NOT NULL,
-    signature TEXT,
-    redirect_email TEXT,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL,
-    active_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS mailin_mailboxes_domain ON mailin_mailboxes (domain_id);
-CREATE INDEX IF NOT EXISTS mailin_mailboxes_job ON mailin_mailboxes (job_id);
-CREATE TABLE IF NOT EXISTS mailin_jobs (
-    id TEXT PRIMARY KEY,
-    kind TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    done_at REAL NOT NULL,
-    domain_ids TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS mailin_purchases (name TEXT PRIMARY KEY, count INTEGER NOT NULL);
-"""
-# Inbox providers and registrars, Azure orders, verification tasks and credits.
-MAILIN_SCHEMA += ACCOUNTS_SCHEMA + AZURE_SCHEMA + VERIFICATION_SCHEMA
-
-# Wiped by ``/_sandbox/reset`` (issued tokens too: a reset is a first start).
-MAILIN_TABLES = (
-    "mailin_tokens",
-    "mailin_domains",
-    "mailin_mailboxes",
-    "mailin_jobs",
-    "mailin_purchases",
-    *ACCOUNTS_TABLES,
-    *AZURE_TABLES,
-    *VERIFICATION_TABLES,
-)
-
-DOMAIN_JOB = "domain"
-MAILBOX_JOB = "mailbox"
-
-DOMAIN_COLUMNS = (
-    "id, name, main_domain, provider_type, domain_provider, origin, uid, job_id, created_at, "
-    "updated_at, active_at, forward_to, email_forward_to"
-)
-MAILBOX_COLUMNS = (
-    "id, domain_id, job_id, provider_type, username, name, first_name, last_name, password, "
-    "secret, app_password, signature, redirect_email, created_at, updated_at, active_at"
-)
-# Fields a route may change in place (never ids, names of domains or deadlines).
-DOMAIN_MUTABLE = frozenset({"forward_to", "email_forward_to"})
-MAILBOX_MUTABLE = frozenset(
-    {"name", "first_name", "last_name", "password", "signature", "redirect_email"}
-)
+CREDENTIALS_MESSAGE = "The provided credentials are incorrect."
 
 
 @dataclass(frozen=True)
-class MailinDomainRow:
-    name: str
-    main_domain: str
-    provider_type: str  # "smtp" or "google"
-    domain_provider: str  # registrar shown as "domain_provider"
-    origin: str  # "buy", "transfer", "inboxkit" or "subdomain"
-    created_at: float
-    updated_at: float
-    active_at: float
-    uid: str | None = None
-    job_id: str | None = None
-    forward_to: str | None = None
-    email_forward_to: str | None = None
-    id: int = 0
+class IssuedToken:
+    account: str
+    token: str
+    """``"<id>|<secret>"``: shown once, stored as a hash of the secret only."""
 
 
-@dataclass(frozen=True)
-class MailinMailboxRow:
-    domain_id: int
-    job_id: str
-    provider_type: str
-    username: str
-    name: str
-    password: str
-    secret: str
-    app_password: str
-    created_at: float
-    updated_at: float
-    active_at: float
-    first_name: str | None = None
-    last_name: str | None = None
-    signature: str | None = None
-    redirect_email: str | None = None
-    id: int = 0
+class MailinBackend:
+    """Mailin.ai's rules over the account's store; settings and clock read per call."""
 
-
-@dataclass(frozen=True)
-class MailinJobRow:
-    id: str
-    kind: str  # DOMAIN_JOB or MAILBOX_JOB
-    created_at: float
-    done_at: float
-    domain_ids: tuple[int, ...] = ()
-
-
-def _domain(row: sqlite3.Row) -> MailinDomainRow:
-    return MailinDomainRow(**{key: row[key] for key in row.keys()})  # noqa: SIM118
-
-
-def _mailbox(row: sqlite3.Row) -> MailinMailboxRow:
-    return MailinMailboxRow(**{key: row[key] for key in row.keys()})  # noqa: SIM118
-
-
-def _job(row: sqlite3.Row) -> MailinJobRow:
-    return MailinJobRow(
-        id=row["id"],
-        kind=row["kind"],
-        created_at=row["created_at"],
-        done_at=row["done_at"],
-        domain_ids=tuple(int(item) for item in json.loads(row["domain_ids"])),
-    )
-
-
-def _insert_job(conn: sqlite3.Connection, job: MailinJobRow) -> None:
-    conn.execute(
-        "INSERT INTO mailin_jobs (id, kind, created_at, done_at, domain_ids) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (job.id, job.kind, job.created_at, job.done_at, json.dumps(list(job.domain_ids))),
-    )
-
-
-class MailinStore:
-    """Mailin.ai tokens, domains, mailboxes, jobs and the purchase counter."""
-
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
-        # The Microsoft section and verification: the same transaction helper, shared.
-        self.accounts = AccountStore(transaction)
-        self.azure = AzureOrderStore(transaction)
-        self.verification = VerificationStore(transaction)
-
-    # Tokens (only a SHA-256 of the secret part is stored)
-
-    def issue_token(self, secret_hash: str, device_name: str, now: float) -> int:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO mailin_tokens (secret_hash, device_name, created_at) VALUES (?, ?, ?)",
-                (secret_hash, device_name, now),
-            )
-        return cursor.lastrowid or 0
-
-    def token_hash(self, token_id: int) -> str | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT secret_hash FROM mailin_tokens WHERE id = ?", (token_id,)
-            ).fetchone()
-        return str(row["secret_hash"]) if row is not None else None
-
-    # Domains
-
-    def add_domains(
+    def __init__(
         self,
-        rows: list[MailinDomainRow],
-        check: Callable[[list[MailinDomainRow]], None],
-        *,
-        job: MailinJobRow | None = None,
-        purchase: bool = False,
-    ) -> list[MailinDomainRow]:
-        """Insert ``rows`` after ``check`` (which may raise) has seen the account's rows of the
-        same names; with ``job``, the job lists the new ids; with ``purchase``, each name's
-        purchase count goes up by one. All or nothing."""
-        added: list[MailinDomainRow] = []
-        with self._transaction() as conn:
-            names = [row.name for row in rows]
-            marks = ", ".join("?" for _ in names)
-            existing = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains WHERE name IN ({marks})", names
-            ).fetchall()
-            check([_domain(item) for item in existing])
-            for row in rows:
-                cursor = conn.execute(
-                    "INSERT INTO mailin_domains (name, main_domain, provider_type, "
-                    "domain_provider, origin, uid, job_id, created_at, updated_at, active_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.name,
-                        row.main_domain,
-                        row.provider_type,
-                        row.domain_provider,
-                        row.origin,
-                        row.uid,
-                        job.id if job is not None else None,
-                        row.created_at,
-                        row.updated_at,
-                        row.active_at,
-                    ),
-                )
-                added.append(
-                    replace(
-                        row, id=cursor.lastrowid or 0, job_id=job.id if job is not None else None
-                    )
-                )
-                if purchase:
-                    conn.execute(
-                        "INSERT INTO mailin_purchases (name, count) VALUES (?, 1) "
-                        "ON CONFLICT (name) DO UPDATE SET count = count + 1",
-                        (row.name,),
-                    )
-            if job is not None:
-                _insert_job(
-                    conn,
-                    MailinJobRow(
-                        id=job.id,
-                        kind=job.kind,
-                        created_at=job.created_at,
-                        done_at=job.done_at,
-                        domain_ids=tuple(row.id for row in added),
-                    ),
-                )
-        return added
+        store: MailinStore,
+        settings: Callable[[], SandboxSettings],
+        clock: Callable[[], float],
+    ) -> None:
+        self.store = store
+        self._settings = settings
+        self.clock = clock
 
-    def get_domain(self, domain_id: int) -> MailinDomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains WHERE id = ?", (domain_id,)
-            ).fetchone()
-        return _domain(row) if row is not None else None
+    @property
+    def settings(self) -> SandboxSettings:
+        return self._settings()
 
-    def domain_by_name(self, name: str) -> MailinDomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains WHERE name = ?", (name,)
-            ).fetchone()
-        return _domain(row) if row is not None else None
+    # Logins and tokens
 
-    def list_domains(self) -> list[MailinDomainRow]:
-        """Every domain of the account, oldest first."""
-        with self._transaction() as conn:
-            rows = conn.execute(f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains ORDER BY id")
-            return [_domain(row) for row in rows.fetchall()]
+    def login_owner(self, email: str, password: str) -> str | None:
+        """The account whose login this is (every account compared, in constant time)."""
+        owner: str | None = None
+        for name, account in self.settings.all_accounts().items():
+            if account.mailin_email is None or account.mailin_password is None:
+                continue
+            right_email = same_secret(email.lower(), account.mailin_email.strip().lower())
+            right_password = same_secret(password, account.mailin_password)
+            if right_email and right_password and owner is None:
+                owner = name
+        return owner
 
-    def update_domain(self, domain_id: int, now: float, **fields: str | None) -> bool:
-        unknown = set(fields) - DOMAIN_MUTABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                f"UPDATE mailin_domains SET {assignments}, updated_at = ? WHERE id = ?",
-                (*fields.values(), now, domain_id),
-            )
-        return cursor.rowcount > 0
+    def login(self, email: str, password: str, device: str) -> IssuedToken:
+        """A token bound to the account whose email and password these are; 422 otherwise."""
+        owner = self.login_owner(email, password)
+        if owner is None:
+            raise validation_error({"email": [CREDENTIALS_MESSAGE]})
+        secret = token_secret()
+        with acting_as(owner):
+            token_id = self.store.issue_token(hash_secret(secret), device, self.clock())
+        return IssuedToken(owner, f"{token_id}|{secret}")
 
-    def delete_domain(self, domain_id: int) -> bool:
-        """Delete a domain, its subdomains, and the mailboxes of all of them."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT name FROM mailin_domains WHERE id = ?", (domain_id,)
-            ).fetchone()
-            if row is None:
-                return False
-            doomed = [domain_id]
-            frontier = [str(row["name"])]
-            while frontier:
-                parent = frontier.pop()
-                for child in conn.execute(
-                    "SELECT id, name FROM mailin_domains WHERE main_domain = ? AND name != ?",
-                    (parent, parent),
-                ).fetchall():
-                    if child["id"] not in doomed:
-                        doomed.append(int(child["id"]))
-                        frontier.append(str(child["name"]))
-            marks = ", ".join("?" for _ in doomed)
-            conn.execute(f"DELETE FROM mailin_mailboxes WHERE domain_id IN ({marks})", doomed)
-            conn.execute(f"DELETE FROM mailin_domains WHERE id IN ({marks})", doomed)
-        return True
+    def issued_token_owner(self, token: str) -> str | None:
+        """The account a login issued ``token`` in (and that has not revoked it), or None."""
+        parts = split_token(token)
+        if parts is None:
+            return None
+        digest = hash_secret(parts[1])
+        for name in self.settings.all_accounts():
+            with acting_as(name):
+                stored = self.store.token_hash(parts[0])
+            if stored is not None and same_secret(digest, stored):
+                return name
+        return None
 
-    # Jobs
+    def logout(self, token: str) -> bool:
+        """Revoke an issued token of the account being served; False for a configured token."""
+        parts = split_token(token)
+        return parts is not None and self.store.accounts.tokens.revoke(parts[0])
 
-    def get_job(self, job_id: str) -> MailinJobRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT id, kind, created_at, done_at, domain_ids FROM mailin_jobs WHERE id = ?",
-                (job_id,),
-            ).fetchone()
-        return _job(row) if row is not None else None
+    def live_tokens(self) -> int:
+        return self.store.accounts.tokens.live()
 
-    # Mailboxes
+    # Jobs and purchases
 
-    def add_mailboxes(
-        self,
-        rows: list[MailinMailboxRow],
-        job: MailinJobRow,
-        check: Callable[[list[MailinMailboxRow]], None],
-    ) -> list[MailinMailboxRow]:
-        """Insert ``rows`` and their job after ``check`` (which may raise) has seen the account's
-        mailboxes of the same usernames. All or nothing."""
-        added: list[MailinMailboxRow] = []
-        with self._transaction() as conn:
-            usernames = [row.username for row in rows]
-            marks = ", ".join("?" for _ in usernames)
-            existing = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes WHERE username IN ({marks})",
-                usernames,
-            ).fetchall()
-            check([_mailbox(item) for item in existing])
-            for row in rows:
-                cursor = conn.execute(
-                    "INSERT INTO mailin_mailboxes (domain_id, job_id, provider_type, username, "
-                    "name, first_name, last_name, password, secret, app_password, signature, "
-                    "redirect_email, created_at, updated_at, active_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.domain_id,
-                        job.id,
-                        row.provider_type,
-                        row.username,
-                        row.name,
-                        row.first_name,
-                        row.last_name,
-                        row.password,
-                        row.secret,
-                        row.app_password,
-                        row.signature,
-                        row.redirect_email,
-                        row.created_at,
-                        row.updated_at,
-                        row.active_at,
-                    ),
-                )
-                added.append(replace(row, id=cursor.lastrowid or 0, job_id=job.id))
-            _insert_job(conn, job)
-        return added
-
-    def get_mailbox(self, mailbox_id: int) -> MailinMailboxRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes WHERE id = ?", (mailbox_id,)
-            ).fetchone()
-        return _mailbox(row) if row is not None else None
-
-    def list_mailboxes(self, job_id: str | None = None) -> list[MailinMailboxRow]:
-        """Every mailbox of the account (or of one job), oldest first."""
-        query = f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes"
-        params: tuple[str, ...] = ()
-        if job_id is not None:
-            query += " WHERE job_id = ?"
-            params = (job_id,)
-        with self._transaction() as conn:
-            return [_mailbox(row) for row in conn.execute(query + " ORDER BY id", params)]
-
-    def update_mailbox(self, mailbox_id: int, now: float, **fields: str | None) -> bool:
-        unknown = set(fields) - MAILBOX_MUTABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                f"UPDATE mailin_mailboxes SET {assignments}, updated_at = ? WHERE id = ?",
-                (*fields.values(), now, mailbox_id),
-            )
-        return cursor.rowcount > 0
-
-    def delete_mailbox(self, mailbox_id: int) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM mailin_mailboxes WHERE id = ?", (mailbox_id,))
-        return cursor.rowcount > 0
-
-    # Purchases
+    def job_deadline(self, now: float) -> float:
+        """When a job created now (and what it creates) is done: ``mailin_job_seconds`` scaled."""
+        return now + self.settings.scaled(self.settings.mailin_job_seconds)
 
     def purchases(self) -> dict[str, int]:
-        """How many times each domain name was bought (persisted; a reset clears it)."""
-        with self._transaction() as conn:
-            rows = conn.execute("SELECT name, count FROM mailin_purchases ORDER BY name")
-            return {str(row["name"]): int(row["count"]) for row in rows.fetchall()}
+        """Domains actually bought (persisted): name -> times bought."""
+        return self.store.purchases()

@@ -1,6 +1,6 @@
 """SQLite persistence of the sandbox's Mailin.ai inbox providers and domain registrars
 ("accounts"; same file and connection as ``store.py``), and the revocation and count of the
-API tokens logins issued (``mailin_tokens``, made by ``mailin_store.py``)."""
+API tokens logins issued (``mailin_tokens``, made by ``models_store.py``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The simulated Mailin.ai API under ``/api/v1/public``: every path of ``mailin/endpoints.py``.
+"""The Mailin.ai routes of logins, the user and servers (the other routes are in ``responses_*.py``;
+``urls.py`` assembles them under ``/api/v1/public``).
 
 Each account has one user (id 1) who owns everything of that account: a token from
 ``POST /auth/login`` (checked against the account's ``mailin_email`` and ``mailin_password``) or
@@ -9,55 +10,26 @@ echoed by the control API.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.accounts import select_account
-from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, same_secret
-from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX, path_id, route
-from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, token_secret
-from pulumi_inboxed.sandbox.mailin.responses_accounts import add_account_routes
-from pulumi_inboxed.sandbox.mailin.responses_azure import add_azure_order_routes
-from pulumi_inboxed.sandbox.mailin.responses_domains import add_domain_routes
-from pulumi_inboxed.sandbox.mailin.responses_mailboxes import add_mailbox_routes
-from pulumi_inboxed.sandbox.mailin.responses_verification import add_verification_routes
+from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.mailin.common import path_id, route
+from pulumi_inboxed.sandbox.mailin.models import MailinBackend
 from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
-    MailinError,
     json_object,
     not_found,
-    validation_error,
 )
 from pulumi_inboxed.sandbox.mailin.views import SANDBOX_SERVERS, SANDBOX_USER, SANDBOX_USER_ID
 
-CREDENTIALS_MESSAGE = "The provided credentials are incorrect."
 
-
-def mailin_router(ctx: SandboxContext) -> APIRouter:
-    """Login without auth; every other Mailin.ai route behind the bearer token."""
-    store = ctx.store.mailin
-
-    async def require_token() -> None:
-        # The middleware found the account whose token (configured or issued) the request
-        # carries, if any.
-        if not authenticated():
-            raise MailinError(401, {"message": "Unauthenticated."})
-
-    def login_owner(email: str, password: str) -> str | None:
-        """The account whose login this is (every account compared, in constant time)."""
-        owner: str | None = None
-        for name, account in ctx.settings.all_accounts().items():
-            if account.mailin_email is None or account.mailin_password is None:
-                continue
-            right_email = same_secret(email.lower(), account.mailin_email.strip().lower())
-            right_password = same_secret(password, account.mailin_password)
-            if right_email and right_password and owner is None:
-                owner = name
-        return owner
-
-    public = APIRouter(prefix=MAILIN_PREFIX)
-    router = APIRouter(prefix=MAILIN_PREFIX, dependencies=[Depends(require_token)])
+def add_auth_routes(
+    public: APIRouter, router: APIRouter, backend: MailinBackend, ctx: SandboxContext
+) -> None:
+    """``POST /auth/login`` on ``public`` (no auth); the user and servers on ``router``."""
 
     @route(public, endpoints.LOGIN)
     async def login(request: Request) -> JSONResponse:
@@ -67,13 +39,9 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
         device = checker.string("device_name", checker.data.get("device_name"))
         checker.done()
         assert email is not None and password is not None and device is not None
-        owner = login_owner(email, password)
-        if owner is None:
-            raise validation_error({"email": [CREDENTIALS_MESSAGE]})
-        select_account(owner)  # the token is issued in (and bound to) that account
-        secret = token_secret()
-        token_id = store.issue_token(hash_secret(secret), device, ctx.clock())
-        return JSONResponse({"user_id": SANDBOX_USER_ID, "token": f"{token_id}|{secret}"})
+        issued = backend.login(email, password, device)
+        select_account(issued.account)  # the request counts for the account it logged into
+        return JSONResponse({"user_id": SANDBOX_USER_ID, "token": issued.token})
 
     @route(router, endpoints.GET_USER)
     async def get_user(user_id: str) -> JSONResponse:
@@ -93,19 +61,3 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
             if server["id"] == wanted:
                 return JSONResponse(server)
         raise not_found("Server")
-
-    add_domain_routes(router, ctx)
-    add_mailbox_routes(router, ctx)
-    add_account_routes(router, ctx)
-    add_azure_order_routes(router, ctx)
-    storage = APIRouter()  # result downloads: public links, outside the API prefix
-    add_verification_routes(router, storage, ctx)
-
-    combined = APIRouter()
-    combined.include_router(public)
-    combined.include_router(router)
-    combined.include_router(storage)
-    return combined
-
-
-__all__ = ["MAILIN_PREFIX", "mailin_router"]

@@ -9,8 +9,8 @@
   ``fail_pattern`` fail, those matching ``mailin_unavailable_pattern`` count as
   ``alreadyExistsOtherAccount``. Setting another provider or triggering a re-upload starts over.
 
-The body of a new order is checked in ``mailin_azure_validation.py``; what an order shows is
-derived in ``mailin_azure_views.py``.
+The body of a new order is checked in ``validation_azure.py``; what an order shows is
+derived in ``views_azure.py``.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.envelope import SandboxError
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin.common import message, path_id, route
 from pulumi_inboxed.sandbox.mailin.credentials import generate_password
 from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER
@@ -221,7 +221,7 @@ def add_azure_control(router: APIRouter, ctx: SandboxContext) -> None:
     async def finish_upload(order_id: str) -> JSONResponse:
         row = store.get_order(int(order_id)) if order_id.isdigit() else None
         if row is None or row.provider_id is None:
-            raise SandboxError(404, f"Order {order_id} has no upload", {"id": order_id})
+            raise SandboxApiError(404, f"Order {order_id} has no upload", {"id": order_id})
         now = ctx.clock()
         store.update_order(row.id, now, upload_from=now, upload_until=now)
         updated = store.get_order(row.id)
@@ -234,7 +234,7 @@ def add_azure_control(router: APIRouter, ctx: SandboxContext) -> None:
         """The order as stored, passwords masked, with its re-upload count."""
         row = store.get_order(int(order_id)) if order_id.isdigit() else None
         if row is None:
-            raise SandboxError(404, f"Order {order_id} not found", {"id": order_id})
+            raise SandboxApiError(404, f"Order {order_id} not found", {"id": order_id})
         view = order_view(row, {}, mask=True)
         view["reuploads"] = row.reuploads
         view["status"] = order_status(row, ctx.clock())

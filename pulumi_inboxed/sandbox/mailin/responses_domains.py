@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin.common import (
     ACCEPTED_MESSAGE,
     TRANSFER_MESSAGE,
@@ -25,10 +26,10 @@ from pulumi_inboxed.sandbox.mailin.common import (
     path_id,
     route,
 )
-from pulumi_inboxed.sandbox.mailin.models import DOMAIN_JOB, MailinDomainRow, MailinJobRow
+from pulumi_inboxed.sandbox.mailin.errors import mailin_error
+from pulumi_inboxed.sandbox.mailin.models_store import DOMAIN_JOB, MailinDomainRow, MailinJobRow
 from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
-    MailinError,
     json_object,
     message_error,
     not_found,
@@ -51,9 +52,9 @@ TRANSFERRED_PROVIDER = "external"
 INBOXKIT_PROVIDER = "inboxkit"
 
 
-def _exists_error(field_of: dict[str, str], existing: list[MailinDomainRow]) -> MailinError:
+def _exists_error(field_of: dict[str, str], existing: list[MailinDomainRow]) -> SandboxApiError:
     names = sorted({row.name for row in existing})
-    return MailinError(
+    return mailin_error(
         422,
         {
             "message": EXISTS_MESSAGE,
@@ -91,7 +92,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
             unavailable = [name for name in names if unavailable_by_pattern(name)]
             if unavailable:
                 listed: object = {"domain": unavailable[0]} if single else unavailable
-                raise MailinError(422, {"message": UNAVAILABLE_MESSAGE, "unavailable": listed})
+                raise mailin_error(422, {"message": UNAVAILABLE_MESSAGE, "unavailable": listed})
 
         rows = [
             MailinDomainRow(

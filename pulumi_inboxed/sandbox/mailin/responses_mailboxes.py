@@ -24,7 +24,7 @@ from pulumi_inboxed.sandbox.mailin.credentials import (
     totp,
     totp_secret,
 )
-from pulumi_inboxed.sandbox.mailin.models import (
+from pulumi_inboxed.sandbox.mailin.models_store import (
     MAILBOX_JOB,
     MailinDomainRow,
     MailinJobRow,

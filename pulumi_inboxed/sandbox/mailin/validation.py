@@ -11,10 +11,11 @@ import json
 import re
 
 from fastapi import Request
-from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin.endpoints import PURCHASABLE_TLDS
+from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup.validation import LABEL_RE, domain_name_problem
+from pulumi_inboxed.sandbox.mailin.errors import mailin_error
 
 EMAIL_LOCAL_RE = re.compile(
     r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$"
@@ -22,38 +23,26 @@ EMAIL_LOCAL_RE = re.compile(
 MAX_STRING_LENGTH = 255
 
 
-class MailinError(Exception):
-    """Raised by a Mailin.ai route: answered with ``body`` as JSON and ``status``."""
-
-    def __init__(self, status: int, body: dict[str, object]) -> None:
-        super().__init__(str(body.get("message", "")))
-        self.status = status
-        self.body = body
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body, status_code=self.status)
+def message_error(status: int, message: str) -> SandboxApiError:
+    return mailin_error(status, {"message": message})
 
 
-def message_error(status: int, message: str) -> MailinError:
-    return MailinError(status, {"message": message})
-
-
-def not_found(kind: str) -> MailinError:
+def not_found(kind: str) -> SandboxApiError:
     """``404 {"message": "Domain not found."}``: also for ids that exist for no one."""
     return message_error(404, f"{kind} not found.")
 
 
-def validation_error(errors: dict[str, list[str]]) -> MailinError:
+def validation_error(errors: dict[str, list[str]]) -> SandboxApiError:
     """A Laravel 422: the first message, ``(and N more errors)``, and every error by field."""
     messages = [message for field_messages in errors.values() for message in field_messages]
     message = messages[0] if messages else "The given data was invalid."
     more = len(messages) - 1
     if more > 0:
         message += f" (and {more} more error{'s' if more > 1 else ''})"
-    return MailinError(422, {"message": message, "errors": errors})
+    return mailin_error(422, {"message": message, "errors": errors})
 
 
-def invalid(field: str, message: str) -> MailinError:
+def invalid(field: str, message: str) -> SandboxApiError:
     return validation_error({field: [message]})
 
 

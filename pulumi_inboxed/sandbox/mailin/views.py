@@ -12,7 +12,11 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
-from pulumi_inboxed.sandbox.mailin.models import MailinDomainRow, MailinJobRow, MailinMailboxRow
+from pulumi_inboxed.sandbox.mailin.models_store import (
+    MailinDomainRow,
+    MailinJobRow,
+    MailinMailboxRow,
+)
 from pulumi_inboxed.sandbox.mailin.validation import invalid
 
 NAME_SERVERS: tuple[str, str] = ("ns1.mailin.ai", "ns2.mailin.ai")

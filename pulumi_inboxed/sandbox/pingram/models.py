@@ -1,108 +1,158 @@
-"""SQLite persistence of the Pingram part of the sandbox (same file and connection as ``store.py``).
+"""The Pingram backend: the account's sender domains (``models_store.py``) and the API's rules.
 
-A sender domain's status is derived when read from its stored verification deadline
-(``verify_done_at``) and the outcome fixed when verification started, so it survives a restart.
+``PingramBackend`` raises ``SandboxApiError`` (rendered in Pingram's error shape by ``errors.py``)
+and acts on the account being served, so tests can drive it without HTTP.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
+import base64
+import re
+import secrets
+import textwrap
 from collections.abc import Callable
-from contextlib import AbstractContextManager
-from dataclasses import dataclass
 
-PINGRAM_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pingram_domains (
-    sender TEXT PRIMARY KEY,
-    created_at REAL NOT NULL,
-    verify_started_at REAL,
-    verify_done_at REAL,
-    outcome TEXT NOT NULL,
-    selector TEXT NOT NULL,
-    dkim_key TEXT NOT NULL,
-    tokens TEXT NOT NULL
-);
-"""
-
-PINGRAM_TABLES = ("pingram_domains",)
-
-Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
+from pulumi_inboxed.core.domains import DomainNameError, normalize_domain
+from pulumi_inboxed.sandbox.pingram.errors import UPSTREAM, fail
+from pulumi_inboxed.sandbox.pingram.models_store import PingramDomainRow, PingramStore
+from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 
-@dataclass(frozen=True)
-class PingramDomainRow:
-    sender: str
-    created_at: float
-    outcome: str  # the status verification ends in: SUCCESS, FAILED or TEMPORARY_FAILURE
-    selector: str
-    dkim_key: str
-    tokens: tuple[str, ...]
-    verify_started_at: float | None = None
-    verify_done_at: float | None = None
+def fake_dkim_key() -> str:
+    """A PEM-shaped private key of random bytes (the sandbox signs nothing with it)."""
+    body = "\n".join(textwrap.wrap(base64.b64encode(secrets.token_bytes(609)).decode(), 64))
+    return f"-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"
 
 
-def _row(row: sqlite3.Row) -> PingramDomainRow:
-    return PingramDomainRow(
-        sender=row["sender"],
-        created_at=row["created_at"],
-        outcome=row["outcome"],
-        selector=row["selector"],
-        dkim_key=row["dkim_key"],
-        tokens=tuple(json.loads(row["tokens"])),
-        verify_started_at=row["verify_started_at"],
-        verify_done_at=row["verify_done_at"],
-    )
+def status_of(row: PingramDomainRow, now: float) -> tuple[str, str | None, float]:
+    """(status, mail-from status, last sync) derived from the stored deadline and the clock."""
+    if row.verify_done_at is None:
+        return ("NOT_STARTED", None, row.created_at)
+    if now < row.verify_done_at:
+        return ("PENDING", "PENDING", row.verify_started_at or row.created_at)
+    return (row.outcome, row.outcome, row.verify_done_at)
 
 
-class PingramStore:
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
+def sender_of(raw: object) -> str:
+    """The sender domain of an add request, normalized; 400 when it is none."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise fail(
+            400,
+            "VALIDATION_ERROR",
+            "'sender' is required",
+            fix='Send {"sender": "yourdomain.com"}.',
+        )
+    if "@" in raw:
+        raise fail(
+            400,
+            "VALIDATION_ERROR",
+            f"{raw!r} is an email address",
+            fix="Pass the domain only (not a full email address).",
+        )
+    try:
+        return normalize_domain(raw)
+    except DomainNameError as exc:
+        raise fail(
+            400, "VALIDATION_ERROR", f"{exc.domain!r} {exc.reason}", fix="Pass a domain name."
+        ) from None
 
-    def all(self) -> list[PingramDomainRow]:
-        with self._transaction() as conn:
-            rows = conn.execute("SELECT * FROM pingram_domains ORDER BY created_at, sender")
-            return [_row(r) for r in rows.fetchall()]
 
-    def get(self, sender: str) -> PingramDomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT * FROM pingram_domains WHERE sender = ?", (sender,)
-            ).fetchone()
-        return _row(row) if row is not None else None
+class PingramBackend:
+    """Pingram's rules over the account's store; settings and clock read per call."""
 
-    def add(self, row: PingramDomainRow, limit: int) -> bool:
-        """Adds ``row`` unless the account already holds ``limit`` domains (then False)."""
-        with self._transaction() as conn:
-            (count,) = conn.execute("SELECT COUNT(*) FROM pingram_domains").fetchone()
-            if count >= limit:
-                return False
-            conn.execute(
-                "INSERT INTO pingram_domains (sender, created_at, verify_started_at, "
-                "verify_done_at, outcome, selector, dkim_key, tokens) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.sender,
-                    row.created_at,
-                    row.verify_started_at,
-                    row.verify_done_at,
-                    row.outcome,
-                    row.selector,
-                    row.dkim_key,
-                    json.dumps(list(row.tokens)),
-                ),
-            )
-        return True
+    def __init__(
+        self,
+        store: PingramStore,
+        settings: Callable[[], SandboxSettings],
+        clock: Callable[[], float],
+    ) -> None:
+        self.store = store
+        self._settings = settings
+        self.clock = clock
 
-    def start_verification(self, sender: str, started: float, done: float, outcome: str) -> None:
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE pingram_domains SET verify_started_at = ?, verify_done_at = ?, "
-                "outcome = ? WHERE sender = ?",
-                (started, done, outcome, sender),
+    @property
+    def settings(self) -> SandboxSettings:
+        return self._settings()
+
+    def domains(self) -> list[PingramDomainRow]:
+        return self.store.all()
+
+    def outcome(self, sender: str) -> str:
+        """How verification of ``sender`` ends (the settings' name patterns)."""
+        settings = self.settings
+        if re.search(settings.pingram_fail_pattern, sender):
+            return "FAILED"
+        if re.search(settings.pingram_temporary_failure_pattern, sender):
+            return "TEMPORARY_FAILURE"
+        return "SUCCESS"
+
+    def provider_check(self, sender: str) -> None:
+        if re.search(self.settings.pingram_provider_error_pattern, sender):
+            raise fail(
+                502,
+                "PROVIDER_ERROR",
+                f"The email provider refused sender domain {sender!r}",
+                fix="Check the domain at your email provider, then try again.",
+                provider=UPSTREAM,
+                provider_code="InvalidParameterValue",
             )
 
-    def remove(self, sender: str) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM pingram_domains WHERE sender = ?", (sender,))
-        return cursor.rowcount > 0
+    def deadlines(self) -> tuple[float, float]:
+        now = self.clock()
+        return now, now + self.settings.scaled(self.settings.pingram_verify_seconds)
+
+    def known(self, sender: str) -> PingramDomainRow:
+        row = self.store.get(sender.strip().lower().rstrip("."))
+        if row is None:
+            raise fail(
+                404,
+                "NOT_FOUND",
+                f"Sender domain {sender!r} not found",
+                fix="List the account's domains with GET /domains.",
+            )
+        return row
+
+    def add(self, raw_sender: object) -> PingramDomainRow:
+        """Add a sender domain (verification starts unless the settings say otherwise)."""
+        sender = sender_of(raw_sender)
+        if self.store.get(sender) is not None:
+            raise fail(
+                400,
+                "DOMAIN_ALREADY_EXISTS",
+                f"Sender domain {sender!r} is already added",
+                fix="Use the existing domain, or delete it first.",
+            )
+        self.provider_check(sender)
+        started, done = self.deadlines()
+        settings = self.settings
+        verify = settings.pingram_add_starts_verification
+        row = PingramDomainRow(
+            sender=sender,
+            created_at=started,
+            outcome=self.outcome(sender),
+            selector="pingram" + secrets.token_hex(3),
+            dkim_key=fake_dkim_key(),
+            tokens=tuple(secrets.token_hex(16) for _ in range(3)),
+            verify_started_at=started if verify else None,
+            verify_done_at=done if verify else None,
+        )
+        if not self.store.add(row, settings.pingram_domain_limit):
+            raise fail(
+                402,
+                "USAGE_LIMIT_EXCEEDED",
+                f"The plan allows {settings.pingram_domain_limit} sender domains",
+                fix="Upgrade your plan or remove a sender domain.",
+            )
+        return row
+
+    def start_verification(self, sender: str) -> None:
+        """Start (again) a verification that is not PENDING or SUCCESS."""
+        row = self.known(sender)
+        self.provider_check(row.sender)
+        status, _, _ = status_of(row, self.clock())
+        if status not in ("PENDING", "SUCCESS"):  # NOT_STARTED, FAILED, TEMPORARY_FAILURE
+            started, done = self.deadlines()
+            self.store.start_verification(row.sender, started, done, self.outcome(row.sender))
+
+    def delete(self, sender: str) -> None:
+        self.store.remove(self.known(sender).sender)

@@ -1,0 +1,103 @@
+"""InboxedUp as the app serves it: its surface (root paths, bearer token, envelope errors), its
+routes behind the token, and its control routes under ``/_sandbox/inboxedup``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from starlette.datastructures import Headers
+
+from pulumi_inboxed.inboxedup import endpoints
+from pulumi_inboxed.sandbox.accounts import INBOXEDUP
+from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, bearer_from
+from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, parse_control_body
+from pulumi_inboxed.sandbox.errors import SandboxApiError
+from pulumi_inboxed.sandbox.inboxedup import errors
+from pulumi_inboxed.sandbox.inboxedup.models import InboxedUpBackend
+from pulumi_inboxed.sandbox.inboxedup.responses import add_routes
+from pulumi_inboxed.sandbox.inboxedup.views import domain_view, mailbox_request_view
+from pulumi_inboxed.sandbox.surfaces import ApiSurface
+
+
+class InboxedUpSurface(ApiSurface):
+    """At the root (every path no other API owns), ``Authorization: Bearer <token>``."""
+
+    name = INBOXEDUP
+    prefix = ""
+    table = endpoints.ALL
+
+    def render(self, exc: SandboxApiError) -> JSONResponse:
+        return errors.render(exc)
+
+    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
+        return errors.fault(status, headers)
+
+    def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
+        return errors.invalid_request(exc)
+
+    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
+        return ctx.account_with(bearer_from(headers), lambda account: account.inboxedup_tokens)
+
+
+SURFACE = InboxedUpSurface()
+
+
+def backend_of(ctx: SandboxContext) -> InboxedUpBackend:
+    return InboxedUpBackend(ctx.store.inboxedup, lambda: ctx.settings, lambda: ctx.clock())
+
+
+def inboxedup_router(ctx: SandboxContext) -> APIRouter:
+    """Every InboxedUp route, behind bearer auth, on the paths of the endpoint table."""
+
+    async def require_token() -> None:
+        # The middleware found the account whose InboxedUp token the request carries, if any.
+        if not authenticated():
+            raise SandboxApiError(
+                401,
+                "Missing or invalid bearer token",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    router = APIRouter(dependencies=[Depends(require_token)])
+    add_routes(router, backend_of(ctx), ctx)
+    return router
+
+
+class ForceDomainStatus(BaseModel):
+    """``status`` null lifts a forced status: the timers decide again."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["QUEUED", "PENDING_NS", "ACTIVE", "FAILED"] | None
+    reason: str | None = None
+
+
+class ForceMailboxStatus(BaseModel):
+    """``reason`` becomes the request's ``adminNotes``."""
+
+    model_config = ConfigDict(extra="forbid")
+    status: Literal["PENDING", "IN_PROGRESS", "COMPLETED", "FAILED"] | None
+    reason: str | None = None
+
+
+def inboxedup_control_router(ctx: SandboxContext) -> APIRouter:
+    """Forced statuses (drift) of the ``?account=`` account's objects."""
+    router = APIRouter(prefix=CONTROL_PREFIX + "/inboxedup")
+    backend = backend_of(ctx)
+
+    @router.post("/domains/{domain_id}/status")
+    async def force_domain_status(domain_id: str, request: Request) -> JSONResponse:
+        body = await parse_control_body(request, ForceDomainStatus)
+        row = backend.force_domain_status(domain_id, body.status, body.reason)
+        return JSONResponse(domain_view(row, ctx.clock()))
+
+    @router.post("/mailboxes/{request_id}/status")
+    async def force_mailbox_status(request_id: str, request: Request) -> JSONResponse:
+        body = await parse_control_body(request, ForceMailboxStatus)
+        row, domain = backend.force_mailbox_status(request_id, body.status, body.reason)
+        return JSONResponse(mailbox_request_view(row, domain, ctx.clock()))
+
+    return router

@@ -1,0 +1,104 @@
+"""Mailin.ai as the app serves it: its surface (``/api/v1/public``, bearer tokens configured or
+issued by a login, ``{"message": ...}`` errors), its routes (login without auth, the rest behind
+the token, result downloads as public links) and its control routes under ``/_sandbox/mailin``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.datastructures import Headers
+
+from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.sandbox.accounts import MAILIN
+from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, bearer_from
+from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
+from pulumi_inboxed.sandbox.errors import SandboxApiError
+from pulumi_inboxed.sandbox.mailin import errors
+from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
+from pulumi_inboxed.sandbox.mailin.errors import mailin_error
+from pulumi_inboxed.sandbox.mailin.models import MailinBackend
+from pulumi_inboxed.sandbox.mailin.responses import add_auth_routes
+from pulumi_inboxed.sandbox.mailin.responses_accounts import add_account_routes
+from pulumi_inboxed.sandbox.mailin.responses_azure import add_azure_control, add_azure_order_routes
+from pulumi_inboxed.sandbox.mailin.responses_domains import add_domain_routes
+from pulumi_inboxed.sandbox.mailin.responses_mailboxes import add_mailbox_routes
+from pulumi_inboxed.sandbox.mailin.responses_verification import add_verification_routes
+from pulumi_inboxed.sandbox.surfaces import ApiSurface
+
+
+def backend_of(ctx: SandboxContext) -> MailinBackend:
+    return MailinBackend(ctx.store.mailin, lambda: ctx.settings, lambda: ctx.clock())
+
+
+class MailinSurface(ApiSurface):
+    name = MAILIN
+    prefix = MAILIN_PREFIX
+    table = endpoints.ALL
+    mailin_faults = True
+
+    def render(self, exc: SandboxApiError) -> JSONResponse:
+        return errors.render(exc)
+
+    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
+        return errors.fault(status, headers)
+
+    def http_error(self, status: int, detail: str, headers: dict[str, str]) -> JSONResponse:
+        return errors.http_error(status, detail, headers)
+
+    def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
+        return errors.invalid_request(exc)
+
+    def crash(self, exc: Exception) -> JSONResponse:
+        return errors.crash(exc)
+
+    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
+        token = bearer_from(headers)
+        owner = ctx.account_with(token, lambda account: account.mailin_tokens)
+        if owner is None and token:
+            owner = backend_of(ctx).issued_token_owner(token)
+        return owner
+
+
+SURFACE = MailinSurface()
+
+
+def mailin_router(ctx: SandboxContext) -> APIRouter:
+    """Login without auth; every other Mailin.ai route behind the bearer token."""
+
+    async def require_token() -> None:
+        # The middleware found the account whose token (configured or issued) the request
+        # carries, if any.
+        if not authenticated():
+            raise mailin_error(401, {"message": "Unauthenticated."})
+
+    public = APIRouter(prefix=MAILIN_PREFIX)
+    router = APIRouter(prefix=MAILIN_PREFIX, dependencies=[Depends(require_token)])
+    add_auth_routes(public, router, backend_of(ctx), ctx)
+    add_domain_routes(router, ctx)
+    add_mailbox_routes(router, ctx)
+    add_account_routes(router, ctx)
+    add_azure_order_routes(router, ctx)
+    storage = APIRouter()  # result downloads: public links, outside the API prefix
+    add_verification_routes(router, storage, ctx)
+
+    combined = APIRouter()
+    combined.include_router(public)
+    combined.include_router(router)
+    combined.include_router(storage)
+    return combined
+
+
+def mailin_control_router(ctx: SandboxContext) -> APIRouter:
+    """The ``?account=`` account's purchases, live login tokens and Azure orders."""
+    router = APIRouter(prefix=CONTROL_PREFIX)
+    backend = backend_of(ctx)
+
+    @router.get("/mailin/purchases")
+    async def mailin_purchases() -> JSONResponse:
+        """Domains actually bought through Mailin.ai (persisted): name -> times bought."""
+        purchases = backend.purchases()
+        return JSONResponse({"purchases": purchases, "total": sum(purchases.values())})
+
+    add_azure_control(router, ctx)
+    return router

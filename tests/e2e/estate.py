@@ -35,6 +35,11 @@ TYPES = (MailboxType.MICROSOFT, MailboxType.GOOGLE, MailboxType.SMTP, MailboxTyp
 INBOX_PROVIDER_KEY = "INSTANTLY-ADOPT-KEY-1"
 REGISTRAR_KEY = "pk1-ADOPT-KEY"
 REGISTRAR_SECRET = "sk1-ADOPT-SECRET"
+# Where the sandbox serves each API (the real APIs' paths; kept here so that seeding does not
+# depend on the sandbox's internal modules).
+MAILIN_PREFIX = "/api/v1/public"
+MAILCHANNELS_PREFIX = "/mailchannels/inbound/v1"
+PINGRAM_PREFIX = "/pingram"
 
 
 @dataclass
@@ -72,10 +77,6 @@ def seed(
     mailin_token: str = MAILIN_TOKEN,
     mailin_microsoft: bool = True,
 ) -> Seeded:
-    from pulumi_inboxed.sandbox.mailchannels.responses import MAILCHANNELS_PREFIX
-    from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
-    from pulumi_inboxed.sandbox.pingram.responses import PINGRAM_PREFIX
-
     seeded = Seeded(
         config={
             "inboxedup:baseUrl": url,
@@ -161,13 +162,12 @@ def _mailin(seeded: Seeded, settings: dict[str, Any], prefix: str, *, microsoft:
     azure = f"{prefix}-az.com"
     for names, is_google in ((smtp, False), (google, True)):
         job = client.buy_domains(names, google=is_google)
-        _wait(
-            "Mailin.ai domains bought",
-            lambda job=job: (
-                client.get_domain_job(job).status.lower()
-                not in ("pending", "processing", "in_progress")
-            ),
-        )  # type: ignore[misc]
+
+        def bought(job: str = job) -> bool:
+            status = client.get_domain_job(job).status.lower()
+            return status not in ("pending", "processing", "in_progress")
+
+        _wait("Mailin.ai domains bought", bought)
     by_name = {d.name: d for d in client.list_domains()}
     client.add_subdomain("sales", smtp[2])  # a subdomain: declared as mailin.Subdomain
     client.transfer_inboxkit_domain(f"{prefix}-ik0.com", "ik-uid-0")  # named, not declared

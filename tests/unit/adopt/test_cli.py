@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,7 +61,7 @@ CREDENTIAL_VARS = (
 )
 
 
-def chosen_by_all(config: dict[str, object] | None) -> list[tuple[str, str | None]]:
+def chosen_by_all(config: Mapping[str, Any] | None) -> list[tuple[str, str | None]]:
     from pulumi_inboxed.adopt.cli import parser, selected
 
     return selected(parser().parse_args(["adopt", "--all", "--out", "x"]), config)

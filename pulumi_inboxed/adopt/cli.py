@@ -56,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
     adopt.add_argument(
         "--all",
         action="store_true",
-        help="every configured account of every API (default accounts whose credentials are set)",
+        help="every named account of every API (<api>:accounts) and each default account "
+        "whose runtime finds credentials",
     )
     adopt.add_argument("--stack", help="read settings from this stack's config")
     adopt.add_argument("--cwd", type=Path, help="the project folder of --stack")

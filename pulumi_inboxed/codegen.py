@@ -246,11 +246,16 @@ def _resource(spec: ResourceSpec, spec_ref: str, imports: _Imports) -> str:
             "\n\n    @staticmethod\n    def get(\n        resource_name: str,\n"
             "        id: pulumi.Input[str],\n"
             "        opts: pulumi.ResourceOptions | None = None,\n"
+            "        account: pulumi.Input[str] | None = None,\n"
             f"    ) -> {spec.name}:\n"
             f'        """Reads an existing {spec.name} into the program by {spec.id_doc},\n'
             "        without managing it (Pulumi never changes or deletes what `get` reads).\n"
+            "\n"
+            "        :param account: the account holding it (a name under the API's `accounts`\n"
+            "            config); unset: the default account.\n"
             '        """\n'
-            f"        return get_resource({spec.name}, {spec_ref}, resource_name, id, opts)"
+            f"        return get_resource({spec.name}, {spec_ref}, resource_name, id, opts, "
+            "account)"
         )
     return f'''class {args}:
     """The inputs of `{spec.name}`.

@@ -143,10 +143,13 @@ def get_resource(
     resource_name: str,
     id: pulumi.Input[str],
     opts: pulumi.ResourceOptions | None,
+    account: pulumi.Input[str] | None = None,
 ) -> R:
     """`Kind.get(name, id)`: reads an existing object by id into the program (not managed by it:
-    Pulumi never updates or deletes what `get` reads)."""
+    Pulumi never updates or deletes what `get` reads), from `account` (unset: the default one);
+    the provider's `read()` finds the account among the props it is given."""
     props: Props = dict.fromkeys((*spec.inputs.input_names(), *spec.outputs.output_names()))
+    props["account"] = account
     merged = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(id=id))
     resource = cls.__new__(cls)
     with _pickler_restored():

@@ -212,11 +212,15 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> SubscriptionNotes:
         """Reads an existing SubscriptionNotes into the program by its subscription id,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(SubscriptionNotes, _SUBSCRIPTIONNOTES, resource_name, id, opts)
+        return get_resource(SubscriptionNotes, _SUBSCRIPTIONNOTES, resource_name, id, opts, account)
 
 
 class DomainBatchArgs:
@@ -399,11 +403,15 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> DomainBatch:
         """Reads an existing DomainBatch into the program by its batch id,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(DomainBatch, _DOMAINBATCH, resource_name, id, opts)
+        return get_resource(DomainBatch, _DOMAINBATCH, resource_name, id, opts, account)
 
 
 class MailboxRequestArgs:
@@ -579,11 +587,15 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> MailboxRequest:
         """Reads an existing MailboxRequest into the program by its request id,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(MailboxRequest, _MAILBOXREQUEST, resource_name, id, opts)
+        return get_resource(MailboxRequest, _MAILBOXREQUEST, resource_name, id, opts, account)
 
 
 class MailboxRequestsArgs:

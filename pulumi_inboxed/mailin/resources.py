@@ -443,11 +443,15 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> Subdomain:
         """Reads an existing Subdomain into the program by its `domain_id`,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(Subdomain, _SUBDOMAIN, resource_name, id, opts)
+        return get_resource(Subdomain, _SUBDOMAIN, resource_name, id, opts, account)
 
 
 class DomainForwardingArgs:
@@ -567,11 +571,17 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> DomainForwarding:
         """Reads an existing DomainForwarding into the program by the Mailin.ai id of its domain,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(DomainForwarding, _FORWARDING_SPECS[0], resource_name, id, opts)
+        return get_resource(
+            DomainForwarding, _FORWARDING_SPECS[0], resource_name, id, opts, account
+        )
 
 
 class EmailForwardingArgs:
@@ -687,11 +697,15 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> EmailForwarding:
         """Reads an existing EmailForwarding into the program by the Mailin.ai id of its domain,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(EmailForwarding, _FORWARDING_SPECS[1], resource_name, id, opts)
+        return get_resource(EmailForwarding, _FORWARDING_SPECS[1], resource_name, id, opts, account)
 
 
 class SmtpMailboxesArgs:
@@ -1094,11 +1108,15 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> InboxProvider:
         """Reads an existing InboxProvider into the program by its inbox provider id,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(InboxProvider, _ACCOUNTS_SPECS[0], resource_name, id, opts)
+        return get_resource(InboxProvider, _ACCOUNTS_SPECS[0], resource_name, id, opts, account)
 
 
 class DomainRegistrarArgs:
@@ -1259,11 +1277,15 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> DomainRegistrar:
         """Reads an existing DomainRegistrar into the program by its registrar id,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(DomainRegistrar, _ACCOUNTS_SPECS[1], resource_name, id, opts)
+        return get_resource(DomainRegistrar, _ACCOUNTS_SPECS[1], resource_name, id, opts, account)
 
 
 class AzureOrderArgs:
@@ -1477,8 +1499,12 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> AzureOrder:
         """Reads an existing AzureOrder into the program by its order id,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(AzureOrder, _AZUREORDER, resource_name, id, opts)
+        return get_resource(AzureOrder, _AZUREORDER, resource_name, id, opts, account)

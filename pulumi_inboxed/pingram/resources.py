@@ -150,8 +150,12 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
         resource_name: str,
         id: pulumi.Input[str],
         opts: pulumi.ResourceOptions | None = None,
+        account: pulumi.Input[str] | None = None,
     ) -> SenderDomain:
         """Reads an existing SenderDomain into the program by its domain name,
         without managing it (Pulumi never changes or deletes what `get` reads).
+
+        :param account: the account holding it (a name under the API's `accounts`
+            config); unset: the default account.
         """
-        return get_resource(SenderDomain, _SENDERDOMAIN, resource_name, id, opts)
+        return get_resource(SenderDomain, _SENDERDOMAIN, resource_name, id, opts, account)

@@ -34,3 +34,33 @@ def test_a_program_registers_3000_resources_without_recursion_error() -> Any:
     return pulumi.Output.all(made[0].notes, made[-1].subscription_id).apply(
         lambda values: values == ["n", f"sub_{COUNT - 1}"] or None
     )
+
+
+class _Recorder(_Mocks):
+    def __init__(self) -> None:
+        self.reads: dict[str, dict[str, Any]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        if args.resource_id:  # a read (`Kind.get`)
+            self.reads[args.name] = dict(args.inputs)
+        return super().new_resource(args)
+
+
+@pulumi.runtime.test
+def test_get_reads_from_the_named_account_or_the_default_one() -> Any:
+    """`Kind.get(name, id, account=...)` hands the account to the provider's `read()` among the
+    props (the engine passes a user-driven read only its inputs)."""
+    from pulumi_inboxed.inboxedup import DomainBatch
+    from pulumi_inboxed.pingram import SenderDomain
+
+    mocks = _Recorder()
+    pulumi.runtime.set_mocks(mocks, preview=False)
+    named = SenderDomain.get("named", "news.example.com", account="client-a")
+    plain = DomainBatch.get("plain", "batch_1")
+
+    def check(_: Any) -> bool:
+        assert mocks.reads["named"]["account"] == "client-a"
+        assert mocks.reads["plain"].get("account") is None
+        return True
+
+    return pulumi.Output.all(named.urn, plain.urn).apply(check)

@@ -3,9 +3,10 @@
 tokens, jobs and purchases.
 
 ``MailinBackend`` raises ``SandboxApiError`` (rendered as ``{"message": ...}`` by ``errors.py``)
-and acts on the account being served, so tests can drive it without HTTP. The rules of domains,
-mailboxes, Azure orders and verification still live in their route modules (``responses_*.py``),
-over the same store sections.
+and acts on the account being served, so tests can drive it without HTTP. The domain rules are
+``MailinDomains`` (``models_domains.py``, ``backend.domains``); the rules of mailboxes, inbox
+providers and registrars, Azure orders and verification still live in their route modules
+(``responses_*.py``), over the same store sections.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.context import same_secret
 from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token, token_secret
+from pulumi_inboxed.sandbox.mailin.models_domains import MailinDomains
 from pulumi_inboxed.sandbox.mailin.models_store import MailinStore
 from pulumi_inboxed.sandbox.mailin.validation import validation_error
 from pulumi_inboxed.sandbox.settings import SandboxSettings
@@ -42,6 +44,7 @@ class MailinBackend:
         self.store = store
         self._settings = settings
         self.clock = clock
+        self.domains = MailinDomains(store, settings, clock)
 
     @property
     def settings(self) -> SandboxSettings:
@@ -96,7 +99,7 @@ class MailinBackend:
 
     def job_deadline(self, now: float) -> float:
         """When a job created now (and what it creates) is done: ``mailin_job_seconds`` scaled."""
-        return now + self.settings.scaled(self.settings.mailin_job_seconds)
+        return self.domains.job_deadline(now)
 
     def purchases(self) -> dict[str, int]:
         """Domains actually bought (persisted): name -> times bought."""

@@ -1,5 +1,5 @@
 """Mailin.ai domain routes: availability, buy (single, multiple, Google), transfer, subdomains,
-listing, forwarding, rate limit, job status and delete.
+listing, forwarding, rate limit, job status and delete; the rules are in ``models_domains.py``.
 
 `GET /domains` ("List all domains", under "SMTP Domain Management") lists every domain of the
 account by default; with the setting ``mailin_separate_domain_lists`` it lists only SMTP domains
@@ -9,30 +9,24 @@ The page allows both readings; clients must find a domain under either.
 
 from __future__ import annotations
 
-import re
-import uuid
-
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import SandboxContext
-from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin.common import (
     ACCEPTED_MESSAGE,
     TRANSFER_MESSAGE,
-    job_deadline,
     message,
     path_id,
     route,
 )
-from pulumi_inboxed.sandbox.mailin.errors import mailin_error
-from pulumi_inboxed.sandbox.mailin.models_store import DOMAIN_JOB, MailinDomainRow, MailinJobRow
+from pulumi_inboxed.sandbox.mailin.models import MailinBackend
+from pulumi_inboxed.sandbox.mailin.models_domains import INBOXKIT_PROVIDER
+from pulumi_inboxed.sandbox.mailin.models_store import MailinDomainRow
 from pulumi_inboxed.sandbox.mailin.validation import (
     Checker,
     json_object,
-    message_error,
-    not_found,
 )
 from pulumi_inboxed.sandbox.mailin.views import (
     DOMAIN_RATE_LIMIT,
@@ -44,70 +38,16 @@ from pulumi_inboxed.sandbox.mailin.views import (
     paginate,
 )
 
-UNAVAILABLE_MESSAGE = "The requested domain(s) are unavailable."
-EXISTS_MESSAGE = "Domain already exists in your account."
-# domain_provider shown for each way a domain enters the account (subdomains inherit theirs).
-BOUGHT_PROVIDER = "dynadot"
-TRANSFERRED_PROVIDER = "external"
-INBOXKIT_PROVIDER = "inboxkit"
-
-
-def _exists_error(field_of: dict[str, str], existing: list[MailinDomainRow]) -> SandboxApiError:
-    names = sorted({row.name for row in existing})
-    return mailin_error(
-        422,
-        {
-            "message": EXISTS_MESSAGE,
-            "errors": {
-                field_of[name]: [f"The domain {name} already exists in your account."]
-                for name in names
-            },
-        },
-    )
-
 
 def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
     """Register every domain route (literal paths before ``{domain_id}`` ones)."""
-    store = ctx.store.mailin
-
-    def unavailable_by_pattern(name: str) -> bool:
-        return re.search(ctx.settings.mailin_unavailable_pattern, name) is not None
+    domains = MailinBackend(ctx.store.mailin, lambda: ctx.settings, lambda: ctx.clock()).domains
 
     def find_domain(raw_id: str) -> MailinDomainRow:
-        row = store.get_domain(path_id(raw_id, "Domain"))
-        if row is None:
-            raise not_found("Domain")
-        return row
+        return domains.get(path_id(raw_id, "Domain"))
 
     def buy(names: list[str], fields: list[str], provider_type: str, single: bool) -> JSONResponse:
-        """Buy every name or none: rows status "0" at once, a job, one purchase each."""
-        now = ctx.clock()
-        active_at = job_deadline(ctx, now)
-        field_of = dict(zip(names, fields, strict=True))
-        job = MailinJobRow(id=str(uuid.uuid4()), kind=DOMAIN_JOB, created_at=now, done_at=active_at)
-
-        def check(existing: list[MailinDomainRow]) -> None:
-            if existing:
-                raise _exists_error(field_of, existing)
-            unavailable = [name for name in names if unavailable_by_pattern(name)]
-            if unavailable:
-                listed: object = {"domain": unavailable[0]} if single else unavailable
-                raise mailin_error(422, {"message": UNAVAILABLE_MESSAGE, "unavailable": listed})
-
-        rows = [
-            MailinDomainRow(
-                name=name,
-                main_domain=name,
-                provider_type=provider_type,
-                domain_provider=BOUGHT_PROVIDER,
-                origin="buy",
-                created_at=now,
-                updated_at=now,
-                active_at=active_at,
-            )
-            for name in names
-        ]
-        store.add_domains(rows, check, job=job, purchase=True)
+        job = domains.buy(names, fields, provider_type, single)
         return message(ACCEPTED_MESSAGE, 210, uuid=job.id)
 
     async def buy_one(request: Request, provider_type: str) -> JSONResponse:
@@ -143,24 +83,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
         uid = checker.string("uid", checker.data.get("uid")) if inboxkit else None
         checker.done()
         assert name is not None
-        now = ctx.clock()
-
-        def check(existing: list[MailinDomainRow]) -> None:
-            if existing:
-                raise message_error(422, EXISTS_MESSAGE)
-
-        row = MailinDomainRow(
-            name=name,
-            main_domain=name,
-            provider_type=provider_type,
-            domain_provider=INBOXKIT_PROVIDER if inboxkit else TRANSFERRED_PROVIDER,
-            origin="inboxkit" if inboxkit else "transfer",
-            uid=uid,
-            created_at=now,
-            updated_at=now,
-            active_at=job_deadline(ctx, now),
-        )
-        added = store.add_domains([row], check)[0]
+        added = domains.transfer(name, provider_type, inboxkit, uid)
         if inboxkit:
             return message(TRANSFER_MESSAGE, 210, domain_id=str(added.id))
         # "domain_id" is the sandbox's addition to the page's body.
@@ -177,14 +100,8 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
         """Laravel page of the account's domains, filtered by ``?name=`` (substring, any case)."""
         needle = (request.query_params.get("name") or "").strip().lower()
         now = ctx.clock()
-        views = [
-            domain_view(row, now)
-            for row in store.list_domains()
-            if needle in row.name
-            and (keep is None or row.provider_type == keep)
-            and (provider is None or row.domain_provider == provider)
-            and (skip_provider is None or row.domain_provider != skip_provider)
-        ]
+        rows = domains.listed(needle, keep, provider, skip_provider)
+        views = [domain_view(row, now) for row in rows]
         return JSONResponse(paginate(request, views))
 
     async def forwarding(
@@ -202,8 +119,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
             )
         checker.done()
         assert domain_id is not None
-        if not store.update_domain(domain_id, ctx.clock(), **{field: target}):
-            raise not_found("Domain")
+        domains.set_forwarding(domain_id, field, target)
         return message(text)
 
     # Literal paths first.
@@ -214,7 +130,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
         name = checker.purchasable("domain_name", checker.data.get("domain_name"))
         checker.done()
         assert name is not None
-        if store.domain_by_name(name) is not None or unavailable_by_pattern(name):
+        if not domains.available(name):
             return JSONResponse(
                 {"available": False, "message": "Domain is unavailable"}, status_code=404
             )
@@ -269,29 +185,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
         parent_name = checker.string("domain", checker.data.get("domain"))
         checker.done()
         assert prefix is not None and parent_name is not None
-        parent_name = parent_name.strip().lower().rstrip(".")
-        now = ctx.clock()
-        parent = store.domain_by_name(parent_name)
-        if parent is None or now < parent.active_at:
-            raise message_error(
-                422, f"The specified domain '{parent_name}' does not exist or is not active."
-            )
-
-        def check(existing: list[MailinDomainRow]) -> None:
-            if existing:
-                raise message_error(422, "Subdomain already exists.")
-
-        row = MailinDomainRow(
-            name=f"{prefix}.{parent.name}",
-            main_domain=parent.name,
-            provider_type=parent.provider_type,
-            domain_provider=parent.domain_provider,
-            origin="subdomain",
-            created_at=now,
-            updated_at=now,
-            active_at=job_deadline(ctx, now),
-        )
-        store.add_domains([row], check)
+        domains.add_subdomain(prefix, parent_name)
         return message(ACCEPTED_MESSAGE, 201)
 
     @route(router, endpoints.FORWARD_DOMAIN)
@@ -328,9 +222,7 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
 
     @route(router, endpoints.DOMAIN_JOB_STATUS)
     async def domain_job_status(job_id: str) -> JSONResponse:
-        job = store.get_job(job_id)
-        if job is None or job.kind != DOMAIN_JOB:
-            raise not_found("Domain")
+        job = domains.job(job_id)
         data: list[object] = [str(domain_id) for domain_id in job.domain_ids]
         return JSONResponse(job_view(job, data, ctx.clock()))
 
@@ -347,6 +239,5 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
 
     @route(router, endpoints.DELETE_DOMAIN)
     async def delete_domain(domain_id: str) -> JSONResponse:
-        if not store.delete_domain(path_id(domain_id, "Domain")):
-            raise not_found("Domain")
+        domains.delete(path_id(domain_id, "Domain"))
         return message("Domain and related mailboxes has been removed.")

@@ -124,6 +124,23 @@ def test_mailin_backend(store: SandboxStore, settings: SandboxSettings, clock: C
     assert backend.logout(issued.token)
     assert backend.issued_token_owner(issued.token) is None
     assert not backend.logout("mailin-sandbox-token")  # a configured token is not revocable
+    # Domains: a buy is a job; the domain is active when the job is done (1.5 s at this scale).
+    job = backend.domains.buy(["bought.com"], ["domain_name"], "smtp", single=True)
+    (row,) = backend.domains.listed()
+    assert row.name == "bought.com" and row.active_at == job.done_at == START + 1.5
+    assert backend.domains.job(job.id).domain_ids == (row.id,)
+    assert backend.purchases() == {"bought.com": 1}
+    with pytest.raises(SandboxApiError) as again:
+        backend.domains.buy(["bought.com"], ["domain_name"], "smtp", single=True)
+    assert body(mailin_errors.render(again.value)) == {
+        "message": "Domain already exists in your account.",
+        "errors": {"domain_name": ["The domain bought.com already exists in your account."]},
+    }
+    with pytest.raises(SandboxApiError) as taken:
+        backend.domains.buy(["taken-x.com"], ["domain_name"], "smtp", single=True)
+    assert taken.value.details == {"unavailable": {"domain": "taken-x.com"}}
+    with acting_as("other"):
+        assert backend.domains.listed() == []
     with pytest.raises(SandboxApiError) as refused:
         backend.login(settings.mailin_email, "wrong", "tests")
     assert refused.value.status == 422

@@ -71,8 +71,9 @@ async def read_json(request: Request) -> object:
 
 
 def validation_details(exc: ValidationError) -> dict[str, object]:
-    """A pydantic error as JSON-safe ``details`` (``field`` names the first bad one)."""
-    errors: list[dict[str, object]] = json.loads(exc.json(include_url=False))
+    """A pydantic error as JSON-safe ``details`` (``field`` names the first bad one). The input is
+    left out: it may be a credential (``POST /_sandbox/accounts``, ``PATCH /_sandbox/settings``)."""
+    errors: list[dict[str, object]] = json.loads(exc.json(include_url=False, include_input=False))
     first = errors[0] if errors else {}
     location = first.get("loc", [])
     field_name = ".".join(str(part) for part in location) if isinstance(location, list) else ""

@@ -324,6 +324,13 @@ def test_account_added_at_run_time(client: TestClient) -> None:
     assert refused({"name": "-bad", "inboxedup_tokens": ["iu-c"]}) == 422
     assert refused({"name": "c", "mailin_email": "c@mailin.test"}) == 422  # no password
     assert "c" not in control(client, "GET", "/accounts")["accounts"]
+    # A refused account never echoes its credentials.
+    bad = {"name": "c", "mailin_email": "c@mailin.test", "mailin_tokens": ["ml-secret-c", " "]}
+    answer = client.post("/_sandbox/accounts", json=bad, headers=CONTROL)
+    assert answer.status_code == 422 and "ml-secret-c" not in answer.text
+    lone = {"name": "c", "mailin_password": "pw-secret-c"}
+    answer = client.post("/_sandbox/accounts", json=lone, headers=CONTROL)
+    assert answer.status_code == 422 and "pw-secret-c" not in answer.text
 
 
 def test_a_credential_of_two_accounts_is_refused() -> None:

@@ -1,10 +1,9 @@
-"""What every Mailin.ai route of the sandbox shares: the prefix, route registration, ids, timers."""
+"""What every Mailin.ai route of the sandbox shares: the prefix, route registration, ids."""
 
 from __future__ import annotations
 
 from fastapi.responses import JSONResponse
 
-from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin.validation import not_found
 from pulumi_inboxed.sandbox.surfaces import route as route  # re-exported for the Mailin routes
 
@@ -25,11 +24,6 @@ def path_id(raw: str, kind: str) -> int:
     if not raw.isdigit() or len(raw) > 18:
         raise not_found(kind)
     return int(raw)
-
-
-def job_deadline(ctx: SandboxContext, now: float) -> float:
-    """When a job created now (and what it creates) is done: ``mailin_job_seconds`` scaled."""
-    return now + ctx.settings.scaled(ctx.settings.mailin_job_seconds)
 
 
 def message(text: str, status: int = 200, **extra: object) -> JSONResponse:

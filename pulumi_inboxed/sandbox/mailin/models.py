@@ -18,6 +18,7 @@ from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.context import same_secret
 from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token, token_secret
 from pulumi_inboxed.sandbox.mailin.models_domains import MailinDomains
+from pulumi_inboxed.sandbox.mailin.models_mailboxes import MailinMailboxes
 from pulumi_inboxed.sandbox.mailin.models_store import MailinStore
 from pulumi_inboxed.sandbox.mailin.validation import validation_error
 from pulumi_inboxed.sandbox.settings import SandboxSettings
@@ -45,6 +46,7 @@ class MailinBackend:
         self._settings = settings
         self.clock = clock
         self.domains = MailinDomains(store, settings, clock)
+        self.mailboxes = MailinMailboxes(store, self.domains)
 
     @property
     def settings(self) -> SandboxSettings:

@@ -74,9 +74,10 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
 
     public = APIRouter(prefix=MAILIN_PREFIX)
     router = APIRouter(prefix=MAILIN_PREFIX, dependencies=[Depends(require_token)])
-    add_auth_routes(public, router, backend_of(ctx), ctx)
+    backend = backend_of(ctx)
+    add_auth_routes(public, router, backend, ctx)
     add_domain_routes(router, ctx)
-    add_mailbox_routes(router, ctx)
+    add_mailbox_routes(router, backend)
     add_account_routes(router, ctx)
     add_azure_order_routes(router, ctx)
     storage = APIRouter()  # result downloads: public links, outside the API prefix

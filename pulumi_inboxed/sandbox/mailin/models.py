@@ -19,6 +19,8 @@ from pulumi_inboxed.sandbox.context import same_secret
 from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token, token_secret
 from pulumi_inboxed.sandbox.mailin.models_domains import MailinDomains
 from pulumi_inboxed.sandbox.mailin.models_mailboxes import MailinMailboxes
+from pulumi_inboxed.sandbox.mailin.models_orders import MailinAzure
+from pulumi_inboxed.sandbox.mailin.models_providers import MailinAccounts
 from pulumi_inboxed.sandbox.mailin.models_store import MailinStore
 from pulumi_inboxed.sandbox.mailin.validation import validation_error
 from pulumi_inboxed.sandbox.settings import SandboxSettings
@@ -47,6 +49,8 @@ class MailinBackend:
         self.clock = clock
         self.domains = MailinDomains(store, settings, clock)
         self.mailboxes = MailinMailboxes(store, self.domains)
+        self.accounts = MailinAccounts(store.accounts, clock)
+        self.azure = MailinAzure(store.azure, self.accounts, settings, clock)
 
     @property
     def settings(self) -> SandboxSettings:

@@ -19,20 +19,13 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_token
+from pulumi_inboxed.sandbox.context import bearer_token
 from pulumi_inboxed.sandbox.mailin.common import message, path_id, route
-from pulumi_inboxed.sandbox.mailin.credentials import split_token
-from pulumi_inboxed.sandbox.mailin.models_accounts import (
-    INBOX_PROVIDER,
-    REGISTRAR,
-    AccountRow,
-    AccountStore,
-)
-from pulumi_inboxed.sandbox.mailin.validation import Checker, json_object, label, not_found
-from pulumi_inboxed.sandbox.mailin.views import SANDBOX_USER_ID, laravel_timestamp, paginate
-
-# Never shown by any answer (the page's list examples show api_key and username only).
-HIDDEN_FIELDS = frozenset({"password", "secret_api_key"})
+from pulumi_inboxed.sandbox.mailin.models import MailinBackend
+from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR
+from pulumi_inboxed.sandbox.mailin.models_providers import KIND_LABELS
+from pulumi_inboxed.sandbox.mailin.validation import Checker, json_object, label
+from pulumi_inboxed.sandbox.mailin.views import account_view, paginate
 
 
 @dataclass(frozen=True)
@@ -57,7 +50,7 @@ class AccountKind:
 
 INBOX_PROVIDER_KIND = AccountKind(
     kind=INBOX_PROVIDER,
-    label="Provider",
+    label=KIND_LABELS[INBOX_PROVIDER],
     providers=endpoints.INBOX_PROVIDERS,
     fields=endpoints.INBOX_PROVIDER_FIELDS,
     id_param="provider_id",
@@ -72,7 +65,7 @@ INBOX_PROVIDER_KIND = AccountKind(
 )
 REGISTRAR_KIND = AccountKind(
     kind=REGISTRAR,
-    label="Registrar",
+    label=KIND_LABELS[REGISTRAR],
     providers=endpoints.REGISTRARS,
     fields=endpoints.REGISTRAR_FIELDS,
     id_param="registrar_id",
@@ -85,43 +78,6 @@ REGISTRAR_KIND = AccountKind(
     delete=endpoints.DELETE_DOMAIN_REGISTRAR,
     deleted="Registrar deleted successfully.",
 )
-ACCOUNT_KINDS = {kind.kind: kind for kind in (INBOX_PROVIDER_KIND, REGISTRAR_KIND)}
-
-
-def account_view(row: AccountRow) -> dict[str, object]:
-    view: dict[str, object] = {
-        "id": row.id,
-        "user_id": SANDBOX_USER_ID,
-        "name": row.name,
-        "provider": row.provider,
-    }
-    for key in ACCOUNT_KINDS[row.kind].fields:
-        if key not in HIDDEN_FIELDS:
-            view[key] = row.fields.get(key)
-    view["created_at"] = laravel_timestamp(row.created_at)
-    view["updated_at"] = laravel_timestamp(row.updated_at)
-    return view
-
-
-def accounts_by_id(store: AccountStore) -> dict[int, AccountRow]:
-    """Every inbox provider and registrar by id (ids are shared by both kinds)."""
-    rows = store.list_accounts(INBOX_PROVIDER) + store.list_accounts(REGISTRAR)
-    return {row.id: row for row in rows}
-
-
-def check_account_id(
-    checker: Checker, store: AccountStore, field: str, value: object, kind: str
-) -> int | None:
-    """An optional id of an existing account of ``kind`` (``The selected ... is invalid.``)."""
-    if value is None:
-        return None
-    number = checker.integer(field, value)
-    if number is None:
-        return None
-    if store.get_account(kind, number) is None:
-        checker.fail(field, f"The selected {label(field)} is invalid.")
-        return None
-    return number
 
 
 def _valid_url(value: str) -> bool:
@@ -169,39 +125,39 @@ def check_provider(
     return text.strip().lower()
 
 
-def add_account_routes(router: APIRouter, ctx: SandboxContext) -> None:
+def add_account_routes(router: APIRouter, backend: MailinBackend) -> None:
     """Register the inbox provider routes, then the domain registrar routes, and the logout."""
     for kind in (INBOX_PROVIDER_KIND, REGISTRAR_KIND):
-        _add_kind_routes(router, ctx, kind)
-    add_logout_route(router, ctx)
+        _add_kind_routes(router, backend, kind)
+    add_logout_route(router, backend)
 
 
-def add_logout_route(router: APIRouter, ctx: SandboxContext) -> None:
+def add_logout_route(router: APIRouter, backend: MailinBackend) -> None:
     """``POST /auth/logout`` (our choice of path: no page shows one) revokes the bearer token
     the request sent, as Laravel Sanctum's ``currentAccessToken()->delete()`` does. A configured
     token (``mailin_tokens`` setting) is not revocable: the answer says so, nothing changes."""
-    tokens = ctx.store.mailin.accounts.tokens
 
     @route(router, endpoints.LOGOUT)
     async def logout(request: Request) -> JSONResponse:
-        parts = split_token(bearer_token(request) or "")
-        if parts is not None and tokens.revoke(parts[0]):
+        if backend.logout(bearer_token(request) or ""):
             return message("Logged out successfully.")
         return message("This token cannot be revoked.")
 
 
-def add_token_control(router: APIRouter, ctx: SandboxContext) -> None:
+def add_token_control(router: APIRouter, backend: MailinBackend) -> None:
     """Control route (under ``/_sandbox``): how many login tokens are live (never the tokens)."""
-    tokens = ctx.store.mailin.accounts.tokens
 
     @router.get("/mailin/tokens")
     async def live_tokens() -> JSONResponse:
-        return JSONResponse({"live": tokens.live()})
+        return JSONResponse({"live": backend.live_tokens()})
 
 
-def _add_kind_routes(router: APIRouter, ctx: SandboxContext, kind: AccountKind) -> None:
-    """Add, list, update and delete of one kind of account."""
-    store = ctx.store.mailin.accounts
+def _add_kind_routes(router: APIRouter, backend: MailinBackend, kind: AccountKind) -> None:
+    """Add, list, update and delete of one kind of account (the rules: ``models_providers.py``)."""
+    accounts = backend.accounts
+
+    def account_id(request: Request) -> int:
+        return path_id(request.path_params[kind.id_param], kind.label)
 
     @route(router, kind.add, status_code=201)
     async def add_account(request: Request) -> JSONResponse:
@@ -211,28 +167,17 @@ def _add_kind_routes(router: APIRouter, ctx: SandboxContext, kind: AccountKind) 
         fields = check_account_fields(checker, kind, provider, checker.data)
         checker.done()
         assert name is not None and provider is not None
-        now = ctx.clock()
-        row = AccountRow(
-            kind=kind.kind,
-            name=name.strip(),
-            provider=provider,
-            fields=fields,
-            created_at=now,
-            updated_at=now,
-        )
-        return message(kind.added, 201, **{kind.added_id_key: store.add_account(row)})
+        added = accounts.add(kind.kind, name, provider, fields)
+        return message(kind.added, 201, **{kind.added_id_key: added.id})
 
     @route(router, kind.list)
     async def list_accounts(request: Request) -> JSONResponse:
-        views = [account_view(row) for row in store.list_accounts(kind.kind)]
+        views = [account_view(row) for row in accounts.listed(kind.kind)]
         return JSONResponse(paginate(request, views))
 
     @route(router, kind.update)
     async def update_account(request: Request) -> JSONResponse:
-        raw_id = request.path_params[kind.id_param]
-        row = store.get_account(kind.kind, path_id(raw_id, kind.label))
-        if row is None:
-            raise not_found(kind.label)
+        row = accounts.get(kind.kind, account_id(request))  # 404 before the body is judged
         checker = Checker(await json_object(request))
         given = checker.data
         provider = check_provider(checker, kind, given.get("provider"), required=False)
@@ -240,12 +185,10 @@ def _add_kind_routes(router: APIRouter, ctx: SandboxContext, kind: AccountKind) 
         merged: dict[str, object] = {**row.fields, **{k: v for k, v in given.items()}}
         fields = check_account_fields(checker, kind, provider or row.provider, merged)
         checker.done()
-        store.update_account(kind.kind, row.id, provider or row.provider, fields, ctx.clock())
+        accounts.update(kind.kind, row.id, provider, fields)
         return message(kind.updated)
 
     @route(router, kind.delete)
     async def delete_account(request: Request) -> JSONResponse:
-        raw_id = request.path_params[kind.id_param]
-        if not store.delete_account(kind.kind, path_id(raw_id, kind.label)):
-            raise not_found(kind.label)
+        accounts.delete(kind.kind, account_id(request))
         return message(kind.deleted)

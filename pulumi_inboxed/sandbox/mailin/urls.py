@@ -78,8 +78,8 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
     add_auth_routes(public, router, backend, ctx)
     add_domain_routes(router, ctx)
     add_mailbox_routes(router, backend)
-    add_account_routes(router, ctx)
-    add_azure_order_routes(router, ctx)
+    add_account_routes(router, backend)
+    add_azure_order_routes(router, backend)
     storage = APIRouter()  # result downloads: public links, outside the API prefix
     add_verification_routes(router, storage, ctx)
 
@@ -101,5 +101,5 @@ def mailin_control_router(ctx: SandboxContext) -> APIRouter:
         purchases = backend.purchases()
         return JSONResponse({"purchases": purchases, "total": sum(purchases.values())})
 
-    add_azure_control(router, ctx)
+    add_azure_control(router, backend)
     return router

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR, AccountStore
-from pulumi_inboxed.sandbox.mailin.responses_accounts import check_account_id
+from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR
+from pulumi_inboxed.sandbox.mailin.models_providers import MailinAccounts
 from pulumi_inboxed.sandbox.mailin.validation import Checker
 
 AUTO = "auto"
@@ -28,17 +28,16 @@ class AzureOrderRequest:
     mailboxes: tuple[tuple[str, str], ...]
 
 
-def check_azure_order(checker: Checker, store: AccountStore) -> AzureOrderRequest:
-    """The body as an order, or a 422 naming every field that is wrong."""
+def check_azure_order(checker: Checker, accounts: MailinAccounts) -> AzureOrderRequest:
+    """The body as an order, or a 422 naming every field that is wrong (the inbox provider and
+    registrar it names must be the account's)."""
     data = checker.data
     mode = _mailbox_mode(checker)
     is_purchase = _is_purchase(checker)
     domain = _domain(checker, is_purchase)
-    provider_id = check_account_id(
-        checker, store, "provider_id", data.get("provider_id"), INBOX_PROVIDER
-    )
-    registrar_id = check_account_id(
-        checker, store, "domain_registrar_id", data.get("domain_registrar_id"), REGISTRAR
+    provider_id = accounts.check_id(checker, "provider_id", data.get("provider_id"), INBOX_PROVIDER)
+    registrar_id = accounts.check_id(
+        checker, "domain_registrar_id", data.get("domain_registrar_id"), REGISTRAR
     )
     full_names = _full_names(checker) if mode == AUTO else []
     mailboxes = _manual_mailboxes(checker, domain) if mode == MANUAL else []

@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 from fastapi import Request
 
+from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR, AccountRow
 from pulumi_inboxed.sandbox.mailin.models_store import (
     MailinDomainRow,
     MailinJobRow,
@@ -28,6 +30,13 @@ DEFAULT_PER_PAGE = 15
 MAX_PER_PAGE = 100
 GOOGLE = "google"
 SMTP = "smtp"
+# The fields an inbox provider or a registrar keeps; the hidden ones are never shown by any
+# answer (the page's list examples show api_key and username only).
+ACCOUNT_FIELDS = {
+    INBOX_PROVIDER: endpoints.INBOX_PROVIDER_FIELDS,
+    REGISTRAR: endpoints.REGISTRAR_FIELDS,
+}
+HIDDEN_FIELDS = frozenset({"password", "secret_api_key"})
 
 # GET /users/{user_id}: the page's example user (its e-mail is the sandbox's login e-mail).
 SANDBOX_USER_ID = 1
@@ -84,6 +93,22 @@ def flag(active: bool) -> str:
 def updated_at(updated: float, active_at: float, now: float) -> str:
     """A row is last updated when it was changed or when it became active, whichever is later."""
     return laravel_timestamp(max(updated, active_at) if now >= active_at else updated)
+
+
+def account_view(row: AccountRow) -> dict[str, object]:
+    """An inbox provider or a registrar, without its password or secret key."""
+    view: dict[str, object] = {
+        "id": row.id,
+        "user_id": SANDBOX_USER_ID,
+        "name": row.name,
+        "provider": row.provider,
+    }
+    for key in ACCOUNT_FIELDS[row.kind]:
+        if key not in HIDDEN_FIELDS:
+            view[key] = row.fields.get(key)
+    view["created_at"] = laravel_timestamp(row.created_at)
+    view["updated_at"] = laravel_timestamp(row.updated_at)
+    return view
 
 
 def domain_view(row: MailinDomainRow, now: float) -> dict[str, object]:

@@ -11,8 +11,7 @@ from collections.abc import Mapping
 
 from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR, AccountRow
 from pulumi_inboxed.sandbox.mailin.models_azure import AzureOrderRow
-from pulumi_inboxed.sandbox.mailin.responses_accounts import account_view
-from pulumi_inboxed.sandbox.mailin.views import SANDBOX_USER_ID, laravel_timestamp
+from pulumi_inboxed.sandbox.mailin.views import SANDBOX_USER_ID, account_view, laravel_timestamp
 
 MASKED_PASSWORD = "******"
 IN_PROGRESS = "in_progress"

@@ -26,10 +26,14 @@ import os
 import re
 import threading
 from collections.abc import Callable, Hashable, Mapping
-from typing import Any, Generic, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .config import ConfigSource, Setting
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    from .endpoints_config import EndpointTable
 
 ACCOUNT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 ACCOUNT_NAME_RULE = "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit"
@@ -207,6 +211,31 @@ def account_check_failure(
 
 R = TypeVar("R")
 
+KeyedAccount = tuple[str | None, str, str, "EndpointTable"]
+"""An API-key account's name, base URL, key and endpoint table (MailChannels, Pingram)."""
+
+
+def keyed_account(
+    namespace: str,
+    key: Setting,
+    base_url: Setting,
+    endpoints: ModuleType,
+    config: ConfigSource | Mapping[str, Any] | None,
+    account: str | None = None,
+) -> KeyedAccount:
+    """The settings of an account of an API that one key authenticates, as the key of its client
+    in a `Registry` (`ConfigError` naming a missing or bad setting)."""
+    from .config import require
+    from .endpoints_config import endpoint_table
+
+    view = AccountConfig(namespace, config, account)
+    return (
+        view.account,
+        require(base_url, view),
+        require(key, view),
+        endpoint_table(namespace, endpoints, view),
+    )
+
 
 class Registry(Generic[R]):
     """One object (runtime, client, login) per key in a process, made once under a lock.
@@ -243,4 +272,5 @@ __all__ = [
     "accounts_setting",
     "check_account_name",
     "configured_accounts",
+    "keyed_account",
 ]

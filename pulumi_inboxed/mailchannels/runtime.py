@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.accounts import AccountConfig, Registry, accounts_setting
-from ..core.config import ConfigSource, Setting, require
-from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
+from ..core.accounts import KeyedAccount, Registry, accounts_setting, keyed_account
+from ..core.config import ConfigSource, Setting
+from ..core.endpoints_config import endpoint_setting
 from . import endpoints as ep
 from .client import MailChannelsClient
 
@@ -24,24 +24,15 @@ BASE_URL = Setting(NAMESPACE, "baseUrl", "MAILCHANNELS_BASE_URL", default=ep.DEF
 ENDPOINTS = endpoint_setting(NAMESPACE)
 ACCOUNTS = accounts_setting(NAMESPACE)
 
-ClientKey = tuple[str | None, str, str, EndpointTable]
-"""An account's name, base URL, API key and endpoint table."""
-
 _clients: Registry[MailChannelsClient] = Registry()
 
 
 def client_key(
     config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
-) -> ClientKey:
+) -> KeyedAccount:
     """The key of the account's client: its name and settings (`ConfigError` naming a missing
     or bad one)."""
-    view = AccountConfig(NAMESPACE, config, account)
-    return (
-        view.account,
-        require(BASE_URL, view),
-        require(API_KEY, view),
-        endpoint_table(NAMESPACE, ep, view),
-    )
+    return keyed_account(NAMESPACE, API_KEY, BASE_URL, ep, config, account)
 
 
 def client_for(

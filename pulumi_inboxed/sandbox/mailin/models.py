@@ -22,6 +22,7 @@ from pulumi_inboxed.sandbox.mailin.models_mailboxes import MailinMailboxes
 from pulumi_inboxed.sandbox.mailin.models_orders import MailinAzure
 from pulumi_inboxed.sandbox.mailin.models_providers import MailinAccounts
 from pulumi_inboxed.sandbox.mailin.models_store import MailinStore
+from pulumi_inboxed.sandbox.mailin.models_tasks import MailinVerification
 from pulumi_inboxed.sandbox.mailin.validation import validation_error
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 
@@ -51,6 +52,7 @@ class MailinBackend:
         self.mailboxes = MailinMailboxes(store, self.domains)
         self.accounts = MailinAccounts(store.accounts, clock)
         self.azure = MailinAzure(store.azure, self.accounts, settings, clock)
+        self.verification = MailinVerification(store.verification, settings, clock)
 
     @property
     def settings(self) -> SandboxSettings:

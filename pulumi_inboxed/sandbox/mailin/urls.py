@@ -81,7 +81,7 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
     add_account_routes(router, backend)
     add_azure_order_routes(router, backend)
     storage = APIRouter()  # result downloads: public links, outside the API prefix
-    add_verification_routes(router, storage, ctx)
+    add_verification_routes(router, storage, backend)
 
     combined = APIRouter()
     combined.include_router(public)

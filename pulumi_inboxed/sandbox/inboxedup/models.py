@@ -9,10 +9,10 @@ directly), so tests can drive it without HTTP.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.envelope import new_id
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup.errors import domain_not_found, mailbox_request_not_found
@@ -37,7 +37,6 @@ from pulumi_inboxed.sandbox.inboxedup.models_store import (
 from pulumi_inboxed.sandbox.inboxedup.nameservers import UNPROPAGATED_NS
 from pulumi_inboxed.sandbox.inboxedup.validation import MailboxRequestBody
 from pulumi_inboxed.sandbox.inboxedup.views import domain_ns
-from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 MAX_NOTES_LENGTH = 2000
 
@@ -79,23 +78,9 @@ class NsCheck:
     found: list[str]
 
 
-class InboxedUpBackend:
+class InboxedUpBackend(Backend[InboxedUpStore]):
     """InboxedUp's rules over the account's store; ``settings`` and ``clock`` are read per call
     (the control API may change the settings at run time)."""
-
-    def __init__(
-        self,
-        store: InboxedUpStore,
-        settings: Callable[[], SandboxSettings],
-        clock: Callable[[], float],
-    ) -> None:
-        self.store = store
-        self._settings = settings
-        self.clock = clock
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     # Account and subscriptions
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from pulumi_inboxed.mailchannels import endpoints as ep
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.mailchannels.errors import fail
 from pulumi_inboxed.sandbox.mailchannels.models_store import (
     LimitExceeded,
@@ -21,7 +22,6 @@ from pulumi_inboxed.sandbox.mailchannels.models_store import (
     McDomainRow,
 )
 from pulumi_inboxed.sandbox.mailchannels.validation import name_problem, sections_problems
-from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 CREATED = "This domain was successfully created."
 OVERWRITTEN = "The domain was already provisioned; its settings were overwritten."
@@ -57,22 +57,8 @@ class BatchResult:
     errors: list[Judged]
 
 
-class MailChannelsBackend:
+class MailChannelsBackend(Backend[MailChannelsStore]):
     """MailChannels Inbound's rules over the account's store; settings and clock read per call."""
-
-    def __init__(
-        self,
-        store: MailChannelsStore,
-        settings: Callable[[], SandboxSettings],
-        clock: Callable[[], float],
-    ) -> None:
-        self.store = store
-        self._settings = settings
-        self.clock = clock
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     def subscriptions(self) -> list[tuple[str, int]]:
         """Each subscription handle of the customer with its count of domains."""

@@ -10,12 +10,11 @@ import base64
 import re
 import secrets
 import textwrap
-from collections.abc import Callable
 
 from pulumi_inboxed.core.domains import DomainNameError, normalize_domain
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.pingram.errors import UPSTREAM, fail
 from pulumi_inboxed.sandbox.pingram.models_store import PingramDomainRow, PingramStore
-from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 
 def fake_dkim_key() -> str:
@@ -57,22 +56,8 @@ def sender_of(raw: object) -> str:
         ) from None
 
 
-class PingramBackend:
+class PingramBackend(Backend[PingramStore]):
     """Pingram's rules over the account's store; settings and clock read per call."""
-
-    def __init__(
-        self,
-        store: PingramStore,
-        settings: Callable[[], SandboxSettings],
-        clock: Callable[[], float],
-    ) -> None:
-        self.store = store
-        self._settings = settings
-        self.clock = clock
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     def domains(self) -> list[PingramDomainRow]:
         return self.store.all()

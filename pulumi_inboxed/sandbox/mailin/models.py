@@ -1,12 +1,17 @@
 """The Mailin.ai backend: the account's state (``models_store.py`` with its sections
-``models_accounts.py``, ``models_azure.py``, ``models_verification.py``) and the rules of logins,
-tokens, jobs and purchases.
+``models_accounts.py``, ``models_azure.py``, ``models_verification.py``) and every rule of the API.
 
 ``MailinBackend`` raises ``SandboxApiError`` (rendered as ``{"message": ...}`` by ``errors.py``)
-and acts on the account being served, so tests can drive it without HTTP. The domain rules are
-``MailinDomains`` (``models_domains.py``, ``backend.domains``); the rules of mailboxes, inbox
-providers and registrars, Azure orders and verification still live in their route modules
-(``responses_*.py``), over the same store sections.
+and acts on the account being served, so tests can drive it without HTTP. It holds the rules of
+logins, tokens, jobs and purchases itself, and reaches the others as:
+
+- ``domains``: ``MailinDomains`` (``models_domains.py``), domains and their jobs;
+- ``mailboxes``: ``MailinMailboxes`` (``models_mailboxes.py``), mailboxes and their jobs;
+- ``accounts``: ``MailinAccounts`` (``models_providers.py``), inbox providers and registrars;
+- ``azure``: ``MailinAzure`` (``models_orders.py``), Azure orders and their uploads;
+- ``verification``: ``MailinVerification`` (``models_tasks.py``), verification and credits.
+
+The route modules (``responses*.py``) only parse a request, call the backend and render.
 """
 
 from __future__ import annotations

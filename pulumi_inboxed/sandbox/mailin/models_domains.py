@@ -17,6 +17,7 @@ from pulumi_inboxed.sandbox.mailin.models_store import (
     MailinStore,
 )
 from pulumi_inboxed.sandbox.mailin.validation import message_error, not_found
+from pulumi_inboxed.sandbox.mailin.views import SMTP
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 UNAVAILABLE_MESSAGE = "The requested domain(s) are unavailable."
@@ -176,6 +177,13 @@ class MailinDomains:
             and (provider is None or row.domain_provider == provider)
             and (skip_provider is None or row.domain_provider != skip_provider)
         ]
+
+    def main_list(self, needle: str = "") -> list[MailinDomainRow]:
+        """``GET /domains``: every domain of the account; with ``mailin_separate_domain_lists``
+        (the stricter reading of the page) only SMTP domains that are not Inboxkit transfers."""
+        if self.settings.mailin_separate_domain_lists:
+            return self.listed(needle, keep=SMTP, skip_provider=INBOXKIT_PROVIDER)
+        return self.listed(needle)
 
     def set_forwarding(self, domain_id: int, field: str, target: str | None) -> None:
         """Set (None: remove) ``forward_to`` or ``email_forward_to`` of a domain."""

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin.common import (
     ACCEPTED_MESSAGE,
     TRANSFER_MESSAGE,
@@ -39,9 +38,9 @@ from pulumi_inboxed.sandbox.mailin.views import (
 )
 
 
-def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
+def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
     """Register every domain route (literal paths before ``{domain_id}`` ones)."""
-    domains = MailinBackend(ctx.store.mailin, lambda: ctx.settings, lambda: ctx.clock()).domains
+    domains = backend.domains
 
     def find_domain(raw_id: str) -> MailinDomainRow:
         return domains.get(path_id(raw_id, "Domain"))
@@ -91,16 +90,13 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
             TRANSFER_MESSAGE, 210, name_servers=list(NAME_SERVERS), domain_id=str(added.id)
         )
 
-    def listing(
-        request: Request,
-        keep: str | None = None,
-        provider: str | None = None,
-        skip_provider: str | None = None,
-    ) -> JSONResponse:
-        """Laravel page of the account's domains, filtered by ``?name=`` (substring, any case)."""
-        needle = (request.query_params.get("name") or "").strip().lower()
-        now = ctx.clock()
-        rows = domains.listed(needle, keep, provider, skip_provider)
+    def needle_of(request: Request) -> str:
+        """``?name=``: a substring of the name, any case."""
+        return (request.query_params.get("name") or "").strip().lower()
+
+    def listing(request: Request, rows: list[MailinDomainRow]) -> JSONResponse:
+        """Laravel page of the account's domains."""
+        now = backend.clock()
         views = [domain_view(row, now) for row in rows]
         return JSONResponse(paginate(request, views))
 
@@ -138,17 +134,15 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
 
     @route(router, endpoints.LIST_DOMAINS)
     async def list_domains(request: Request) -> JSONResponse:
-        if ctx.settings.mailin_separate_domain_lists:  # the stricter reading of the page
-            return listing(request, keep=SMTP, skip_provider=INBOXKIT_PROVIDER)
-        return listing(request)
+        return listing(request, domains.main_list(needle_of(request)))
 
     @route(router, endpoints.LIST_GOOGLE_DOMAINS)
     async def list_google_domains(request: Request) -> JSONResponse:
-        return listing(request, keep=GOOGLE)
+        return listing(request, domains.listed(needle_of(request), keep=GOOGLE))
 
     @route(router, endpoints.LIST_INBOXKIT_DOMAINS)
     async def list_inboxkit_domains(request: Request) -> JSONResponse:
-        return listing(request, provider=INBOXKIT_PROVIDER)
+        return listing(request, domains.listed(needle_of(request), provider=INBOXKIT_PROVIDER))
 
     @route(router, endpoints.BUY_DOMAIN, status_code=210)
     async def buy_domain(request: Request) -> JSONResponse:
@@ -224,13 +218,13 @@ def add_domain_routes(router: APIRouter, ctx: SandboxContext) -> None:
     async def domain_job_status(job_id: str) -> JSONResponse:
         job = domains.job(job_id)
         data: list[object] = [str(domain_id) for domain_id in job.domain_ids]
-        return JSONResponse(job_view(job, data, ctx.clock()))
+        return JSONResponse(job_view(job, data, backend.clock()))
 
     # Paths with a {domain_id}.
 
     @route(router, endpoints.GET_DOMAIN)
     async def get_domain(domain_id: str) -> JSONResponse:
-        return JSONResponse(domain_view(find_domain(domain_id), ctx.clock()))
+        return JSONResponse(domain_view(find_domain(domain_id), backend.clock()))
 
     @route(router, endpoints.DOMAIN_RATE_LIMIT)
     async def domain_rate_limit(domain_id: str) -> JSONResponse:

@@ -76,7 +76,7 @@ def mailin_router(ctx: SandboxContext) -> APIRouter:
     router = APIRouter(prefix=MAILIN_PREFIX, dependencies=[Depends(require_token)])
     backend = backend_of(ctx)
     add_auth_routes(public, router, backend, ctx)
-    add_domain_routes(router, ctx)
+    add_domain_routes(router, backend)
     add_mailbox_routes(router, backend)
     add_account_routes(router, backend)
     add_azure_order_routes(router, backend)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pulumi_inboxed.sandbox.accounts import acting_as
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.context import same_secret
 from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token, token_secret
 from pulumi_inboxed.sandbox.mailin.models_domains import MailinDomains
@@ -41,7 +42,7 @@ class IssuedToken:
     """``"<id>|<secret>"``: shown once, stored as a hash of the secret only."""
 
 
-class MailinBackend:
+class MailinBackend(Backend[MailinStore]):
     """Mailin.ai's rules over the account's store; settings and clock read per call."""
 
     def __init__(
@@ -50,18 +51,12 @@ class MailinBackend:
         settings: Callable[[], SandboxSettings],
         clock: Callable[[], float],
     ) -> None:
-        self.store = store
-        self._settings = settings
-        self.clock = clock
+        super().__init__(store, settings, clock)
         self.domains = MailinDomains(store, settings, clock)
         self.mailboxes = MailinMailboxes(store, self.domains)
         self.accounts = MailinAccounts(store.accounts, clock)
         self.azure = MailinAzure(store.azure, self.accounts, settings, clock)
         self.verification = MailinVerification(store.verification, settings, clock)
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     # Logins and tokens
 

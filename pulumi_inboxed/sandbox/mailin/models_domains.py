@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable
 
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin.errors import mailin_error
 from pulumi_inboxed.sandbox.mailin.models_store import (
@@ -18,7 +18,6 @@ from pulumi_inboxed.sandbox.mailin.models_store import (
 )
 from pulumi_inboxed.sandbox.mailin.validation import message_error, not_found
 from pulumi_inboxed.sandbox.mailin.views import SMTP
-from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 UNAVAILABLE_MESSAGE = "The requested domain(s) are unavailable."
 EXISTS_MESSAGE = "Domain already exists in your account."
@@ -42,22 +41,8 @@ def _exists_error(field_of: dict[str, str], existing: list[MailinDomainRow]) -> 
     )
 
 
-class MailinDomains:
+class MailinDomains(Backend[MailinStore]):
     """The account's domains and their jobs; settings and clock read per call."""
-
-    def __init__(
-        self,
-        store: MailinStore,
-        settings: Callable[[], SandboxSettings],
-        clock: Callable[[], float],
-    ) -> None:
-        self.store = store
-        self._settings = settings
-        self.clock = clock
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     def job_deadline(self, now: float) -> float:
         """When a job created now (and what it creates) is done: ``mailin_job_seconds`` scaled."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin.credentials import generate_password
 from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER
@@ -41,7 +42,7 @@ ORDER_EXISTS_MESSAGE = "Order already exists in your account."
 NO_PROVIDER_MESSAGE = "No inbox provider is set for this order."
 
 
-class MailinAzure:
+class MailinAzure(Backend[AzureOrderStore]):
     """The account's Azure orders; settings and clock read per call."""
 
     def __init__(
@@ -51,14 +52,8 @@ class MailinAzure:
         settings: Callable[[], SandboxSettings],
         clock: Callable[[], float],
     ) -> None:
-        self.store = store
+        super().__init__(store, settings, clock)
         self.accounts = accounts
-        self._settings = settings
-        self.clock = clock
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     # Timers
 

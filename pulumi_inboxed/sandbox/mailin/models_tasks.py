@@ -22,10 +22,10 @@ import csv
 import io
 import re
 import secrets
-from collections.abc import Callable
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.accounts import acting_as
+from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.mailin.models_verification import (
     BULK_TASK,
     SINGLE_TASK,
@@ -39,7 +39,6 @@ from pulumi_inboxed.sandbox.mailin.validation import (
     message_error,
     not_found,
 )
-from pulumi_inboxed.sandbox.settings import SandboxSettings
 
 REFUNDED_MESSAGE = (
     "Your task could not be processed. The used credits have been refunded to your account."
@@ -105,22 +104,8 @@ def addresses_in_file(content: bytes) -> list[str] | None:
     return [row[column].strip() for row in data if len(row) > column and row[column].strip()]
 
 
-class MailinVerification:
+class MailinVerification(Backend[VerificationStore]):
     """The account's verification tasks and credits; settings and clock read per call."""
-
-    def __init__(
-        self,
-        store: VerificationStore,
-        settings: Callable[[], SandboxSettings],
-        clock: Callable[[], float],
-    ) -> None:
-        self.store = store
-        self._settings = settings
-        self.clock = clock
-
-    @property
-    def settings(self) -> SandboxSettings:
-        return self._settings()
 
     def _initial(self) -> int:
         """The credits an account starts with (``mailin_credits``)."""

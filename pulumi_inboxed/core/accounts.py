@@ -117,6 +117,12 @@ class AccountConfig:
         config: ConfigSource | Mapping[str, Any] | None,
         account: str | None = None,
     ) -> None:
+        if isinstance(config, AccountConfig):
+            # A view given as the config: the same account's view again (never a second layer,
+            # whose `get` would let a named account reach the default account's credentials).
+            if account in (None, "", config.account):
+                account = config.account
+            config = config.base
         self.namespace = namespace
         self.base = config
         self.account = check_account_name(account)

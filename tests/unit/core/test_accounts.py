@@ -167,3 +167,16 @@ def test_the_registry_makes_one_object_per_key_across_threads() -> None:
     assert len(made) == 1 and all(g is made[0] for g in got)
     assert registry.get(("client-b", "url"), make) is not made[0]
     assert len(registry.values()) == 2
+
+
+def test_a_view_given_as_the_config_stays_that_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Runtimes may be handed an account's view as their config (the adopt command does): it is
+    the same account, and a named one still never reaches the default credentials."""
+    monkeypatch.setenv("DEMO_API_TOKEN", "tok-from-env")
+    inner = AccountConfig("demo", _config(), "no-creds")
+    again = AccountConfig("demo", inner)
+    assert again.account == "no-creds"
+    assert read(TOKEN, again) is None
+    assert read(BASE_URL, again) == "https://c.example"
+    other = AccountConfig("demo", inner, "client-a")
+    assert read(TOKEN, other) == "tok-a"

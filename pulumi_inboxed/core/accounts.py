@@ -111,6 +111,9 @@ class AccountConfig:
     `account=None` is the default account: exactly the plain settings. A named account must be
     in `<namespace>:accounts` (a `ConfigError` naming the key otherwise)."""
 
+    account: str | None
+    base: ConfigSource | Mapping[str, Any] | None
+
     def __init__(
         self,
         namespace: str,

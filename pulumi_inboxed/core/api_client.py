@@ -99,15 +99,20 @@ class ApiClient:
         response = self.send(endpoint, **kwargs)
         return self.json_of(response, endpoint)
 
+    def where(self, endpoint: Endpoint) -> str:
+        """`"METHOD /path"` of the endpoint this account calls (its override, if any): what a
+        reply-shape error names."""
+        resolved = self.endpoints.resolve(endpoint)
+        return f"{resolved.method} {resolved.path}"
+
     def json_of(self, response: httpx.Response, endpoint: Endpoint) -> Any:
         if not response.content:
             return None
         try:
             return response.json()
         except ValueError:
-            resolved = self.endpoints.resolve(endpoint)
             raise ReplyShapeError(
-                self.PROVIDER, f"{resolved.method} {resolved.path}", "JSON body", self.DOC
+                self.PROVIDER, self.where(endpoint), "JSON body", self.DOC
             ) from None
 
 

@@ -84,6 +84,10 @@ class InboxedUpClient(ApiClient):
         )
         super().__init__(http, endpoints or EndpointTable("inboxedup"))
 
+    def _at(self, endpoint: ep.Endpoint) -> ep.Endpoint:
+        """The endpoint this account calls (its override, if any): what reply errors name."""
+        return self.endpoints.resolve(endpoint)
+
     def _data(self, endpoint: ep.Endpoint, **kwargs: Any) -> Any:
         """The body with the documented `{"success": true, "data": X}` envelope taken off."""
         body = self.call_json(endpoint, **kwargs)
@@ -93,7 +97,7 @@ class InboxedUpClient(ApiClient):
 
     # Account
     def get_account(self) -> Account:
-        return _parse(Account, self._data(ep.ACCOUNT), ep.ACCOUNT)
+        return _parse(Account, self._data(ep.ACCOUNT), self._at(ep.ACCOUNT))
 
     # Domains
     def submit_domains(self, domains: Sequence[str]) -> SubmitDomainsResult:
@@ -102,15 +106,15 @@ class InboxedUpClient(ApiClient):
         if not 1 <= len(domains) <= MAX_DOMAINS_PER_SUBMIT:
             raise ValueError(f"submit 1 to {MAX_DOMAINS_PER_SUBMIT} domains, got {len(domains)}")
         body = self.call_json(ep.SUBMIT_DOMAINS, json={"domains": list(domains)})
-        return read_submit_reply(body)
+        return read_submit_reply(body, self._at(ep.SUBMIT_DOMAINS))
 
     def get_batch_status(self, batch_id: str) -> BatchStatus:
         data = self._data(ep.BATCH_STATUS, path={"batch_id": batch_id})
-        return _parse(BatchStatus, data, ep.BATCH_STATUS)
+        return _parse(BatchStatus, data, self._at(ep.BATCH_STATUS))
 
     def get_domain(self, domain_id: str) -> Domain:
         data = self._data(ep.GET_DOMAIN, path={"domain_id": domain_id})
-        return _parse(Domain, _one(data, ("domain",)), ep.GET_DOMAIN)
+        return _parse(Domain, _one(data, ("domain",)), self._at(ep.GET_DOMAIN))
 
     def remove_domain(self, domain_id: str) -> None:
         self.send(ep.REMOVE_DOMAIN, path={"domain_id": domain_id})
@@ -132,7 +136,7 @@ class InboxedUpClient(ApiClient):
                 verified = status is DomainStatus.ACTIVE
             else:
                 wanted = " or ".join(f"`{k}`" for k in (*VERIFIED_KEYS, "status"))
-                raise ReplyShapeError(PROVIDER, _name(ep.VERIFY_DOMAIN_NS), wanted, DOC)
+                raise ReplyShapeError(PROVIDER, _name(self._at(ep.VERIFY_DOMAIN_NS)), wanted, DOC)
         found = first_field(data, ("found", "nameservers", "currentNameservers", "current_ns"))
         return VerifyNsResult(
             status=status,
@@ -159,9 +163,10 @@ class InboxedUpClient(ApiClient):
         if domain:
             params["domain"] = domain
         body = self.call_json(ep.LIST_DOMAINS, params=params)
-        items = _items(body, ("domains",), ep.LIST_DOMAINS)
+        items = _items(body, ("domains",), self._at(ep.LIST_DOMAINS))
         domains = [
-            _parse(Domain, item, ep.LIST_DOMAINS, f"domains[{i}]") for i, item in enumerate(items)
+            _parse(Domain, item, self._at(ep.LIST_DOMAINS), f"domains[{i}]")
+            for i, item in enumerate(items)
         ]
         got_page, got_limit, total = page_numbers(body)
         return DomainPage(
@@ -218,11 +223,11 @@ class InboxedUpClient(ApiClient):
             ],
         }
         data = self._data(ep.REQUEST_MAILBOXES, json=body)
-        return _parse(MailboxRequestCreated, data, ep.REQUEST_MAILBOXES)
+        return _parse(MailboxRequestCreated, data, self._at(ep.REQUEST_MAILBOXES))
 
     def get_mailbox_request(self, request_id: str) -> MailboxRequest:
         data = self._data(ep.GET_MAILBOX_REQUEST, path={"request_id": request_id})
-        return _parse(MailboxRequest, _one(data, ("request",)), ep.GET_MAILBOX_REQUEST)
+        return _parse(MailboxRequest, _one(data, ("request",)), self._at(ep.GET_MAILBOX_REQUEST))
 
     def list_mailbox_requests_page(
         self,
@@ -238,9 +243,9 @@ class InboxedUpClient(ApiClient):
         if status:
             params["status"] = status
         body = self.call_json(ep.LIST_MAILBOX_REQUESTS, params=params)
-        items = _items(body, ("requests", "mailboxRequests"), ep.LIST_MAILBOX_REQUESTS)
+        items = _items(body, ("requests", "mailboxRequests"), self._at(ep.LIST_MAILBOX_REQUESTS))
         requests = [
-            _parse(MailboxRequest, item, ep.LIST_MAILBOX_REQUESTS, f"requests[{i}]")
+            _parse(MailboxRequest, item, self._at(ep.LIST_MAILBOX_REQUESTS), f"requests[{i}]")
             for i, item in enumerate(items)
         ]
         got_page, got_limit, total = page_numbers(body)
@@ -268,10 +273,12 @@ class InboxedUpClient(ApiClient):
     # Subscriptions
     def list_subscriptions(self) -> list[Subscription]:
         items = _items(
-            self.call_json(ep.LIST_SUBSCRIPTIONS), ("subscriptions",), ep.LIST_SUBSCRIPTIONS
+            self.call_json(ep.LIST_SUBSCRIPTIONS),
+            ("subscriptions",),
+            self._at(ep.LIST_SUBSCRIPTIONS),
         )
         return [
-            _parse(Subscription, item, ep.LIST_SUBSCRIPTIONS, f"subscriptions[{i}]")
+            _parse(Subscription, item, self._at(ep.LIST_SUBSCRIPTIONS), f"subscriptions[{i}]")
             for i, item in enumerate(items)
         ]
 
@@ -281,7 +288,9 @@ class InboxedUpClient(ApiClient):
             json={"notes": notes},
             path={"subscription_id": subscription_id},
         )
-        return _parse(Subscription, _one(data, ("subscription",)), ep.UPDATE_SUBSCRIPTION_NOTES)
+        return _parse(
+            Subscription, _one(data, ("subscription",)), self._at(ep.UPDATE_SUBSCRIPTION_NOTES)
+        )
 
 
 DOC = "docs/inboxedup-api.md"
@@ -320,7 +329,7 @@ def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
-def read_submit_reply(body: Any) -> SubmitDomainsResult:
+def read_submit_reply(body: Any, endpoint: ep.Endpoint = ep.SUBMIT_DOMAINS) -> SubmitDomainsResult:
     """The reply of `POST /domains`, whose shape no page shows (see docs/inboxedup-api.md).
 
     The batch id may be on the envelope (`batchId`, `batch_id`, `id`; beside `data` or inside it)
@@ -328,7 +337,7 @@ def read_submit_reply(body: Any) -> SubmitDomainsResult:
     the list itself; refused ones under `rejected` (or `duplicates`, `existing`, `skipped`), as
     objects or bare names. Domains without a batch id get the envelope's.
     """
-    where = _name(ep.SUBMIT_DOMAINS)
+    where = _name(endpoint)
     holders = [h for h in (body, unwrap(body)) if isinstance(h, dict)]
     if isinstance(body, dict) and isinstance(body.get("data"), dict):
         holders.append(body["data"])
@@ -359,9 +368,7 @@ def read_submit_reply(body: Any) -> SubmitDomainsResult:
             else:
                 continue
             break
-    domains = [
-        _parse(Domain, item, ep.SUBMIT_DOMAINS, f"domains[{i}]") for i, item in enumerate(accepted)
-    ]
+    domains = [_parse(Domain, item, endpoint, f"domains[{i}]") for i, item in enumerate(accepted)]
     item_batches = {d.batch_id for d in domains if d.batch_id}
     if batch_id is None and len(item_batches) == 1:
         batch_id = next(iter(item_batches))

@@ -90,7 +90,7 @@ class MailChannelsClient(ApiClient):
         super().__init__(http, endpoints or EndpointTable("mailchannels"))
 
     def _models(self, model: type[M], items: Sequence[Any], endpoint: ep.Endpoint) -> list[M]:
-        where = f"{endpoint.method} {endpoint.path}"
+        where = self.where(endpoint)
         return [
             parse_model(model, item, provider=PROVIDER, endpoint=where, doc=DOC) for item in items
         ]
@@ -99,7 +99,7 @@ class MailChannelsClient(ApiClient):
         """The list in a list reply: bare, under one of `names`, or in a `data` envelope."""
         if body is None:
             return []
-        where = f"{endpoint.method} {endpoint.path}"
+        where = self.where(endpoint)
         return list_in(body, names, provider=PROVIDER, endpoint=where, doc=DOC)
 
     def list_subscriptions(self) -> list[Subscription]:
@@ -131,7 +131,7 @@ class MailChannelsClient(ApiClient):
             params[ep.Q_OVERWRITE] = "true"
         body = {"domains": [d.body() for d in domains]}
         reply = unwrap(self.call_json(ep.PROVISION_DOMAINS, params=params, json=body))
-        where = f"{ep.PROVISION_DOMAINS.method} {ep.PROVISION_DOMAINS.path}"
+        where = self.where(ep.PROVISION_DOMAINS)
         return parse_model(BatchResult, reply, provider=PROVIDER, endpoint=where, doc=DOC)
 
     def provision_domain(

@@ -76,7 +76,7 @@ class PingramClient(ApiClient):
         """Sender domains in a reply: the bare array the page shows, or the same list under
         `domains`/`senders`/`data`, or one sender object. Fails with `ReplyShapeError` naming
         the endpoint and the fields (never a value: these objects carry DKIM private keys)."""
-        where = f"{endpoint.method} {endpoint.path}"
+        where = self.where(endpoint)
         inner = unwrap(body)
         if isinstance(inner, dict) and "sender" in inner:
             items: list[Any] = [inner]

@@ -133,3 +133,22 @@ def test_submit_reads_the_batch_id_on_the_envelope_or_on_each_domain() -> None:
     ]
     with pytest.raises(ReplyShapeError, match=r"POST /domains has no batch id"):
         read_submit_reply({"data": {"domains": [queued]}})
+
+
+def test_a_reply_shape_error_names_the_path_the_account_overrode() -> None:
+    """With `inboxedup:endpoints.list_domains` set, the error names the path actually called."""
+    from pulumi_inboxed.core.endpoints_config import endpoint_table
+    from pulumi_inboxed.inboxedup import endpoints as ep
+
+    table = endpoint_table("inboxedup", ep, {"inboxedup:endpoints": {"list_domains": "GET /v2/d"}})
+    client = InboxedUpClient(
+        "https://iu.example/v1",
+        "tok",
+        retry=RetryPolicy(attempts=1),
+        transport=httpx.MockTransport(answer({"data": {"nothing": "here"}})),
+        endpoints=table,
+    )
+    with pytest.raises(ReplyShapeError) as raised:
+        list(client.iter_domains())
+    assert "GET /v2/d" in str(raised.value)
+    assert "GET /domains" not in str(raised.value)

@@ -54,10 +54,15 @@ def call_with_stack_config(
 def _as_program_error() -> Iterator[None]:
     """Our errors end the program as `pulumi.RunError`: the CLI prints their message (provider,
     method and path, status, the API's message) without a Python traceback."""
+    from pydantic import ValidationError
+
     try:
         yield
-    except InboxedError as exc:
-        raise pulumi.RunError(concise_error(exc)) from exc
+    except (InboxedError, ValidationError) as exc:
+        # A reply of the wrong shape is reported without the values pydantic would quote.
+        raise pulumi.RunError(concise_error(exc)) from (
+            None if isinstance(exc, ValidationError) else exc
+        )
 
 
 def _call(fn: Callable[[C, list[Any]], T], client: C, args: list[Any]) -> T:

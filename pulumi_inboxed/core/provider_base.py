@@ -45,10 +45,24 @@ def concise_error(exc: BaseException) -> str:
     Our errors (`InboxedError`) name the provider, method, path, status and message already. Any
     other exception is a defect of this package: its type and message, without frames or values.
     """
+    from pydantic import ValidationError
+
     from .errors import InboxedError
 
     if isinstance(exc, InboxedError):
         return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ValidationError):
+        # pydantic's own text quotes the values it was given (a reply may hold a password): the
+        # fields and the reasons only.
+        reasons = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']) or '(the object)'}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False)[:5]
+        )
+        return (
+            f"internal error in pulumi_inboxed (a reply did not have the shape read as "
+            f"{exc.title}: {reasons}); please report it. Run with PULUMI_INBOXED_TRACEBACKS=1 "
+            "to see where it happened"
+        )
     return (
         f"internal error in pulumi_inboxed ({type(exc).__name__}: {exc}); please report it. "
         "Run with PULUMI_INBOXED_TRACEBACKS=1 to see where it happened"

@@ -159,3 +159,42 @@ def test_handler_errors_reach_the_cli_without_a_traceback(monkeypatch: pytest.Mo
         text = patched.format_exc()
     assert "internal error in pulumi_inboxed (KeyError" in text and "Traceback" not in text
     assert concise_error(ValueError("x")).startswith("internal error")
+
+
+def test_a_reply_model_error_reaches_the_cli_without_the_values_it_was_given() -> None:
+    """pydantic's own message quotes its input (a reply with a mailbox password): the CLI gets
+    the model, the fields and the reasons only."""
+    from pulumi_inboxed.mailin.models import MailboxCredentials, Totp
+
+    for model, reply in (
+        (MailboxCredentials, {"password": ["Pw-SECRET-1"]}),
+        (Totp, {"secret": "TOTP-SECRET-2"}),
+    ):
+        try:
+            model.model_validate(reply)
+        except ValueError as exc:
+            text = concise_error(exc)
+        assert "SECRET" not in text
+        assert model.__name__ in text and "internal error" in text
+    assert "password: Input should be a valid string" in concise_error(_validation_error())
+
+
+def _validation_error() -> Exception:
+    from pulumi_inboxed.mailin.models import MailboxCredentials
+
+    try:
+        MailboxCredentials.model_validate({"password": ["Pw-SECRET-1"]})
+    except ValueError as exc:
+        return exc
+    raise AssertionError("the reply was accepted")
+
+
+def test_a_function_reply_of_the_wrong_shape_ends_the_program_without_its_values() -> None:
+    import pulumi
+
+    from pulumi_inboxed.core.output_functions import _as_program_error
+
+    with pytest.raises(pulumi.RunError) as raised, _as_program_error():
+        raise _validation_error()
+    assert "SECRET" not in str(raised.value) and raised.value.__cause__ is None
+    assert "MailboxCredentials" in str(raised.value)

@@ -33,6 +33,7 @@ from ..core.errors import (
     UnprocessableError,
 )
 from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.replies import ReplyShapeError, list_in, parse_model
 from . import endpoints as ep
 from .errors import (
     CUSTOM_STATUS_ERRORS,
@@ -192,15 +193,16 @@ class MailinClient(ApiClient):
                 safe_to_retry=True,
                 http=self._anonymous,
             )
-            result = LoginResult.model_validate(response.json())
+            result = self._parse(ep.LOGIN, LoginResult, self.json_of(response, ep.LOGIN))
         except ApiError as exc:
             raise LoginFailedError.from_api(exc, self._login_keys) from None
         except TransportError as exc:
             raise LoginFailedError(f"{exc} (logging in with {self._login_keys})") from None
-        except ValueError:  # not JSON, or no token in it (pydantic's error quotes the body)
+        except ReplyShapeError as exc:  # not JSON, or no token in it: named, never quoted
             raise LoginFailedError(
                 f"{PROVIDER}: {login.method} {login.path} answered without a token "
-                '(expected {"user_id": ..., "token": ...})'
+                f'(expected {{"user_id": ..., "token": ...}}; the reply has no {exc.missing}, '
+                f"see {self.DOC})"
             ) from None
         self._token, self._user_id = result.token, result.user_id
         for name, value in self._auth_header(result.token).items():
@@ -271,6 +273,42 @@ class MailinClient(ApiClient):
             response = self.send(endpoint, path=path, http=http, **body)
         return self.json_of(response, endpoint)
 
+    # reading replies (`core.replies`): a reply of the wrong shape is a `ReplyShapeError` naming
+    # the path this account calls, the field and docs/mailin-api.md, never a value of the reply
+    def _parse(self, endpoint: ep.Endpoint, model: type[M], data: Any) -> M:
+        return parse_model(
+            model, data, provider=PROVIDER, endpoint=self.where(endpoint), doc=self.DOC
+        )
+
+    def _items(self, endpoint: ep.Endpoint, data: Any, names: Sequence[str]) -> list[Any]:
+        """The items of a list reply that is not a Laravel page (`list_in`: the list itself, or
+        under one of `names` or a generic key). No reply, or an object giving nothing under
+        `names` or `data`, is no items."""
+        if data is None:
+            return []
+        try:
+            return list_in(
+                data, names, provider=PROVIDER, endpoint=self.where(endpoint), doc=self.DOC
+            )
+        except ReplyShapeError:
+            if isinstance(data, Mapping) and not any(data.get(n) for n in (*names, "data")):
+                return []
+            raise
+
+    def _field(self, endpoint: ep.Endpoint, data: Any, name: str) -> Any:
+        """The reply's `name` (a job's uuid, a new object's id), which must be there."""
+        if isinstance(data, Mapping) and data.get(name) is not None:
+            return data[name]
+        raise ReplyShapeError(PROVIDER, self.where(endpoint), f"`{name}`", self.DOC)
+
+    def _int_field(self, endpoint: ep.Endpoint, data: Any, name: str) -> int:
+        value = self._field(endpoint, data, name)
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            missing = f"`{name}` as a number"
+            raise ReplyShapeError(PROVIDER, self.where(endpoint), missing, self.DOC) from None
+
     def _fetch(self, url: str) -> httpx.Response:
         """GET an absolute URL the API gave (a download link), without the bearer token."""
         return self._anonymous.request("GET", url)
@@ -280,8 +318,9 @@ class MailinClient(ApiClient):
     ) -> list[M]:
         def fetch(number: int) -> tuple[list[M], int | None, str | None]:
             query = {**(params or {}), "page": number, "per_page": PER_PAGE}
-            data = Page[dict[str, Any]].model_validate(self._call(endpoint, params=query))
-            items = [model.model_validate(item) for item in data.data]
+            reply = self._call(endpoint, params=query)
+            data = self._parse(endpoint, Page[dict[str, Any]], reply)
+            items = [self._parse(endpoint, model, item) for item in data.data]
             return items, data.last_page, data.next_page_url
 
         return list(pages_linked(fetch))
@@ -300,15 +339,14 @@ class MailinClient(ApiClient):
             if self._user_id is None:
                 raise ConfigError("the user id is known only after logging in with email/password")
             user_id = self._user_id
-        return User.model_validate(self._call(ep.GET_USER, user_id=user_id))
+        return self._parse(ep.GET_USER, User, self._call(ep.GET_USER, user_id=user_id))
 
     def list_servers(self) -> list[Server]:
-        data = self._call(ep.LIST_SERVERS)
-        items = data.get("data", []) if isinstance(data, dict) else data
-        return [Server.model_validate(s) for s in items or []]
+        items = self._items(ep.LIST_SERVERS, self._call(ep.LIST_SERVERS), ("servers",))
+        return [self._parse(ep.LIST_SERVERS, Server, s) for s in items]
 
     def get_server(self, server_id: int) -> Server:
-        return Server.model_validate(self._call(ep.GET_SERVER, server_id=server_id))
+        return self._parse(ep.GET_SERVER, Server, self._call(ep.GET_SERVER, server_id=server_id))
 
     # domains ------------------------------------------------------------------------------
     def list_domains(self, name: str | None = None, *, google: bool = False) -> list[MailinDomain]:
@@ -320,7 +358,9 @@ class MailinClient(ApiClient):
         return self._pages(ep.LIST_INBOXKIT_DOMAINS, MailinDomain, params)
 
     def get_domain(self, domain_id: int) -> MailinDomain:
-        return MailinDomain.model_validate(self._call(ep.GET_DOMAIN, domain_id=domain_id))
+        return self._parse(
+            ep.GET_DOMAIN, MailinDomain, self._call(ep.GET_DOMAIN, domain_id=domain_id)
+        )
 
     def find_domain(self, name: str, *, google: bool = False) -> MailinDomain | None:
         """The domain called exactly `name` (the list's `name` filter is a wildcard)."""
@@ -334,7 +374,7 @@ class MailinClient(ApiClient):
             data = self._call(ep.CHECK_DOMAIN_AVAILABILITY, params={"domain_name": name})
         except NotFoundError as exc:  # the page: 404 means unavailable
             return Availability(available=False, message=exc.message)
-        return Availability.model_validate(data)
+        return self._parse(ep.CHECK_DOMAIN_AVAILABILITY, Availability, data)
 
     def buy_domains(self, names: Sequence[str], *, google: bool = False) -> str:
         """Buys the domains (one request); returns the domain job's uuid."""
@@ -358,25 +398,30 @@ class MailinClient(ApiClient):
                     path=exc.path,
                 ) from None
             raise
-        return str(data["uuid"])
+        return str(self._field(endpoint, data, "uuid"))
 
     def transfer_domain(self, name: str, *, google: bool = False) -> TransferAccepted:
         endpoint = ep.TRANSFER_GOOGLE_DOMAIN if google else ep.TRANSFER_DOMAIN
-        return TransferAccepted.model_validate(self._call(endpoint, json={"domain_name": name}))
+        data = self._call(endpoint, json={"domain_name": name})
+        return self._parse(endpoint, TransferAccepted, data)
 
     def transfer_inboxkit_domain(self, name: str, uid: str) -> TransferAccepted:
         data = self._call(ep.TRANSFER_INBOXKIT_DOMAIN, json={"domain_name": name, "uid": uid})
-        return TransferAccepted.model_validate(data)
+        return self._parse(ep.TRANSFER_INBOXKIT_DOMAIN, TransferAccepted, data)
 
     def get_domain_job(self, job_id: str) -> DomainJob:
-        return DomainJob.model_validate(self._call(ep.DOMAIN_JOB_STATUS, job_id=job_id))
+        return self._parse(
+            ep.DOMAIN_JOB_STATUS, DomainJob, self._call(ep.DOMAIN_JOB_STATUS, job_id=job_id)
+        )
 
     def delete_domain(self, domain_id: int) -> None:
         """Deletes the domain AND all its mailboxes, permanently."""
         self._call(ep.DELETE_DOMAIN, domain_id=domain_id)
 
     def get_domain_rate_limit(self, domain_id: int) -> RateLimit:
-        return RateLimit.model_validate(self._call(ep.DOMAIN_RATE_LIMIT, domain_id=domain_id))
+        return self._parse(
+            ep.DOMAIN_RATE_LIMIT, RateLimit, self._call(ep.DOMAIN_RATE_LIMIT, domain_id=domain_id)
+        )
 
     def add_subdomain(self, subdomain: str, domain: str) -> None:
         self._call(ep.ADD_SUBDOMAIN, json={"subdomain": subdomain, "domain": domain})
@@ -401,18 +446,24 @@ class MailinClient(ApiClient):
         return self._pages(endpoint, MailinMailbox, {"name": name} if name else None)
 
     def get_mailbox(self, mailbox_id: int) -> MailinMailbox:
-        return MailinMailbox.model_validate(self._call(ep.GET_MAILBOX, mailbox_id=mailbox_id))
+        return self._parse(
+            ep.GET_MAILBOX, MailinMailbox, self._call(ep.GET_MAILBOX, mailbox_id=mailbox_id)
+        )
 
     def create_smtp_mailboxes(self, mailboxes: Sequence[NewSmtpMailbox]) -> str:
         body = {"mailboxes": [m.model_dump(exclude_none=True) for m in mailboxes]}
-        return str(self._call(ep.CREATE_MAILBOXES, json=body)["uuid"])
+        data = self._call(ep.CREATE_MAILBOXES, json=body)
+        return str(self._field(ep.CREATE_MAILBOXES, data, "uuid"))
 
     def create_google_mailboxes(self, mailboxes: Sequence[NewGoogleMailbox]) -> str:
         body = {"mailboxes": [m.model_dump() for m in mailboxes]}
-        return str(self._call(ep.CREATE_GOOGLE_MAILBOXES, json=body)["uuid"])
+        data = self._call(ep.CREATE_GOOGLE_MAILBOXES, json=body)
+        return str(self._field(ep.CREATE_GOOGLE_MAILBOXES, data, "uuid"))
 
     def get_mailbox_job(self, job_id: str) -> MailboxJob:
-        return MailboxJob.model_validate(self._call(ep.MAILBOX_JOB_STATUS, job_id=job_id))
+        return self._parse(
+            ep.MAILBOX_JOB_STATUS, MailboxJob, self._call(ep.MAILBOX_JOB_STATUS, job_id=job_id)
+        )
 
     def update_mailbox_name(self, mailbox_id: int, name: str) -> None:
         self._call(ep.UPDATE_MAILBOX_NAME, json={"name": name}, mailbox_id=mailbox_id)
@@ -424,14 +475,22 @@ class MailinClient(ApiClient):
         self._call(ep.DELETE_MAILBOX, mailbox_id=mailbox_id)
 
     def get_mailbox_rate_limit(self, mailbox_id: int) -> RateLimit:
-        return RateLimit.model_validate(self._call(ep.MAILBOX_RATE_LIMIT, mailbox_id=mailbox_id))
+        return self._parse(
+            ep.MAILBOX_RATE_LIMIT,
+            RateLimit,
+            self._call(ep.MAILBOX_RATE_LIMIT, mailbox_id=mailbox_id),
+        )
 
     def generate_totp(self, mailbox_id: int) -> Totp:
-        return Totp.model_validate(self._call(ep.GENERATE_MAILBOX_TOTP, mailbox_id=mailbox_id))
+        return self._parse(
+            ep.GENERATE_MAILBOX_TOTP,
+            Totp,
+            self._call(ep.GENERATE_MAILBOX_TOTP, mailbox_id=mailbox_id),
+        )
 
     def show_credentials(self, mailbox_id: int) -> MailboxCredentials:
         data = self._call(ep.SHOW_MAILBOX_CREDENTIALS, mailbox_id=mailbox_id)
-        return MailboxCredentials.model_validate(data)
+        return self._parse(ep.SHOW_MAILBOX_CREDENTIALS, MailboxCredentials, data)
 
     def add_signature(self, mailbox_id: int, signature: str) -> None:
         self._call(ep.ADD_MAILBOX_SIGNATURE, json={"signature": signature}, mailbox_id=mailbox_id)
@@ -452,7 +511,7 @@ class MailinClient(ApiClient):
 
     # email verification and credits -------------------------------------------------------
     def get_credits(self) -> int:
-        return int(self._call(ep.GET_CREDITS)["total_credits"])
+        return self._int_field(ep.GET_CREDITS, self._call(ep.GET_CREDITS), "total_credits")
 
     def credit_history(self) -> list[CreditEntry]:
         return self._pages(ep.CREDIT_HISTORY, CreditEntry)
@@ -470,18 +529,19 @@ class MailinClient(ApiClient):
 
     def verify_single_email(self, email: str, type_: str = "standard") -> SingleVerification:
         data = self._start(ep.VERIFY_SINGLE_EMAIL, json={"email": email, "type": type_})
-        return SingleVerification.model_validate(data)
+        return self._parse(ep.VERIFY_SINGLE_EMAIL, SingleVerification, data)
 
     def get_single_email(self, task_id: str) -> SingleVerification:
         data = self._call(ep.GET_SINGLE_EMAIL, params={"task_id": task_id})
-        return SingleVerification.model_validate(data)
+        return self._parse(ep.GET_SINGLE_EMAIL, SingleVerification, data)
 
     def verify_bulk_emails(self, emails: Sequence[str], type_: str = "standard") -> str:
         """Up to 500 addresses in one request (the page's limit); returns the task id."""
         if not 1 <= len(emails) <= ep.MAX_BULK_EMAILS:
             raise ValueError(f"1 to {ep.MAX_BULK_EMAILS} addresses a request, got {len(emails)}")
         form = {"emails": ",".join(emails), "type": type_}
-        return str(self._start(ep.VERIFY_BULK_EMAILS, data=form)["task_id"])
+        data = self._start(ep.VERIFY_BULK_EMAILS, data=form)
+        return str(self._field(ep.VERIFY_BULK_EMAILS, data, "task_id"))
 
     def verify_bulk_file(self, filename: str, content: bytes, type_: str = "standard") -> str:
         """A CSV or XLSX of at most 25 MB; returns the task id."""
@@ -489,22 +549,23 @@ class MailinClient(ApiClient):
             raise ValueError(f"{filename} is {len(content)} bytes; at most 25 MB")
         files = {"file": (filename, content)}
         data = self._start(ep.VERIFY_BULK_FILE, data={"type": type_}, files=files)
-        return str(data["task_id"])
+        return str(self._field(ep.VERIFY_BULK_FILE, data, "task_id"))
 
     def get_bulk_task(self, task_id: str) -> BulkTask:
         """The task; `status` "pending" while the API says it is still running, "failed" when
         it could not be processed (credits refunded, `reason` says why)."""
-        data: dict[str, Any] = self._call(ep.GET_BULK_TASK, params={"task_id": task_id})
-        if "status" not in data:
+        data = self._call(ep.GET_BULK_TASK, params={"task_id": task_id})
+        if isinstance(data, dict) and "status" not in data:
             message = str(data.get("message", ""))
             status = "failed" if "refund" in message.lower() or "reason" in data else "pending"
             data = {**data, "status": status, "task_id": task_id}
-        return BulkTask.model_validate(data)
+        return self._parse(ep.GET_BULK_TASK, BulkTask, data)
 
     def download_url(self, task_id: str, download_type: str) -> str:
         """The link to a finished bulk task's results (a form, as the page's example sends)."""
         form = {"task_id": task_id, "download_type": download_type}
-        return str(self._call(ep.DOWNLOAD_VERIFIED_EMAILS, data=form)["download_url"])
+        data = self._call(ep.DOWNLOAD_VERIFIED_EMAILS, data=form)
+        return str(self._field(ep.DOWNLOAD_VERIFIED_EMAILS, data, "download_url"))
 
     def download_verified_emails(self, task_id: str, download_type: str) -> bytes:
         """The results file itself: fetched from `download_url` without the API token (the link
@@ -516,7 +577,7 @@ class MailinClient(ApiClient):
     # inbox providers --------------------------------------------------------------------
     def add_inbox_provider(self, fields: Mapping[str, Any]) -> int:
         data = self._call(ep.ADD_INBOX_PROVIDER, json=dict(fields))
-        return int(data["provider_id"])
+        return self._int_field(ep.ADD_INBOX_PROVIDER, data, "provider_id")
 
     def list_inbox_providers(self) -> list[InboxProviderInfo]:
         return self._pages(ep.LIST_INBOX_PROVIDERS, InboxProviderInfo)
@@ -529,7 +590,8 @@ class MailinClient(ApiClient):
 
     # domain registrars ------------------------------------------------------------------
     def add_domain_registrar(self, fields: Mapping[str, Any]) -> int:
-        return int(self._call(ep.ADD_DOMAIN_REGISTRAR, json=dict(fields))["id"])
+        data = self._call(ep.ADD_DOMAIN_REGISTRAR, json=dict(fields))
+        return self._int_field(ep.ADD_DOMAIN_REGISTRAR, data, "id")
 
     def list_domain_registrars(self) -> list[DomainRegistrarInfo]:
         return self._pages(ep.LIST_DOMAIN_REGISTRARS, DomainRegistrarInfo)
@@ -559,11 +621,12 @@ class MailinClient(ApiClient):
 
     def get_azure_nameservers(self, order_id: int) -> AzureNameservers:
         data = self._call(ep.AZURE_ORDER_NAMESERVERS, order_id=order_id)
-        return AzureNameservers.model_validate(data)
+        return self._parse(ep.AZURE_ORDER_NAMESERVERS, AzureNameservers, data)
 
     def get_azure_mailboxes(self, order_id: int) -> list[AzureMailbox]:
         data = self._call(ep.AZURE_ORDER_MAILBOXES, order_id=order_id)
-        return [AzureMailbox.model_validate(m) for m in data.get("mailboxes", [])]
+        items = self._items(ep.AZURE_ORDER_MAILBOXES, data, ("mailboxes",))
+        return [self._parse(ep.AZURE_ORDER_MAILBOXES, AzureMailbox, m) for m in items]
 
     def delete_azure_order(self, order_id: int) -> None:
         """Deletes the order and its domain."""
@@ -590,7 +653,8 @@ class MailinClient(ApiClient):
 
     def get_azure_upload_status(self, order_id: int) -> UploadStatusSummary:
         data = self._call(ep.AZURE_UPLOAD_STATUS, order_id=order_id)
-        return UploadStatusSummary.model_validate(data.get("upload_status_summary", data))
+        inner = data.get("upload_status_summary", data) if isinstance(data, Mapping) else data
+        return self._parse(ep.AZURE_UPLOAD_STATUS, UploadStatusSummary, inner)
 
 
 # Clients that logged in, so their tokens are revoked when the process exits (the provider

@@ -4,9 +4,12 @@ Retries use `tenacity`. What is retried:
 - 429 and connection failures that happened before the request was sent (`ConnectError`,
   `ConnectTimeout`): always, because the API did not act on the request;
 - 5xx, read timeouts and dropped connections: only for idempotent methods (GET, PUT, DELETE, HEAD),
-  because a POST that failed half-way may have bought something. Creates guard themselves by
-  looking for what they made before making it again.
+  because a POST that failed half-way may have bought something. Such a write fails here, and
+  `core.safe_write.write_once` checks what it did before sending it again.
 A `Retry-After` header (seconds) is honoured, capped by `RetryPolicy.max_wait`.
+
+Every request waits for a slot of its account's `RequestLimiter` (`core.request_limits`), and
+none starts once the engine is gone (`core.engine_watch`).
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from typing import Any
 import httpx
 import tenacity
 
+from .engine_watch import check_engine
 from .errors import (
     ApiError,
     RateLimitedError,
     TransportError,
     error_class_for,
 )
+from .request_limits import RequestLimiter
 
 log = logging.getLogger("pulumi_inboxed.http")
 
@@ -91,6 +96,7 @@ class HttpClient:
         extra_errors: Mapping[int, type[ApiError]] | None = None,
         retryable_statuses: frozenset[int] = RETRYABLE_SERVER_STATUSES,
         rate_limit_statuses: frozenset[int] = frozenset({429}),
+        limiter: RequestLimiter | None = None,
     ) -> None:
         """
         :param extra_errors: statuses (below 400 or not) that are errors of their own for this
@@ -98,6 +104,8 @@ class HttpClient:
         :param retryable_statuses: error statuses retried for idempotent methods.
         :param rate_limit_statuses: statuses meaning "refused, not processed: come back later",
             retried for every method (429; MailChannels answers 503).
+        :param limiter: the account's pace (shared by every client of the account); None: no
+            pace but the API's own.
         """
         self.provider = provider
         self.retry = retry or RetryPolicy()
@@ -106,6 +114,7 @@ class HttpClient:
         self._extra_errors = dict(extra_errors or {})
         self._retryable = retryable_statuses
         self._rate_limited = rate_limit_statuses
+        self.limiter = limiter
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers={"Accept": "application/json", "User-Agent": "pulumi-inboxed", **headers},
@@ -186,8 +195,14 @@ class HttpClient:
         body: Mapping[str, Any],
         idempotent: bool,
     ) -> httpx.Response:
+        check_engine()
         try:
-            response = self._client.request(method, path, params=params, **body)
+            if self.limiter is None:
+                response = self._client.request(method, path, params=params, **body)
+            else:
+                with self.limiter.slot():
+                    check_engine()
+                    response = self._client.request(method, path, params=params, **body)
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise _RetryableTransport(
                 TransportError(self.provider, method, path, type(exc).__name__)

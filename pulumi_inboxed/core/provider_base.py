@@ -27,7 +27,10 @@ class ConfiguredProvider(dyn.ResourceProvider):
         pass
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
+        from . import partial_failure
+
         install_concise_errors()
+        partial_failure.install()
         self._config = req.config
         threads = read(PROVIDER_THREADS, req.config)
         if threads and threads.isdigit():

@@ -10,8 +10,9 @@ A fault is one of:
 - ``"ok"``: no fault (to fail a later request of the same kind).
 
 Unlike Mailin.ai (whose order add answers 422 "Order already exists in your account."), it
-accepts a second order for the same domain, and a second inbox provider or registrar of the same
-provider and name: a write sent twice shows up as two objects.
+accepts a second order for the same domain (unless `refuse_duplicate_orders`), and a second inbox
+provider or registrar of the same provider and name: a write sent twice shows up as two objects.
+`stale_order_lists` order-list reads leave out the newest order (a list that lags behind).
 """
 
 from __future__ import annotations
@@ -39,7 +40,16 @@ def page(items: list[dict[str, Any]]) -> dict[str, Any]:
 class FakeMailin:
     """The account's objects, the requests seen, and the faults still to inject."""
 
-    def __init__(self, credits: int = 1000, *, show_forward_to: bool = True) -> None:
+    def __init__(
+        self,
+        credits: int = 1000,
+        *,
+        show_forward_to: bool = True,
+        refuse_duplicate_orders: bool = False,
+        stale_order_lists: int = 0,
+    ) -> None:
+        self.refuse_duplicate_orders = refuse_duplicate_orders
+        self.stale_order_lists = stale_order_lists
         self.providers: list[dict[str, Any]] = []
         self.registrars: list[dict[str, Any]] = []
         self.orders: list[dict[str, Any]] = []
@@ -116,6 +126,11 @@ class FakeMailin:
         if (method, path) == ("GET", "/domain-registrars"):
             return httpx.Response(200, json=page(self.registrars))
         if (method, path) == ("POST", "/azure-orders/add"):
+            if self.refuse_duplicate_orders and any(
+                o["domain"] == body["domain"] for o in self.orders
+            ):
+                message = "Order already exists in your account."
+                return httpx.Response(422, json={"message": message})
             order = {**body, "id": self._new_id(), "forward_to": None}
             order["mailboxes"] = body.get("mailboxes") or [
                 {"name": "Ann Lee", "email": f"ann@{body['domain']}"}
@@ -123,7 +138,11 @@ class FakeMailin:
             self.orders.append(order)
             return httpx.Response(201, json={"message": "Order processed successfully."})
         if (method, path) == ("GET", "/azure-orders"):
-            return httpx.Response(200, json=page([self._listed(o) for o in self.orders]))
+            shown = self.orders
+            if self.stale_order_lists > 0:
+                self.stale_order_lists -= 1
+                shown = shown[:-1]
+            return httpx.Response(200, json=page([self._listed(o) for o in shown]))
         order = self._order(path) if path.startswith("/azure-orders/") else None
         if order is not None:
             return self._on_order(method, path, order, body) or ok

@@ -58,6 +58,21 @@ def test_an_azure_order_is_placed_once(monkeypatch: pytest.MonkeyPatch, case: st
     assert created.outs["status"] == "ready" and created.outs["nameservers"]
 
 
+def test_an_order_the_list_shows_late_is_found_after_mailin_refuses_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The answer is lost and the list does not show the order yet: the order is sent again,
+    Mailin.ai refuses a second order for the domain (422), and the list is read once more."""
+    fake = FakeMailin(refuse_duplicate_orders=True)
+    fake.fail("POST", "/azure-orders/add", "lost")
+    provider = azure_provider(fake, monkeypatch)
+    inputs = provider.check({}, ORDER).inputs
+    fake.stale_order_lists = 2  # the create's own look first, then the read-back after the loss
+    created = provider.create(inputs)
+    assert len(fake.orders) == 1 and fake.sent("POST", "/azure-orders/add") == 2
+    assert created.id == str(fake.orders[0]["id"]) and created.outs["adopted"] is False
+
+
 def test_an_azure_order_that_never_goes_through_fails_naming_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

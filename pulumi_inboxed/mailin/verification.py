@@ -48,7 +48,12 @@ class VerificationNotConfirmedError(InboxedError):
     started, but its task id was lost. It was not sent again (a second start pays twice)."""
 
     def __init__(
-        self, what: str, failure: str, debits: Sequence[CreditEntry], started: Sequence[str]
+        self,
+        what: str,
+        failure: str,
+        debits: Sequence[CreditEntry],
+        started: Sequence[str],
+        account: str | None = None,
     ) -> None:
         self.debits = list(debits)
         self.started = list(started)
@@ -60,12 +65,16 @@ class VerificationNotConfirmedError(InboxedError):
             else ""
         )
         super().__init__(
-            f"Mailin.ai: {what} failed ({failure}), and the account's credit history now shows "
-            f"a new debit ({entries}): the verification probably started, but its task id was "
-            "lost. It was not sent again, so nothing is paid twice. Check the credit history "
+            f"{_api(account)}: {what} failed ({failure}), and the account's credit history now "
+            f"shows a new debit ({entries}): the verification probably started, but its task id "
+            "was lost. It was not sent again, so nothing is paid twice. Check the credit history "
             "(mailin.credit_history) and the verification tasks in Mailin.ai's dashboard before "
             f"verifying these addresses again.{earlier}"
         )
+
+
+def _api(account: str | None) -> str:
+    return f"Mailin.ai account {account!r}" if account else "Mailin.ai"
 
 
 @dataclass
@@ -116,6 +125,7 @@ def _start_once(
     *,
     policy: WritePolicy,
     started: Sequence[str] = (),
+    account: str | None = None,
 ) -> T:
     """Starts a verification, never twice (see the module's docstring): after a transient
     failure, a new debit in the credit history ends the call with
@@ -134,7 +144,7 @@ def _start_once(
         debits = [e for e in client.credit_history() if e.id > before and e.debit > 0]
         if debits:
             failure = str(failures[-1]) if failures else "no answer"
-            raise VerificationNotConfirmedError(what, failure, debits, started)
+            raise VerificationNotConfirmedError(what, failure, debits, started, account)
         return None  # nothing debited: it did not start, and is sent again
 
     return write_once(what, send, find, policy=policy)
@@ -185,6 +195,7 @@ def verify_emails(
                 functools.partial(c.verify_bulk_emails, batch, type_),
                 policy=write_policy,
                 started=list(task_ids),
+                account=account,
             )
         )
     summary = VerificationSummary()
@@ -213,6 +224,7 @@ def verify_csv_file(
         f"{c.where(ep.VERIFY_BULK_FILE)} of {filename}",
         lambda: c.verify_bulk_file(filename, content, type_),
         policy=write_policy,
+        account=account,
     )
     summary = VerificationSummary()
     summary.add(_wait_task(c, task_id, Deadline.after(timeout), poll_interval))
@@ -236,6 +248,7 @@ def verify_email(
         f"{c.where(ep.VERIFY_SINGLE_EMAIL)} of one address",
         lambda: c.verify_single_email(address, type_),
         policy=write_policy,
+        account=account,
     )
     deadline = Deadline.after(timeout)
     result = started

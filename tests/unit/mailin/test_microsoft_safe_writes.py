@@ -213,3 +213,8 @@ def test_a_lost_batch_names_the_tasks_that_did_start() -> None:
     message = str(caught.value)
     assert "addresses 501-700 of 700" in message and first in message
     assert fake.credits == 2000 - 700
+
+
+def test_the_error_names_a_named_account() -> None:
+    error = VerificationNotConfirmedError("POST /verify-single-email", "ReadError", [], [], "acme")
+    assert str(error).startswith("Mailin.ai account 'acme': POST /verify-single-email failed")

@@ -10,6 +10,13 @@ A create adopts the account's entry of the same provider and name (a retried cre
 by hand), setting it to the declared fields; the output `adopted` says so, and delete leaves an
 adopted entry in the account unless `destroy_adopted=True`. Deletes are verified by reading the
 list back.
+
+The add (a POST) is sent through `core.safe_write.write_once`: after a transient failure (5xx, a
+read timeout, a dropped connection) the account's list is read back, and an entry of the same
+provider and name there is the one this create added (it looked first, and there was none):
+recorded as made, not adopted. Not there: the add is sent again, never twice for one entry. The
+updates (PUT) and deletes (DELETE) set or remove a value, harmless to repeat: the HTTP layer
+retries them itself.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ from pydantic_core import PydanticCustomError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from ..core.resource_spec import ResourceSpec
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from ..core.schema import (
     ResourceInputs,
     ResourceOutputs,
@@ -234,6 +242,8 @@ class DomainRegistrarOutputs(ResourceOutputs):
 class _AccountProvider(ConfiguredProvider):
     inputs: ClassVar[type[ResourceInputs]]
     label: ClassVar[str] = ""
+    write_policy: ClassVar[WritePolicy] = DEFAULT_WRITE_POLICY
+    """How often an add that failed transiently is sent (after reading the list back)."""
 
     @classmethod
     def fields(cls) -> tuple[str, ...]:
@@ -273,6 +283,17 @@ class _AccountProvider(ConfiguredProvider):
         )
         return next(found, None)
 
+    def _add_once(self, client: MailinClient, body: Mapping[str, Any]) -> int:
+        """Adds the entry, once: after a transient failure, an entry of this provider and name
+        in the list (read fresh) is the one this add made (the create found none before it)."""
+        provider, name = str(body["provider"]), str(body["name"])
+        return write_once(
+            f"{self.what} add of {name!r} ({provider})",
+            lambda: self._add(client, body),
+            lambda: self._adoptable(client, provider, name),
+            policy=self.write_policy,
+        )
+
     @property
     def what(self) -> str:
         return "Mailin.ai inbox provider" if self.label == "provider" else "Mailin.ai registrar"
@@ -309,7 +330,7 @@ class _AccountProvider(ConfiguredProvider):
             new_id = adopted
         else:
             body = {k: v for k, v in props.items() if k in fields and v is not None}
-            new_id = self._add(client, body)
+            new_id = self._add_once(client, body)
         outs = {**props, f"{self.label}_id": new_id, "adopted": adopted is not None}
         return dyn.CreateResult(id_=str(new_id), outs=outs)
 

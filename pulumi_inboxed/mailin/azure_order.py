@@ -16,6 +16,18 @@
   the create adopted (the account held an order for the domain before the create placed one:
   one ordered by hand, or by a create that was interrupted) is left in the account unless
   `destroy_adopted=True`; the output `adopted` says which.
+
+Safe retry (`core.safe_write.write_once`): every write here is a POST, which the HTTP layer does
+not send twice after a failure that may have acted (5xx, read timeout, dropped connection).
+- The order (a purchase: one order per domain): after such a failure the account's order list is
+  read back; an order for the domain there is the one this create placed (the create looked
+  first, and there was none), recorded as made, not adopted. Not there: sent again.
+- Setting the inbox provider, removing it, setting the master domain: each sets a value, and is
+  confirmed the same way (the order list shows `provider_id`, and `forward_to` where the API
+  gives it); where the list cannot tell, sending the same value again is harmless.
+- The re-upload: the list cannot tell whether a trigger took effect; a second trigger restarts
+  the same upload of the same mailboxes (nothing is bought or made twice), so it is sent again.
+- The delete (the page's GET) and every read are retried by the HTTP layer.
 """
 
 from __future__ import annotations
@@ -41,6 +53,7 @@ from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitT
 from ..core.lifecycle import confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.resource_spec import ResourceSpec
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from ..core.schema import (
     DomainInputs,
     DomainName,
@@ -58,7 +71,7 @@ from ..core.schema import (
 )
 from . import endpoints as ep
 from .client import MailinClient
-from .microsoft_models import AzureNameservers
+from .microsoft_models import AzureNameservers, AzureOrderInfo
 from .runtime import MailinRuntime, account_failures, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
@@ -260,6 +273,9 @@ def _order_rules(values: Mapping[str, Any]) -> list[Rule]:
 
 
 class AzureOrderProvider(ConfiguredProvider):
+    write_policy: ClassVar[WritePolicy] = DEFAULT_WRITE_POLICY
+    """How often a write that failed transiently is sent (after reading back what it did)."""
+
     def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
         """The runtime of the resource's account (its inputs, or its outputs after create)."""
         return runtime_for(self.config, props.get("account"))
@@ -294,33 +310,111 @@ class AzureOrderProvider(ConfiguredProvider):
         order = client.find_azure_order(domain)  # a retried create adopts it
         adopted = order is not None
         if order is None:
-            body: dict[str, Any] = {
-                "mailbox_mode": props["mailbox_mode"],
-                "domain": domain,
-                "is_purchase": 1 if props.get("is_purchase") else 0,
-            }
-            if props["mailbox_mode"] == "auto":
-                body["full_name"] = list(props["full_names"])
-            else:
-                body["mailboxes"] = [
-                    {"name": m["name"], "email": m["email"]} for m in props["mailboxes"]
-                ]
-            if props.get("inbox_provider_id") is not None:
-                body["provider_id"] = int(props["inbox_provider_id"])
-            if props.get("domain_registrar_id") is not None:
-                body["domain_registrar_id"] = int(props["domain_registrar_id"])
-            client.add_azure_order(body)
-            order = client.find_azure_order(domain)
-        if order is None:
-            raise InboxedError(f"Mailin.ai accepted the Azure order for {domain!r} but lists none")
+            order = self._place_order(client, domain, _order_body(props))
         wanted = props.get("inbox_provider_id")
         if wanted is not None and order.provider_id != int(wanted):  # an adopted order
-            client.set_azure_inbox_provider(order.id, int(wanted))
+            self._set_inbox_provider(client, order.id, int(wanted))
         if props.get("master_domain") and order.forward_to != props["master_domain"]:
-            client.set_azure_master_domain(order.id, str(props["master_domain"]))
+            self._set_master_domain(client, order.id, str(props["master_domain"]))
         ns = self._wait_ready(order.id, props)
         state = {**props, "adopted": adopted, "master_domain_left": None}
         return dyn.CreateResult(id_=str(order.id), outs=_outputs(client, order.id, state, ns))
+
+    def _place_order(
+        self, client: MailinClient, domain: str, body: Mapping[str, Any]
+    ) -> AzureOrderInfo:
+        """Places the order, once: the answer carries no id, so the order is read from the list;
+        after a transient failure, an order for the domain in the list is this create's."""
+
+        def send() -> AzureOrderInfo:
+            client.add_azure_order(body)
+            placed = client.find_azure_order(domain)
+            if placed is None:
+                raise InboxedError(
+                    f"Mailin.ai accepted the Azure order for {domain!r} but lists none"
+                )
+            return placed
+
+        return write_once(
+            f"Mailin.ai Azure order for {domain}",
+            send,
+            lambda: client.find_azure_order(domain),
+            policy=self.write_policy,
+        )
+
+    def _set_inbox_provider(self, client: MailinClient, order_id: int, provider_id: int) -> None:
+        """Sets the order's inbox provider; after a transient failure the order list says
+        whether it is set (then nothing is sent again)."""
+
+        def send() -> bool:
+            client.set_azure_inbox_provider(order_id, provider_id)
+            return True
+
+        def find() -> bool | None:
+            order = client.get_azure_order(order_id)
+            return True if order is not None and order.provider_id == provider_id else None
+
+        write_once(
+            f"Mailin.ai Azure order {order_id}: set inbox provider {provider_id}",
+            send,
+            find,
+            policy=self.write_policy,
+        )
+
+    def _remove_inbox_provider(self, client: MailinClient, order_id: int) -> None:
+        """Removes the order's inbox provider; none set (Mailin.ai's 422) is already done."""
+
+        def send() -> bool:
+            with contextlib.suppress(UnprocessableError):  # none set: nothing to remove
+                client.remove_azure_inbox_provider(order_id)
+            return True
+
+        def find() -> bool | None:
+            order = client.get_azure_order(order_id)
+            return True if order is not None and order.provider_id is None else None
+
+        write_once(
+            f"Mailin.ai Azure order {order_id}: remove inbox provider",
+            send,
+            find,
+            policy=self.write_policy,
+        )
+
+    def _set_master_domain(self, client: MailinClient, order_id: int, domain: str) -> None:
+        """Sets the master domain; after a transient failure the order list says whether it is
+        set where it shows `forward_to`; where it does not, setting it again is harmless."""
+
+        def send() -> bool:
+            client.set_azure_master_domain(order_id, domain)
+            return True
+
+        def find() -> bool | None:
+            order = client.get_azure_order(order_id)
+            if order is None or "forward_to" not in order.model_fields_set:
+                return None  # the list does not tell: setting it again is harmless
+            return True if order.forward_to == domain else None
+
+        write_once(
+            f"Mailin.ai Azure order {order_id}: set master domain {domain}",
+            send,
+            find,
+            policy=self.write_policy,
+        )
+
+    def _trigger_reupload(self, client: MailinClient, order_id: int) -> None:
+        """Triggers a re-upload. Nothing the API shows tells whether a lost trigger took effect;
+        a second one restarts the same upload (nothing bought or made twice): sent again."""
+
+        def send() -> bool:
+            client.trigger_azure_reupload(order_id)
+            return True
+
+        write_once(
+            f"Mailin.ai Azure order {order_id}: re-upload",
+            send,
+            lambda: None,
+            policy=self.write_policy,
+        )
 
     def _wait_ready(self, order_id: int, inputs: Mapping[str, Any]) -> AzureNameservers:
         """Waits (bounded by wait_timeout_seconds) for "ready" and the nameservers; on timeout
@@ -348,14 +442,13 @@ class AzureOrderProvider(ConfiguredProvider):
         order_id = int(id_)
         if olds.get("inbox_provider_id") != news.get("inbox_provider_id"):
             if news.get("inbox_provider_id") is None:
-                with contextlib.suppress(UnprocessableError):  # none set: nothing to remove
-                    client.remove_azure_inbox_provider(order_id)
+                self._remove_inbox_provider(client, order_id)
             else:
-                client.set_azure_inbox_provider(order_id, int(news["inbox_provider_id"]))
+                self._set_inbox_provider(client, order_id, int(news["inbox_provider_id"]))
         left = olds.get("master_domain_left")
         if olds.get("master_domain") != news.get("master_domain"):
             if news.get("master_domain"):
-                client.set_azure_master_domain(order_id, str(news["master_domain"]))
+                self._set_master_domain(client, order_id, str(news["master_domain"]))
                 left = None
             else:
                 left = olds.get("master_domain") or left
@@ -366,7 +459,7 @@ class AzureOrderProvider(ConfiguredProvider):
                 )
         trigger = news.get("reupload_trigger")
         if olds.get("reupload_trigger") != trigger and trigger not in (None, ""):
-            client.trigger_azure_reupload(order_id)
+            self._trigger_reupload(client, order_id)
         ns = client.get_azure_nameservers(order_id)
         state = {**news, "adopted": olds.get("adopted") is True, "master_domain_left": left}
         return dyn.UpdateResult(outs=_outputs(client, order_id, state, ns))
@@ -409,6 +502,24 @@ class AzureOrderProvider(ConfiguredProvider):
             lambda: client.get_azure_order(order_id) is not None,
             settle_seconds=DELETE_SETTLE_SECONDS,
         )
+
+
+def _order_body(props: Mapping[str, Any]) -> dict[str, Any]:
+    """The add-order request of the inputs."""
+    body: dict[str, Any] = {
+        "mailbox_mode": props["mailbox_mode"],
+        "domain": str(props["domain"]),
+        "is_purchase": 1 if props.get("is_purchase") else 0,
+    }
+    if props["mailbox_mode"] == "auto":
+        body["full_name"] = list(props["full_names"])
+    else:
+        body["mailboxes"] = [{"name": m["name"], "email": m["email"]} for m in props["mailboxes"]]
+    if props.get("inbox_provider_id") is not None:
+        body["provider_id"] = int(props["inbox_provider_id"])
+    if props.get("domain_registrar_id") is not None:
+        body["domain_registrar_id"] = int(props["domain_registrar_id"])
+    return body
 
 
 def _outputs(

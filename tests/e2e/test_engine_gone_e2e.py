@@ -123,6 +123,8 @@ def test_the_provider_of_a_killed_up_stops_calling_the_api_and_exits(
             f"\nthe provider exited {took:.2f} s after the kill; API requests after the kill: "
             f"{after_exit - at_kill} until it exited, {at_five - at_two} from +2 s to +5 s"
         )
+        left = [cmdline(pid)[:60] for pid in tree if pid != proc.pid and alive(pid)]
+        print(f"still running 5 s after the kill: {left}")
         assert at_five == at_two, "an API request reached the sandbox 2 s or more after the kill"
     finally:
         for pid in [proc.pid, *tree]:  # the language host and anything else left behind

@@ -132,9 +132,13 @@ class EngineWatch:
         self._exit = exit
         self._stopped = threading.Event()
         self._seen = False
+        self._first: str | None = None
         self._thread = threading.Thread(target=self._run, name="inboxed-engine-watch", daemon=True)
 
     def start(self) -> None:
+        """Probes once before returning (so the engine is seen listening before anything else
+        happens), then goes on in a daemon thread."""
+        self._first = self.gone()
         self._thread.start()
 
     def stop(self) -> None:
@@ -156,7 +160,7 @@ class EngineWatch:
         return None
 
     def _run(self) -> None:
-        reason = self.gone()
+        reason = self._first
         while reason is None:
             if self._stopped.wait(self.interval):
                 return

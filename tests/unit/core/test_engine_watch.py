@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -119,6 +121,40 @@ def test_the_watch_sets_engine_gone_and_exits_once_the_engine_closes(
         assert codes == [EXIT_CODE]
     finally:
         watch.stop()
+
+
+PROGRAM = """
+import sys, threading
+from pulumi_inboxed.core.engine_watch import start_watch
+assert start_watch() and start_watch()
+print("watching", flush=True)
+threading.Event().wait()
+"""
+
+
+def test_a_program_started_with_an_engine_address_exits_once_it_is_gone(
+    engine: socket.socket,
+) -> None:
+    """A real process, as the language host starts a program (`--engine ADDRESS`), and its real
+    `os._exit`."""
+    program = subprocess.Popen(
+        [sys.executable, "-c", PROGRAM, "--engine", address(engine)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert program.stdout is not None
+        assert program.stdout.readline() == "watching\n"
+        assert program.poll() is None
+        engine.close()
+        assert program.wait(timeout=BOUND) == EXIT_CODE
+        assert program.stderr is not None
+        lines = program.stderr.read().splitlines()
+        assert len(lines) == 1 and "the Pulumi engine is gone" in lines[0], lines
+    finally:
+        program.kill()
+        program.wait()
 
 
 def _client(transport: httpx.MockTransport, limiter: RequestLimiter | None) -> HttpClient:

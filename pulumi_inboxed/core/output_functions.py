@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import pulumi
 
 from .config import Setting
+from .engine_watch import start_watch
 from .errors import InboxedError
 from .provider_base import concise_error
 
@@ -34,6 +35,7 @@ def call_with_stack_config(
     The result is secret when a secret setting came from the stack config; callers unsecret what
     holds no credentials (`unsecret_unless_args_were`) and mark secret what may.
     """
+    start_watch()  # no API call from this program once its engine is gone (`pulumi` killed)
     values: list[pulumi.Input[Any]] = []
     for setting in settings:
         config = pulumi.Config(setting.namespace)

@@ -27,8 +27,9 @@ class ConfiguredProvider(dyn.ResourceProvider):
         pass
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
-        from . import partial_failure
+        from . import engine_watch, partial_failure
 
+        engine_watch.start_watch()  # exits this process once the engine is gone (`pulumi` killed)
         install_concise_errors()
         partial_failure.install()
         self._config = req.config

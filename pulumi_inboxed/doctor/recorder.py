@@ -33,7 +33,12 @@ PATTERNS = (
     re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),  # JWT
     re.compile(r"\b\d+\|[A-Za-z0-9]{20,}\b"),  # Laravel Sanctum token
     re.compile(r"\b(?:sk|pk|pingram_sk|mc|key|tok)[_-][A-Za-z0-9_-]{8,}\b"),
-    re.compile(r"(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{40,}={0,2}"),  # base64 (DKIM keys, secrets)
+    # base64 of 40 characters or more, mixing upper and lower case and digits (DKIM keys,
+    # secrets; not a URL's path)
+    re.compile(
+        r"(?<![A-Za-z0-9+/])(?=[A-Za-z0-9+/]*[A-Z])(?=[A-Za-z0-9+/]*[a-z])"
+        r"(?=[A-Za-z0-9+/]*[0-9])[A-Za-z0-9+/]{40,}={0,2}"
+    ),
     re.compile(r"\b[A-Z2-7]{16,}\b"),  # base32 (TOTP secrets)
 )
 REDACTED = "REDACTED"

@@ -111,7 +111,9 @@ def _check(
     missing = [n for n in probe.needs if ids.get(n) in (None, "")]
     if probe.read is None or missing:
         row.outcome = SKIPPED
-        why = probe.why_no_id or f"the account has nothing to read it with (no {missing[0]})"
+        why = probe.why_no_id or (
+            f"no {missing[0]} from the listings (none in the account, or its listing failed)"
+        )
         row.verdict = f"not tried: {why}; {page}"
         return row
     recorder.endpoint = name

@@ -33,6 +33,9 @@ class Probe:
     """Why no listing gives the id this read needs (a job id comes only from a write)."""
     optional: bool = False
     """A failure here does not fail the run (a best-effort call the programs do not need)."""
+    expect: tuple[str, ...] = ()
+    """Optional fields of the reply's model the package reads when they are there (a domain's
+    forwarding): a reply without them is read, but what they hold cannot be (a note)."""
 
 
 @dataclass

@@ -49,7 +49,7 @@ def _domains(c: InboxedUpClient, ids: Ids) -> object:
         ids["domain_id"] = domain.id
         if domain.batch_id:
             ids["batch_id"] = domain.batch_id
-    return page
+    return page.domains
 
 
 def _domain(c: InboxedUpClient, ids: Ids) -> object:
@@ -78,7 +78,7 @@ PROBES = (
     Probe(ep.LIST_SUBSCRIPTIONS, _subscriptions),
     Probe(ep.UPDATE_SUBSCRIPTION_NOTES),
     Probe(ep.SUBMIT_DOMAINS),
-    Probe(ep.LIST_DOMAINS, _domains),
+    Probe(ep.LIST_DOMAINS, _domains, expect=("batch_id",)),
     Probe(ep.GET_DOMAIN, _domain, ("domain_id",)),
     Probe(ep.REMOVE_DOMAIN),
     Probe(ep.VERIFY_DOMAIN_NS),

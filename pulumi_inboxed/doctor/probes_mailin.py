@@ -31,6 +31,8 @@ from .api import RETRY, ApiChecks, Config, Connection, NotTried
 from .probe import Ids, Probe
 
 NO_JOB = "a job id comes only from a purchase, transfer or mailbox creation (a write)"
+FORWARDING = ("forward_to", "email_forward_to")
+"""A domain's forwarding: no page shows these fields (docs/mailin-api.md)."""
 NO_TASK = "a task id comes only from a verification request (a write that spends credits)"
 
 
@@ -166,8 +168,12 @@ PROBES = (
     Probe(ep.GET_SERVER, _server, ("server_id",)),
     Probe(ep.TRANSFER_INBOXKIT_DOMAIN),
     Probe(ep.LIST_INBOXKIT_DOMAINS, _listing(ep.LIST_INBOXKIT_DOMAINS, MailinDomain)),
-    Probe(ep.LIST_DOMAINS, _listing(ep.LIST_DOMAINS, MailinDomain, "domain_id", "domain_name")),
-    Probe(ep.GET_DOMAIN, _domain, ("domain_id",)),
+    Probe(
+        ep.LIST_DOMAINS,
+        _listing(ep.LIST_DOMAINS, MailinDomain, "domain_id", "domain_name"),
+        expect=FORWARDING,
+    ),
+    Probe(ep.GET_DOMAIN, _domain, ("domain_id",), expect=FORWARDING),
     Probe(ep.CHECK_DOMAIN_AVAILABILITY, _availability),
     Probe(ep.BUY_DOMAIN),
     Probe(ep.ADD_SUBDOMAIN),
@@ -195,6 +201,7 @@ PROBES = (
     Probe(
         ep.LIST_GOOGLE_MAILBOXES,
         _listing(ep.LIST_GOOGLE_MAILBOXES, MailinMailbox, "google_mailbox_id"),
+        expect=("redirect_email", "signature"),
     ),
     Probe(ep.CREATE_GOOGLE_MAILBOXES),
     Probe(ep.GENERATE_MAILBOX_TOTP),

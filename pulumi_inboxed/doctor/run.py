@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pydantic import BaseModel
 
 from ..core.endpoints_config import EndpointTable
 from ..core.errors import ConfigError
@@ -119,7 +120,15 @@ def _check(
     recorder.endpoint = name
     before = len(recorder.exchanges)
     try:
-        probe.read(connection.client, ids)
+        found = probe.read(connection.client, ids)
+        lacking = _lacking(found, probe.expect)
+        if lacking:
+            fields = ", ".join(f"`{f}`" for f in lacking)
+            row.verdict = (
+                f"✓, but the reply has no {fields}: what it holds cannot be read (adopt "
+                f"declares none and says so; a refresh keeps the state's); see {checks.doc}"
+            )
+            row.notes = list(lacking)
     except NotTried as exc:
         row.outcome, row.verdict = SKIPPED, f"not tried: {exc}"
     except Exception as exc:  # every failure is a verdict: the run goes on to the next endpoint
@@ -131,6 +140,15 @@ def _check(
     if sent:
         row.status = sent[-1].status
     return row
+
+
+def _lacking(found: object, expect: tuple[str, ...]) -> list[str]:
+    """The `expect`ed fields the first model read lacks (none read: nothing to say)."""
+    items = found if isinstance(found, list) else [found]
+    first = next((item for item in items if isinstance(item, BaseModel)), None)
+    if first is None:
+        return []
+    return [f for f in expect if f not in first.model_fields_set]
 
 
 __all__ = ["APIS", "AccountReport", "check_account"]

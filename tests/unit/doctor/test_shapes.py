@@ -198,3 +198,20 @@ def test_no_secret_is_printed_or_saved(mailbox_id: object, tmp_path: Path) -> No
 def test_a_config_error_is_reported_not_raised() -> None:
     report = check_account("pingram", {}, "client-z", transport({}))
     assert report.failed and report.error and "client-z" in report.error
+
+
+def test_a_reply_without_an_optional_field_it_reads_is_a_note() -> None:
+    prefix = "/api/v1/public"
+    domain = {"id": 3, "name": "a.com", "status": "1"}  # no forwarding fields at all
+    page = {"current_page": 1, "last_page": 1, "per_page": 1, "total": 1, "data": [domain]}
+    answers: dict[str, Answer] = {
+        f"GET {prefix}/domains": (200, page),
+        f"GET {prefix}/domains/3": (200, {**domain, "forward_to": None, "email_forward_to": None}),
+    }
+    config = {"mailin:baseUrl": "http://mi.test" + prefix, "mailin:apiToken": "t0ken-value"}
+    report = check_account("mailin", config, None, transport(answers))
+    found = {r.endpoint: r for r in report.rows}
+    listed = found["list_domains"]
+    assert listed.outcome == OK and listed.notes == ["forward_to", "email_forward_to"]
+    assert "no `forward_to`, `email_forward_to`" in listed.verdict
+    assert found["get_domain"].outcome == OK and found["get_domain"].verdict == "✓"

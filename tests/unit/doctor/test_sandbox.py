@@ -112,7 +112,14 @@ def test_every_read_passes_in_two_accounts(
     assert b_rows["list_domains"]["key"] == "inboxedup:accounts.client-b.endpoints.list_domains"
     for secret in (TOKEN, TOKEN_B, MAILIN_PASSWORD, "mc-sandbox-key", "pingram_sk_sandbox"):
         assert secret not in out
-    assert _writes(process.control.stats()) == _writes(before)  # reads only
+    after = process.control.stats()
+    assert _writes(after) == _writes(before)  # reads only
+    assert _count(after, "/auth/login") - _count(before, "/auth/login") == 1  # one login a run
+    assert _count(after, "/auth/logout") - _count(before, "/auth/logout") == 1  # its token revoked
+
+
+def _count(stats: dict[str, int], route: str) -> int:
+    return sum(n for key, n in stats.items() if key.endswith(route))
 
 
 def _writes(stats: dict[str, int]) -> int:

@@ -31,6 +31,8 @@ class Connection:
     """The account's credentials, redacted wherever they appear (they never should)."""
     credentials: str
     """The config key(s) holding the credentials (what a 401 names)."""
+    base_url: str = "the base URL"
+    """The config key of the base URL (what an unreachable API names)."""
 
 
 @dataclass(frozen=True)
@@ -46,10 +48,6 @@ class ApiChecks:
     replay_ids: Ids
     doc: str
     """The `docs/` page of the API's paths and reply shapes."""
-
-    @property
-    def module_doc(self) -> str:
-        return self.doc
 
 
 __all__ = ["RETRY", "ApiChecks", "Config", "Connection", "NotTried"]

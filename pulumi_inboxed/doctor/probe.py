@@ -33,6 +33,8 @@ class Probe:
     """Why no listing gives the id this read needs (a job id comes only from a write)."""
     optional: bool = False
     """A failure here does not fail the run (a best-effort call the programs do not need)."""
+    gate: bool = False
+    """The reads after it cannot be made when it fails (a login)."""
     expect: tuple[str, ...] = ()
     """Optional fields of the reply's model the package reads when they are there (a domain's
     forwarding): a reply without them is read, but what they hold cannot be (a note)."""
@@ -70,7 +72,9 @@ class Row:
         return data
 
 
-def verdict_of(exc: BaseException, key: str, doc: str, credentials: str) -> str:
+def verdict_of(
+    exc: BaseException, key: str, doc: str, credentials: str, base_url: str = "the base URL"
+) -> str:
     """What differs, in words, naming the key or the page that fixes it; never a reply's value."""
     if isinstance(exc, NotFoundError):
         return f"the path answered 404 ({exc.method} {exc.path}); set `{key}` or see {doc}"
@@ -81,7 +85,7 @@ def verdict_of(exc: BaseException, key: str, doc: str, credentials: str) -> str:
     if isinstance(exc, ApiError):
         return f"{exc.status}: {exc.message[:200]} ({exc.method} {exc.path}); path: `{key}`"
     if isinstance(exc, TransportError):
-        return f"unreachable ({exc.reason}); check the base URL"
+        return f"unreachable ({exc.reason}); check {base_url}"
     if isinstance(exc, InboxedError):
         return f"{type(exc).__name__}: {exc}"
     return f"internal error ({type(exc).__name__}); please report it"

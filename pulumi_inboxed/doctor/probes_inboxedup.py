@@ -25,7 +25,7 @@ def connect(config: Config, account: str | None, transport: httpx.BaseTransport)
         transport=transport,
         endpoints=endpoint_table(rt.NAMESPACE, ep, view),
     )
-    return Connection(client, (token,), view.key_of(rt.API_TOKEN))
+    return Connection(client, (token,), view.key_of(rt.API_TOKEN), view.key_of(rt.BASE_URL))
 
 
 def replay(transport: httpx.BaseTransport) -> InboxedUpClient:

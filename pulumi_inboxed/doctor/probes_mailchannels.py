@@ -18,7 +18,7 @@ def connect(config: Config, account: str | None, transport: httpx.BaseTransport)
     )
     client = MailChannelsClient(base_url, key, retry=RETRY, transport=transport, endpoints=table)
     view = AccountConfig(rt.NAMESPACE, config, account)
-    return Connection(client, (key,), view.key_of(rt.API_KEY))
+    return Connection(client, (key,), view.key_of(rt.API_KEY), view.key_of(rt.BASE_URL))
 
 
 def replay(transport: httpx.BaseTransport) -> MailChannelsClient:

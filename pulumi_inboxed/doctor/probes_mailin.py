@@ -52,7 +52,7 @@ def connect(config: Config, account: str | None, transport: httpx.BaseTransport)
     )
     secrets = tuple(s for s in (token, password) if s)
     keys = f"{view.key_of(rt.API_TOKEN)}, or {view.key_of(rt.EMAIL)} and {view.key_of(rt.PASSWORD)}"
-    return Connection(client, secrets, keys)
+    return Connection(client, secrets, keys, view.key_of(rt.BASE_URL))
 
 
 def replay(transport: httpx.BaseTransport) -> MailinClient:
@@ -162,7 +162,7 @@ def _credits(c: MailinClient, ids: Ids) -> object:
 
 
 PROBES = (
-    Probe(ep.LOGIN, _login),
+    Probe(ep.LOGIN, _login, gate=True),
     Probe(ep.GET_USER, _user, ("user_id",), "the user id is known only after a login"),
     Probe(ep.LIST_SERVERS, _servers),
     Probe(ep.GET_SERVER, _server, ("server_id",)),

@@ -68,9 +68,14 @@ def check_account(
         return report
     report.redactor = Redactor(connection.secrets)
     ids: Ids = {}
+    halted: str | None = None
     try:
         for probe in checks.probes:
-            report.rows.append(_check(checks, probe, connection, recorder, ids, account))
+            row = _check(checks, probe, connection, recorder, ids, account, halted)
+            report.rows.append(row)
+            if row.outcome == FAILED and (probe.gate or row.status in (None, 401)):
+                # no read goes on without credentials (no second login) or without an answer
+                halted = f"{row.endpoint} failed"
     finally:
         connection.client.close()
         report.exchanges = list(recorder.exchanges)
@@ -86,6 +91,7 @@ def _check(
     recorder: Recorder,
     ids: Ids,
     account: str | None,
+    halted: str | None = None,
 ) -> Row:
     table: EndpointTable = connection.client.endpoints
     name = table.name_of(probe.endpoint) or probe.endpoint.path
@@ -117,6 +123,9 @@ def _check(
         )
         row.verdict = f"not tried: {why}; {page}"
         return row
+    if halted is not None:
+        row.outcome, row.verdict = SKIPPED, f"not tried: {halted} (see above)"
+        return row
     recorder.endpoint = name
     before = len(recorder.exchanges)
     try:
@@ -133,7 +142,9 @@ def _check(
         row.outcome, row.verdict = SKIPPED, f"not tried: {exc}"
     except Exception as exc:  # every failure is a verdict: the run goes on to the next endpoint
         row.outcome = WARNING if probe.optional else FAILED
-        row.verdict = verdict_of(exc, row.key, checks.module_doc, connection.credentials)
+        row.verdict = verdict_of(
+            exc, row.key, checks.doc, connection.credentials, connection.base_url
+        )
     finally:
         recorder.endpoint = ""
     sent = recorder.exchanges[before:]

@@ -215,3 +215,44 @@ def test_a_reply_without_an_optional_field_it_reads_is_a_note() -> None:
     assert listed.outcome == OK and listed.notes == ["forward_to", "email_forward_to"]
     assert "no `forward_to`, `email_forward_to`" in listed.verdict
     assert found["get_domain"].outcome == OK and found["get_domain"].verdict == "✓"
+
+
+def test_a_refused_login_stops_the_reads_and_logs_in_once() -> None:
+    seen: list[str] = []
+    answers: dict[str, Answer] = {
+        "POST /api/v1/public/auth/login": (401, {"message": "Invalid credentials"})
+    }
+    report = check_account("mailin", MAILIN, None, transport(answers, seen))
+    found = {r.endpoint: r for r in report.rows}
+    assert found["login"].outcome == FAILED and report.failed
+    assert "mailin:email and mailin:password" in found["login"].verdict
+    assert found["list_domains"].outcome == SKIPPED
+    assert "login failed" in found["list_domains"].verdict
+    assert seen == ["POST /api/v1/public/auth/login"]
+
+
+def test_an_unreachable_api_names_the_base_url_key() -> None:
+    import httpx
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("refused", request=request)
+
+    report = check_account(
+        "pingram", {"pingram:apiKey": "k" * 12}, None, httpx.MockTransport(refuse)
+    )
+    (row,) = [r for r in report.rows if r.outcome == FAILED]
+    assert "unreachable" in row.verdict and "pingram:baseUrl" in row.verdict
+
+
+def test_an_unreachable_api_is_tried_once() -> None:
+    import httpx
+
+    seen: list[str] = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.path)
+        raise httpx.ConnectError("refused", request=request)
+
+    report = check_account("inboxedup", IU, None, httpx.MockTransport(refuse))
+    assert [r.outcome for r in report.rows if r.outcome not in (WRITE, SKIPPED)] == [FAILED]
+    assert set(seen) == {"/account"}  # its retries only

@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
     adopt.add_argument("--out", type=Path, required=True, help="where to write the project")
     adopt.add_argument("--project", default="adopted-estate", help="the project's name")
     adopt.add_argument("--force", action="store_true", help="overwrite an existing __main__.py")
+    from ..doctor.cli import add_parser as add_doctor
+
+    add_doctor(commands)
     return root
 
 
@@ -96,6 +99,10 @@ def _default_configured(api: str, config: Mapping[str, Any] | None) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
+    if args.command == "doctor":
+        from ..doctor.cli import run as run_doctor
+
+        return run_doctor(args, parser().error)
     if args.cwd is not None and not args.stack:
         parser().error("--cwd needs --stack")
     out: Path = args.out

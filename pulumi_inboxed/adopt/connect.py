@@ -7,6 +7,7 @@ names, as the resources read.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import json
 import subprocess
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 from ..core.accounts import AccountConfig, configured_accounts
 from ..core.config import Setting, read
+from ..core.endpoints_config import ENDPOINT_MODULES, endpoint_table
 from ..core.errors import ConfigError
 from .estate import AccountEstate, ConfigNeed
 
@@ -112,6 +114,38 @@ def connection(
         estate.config.append(
             ConfigNeed(view.key_of(setting), False, setting.key, value, estate.account is not None)
         )
+    estate.config.extend(endpoint_overrides(estate.api, config, estate.account))
 
 
-__all__ = ["build", "connection", "has_credentials", "named_accounts", "stack_config"]
+def endpoint_overrides(namespace: str, config: Config, account: str | None) -> list[ConfigNeed]:
+    """The endpoint overrides the account was read with (`<api>:endpoints.<name>`, or the named
+    account's own `<api>:accounts.<name>.endpoints.<name>`), as config the program needs: its
+    resources must call the same paths."""
+    view = AccountConfig(namespace, config, account)
+    table = endpoint_table(namespace, importlib.import_module(ENDPOINT_MODULES[namespace]), view)
+    needs: list[ConfigNeed] = []
+    for default, override in table.overrides:
+        name = table.name_of(default)
+        if name is None:
+            continue
+        source = view.endpoint_source(name, f"{namespace}:endpoints")
+        needs.append(
+            ConfigNeed(
+                f"{source}.{name}",
+                False,
+                f"the path of {name}",
+                f"{override.method} {override.path}",
+                path=True,
+            )
+        )
+    return needs
+
+
+__all__ = [
+    "build",
+    "connection",
+    "endpoint_overrides",
+    "has_credentials",
+    "named_accounts",
+    "stack_config",
+]

@@ -228,6 +228,19 @@ def _forwarding(
         ("DomainForwarding", "forward_to"),
         ("EmailForwarding", "email_forward_to"),
     ):
+        unread = sorted(
+            d.name
+            for d in domains
+            if field not in d.model_fields_set and d.name.lower() not in ordered
+        )
+        if unread:
+            what = "domain forwarding" if kind == "DomainForwarding" else "email forwarding"
+            estate.notes.append(
+                f"the {what} of {len(unread)} domain(s) could not be read: Mailin.ai's domain "
+                f"listing carries no `{field}` field (a missing field is not 'no forwarding'; "
+                f"docs/mailin-api.md). If one forwards, declare a {kind} for it yourself: "
+                + _shown(unread)
+            )
         for domain in sorted(domains, key=lambda d: d.name):
             target = getattr(domain, field)
             if field not in domain.model_fields_set or not target or not str(target).strip():
@@ -250,11 +263,26 @@ def _forwarding(
             estate.counts["forwardings"] = estate.counts.get("forwardings", 0) + 1
 
 
+def _shown(names: list[str], limit: int = 20) -> str:
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
 def _mailboxes(
     estate: AccountEstate, boxes: list[MailinMailbox], *, google: bool, depends: list[str]
 ) -> None:
     if not boxes:
         return
+    if google:
+        for field, what in (("redirect_email", "forwarding"), ("signature", "signature")):
+            unread = sorted(b.username for b in boxes if field not in b.model_fields_set)
+            if unread:
+                estate.notes.append(
+                    f"the {what} of {len(unread)} Google mailbox(es) could not be read: the "
+                    f"mailbox listing carries no `{field}` field (a missing field is not 'no "
+                    f"{what}'; docs/mailin-api.md); add it to their GoogleMailboxArgs yourself "
+                    "if they have one: " + _shown(unread)
+                )
     entries: list[Obj] = []
     for box in sorted(boxes, key=lambda b: b.username):
         if google:

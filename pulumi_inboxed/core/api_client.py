@@ -23,7 +23,9 @@ import httpx
 
 from .endpoint import Endpoint
 from .endpoints_config import EndpointTable
+from .errors import NotFoundError
 from .http import HttpClient
+from .last_call import SentCall, remember
 from .replies import ReplyShapeError
 
 T = TypeVar("T")
@@ -73,6 +75,8 @@ class ApiClient:
     ) -> httpx.Response:
         """Sends `endpoint` (after the account's overrides) with `path` filled in; `quote_path`
         percent-encodes the path values (an email address in a path)."""
+        call = self.sent_call(endpoint)
+        remember(call)  # what an error about this path or its reply names (`core.last_call`)
         endpoint = self.endpoints.resolve(endpoint)  # the method sent decides what is a write
         values = dict(path or {})
         if quote_path:
@@ -90,6 +94,10 @@ class ApiClient:
                 files=files,
                 safe_to_retry=safe_to_retry,
             )
+        except NotFoundError as exc:
+            if not call.confirmed:  # a 404 from a path of our choice may be the wrong path
+                exc.name_endpoint(call.key, self.DOC, call.hint())
+            raise
         finally:
             if write:
                 self._count_write()  # a read that ran beside the write is stale too
@@ -104,6 +112,17 @@ class ApiClient:
         reply-shape error names."""
         resolved = self.endpoints.resolve(endpoint)
         return f"{resolved.method} {resolved.path}"
+
+    def sent_call(self, endpoint: Endpoint) -> SentCall:
+        """The endpoint as this account calls it, with the config key that overrides its path
+        and the docs page (what errors about its path or its reply name)."""
+        resolved = self.endpoints.resolve(endpoint)
+        return SentCall(
+            f"{resolved.method} {resolved.path}",
+            self.endpoints.key_of(endpoint),
+            self.DOC,
+            resolved.confirmed,
+        )
 
     def json_of(self, response: httpx.Response, endpoint: Endpoint) -> Any:
         if not response.content:

@@ -16,6 +16,8 @@ the same overrides; the sandbox keeps serving the defaults.
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import string
@@ -29,6 +31,13 @@ from .endpoint import Endpoint
 from .errors import ConfigError
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+ENDPOINT_MODULES = {
+    "inboxedup": "pulumi_inboxed.inboxedup.endpoints",
+    "mailin": "pulumi_inboxed.mailin.endpoints",
+    "mailchannels": "pulumi_inboxed.mailchannels.endpoints",
+    "pingram": "pulumi_inboxed.pingram.endpoints",
+}
+"""Each API's table of endpoints, by namespace (what an endpoint's name is looked up in)."""
 
 
 def endpoint_setting(namespace: str) -> Setting:
@@ -50,20 +59,65 @@ def placeholders(path: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(path) if field is not None}
 
 
+def endpoint_key(namespace: str, name: str, account: str | None = None) -> str:
+    """The config key that overrides endpoint `name`: `<api>:endpoints.<name>`, or for a named
+    account `<api>:accounts.<account>.endpoints.<name>`."""
+    if account is None:
+        return f"{namespace}:endpoints.{name}"
+    return f"{namespace}:accounts.{account}.endpoints.{name}"
+
+
 @dataclass(frozen=True)
 class EndpointTable:
     """An API's endpoints after the overrides: `resolve(default)` is the one to call.
 
-    Hashable (runtimes are cached by it); holds no secrets."""
+    Hashable (runtimes are cached by it); holds no secrets. `account` is the named account whose
+    table this is (None: the default account), so that `key_of` names the key to set."""
 
     namespace: str
     overrides: tuple[tuple[Endpoint, Endpoint], ...] = ()
+    account: str | None = None
 
     def resolve(self, endpoint: Endpoint) -> Endpoint:
         for default, override in self.overrides:
             if default == endpoint:
                 return override
         return endpoint
+
+    def name_of(self, endpoint: Endpoint) -> str | None:
+        """The endpoint's name (`list_domains`): `endpoint` is a default of the API's table or
+        the override this account calls instead; None when it is neither."""
+        for default, override in self.overrides:
+            if endpoint == override:
+                endpoint = default
+                break
+        for name, value in self.names().items():
+            if value == endpoint:
+                return name
+        return None
+
+    def name_at(self, method: str, path: str) -> str | None:
+        """The name of the endpoint this account calls as `method path`, or None."""
+        for name, value in self.names().items():
+            resolved = self.resolve(value)
+            if resolved.method == method.upper() and resolved.path == path:
+                return name
+        return None
+
+    def names(self) -> dict[str, Endpoint]:
+        """Every endpoint of the API by name (the defaults)."""
+        return _names_of(self.namespace)
+
+    def key_of(self, endpoint: Endpoint | str) -> str | None:
+        """The config key that overrides `endpoint` (an endpoint or its name) for this account."""
+        name = endpoint if isinstance(endpoint, str) else self.name_of(endpoint)
+        return endpoint_key(self.namespace, name, self.account) if name else None
+
+
+@functools.cache
+def _names_of(namespace: str) -> dict[str, Endpoint]:
+    module = ENDPOINT_MODULES.get(namespace)
+    return endpoint_names(importlib.import_module(module)) if module else {}
 
 
 def _raw(setting: Setting, config: ConfigSource | Mapping[str, Any] | None) -> Any:
@@ -120,8 +174,10 @@ def endpoint_table(
     (or `<NAMESPACE>_ENDPOINTS`); raises `ConfigError` naming a bad key."""
     setting = endpoint_setting(namespace)
     raw, source = _raw(setting, config)
+    account = getattr(config, "account", None)
+    account = account if isinstance(account, str) and account else None
     if not raw:
-        return EndpointTable(namespace)
+        return EndpointTable(namespace, account=account)
     known = endpoint_names(module)
     overrides: list[tuple[Endpoint, Endpoint]] = []
     for name in sorted(raw):
@@ -133,4 +189,4 @@ def endpoint_table(
                 f"{key}: no such {namespace} endpoint (the names are: {', '.join(sorted(known))})"
             )
         overrides.append((default, parse_override(key, raw[name], default)))
-    return EndpointTable(namespace, tuple(overrides))
+    return EndpointTable(namespace, tuple(overrides), account)

@@ -55,9 +55,18 @@ class ApiError(InboxedError):
         self.method = method
         self.path = path
         self.retry_after = retry_after
+        self.config_key: str | None = None
+        """The config key that overrides the endpoint's path (set on a 404 of a path that is our
+        choice, by `ApiClient.send`)."""
+        self.doc: str | None = None
         where = f" ({method} {path})" if method else ""
         code_part = f" {code}" if code else ""
         super().__init__(f"{provider} API error {status}{code_part}{where}: {message}")
+
+    def name_endpoint(self, key: str | None, doc: str, hint: str) -> None:
+        """Adds to the message where the path is set (`hint`), keeping everything else."""
+        self.config_key, self.doc = key, doc
+        self.args = (f"{self.args[0]}; {hint}", *self.args[1:])
 
 
 class BadRequestError(ApiError):

@@ -18,6 +18,7 @@ from typing import Any
 import pulumi
 
 from .errors import InboxedError, NotFoundError
+from .last_call import forget, recent
 
 DESTROY_ADOPTED = "destroy_adopted"
 """Input name, on every resource: delete objects the resource adopted too (default False)."""
@@ -52,10 +53,13 @@ def confirm_deleted(
     answered 404 on its path while the object is still there.
     """
     not_found: NotFoundError | None = None
+    forget()
     try:
         delete()
     except NotFoundError as exc:
         not_found = exc
+    sent = recent()  # the delete call as sent: its path, the key that overrides it, the page
+    hint = f"; {sent.hint()}" if sent is not None else ""
     deadline = time.monotonic() + settle_seconds
     while exists():
         if time.monotonic() >= deadline:
@@ -63,10 +67,10 @@ def confirm_deleted(
                 raise DeleteNotConfirmedError(
                     f"{what}: the delete answered 404 ({not_found.method} {not_found.path}: "
                     f"{not_found.message}) but the object is still there; the delete path may "
-                    "be wrong for your account"
+                    f"be wrong for your account{hint}"
                 ) from None
             raise DeleteNotConfirmedError(
-                f"{what} is still there {settle_seconds:g} s after the delete call succeeded"
+                f"{what} is still there {settle_seconds:g} s after the delete call succeeded{hint}"
             )
         time.sleep(interval)
 

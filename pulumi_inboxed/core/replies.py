@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import InboxedError
+from .last_call import recent
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -27,16 +28,48 @@ PAGE_OBJECT_KEYS = ("pagination", "meta", "page_info", "pageInfo", "paging")
 class ReplyShapeError(InboxedError):
     """A reply did not have the shape this package reads (names endpoint, field, doc)."""
 
-    def __init__(self, provider: str, endpoint: str, missing: str, doc: str) -> None:
+    def __init__(
+        self,
+        provider: str,
+        endpoint: str,
+        missing: str,
+        doc: str,
+        *,
+        key: str | None = None,
+        fields: Sequence[str] = (),
+        kinds: Sequence[str] = (),
+    ) -> None:
+        """`key`: the config key that overrides the endpoint's path; by default the key of the
+        request this thread sent last, when `endpoint` ("METHOD /path ...") names it
+        (`core.last_call`). `fields`/`kinds`: what a model found wrong (pydantic's locations
+        and error types), for `inboxed doctor`."""
         self.provider = provider
         self.endpoint = endpoint
         self.missing = missing
         self.doc = doc
+        self.fields = tuple(fields)
+        self.kinds = tuple(kinds)
+        if key is None:
+            sent = recent()
+            if sent is not None and sent.key and _same_call(endpoint, sent.where):
+                key = sent.key
+        self.key = key
+        path_hint = (
+            f' If your account\'s API serves this at another path, set `{key}` ("METHOD /path").'
+            if key
+            else ""
+        )
         super().__init__(
             f"{provider}: the reply of {endpoint} has no {missing}; this reply shape is not "
-            f"published, and the one we read is described in {doc}. If your account's API "
-            "answers differently, report it with the reply's field names"
+            f"published, and the one we read is described in {doc}.{path_hint} If your "
+            "account's API answers differently, report it with the reply's field names "
+            "(`inboxed doctor --record DIR` saves them, secrets redacted)"
         )
+
+
+def _same_call(endpoint: str, where: str) -> bool:
+    """Whether `endpoint` ("GET /domains (domains[3])") names the call `where` ("GET /domains")."""
+    return endpoint == where or endpoint.startswith(where + " ")
 
 
 def unwrap(body: Any) -> Any:
@@ -162,4 +195,6 @@ def parse_model(
         )
         kinds = sorted({str(err["type"]) for err in exc.errors()})
         missing = f"valid {', '.join(fields)} ({', '.join(kinds)})"
-        raise ReplyShapeError(provider, endpoint, missing, doc) from None
+        raise ReplyShapeError(
+            provider, endpoint, missing, doc, fields=fields, kinds=kinds
+        ) from None

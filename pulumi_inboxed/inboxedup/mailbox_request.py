@@ -13,6 +13,11 @@ process, whatever the number of requests): the domain must be declared by a Doma
 program or ACTIVE in the account, and the account's pending, in-progress and completed requests of
 that type on the domain count against the limit (failed ones free their slots).
 
+The request is made once (`request_once`): a `POST /mailboxes` that fails half-way (a 5xx, a
+timeout, a dropped connection) is followed by a fresh look for a live request for exactly these
+usernames; found, it is this run's own (recorded as made, not adopted); not found, it is sent
+again (`core.safe_write.write_once`).
+
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
 it stays in the account.

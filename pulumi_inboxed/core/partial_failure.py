@@ -7,11 +7,17 @@ Pulumi's engine has this built in for providers: a Create or Update that fails w
 Update on the resource even when nothing in the program changed, with those outputs as the olds.
 A collection's update then finds the completed entries in its olds and touches only the others.
 
-`pulumi.dynamic`'s servicer does not send that detail (every error is a plain UNKNOWN), so
-`install()` wraps its Create and Update, inside the dynamic-provider process only: a handler that
-raises `PartialFailure(outs, reasons)` is answered the way the engine expects. Any other error is
-untouched. If the SDK's internals change, nothing is wrapped and a `PartialFailure` fails like any
-error (the completed entries are then found again by the next run's adoption).
+`pulumi.dynamic`'s servicer does not send that detail (every error is a plain UNKNOWN), so a
+handler that raises `PartialFailure(outs, reasons)` is answered the way the engine expects, inside
+the dynamic-provider process only. The servicer's gRPC handlers are bound when its server starts,
+before any provider is configured, so wrapping the servicer class then (`install()`) does not
+reach them; what does is the error path they all share: `_abort_with_traceback` calls
+`traceback.format_exc()` (our `provider_base._ConciseTraceback`) just before `context.abort`, and
+`answer_in_abort()` there finds the handler's `request` and `context`, sets the
+`ErrorResourceInitFailed` detail as the call's trailing metadata, and gives the message the abort
+sends. Any other error is untouched. If the SDK's internals change, nothing is set and a
+`PartialFailure` fails like any error (the completed entries are then found again by the next
+run's adoption).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from types import FrameType
 from typing import Any
 
 from .errors import InboxedError
@@ -58,9 +65,10 @@ def _serialize(props: Mapping[str, Any]) -> Any:
         loop.close()
 
 
-def _abort_with_init_failure(
-    context: Any, failure: PartialFailure, id_: str, provider: Any
-) -> None:
+def _set_init_failure(context: Any, failure: PartialFailure, id_: str, provider: Any) -> None:
+    """Sets the call's trailing metadata to an UNKNOWN status carrying `ErrorResourceInitFailed`
+    (the outputs to record and the reasons); the abort that follows must send `str(failure)`
+    with the code UNKNOWN."""
     import grpc
     from google.protobuf import any_pb2
     from google.rpc import status_pb2
@@ -76,7 +84,51 @@ def _abort_with_init_failure(
     code = grpc.StatusCode.UNKNOWN
     status = status_pb2.Status(code=code.value[0], message=str(failure), details=[packed])
     context.set_trailing_metadata((("grpc-status-details-bin", status.SerializeToString()),))
-    context.abort(code, str(failure))
+
+
+def _abort_with_init_failure(
+    context: Any, failure: PartialFailure, id_: str, provider: Any
+) -> None:
+    import grpc
+
+    _set_init_failure(context, failure, id_, provider)
+    context.abort(grpc.StatusCode.UNKNOWN, str(failure))
+
+
+def _answer(kind: str, request: Any, context: Any, failure: PartialFailure) -> None:
+    from pulumi.runtime import rpc
+
+    props = rpc.deserialize_properties(request.properties if kind == "Create" else request.news)
+    id_ = failure.id_ if kind == "Create" else (request.id or failure.id_)
+    _set_init_failure(context, failure, id_, props.get(PROVIDER_KEY))
+
+
+def answer_in_abort(exc: BaseException | None) -> str | None:
+    """Called where the servicer formats a handler's error for `context.abort` (inside its
+    `except`): for a `PartialFailure` raised by Create or Update, sets the init-failure detail on
+    the call being aborted and returns the message to abort with; None for anything else (or
+    when the servicer's frame is not found: the error is then reported as it is)."""
+    failure = _partial_of(exc) if exc is not None else None
+    if failure is None:
+        return None
+    frame: FrameType | None = sys._getframe(1)
+    try:
+        for _ in range(10):
+            if frame is None:
+                return None
+            names = frame.f_locals
+            kind = getattr(names.get("fn"), "__name__", None)
+            if kind in ("Create", "Update") and "request" in names and "context" in names:
+                try:
+                    _answer(kind, names["request"], names["context"], failure)
+                except Exception:
+                    log.warning("could not record the partial outputs", exc_info=True)
+                    return None
+                return str(failure)
+            frame = frame.f_back
+        return None
+    finally:
+        del frame
 
 
 def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
@@ -101,7 +153,7 @@ def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return wrapper
 
 
-def _partial_of(exc: BaseException) -> PartialFailure | None:
+def _partial_of(exc: BaseException | None) -> PartialFailure | None:
     """The servicer's `_abort_with_traceback` turns our error into `context.abort(...)`, which
     raises a plain Exception: the PartialFailure is what was being handled then."""
     seen: BaseException | None = exc
@@ -132,4 +184,4 @@ def install() -> bool:
     return done
 
 
-__all__ = ["PartialFailure", "install"]
+__all__ = ["PartialFailure", "answer_in_abort", "install"]

@@ -87,7 +87,12 @@ class _ConciseTraceback(ModuleType):
     def format_exc(limit: int | None = None, chain: bool = True) -> str:
         import os
 
+        from .partial_failure import answer_in_abort
+
         exc = sys.exception()
+        partial = answer_in_abort(exc)  # a collection's partial failure: outputs recorded
+        if partial is not None:
+            return partial
         if exc is None or os.environ.get("PULUMI_INBOXED_TRACEBACKS") == "1":
             return traceback.format_exc(limit, chain)
         return concise_error(exc)

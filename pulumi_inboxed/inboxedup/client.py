@@ -13,6 +13,7 @@ from ..core.api_client import ApiClient, pages_numbered
 from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
+from ..core.request_limits import RequestLimiter
 from . import endpoints as ep
 from .models import (
     Account,
@@ -73,7 +74,10 @@ class InboxedUpClient(ApiClient):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
+        """:param limiter: the account's pace, shared by every client of the account (its
+        runtime's); None: no pace but the API's own."""
         http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -81,6 +85,7 @@ class InboxedUpClient(ApiClient):
             retry=retry,
             error_parser=parse_error,
             transport=transport,
+            limiter=limiter,
         )
         super().__init__(http, endpoints or EndpointTable("inboxedup"))
 
@@ -94,6 +99,15 @@ class InboxedUpClient(ApiClient):
         if isinstance(body, dict) and "data" in body:
             return body["data"]
         return body
+
+    def _idempotent_write(self, endpoint: ep.Endpoint, **kwargs: Any) -> Any:
+        """`_data` for a write that is harmless to repeat: retried like a read (5xx, timeouts,
+        dropped connections), and counted as a write (a read shared before it is stale)."""
+        self._count_write()
+        try:
+            return self._data(endpoint, safe_to_retry=True, **kwargs)
+        finally:
+            self._count_write()
 
     # Account
     def get_account(self) -> Account:
@@ -122,7 +136,11 @@ class InboxedUpClient(ApiClient):
     def verify_domain_ns(self, domain_id: str) -> VerifyNsResult:
         """Asks the API to verify the nameservers; reads `verified` (or a similar flag, or an
         ACTIVE status) and the nameservers it found. A reply with neither fails by name."""
-        data = _one(self._data(ep.VERIFY_DOMAIN_NS, path={"domain_id": domain_id}), ("domain",))
+        # Verify-NS only checks the nameservers (and makes a PENDING_NS domain ACTIVE when they
+        # are in place): sent twice, it changes nothing more, so a 5xx or a dropped connection
+        # is retried like a read (it still counts as a write: a shared listing is stale after).
+        reply = self._idempotent_write(ep.VERIFY_DOMAIN_NS, path={"domain_id": domain_id})
+        data = _one(reply, ("domain",))
         verified = first_field(data, VERIFIED_KEYS)
         raw_status = first_field(data, ("status", "domainStatus"))
         status: DomainStatus | None = None
@@ -283,7 +301,9 @@ class InboxedUpClient(ApiClient):
         ]
 
     def update_subscription_notes(self, subscription_id: str, notes: str) -> Subscription:
-        data = self._data(
+        # Sets the notes to a value: sent twice, the notes are the same, so it is retried like
+        # a read after a 5xx or a dropped connection.
+        data = self._idempotent_write(
             ep.UPDATE_SUBSCRIPTION_NOTES,
             json={"notes": notes},
             path={"subscription_id": subscription_id},

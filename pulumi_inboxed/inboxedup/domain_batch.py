@@ -16,6 +16,11 @@ Lifecycle:
   delete counts only when the read agrees); adopted domains stay in the account unless
   `destroy_adopted=True`, and the delete's log names them.
 
+Each submit is made once: a try that fails half-way is followed by a fresh listing of its names,
+and only the names not found are sent again (`_submit_chunk`, `core.safe_write`). A chunk whose
+submit still fails after its tries does not stop the others: they are submitted, waited on and
+recorded, and `PartialFailure` names the chunk's domains; the next `pulumi up` submits only those.
+
 A domain that fails, or is not ready within the bound, does not undo the others: the resource is
 recorded with every domain's real status, its `failed_domains`/`not_ready_domains` outputs name
 them, the program reports an error naming them (so `pulumi up` exits non-zero), and the next
@@ -26,7 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -34,6 +39,7 @@ import pulumi
 import pulumi.dynamic as dyn
 from pydantic import Field, StringConstraints
 
+from ..core.engine_watch import EngineGoneError
 from ..core.errors import (
     ConflictError,
     InboxedError,
@@ -47,9 +53,11 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
+from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, is_unknown
 from ..core.resource_spec import Props, ResourceSpec
+from ..core.safe_write import is_transient
 from ..core.schema import (
     DomainInputs,
     DomainNames,
@@ -65,7 +73,7 @@ from ..core.schema import (
 from . import endpoints as ep
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
-from .models import BatchStatus, Domain, DomainStatus
+from .models import BatchStatus, Domain, DomainStatus, SubmitDomainsResult
 from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
 
 
@@ -254,6 +262,10 @@ def _outputs(
     }
 
 
+class _AllFound:
+    """What a submit's look-up answers when every name of the chunk is in the account."""
+
+
 class DomainBatchProvider(ConfiguredProvider):
     """The dynamic provider behind `DomainBatch`. Holds no state when pickled."""
 
@@ -325,11 +337,14 @@ class DomainBatchProvider(ConfiguredProvider):
             adopted |= set(records)
             batch_ids.append(import_id)
         missing = [n for n in names if n not in records]
+        failures: dict[str, str] = {}
         if missing:
-            submitted, adopted_batches = self._submit(rt, missing, records, adopted)
+            submitted, adopted_batches, failures = self._submit(rt, missing, records, adopted)
             batch_ids += submitted + adopted_batches
         batch_id = batch_ids[0] if batch_ids else NO_BATCH + names[0]
-        outs = self._settle(rt, props, batch_id, batch_ids, records, adopted=adopted)
+        inputs = _without(props, failures)
+        outs = self._settle(rt, inputs, batch_id, batch_ids, records, adopted=adopted)
+        _raise_if_failed(failures, len(names), outs, batch_id)
         return dyn.CreateResult(id_=batch_id, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -357,15 +372,18 @@ class DomainBatchProvider(ConfiguredProvider):
             adopted.discard(name)
         to_add = [n for n in wanted if n not in records]
         batch_ids = [b for b in (olds.get("batch_ids") or [id_]) if not b.startswith(NO_BATCH)]
+        failures: dict[str, str] = {}
         if to_add:
-            new_batches, adopted_batches = self._submit(rt, to_add, records, adopted)
+            new_batches, adopted_batches, failures = self._submit(rt, to_add, records, adopted)
             batch_ids += new_batches + adopted_batches
         verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger") or bool(
             olds.get("verify_ns_error")
         )
+        inputs = _without(news, failures)
         outs = self._settle(
-            rt, news, id_, batch_ids, records, verify_now=verify_now, adopted=adopted
+            rt, inputs, id_, batch_ids, records, verify_now=verify_now, adopted=adopted
         )
+        _raise_if_failed(failures, len(to_add), outs, id_)
         return dyn.UpdateResult(outs=outs)
 
     def _submit(
@@ -374,7 +392,7 @@ class DomainBatchProvider(ConfiguredProvider):
         names: Sequence[str],
         records: dict[str, dict[str, Any]],
         adopted: set[str],
-    ) -> tuple[list[str], list[str]]:
+    ) -> tuple[list[str], list[str], dict[str, str]]:
         """Submits the names the account does not hold yet (500 a request) and adopts the rest.
 
         The account is listed first, so a name it holds is adopted, never submitted twice; a
@@ -382,10 +400,13 @@ class DomainBatchProvider(ConfiguredProvider):
         may not give its id), and a submit refused as a whole because names exist (409 or 422)
         adopts those and submits the others. A name refused for another reason is recorded
         FAILED with the API's reason, never dropped: the domains the same request accepted are
-        in the state. Returns (submitted batch ids, batch ids of adopted domains).
+        in the state. Each submit is made once (`_submit_chunk`); a chunk that still fails after
+        its retries does not stop the others. Returns (submitted batch ids, batch ids of adopted
+        domains, the names of the chunks that failed -> why).
         """
         batch_ids: list[str] = []
         adopted_batches: list[str] = []
+        failures: dict[str, str] = {}
 
         def adopt(found: Mapping[str, Domain]) -> None:
             for name, d in found.items():
@@ -399,38 +420,91 @@ class DomainBatchProvider(ConfiguredProvider):
         for start in range(0, len(todo), MAX_DOMAINS_PER_SUBMIT):
             chunk = todo[start : start + MAX_DOMAINS_PER_SUBMIT]
             try:
-                result = rt.client.submit_domains(chunk)
-            except (ConflictError, UnprocessableError):
-                found = rt.client.find_domains(chunk)
-                if not found:
-                    raise  # refused for another reason: nothing was accepted
-                adopt(found)
-                rest = [n for n in chunk if n not in found]
-                if not rest:
-                    continue
-                result = rt.client.submit_domains(rest)
-            batch_ids.append(result.batch_id)
-            for d in result.domains:
-                records[d.domain] = _record(d, result.batch_id)
-            refused = {r.domain: r for r in result.rejected if r.domain not in records}
-            with_id = {n: r for n, r in refused.items() if r.existing_id}
-            for r in with_id.values():
-                existing = rt.client.get_domain(str(r.existing_id))
-                adopt({existing.domain: existing})
-            without_id = [n for n in refused if n not in with_id]
-            if without_id:
-                adopt(rt.client.find_domains(without_id))
-            for name in without_id:
-                if name not in records:
-                    records[name] = {
-                        "id": None,
-                        "status": DomainStatus.FAILED.value,
-                        "batch_id": result.batch_id,
-                        "ns1": None,
-                        "ns2": None,
-                        "failure_reason": f"InboxedUp refused it: {refused[name].reason}",
-                    }
-        return batch_ids, adopted_batches
+                self._submit_chunk(rt, chunk, records, adopt, batch_ids)
+            except EngineGoneError:
+                raise
+            except InboxedError as exc:
+                why = f"not submitted: {exc}"
+                failures.update({name: why for name in chunk if name not in records})
+        return batch_ids, adopted_batches, failures
+
+    def _submit_chunk(
+        self,
+        rt: InboxedUpRuntime,
+        chunk: Sequence[str],
+        records: dict[str, dict[str, Any]],
+        adopt: Callable[[Mapping[str, Domain]], None],
+        batch_ids: list[str],
+    ) -> None:
+        """One `POST /domains` of up to 500 names, made once (`core.safe_write.write_once`).
+
+        After a try that failed half-way (a 5xx, a timeout, a dropped connection) the chunk's
+        names are looked up fresh: the submit is done when every name is found; the names found
+        are this run's own (not adopted: the listing before the submit did not show them), and
+        a partly applied submit is sent again with only the names not found. The names refused
+        as held by a submit after such a failure are this run's own too.
+        """
+        pending = list(chunk)
+        failed_before = False  # a try failed half-way: what shows up since is this run's own
+        what = f"InboxedUp POST /domains ({len(chunk)} names from {chunk[0]})"
+
+        def own(found: Mapping[str, Domain]) -> None:
+            for name, d in found.items():
+                records[name] = _record(d)
+                if d.batch_id:
+                    batch_ids.append(d.batch_id)
+            pending[:] = [n for n in pending if n not in found]
+
+        def send() -> SubmitDomainsResult | _AllFound:
+            nonlocal failed_before
+            try:
+                return rt.client.submit_domains(list(pending))
+            except InboxedError as exc:
+                failed_before = failed_before or is_transient(exc)
+                raise
+
+        def find() -> SubmitDomainsResult | _AllFound | None:
+            own(rt.client.find_domains(pending))
+            return None if pending else _AllFound()
+
+        try:
+            result = rt.write_once(what, send, find)
+        except (ConflictError, UnprocessableError):
+            if failed_before:
+                raise  # write_once looked already: refused for another reason
+            # refused as a whole because names exist (held since our listing): adopt those
+            found = rt.client.find_domains(pending)
+            if not found:
+                raise  # refused for another reason: nothing was accepted
+            adopt(found)
+            pending[:] = [n for n in pending if n not in found]
+            if not pending:
+                return
+            result = rt.write_once(what, send, find)
+        if isinstance(result, _AllFound):
+            return
+        batch_ids.append(result.batch_id)
+        for d in result.domains:
+            records[d.domain] = _record(d, result.batch_id)
+        held = own if failed_before else adopt
+        refused = {r.domain: r for r in result.rejected if r.domain not in records}
+        with_id = {n: r for n, r in refused.items() if r.existing_id}
+        for r in with_id.values():
+            existing = rt.client.get_domain(str(r.existing_id))
+            held({existing.domain: existing})
+        without_id = [n for n in refused if n not in with_id]
+        if without_id:
+            held(rt.client.find_domains(without_id))
+        for name in without_id:
+            if name not in records:
+                records[name] = {
+                    "id": None,
+                    "status": DomainStatus.FAILED.value,
+                    "batch_id": result.batch_id,
+                    "ns1": None,
+                    "ns2": None,
+                    "failure_reason": f"InboxedUp refused it: {refused[name].reason}",
+                }
 
     def _settle(
         self,
@@ -726,6 +800,33 @@ class _Verifier:
                 }
             elif result.status is None:
                 rec["status"] = DomainStatus.ACTIVE.value
+
+
+def _without(inputs: Mapping[str, Any], failures: Mapping[str, str]) -> Mapping[str, Any]:
+    """The inputs as recorded after a partial failure: the names not submitted left out of
+    `domains`, so the next diff and update see them as new, and submit exactly those."""
+    if not failures:
+        return inputs
+    return {**inputs, "domains": [n for n in inputs.get("domains") or [] if n not in failures]}
+
+
+def _raise_if_failed(
+    failures: Mapping[str, str], asked: int, outs: Mapping[str, Any], id_: str
+) -> None:
+    """`PartialFailure` naming each name whose submit failed after its retries, with the
+    outputs of every other domain (submitted, waited on and recorded)."""
+    if not failures:
+        return
+    reasons = [f"{name}: {why}" for name, why in sorted(failures.items())]
+    lines = "\n".join(f"  {line}" for line in reasons)
+    raise PartialFailure(
+        f"DomainBatch: {len(failures)} of {asked} domains were not submitted:\n{lines}\n"
+        f"The {asked - len(failures)} others are submitted and recorded; the next `pulumi up` "
+        "submits only the ones above.",
+        outs,
+        reasons,
+        id_=id_,
+    )
 
 
 def _exists(rt: InboxedUpRuntime, name: str, domain_id: str) -> bool:

@@ -40,7 +40,10 @@ from .runtime import (
     API_TOKEN,
     BASE_URL,
     ENDPOINTS,
+    MAX_CONCURRENT_REQUESTS,
     POLL_INTERVAL,
+    REQUEST_TIMEOUT,
+    REQUESTS_PER_SECOND,
     VERIFY_NS_INTERVAL,
     runtime_for,
 )
@@ -64,7 +67,17 @@ __all__ = [
 
 T = TypeVar("T")
 
-_SETTINGS = (API_TOKEN, BASE_URL, POLL_INTERVAL, VERIFY_NS_INTERVAL, ENDPOINTS, ACCOUNTS)
+_SETTINGS = (
+    API_TOKEN,
+    BASE_URL,
+    POLL_INTERVAL,
+    VERIFY_NS_INTERVAL,
+    MAX_CONCURRENT_REQUESTS,
+    REQUESTS_PER_SECOND,
+    REQUEST_TIMEOUT,
+    ENDPOINTS,
+    ACCOUNTS,
+)
 
 
 def _client(client: InboxedUpClient | None, account: str | None = None) -> InboxedUpClient:

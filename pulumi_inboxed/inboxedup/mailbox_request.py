@@ -13,6 +13,11 @@ process, whatever the number of requests): the domain must be declared by a Doma
 program or ACTIVE in the account, and the account's pending, in-progress and completed requests of
 that type on the domain count against the limit (failed ones free their slots).
 
+The request is made once (`request_once`): a `POST /mailboxes` that fails half-way (a 5xx, a
+timeout, a dropped connection) is followed by a fresh look for a live request for exactly these
+usernames; found, it is this run's own (recorded as made, not adopted); not found, it is sent
+again (`core.safe_write.write_once`).
+
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
 it stays in the account.
@@ -346,15 +351,7 @@ class MailboxRequestProvider(ConfiguredProvider):
         entries: Sequence[MailboxEntry],
     ) -> RequestInfo | None:
         """A live request for exactly these usernames: a retried create adopts it."""
-        wanted = sorted(e.mailbox_username for e in entries)
-        for request in rt.client.iter_mailbox_requests(domain=domain):
-            if (
-                request.mailbox_type is type_
-                and request.status in COUNTED
-                and sorted(m.mailbox_username for m in request.mailboxes) == wanted
-            ):
-                return request
-        return None
+        return live_request(rt, domain, type_, entries)
 
     def _submit(
         self,
@@ -378,8 +375,7 @@ class MailboxRequestProvider(ConfiguredProvider):
             ) from None
         if found is not None and found.status is DomainStatus.FAILED:
             raise InboxedError(f"domain {domain!r} FAILED: {found.failure_reason or 'no reason'}")
-        created = rt.client.request_mailboxes(domain, type_, entries)
-        return accepted_request(created, entries, found)
+        return request_once(rt, domain, type_, entries, found)
 
     def _wait(
         self,
@@ -441,6 +437,48 @@ class MailboxRequestProvider(ConfiguredProvider):
             f"{adopted} on {props.get('domain')} stays in the account (and keeps its slots "
             "unless it failed); it is removed from the Pulumi state only."
         )
+
+
+def live_request(
+    rt: InboxedUpRuntime, domain: str, type_: MailboxType, entries: Sequence[MailboxEntry]
+) -> RequestInfo | None:
+    """The account's live (pending, in progress or completed) request of `type_` on `domain`
+    for exactly these usernames, read fresh (a listing filtered by domain), or None."""
+    wanted = sorted(e.mailbox_username.lower() for e in entries)
+    for request in rt.client.iter_mailbox_requests(domain=domain):
+        if (
+            request.mailbox_type is type_
+            and request.status in COUNTED
+            and sorted(m.mailbox_username.lower() for m in request.mailboxes) == wanted
+        ):
+            return request
+    return None
+
+
+def request_once(
+    rt: InboxedUpRuntime,
+    domain: str,
+    type_: MailboxType,
+    entries: Sequence[MailboxEntry],
+    found: Domain | None,
+) -> RequestInfo:
+    """`POST /mailboxes` for these mailboxes, made once: a try that fails half-way (a 5xx, a
+    timeout, a dropped connection) is followed by a fresh look for a live request for exactly
+    these usernames on the domain, which is then this run's own (the caller looked before
+    writing, and it was not there); only when none is found is the request sent again
+    (`core.safe_write.write_once`)."""
+
+    def send() -> RequestInfo:
+        created = rt.client.request_mailboxes(domain, type_, entries)
+        return accepted_request(created, entries, found)
+
+    def find() -> RequestInfo | None:
+        request = live_request(rt, domain, type_, entries)
+        if request is not None and request.domain_id is None and found is not None:
+            request = request.model_copy(update={"domain_id": found.id})
+        return request
+
+    return rt.write_once(f"InboxedUp POST /mailboxes for {domain}/{type_.value}", send, find)
 
 
 def accepted_request(

@@ -17,6 +17,11 @@ mailboxes, exactly the fields of a MailboxRequest.
   all entries (and every other wait of the provider) sharing one account listing per poll
   interval, and request each entry as soon as its domain is ready, `parallel_requests` at once.
   A live request for exactly an entry's usernames is adopted instead (a retried `up`).
+- Each request is made once (`mailbox_request.request_once`): a try that fails half-way is
+  followed by a fresh look for the request it would have made, and sent again only if absent.
+- An entry that cannot be requested does not stop the others: every other entry is requested and
+  recorded (`PartialFailure`), `pulumi up` fails naming each failed entry, and the next
+  `pulumi up` requests exactly those.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from pydantic_core import PydanticCustomError
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, WaitTimeoutError
+from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.resource_spec import Opts, Props, ResourceSpec
@@ -60,7 +66,7 @@ from .mailbox_request import (
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
     Mailboxes,
-    accepted_request,
+    request_once,
 )
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
@@ -339,17 +345,24 @@ class MailboxRequestsProvider(ConfiguredProvider):
 
     # create / update ----------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        outs = self._reconcile(props, {}, account_of(props))
-        return dyn.CreateResult(id_=f"mailbox-requests-{uuid.uuid4().hex[:12]}", outs=outs)
+        id_ = f"mailbox-requests-{uuid.uuid4().hex[:12]}"
+        outs = self._reconcile(id_, props, {}, account_of(props))
+        return dyn.CreateResult(id_=id_, outs=outs)
 
-    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         # a change of account replaces: the update stays in the recorded account
-        return dyn.UpdateResult(outs=self._reconcile(news, olds, account_of(olds)))
+        return dyn.UpdateResult(outs=self._reconcile(id_, news, olds, account_of(olds)))
 
     def _reconcile(
-        self, news: Mapping[str, Any], olds: Mapping[str, Any], account: str | None
+        self, id_: str, news: Mapping[str, Any], olds: Mapping[str, Any], account: str | None
     ) -> dict[str, Any]:
-        """Requests the new and changed entries; keeps the unchanged ones as recorded."""
+        """Requests the new and changed entries; keeps the unchanged ones as recorded.
+
+        Entries that could not be requested (after their retries) do not stop the others: every
+        other entry is requested, then `PartialFailure` records the requested ones (the failed
+        entries left out of the outputs and of the recorded `requests`) and names each failed
+        entry with its reason; the next `pulumi up` updates with those outputs as the olds, and
+        so requests exactly the failed entries."""
         wanted, before = _entries(news), _entries(olds)
         ids: dict[str, str] = dict(olds.get("request_ids") or {})
         statuses: dict[str, str] = dict(olds.get("statuses") or {})
@@ -383,19 +396,18 @@ class MailboxRequestsProvider(ConfiguredProvider):
                 credentials.update(_passwords(request))
             adopted |= found_live
             if errors:
-                lines = "\n".join(f"  {key}: {why}" for key, why in sorted(errors.items()))
-                raise InboxedError(
+                outs = _reconciled(news, ids, statuses, emails, credentials, adopted, set(errors))
+                reasons = [f"{key}: {why}" for key, why in sorted(errors.items())]
+                lines = "\n".join(f"  {line}" for line in reasons)
+                raise PartialFailure(
                     f"MailboxRequests: {len(errors)} of {len(todo)} entries were not requested:\n"
-                    f"{lines}\nThe {len(done)} requested are adopted by the next `pulumi up`."
+                    f"{lines}\nThe {len(todo) - len(errors)} others are requested and recorded; "
+                    "the next `pulumi up` requests only the ones above.",
+                    outs,
+                    reasons,
+                    id_=id_,
                 )
-        return {
-            **{k: news.get(k) for k in (*MailboxRequestsInputs.input_names(), IN_PROGRAM)},
-            "request_ids": ids,
-            "statuses": statuses,
-            "emails": emails,
-            "credentials": credentials,
-            "adopted_requests": sorted(adopted & set(wanted)),
-        }
+        return _reconciled(news, ids, statuses, emails, credentials, adopted, set())
 
     def _request_all(
         self,
@@ -529,10 +541,41 @@ class MailboxRequestsProvider(ConfiguredProvider):
             _warn_left(request_id, key, "the resource is destroyed")
 
 
+def _reconciled(
+    news: Mapping[str, Any],
+    ids: Mapping[str, str],
+    statuses: Mapping[str, str],
+    emails: Mapping[str, list[str]],
+    credentials: Mapping[str, str],
+    adopted: set[str],
+    failed: set[str],
+) -> dict[str, Any]:
+    """The outputs: the inputs, with the `failed` entries left out of `requests` (so that the
+    next diff, check and update see them as new), and the requested entries' outputs."""
+    outs = {k: news.get(k) for k in (*MailboxRequestsInputs.input_names(), IN_PROGRAM)}
+    if failed:
+        outs["requests"] = [
+            raw
+            for raw in news.get("requests") or []
+            if not (
+                isinstance(raw, Mapping)
+                and entry_key(str(raw.get("domain")), str(raw.get("type"))) in failed
+            )
+        ]
+    wanted = set(_entries(outs))
+    return {
+        **outs,
+        "request_ids": dict(ids),
+        "statuses": dict(statuses),
+        "emails": dict(emails),
+        "credentials": dict(credentials),
+        "adopted_requests": sorted(adopted & wanted),
+    }
+
+
 def _request_one(rt: InboxedUpRuntime, entry: Mapping[str, Any], domain: Domain) -> RequestInfo:
     entries = _mailbox_entries(entry)
-    created = rt.client.request_mailboxes(domain.domain, MailboxType(entry["type"]), entries)
-    return accepted_request(created, entries, domain)
+    return request_once(rt, domain.domain, MailboxType(entry["type"]), entries, domain)
 
 
 def _passwords(request: RequestInfo) -> dict[str, str]:

@@ -9,9 +9,10 @@ name and settings, never on a pickled provider nor in the state.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi.dynamic as dyn
 
@@ -20,8 +21,17 @@ from ..core.api_client import SharedReads
 from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
 from ..core.errors import ConfigError
+from ..core.http import RetryPolicy
 from ..core.polling import SharedPoller
 from ..core.provider_base import is_unknown
+from ..core.request_limits import (
+    DEFAULT_LIMITS,
+    RequestLimiter,
+    RequestLimits,
+    limit_settings,
+    read_limits,
+)
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .client import InboxedUpClient
 from .models import BatchStatus, Domain, MailboxRequest
@@ -35,6 +45,10 @@ ACCOUNTS = accounts_setting("inboxedup")
 POLL_INTERVAL = Setting(
     "inboxedup", "pollIntervalSeconds", "INBOXEDUP_POLL_INTERVAL_SECONDS", default="5"
 )
+MAX_CONCURRENT_REQUESTS, REQUESTS_PER_SECOND, REQUEST_TIMEOUT = limit_settings(NAMESPACE)
+"""`inboxedup:maxConcurrentRequests`, `inboxedup:requestsPerSecond`,
+`inboxedup:requestTimeoutSeconds`: the account's pace (`core.request_limits`); a named account's
+own `inboxedup:accounts.<name>.<key>` first."""
 ALL_DOMAINS = "*"
 """The one key of `domain_listing_poller`: every waiter shares the one listing."""
 
@@ -93,6 +107,9 @@ VERIFY_NS_INTERVAL = Setting(
 )
 
 
+T = TypeVar("T")
+
+
 class InboxedUpRuntime:
     def __init__(
         self,
@@ -102,6 +119,7 @@ class InboxedUpRuntime:
         verify_ns_interval: float = 60.0,
         endpoints: EndpointTable | None = None,
         account: str | None = None,
+        limits: RequestLimits | None = None,
     ) -> None:
         self.account_name = account
         """The account's name under `inboxedup:accounts` (None: the default account)."""
@@ -110,13 +128,32 @@ class InboxedUpRuntime:
         self._token = token
         self.poll_interval = poll_interval
         self.verify_ns_interval = verify_ns_interval
+        self.limits = limits or DEFAULT_LIMITS[NAMESPACE]
+        """The account's pace: every request of this runtime's client waits for its slot."""
+        self.limiter = RequestLimiter(self.limits)
+        """The account's one limiter (one runtime per account and settings)."""
+        self.write_policy: WritePolicy = DEFAULT_WRITE_POLICY
+        """How often a failed non-idempotent write is checked and sent again (`write_once`)."""
+        self.write_sleep: Callable[[float], None] = time.sleep
+        """The wait between the tries of a write (tests pass one that does not wait)."""
+
+    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+        """`core.safe_write.write_once` with this runtime's policy: a write that failed
+        transiently is looked for (`find`, a fresh read) and sent again only if not found."""
+        return write_once(what, send, find, policy=self.write_policy, sleep=self.write_sleep)
 
     def __repr__(self) -> str:  # never show the token
         return f"InboxedUpRuntime(account={self.account_name!r}, base_url={self.base_url!r})"
 
     @cached_property
     def client(self) -> InboxedUpClient:
-        return InboxedUpClient(self.base_url, self._token, endpoints=self.endpoints)
+        return InboxedUpClient(
+            self.base_url,
+            self._token,
+            endpoints=self.endpoints,
+            retry=RetryPolicy(request_timeout=self.limits.timeout),
+            limiter=self.limiter,
+        )
 
     @cached_property
     def batch_poller(self) -> SharedPoller[str, BatchStatus]:
@@ -164,7 +201,8 @@ def runtime_for(
 
     A named account's token comes only from `inboxedup:accounts.<name>.apiToken` (or the
     `INBOXEDUP_ACCOUNTS` variable), never from `inboxedup:apiToken`; its base URL, poll
-    intervals and endpoint overrides fall back to the plain settings."""
+    intervals, endpoint overrides and request limits fall back to the plain settings. A bad
+    value fails naming the key to fix."""
     if isinstance(config, AccountConfig) and account is None:
         view = config  # already one account's view
     else:
@@ -174,11 +212,18 @@ def runtime_for(
     interval = read_float(POLL_INTERVAL, view, minimum=0.05)
     verify_every = read_float(VERIFY_NS_INTERVAL, view, minimum=0.1)
     endpoints = endpoint_table(NAMESPACE, ep, view)
-    key = (view.account, base_url, token, interval, verify_every, endpoints)
+    limits = read_limits(NAMESPACE, view)
+    key = (view.account, base_url, token, interval, verify_every, endpoints, limits)
     return _runtimes.get(
         key,
         lambda: InboxedUpRuntime(
-            base_url, token, interval, verify_every, endpoints, account=view.account
+            base_url,
+            token,
+            interval,
+            verify_every,
+            endpoints,
+            account=view.account,
+            limits=limits,
         ),
     )
 

@@ -13,7 +13,7 @@ import pulumi
 import pytest
 from pulumi.output import Unknown as _Unknown
 
-from pulumi_inboxed.core.errors import InboxedError
+from pulumi_inboxed.core.partial_failure import PartialFailure
 from pulumi_inboxed.inboxedup import (
     InboxedUpClient,
     MailboxArgs,
@@ -381,13 +381,17 @@ def test_a_domain_that_never_becomes_active_fails_naming_the_entry(
     client(sandbox).submit_domains(["ready.com"])
     provider = configured(sandbox)
     props = inputs(entry("ready.com"), entry("nowhere-else.com"), timeout=1.5)
-    with pytest.raises(InboxedError) as raised:
+    with pytest.raises(PartialFailure) as raised:
         provider.create(props)
     message = str(raised.value)
     assert "1 of 2 entries were not requested" in message
     assert "nowhere-else.com/smtp: domain is not in the account" in message
-    assert "adopted by the next `pulumi up`" in message
-    assert client(sandbox).iter_mailbox_requests(domain="ready.com")  # the other one went ahead
+    assert "the next `pulumi up` requests only the ones above" in message
+    assert [r.split(":")[0] for r in raised.value.reasons] == ["nowhere-else.com/smtp"]
+    outs = raised.value.outs  # the other one went ahead, and is recorded
+    assert list(outs["request_ids"]) == ["ready.com/smtp"]
+    assert [e["domain"] for e in outs["requests"]] == ["ready.com"]
+    assert client(sandbox).iter_mailbox_requests(domain="ready.com")
 
 
 def test_account_checks_at_preview_name_the_entry(sandbox: SandboxProcess) -> None:

@@ -9,9 +9,11 @@ A collection's update then finds the completed entries in its olds and touches o
 
 `pulumi.dynamic`'s servicer does not send that detail (every error is a plain UNKNOWN), so
 `install()` wraps its Create and Update, inside the dynamic-provider process only: a handler that
-raises `PartialFailure(outs, reasons)` is answered the way the engine expects. Any other error is
-untouched. If the SDK's internals change, nothing is wrapped and a `PartialFailure` fails like any
-error (the completed entries are then found again by the next run's adoption).
+raises `PartialFailure(outs, reasons)` is answered the way the engine expects (status UNKNOWN,
+with the `google.rpc.Status` carrying the detail in the `grpc-status-details-bin` trailing
+metadata). Any other error is untouched. If the SDK's internals change, nothing is wrapped and a
+`PartialFailure` fails like any error (the completed entries are then found again by the next
+run's adoption).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .errors import InboxedError
 log = logging.getLogger("pulumi_inboxed.partial_failure")
 
 PROVIDER_KEY = "__provider"
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 class PartialFailure(InboxedError):
@@ -36,7 +39,8 @@ class PartialFailure(InboxedError):
     :param outs: the outputs to record: the completed entries only (the failed ones left out,
         so that the next update sends them again).
     :param reasons: one line per entry that failed, naming it and why.
-    :param id_: the resource's id (a create's new id; an update keeps its own).
+    :param id_: the resource's id: required from a create (the engine records nothing without
+        one; the failure is then a plain error), an update keeps its own.
     """
 
     def __init__(
@@ -58,9 +62,9 @@ def _serialize(props: Mapping[str, Any]) -> Any:
         loop.close()
 
 
-def _abort_with_init_failure(
-    context: Any, failure: PartialFailure, id_: str, provider: Any
-) -> None:
+def init_failure_status(failure: PartialFailure, id_: str, provider: Any) -> bytes:
+    """The `google.rpc.Status` (serialized) that tells the engine to record `failure.outs`
+    (with the `__provider` the servicer adds to every answer) and report the reasons."""
     import grpc
     from google.protobuf import any_pb2
     from google.rpc import status_pb2
@@ -73,49 +77,71 @@ def _abort_with_init_failure(
     )
     packed = any_pb2.Any()
     packed.Pack(detail)
-    code = grpc.StatusCode.UNKNOWN
-    status = status_pb2.Status(code=code.value[0], message=str(failure), details=[packed])
-    context.set_trailing_metadata((("grpc-status-details-bin", status.SerializeToString()),))
-    context.abort(code, str(failure))
+    code = grpc.StatusCode.UNKNOWN.value[0]
+    status = status_pb2.Status(code=code, message=str(failure), details=[packed])
+    return bytes(status.SerializeToString())
+
+
+def _answer_partial_failure(context: Any, request: Any, kind: str, failure: PartialFailure) -> None:
+    """Sets the trailing metadata that carries `failure` to the engine. The servicer's own
+    `_abort_with_traceback` then aborts the call (UNKNOWN, the error's message): grpc sends the
+    trailing metadata with that status."""
+    from pulumi.runtime import rpc
+
+    props = rpc.deserialize_properties(request.properties if kind == "Create" else request.news)
+    id_ = failure.id_ if kind == "Create" else (request.id or failure.id_)
+    if not id_:
+        # the engine refuses a create without an id: this stays a plain error
+        log.error("%s: a PartialFailure of a create carries no id; it is a plain error", kind)
+        return
+    details = init_failure_status(failure, id_, props.get(PROVIDER_KEY))
+    context.set_trailing_metadata(((STATUS_DETAILS_KEY, details),))
 
 
 def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
+    """`handler` (the servicer's undecorated Create or Update), answering a PartialFailure."""
+
     @functools.wraps(handler)
     def wrapper(self: Any, request: Any, context: Any) -> Any:
-        from pulumi.runtime import rpc
-
         try:
             return handler(self, request, context)
-        except Exception as exc:
-            failure = _partial_of(exc)
-            if failure is None:
-                raise
-            props = rpc.deserialize_properties(
-                request.properties if kind == "Create" else request.news
-            )
-            id_ = failure.id_ if kind == "Create" else (request.id or failure.id_)
-            _abort_with_init_failure(context, failure, id_, props.get(PROVIDER_KEY))
-            raise  # abort() raised already; not reached
+        except PartialFailure as failure:
+            try:
+                _answer_partial_failure(context, request, kind, failure)
+            except Exception:
+                log.exception("%s: could not record the completed entries", kind)
+            raise
 
     wrapper.__inboxed_partial__ = True  # type: ignore[attr-defined]
     return wrapper
 
 
-def _partial_of(exc: BaseException) -> PartialFailure | None:
-    """The servicer's `_abort_with_traceback` turns our error into `context.abort(...)`, which
-    raises a plain Exception: the PartialFailure is what was being handled then."""
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return None
-        if isinstance(seen, PartialFailure):
-            return seen
-        seen = seen.__context__
-    return None
+def _handler_cell(decorated: Any) -> Any:
+    """The closure cell of `_abort_with_traceback`'s wrapper that holds the undecorated handler
+    (`fn`), or None when the SDK is not shaped that way."""
+    code = getattr(decorated, "__code__", None)
+    closure = getattr(decorated, "__closure__", None)
+    if code is None or not closure or tuple(code.co_freevars) != ("fn",):
+        return None
+    cell = closure[0]
+    try:
+        return cell if callable(cell.cell_contents) else None
+    except ValueError:  # an empty cell
+        return None
 
 
 def install() -> bool:
-    """Wraps the dynamic servicer's Create and Update (idempotent); True when in force."""
+    """Makes the dynamic servicer's Create and Update answer a `PartialFailure` as the engine's
+    `ErrorResourceInitFailed` (idempotent); True when in force.
+
+    The servicer's handlers were registered with the grpc server (bound methods) before any
+    provider was loaded, so replacing them on the class would change nothing for the running
+    server. Each is `_abort_with_traceback(fn)`, whose wrapper reads `fn` from its closure at
+    every call: the undecorated handler in that cell is wrapped instead, which the registered
+    handler then calls. It is installed from `ConfiguredProvider.configure`, which the engine's
+    first Check (or Diff, Read, Delete) of the process runs, so it is in force before any Create
+    or Update (the engine checks every resource before creating or updating it).
+    """
     done = False
     for name in ("__main__", "pulumi.dynamic.__main__"):
         module = sys.modules.get(name)
@@ -123,13 +149,18 @@ def install() -> bool:
         if servicer is None:
             continue
         for kind in ("Create", "Update"):
-            handler = getattr(servicer, kind, None)
-            if handler is None:
+            cell = _handler_cell(vars(servicer).get(kind))
+            if cell is None:
+                log.warning(
+                    "pulumi.dynamic's %s is not shaped as expected: a partial failure is "
+                    "reported as a plain error",
+                    kind,
+                )
                 continue
-            if not getattr(handler, "__inboxed_partial__", False):
-                setattr(servicer, kind, _wrap(handler, kind))
+            if not getattr(cell.cell_contents, "__inboxed_partial__", False):
+                cell.cell_contents = _wrap(cell.cell_contents, kind)
             done = True
     return done
 
 
-__all__ = ["PartialFailure", "install"]
+__all__ = ["PartialFailure", "init_failure_status", "install"]

@@ -9,7 +9,8 @@ Retries use `tenacity`. What is retried:
 A `Retry-After` header (seconds) is honoured, capped by `RetryPolicy.max_wait`.
 
 Every request waits for a slot of its account's `RequestLimiter` (`core.request_limits`), and
-none starts once the engine is gone (`core.engine_watch`).
+none starts once the engine is gone (`core.engine_watch`); a wait between tries ends at once
+when it goes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .errors import (
     TransportError,
     error_class_for,
 )
-from .request_limits import RequestLimiter
+from .request_limits import RequestLimiter, sleep_unless_engine_gone
 
 log = logging.getLogger("pulumi_inboxed.http")
 
@@ -179,7 +180,7 @@ class HttpClient:
             wait=wait,
             stop=tenacity.stop_after_attempt(self.retry.attempts),
             reraise=True,
-            sleep=self._sleep or tenacity.nap.sleep,
+            sleep=self._sleep or sleep_unless_engine_gone,
         )
         body = {"json": json, "data": data, "files": files}
         try:

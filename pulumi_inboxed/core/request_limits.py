@@ -141,8 +141,10 @@ def read_limits(namespace: str, config: ConfigSource | None) -> RequestLimits:
     )
 
 
-def _sleep_unless_engine_gone(seconds: float) -> None:
-    """Waits `seconds`, or less when the engine goes meanwhile (the request then is not sent)."""
+def sleep_unless_engine_gone(seconds: float) -> None:
+    """Waits `seconds`, or less when the engine goes meanwhile (the next request then fails
+    with `EngineGoneError` instead of being sent): the waits of the limiter, of `HttpClient`'s
+    retries and of `write_once`."""
     ENGINE_GONE.wait(seconds)
 
 
@@ -162,7 +164,7 @@ class RequestLimiter:
         limits: RequestLimits,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = _sleep_unless_engine_gone,
+        sleep: Callable[[float], None] = sleep_unless_engine_gone,
     ) -> None:
         self.limits = limits
         self._in_flight = threading.BoundedSemaphore(limits.concurrent)
@@ -216,4 +218,5 @@ __all__ = [
     "RequestLimits",
     "limit_settings",
     "read_limits",
+    "sleep_unless_engine_gone",
 ]

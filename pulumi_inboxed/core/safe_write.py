@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .engine_watch import ENGINE_GONE, EngineGoneError, check_engine
+from .engine_watch import EngineGoneError, check_engine
 from .errors import (
     ApiError,
     ConflictError,
@@ -38,6 +38,7 @@ from .errors import (
     TransportError,
     UnprocessableError,
 )
+from .request_limits import sleep_unless_engine_gone
 
 log = logging.getLogger("pulumi_inboxed.safe_write")
 
@@ -126,19 +127,13 @@ class WriteNotConfirmedError(TransportError):
         )
 
 
-def _sleep_unless_engine_gone(seconds: float) -> None:
-    """Waits `seconds`, or less when the engine goes meanwhile (the next request then fails
-    with `EngineGoneError` instead of being sent)."""
-    ENGINE_GONE.wait(seconds)
-
-
 def write_once(
     what: str,
     send: Callable[[], T],
     find: Callable[[], T | None],
     *,
     policy: WritePolicy = DEFAULT_WRITE_POLICY,
-    sleep: Callable[[float], None] = _sleep_unless_engine_gone,
+    sleep: Callable[[float], None] = sleep_unless_engine_gone,
 ) -> T:
     """Sends a non-idempotent write until it took effect, never twice.
 

@@ -403,7 +403,7 @@ def test_the_default_wait_for_a_start_ends_when_the_engine_goes(
 
     def default_wait(seconds: float) -> None:
         waiting.set()
-        request_limits._sleep_unless_engine_gone(seconds)
+        request_limits.sleep_unless_engine_gone(seconds)
 
     limiter = RequestLimiter(RequestLimits(per_second=1 / 3600), sleep=default_wait)
     api = client(httpx.MockTransport(lambda _r: httpx.Response(200, json={})), limiter)
@@ -421,3 +421,24 @@ def test_the_default_wait_for_a_start_ends_when_the_engine_goes(
     engine_gone.set()
     join(worker)
     assert len(outcome) == 1 and isinstance(outcome[0], EngineGoneError)
+
+
+def test_a_wait_between_tries_ends_when_the_engine_goes(engine_gone: threading.Event) -> None:
+    """No clock: an hour's Retry-After would hang here if the retry wait ignored the engine."""
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        engine_gone.set()  # the engine goes while the API asks us to come back in an hour
+        return httpx.Response(429, headers={"Retry-After": "3600"}, json={})
+
+    api = HttpClient(
+        provider="Test",
+        base_url="https://api.test",
+        headers={},
+        retry=RetryPolicy(attempts=3, max_wait=3600),
+        transport=httpx.MockTransport(handler),
+    )
+    with pytest.raises(EngineGoneError):
+        api.request("POST", "/things")
+    assert calls == ["POST"]

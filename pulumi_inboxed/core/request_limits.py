@@ -54,14 +54,15 @@ class RequestLimits:
 
 
 DEFAULT_LIMITS: dict[str, RequestLimits] = {
-    # No public page gives InboxedUp's limits: a pace well under what a web API commonly allows.
+    # No public page gives InboxedUp's limits (it answers 429 with Retry-After when pushed): a
+    # pace well under what a web API commonly allows.
     "inboxedup": RequestLimits(concurrent=16, per_second=20.0),
-    # Mailin.ai shows its limits through its rate-limit endpoints; 60 a minute is its tightest
-    # published bucket on writes, reads are wider. Our default stays under one request a second
-    # per endpoint on average, with short bursts, and its 429s are honoured (Retry-After).
+    # Mailin.ai documents no API rate limit; its purchases start jobs on its side: a modest pace.
     "mailin": RequestLimits(concurrent=8, per_second=10.0),
-    # MailChannels answers 429/503 when it is pushed; the batch endpoint takes 1000 domains.
+    # MailChannels Inbound allows 100 requests a second per customer and answers 503 beyond it
+    # (retried like a 429); one batch request provisions up to 1000 domains.
     "mailchannels": RequestLimits(concurrent=8, per_second=10.0),
+    # Pingram documents no number (its SDKs have a 429 error class): a modest pace.
     "pingram": RequestLimits(concurrent=8, per_second=10.0),
 }
 

@@ -331,6 +331,47 @@ def test_clients_of_one_account_share_its_concurrency_bound() -> None:
     assert gate.most == 1 and len(gate.done) == 4
 
 
+def test_an_accounts_client_is_not_held_up_by_another_accounts_full_client() -> None:
+    """Account A's client: its 2 slots held by requests the API has not answered, 6 more
+    queued. Account B's client (its own limiter) gets its answer meanwhile."""
+    gate = Gate()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.host == "a.test":
+            gate.hold(request.url.path)
+        return httpx.Response(200, json={})
+
+    transport = httpx.MockTransport(handler)
+    limits = RequestLimits(concurrent=2, per_second=0)
+    a = HttpClient(
+        provider="Test",
+        base_url="https://a.test",
+        headers={},
+        retry=RetryPolicy(attempts=1),
+        transport=transport,
+        limiter=RequestLimiter(limits),
+    )
+    b = HttpClient(
+        provider="Test",
+        base_url="https://b.test",
+        headers={},
+        retry=RetryPolicy(attempts=1),
+        transport=transport,
+        limiter=RequestLimiter(limits),
+    )
+
+    def a_request(name: str) -> None:
+        a.request("GET", f"/{name}")
+
+    a_workers = threads(a_request, [f"a{i}" for i in range(8)])
+    assert gate.entered.acquire(timeout=BOUND) and gate.entered.acquire(timeout=BOUND)
+    assert b.request("GET", "/b").status_code == 200  # while A's 8 are all unanswered or queued
+    assert gate.done == []
+    gate.open.set()
+    join(a_workers)
+    assert gate.most == 2 and len(gate.done) == 8
+
+
 def test_a_client_keeps_its_accounts_pace() -> None:
     clock = FakeClock()
     limiter = RequestLimiter(RequestLimits(per_second=2), clock=clock, sleep=clock.sleep)

@@ -2,7 +2,7 @@
 
 Retries use `tenacity`. What is retried:
 - 429 and connection failures that happened before the request was sent (`ConnectError`,
-  `ConnectTimeout`): always, because the API did not act on the request;
+  `ConnectTimeout`, `PoolTimeout`): always, because the API did not act on the request;
 - 5xx, read timeouts and dropped connections: only for idempotent methods (GET, PUT, DELETE, HEAD),
   because a POST that failed half-way may have bought something. Such a write fails here, and
   `core.safe_write.write_once` checks what it did before sending it again.
@@ -204,7 +204,8 @@ class HttpClient:
                 with self.limiter.slot():
                     check_engine()
                     response = self._client.request(method, path, params=params, **body)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # never sent: no connection was made (or none was free in the client's pool)
             raise _RetryableTransport(
                 TransportError(self.provider, method, path, type(exc).__name__)
             ) from None

@@ -483,3 +483,25 @@ def test_a_wait_between_tries_ends_when_the_engine_goes(engine_gone: threading.E
     with pytest.raises(EngineGoneError):
         api.request("POST", "/things")
     assert calls == ["POST"]
+
+
+def test_a_post_that_never_got_a_connection_is_sent_again() -> None:
+    """A wait for a free connection of the client's pool that timed out sent nothing."""
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        if len(calls) == 1:
+            raise httpx.PoolTimeout("no free connection", request=request)
+        return httpx.Response(201, json={"id": 1})
+
+    api = HttpClient(
+        provider="Test",
+        base_url="https://api.test",
+        headers={},
+        retry=RetryPolicy(attempts=2),
+        transport=httpx.MockTransport(handler),
+        sleep=lambda _s: None,
+    )
+    assert api.request("POST", "/things", json={}).status_code == 201
+    assert calls == ["POST", "POST"]

@@ -86,21 +86,28 @@ def _reason(exc: BaseException) -> str:
     return type(exc).__name__
 
 
-def _subject(what: str, provider: str, method: str, path: str) -> str:
-    """`what` without the API, method and path the message names already (callers name the
-    write as "MailChannels POST /domains for a.com" or as "Mailin.ai Azure order for a.com")."""
-    rest = what.strip()
-    for known in (provider, f"{method} {path}" if method else "", "for"):
-        if known and rest.startswith(known) and rest[len(known) : len(known) + 1] in ("", " ", ":"):
-            rest = rest[len(known) :].lstrip(" :")
-    return rest or what
+def _message(what: str, provider: str, method: str, path: str, reason: str, sent: int) -> str:
+    """Names the API, the method and path, and the write once each, whichever of them the
+    caller's `what` holds already ("MailChannels POST /domains for a.com", "Mailin.ai Azure order
+    for a.com", "mailbox smtp@a.com")."""
+    head = what.strip() or "the write"
+    if provider and not head.startswith(provider):
+        head = f"{provider} {head}"
+    request = f"{method} {path}".strip()
+    where = f"{request}, " if request and request not in head else ""
+    tries = "1 time" if sent == 1 else f"{sent} times"
+    return (
+        f"{head}: failed {tries} and did not take effect ({where}last: {reason}; not found when "
+        "looked for afterwards). Run `pulumi up` again to retry it: it looks for the object "
+        "first, so nothing is made twice"
+    )
 
 
 class WriteNotConfirmedError(TransportError):
     """A write failed transiently every time it was sent, and never showed up when looked for.
 
     Its message names the API, the method and path, and the write, once each, with the number
-    of tries and the last failure in a few words (a status or a transport failure; never the
+    of sends and the last failure in a few words (a status or a transport failure; never the
     API's text, never a secret)."""
 
     def __init__(
@@ -116,15 +123,7 @@ class WriteNotConfirmedError(TransportError):
         super().__init__(provider, method, path, reason)
         self.what = what
         self.attempts = attempts
-        where = " ".join(part for part in (provider, method, path) if part)
-        subject = f" ({_subject(what, provider, method, path)})" if what else ""
-        tries = f"{attempts} times" if attempts > 1 else "once" if attempts == 1 else ""
-        failed = f"failed {tries} ({reason})" if tries else f"failed ({reason})"
-        self.args = (
-            f"{where}{subject} {failed}, and what it would have made was not found afterwards, "
-            "so nothing was recorded. Run `pulumi up` again to retry it (it looks for the "
-            "object first: nothing is made twice)",
-        )
+        self.args = (_message(what, provider, method, path, reason, attempts),)
 
 
 def write_once(
@@ -137,8 +136,9 @@ def write_once(
 ) -> T:
     """Sends a non-idempotent write until it took effect, never twice.
 
-    :param what: names the write in logs and errors: the object it makes ("mailbox smtp@a.com");
-        the error adds the API, the method and the path itself.
+    :param what: names the write in logs and errors: the object it makes ("mailbox smtp@a.com"
+        or "InboxedUp POST /mailboxes for smtp@a.com"); the error adds the API, the method and
+        the path when `what` does not hold them.
     :param send: sends the write once; returns what the API answered.
     :param find: reads back (fresh) what the write would have made; None when it is not there.
         It is asked only after a transient failure (and after a 409/422 on a re-send), and

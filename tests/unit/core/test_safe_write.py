@@ -143,6 +143,7 @@ def test_when_every_try_fails_find_is_asked_a_last_time_then_the_error_names_the
     assert api.log[-1] == "find" and api.finds == 4  # after tries 1-3, and a last time
     assert len(sleeps) == 4
     message = str(raised.value)
+    assert message.startswith(f"InboxedUp {WHAT}: failed 4 times and did not take effect (")
     for part in ("InboxedUp", "POST /mailboxes", WHAT, "4 times", "HTTP 503"):
         assert message.count(part) == 1, (part, message)
     assert "secret-ish" not in message  # the API's own text is never repeated

@@ -116,6 +116,21 @@ def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return wrapper
 
 
+def answer_in_abort(exc: BaseException | None) -> str | None:
+    """The message the servicer's abort sends for a handler's error (it formats the error inside
+    its `except`, through `provider_base._ConciseTraceback`): for a `PartialFailure`, its own
+    message (the same as the `google.rpc.Status` it carries), None for anything else. The
+    detail itself was set by the wrapped handler (`install()`)."""
+    seen = exc
+    for _ in range(5):
+        if seen is None:
+            return None
+        if isinstance(seen, PartialFailure):
+            return str(seen)
+        seen = seen.__context__
+    return None
+
+
 def _handler_cell(decorated: Any) -> Any:
     """The closure cell of `_abort_with_traceback`'s wrapper that holds the undecorated handler
     (`fn`), or None when the SDK is not shaped that way."""
@@ -163,4 +178,4 @@ def install() -> bool:
     return done
 
 
-__all__ = ["PartialFailure", "init_failure_status", "install"]
+__all__ = ["PartialFailure", "answer_in_abort", "init_failure_status", "install"]

@@ -93,10 +93,10 @@ def limit_settings(namespace: str) -> tuple[Setting, Setting, Setting]:
     )
 
 
-_RULES = {
-    "maxConcurrentRequests": "a whole number of requests in flight at once, at least 1",
-    "requestsPerSecond": "a number of requests a second, 0 or more (0: no bound)",
-    "requestTimeoutSeconds": "a number of seconds, at least 0.1",
+_MEANING = {
+    "maxConcurrentRequests": "requests of the account in flight at once",
+    "requestsPerSecond": "requests of the account started a second; 0: no bound",
+    "requestTimeoutSeconds": "seconds one request may take",
 }
 
 
@@ -114,27 +114,35 @@ def _where(setting: Setting, config: ConfigSource | None) -> str:
     return setting.config_key
 
 
+def _bad(setting: Setting, config: ConfigSource | None, rule: str, raw: object) -> ConfigError:
+    shown = str(raw)
+    shown = shown if len(shown) <= 40 else shown[:40] + "..."
+    return ConfigError(
+        f"{_where(setting, config)} must be {rule} ({_MEANING[setting.key]}); got {shown!r}"
+    )
+
+
 def _number(setting: Setting, config: ConfigSource | None, minimum: float) -> float:
     raw = read(setting, config)
     try:
         value = float(raw if raw is not None else "")
     except ValueError:
         value = math.nan
-    if not math.isfinite(value) or value < minimum:
-        shown = raw if raw is None or len(raw) <= 40 else raw[:40] + "..."
-        raise ConfigError(f"{_where(setting, config)} must be {_RULES[setting.key]}; got {shown!r}")
+    if not math.isfinite(value):
+        raise _bad(setting, config, "a number", raw)
+    if value < minimum:
+        raise _bad(setting, config, f"at least {minimum:g}", raw)
     return value
 
 
 def read_limits(namespace: str, config: ConfigSource | None) -> RequestLimits:
     """The limits of the account `config` is the view of (an `AccountConfig`: the account's own
-    entry first), or of the plain settings. A bad value fails naming where it was set."""
+    entry first), or of the plain settings. A bad value fails naming where it was set:
+    `inboxedup:accounts.client-a.requestsPerSecond must be a number (...); got 'fast'`."""
     concurrent_s, per_second_s, timeout_s = limit_settings(namespace)
     concurrent = _number(concurrent_s, config, 1)
     if not concurrent.is_integer():
-        raise ConfigError(
-            f"{_where(concurrent_s, config)} must be {_RULES[concurrent_s.key]}; got {concurrent:g}"
-        )
+        raise _bad(concurrent_s, config, "a whole number", read(concurrent_s, config))
     return RequestLimits(
         concurrent=int(concurrent),
         per_second=_number(per_second_s, config, 0),

@@ -78,9 +78,17 @@ def backoff_seconds(attempt: int, exc: BaseException | None, policy: WritePolicy
 
 
 def _reason(exc: BaseException) -> str:
-    """A failure in a few words, never the API's own text (a body may echo what was sent)."""
+    """The last failure without the API, method and path the message names already: the status,
+    the API's code and its own text for an API error (as every error here shows it, cut at 300
+    characters), the transport failure's kind otherwise."""
     if isinstance(exc, ApiError):
-        return f"HTTP {exc.status}"
+        text = str(exc)
+        prefix = f"{exc.provider} API error "
+        text = text.removeprefix(prefix) if text.startswith(prefix) else f"{exc.status}"
+        if exc.method:
+            text = text.replace(f" ({exc.method} {exc.path})", "", 1)
+        text = text if len(text) <= 300 else text[:300] + "..."
+        return f"HTTP {text}"
     if isinstance(exc, TransportError):
         return exc.reason
     return type(exc).__name__
@@ -107,8 +115,8 @@ class WriteNotConfirmedError(TransportError):
     """A write failed transiently every time it was sent, and never showed up when looked for.
 
     Its message names the API, the method and path, and the write, once each, with the number
-    of sends and the last failure in a few words (a status or a transport failure; never the
-    API's text, never a secret)."""
+    of sends and the last failure (the status, the API's code and message, or the transport
+    failure's kind; never a credential: requests' headers are never in an error)."""
 
     def __init__(
         self,

@@ -246,13 +246,13 @@ def test_a_named_account_reads_its_own_entry_first_then_the_plain_settings() -> 
 @pytest.mark.parametrize(
     ("key", "value", "rule"),
     [
-        ("requestsPerSecond", "fast", "a number of requests a second, 0 or more"),
-        ("requestsPerSecond", -1, "a number of requests a second, 0 or more"),
-        ("requestsPerSecond", "inf", "a number of requests a second, 0 or more"),
-        ("maxConcurrentRequests", 0, "a whole number of requests in flight at once, at least 1"),
-        ("maxConcurrentRequests", 2.5, "a whole number"),
-        ("maxConcurrentRequests", "nan", "a whole number"),
-        ("requestTimeoutSeconds", 0, "a number of seconds, at least 0.1"),
+        ("requestsPerSecond", "fast", "a number (requests of the account started a second; 0: no"),
+        ("requestsPerSecond", -1, "at least 0 (requests of the account started a second"),
+        ("requestsPerSecond", "inf", "a number"),
+        ("maxConcurrentRequests", 0, "at least 1 (requests of the account in flight at once)"),
+        ("maxConcurrentRequests", 2.5, "a whole number (requests of the account in flight"),
+        ("maxConcurrentRequests", "nan", "a number"),
+        ("requestTimeoutSeconds", 0, "at least 0.1 (seconds one request may take)"),
     ],
 )
 def test_a_bad_value_in_an_accounts_entry_names_that_key(
@@ -262,8 +262,7 @@ def test_a_bad_value_in_an_accounts_entry_names_that_key(
     with pytest.raises(ConfigError) as raised:
         read_limits("inboxedup", AccountConfig("inboxedup", config, "client-a"))
     message = str(raised.value)
-    assert message.startswith(f"inboxedup:accounts.client-a.{key} must be ")
-    assert rule in message
+    assert message.startswith(f"inboxedup:accounts.client-a.{key} must be {rule}")
     assert "tok-a" not in message
 
 

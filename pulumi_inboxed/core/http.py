@@ -2,14 +2,15 @@
 
 Retries use `tenacity`. What is retried:
 - 429 and connection failures that happened before the request was sent (`ConnectError`,
-  `ConnectTimeout`): always, because the API did not act on the request;
+  `ConnectTimeout`, `PoolTimeout`): always, because the API did not act on the request;
 - 5xx, read timeouts and dropped connections: only for idempotent methods (GET, PUT, DELETE, HEAD),
   because a POST that failed half-way may have bought something. Such a write fails here, and
   `core.safe_write.write_once` checks what it did before sending it again.
 A `Retry-After` header (seconds) is honoured, capped by `RetryPolicy.max_wait`.
 
 Every request waits for a slot of its account's `RequestLimiter` (`core.request_limits`), and
-none starts once the engine is gone (`core.engine_watch`).
+none starts once the engine is gone (`core.engine_watch`); a wait between tries ends at once
+when it goes.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from .errors import (
     TransportError,
     error_class_for,
 )
-from .request_limits import RequestLimiter
+from .request_limits import RequestLimiter, sleep_unless_engine_gone
 
 log = logging.getLogger("pulumi_inboxed.http")
 
@@ -179,7 +180,7 @@ class HttpClient:
             wait=wait,
             stop=tenacity.stop_after_attempt(self.retry.attempts),
             reraise=True,
-            sleep=self._sleep or tenacity.nap.sleep,
+            sleep=self._sleep or sleep_unless_engine_gone,
         )
         body = {"json": json, "data": data, "files": files}
         try:
@@ -203,7 +204,8 @@ class HttpClient:
                 with self.limiter.slot():
                     check_engine()
                     response = self._client.request(method, path, params=params, **body)
-        except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            # never sent: no connection was made (or none was free in the client's pool)
             raise _RetryableTransport(
                 TransportError(self.provider, method, path, type(exc).__name__)
             ) from None

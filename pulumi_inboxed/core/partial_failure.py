@@ -7,15 +7,11 @@ Pulumi's engine has this built in for providers: a Create or Update that fails w
 Update on the resource even when nothing in the program changed, with those outputs as the olds.
 A collection's update then finds the completed entries in its olds and touches only the others.
 
-`pulumi.dynamic`'s servicer does not send that detail (every error is a plain UNKNOWN), so a
-handler that raises `PartialFailure(outs, reasons)` is answered the way the engine expects, inside
-the dynamic-provider process only. The servicer's gRPC handlers are bound when its server starts,
-before any provider is configured, so wrapping the servicer class then (`install()`) does not
-reach them; what does is the error path they all share: `_abort_with_traceback` calls
-`traceback.format_exc()` (our `provider_base._ConciseTraceback`) just before `context.abort`, and
-`answer_in_abort()` there finds the handler's `request` and `context`, sets the
-`ErrorResourceInitFailed` detail as the call's trailing metadata, and gives the message the abort
-sends. Any other error is untouched. If the SDK's internals change, nothing is set and a
+`pulumi.dynamic`'s servicer does not send that detail (every error is a plain UNKNOWN), so
+`install()` wraps its Create and Update, inside the dynamic-provider process only: a handler that
+raises `PartialFailure(outs, reasons)` is answered the way the engine expects (status UNKNOWN,
+with the `google.rpc.Status` carrying the detail in the `grpc-status-details-bin` trailing
+metadata). Any other error is untouched. If the SDK's internals change, nothing is wrapped and a
 `PartialFailure` fails like any error (the completed entries are then found again by the next
 run's adoption).
 """
@@ -27,7 +23,6 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from types import FrameType
 from typing import Any
 
 from .errors import InboxedError
@@ -35,6 +30,7 @@ from .errors import InboxedError
 log = logging.getLogger("pulumi_inboxed.partial_failure")
 
 PROVIDER_KEY = "__provider"
+STATUS_DETAILS_KEY = "grpc-status-details-bin"
 
 
 class PartialFailure(InboxedError):
@@ -43,7 +39,8 @@ class PartialFailure(InboxedError):
     :param outs: the outputs to record: the completed entries only (the failed ones left out,
         so that the next update sends them again).
     :param reasons: one line per entry that failed, naming it and why.
-    :param id_: the resource's id (a create's new id; an update keeps its own).
+    :param id_: the resource's id: required from a create (the engine records nothing without
+        one; the failure is then a plain error), an update keeps its own.
     """
 
     def __init__(
@@ -65,10 +62,9 @@ def _serialize(props: Mapping[str, Any]) -> Any:
         loop.close()
 
 
-def _set_init_failure(context: Any, failure: PartialFailure, id_: str, provider: Any) -> None:
-    """Sets the call's trailing metadata to an UNKNOWN status carrying `ErrorResourceInitFailed`
-    (the outputs to record and the reasons); the abort that follows must send `str(failure)`
-    with the code UNKNOWN."""
+def init_failure_status(failure: PartialFailure, id_: str, provider: Any) -> bytes:
+    """The `google.rpc.Status` (serialized) that tells the engine to record `failure.outs`
+    (with the `__provider` the servicer adds to every answer) and report the reasons."""
     import grpc
     from google.protobuf import any_pb2
     from google.rpc import status_pb2
@@ -81,93 +77,86 @@ def _set_init_failure(context: Any, failure: PartialFailure, id_: str, provider:
     )
     packed = any_pb2.Any()
     packed.Pack(detail)
-    code = grpc.StatusCode.UNKNOWN
-    status = status_pb2.Status(code=code.value[0], message=str(failure), details=[packed])
-    context.set_trailing_metadata((("grpc-status-details-bin", status.SerializeToString()),))
+    code = grpc.StatusCode.UNKNOWN.value[0]
+    status = status_pb2.Status(code=code, message=str(failure), details=[packed])
+    return bytes(status.SerializeToString())
 
 
-def _abort_with_init_failure(
-    context: Any, failure: PartialFailure, id_: str, provider: Any
-) -> None:
-    import grpc
-
-    _set_init_failure(context, failure, id_, provider)
-    context.abort(grpc.StatusCode.UNKNOWN, str(failure))
-
-
-def _answer(kind: str, request: Any, context: Any, failure: PartialFailure) -> None:
+def _answer_partial_failure(context: Any, request: Any, kind: str, failure: PartialFailure) -> None:
+    """Sets the trailing metadata that carries `failure` to the engine. The servicer's own
+    `_abort_with_traceback` then aborts the call (UNKNOWN, the error's message): grpc sends the
+    trailing metadata with that status."""
     from pulumi.runtime import rpc
 
     props = rpc.deserialize_properties(request.properties if kind == "Create" else request.news)
     id_ = failure.id_ if kind == "Create" else (request.id or failure.id_)
-    _set_init_failure(context, failure, id_, props.get(PROVIDER_KEY))
-
-
-def answer_in_abort(exc: BaseException | None) -> str | None:
-    """Called where the servicer formats a handler's error for `context.abort` (inside its
-    `except`): for a `PartialFailure` raised by Create or Update, sets the init-failure detail on
-    the call being aborted and returns the message to abort with; None for anything else (or
-    when the servicer's frame is not found: the error is then reported as it is)."""
-    failure = _partial_of(exc) if exc is not None else None
-    if failure is None:
-        return None
-    frame: FrameType | None = sys._getframe(1)
-    try:
-        for _ in range(10):
-            if frame is None:
-                return None
-            names = frame.f_locals
-            kind = getattr(names.get("fn"), "__name__", None)
-            if kind in ("Create", "Update") and "request" in names and "context" in names:
-                try:
-                    _answer(kind, names["request"], names["context"], failure)
-                except Exception:
-                    log.warning("could not record the partial outputs", exc_info=True)
-                    return None
-                return str(failure)
-            frame = frame.f_back
-        return None
-    finally:
-        del frame
+    if not id_:
+        # the engine refuses a create without an id: this stays a plain error
+        log.error("%s: a PartialFailure of a create carries no id; it is a plain error", kind)
+        return
+    details = init_failure_status(failure, id_, props.get(PROVIDER_KEY))
+    context.set_trailing_metadata(((STATUS_DETAILS_KEY, details),))
 
 
 def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
+    """`handler` (the servicer's undecorated Create or Update), answering a PartialFailure."""
+
     @functools.wraps(handler)
     def wrapper(self: Any, request: Any, context: Any) -> Any:
-        from pulumi.runtime import rpc
-
         try:
             return handler(self, request, context)
-        except Exception as exc:
-            failure = _partial_of(exc)
-            if failure is None:
-                raise
-            props = rpc.deserialize_properties(
-                request.properties if kind == "Create" else request.news
-            )
-            id_ = failure.id_ if kind == "Create" else (request.id or failure.id_)
-            _abort_with_init_failure(context, failure, id_, props.get(PROVIDER_KEY))
-            raise  # abort() raised already; not reached
+        except PartialFailure as failure:
+            try:
+                _answer_partial_failure(context, request, kind, failure)
+            except Exception:
+                log.exception("%s: could not record the completed entries", kind)
+            raise
 
     wrapper.__inboxed_partial__ = True  # type: ignore[attr-defined]
     return wrapper
 
 
-def _partial_of(exc: BaseException | None) -> PartialFailure | None:
-    """The servicer's `_abort_with_traceback` turns our error into `context.abort(...)`, which
-    raises a plain Exception: the PartialFailure is what was being handled then."""
-    seen: BaseException | None = exc
+def answer_in_abort(exc: BaseException | None) -> str | None:
+    """The message the servicer's abort sends for a handler's error (it formats the error inside
+    its `except`, through `provider_base._ConciseTraceback`): for a `PartialFailure`, its own
+    message (the same as the `google.rpc.Status` it carries), None for anything else. The
+    detail itself was set by the wrapped handler (`install()`)."""
+    seen = exc
     for _ in range(5):
         if seen is None:
             return None
         if isinstance(seen, PartialFailure):
-            return seen
+            return str(seen)
         seen = seen.__context__
     return None
 
 
+def _handler_cell(decorated: Any) -> Any:
+    """The closure cell of `_abort_with_traceback`'s wrapper that holds the undecorated handler
+    (`fn`), or None when the SDK is not shaped that way."""
+    code = getattr(decorated, "__code__", None)
+    closure = getattr(decorated, "__closure__", None)
+    if code is None or not closure or tuple(code.co_freevars) != ("fn",):
+        return None
+    cell = closure[0]
+    try:
+        return cell if callable(cell.cell_contents) else None
+    except ValueError:  # an empty cell
+        return None
+
+
 def install() -> bool:
-    """Wraps the dynamic servicer's Create and Update (idempotent); True when in force."""
+    """Makes the dynamic servicer's Create and Update answer a `PartialFailure` as the engine's
+    `ErrorResourceInitFailed` (idempotent); True when in force.
+
+    The servicer's handlers were registered with the grpc server (bound methods) before any
+    provider was loaded, so replacing them on the class would change nothing for the running
+    server. Each is `_abort_with_traceback(fn)`, whose wrapper reads `fn` from its closure at
+    every call: the undecorated handler in that cell is wrapped instead, which the registered
+    handler then calls. It is installed from `ConfiguredProvider.configure`, which the engine's
+    first Check (or Diff, Read, Delete) of the process runs, so it is in force before any Create
+    or Update (the engine checks every resource before creating or updating it).
+    """
     done = False
     for name in ("__main__", "pulumi.dynamic.__main__"):
         module = sys.modules.get(name)
@@ -175,13 +164,18 @@ def install() -> bool:
         if servicer is None:
             continue
         for kind in ("Create", "Update"):
-            handler = getattr(servicer, kind, None)
-            if handler is None:
+            cell = _handler_cell(vars(servicer).get(kind))
+            if cell is None:
+                log.warning(
+                    "pulumi.dynamic's %s is not shaped as expected: a partial failure is "
+                    "reported as a plain error",
+                    kind,
+                )
                 continue
-            if not getattr(handler, "__inboxed_partial__", False):
-                setattr(servicer, kind, _wrap(handler, kind))
+            if not getattr(cell.cell_contents, "__inboxed_partial__", False):
+                cell.cell_contents = _wrap(cell.cell_contents, kind)
             done = True
     return done
 
 
-__all__ = ["PartialFailure", "answer_in_abort", "install"]
+__all__ = ["PartialFailure", "answer_in_abort", "init_failure_status", "install"]

@@ -12,7 +12,9 @@ timeout, a dropped connection) may have bought something, so it is never simply 
    write moved the client's write count, so no shared listing from before it is reused);
 3. found: the write took effect, and what it made is returned (it is this run's own: the caller
    looked for it before writing, and it was not there);
-4. not found: send it again, and so on, `WritePolicy.attempts` sends at the most.
+4. not found: send it again, and so on, `WritePolicy.attempts` tries at the most; nothing is
+   sent again before `find` has answered (a transient failure of `find` counts as a try);
+5. every try failed: `find` is asked a last time, then `WriteNotConfirmedError`.
 
 A refusal that is not transient (400, 401, 403, 404, 422 ...) ends at once. A 409/422 on a
 re-send means an earlier send took effect after all: `find` is asked once more before failing.
@@ -23,12 +25,11 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from .engine_watch import EngineGoneError
+from .engine_watch import EngineGoneError, check_engine
 from .errors import (
     ApiError,
     ConflictError,
@@ -37,6 +38,7 @@ from .errors import (
     TransportError,
     UnprocessableError,
 )
+from .request_limits import sleep_unless_engine_gone
 
 log = logging.getLogger("pulumi_inboxed.safe_write")
 
@@ -75,8 +77,61 @@ def backoff_seconds(attempt: int, exc: BaseException | None, policy: WritePolicy
     return float(base * (0.5 + random.random() / 2))
 
 
+def _reason(exc: BaseException) -> str:
+    """The last failure without the API, method and path the message names already: the status,
+    the API's code and its own text for an API error (as every error here shows it, cut at 300
+    characters), the transport failure's kind otherwise."""
+    if isinstance(exc, ApiError):
+        text = str(exc)
+        prefix = f"{exc.provider} API error "
+        text = text.removeprefix(prefix) if text.startswith(prefix) else f"{exc.status}"
+        if exc.method:
+            text = text.replace(f" ({exc.method} {exc.path})", "", 1)
+        text = text if len(text) <= 300 else text[:300] + "..."
+        return f"HTTP {text}"
+    if isinstance(exc, TransportError):
+        return exc.reason
+    return type(exc).__name__
+
+
+def _message(what: str, provider: str, method: str, path: str, reason: str, sent: int) -> str:
+    """Names the API, the method and path, and the write once each, whichever of them the
+    caller's `what` holds already ("MailChannels POST /domains for a.com", "Mailin.ai Azure order
+    for a.com", "mailbox smtp@a.com")."""
+    head = what.strip() or "the write"
+    if provider and not head.startswith(provider):
+        head = f"{provider} {head}"
+    request = f"{method} {path}".strip()
+    where = f"{request}, " if request and request not in head else ""
+    tries = "1 time" if sent == 1 else f"{sent} times"
+    return (
+        f"{head}: failed {tries} and did not take effect ({where}last: {reason}; not found when "
+        "looked for afterwards). Run `pulumi up` again to retry it: it looks for the object "
+        "first, so nothing is made twice"
+    )
+
+
 class WriteNotConfirmedError(TransportError):
-    """A write failed transiently every time it was sent, and never showed up when looked for."""
+    """A write failed transiently every time it was sent, and never showed up when looked for.
+
+    Its message names the API, the method and path, and the write, once each, with the number
+    of sends and the last failure (the status, the API's code and message, or the transport
+    failure's kind; never a credential: requests' headers are never in an error)."""
+
+    def __init__(
+        self,
+        provider: str,
+        method: str,
+        path: str,
+        reason: str,
+        *,
+        what: str = "",
+        attempts: int = 0,
+    ) -> None:
+        super().__init__(provider, method, path, reason)
+        self.what = what
+        self.attempts = attempts
+        self.args = (_message(what, provider, method, path, reason, attempts),)
 
 
 def write_once(
@@ -85,26 +140,41 @@ def write_once(
     find: Callable[[], T | None],
     *,
     policy: WritePolicy = DEFAULT_WRITE_POLICY,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = sleep_unless_engine_gone,
 ) -> T:
     """Sends a non-idempotent write until it took effect, never twice.
 
-    :param what: names the write in logs and errors ("InboxedUp POST /mailboxes for a.com/smtp").
+    :param what: names the write in logs and errors: the object it makes ("mailbox smtp@a.com"
+        or "InboxedUp POST /mailboxes for smtp@a.com"); the error adds the API, the method and
+        the path when `what` does not hold them.
     :param send: sends the write once; returns what the API answered.
-    :param find: reads back what the write would have made; None when it is not there. It is
-        asked only after a transient failure (and after a 409/422 on a re-send).
+    :param find: reads back (fresh) what the write would have made; None when it is not there.
+        It is asked only after a transient failure (and after a 409/422 on a re-send), and
+        nothing is sent again until it has answered None. A transient failure of `find` itself
+        counts as a failed try: the write is not sent again before `find` could look.
     """
     last: BaseException | None = None
+    sent = 0
     for attempt in range(1, policy.attempts + 1):
         if attempt > 1:
-            found = find()
+            sleep(backoff_seconds(attempt - 1, last, policy))
+            check_engine()
+            try:
+                found = find()
+            except Exception as exc:
+                if not is_transient(exc):
+                    raise
+                last = exc
+                log.info("%s: look-up %d failed (%s)", what, attempt, _reason(exc))
+                continue
             if found is not None:
                 log.info("%s: took effect although its reply was lost; found it", what)
                 return found
         try:
+            sent += 1
             return send()
         except (ConflictError, UnprocessableError):
-            if attempt == 1:
+            if sent == 1:
                 raise
             # an earlier send of ours may have taken effect after all and now blocks this one
             found = find()
@@ -116,19 +186,21 @@ def write_once(
             if not is_transient(exc):
                 raise
             last = exc
-            log.info("%s: try %d of %d failed (%s)", what, attempt, policy.attempts, exc)
-            if attempt < policy.attempts:
-                sleep(backoff_seconds(attempt, exc, policy))
+            log.info("%s: try %d of %d failed (%s)", what, attempt, policy.attempts, _reason(exc))
+    assert last is not None
+    sleep(backoff_seconds(policy.attempts, last, policy))
+    check_engine()
     found = find()
     if found is not None:
         log.info("%s: the last try took effect although its reply was lost; found it", what)
         return found
-    assert last is not None
     raise WriteNotConfirmedError(
-        getattr(last, "provider", "API"),
-        getattr(last, "method", "") or "",
-        getattr(last, "path", "") or "",
-        f"{what}: failed {policy.attempts} times and did not take effect ({last})",
+        str(getattr(last, "provider", "") or "API"),
+        str(getattr(last, "method", "") or ""),
+        str(getattr(last, "path", "") or ""),
+        _reason(last),
+        what=what,
+        attempts=sent,
     ) from None
 
 

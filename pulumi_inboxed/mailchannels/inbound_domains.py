@@ -50,7 +50,14 @@ from pydantic_core import PydanticCustomError
 
 from ..core.accounts import account_check_failure
 from ..core.domains import DomainNameError, normalize_domain
-from ..core.errors import InboxedError, NotFoundError, PermissionDeniedError
+from ..core.errors import (
+    ApiError,
+    InboxedError,
+    NotFoundError,
+    PermissionDeniedError,
+    ServerError,
+    TransportError,
+)
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
     DeleteNotConfirmedError,
@@ -58,8 +65,11 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
+from ..core.partial_failure import PartialFailure
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
+from ..core.replies import ReplyShapeError
 from ..core.resource_spec import Props, ResourceSpec
+from ..core.safe_write import WriteNotConfirmedError, write_once
 from ..core.schema import (
     UNSET_LEFT_OUT,
     DomainInputs,
@@ -80,7 +90,7 @@ from ..core.schema import (
 )
 from . import endpoints as ep
 from .client import MailChannelsClient
-from .models import BatchResult, InboundDomain
+from .models import InboundDomain
 from .runtime import client_for
 
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
@@ -465,8 +475,8 @@ class InboundDomainsProvider(ConfiguredProvider):
         )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        outs = self._provision(props, provisioned=set(), changed=set(), adopted=set())
         ident = f"{props['subscription_handle']}/{props['domains'][0]['domain']}"
+        outs = self._provision(props, provisioned=set(), changed=set(), adopted=set(), id_=ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -487,7 +497,13 @@ class InboundDomainsProvider(ConfiguredProvider):
             if n in wanted and _comparable(old.get(n)) != _comparable(wanted[n])
         }
         outs = self._provision(
-            news, provisioned, changed, adopted=adopted, previous=old, done_before=bool(removed)
+            news,
+            provisioned,
+            changed,
+            adopted=adopted,
+            previous=old,
+            done_before=bool(removed),
+            id_=id_,
         )
         return dyn.UpdateResult(outs=outs)
 
@@ -500,13 +516,18 @@ class InboundDomainsProvider(ConfiguredProvider):
         adopted: set[str],
         previous: Mapping[str, Any] | None = None,
         done_before: bool = False,
+        id_: str = "",
     ) -> dict[str, Any]:
         """Provisions the missing domains, then overwrites the changed ones' settings.
 
         A missing domain this API key holds already is adopted (added to `adopted`); without
         `overwrite` its settings stay as they were, and its entry records what MailChannels holds.
-        A domain whose overwrite failed keeps its `previous` entry in the outputs, so the next
-        diff still sees the change and the next `pulumi up` sends it again.
+        Each batch is sent safely (`_send_batch`): a batch that failed transiently is read back
+        and only the domains it did not provision are sent again. Every chunk is tried; when some
+        domains failed, the outputs hold the completed ones only (a failed new domain is left
+        out, a failed overwrite keeps its `previous` entry) and, unless
+        `fail_on_domain_errors=False`, `PartialFailure` carries them to the engine, which records
+        them and calls `update` at the next `pulumi up`: only the failed domains are sent then.
         """
         client = self._client(inputs)
         subscription = str(inputs["subscription_handle"])
@@ -521,39 +542,39 @@ class InboundDomainsProvider(ConfiguredProvider):
         for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
                 chunk = names[start : start + ep.MAX_DOMAINS_PER_BATCH]
+                batch = _Batch(
+                    client,
+                    chunk,
+                    entries,
+                    subscription,
+                    associate_key=bool(inputs.get("associate_key")),
+                    overwrite=overwrite,
+                    held_before=set(held) | provisioned,
+                )
                 try:
-                    result = client.provision_domains(
-                        [_to_api(n, entries[n], subscription) for n in chunk],
-                        subscription_handle=subscription,
-                        associate_key=bool(inputs.get("associate_key")),
-                        overwrite=overwrite,
-                    )
+                    batch.send_safely()
                 except PermissionDeniedError as exc:
-                    if nothing_done:  # nothing changed in this run: nothing to record
+                    if nothing_done and not batch.done:  # nothing changed in this run
                         raise InboxedError(
                             f"MailChannels refused to provision {len(chunk)} domain(s) under "
                             f"subscription {subscription!r}: {exc.method} {exc.path} answered "
                             f"403; none of them was provisioned: {exc.message}"
                         ) from None
-                    result = BatchResult.model_validate(
-                        {
-                            "errors": [
-                                {"domain": {"domain": n}, "code": 403, "comment": exc.message}
-                                for n in chunk
-                            ]
-                        }
-                    )
-                nothing_done = False
-                for ok in result.successes:
-                    provisioned.add(ok.domain.domain)
-                for err in result.errors:
-                    failed[err.domain.domain] = {"code": err.code, "comment": err.comment or ""}
+                    batch.fail_remaining(403, exc.message)
+                except (ApiError, TransportError, ReplyShapeError) as exc:
+                    batch.fail_remaining(getattr(exc, "status", None), str(exc))
+                nothing_done = nothing_done and not batch.done
+                provisioned |= batch.done
+                failed.update(batch.failed)
         adopted |= set(held) & provisioned
         recorded = []
         for name, entry in entries.items():
-            if name in changed and name in failed and previous and name in previous:
-                recorded.append(previous[name])
-            elif name in held and name in provisioned and not inputs.get("overwrite"):
+            if name in changed and name in failed:
+                if previous and name in previous:
+                    recorded.append(previous[name])  # provisioned, with its old settings
+            elif name not in provisioned:
+                continue  # failed: left out, so the next update sends it
+            elif name in held and not inputs.get("overwrite"):
                 recorded.append(_refreshed(entry, held[name]))  # its settings were kept
             else:
                 recorded.append(entry)
@@ -570,7 +591,12 @@ class InboundDomainsProvider(ConfiguredProvider):
             "failed_domains": failed,
         }
         if failed:
-            pulumi.log.warn(_failure_message(failed, len(provisioned)))
+            message = _failure_message(failed, len(provisioned))
+            if inputs.get("fail_on_domain_errors") is not False:
+                raise PartialFailure(
+                    f"MailChannels Inbound: {message}", outs, _failure_lines(failed), id_=id_
+                )
+            pulumi.log.warn(message)
         return outs
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -645,19 +671,131 @@ def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:
         raise DeleteNotConfirmedError(f"{exc}; still provisioned: {_shown(remaining)}") from None
 
 
+class _Batch:
+    """One chunk of `POST /domains/batch`, sent safely (`core.safe_write.write_once`).
+
+    `send()` sends the domains still `remaining`; each that the answer provisions is `done`, each
+    it refuses (400, 409) is `failed`; those it answers 500 for (or does not mention) stay
+    remaining and make the send a transient failure. After a transient failure (that, a 5xx of
+    the whole request, a timeout, a dropped connection, the 503 rate limit once the HTTP layer's
+    own tries are spent) `find()` reads the remaining domains back (a fresh filtered
+    `GET /domains`): a domain listed there that was not held before took effect (this run's own,
+    not adopted); one held before (an overwrite) took effect when it holds what was sent. Only
+    the domains still remaining are sent again. No domain is provisioned twice.
+    """
+
+    def __init__(
+        self,
+        client: MailChannelsClient,
+        chunk: Sequence[str],
+        entries: Mapping[str, Mapping[str, Any]],
+        subscription: str,
+        *,
+        associate_key: bool,
+        overwrite: bool,
+        held_before: set[str],
+    ) -> None:
+        self.client = client
+        self.entries = entries
+        self.subscription = subscription
+        self.associate_key = associate_key
+        self.overwrite = overwrite
+        self.held_before = held_before
+        self.remaining = list(chunk)
+        self.done: set[str] = set()
+        self.failed: dict[str, dict[str, Any]] = {}
+        self.last_error: dict[str, dict[str, Any]] = {}
+        """A remaining domain's last per-domain answer (a 500 and its comment)."""
+
+    def send_safely(self) -> None:
+        what = f"MailChannels {self.client.where(ep.PROVISION_DOMAINS)}"
+        what += f" for {len(self.remaining)} domain(s) ({_shown(self.remaining)})"
+        try:
+            write_once(
+                what,
+                self.send,
+                self.find,
+                policy=self.client.write_policy,
+                sleep=self.client.sleep,
+            )
+        except WriteNotConfirmedError as exc:
+            self.fail_remaining(None, str(exc))
+
+    def send(self) -> bool:
+        result = self.client.provision_domains(
+            [_to_api(n, self.entries[n], self.subscription) for n in self.remaining],
+            subscription_handle=self.subscription,
+            associate_key=self.associate_key,
+            overwrite=self.overwrite,
+        )
+        asked = set(self.remaining)
+        for ok in result.successes:
+            if ok.domain.domain in asked:
+                self.done.add(ok.domain.domain)
+        for err in result.errors:
+            name = err.domain.domain
+            if name not in asked:
+                continue
+            answer = {"code": err.code, "comment": err.comment or ""}
+            if err.code >= 500:
+                self.last_error[name] = answer  # MailChannels failed: may have acted
+            else:
+                self.failed[name] = answer
+        self._settle()
+        if self.remaining:
+            raise ServerError(
+                "MailChannels",
+                500,
+                f"{len(self.remaining)} domain(s) not provisioned by this batch: "
+                f"{_shown(self.remaining)}",
+                method="POST",
+                path=self.client.where(ep.PROVISION_DOMAINS).partition(" ")[2],
+            )
+        return True
+
+    def find(self) -> bool | None:
+        """True when every remaining domain is found provisioned (as sent); None otherwise,
+        with the ones found moved to `done`."""
+        listed = {d.domain: d for d in self.client.list_domains(self.remaining)}
+        for name in self.remaining:
+            live = listed.get(name)
+            if live is None:
+                continue
+            entry = self.entries[name]
+            if name not in self.held_before or _refreshed(entry, live) is entry:
+                self.done.add(name)
+        self._settle()
+        return True if not self.remaining else None
+
+    def _settle(self) -> None:
+        self.remaining = [n for n in self.remaining if n not in self.done and n not in self.failed]
+
+    def fail_remaining(self, code: int | None, reason: str) -> None:
+        """The remaining domains failed: with their last per-domain answer, else `reason`."""
+        for name in self.remaining:
+            self.failed[name] = self.last_error.get(name) or {"code": code, "comment": reason}
+        self.remaining = []
+
+
 def _failure_list(failed: Mapping[str, Mapping[str, Any]]) -> str:
     """`a.com: 409 owned by another customer; ...` (the first 20, then how many more); codes are
     whole numbers even when they come back from the state as floats (409.0)."""
+    parts = _failure_lines(failed)
+    return "; ".join(parts[:20]) + (f"; and {len(parts) - 20} more" if len(parts) > 20 else "")
+
+
+def _failure_lines(failed: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One line per failed domain, `a.com: 409 owned by another customer`, sorted by name."""
 
     def code(value: Any) -> Any:
         whole = as_whole_number(value)
         return value if whole is None else whole
 
-    parts = [
-        f"{name}: {code(f.get('code'))} {f.get('comment') or ''}".rstrip()
-        for name, f in sorted(failed.items())
-    ]
-    return "; ".join(parts[:20]) + (f"; and {len(parts) - 20} more" if len(parts) > 20 else "")
+    lines = []
+    for name, f in sorted(failed.items()):
+        status = "" if f.get("code") is None else f"{code(f.get('code'))} "
+        lines.append(f"{name}: {status}{f.get('comment') or ''}".rstrip())
+    return lines
 
 
 def _failure_message(failed: Mapping[str, Mapping[str, Any]], kept: int) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -10,6 +12,8 @@ from ..core.api_client import ApiClient
 from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
+from ..core.request_limits import RequestLimiter
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .errors import BY_STATUS
 from .models import SenderDomain
@@ -55,7 +59,18 @@ class PingramClient(ApiClient):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
+        limiter: RequestLimiter | None = None,
+        write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """
+        :param limiter: the account's pace (its runtime's one limiter for the account).
+        :param write_policy: how often a write that failed transiently is checked and re-sent
+            (`core.safe_write.write_once`).
+        :param sleep: how the client waits between tries (a no-op in unit tests).
+        """
+        self.write_policy = write_policy
+        self.sleep = sleep
         http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -63,6 +78,8 @@ class PingramClient(ApiClient):
             retry=retry,
             error_parser=parse_error,
             transport=transport,
+            sleep=sleep,
+            limiter=limiter,
             extra_errors=dict(BY_STATUS),
             retryable_statuses=frozenset({500, 503, 504}),  # 502 is the provider's own failure
         )
@@ -112,9 +129,24 @@ class PingramClient(ApiClient):
         return self._senders_or_none(data, ep.ADD_DOMAIN)
 
     def start_verification(self, sender: str) -> list[SenderDomain] | None:
-        """Starts verification; the domains the reply holds, or None (as `add_domain`)."""
-        data = self._call(ep.START_VERIFICATION, sender=sender)
-        return self._senders_or_none(data, ep.START_VERIFICATION)
+        """Starts verification; the domains the reply holds, or None (as `add_domain`).
+
+        Repeating it is harmless: it makes nothing and buys nothing (at most the check of the
+        DNS records starts over), so a send that failed transiently is simply sent again
+        (`core.safe_write.write_once` with nothing to look for, `self.write_policy` tries)."""
+
+        def send() -> list[list[SenderDomain] | None]:
+            data = self._call(ep.START_VERIFICATION, sender=sender)
+            return [self._senders_or_none(data, ep.START_VERIFICATION)]
+
+        (started,) = write_once(
+            f"{PROVIDER} {self.where(ep.START_VERIFICATION)} for {sender}",
+            send,
+            lambda: None,
+            policy=self.write_policy,
+            sleep=self.sleep,
+        )
+        return started
 
     def delete_domain(self, sender: str) -> None:
         self._call(ep.DELETE_DOMAIN, sender=sender)

@@ -5,8 +5,10 @@ it explicitly; refresh brings the statuses (SUCCESS, PENDING, FAILED, TEMPORARY_
 NOT_STARTED) and the mail-from status. The DKIM private key is a secret output. A change of domain
 replaces.
 
-A domain the account already held when create ran is adopted (output `adopted=True`; a retried
-create cannot tell its own earlier add from someone else's, so it adopts too): delete leaves an
+A domain the account already held when create ran is adopted (output `adopted=True`). An add
+that failed transiently is never simply sent again: the listing is read first, and the domain
+found there is this create's own (recorded as made, not adopted); only when it is not there is the
+add sent again (`core.safe_write.write_once`): delete leaves an
 adopted domain in Pingram, and says so, unless `destroy_adopted=True`. Delete is verified: the
 domain is read back after the delete call, and a 404 counts as gone only when the list agrees.
 """
@@ -24,6 +26,7 @@ from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider
 from ..core.resource_spec import ResourceSpec
+from ..core.safe_write import write_once
 from ..core.schema import (
     UNSET_LEFT_OUT,
     DomainInputs,
@@ -36,6 +39,7 @@ from ..core.schema import (
     out,
 )
 from .client import PingramClient
+from .endpoints import ADD_DOMAIN
 from .models import SenderDomain as SenderDomainInfo
 from .runtime import client_for
 
@@ -140,11 +144,10 @@ class SenderDomainProvider(ConfiguredProvider):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client(props)
         sender = str(props["domain"])
-        found = client.get_domain(sender)  # held already (or a retried create): adopted
+        found = client.get_domain(sender)  # held already: adopted
         adopted = found is not None
         if found is None:
-            added = client.add_domain(sender)
-            found = _pick(added, sender) or client.get_domain(sender)
+            found = _add_once(client, sender)
         if props.get("start_verification"):
             started = client.start_verification(sender)
             found = _pick(started, sender) or found
@@ -182,6 +185,28 @@ class SenderDomainProvider(ConfiguredProvider):
             lambda: client.get_domain(id_) is not None,
             settle_seconds=DELETE_SETTLE_SECONDS,
         )
+
+
+def _add_once(client: PingramClient, sender: str) -> SenderDomainInfo | None:
+    """`POST /domains`, never twice: after a transient failure (a 5xx, a 502 of the upstream
+    provider, a timeout, a dropped connection) the listing is read first, and the domain listed
+    there is this create's own (it was not there before the add); else the add is sent again."""
+
+    def send() -> list[SenderDomainInfo]:
+        return [d for d in client.add_domain(sender) or [] if d.sender == sender]
+
+    def find() -> list[SenderDomainInfo] | None:
+        listed = client.get_domain(sender)
+        return None if listed is None else [listed]
+
+    added = write_once(
+        f"Pingram {client.where(ADD_DOMAIN)} for {sender}",
+        send,
+        find,
+        policy=client.write_policy,
+        sleep=client.sleep,
+    )
+    return _pick(added, sender) or client.get_domain(sender)
 
 
 def _pick(domains: list[SenderDomainInfo] | None, sender: str) -> SenderDomainInfo | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -15,9 +15,15 @@ from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
 from ..core.request_limits import RequestLimiter
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
-from .errors import BY_STATUS
+from .errors import (
+    ALREADY_EXISTS,
+    BY_STATUS,
+    PingramBadRequestError,
+    PingramConflictError,
+)
 from .models import SenderDomain
 
+T = TypeVar("T")
 PROVIDER = "Pingram"
 DOC = "docs/mailchannels-pingram-api.md (Pingram)"
 LIST_NAMES = ("domains", "senders")
@@ -128,6 +134,45 @@ class PingramClient(ApiClient):
         data = self._call(ep.ADD_DOMAIN, json={"sender": sender})
         return self._senders_or_none(data, ep.ADD_DOMAIN)
 
+    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+        """`core.safe_write.write_once` with this account's write policy and sleep. Every 502 is
+        taken as transient there (a gateway's, or the upstream provider's: SES throttling or
+        unavailable), so a write it refused is looked for, then sent again, a bounded number of
+        times; the last error (with Pingram's fields) is in the final one."""
+        return write_once(what, send, find, policy=self.write_policy, sleep=self.sleep)
+
+    def add_domain_once(self, sender: str) -> SenderDomain | None:
+        """`add_domain`, never twice: after a transient failure (a 5xx, a gateway's 502, a
+        timeout, a dropped connection) `GET /domains` is read first, and the domain listed there
+        took effect; only when it is not there is the add sent again. A re-send refused because
+        the domain exists (409, or 400 `DOMAIN_ALREADY_EXISTS`) reads the listing once more.
+        The caller looked before adding: what is found is its own. Returns the domain as the
+        reply or the listing shows it (None when neither does)."""
+
+        def send() -> list[SenderDomain]:
+            try:
+                return [d for d in self.add_domain(sender) or [] if d.sender == sender]
+            except PingramBadRequestError as exc:
+                if exc.code != ALREADY_EXISTS:
+                    raise
+                # an earlier send of ours may have taken effect: write_once looks once more
+                raise PingramConflictError(
+                    exc.provider,
+                    exc.status,
+                    exc.message,
+                    code=exc.code,
+                    details=exc.details,
+                    method=exc.method,
+                    path=exc.path,
+                ) from None
+
+        def find() -> list[SenderDomain] | None:
+            listed = self.get_domain(sender)
+            return None if listed is None else [listed]
+
+        added = self.write_once(f"{PROVIDER} {self.where(ep.ADD_DOMAIN)} for {sender}", send, find)
+        return next(iter(added), None) or self.get_domain(sender)
+
     def start_verification(self, sender: str) -> list[SenderDomain] | None:
         """Starts verification; the domains the reply holds, or None (as `add_domain`).
 
@@ -139,12 +184,8 @@ class PingramClient(ApiClient):
             data = self._call(ep.START_VERIFICATION, sender=sender)
             return [self._senders_or_none(data, ep.START_VERIFICATION)]
 
-        (started,) = write_once(
-            f"{PROVIDER} {self.where(ep.START_VERIFICATION)} for {sender}",
-            send,
-            lambda: None,
-            policy=self.write_policy,
-            sleep=self.sleep,
+        (started,) = self.write_once(
+            f"{PROVIDER} {self.where(ep.START_VERIFICATION)} for {sender}", send, lambda: None
         )
         return started
 

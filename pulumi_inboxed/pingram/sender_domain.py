@@ -26,7 +26,6 @@ from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider
 from ..core.resource_spec import ResourceSpec
-from ..core.safe_write import write_once
 from ..core.schema import (
     UNSET_LEFT_OUT,
     DomainInputs,
@@ -39,7 +38,6 @@ from ..core.schema import (
     out,
 )
 from .client import PingramClient
-from .endpoints import ADD_DOMAIN
 from .models import SenderDomain as SenderDomainInfo
 from .runtime import client_for
 
@@ -147,7 +145,7 @@ class SenderDomainProvider(ConfiguredProvider):
         found = client.get_domain(sender)  # held already: adopted
         adopted = found is not None
         if found is None:
-            found = _add_once(client, sender)
+            found = client.add_domain_once(sender)  # never twice
         if props.get("start_verification"):
             started = client.start_verification(sender)
             found = _pick(started, sender) or found
@@ -185,28 +183,6 @@ class SenderDomainProvider(ConfiguredProvider):
             lambda: client.get_domain(id_) is not None,
             settle_seconds=DELETE_SETTLE_SECONDS,
         )
-
-
-def _add_once(client: PingramClient, sender: str) -> SenderDomainInfo | None:
-    """`POST /domains`, never twice: after a transient failure (a 5xx, a 502 of the upstream
-    provider, a timeout, a dropped connection) the listing is read first, and the domain listed
-    there is this create's own (it was not there before the add); else the add is sent again."""
-
-    def send() -> list[SenderDomainInfo]:
-        return [d for d in client.add_domain(sender) or [] if d.sender == sender]
-
-    def find() -> list[SenderDomainInfo] | None:
-        listed = client.get_domain(sender)
-        return None if listed is None else [listed]
-
-    added = write_once(
-        f"Pingram {client.where(ADD_DOMAIN)} for {sender}",
-        send,
-        find,
-        policy=client.write_policy,
-        sleep=client.sleep,
-    )
-    return _pick(added, sender) or client.get_domain(sender)
 
 
 def _pick(domains: list[SenderDomainInfo] | None, sender: str) -> SenderDomainInfo | None:

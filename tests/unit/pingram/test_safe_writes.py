@@ -69,6 +69,8 @@ class FakePingram:
     faults: list[str] = field(default_factory=list)
     seen: list[tuple[str, str]] = field(default_factory=list)
     unlisted_reads: int = 0
+    exists_status: int = 409
+    """How a second add of a held domain is refused (the sandbox: 400 DOMAIN_ALREADY_EXISTS)."""
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         path = request.url.path
@@ -87,6 +89,10 @@ class FakePingram:
         if path == "/domains":
             name = json.loads(request.content)["sender"]
             if name in self.held:
+                if self.exists_status == 400:
+                    return httpx.Response(
+                        400, json={"error": {"code": "DOMAIN_ALREADY_EXISTS", "message": "added"}}
+                    )
                 return error(409)
             self.held[name] = sender(name)
             self.made.append(name)
@@ -155,6 +161,42 @@ def test_an_add_makes_one_sender_domain_recorded_as_made(
     assert outs["adopted"] is False  # this run's own: destroy removes it
     assert outs["status"] == "NOT_STARTED"
     assert fake.posts() == adds
+
+
+def test_a_resend_refused_as_already_existing_reads_the_listing_again(
+    fake: FakePingram,
+) -> None:
+    fake.exists_status = 400  # as the sandbox answers
+    fake.faults = [HIDDEN]
+    outs = create()
+    assert fake.made == [NAME] and outs["adopted"] is False and fake.posts() == 2
+
+
+def test_the_upstream_providers_502_is_retried_and_keeps_its_fields(fake: FakePingram) -> None:
+    provider_502 = httpx.Response(
+        502,
+        json={
+            "trackingId": "trk_1",
+            "error": {"code": "PROVIDER_ERROR", "message": "ses failed", "provider": "ses"},
+        },
+    )
+    handle = fake.handle
+    answers = [provider_502] * FAST.attempts
+
+    def failing(request: httpx.Request) -> httpx.Response:
+        return answers.pop() if request.method == "POST" and answers else handle(request)
+
+    client = PingramClient(
+        CONFIG["pingram:baseUrl"],
+        KEY,
+        transport=httpx.MockTransport(failing),
+        write_policy=FAST,
+        sleep=lambda _s: None,
+    )
+    with pytest.raises(WriteNotConfirmedError) as caught:
+        client.add_domain_once(NAME)
+    assert "502 PROVIDER_ERROR" in str(caught.value) and "[ses]" in str(caught.value)
+    assert "trackingId=trk_1" in str(caught.value) and fake.made == []
 
 
 def test_an_add_that_never_gets_through_fails_naming_it_and_made_nothing(

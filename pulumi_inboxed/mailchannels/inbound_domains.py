@@ -3,11 +3,20 @@
 - One `POST /domains/batch` per 1000 domains (more are split), with the subscription handle and the
   `associate-key` / `overwrite` options.
 - The answer is partial by design: each domain comes back 201 (created), or 400 (its name fails
-  RFC 5891), 409 (provisioned by another customer) or 500. The resource keeps those that
-  succeeded, names each failure with its code and comment (outputs `failed_domains`, and an error
-  of the program so `pulumi up` exits non-zero), and the next `pulumi up` provisions only the
-  domains still missing. A 403 (over the subscription's limit, or not your subscription)
-  provisions nothing and says so.
+  RFC 5891), 409 (provisioned by another customer) or 500. A batch is sent safely
+  (`core.safe_write.write_once`, class `_Batch`): after a transient failure (a 5xx, a timeout, a
+  dropped connection, MailChannels' 503 rate limit once the HTTP layer's own tries are spent, or a
+  per-domain 500) the domains still open are read back (filtered `GET /domains`); those listed
+  took effect (this run's own, not adopted) and only the others are sent again, a bounded number
+  of times. No domain is provisioned twice.
+- A collection finishes what it can: every chunk is tried. When some domains still failed, the
+  outputs hold the completed ones only (a failed new domain is left out, a failed overwrite keeps
+  its old entry) and the provider raises `core.partial_failure.PartialFailure` naming each failed
+  domain with its code and reason: the engine records those outputs, `pulumi up` exits non-zero,
+  and the next `pulumi up` calls update, which sends only the failed domains. With
+  `fail_on_domain_errors=False` the failures are in `failed_domains` only. A 403 (over the
+  subscription's limit, or not your subscription) before anything was done provisions nothing
+  and says so.
 - Changing a domain's settings, downstream addresses, aliases or admins applies in place (the batch
   call with `overwrite=true`, for the changed domains only); removing a domain deprovisions just it.
 - `pulumi refresh` reads every provisioned domain back (`GET /domains`, filtered) and records what

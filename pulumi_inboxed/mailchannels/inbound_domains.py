@@ -4,11 +4,11 @@
   `associate-key` / `overwrite` options.
 - The answer is partial by design: each domain comes back 201 (created), or 400 (its name fails
   RFC 5891), 409 (provisioned by another customer) or 500. A batch is sent safely
-  (`core.safe_write.write_once`, class `_Batch`): after a transient failure (a 5xx, a timeout, a
-  dropped connection, MailChannels' 503 rate limit once the HTTP layer's own tries are spent, or a
-  per-domain 500) the domains still open are read back (filtered `GET /domains`); those listed
-  took effect (this run's own, not adopted) and only the others are sent again, a bounded number
-  of times. No domain is provisioned twice.
+  (`safe_batch.SafeBatch` over `core.safe_write.write_once`): after a transient failure (a 5xx,
+  a timeout, a dropped connection, MailChannels' 503 rate limit once the HTTP layer's own tries
+  are spent, or a per-domain 500) the domains still open are read back (filtered
+  `GET /domains`); those listed took effect (this run's own, not adopted) and only the others
+  are sent again, a bounded number of times. No domain is provisioned twice.
 - A collection finishes what it can: every chunk is tried. When some domains still failed, the
   outputs hold the completed ones only (a failed new domain is left out, a failed overwrite keeps
   its old entry) and the provider raises `core.partial_failure.PartialFailure` naming each failed
@@ -41,7 +41,7 @@ come from it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -64,7 +64,6 @@ from ..core.errors import (
     InboxedError,
     NotFoundError,
     PermissionDeniedError,
-    ServerError,
     TransportError,
 )
 from ..core.lifecycle import (
@@ -78,7 +77,6 @@ from ..core.partial_failure import PartialFailure
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
 from ..core.replies import ReplyShapeError
 from ..core.resource_spec import Props, ResourceSpec
-from ..core.safe_write import WriteNotConfirmedError, write_once
 from ..core.schema import (
     UNSET_LEFT_OUT,
     DomainInputs,
@@ -101,6 +99,7 @@ from . import endpoints as ep
 from .client import MailChannelsClient
 from .models import InboundDomain
 from .runtime import client_for
+from .safe_batch import SafeBatch, shown
 
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
 NUMBER_KEYS = ("priority", "weight", "port")
@@ -531,7 +530,7 @@ class InboundDomainsProvider(ConfiguredProvider):
 
         A missing domain this API key holds already is adopted (added to `adopted`); without
         `overwrite` its settings stay as they were, and its entry records what MailChannels holds.
-        Each batch is sent safely (`_send_batch`): a batch that failed transiently is read back
+        Each batch is sent safely (`SafeBatch`): a batch that failed transiently is read back
         and only the domains it did not provision are sent again. Every chunk is tried; when some
         domains failed, the outputs hold the completed ones only (a failed new domain is left
         out, a failed overwrite keeps its `previous` entry) and, unless
@@ -551,14 +550,14 @@ class InboundDomainsProvider(ConfiguredProvider):
         for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
                 chunk = names[start : start + ep.MAX_DOMAINS_PER_BATCH]
-                batch = _Batch(
+                batch = SafeBatch(
                     client,
                     chunk,
-                    entries,
-                    subscription,
+                    lambda n: _to_api(n, entries[n], subscription),
+                    _took_effect(entries, before=set(held) | provisioned),
+                    subscription_handle=subscription,
                     associate_key=bool(inputs.get("associate_key")),
                     overwrite=overwrite,
-                    held_before=set(held) | provisioned,
                 )
                 try:
                     batch.send_safely()
@@ -643,10 +642,6 @@ class InboundDomainsProvider(ConfiguredProvider):
         log_kept_adopted("MailChannels Inbound domains", kept & provisioned)
 
 
-def _shown(names: Sequence[str]) -> str:
-    return ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
-
-
 def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:
     """`DELETE /domains/{domain}` for each, then a filtered `GET /domains` to confirm they are
     gone (`confirm_deleted`): a domain still listed fails, named; a 404 is gone only when the
@@ -671,119 +666,26 @@ def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:
 
     try:
         confirm_deleted(
-            f"MailChannels Inbound domain(s) {_shown(names)}",
+            f"MailChannels Inbound domain(s) {shown(names)}",
             delete,
             exists,
             settle_seconds=DELETE_SETTLE_SECONDS,
         )
     except DeleteNotConfirmedError as exc:
-        raise DeleteNotConfirmedError(f"{exc}; still provisioned: {_shown(remaining)}") from None
+        raise DeleteNotConfirmedError(f"{exc}; still provisioned: {shown(remaining)}") from None
 
 
-class _Batch:
-    """One chunk of `POST /domains/batch`, sent safely (`core.safe_write.write_once`).
+def _took_effect(
+    entries: Mapping[str, Mapping[str, Any]], *, before: set[str]
+) -> Callable[[str, InboundDomain], bool]:
+    """Whether a domain listed after a failed batch is the batch's doing: one the key did not hold
+    `before` was made by it (this run's own, not adopted); one it held (an overwrite), when it
+    holds what was sent."""
 
-    `send()` sends the domains still `remaining`; each that the answer provisions is `done`, each
-    it refuses (400, 409) is `failed`; those it answers 500 for (or does not mention) stay
-    remaining and make the send a transient failure. After a transient failure (that, a 5xx of
-    the whole request, a timeout, a dropped connection, the 503 rate limit once the HTTP layer's
-    own tries are spent) `find()` reads the remaining domains back (a fresh filtered
-    `GET /domains`): a domain listed there that was not held before took effect (this run's own,
-    not adopted); one held before (an overwrite) took effect when it holds what was sent. Only
-    the domains still remaining are sent again. No domain is provisioned twice.
-    """
+    def took_effect(name: str, live: InboundDomain) -> bool:
+        return name not in before or _refreshed(entries[name], live) is entries[name]
 
-    def __init__(
-        self,
-        client: MailChannelsClient,
-        chunk: Sequence[str],
-        entries: Mapping[str, Mapping[str, Any]],
-        subscription: str,
-        *,
-        associate_key: bool,
-        overwrite: bool,
-        held_before: set[str],
-    ) -> None:
-        self.client = client
-        self.entries = entries
-        self.subscription = subscription
-        self.associate_key = associate_key
-        self.overwrite = overwrite
-        self.held_before = held_before
-        self.remaining = list(chunk)
-        self.done: set[str] = set()
-        self.failed: dict[str, dict[str, Any]] = {}
-        self.last_error: dict[str, dict[str, Any]] = {}
-        """A remaining domain's last per-domain answer (a 500 and its comment)."""
-
-    def send_safely(self) -> None:
-        what = f"MailChannels {self.client.where(ep.PROVISION_DOMAINS)}"
-        what += f" for {len(self.remaining)} domain(s) ({_shown(self.remaining)})"
-        try:
-            write_once(
-                what,
-                self.send,
-                self.find,
-                policy=self.client.write_policy,
-                sleep=self.client.sleep,
-            )
-        except WriteNotConfirmedError as exc:
-            self.fail_remaining(None, str(exc))
-
-    def send(self) -> bool:
-        result = self.client.provision_domains(
-            [_to_api(n, self.entries[n], self.subscription) for n in self.remaining],
-            subscription_handle=self.subscription,
-            associate_key=self.associate_key,
-            overwrite=self.overwrite,
-        )
-        asked = set(self.remaining)
-        for ok in result.successes:
-            if ok.domain.domain in asked:
-                self.done.add(ok.domain.domain)
-        for err in result.errors:
-            name = err.domain.domain
-            if name not in asked:
-                continue
-            answer = {"code": err.code, "comment": err.comment or ""}
-            if err.code >= 500:
-                self.last_error[name] = answer  # MailChannels failed: may have acted
-            else:
-                self.failed[name] = answer
-        self._settle()
-        if self.remaining:
-            raise ServerError(
-                "MailChannels",
-                500,
-                f"{len(self.remaining)} domain(s) not provisioned by this batch: "
-                f"{_shown(self.remaining)}",
-                method="POST",
-                path=self.client.where(ep.PROVISION_DOMAINS).partition(" ")[2],
-            )
-        return True
-
-    def find(self) -> bool | None:
-        """True when every remaining domain is found provisioned (as sent); None otherwise,
-        with the ones found moved to `done`."""
-        listed = {d.domain: d for d in self.client.list_domains(self.remaining)}
-        for name in self.remaining:
-            live = listed.get(name)
-            if live is None:
-                continue
-            entry = self.entries[name]
-            if name not in self.held_before or _refreshed(entry, live) is entry:
-                self.done.add(name)
-        self._settle()
-        return True if not self.remaining else None
-
-    def _settle(self) -> None:
-        self.remaining = [n for n in self.remaining if n not in self.done and n not in self.failed]
-
-    def fail_remaining(self, code: int | None, reason: str) -> None:
-        """The remaining domains failed: with their last per-domain answer, else `reason`."""
-        for name in self.remaining:
-            self.failed[name] = self.last_error.get(name) or {"code": code, "comment": reason}
-        self.remaining = []
+    return took_effect
 
 
 def _failure_list(failed: Mapping[str, Mapping[str, Any]]) -> str:

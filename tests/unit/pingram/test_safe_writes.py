@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from pulumi_inboxed.core.accounts import Registry
-from pulumi_inboxed.core.errors import ConflictError
+from pulumi_inboxed.core.errors import BadRequestError, ConflictError
 from pulumi_inboxed.core.safe_write import WriteNotConfirmedError, WritePolicy
 from pulumi_inboxed.pingram import PingramClient
 from pulumi_inboxed.pingram import runtime as pg_runtime
@@ -208,11 +208,13 @@ def test_an_add_that_never_gets_through_fails_naming_it_and_made_nothing(
     assert fake.made == [] and fake.posts() == FAST.attempts
 
 
-def test_a_refusal_is_not_retried(fake: FakePingram) -> None:
+@pytest.mark.parametrize("status", [409, 400])
+def test_a_refusal_of_the_first_send_is_not_retried(fake: FakePingram, status: int) -> None:
     fake.held[NAME] = sender(NAME)
+    fake.exists_status = status
     client = pg_runtime.client_for(CONFIG)
-    with pytest.raises(ConflictError):
-        client.add_domain(NAME)
+    with pytest.raises(ConflictError if status == 409 else BadRequestError):
+        client.add_domain_once(NAME)
     assert fake.posts() == 1
 
 

@@ -114,6 +114,22 @@ def _partial_of(exc: BaseException) -> PartialFailure | None:
     return None
 
 
+def _wrap_registered(handler: Any, kind: str) -> bool:
+    """Wraps the handler inside the servicer's `_abort_with_traceback` decorator, in place.
+
+    The gRPC server took the servicer's bound methods when it started (before `configure()`
+    runs): a new class attribute would never be called. The decorator's closure holds the
+    undecorated handler; replacing that cell changes the function the server already calls."""
+    for cell in getattr(handler, "__closure__", None) or ():
+        inner = cell.cell_contents
+        if getattr(inner, "__inboxed_partial__", False):
+            return True
+        if callable(inner) and getattr(inner, "__name__", "") == kind:
+            cell.cell_contents = _wrap(inner, kind)
+            return True
+    return False
+
+
 def install() -> bool:
     """Wraps the dynamic servicer's Create and Update (idempotent); True when in force."""
     done = False
@@ -125,6 +141,9 @@ def install() -> bool:
         for kind in ("Create", "Update"):
             handler = getattr(servicer, kind, None)
             if handler is None:
+                continue
+            if _wrap_registered(handler, kind):
+                done = True
                 continue
             if not getattr(handler, "__inboxed_partial__", False):
                 setattr(servicer, kind, _wrap(handler, kind))

@@ -711,8 +711,8 @@ def _failure_lines(failed: Mapping[str, Mapping[str, Any]]) -> list[str]:
 
 def _failure_message(failed: Mapping[str, Mapping[str, Any]], kept: int) -> str:
     return (
-        f"{len(failed)} domain(s) not provisioned: {_failure_list(failed)}. {kept} provisioned "
-        "and kept. Fix them and run `pulumi up` again: only the missing ones are sent."
+        f"{len(failed)} domain(s) not provisioned ({kept} provisioned and kept): "
+        f"{_failure_list(failed)}. Fix them and run `pulumi up` again: only these are sent."
     )
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -13,6 +14,8 @@ from ..core.endpoints_config import EndpointTable
 from ..core.errors import RateLimitedError
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import list_in, parse_model, unwrap
+from ..core.request_limits import RequestLimiter
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .models import BatchResult, InboundDomain, Subscription
 
@@ -75,7 +78,18 @@ class MailChannelsClient(ApiClient):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
+        limiter: RequestLimiter | None = None,
+        write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """
+        :param limiter: the account's pace (its runtime's one limiter for the account).
+        :param write_policy: how often a write that failed transiently is checked and re-sent
+            (`core.safe_write.write_once`).
+        :param sleep: how the client waits between tries (a no-op in unit tests).
+        """
+        self.write_policy = write_policy
+        self.sleep = sleep
         http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -83,6 +97,8 @@ class MailChannelsClient(ApiClient):
             retry=retry,
             error_parser=parse_error,
             transport=transport,
+            sleep=sleep,
+            limiter=limiter,
             extra_errors={ep.RATE_LIMIT_STATUS: RateLimitedError},
             rate_limit_statuses=frozenset({429, ep.RATE_LIMIT_STATUS}),
         )
@@ -137,10 +153,16 @@ class MailChannelsClient(ApiClient):
     def provision_domain(
         self, domain: InboundDomain, *, associate_key: bool = False, overwrite: bool = False
     ) -> InboundDomain:
-        """`POST /domains`: one domain (its `subscriptionHandle` in the body).
+        """`POST /domains`: one domain (its `subscriptionHandle` in the body), sent safely.
 
         200 (already provisioned) and 201 (provisioned) both return the domain; 400, 403 and 409
-        raise `BadRequestError`, `PermissionDeniedError` and `ConflictError`.
+        raise `BadRequestError`, `PermissionDeniedError` and `ConflictError`. A send that failed
+        transiently (a 5xx, a timeout, a dropped connection, the 503 rate limit once the HTTP
+        layer's own tries are spent) is checked first (a filtered `GET /domains`): the domain
+        listed means it took effect and the listed domain is returned; else it is sent again
+        (`core.safe_write.write_once`, `self.write_policy`). A domain is never provisioned twice.
+        With `overwrite` the listing cannot tell (the domain was there before): the overwrite,
+        which sets the same values again, is simply re-sent.
         """
         params: dict[str, str] = {}
         if associate_key:
@@ -148,11 +170,27 @@ class MailChannelsClient(ApiClient):
         if overwrite:
             params[ep.Q_OVERWRITE] = "true"
         body = domain.model_dump(by_alias=True, exclude_none=True)
-        data = unwrap(self.call_json(ep.PROVISION_DOMAIN, params=params, json=body))
-        if not data:
-            return domain
-        (one,) = self._models(InboundDomain, [data], ep.PROVISION_DOMAIN)
-        return one
+
+        def send() -> InboundDomain:
+            data = unwrap(self.call_json(ep.PROVISION_DOMAIN, params=params, json=body))
+            if not data:
+                return domain
+            (one,) = self._models(InboundDomain, [data], ep.PROVISION_DOMAIN)
+            return one
+
+        def find() -> InboundDomain | None:
+            if overwrite:
+                return None
+            listed = self.list_domains([domain.domain])
+            return next((d for d in listed if d.domain == domain.domain), None)
+
+        return write_once(
+            f"{PROVIDER} {self.where(ep.PROVISION_DOMAIN)} for {domain.domain}",
+            send,
+            find,
+            policy=self.write_policy,
+            sleep=self.sleep,
+        )
 
     def list_domains(self, names: Sequence[str] | None = None) -> list[InboundDomain]:
         """Domains of this API key (every page), or just `names` (repeated `domains=` queries,

@@ -3,11 +3,20 @@
 - One `POST /domains/batch` per 1000 domains (more are split), with the subscription handle and the
   `associate-key` / `overwrite` options.
 - The answer is partial by design: each domain comes back 201 (created), or 400 (its name fails
-  RFC 5891), 409 (provisioned by another customer) or 500. The resource keeps those that
-  succeeded, names each failure with its code and comment (outputs `failed_domains`, and an error
-  of the program so `pulumi up` exits non-zero), and the next `pulumi up` provisions only the
-  domains still missing. A 403 (over the subscription's limit, or not your subscription)
-  provisions nothing and says so.
+  RFC 5891), 409 (provisioned by another customer) or 500. A batch is sent safely
+  (`safe_batch.SafeBatch` over `core.safe_write.write_once`): after a transient failure (a 5xx,
+  a timeout, a dropped connection, MailChannels' 503 rate limit once the HTTP layer's own tries
+  are spent, or a per-domain 500) the domains still open are read back (filtered
+  `GET /domains`); those listed took effect (this run's own, not adopted) and only the others
+  are sent again, a bounded number of times. No domain is provisioned twice.
+- A collection finishes what it can: every chunk is tried. When some domains still failed, the
+  outputs hold the completed ones only (a failed new domain is left out, a failed overwrite keeps
+  its old entry) and the provider raises `core.partial_failure.PartialFailure` naming each failed
+  domain with its code and reason: the engine records those outputs, `pulumi up` exits non-zero,
+  and the next `pulumi up` calls update, which sends only the failed domains. With
+  `fail_on_domain_errors=False` the failures are in `failed_domains` only. A 403 (over the
+  subscription's limit, or not your subscription) before anything was done provisions nothing
+  and says so.
 - Changing a domain's settings, downstream addresses, aliases or admins applies in place (the batch
   call with `overwrite=true`, for the changed domains only); removing a domain deprovisions just it.
 - `pulumi refresh` reads every provisioned domain back (`GET /domains`, filtered) and records what
@@ -32,7 +41,7 @@ come from it.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -50,7 +59,13 @@ from pydantic_core import PydanticCustomError
 
 from ..core.accounts import account_check_failure
 from ..core.domains import DomainNameError, normalize_domain
-from ..core.errors import InboxedError, NotFoundError, PermissionDeniedError
+from ..core.errors import (
+    ApiError,
+    InboxedError,
+    NotFoundError,
+    PermissionDeniedError,
+    TransportError,
+)
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
     DeleteNotConfirmedError,
@@ -58,7 +73,9 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
+from ..core.partial_failure import PartialFailure
 from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
+from ..core.replies import ReplyShapeError
 from ..core.resource_spec import Props, ResourceSpec
 from ..core.schema import (
     UNSET_LEFT_OUT,
@@ -80,8 +97,9 @@ from ..core.schema import (
 )
 from . import endpoints as ep
 from .client import MailChannelsClient
-from .models import BatchResult, InboundDomain
+from .models import InboundDomain
 from .runtime import client_for
+from .safe_batch import SafeBatch, shown
 
 SETTINGS_KEYS = ("abuse_policy", "abuse_policy_override", "spam_header_name", "spam_header_value")
 NUMBER_KEYS = ("priority", "weight", "port")
@@ -465,8 +483,8 @@ class InboundDomainsProvider(ConfiguredProvider):
         )
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        outs = self._provision(props, provisioned=set(), changed=set(), adopted=set())
         ident = f"{props['subscription_handle']}/{props['domains'][0]['domain']}"
+        outs = self._provision(props, provisioned=set(), changed=set(), adopted=set(), id_=ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -487,7 +505,13 @@ class InboundDomainsProvider(ConfiguredProvider):
             if n in wanted and _comparable(old.get(n)) != _comparable(wanted[n])
         }
         outs = self._provision(
-            news, provisioned, changed, adopted=adopted, previous=old, done_before=bool(removed)
+            news,
+            provisioned,
+            changed,
+            adopted=adopted,
+            previous=old,
+            done_before=bool(removed),
+            id_=id_,
         )
         return dyn.UpdateResult(outs=outs)
 
@@ -500,13 +524,18 @@ class InboundDomainsProvider(ConfiguredProvider):
         adopted: set[str],
         previous: Mapping[str, Any] | None = None,
         done_before: bool = False,
+        id_: str = "",
     ) -> dict[str, Any]:
         """Provisions the missing domains, then overwrites the changed ones' settings.
 
         A missing domain this API key holds already is adopted (added to `adopted`); without
         `overwrite` its settings stay as they were, and its entry records what MailChannels holds.
-        A domain whose overwrite failed keeps its `previous` entry in the outputs, so the next
-        diff still sees the change and the next `pulumi up` sends it again.
+        Each batch is sent safely (`SafeBatch`): a batch that failed transiently is read back
+        and only the domains it did not provision are sent again. Every chunk is tried; when some
+        domains failed, the outputs hold the completed ones only (a failed new domain is left
+        out, a failed overwrite keeps its `previous` entry) and, unless
+        `fail_on_domain_errors=False`, `PartialFailure` carries them to the engine, which records
+        them and calls `update` at the next `pulumi up`: only the failed domains are sent then.
         """
         client = self._client(inputs)
         subscription = str(inputs["subscription_handle"])
@@ -521,39 +550,39 @@ class InboundDomainsProvider(ConfiguredProvider):
         for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
                 chunk = names[start : start + ep.MAX_DOMAINS_PER_BATCH]
+                batch = SafeBatch(
+                    client,
+                    chunk,
+                    lambda n: _to_api(n, entries[n], subscription),
+                    _took_effect(entries, before=set(held) | provisioned),
+                    subscription_handle=subscription,
+                    associate_key=bool(inputs.get("associate_key")),
+                    overwrite=overwrite,
+                )
                 try:
-                    result = client.provision_domains(
-                        [_to_api(n, entries[n], subscription) for n in chunk],
-                        subscription_handle=subscription,
-                        associate_key=bool(inputs.get("associate_key")),
-                        overwrite=overwrite,
-                    )
+                    batch.send_safely()
                 except PermissionDeniedError as exc:
-                    if nothing_done:  # nothing changed in this run: nothing to record
+                    if nothing_done and not batch.done:  # nothing changed in this run
                         raise InboxedError(
                             f"MailChannels refused to provision {len(chunk)} domain(s) under "
                             f"subscription {subscription!r}: {exc.method} {exc.path} answered "
                             f"403; none of them was provisioned: {exc.message}"
                         ) from None
-                    result = BatchResult.model_validate(
-                        {
-                            "errors": [
-                                {"domain": {"domain": n}, "code": 403, "comment": exc.message}
-                                for n in chunk
-                            ]
-                        }
-                    )
-                nothing_done = False
-                for ok in result.successes:
-                    provisioned.add(ok.domain.domain)
-                for err in result.errors:
-                    failed[err.domain.domain] = {"code": err.code, "comment": err.comment or ""}
+                    batch.fail_remaining(403, exc.message)
+                except (ApiError, TransportError, ReplyShapeError) as exc:
+                    batch.fail_remaining(getattr(exc, "status", None), str(exc))
+                nothing_done = nothing_done and not batch.done
+                provisioned |= batch.done
+                failed.update(batch.failed)
         adopted |= set(held) & provisioned
         recorded = []
         for name, entry in entries.items():
-            if name in changed and name in failed and previous and name in previous:
-                recorded.append(previous[name])
-            elif name in held and name in provisioned and not inputs.get("overwrite"):
+            if name in changed and name in failed:
+                if previous and name in previous:
+                    recorded.append(previous[name])  # provisioned, with its old settings
+            elif name not in provisioned:
+                continue  # failed: left out, so the next update sends it
+            elif name in held and not inputs.get("overwrite"):
                 recorded.append(_refreshed(entry, held[name]))  # its settings were kept
             else:
                 recorded.append(entry)
@@ -570,7 +599,12 @@ class InboundDomainsProvider(ConfiguredProvider):
             "failed_domains": failed,
         }
         if failed:
-            pulumi.log.warn(_failure_message(failed, len(provisioned)))
+            message = _failure_message(failed, len(provisioned))
+            if inputs.get("fail_on_domain_errors") is not False:
+                raise PartialFailure(
+                    f"MailChannels Inbound: {message}", outs, _failure_lines(failed), id_=id_
+                )
+            pulumi.log.warn(message)
         return outs
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -608,10 +642,6 @@ class InboundDomainsProvider(ConfiguredProvider):
         log_kept_adopted("MailChannels Inbound domains", kept & provisioned)
 
 
-def _shown(names: Sequence[str]) -> str:
-    return ", ".join(names[:20]) + (f" and {len(names) - 20} more" if len(names) > 20 else "")
-
-
 def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:
     """`DELETE /domains/{domain}` for each, then a filtered `GET /domains` to confirm they are
     gone (`confirm_deleted`): a domain still listed fails, named; a 404 is gone only when the
@@ -636,34 +666,53 @@ def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:
 
     try:
         confirm_deleted(
-            f"MailChannels Inbound domain(s) {_shown(names)}",
+            f"MailChannels Inbound domain(s) {shown(names)}",
             delete,
             exists,
             settle_seconds=DELETE_SETTLE_SECONDS,
         )
     except DeleteNotConfirmedError as exc:
-        raise DeleteNotConfirmedError(f"{exc}; still provisioned: {_shown(remaining)}") from None
+        raise DeleteNotConfirmedError(f"{exc}; still provisioned: {shown(remaining)}") from None
+
+
+def _took_effect(
+    entries: Mapping[str, Mapping[str, Any]], *, before: set[str]
+) -> Callable[[str, InboundDomain], bool]:
+    """Whether a domain listed after a failed batch is the batch's doing: one the key did not hold
+    `before` was made by it (this run's own, not adopted); one it held (an overwrite), when it
+    holds what was sent."""
+
+    def took_effect(name: str, live: InboundDomain) -> bool:
+        return name not in before or _refreshed(entries[name], live) is entries[name]
+
+    return took_effect
 
 
 def _failure_list(failed: Mapping[str, Mapping[str, Any]]) -> str:
     """`a.com: 409 owned by another customer; ...` (the first 20, then how many more); codes are
     whole numbers even when they come back from the state as floats (409.0)."""
+    parts = _failure_lines(failed)
+    return "; ".join(parts[:20]) + (f"; and {len(parts) - 20} more" if len(parts) > 20 else "")
+
+
+def _failure_lines(failed: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    """One line per failed domain, `a.com: 409 owned by another customer`, sorted by name."""
 
     def code(value: Any) -> Any:
         whole = as_whole_number(value)
         return value if whole is None else whole
 
-    parts = [
-        f"{name}: {code(f.get('code'))} {f.get('comment') or ''}".rstrip()
-        for name, f in sorted(failed.items())
-    ]
-    return "; ".join(parts[:20]) + (f"; and {len(parts) - 20} more" if len(parts) > 20 else "")
+    lines = []
+    for name, f in sorted(failed.items()):
+        status = "" if f.get("code") is None else f"{code(f.get('code'))} "
+        lines.append(f"{name}: {status}{f.get('comment') or ''}".rstrip())
+    return lines
 
 
 def _failure_message(failed: Mapping[str, Mapping[str, Any]], kept: int) -> str:
     return (
-        f"{len(failed)} domain(s) not provisioned: {_failure_list(failed)}. {kept} provisioned "
-        "and kept. Fix them and run `pulumi up` again: only the missing ones are sent."
+        f"{len(failed)} domain(s) not provisioned ({kept} provisioned and kept): "
+        f"{_failure_list(failed)}. Fix them and run `pulumi up` again: only these are sent."
     )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import httpx
 
@@ -10,10 +12,18 @@ from ..core.api_client import ApiClient
 from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
+from ..core.request_limits import RequestLimiter
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
-from .errors import BY_STATUS
+from .errors import (
+    ALREADY_EXISTS,
+    BY_STATUS,
+    PingramBadRequestError,
+    PingramConflictError,
+)
 from .models import SenderDomain
 
+T = TypeVar("T")
 PROVIDER = "Pingram"
 DOC = "docs/mailchannels-pingram-api.md (Pingram)"
 LIST_NAMES = ("domains", "senders")
@@ -55,7 +65,18 @@ class PingramClient(ApiClient):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
+        limiter: RequestLimiter | None = None,
+        write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        """
+        :param limiter: the account's pace (its runtime's one limiter for the account).
+        :param write_policy: how often a write that failed transiently is checked and re-sent
+            (`core.safe_write.write_once`).
+        :param sleep: how the client waits between tries (a no-op in unit tests).
+        """
+        self.write_policy = write_policy
+        self.sleep = sleep
         http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -63,6 +84,8 @@ class PingramClient(ApiClient):
             retry=retry,
             error_parser=parse_error,
             transport=transport,
+            sleep=sleep,
+            limiter=limiter,
             extra_errors=dict(BY_STATUS),
             retryable_statuses=frozenset({500, 503, 504}),  # 502 is the provider's own failure
         )
@@ -111,10 +134,63 @@ class PingramClient(ApiClient):
         data = self._call(ep.ADD_DOMAIN, json={"sender": sender})
         return self._senders_or_none(data, ep.ADD_DOMAIN)
 
+    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+        """`core.safe_write.write_once` with this account's write policy and sleep. Every 502 is
+        taken as transient there (a gateway's, or the upstream provider's: SES throttling or
+        unavailable), so a write it refused is looked for, then sent again, a bounded number of
+        times; the last error (with Pingram's fields) is in the final one."""
+        return write_once(what, send, find, policy=self.write_policy, sleep=self.sleep)
+
+    def add_domain_once(self, sender: str) -> SenderDomain | None:
+        """`add_domain`, never twice: after a transient failure (a 5xx, a gateway's 502, a
+        timeout, a dropped connection) `GET /domains` is read first, and the domain listed there
+        took effect; only when it is not there is the add sent again. A re-send refused because
+        the domain exists (409, or 400 `DOMAIN_ALREADY_EXISTS`) reads the listing once more.
+        The caller looked before adding: what is found is its own. Returns the domain as the
+        reply or the listing shows it (None when neither does)."""
+
+        sends: list[int] = []
+
+        def send() -> list[SenderDomain]:
+            sends.append(1)
+            try:
+                return [d for d in self.add_domain(sender) or [] if d.sender == sender]
+            except PingramBadRequestError as exc:
+                if exc.code != ALREADY_EXISTS or len(sends) == 1:
+                    raise
+                # an earlier send of ours may have taken effect: write_once looks once more
+                raise PingramConflictError(
+                    exc.provider,
+                    exc.status,
+                    exc.message,
+                    code=exc.code,
+                    details=exc.details,
+                    method=exc.method,
+                    path=exc.path,
+                ) from None
+
+        def find() -> list[SenderDomain] | None:
+            listed = self.get_domain(sender)
+            return None if listed is None else [listed]
+
+        added = self.write_once(f"{PROVIDER} {self.where(ep.ADD_DOMAIN)} for {sender}", send, find)
+        return next(iter(added), None) or self.get_domain(sender)
+
     def start_verification(self, sender: str) -> list[SenderDomain] | None:
-        """Starts verification; the domains the reply holds, or None (as `add_domain`)."""
-        data = self._call(ep.START_VERIFICATION, sender=sender)
-        return self._senders_or_none(data, ep.START_VERIFICATION)
+        """Starts verification; the domains the reply holds, or None (as `add_domain`).
+
+        Repeating it is harmless: it makes nothing and buys nothing (at most the check of the
+        DNS records starts over), so a send that failed transiently is simply sent again
+        (`core.safe_write.write_once` with nothing to look for, `self.write_policy` tries)."""
+
+        def send() -> list[list[SenderDomain] | None]:
+            data = self._call(ep.START_VERIFICATION, sender=sender)
+            return [self._senders_or_none(data, ep.START_VERIFICATION)]
+
+        (started,) = self.write_once(
+            f"{PROVIDER} {self.where(ep.START_VERIFICATION)} for {sender}", send, lambda: None
+        )
+        return started
 
     def delete_domain(self, sender: str) -> None:
         self._call(ep.DELETE_DOMAIN, sender=sender)

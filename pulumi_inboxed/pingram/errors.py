@@ -18,6 +18,9 @@ from ..core.errors import (
     ServerError,
 )
 
+ALREADY_EXISTS = "DOMAIN_ALREADY_EXISTS"
+"""The 400's code when the sender domain is there already (our choice: no page lists it)."""
+
 
 class PingramError(ApiError):
     """Keeps every field of Pingram's error object."""

@@ -5,8 +5,10 @@ it explicitly; refresh brings the statuses (SUCCESS, PENDING, FAILED, TEMPORARY_
 NOT_STARTED) and the mail-from status. The DKIM private key is a secret output. A change of domain
 replaces.
 
-A domain the account already held when create ran is adopted (output `adopted=True`; a retried
-create cannot tell its own earlier add from someone else's, so it adopts too): delete leaves an
+A domain the account already held when create ran is adopted (output `adopted=True`). An add
+that failed transiently is never simply sent again: the listing is read first, and the domain
+found there is this create's own (recorded as made, not adopted); only when it is not there is the
+add sent again (`core.safe_write.write_once`): delete leaves an
 adopted domain in Pingram, and says so, unless `destroy_adopted=True`. Delete is verified: the
 domain is read back after the delete call, and a 404 counts as gone only when the list agrees.
 """
@@ -140,11 +142,10 @@ class SenderDomainProvider(ConfiguredProvider):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client(props)
         sender = str(props["domain"])
-        found = client.get_domain(sender)  # held already (or a retried create): adopted
+        found = client.get_domain(sender)  # held already: adopted
         adopted = found is not None
         if found is None:
-            added = client.add_domain(sender)
-            found = _pick(added, sender) or client.get_domain(sender)
+            found = client.add_domain_once(sender)  # never twice
         if props.get("start_verification"):
             started = client.start_verification(sender)
             found = _pick(started, sender) or found

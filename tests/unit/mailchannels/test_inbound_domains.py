@@ -15,7 +15,9 @@ from pulumi.output import UNKNOWN
 
 from pulumi_inboxed.core.errors import InboxedError
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
+from pulumi_inboxed.core.partial_failure import PartialFailure
 from pulumi_inboxed.core.replies import ReplyShapeError
+from pulumi_inboxed.core.safe_write import WritePolicy
 from pulumi_inboxed.mailchannels import MailChannelsClient
 from pulumi_inboxed.mailchannels import inbound_domains as inbound
 from pulumi_inboxed.mailchannels.inbound_domains import (
@@ -501,41 +503,58 @@ def test_partial_batch_keeps_successes_and_a_retry_sends_only_the_missing(
     names = [f"h-{i:04d}.com" for i in range(1001)] + ["invalid-h.com", "taken-h.com"]
     props = checked(inputs(names))
     inbound_fresh.control.reset_stats()
-    created = provider.create(props)
-    outs = created.outs
+    with pytest.raises(PartialFailure) as caught:
+        provider.create(props)
+    outs = caught.value.outs
+    ident = caught.value.id_
+    assert ident == f"{SUB}/h-0000.com"
     assert len(outs["provisioned"]) == 1001
+    # the completed entries only: the failed ones are left out, so the next update sends them
+    assert [d["domain"] for d in outs["domains"]] == names[:1001]
     assert {n: f["code"] for n, f in outs["failed_domains"].items()} == {
         "invalid-h.com": 400,
         "taken-h.com": 409,
     }
     assert "different customer" in outs["failed_domains"]["taken-h.com"]["comment"]
+    reasons = caught.value.reasons
+    assert len(reasons) == 2 and reasons[0].startswith("invalid-h.com: 400 ")
+    assert reasons[1].startswith("taken-h.com: 409 ") and "different customer" in reasons[1]
     assert inbound_fresh.control.stats()[BATCH] == 2  # 1003 domains: two requests
 
     fixed = checked(inputs([*names[:1001], "fixed-h.com"]))
-    assert provider.diff(created.id, outs, fixed).changes
+    assert provider.diff(ident, outs, fixed).changes
     inbound_fresh.control.reset_stats()
-    updated = provider.update(created.id, outs, fixed).outs
+    updated = provider.update(ident, outs, fixed).outs
     assert writes(inbound_fresh.control.stats()) == {BATCH: 1}  # and reads: which are held already
     assert len(updated["provisioned"]) == 1002 and updated["failed_domains"] == {}
-    assert not provider.diff(created.id, updated, fixed).changes
+    assert not provider.diff(ident, updated, fixed).changes
 
     fewer = checked(inputs([*names[1:1001], "fixed-h.com"]))
     inbound_fresh.control.reset_stats()
-    after = provider.update(created.id, updated, fewer).outs
+    after = provider.update(ident, updated, fewer).outs
     assert writes(inbound_fresh.control.stats()) == {REMOVE: 1}  # only the removed domain
     assert "h-0000.com" not in inbound_fresh.control.mailchannels_state()["domains"]
     assert len(after["provisioned"]) == 1001
 
 
 def test_settings_change_applies_in_place_and_a_failed_overwrite_is_retried(
-    inbound_fresh: SandboxProcess,
+    inbound_fresh: SandboxProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     provider = configured(inbound_fresh)
     props = checked(inputs(["s-one.com", "s-two.com"]))
     created = provider.create(props)
     inbound_fresh.control.update_settings(mailchannels_error_pattern="^s-two")
     flagged = checked(inputs(["s-one.com", "s-two.com"], "flag"))
-    outs = provider.update(created.id, created.outs, flagged).outs
+    client = provider._client(flagged)
+    monkeypatch.setattr(client, "write_policy", WritePolicy(attempts=3, initial_wait=0.0))
+    inbound_fresh.control.reset_stats()
+    with pytest.raises(PartialFailure) as caught:
+        provider.update(created.id, created.outs, flagged)
+    # the 500 of s-two.com is MailChannels' own failure: read back, re-sent alone, 3 tries
+    assert writes(inbound_fresh.control.stats()) == {BATCH: 3}
+    outs = caught.value.outs
+    comment = outs["failed_domains"]["s-two.com"]["comment"]
+    assert caught.value.reasons == [f"s-two.com: 500 {comment}"]
     domains = inbound_fresh.control.mailchannels_state()["domains"]
     assert domains["s-one.com"]["settings"]["abusePolicy"] == "flag"
     assert domains["s-one.com"]["settings"]["spamHeaderName"] == "X-Spam-Flag"

@@ -19,7 +19,7 @@ import pytest
 from pulumi_inboxed import codegen, kinds
 from pulumi_inboxed.core.resource_spec import ResourceSpec
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
-from pulumi_inboxed.policy import hygiene, limits, model
+from pulumi_inboxed.policy import hygiene, limits, model, money
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = kinds.all_kinds()
@@ -124,3 +124,24 @@ def test_the_reference_docs_have_a_section_for_every_kind(kind: kinds.Kind) -> N
     is up to date); each kind has its section there."""
     text = (ROOT / "docs" / "reference" / f"{kind.api}.md").read_text()
     assert f"\n## `{kind.api}.{kind.name}`\n" in text
+
+
+DOMAIN_KINDS = [k for k in KINDS if k.entries == "domains"]
+
+
+def test_the_kinds_holding_domains() -> None:
+    assert {k.token for k in DOMAIN_KINDS} >= {
+        "inboxedup:DomainBatch",
+        "mailin:Domains",
+        "mailchannels:InboundDomains",
+    }
+
+
+@pytest.mark.parametrize("kind", DOMAIN_KINDS, ids=_ids)
+def test_every_collection_of_domains_is_seen_by_the_domain_rules(kind: kinds.Kind) -> None:
+    """Its domains count toward the cap per account, and one declared twice is reported."""
+    entry: Any = {"domain": "x.com"} if "domain" in kind.entry_fields else "x.com"
+    a = model.Resource(kind.type_token, "a", "urn:a", {"domains": [entry]})
+    b = model.Resource(kind.type_token, "b", "urn:b", {"domains": [entry]})
+    assert limits.domains_per_account([a], {kind.api: 0}), f"{kind.token}: not counted"
+    assert money.duplicate_domains([a, b]), f"{kind.token}: duplicates not seen"

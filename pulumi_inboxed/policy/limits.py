@@ -80,6 +80,7 @@ def mailboxes_per_domain(resources: Iterable[Resource]) -> list[Violation]:
         limit = MAILBOX_LIMITS[type_]
         if total <= limit:
             continue
+        holders.sort(key=lambda held: (held[0].name, held[1]))  # the stack's order varies
         parts = ", ".join(f"{r.name!r}{where} ({n})" for r, where, n in holders)
         for r, where, _ in holders:
             found.append(

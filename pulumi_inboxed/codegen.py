@@ -15,6 +15,9 @@ their schema:
 
 and `docs/reference/<api>.md`, the reference of every input and output. Nothing in these files is
 written by hand: change the declaration and run the generator.
+
+`SPEC_MODULES` is also the registry of kinds: `pulumi_inboxed.kinds` derives from it each kind's
+type token, API, inputs and whether it is a collection, for the policy pack and the tests.
 """
 
 from __future__ import annotations

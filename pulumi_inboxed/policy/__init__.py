@@ -1,7 +1,8 @@
 """The policy pack's rules, as pure functions over plain data (unit-testable without the engine).
 
 - `model`: what a rule sees (`Resource`, secret and unknown markers) and what it reports
-  (`Violation`), and the type tokens of this package's resources.
+  (`Violation`); which resources are this package's, and of which kind, is read from the
+  registry of kinds (`pulumi_inboxed.kinds`, derived from the declarations).
 - `limits`: the providers' limits, across the whole stack.
 - `money`: purchases and irreversibility.
 - `hygiene`: secrets, usernames, names.

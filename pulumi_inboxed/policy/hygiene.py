@@ -20,6 +20,7 @@ from .model import (
     GOOGLE_MAILBOXES,
     INBOX_PROVIDER,
     MAILBOX_REQUEST,
+    MAILBOX_REQUESTS,
     SMTP_MAILBOXES,
     UNKNOWN,
     Resource,
@@ -102,25 +103,37 @@ def _address_domain(address: str) -> str | None:
     return domain if at and local and domain else None
 
 
+def _inboxedup_requests(r: Resource) -> list[tuple[str, Any, Any]]:
+    """(where, domain, mailboxes) of each InboxedUp mailbox request a resource declares: a
+    `MailboxRequest` itself, each entry of a `MailboxRequests`' `requests`."""
+    if r.kind == MAILBOX_REQUESTS:
+        return [
+            (f"requests[{i}].", e.get("domain"), e.get("mailboxes"))
+            for i, e in entries(r.get("requests"))
+        ]
+    return [("", r.get("domain"), r.get("mailboxes"))]
+
+
 def mailbox_usernames(r: Resource) -> list[Violation]:
     """Each mailbox address (or username) on the domain it is created under."""
     found: list[Violation] = []
-    if r.kind == MAILBOX_REQUEST:
-        domain = text(r.get("domain"))
-        for i, m in entries(r.get("mailboxes")):
-            username = text(m.get("username"))
-            if domain is None or username is None or "@" not in username:
-                continue
-            at = _address_domain(username)
-            if at is None or domain_key(at) != domain_key(domain):
-                found.append(
-                    Violation(
-                        f"{r.label()}: mailboxes[{i}].username {username!r} is not on the "
-                        f"request's domain {domain!r} (give the part before the @, or an "
-                        f"address @{domain})",
-                        r.urn,
+    if r.kind in (MAILBOX_REQUEST, MAILBOX_REQUESTS):
+        for where, domain_value, mailboxes in _inboxedup_requests(r):
+            domain = text(domain_value)
+            for i, m in entries(mailboxes):
+                username = text(m.get("username"))
+                if domain is None or username is None or "@" not in username:
+                    continue
+                at = _address_domain(username)
+                if at is None or domain_key(at) != domain_key(domain):
+                    found.append(
+                        Violation(
+                            f"{r.label()}: {where}mailboxes[{i}].username {username!r} is not on "
+                            f"the request's domain {domain!r} (give the part before the @, or an "
+                            f"address @{domain})",
+                            r.urn,
+                        )
                     )
-                )
     elif r.kind == AZURE_ORDER:
         domain = text(r.get("domain"))
         for i, m in entries(r.get("mailboxes")):
@@ -153,6 +166,7 @@ def mailbox_usernames(r: Resource) -> list[Violation]:
 # Name fields each kind must carry (per mailbox entry for the list kinds).
 _ENTRY_NAMES: Mapping[str, tuple[str, ...]] = {
     MAILBOX_REQUEST: ("first_name", "last_name", "username"),
+    MAILBOX_REQUESTS: ("first_name", "last_name", "username"),
     SMTP_MAILBOXES: ("name", "username"),
     GOOGLE_MAILBOXES: ("first_name", "last_name", "username"),
     AZURE_ORDER: ("name", "email"),
@@ -183,10 +197,16 @@ def names_present(r: Resource) -> list[Violation]:
                 Violation(f"{r.label()}: full_names must hold at least one name, none blank", r.urn)
             )
         return found
-    for i, m in entries(r.get("mailboxes")):
-        for key in _ENTRY_NAMES.get(kind, ()):
-            if _blank(m.get(key)):
-                found.append(
-                    Violation(f"{r.label()}: mailboxes[{i}].{key} is missing or blank", r.urn)
-                )
+    groups = (
+        _inboxedup_requests(r) if kind == MAILBOX_REQUESTS else [("", None, r.get("mailboxes"))]
+    )
+    for where, _, mailboxes in groups:
+        for i, m in entries(mailboxes):
+            for key in _ENTRY_NAMES.get(kind, ()):
+                if _blank(m.get(key)):
+                    found.append(
+                        Violation(
+                            f"{r.label()}: {where}mailboxes[{i}].{key} is missing or blank", r.urn
+                        )
+                    )
     return found

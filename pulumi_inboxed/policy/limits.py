@@ -6,7 +6,8 @@ input (unset: the API's default account), and each message names the account.
 - InboxedUp mailboxes per domain by type (`inboxedup.endpoints.MAILBOX_LIMITS`), summed over every
   `MailboxRequest` of the stack on that domain in the same account (each resource's own check
   counts the account's existing requests; this rule adds up the ones the program declares, before
-  any exists).
+  any exists), and over every entry of `requests` of each `MailboxRequests` (one entry: one
+  domain and type, as one `MailboxRequest`).
 - MailChannels requests of at most `mailchannels.endpoints.MAX_DOMAINS_PER_BATCH` domains:
   `InboundDomains` splits a longer list into several requests itself, so this rule is advisory
   by default and says how many requests the resource will send (each is answered on its own).
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from ..inboxedup.endpoints import MAILBOX_LIMITS
 from ..mailchannels.endpoints import MAX_DOMAINS_PER_BATCH
@@ -32,6 +33,7 @@ from .model import (
     DOMAIN_BATCH,
     INBOUND_DOMAINS,
     MAILBOX_REQUEST,
+    MAILBOX_REQUESTS,
     MAILIN_DOMAINS,
     SENDER_DOMAIN,
     Resource,
@@ -45,28 +47,45 @@ from .model import (
 )
 
 
+def _mailbox_counts(r: Resource) -> Iterator[tuple[str, str, str, int]]:
+    """(where, domain, type, count) for each known domain and type a resource requests InboxedUp
+    mailboxes for: a `MailboxRequest` once, a `MailboxRequests` per entry of `requests`."""
+    if r.kind == MAILBOX_REQUEST:
+        found = [("", r.get("domain"), r.get("type"), r.get("mailboxes"))]
+    elif r.kind == MAILBOX_REQUESTS:
+        found = [
+            (f" requests[{i}]", e.get("domain"), e.get("type"), e.get("mailboxes"))
+            for i, e in entries(r.get("requests"))
+        ]
+    else:
+        return
+    for where, domain, type_, mailboxes in found:
+        domain, type_ = text(domain), text(type_)
+        if domain is not None and type_ is not None and type_.lower() in MAILBOX_LIMITS:
+            yield where, domain, type_.lower(), len(items(mailboxes))
+
+
 def mailboxes_per_domain(resources: Iterable[Resource]) -> list[Violation]:
-    """Every (domain, type) whose declared mailboxes exceed the InboxedUp limit for the type."""
-    counts: dict[tuple[str, str, str], list[tuple[Resource, int]]] = defaultdict(list)
+    """Every (account, domain, type) whose declared mailboxes exceed the InboxedUp limit for the
+    type, summed over the `MailboxRequest`s and the `MailboxRequests` entries in that account."""
+    counts: dict[tuple[str, str, str], list[tuple[Resource, str, int]]] = defaultdict(list)
     for r in resources:
-        if r.kind != MAILBOX_REQUEST or not r.account_known:
+        if not r.account_known:
             continue
-        domain, type_ = text(r.get("domain")), text(r.get("type"))
-        if domain is None or type_ is None or type_.lower() not in MAILBOX_LIMITS:
-            continue
-        key = (r.account or "", domain_key(domain), type_.lower())
-        counts[key].append((r, len(items(r.get("mailboxes")))))
+        for where, domain, type_, count in _mailbox_counts(r):
+            counts[(r.account or "", domain_key(domain), type_)].append((r, where, count))
     found: list[Violation] = []
     for (account, domain, type_), holders in sorted(counts.items()):
-        total = sum(n for _, n in holders)
+        total = sum(n for _, _, n in holders)
         limit = MAILBOX_LIMITS[type_]
         if total <= limit:
             continue
-        parts = ", ".join(f"{r.name!r} ({n})" for r, n in holders)
-        for r, _ in holders:
+        holders.sort(key=lambda held: (held[0].name, held[1]))  # the stack's order varies
+        parts = ", ".join(f"{r.name!r}{where} ({n})" for r, where, n in holders)
+        for r, where, _ in holders:
             found.append(
                 Violation(
-                    f"{r.label()}: domain {domain!r} would have {total} {type_} mailboxes "
+                    f"{r.label()}{where}: domain {domain!r} would have {total} {type_} mailboxes "
                     f"across {parts}; InboxedUp allows {limit} {type_} mailboxes per domain "
                     f"(in {account_label('inboxedup', account or None)})",
                     r.urn,

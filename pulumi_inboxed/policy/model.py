@@ -12,27 +12,37 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from .. import kinds
 from ..core.domains import DomainNameError, normalize_domain
 
-DYNAMIC_PREFIX: Final = "pulumi-python:dynamic/"
+DYNAMIC_PREFIX: Final = kinds.DYNAMIC_TYPE_PREFIX
 """Type tokens of `pulumi.dynamic` resources: this prefix, then `<module>:<name>`."""
 
-# The `module:name` of each resource class (tests/unit/test_policy_model.py checks them
-# against the classes, so a renamed resource breaks a test, not the policies).
-DOMAIN_BATCH: Final = "inboxedup:DomainBatch"
-MAILBOX_REQUEST: Final = "inboxedup:MailboxRequest"
-SUBSCRIPTION_NOTES: Final = "inboxedup:SubscriptionNotes"
-MAILIN_DOMAINS: Final = "mailin:Domains"
-MAILIN_SUBDOMAIN: Final = "mailin:Subdomain"
-MAILIN_DOMAIN_FORWARDING: Final = "mailin:DomainForwarding"
-MAILIN_EMAIL_FORWARDING: Final = "mailin:EmailForwarding"
-SMTP_MAILBOXES: Final = "mailin:SmtpMailboxes"
-GOOGLE_MAILBOXES: Final = "mailin:GoogleMailboxes"
-INBOX_PROVIDER: Final = "mailin:InboxProvider"
-DOMAIN_REGISTRAR: Final = "mailin:DomainRegistrar"
-AZURE_ORDER: Final = "mailin:AzureOrder"
-INBOUND_DOMAINS: Final = "mailchannels:InboundDomains"
-SENDER_DOMAIN: Final = "pingram:SenderDomain"
+
+def _kind(token: str) -> str:
+    """A kind the rules name, checked against the registry of kinds (`pulumi_inboxed.kinds`) when
+    the pack loads: a renamed or removed kind fails here, and tests/unit/test_kinds_registry.py,
+    instead of silently leaving a rule without its resources."""
+    return kinds.kind(token).token
+
+
+# The `module:name` of the kinds the rules treat by name. Which kinds exist at all is the
+# registry's to say (`Resource.kind` knows every one of them, `ALL_KINDS` lists them).
+DOMAIN_BATCH: Final = _kind("inboxedup:DomainBatch")
+MAILBOX_REQUEST: Final = _kind("inboxedup:MailboxRequest")
+MAILBOX_REQUESTS: Final = _kind("inboxedup:MailboxRequests")
+SUBSCRIPTION_NOTES: Final = _kind("inboxedup:SubscriptionNotes")
+MAILIN_DOMAINS: Final = _kind("mailin:Domains")
+MAILIN_SUBDOMAIN: Final = _kind("mailin:Subdomain")
+MAILIN_DOMAIN_FORWARDING: Final = _kind("mailin:DomainForwarding")
+MAILIN_EMAIL_FORWARDING: Final = _kind("mailin:EmailForwarding")
+SMTP_MAILBOXES: Final = _kind("mailin:SmtpMailboxes")
+GOOGLE_MAILBOXES: Final = _kind("mailin:GoogleMailboxes")
+INBOX_PROVIDER: Final = _kind("mailin:InboxProvider")
+DOMAIN_REGISTRAR: Final = _kind("mailin:DomainRegistrar")
+AZURE_ORDER: Final = _kind("mailin:AzureOrder")
+INBOUND_DOMAINS: Final = _kind("mailchannels:InboundDomains")
+SENDER_DOMAIN: Final = _kind("pingram:SenderDomain")
 
 API_NAMES: Final = {
     "inboxedup": "InboxedUp",
@@ -42,22 +52,8 @@ API_NAMES: Final = {
 }
 """Each API's namespace (the `module` of its resources' `module:Name`) and how messages name it."""
 
-ALL_KINDS: Final = (
-    DOMAIN_BATCH,
-    MAILBOX_REQUEST,
-    SUBSCRIPTION_NOTES,
-    MAILIN_DOMAINS,
-    MAILIN_SUBDOMAIN,
-    MAILIN_DOMAIN_FORWARDING,
-    MAILIN_EMAIL_FORWARDING,
-    SMTP_MAILBOXES,
-    GOOGLE_MAILBOXES,
-    INBOX_PROVIDER,
-    DOMAIN_REGISTRAR,
-    AZURE_ORDER,
-    INBOUND_DOMAINS,
-    SENDER_DOMAIN,
-)
+ALL_KINDS: Final = tuple(k.token for k in kinds.all_kinds())
+"""Every kind of the package, from the registry."""
 
 
 class _Unknown:
@@ -149,10 +145,8 @@ class Resource:
     @property
     def kind(self) -> str | None:
         """`module:Name` for this package's dynamic resources, else None."""
-        if not self.type.startswith(DYNAMIC_PREFIX):
-            return None
-        kind = self.type[len(DYNAMIC_PREFIX) :]
-        return kind if kind in ALL_KINDS else None
+        found = kinds.from_type(self.type)
+        return found.token if found is not None else None
 
     def get(self, key: str) -> Any:
         return self.props.get(key)

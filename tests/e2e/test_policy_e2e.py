@@ -111,7 +111,9 @@ def test_stack_policies_fail_and_warn(
     result = stack.preview("--policy-pack", str(PACK), "--policy-pack-config", config, check=False)
     out = result.stdout + result.stderr
     assert result.returncode != 0, out
-    assert "domain 'full-domain.com' would have 4 microsoft mailboxes" in out, out
+    assert "domain 'full-domain.com' would have 5 microsoft mailboxes" in out, out
+    assert "across 'fleet' requests[0] (1), 'ms-1' (2), 'ms-2' (2)" in out, out
+    assert "inboxedup:MailboxRequests 'fleet' requests[0]: domain" in out, out
     assert "InboxedUp allows 3 microsoft mailboxes per domain" in out
     assert "domain 'dup-domain.com' (domains[0]) is declared 2 times for hosting" in out
     assert "'batch-2'" in policy_lines(out, "no-duplicate-domains")

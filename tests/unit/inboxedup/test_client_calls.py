@@ -2,9 +2,9 @@
 
 Requests are checked against the endpoint table (method, path), with the query and body sent;
 answers use the examples of InboxedUp's public pages (docs/api-sources.md) where there are
-some, and the shapes of docs/inboxedup-api.md elsewhere. test_inboxedup_client.py covers the batch
-example, submit's body and limits, iter_domains' page numbers and remove/verify paths; this file
-does not repeat those.
+some, and the shapes of docs/inboxedup-api.md elsewhere. test_client.py (beside this file) covers
+the batch example, submit's body and limits, iter_domains' page numbers and remove/verify paths;
+this file does not repeat those.
 """
 
 from __future__ import annotations

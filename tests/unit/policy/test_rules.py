@@ -33,6 +33,70 @@ def test_mailboxes_per_domain_sums_requests_per_domain_and_type() -> None:
     assert f"InboxedUp allows {limit} smtp" in found[0].message
 
 
+def requests_of(name: str, *wanted: tuple[str, str, int]) -> Resource:
+    """A `MailboxRequests` with one entry per (domain, type, number of mailboxes)."""
+    requests = [
+        {
+            "domain": domain,
+            "type": type_,
+            "mailboxes": [
+                {"first_name": "A", "last_name": "B", "username": f"{name}{i}"} for i in range(n)
+            ],
+        }
+        for domain, type_, n in wanted
+    ]
+    return res("inboxedup:MailboxRequests", name, requests=requests)
+
+
+def test_mailboxes_per_domain_counts_each_entry_of_mailbox_requests() -> None:
+    """The collection form counts per entry, summed with MailboxRequest resources of the same
+    account, domain and type (issue 22: the pack did not know `MailboxRequests` at all)."""
+    limit = MAILBOX_LIMITS["microsoft"]
+    fleet = requests_of("fleet", ("x.com", "microsoft", limit - 1), ("y.com", "microsoft", limit))
+    assert limits.mailboxes_per_domain([fleet]) == []
+    # One more on x.com in a MailboxRequest: over the limit, across the two forms.
+    found = limits.mailboxes_per_domain([fleet, request("one", "X.com", "microsoft", 2)])
+    assert [v.urn for v in found] == ["urn:x::fleet", "urn:x::one"]
+    assert found[0].message.startswith("inboxedup:MailboxRequests 'fleet' requests[0]: ")
+    assert f"would have {limit + 1} microsoft mailboxes" in found[0].message
+    assert f"across 'fleet' requests[0] ({limit - 1}), 'one' (2)" in found[0].message
+    # Alone, one entry over the limit (a program that bypasses the resource's own check).
+    (alone,) = limits.mailboxes_per_domain([requests_of("big", ("z.com", "smtp", 6))])
+    assert "would have 6 smtp mailboxes" in alone.message
+    # Two collections in one account add up; another type or another account does not.
+    other = requests_of("other", ("x.com", "microsoft", 2), ("x.com", "google", 3))
+    assert len(limits.mailboxes_per_domain([fleet, other])) == 2
+    assert limits.mailboxes_per_domain([fleet, in_account(other, "client-b")]) == []
+    # Entries not known yet at preview are not counted.
+    pending = Resource(fleet.type, "p", "urn:x::p", {"requests": [{"domain": UNKNOWN}]})
+    assert limits.mailboxes_per_domain([pending, fleet]) == []
+
+
+def test_mailbox_requests_entries_have_names_and_usernames_on_their_domain() -> None:
+    fleet = res(
+        "inboxedup:MailboxRequests",
+        "fleet",
+        requests=[
+            {"domain": "x.com", "type": "smtp", "mailboxes": [{"username": "a@x.com"}]},
+            {
+                "domain": "y.com",
+                "type": "smtp",
+                "mailboxes": [{"first_name": "A", "last_name": " ", "username": "b@x.com"}],
+            },
+        ],
+    )
+    (v,) = hygiene.mailbox_usernames(fleet)
+    assert "requests[1].mailboxes[0].username 'b@x.com' is not on the request's domain" in (
+        v.message
+    )
+    blank = [v.message.split(": ", 1)[1] for v in hygiene.names_present(fleet)]
+    assert blank == [
+        "requests[0].mailboxes[0].first_name is missing or blank",
+        "requests[0].mailboxes[0].last_name is missing or blank",
+        "requests[1].mailboxes[0].last_name is missing or blank",
+    ]
+
+
 def test_mailboxes_per_domain_skips_unknown_domains() -> None:
     r = request("a", "x.com", "microsoft", 9)
     unknown = Resource(r.type, r.name, r.urn, {**r.props, "domain": UNKNOWN})

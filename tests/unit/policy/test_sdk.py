@@ -3,6 +3,8 @@ and the type tokens of the resources."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from google.protobuf import json_format, struct_pb2
 from pulumi_policy import Secret
@@ -11,44 +13,23 @@ from pulumi_policy.deserialize import SPECIAL_SECRET_SIG, SPECIAL_SIG_KEY
 from pulumi_policy.proxy import UNKNOWN_STRING_VALUE, unknown_checking_proxy
 from pulumi_policy.secret import secrets_preserving_proxy
 
-from pulumi_inboxed.inboxedup import DomainBatch, MailboxRequest, SubscriptionNotes
-from pulumi_inboxed.mailchannels import InboundDomains
-from pulumi_inboxed.mailin import (
-    AzureOrder,
-    DomainForwarding,
-    DomainRegistrar,
-    Domains,
-    EmailForwarding,
-    GoogleMailboxes,
-    InboxProvider,
-    SmtpMailboxes,
-    Subdomain,
-)
-from pulumi_inboxed.pingram import SenderDomain
+from pulumi_inboxed import kinds
 from pulumi_inboxed.policy import model, sdk
 
 SECRET = {SPECIAL_SIG_KEY: SPECIAL_SECRET_SIG, "value": "s3cret"}
 
 
 def test_type_tokens_match_the_resource_classes() -> None:
-    classes = [
-        DomainBatch,
-        MailboxRequest,
-        SubscriptionNotes,
-        Domains,
-        Subdomain,
-        DomainForwarding,
-        EmailForwarding,
-        SmtpMailboxes,
-        GoogleMailboxes,
-        InboxProvider,
-        DomainRegistrar,
-        AzureOrder,
-        InboundDomains,
-        SenderDomain,
-    ]
-    tokens = {f"pulumi-python:{c._resource_type_name}" for c in classes}
-    assert tokens == {f"{model.DYNAMIC_PREFIX}{k}" for k in model.ALL_KINDS}
+    """Every kind of the registry, as its generated class registers it, is a kind of the model."""
+    for kind in kinds.all_kinds():
+        cls = getattr(importlib.import_module(f"pulumi_inboxed.{kind.api}"), kind.name)
+        token = f"pulumi-python:{cls._resource_type_name}"
+        assert token == kind.type_token
+        resource = model.Resource(token, "r", "urn:r", {})
+        assert resource.kind == kind.token and resource.api == kind.api
+    assert set(model.ALL_KINDS) == set(kinds.by_token())
+    assert "inboxedup:MailboxRequests" in model.ALL_KINDS
+    assert model.Resource("aws:s3/bucket:Bucket", "b", "urn:b", {}).kind is None
 
 
 def _as_struct(props: dict[str, object]) -> dict[str, object]:

@@ -1,7 +1,9 @@
 """Programs for the policy pack's end-to-end tests; `policy:case` picks one.
 
-- compliant: every policy passes.
-- stack: stack-wide violations: 4 Microsoft mailboxes on one domain over two requests, a domain
+- compliant: every policy passes (a MailboxRequests entry adds a third Microsoft mailbox on
+  good-a.com: at the limit, not over it).
+- stack: stack-wide violations: 5 Microsoft mailboxes on one domain over two requests and an
+  entry of a MailboxRequests, a domain
   declared by two DomainBatch resources, more domains bought than `maxDomains`, and an
   InboundDomains of 1001 domains (more than one MailChannels request).
 - resource-*: per-resource violations, one resource a case (each also fails the resource's own
@@ -24,7 +26,10 @@ from pulumi_inboxed.inboxedup import (
     DomainBatchArgs,
     MailboxArgs,
     MailboxRequest,
+    MailboxRequestEntryArgs,
     MailboxRequestProvider,
+    MailboxRequests,
+    MailboxRequestsProvider,
     MailboxType,
 )
 from pulumi_inboxed.mailchannels import InboundDomains
@@ -46,10 +51,27 @@ class RawMailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest")
         super().__init__(MailboxRequestProvider(), name, {**props, "request_id": None})
 
 
+class RawMailboxRequests(dyn.Resource, module="inboxedup", name="MailboxRequests"):
+    def __init__(self, name: str, props: dict[str, Any]) -> None:
+        outputs = ("request_ids", "statuses", "emails", "credentials", "adopted_requests")
+        super().__init__(MailboxRequestsProvider(), name, {**props, **dict.fromkeys(outputs)})
+
+
 if case == "compliant":
     DomainBatch("batch", DomainBatchArgs(domains=["good-a.com", "good-b.com"]))
     MailboxRequest("ms-a", domain="good-a.com", type=MailboxType.MICROSOFT, mailboxes=people(2))
     MailboxRequest("smtp-b", domain="good-b.com", type=MailboxType.SMTP, mailboxes=people(5))
+    MailboxRequests(
+        "fleet-ok",
+        requests=[
+            MailboxRequestEntryArgs(
+                domain="good-a.com", type=MailboxType.MICROSOFT, mailboxes=people(1)
+            ),
+            MailboxRequestEntryArgs(
+                domain="good-b.com", type=MailboxType.GOOGLE, mailboxes=people(3)
+            ),
+        ],
+    )
     Domains("bought", DomainsArgs(domains=["good-buy.com", "good-buy.co"]), opts=protect)
 
 elif case == "stack":
@@ -68,6 +90,17 @@ elif case == "stack":
             "type": "microsoft",
             "mailboxes": people(2),
             "domain_in_program": True,
+        },
+    )
+    # The collection form, registered the same raw way: its entry counts with ms-1 and ms-2.
+    RawMailboxRequests(
+        "fleet",
+        {
+            "requests": [
+                {"domain": "full-domain.com", "type": "microsoft", "mailboxes": people(1)},
+                {"domain": "dup-domain.com", "type": "smtp", "mailboxes": people(1)},
+            ],
+            "domains_in_program": ["full-domain.com", "dup-domain.com"],
         },
     )
     Domains(

@@ -64,7 +64,7 @@ from . import program_domains
 from .endpoints import PURCHASABLE_TLDS
 from .errors import DomainsUnavailableError, LoginFailedError
 from .models import MailinDomain, TransferAccepted
-from .runtime import MailinRuntime, account_failures, runtime_for
+from .runtime import MailinRuntime, account_failures, account_wide, not_tried, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400
@@ -376,12 +376,17 @@ class DomainsProvider(ConfiguredProvider):
         removed = [n for n in records if n not in wanted]
         kept = [n for n in removed if n in adopted and not destroy_adopted(news)]
         failed: dict[str, str] = {}
+        halt: InboxedError | None = None
         for name in removed:
             if name not in kept:
+                if halt is not None:
+                    failed[name] = f"not deleted: {not_tried(halt)}"
+                    continue
                 try:
                     self._delete_one(rt, olds, name, int(records[name]["id"]))
                 except InboxedError as exc:  # still there: kept in the records, tried again
                     failed[name] = f"not deleted: {exc}"
+                    halt = exc if account_wide(exc) else None
                     continue
             records.pop(name)
             adopted.discard(name)
@@ -436,22 +441,30 @@ class DomainsProvider(ConfiguredProvider):
         names: list[str] = list(inputs["domains"])
         timeout = float(inputs.get("wait_timeout_seconds") or 0)
         deadline = Deadline.after(timeout)
+        acquisition = inputs.get("acquisition") or Acquisition.BUY.value
+        buying = acquisition == Acquisition.BUY.value
+        own_ids: set[int] = set()
+        if buying and job_ids and any(n not in records for n in names):
+            # this resource's purchases still running may hold the missing names (a list may
+            # show them only once done): wait for them, never buy a name twice
+            own_ids = self._earlier_jobs(rt, job_ids, deadline)
+        halt: InboxedError | None = None
         for name in names:  # adopt what the account holds: a resumed create buys nothing twice
-            if name not in records:
+            if name not in records and name not in failed:
+                if halt is not None:
+                    failed[name] = not_tried(halt)
+                    continue
                 try:
                     found = self._find(rt, name, inputs)
                 except InboxedError as exc:
                     failed[name] = f"could not be looked up: {exc}"
+                    halt = exc if account_wide(exc) else None
                     continue
                 if found is not None:
                     records[name] = _record(found)
-                    adopted.add(name)
+                    if found.id not in own_ids:  # not bought by this resource's own jobs
+                        adopted.add(name)
         missing = [n for n in names if n not in records and n not in failed]
-        acquisition = inputs.get("acquisition") or Acquisition.BUY.value
-        buying = acquisition == Acquisition.BUY.value
-        if missing and buying and job_ids:
-            # a purchase of this resource still running may hold them: never buy them twice
-            missing = self._after_earlier_jobs(rt, inputs, job_ids, missing, records, deadline)
         transfer_ns = dict(transfer_ns or {})
         transfer_ids: dict[str, int] = {}
         new_jobs: list[str] = []
@@ -461,10 +474,14 @@ class DomainsProvider(ConfiguredProvider):
         elif missing:
             uids: Mapping[str, str] = inputs.get("inboxkit_uids") or {}
             for name in missing:
+                if halt is not None:
+                    failed[name] = f"not transferred: {not_tried(halt)}"
+                    continue
                 try:
                     accepted = self._transfer(rt, inputs, name, uids.get(name))
                 except InboxedError as exc:
                     failed[name] = f"not transferred: {exc}"
+                    halt = exc if account_wide(exc) else None
                     continue
                 transfer_ns[name] = list(accepted.name_servers)
                 if accepted.domain_id is not None:
@@ -473,6 +490,10 @@ class DomainsProvider(ConfiguredProvider):
         # read back what this run acquired, and what was not active yet
         for name in names:
             if name in failed or (name in records and records[name].get("active")):
+                continue
+            if halt is not None:
+                if name not in records:
+                    failed[name] = f"acquired, but not read back: {not_tried(halt)}"
                 continue
             try:
                 found = self._find(rt, name, inputs)
@@ -484,6 +505,7 @@ class DomainsProvider(ConfiguredProvider):
             except InboxedError as exc:
                 if name not in records:
                     failed[name] = f"acquired, but could not be read back: {exc}"
+                halt = exc if account_wide(exc) else None
                 continue
             if found is not None:
                 records[name] = _record(found)
@@ -507,24 +529,24 @@ class DomainsProvider(ConfiguredProvider):
             )
         return outs
 
-    def _after_earlier_jobs(
-        self,
-        rt: MailinRuntime,
-        inputs: Mapping[str, Any],
-        job_ids: Sequence[str],
-        missing: list[str],
-        records: dict[str, dict[str, Any]],
-        deadline: Deadline,
-    ) -> list[str]:
-        """Waits for this resource's last purchase jobs that are still running (a list may show
-        their domains only once done), then finds `missing` again: those found now were bought
-        by this resource, not adopted. Returns the names still missing."""
+    def _earlier_jobs(
+        self, rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline
+    ) -> set[int]:
+        """Waits (bounded) for this resource's last purchase jobs that are still running, and
+        returns the ids of the domains they bought (when the job lists them): found in the
+        account, those are this resource's own, not adopted. An unknown job is skipped."""
+        own: set[int] = set()
         for job_id in job_ids[-EARLIER_JOBS_CHECKED:]:
-            self._wait(rt, [job_id], deadline)  # an unknown or failed job: nothing to wait for
-        found = self._find_many(rt, missing, inputs)
-        for name, domain in found.items():
-            records[name] = _record(domain)
-        return [n for n in missing if n not in found]
+            try:
+                job = rt.domain_jobs.wait(
+                    job_id,
+                    lambda j: j.status not in ("pending", "processing", "in_progress"),
+                    deadline.remaining(),
+                )
+            except InboxedError:
+                continue  # forgotten by the API, or still running at the deadline
+            own.update(job.domain_ids)
+        return own
 
     def _buy(
         self,

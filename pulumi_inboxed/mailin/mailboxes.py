@@ -52,7 +52,7 @@ from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
-from .runtime import MailinRuntime, account_failures, runtime_for
+from .runtime import MailinRuntime, account_failures, account_wide, not_tried, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
@@ -299,14 +299,20 @@ class _MailboxesProvider(ConfiguredProvider):
             failed[username] = f"not deleted: {error}"
         adopted -= set(dropped) - set(still_there)
         applied: dict[str, Mapping[str, Any]] = {}
+        halt: InboxedError | None = None
         for username, entry in wanted.items():
             old = old_entries.get(username)
             if username in records and old is not None and old != entry:
+                if halt is not None:
+                    failed[username] = f"not changed: {not_tried(halt)}"
+                    applied[username] = old
+                    continue
                 try:
                     self._apply_changes(rt, int(records[username]["id"]), old, entry)
                 except InboxedError as exc:
                     failed[username] = f"not changed: {exc}"
                     applied[username] = old  # the next update applies the change again
+                    halt = exc if account_wide(exc) else None
         outs = self._reconcile(
             rt, news, records, list(olds.get("job_ids") or []), adopted, applied, failed
         )
@@ -341,8 +347,12 @@ class _MailboxesProvider(ConfiguredProvider):
         Every one is tried; those not deleted are returned with their errors."""
         kept = sorted(u for u in records if u in set(adopted) and not destroy_adopted_too)
         still_there: dict[str, InboxedError] = {}
+        halt: InboxedError | None = None
         for username, rec in records.items():
             if username in kept:
+                continue
+            if halt is not None:  # the account's requests fail: not tried
+                still_there[username] = halt
                 continue
             mailbox_id = int(rec["id"])
 
@@ -362,6 +372,7 @@ class _MailboxesProvider(ConfiguredProvider):
                 )
             except InboxedError as exc:
                 still_there[username] = exc
+                halt = exc if account_wide(exc) else None
         log_kept_adopted(self.kind, kept)
         return still_there
 
@@ -373,18 +384,19 @@ class _MailboxesProvider(ConfiguredProvider):
         adopted: set[str],
         applied: dict[str, Mapping[str, Any]],
         failed: dict[str, str],
-    ) -> None:
+    ) -> InboxedError | None:
         """Records the account's mailbox of `entry`'s address, if it has one (it was there
-        before: kept on delete by default), and brings it to `entry`'s settings."""
+        before: kept on delete by default), and brings it to `entry`'s settings. Returns the
+        error of a failure, if one happened."""
         username = str(entry["username"])
         try:
             found = self._find(rt, username)
             if found is None:
-                return
+                return None
             current = self._adopted_as(rt, found, entry)
         except InboxedError as exc:
             failed[username] = f"could not be looked up: {exc}"
-            return  # not recorded: the next `up` looks again
+            return exc  # not recorded: the next `up` looks again
         records[username] = _record(found)
         adopted.add(username)
         try:
@@ -392,6 +404,8 @@ class _MailboxesProvider(ConfiguredProvider):
         except InboxedError as exc:
             failed[username] = f"adopted, but its settings were not changed: {exc}"
             applied[username] = current
+            return exc
+        return None
 
     def _reconcile(
         self,
@@ -408,9 +422,14 @@ class _MailboxesProvider(ConfiguredProvider):
         failed ones left out and named in `failed`."""
         entries = {m["username"]: m for m in inputs["mailboxes"]}
         deadline = Deadline.after(float(inputs.get("wait_timeout_seconds") or 0))
+        halt: InboxedError | None = None
         for username, entry in entries.items():  # adopt: a retried create never makes it twice
             if username not in records and username not in failed:
-                self._adopt(rt, entry, records, adopted, applied, failed)
+                if halt is not None:
+                    failed[username] = not_tried(halt)
+                    continue
+                error = self._adopt(rt, entry, records, adopted, applied, failed)
+                halt = error if error is not None and account_wide(error) else None
         missing = [entries[u] for u in entries if u not in records and u not in failed]
         last_error: str | None = None
         if missing:
@@ -435,11 +454,16 @@ class _MailboxesProvider(ConfiguredProvider):
                 username = entry["username"]
                 if username in failed or username not in records:
                     continue
+                if halt is not None:
+                    failed[username] = f"created, its settings not set: {not_tried(halt)}"
+                    applied[username] = self._created_as(entry)
+                    continue
                 try:
                     self._after_create(rt, int(records[username]["id"]), entry)
                 except InboxedError as exc:
                     failed[username] = f"created, but its settings were not set: {exc}"
                     applied[username] = self._created_as(entry)
+                    halt = exc if account_wide(exc) else None
         done = [dict(applied.get(u, entries[u])) for u in entries if u in records]
         outs = {
             "mailboxes": done,

@@ -44,14 +44,23 @@ from ..core.accounts import AccountConfig, Registry, account_check_failure, acco
 from ..core.api_client import SHARED_READS_MAX_AGE_SECONDS, SharedReads
 from ..core.config import ConfigSource, Setting, read, read_float, require
 from ..core.endpoints_config import endpoint_setting, endpoint_table
-from ..core.errors import ApiError, ConfigError, ServerError
+from ..core.engine_watch import EngineGoneError
+from ..core.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
 from ..core.http import RetryPolicy
 from ..core.polling import SharedPoller
 from ..core.request_limits import RequestLimiter, read_limits
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .client import PROVIDER, MailinClient
-from .errors import ApiCommunicationError, IncompleteActionError
+from .errors import ApiCommunicationError, IncompleteActionError, LoginFailedError
 from .microsoft_models import AzureNameservers
 from .models import Availability, DomainJob, MailboxJob, MailinDomain
 
@@ -80,7 +89,9 @@ __all__ = [
     "SHARED_READS_MAX_AGE_SECONDS",
     "MailinRuntime",
     "account_failures",
+    "account_wide",
     "drop_shared_reads",
+    "not_tried",
     "runtime_for",
 ]
 
@@ -149,6 +160,23 @@ class MailinRuntime:
         return SharedPoller(
             "Mailin.ai Azure order", self.client.get_azure_nameservers, self.poll_interval
         )
+
+
+def account_wide(exc: BaseException) -> bool:
+    """A failure about the account, not one entry (the API unreachable or failing after every
+    retry, the login refused, rate limits, the engine gone): a collection does not try its
+    remaining entries after it (they fail with it, with no request), so a run against an API
+    that is down ends in seconds, not one timeout per entry."""
+    if isinstance(exc, EngineGoneError | LoginFailedError | TransportError):
+        return True
+    if isinstance(exc, AuthenticationError | PermissionDeniedError | RateLimitedError):
+        return True
+    return isinstance(exc, ApiError) and exc.status >= 500
+
+
+def not_tried(exc: BaseException) -> str:
+    """The reason of an entry not tried after `exc` (`account_wide`)."""
+    return f"not tried after a failure of the account's requests: {exc}"
 
 
 def _retryable_codes(send: Callable[[], T]) -> Callable[[], T]:

@@ -5,6 +5,7 @@ domain once), whatever the faults.
 A fault is queued per route (`"POST /domains/buy"`) and taken by the next request to it:
 - `LOST`: the write acts, then the connection drops (`httpx.ReadError`): the reply is lost;
 - `LOST_502`: the write acts, then answers 502;
+- `LOST_313`: the write acts, then answers Mailin.ai's 313 ("some parts may be incomplete");
 - `BEFORE`: 502 before acting;
 - `RESET`: the connection drops before the write acts.
 """
@@ -26,7 +27,7 @@ from pulumi_inboxed.mailin.runtime import MailinRuntime, runtime_for
 from ..conftest import mailin_page
 
 PREFIX = "/api/v1/public"
-LOST, LOST_502, BEFORE, RESET = "lost", "lost-502", "before", "reset"
+LOST, LOST_502, LOST_313, BEFORE, RESET = "lost", "lost-502", "lost-313", "before", "reset"
 FAST = WritePolicy(attempts=5, initial_wait=0.0, max_wait=0.0)
 
 
@@ -41,9 +42,16 @@ class FakeMailin:
         """domain -> how many times it was bought (charged)."""
         self.made: Counter[str] = Counter()
         """object made or setting set (`"subdomain x.a.com"`, `"forward 3"`) -> times."""
+        self.requests: Counter[str] = Counter()
+        """route -> requests (reads too)."""
         self.sent: list[tuple[str, Any]] = []
         """every write request that reached the account (faulty ones too): route, body."""
         self.unavailable: set[str] = set()
+        self.jobs: dict[str, list[int]] = {}
+        """job id -> the ids of the domains it bought."""
+        self.jobs_done = True
+        """False: purchase jobs are pending, and their domains not listed until done."""
+        self.hidden: set[str] = set()
         self.buy_first_name_only_once = False
         """The next purchase buys its first name only, then answers 502 (done in part)."""
         self.refused_usernames: set[str] = set()
@@ -66,6 +74,7 @@ class FakeMailin:
         path = request.url.path.removeprefix(PREFIX)
         route = f"{request.method} {_route(path)}"
         body = json.loads(request.content) if request.content else None
+        self.requests[route] += 1
         if request.method != "GET":
             self.sent.append((route, body))
         mode = self.faults[route].pop(0) if self.faults[route] else None
@@ -78,6 +87,8 @@ class FakeMailin:
             raise httpx.ReadError("connection reset after the write", request=request)
         if mode == LOST_502:
             return httpx.Response(502, json={"message": "Bad Gateway"})
+        if mode == LOST_313:
+            return httpx.Response(313, json={"message": "Some parts may be incomplete."})
         return response
 
     def _answer(
@@ -113,6 +124,11 @@ class FakeMailin:
             domain[field] = body["forward_to"]
             self.made[f"{field} {body['domain_id']}"] += 1
             return httpx.Response(200, json={"message": "Forwarding set."})
+        if route in ("POST /domains/remove/forward", "POST /domains/remove/email/forward"):
+            field = "forward_to" if route == "POST /domains/remove/forward" else "email_forward_to"
+            self._domain_by_id(int(body["domain_id"]))[field] = None
+            self.made[f"remove {field} {body['domain_id']}"] += 1
+            return httpx.Response(200, json={"message": "Forwarding removed."})
         if route in ("POST /mailboxes", "POST /mailboxes/add/google"):
             return self._create_mailboxes(list(body["mailboxes"]), route.endswith("google"))
         if route.startswith("POST /mailboxes/{id}/"):
@@ -127,15 +143,19 @@ class FakeMailin:
         return httpx.Response(404, json={"message": f"no route {route}"})
 
     def _read(self, path: str, needle: str) -> httpx.Response:
+        if self.jobs_done:
+            self.hidden.clear()
         if path in ("/domains", "/domains/list/google"):
-            found = [d for n, d in self.domains.items() if needle in n]
+            found = [d for n, d in self.domains.items() if needle in n and n not in self.hidden]
             return httpx.Response(200, json=mailin_page(found))
         if path in ("/mailboxes", "/mailboxes/list/google"):
             found = [m for u, m in self.mailboxes.items() if needle in u]
             return httpx.Response(200, json=mailin_page(found))
         if path.startswith(("/domains/status/", "/mailboxes/status/")):
             job_id = path.rsplit("/", 1)[1]
-            return httpx.Response(200, json={"id": job_id, "status": "completed", "data": []})
+            status = "completed" if self.jobs_done else "pending"
+            data = self.jobs.get(job_id, [])
+            return httpx.Response(200, json={"id": job_id, "status": status, "data": data})
         parts = path.split("/")
         if path.startswith("/domains/") and parts[2].isdigit():
             ids = {d["id"] for d in self.domains.values()}
@@ -159,10 +179,13 @@ class FakeMailin:
             self.purchases[names[0]] += 1
             self.add_domain(names[0])
             return httpx.Response(502, json={"message": "Bad Gateway"})
+        job_id = f"job-{names[0]}"
         for name in names:
             self.purchases[name] += 1
-            self.add_domain(name)
-        return httpx.Response(210, json={"message": "Accepted", "uuid": f"job-{names[0]}"})
+            self.jobs.setdefault(job_id, []).append(self.add_domain(name))
+            if not self.jobs_done:
+                self.hidden.add(name)
+        return httpx.Response(210, json={"message": "Accepted", "uuid": job_id})
 
     def _create_mailboxes(self, entries: list[dict[str, Any]], google: bool) -> httpx.Response:
         errors = {

@@ -20,7 +20,7 @@ from pulumi_inboxed.mailin.forwarding import DomainForwardingProvider, EmailForw
 from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 
-from .fake_account import BEFORE, LOST, LOST_502, RESET, FakeMailin, configured
+from .fake_account import BEFORE, LOST, LOST_313, LOST_502, RESET, FakeMailin, configured
 
 FAULTS = {
     "lost-reply": [LOST],
@@ -302,3 +302,116 @@ def test_a_write_never_confirmed_names_the_account_and_the_write() -> None:
     assert "Mailin.ai POST /domains/add/subdomain for y.parent.com" in message
     assert "failed 2 times" in message and "502" in message
     assert "y.parent.com" not in account.domains
+
+
+def test_a_purchase_answered_313_after_it_acted_is_found_not_bought_again() -> None:
+    """Mailin.ai's 313 ("some parts may be incomplete") and 310 ("try again") may follow a
+    write that acted: looked for, like a 5xx, before any second send."""
+    account = FakeMailin()
+    account.fail("POST /domains/buy", LOST_313)
+    provider, _rt = configured(DomainsProvider(), account)
+    created = provider.create(domains_inputs("partly.com"))
+    assert account.purchases == {"partly.com": 1}
+    assert len(account.sends("POST /domains/buy")) == 1
+    assert created.outs["adopted_domains"] == [] and "partly.com" in created.outs["domain_ids"]
+
+
+@CASES
+@pytest.mark.parametrize(
+    ("kind", "route", "target", "field"),
+    [
+        (DomainForwardingProvider, "POST /domains/remove/forward", "t.com", "forward_to"),
+        (
+            EmailForwardingProvider,
+            "POST /domains/remove/email/forward",
+            "desk@t.com",
+            "email_forward_to",
+        ),
+    ],
+    ids=["domain", "email"],
+)
+def test_a_forwarding_removal_under_faults_is_sent_until_confirmed(
+    case: str, kind: type, route: str, target: str, field: str
+) -> None:
+    account = FakeMailin()
+    domain_id = account.add_domain("fwd.com")
+    account.domains["fwd.com"][field] = target
+    account.fail(route, *FAULTS[case])
+    provider, _rt = configured(kind(), account)
+    state = {
+        "domain_id": domain_id,
+        "forward_to": target,
+        "adopted": False,
+        "destroy_adopted": False,
+    }
+    provider.delete(str(domain_id), state)
+    assert account.domains["fwd.com"][field] is None
+    assert account.made[f"remove {field} {domain_id}"] == 1
+    assert len(account.sends(route)) == sends_expected(case)
+
+
+@CASES
+def test_a_mailbox_name_change_under_faults_is_sent_until_confirmed(case: str) -> None:
+    account = FakeMailin()
+    provider, _rt = configured(SmtpMailboxesProvider(), account)
+    inputs = smtp_inputs(SMTP[:1])
+    created = provider.create(inputs)
+    account.fail("POST /mailboxes/{id}/name", *FAULTS[case])
+    renamed = smtp_inputs([{**SMTP[0], "name": "Sales Desk"}])
+    updated = provider.update(created.id, created.outs, renamed)
+    assert account.made["name sales@box.com"] == 1
+    assert len(account.sends("POST /mailboxes/{id}/name")) == sends_expected(case)
+    assert account.mailboxes["sales@box.com"]["name"] == "Sales Desk"
+    assert updated.outs["mailboxes"] == renamed["mailboxes"]
+    assert account.made["mailbox sales@box.com"] == 1
+
+
+def test_an_account_that_cannot_be_read_fails_every_entry_after_one_lookup() -> None:
+    """A failure of the account's requests (a 502 after every retry) is not one entry's: the
+    entries after it fail with it without a request each, so the run ends at once."""
+    account = FakeMailin()
+    account.fail("GET /mailboxes", BEFORE)
+    provider, _rt = configured(SmtpMailboxesProvider(), account)
+    third = {"username": "desk@box.com", "name": "Desk", "password": None}
+    with pytest.raises(PartialFailure) as caught:
+        provider.create(smtp_inputs([*SMTP, third]))
+    assert account.requests["GET /mailboxes"] == 1
+    assert account.sent == []  # nothing created
+    reasons = caught.value.reasons
+    assert [r.split(":")[0] for r in reasons] == ["sales@box.com", "info@box.com", "desk@box.com"]
+    assert "502" in reasons[0] and "not tried" in reasons[1] and "not tried" in reasons[2]
+    assert caught.value.outs["mailbox_ids"] == {} and caught.value.outs["mailboxes"] == []
+
+
+def test_a_removed_domain_that_is_not_deleted_stays_recorded_and_is_named() -> None:
+    account = FakeMailin()
+    provider, _rt = configured(DomainsProvider(), account)
+    created = provider.create(domains_inputs("stay.com", "go.com"))
+    account.fail("DELETE /domains/{id}", BEFORE)  # a DELETE is retried by HTTP: here no retries
+    with pytest.raises(PartialFailure) as caught:
+        provider.update(created.id, created.outs, domains_inputs("stay.com"))
+    failure = caught.value
+    assert set(failure.outs["records"]) == {"stay.com", "go.com"}  # the next update deletes it
+    assert len(failure.reasons) == 1 and failure.reasons[0].startswith("go.com: not deleted")
+
+
+def test_a_purchase_still_running_is_waited_for_by_the_next_update_never_bought_again() -> None:
+    """An API whose lists show bought domains only once their job is done: the create ends
+    before (its wait bound), naming the names; the next update waits for the resource's own
+    job, finds them, records them as made (the job lists their ids), and buys nothing."""
+    account = FakeMailin()
+    account.jobs_done = False
+    provider, _rt = configured(DomainsProvider(), account)
+    inputs = domains_inputs("late.com", wait_timeout_seconds=0)
+    with pytest.raises(PartialFailure) as caught:
+        provider.create(inputs)
+    failure = caught.value
+    assert failure.outs["records"] == {} and failure.outs["job_ids"] == ["job-late.com"]
+    assert failure.reasons[0].startswith("late.com: not in the account after the buy")
+
+    account.jobs_done = True
+    account.sent.clear()
+    updated = provider.update(failure.id_, failure.outs, {**inputs, "wait_timeout_seconds": 5})
+    assert account.sent == [] and account.purchases == {"late.com": 1}
+    assert set(updated.outs["domain_ids"]) == {"late.com"}
+    assert updated.outs["adopted_domains"] == []  # its own purchase: deleted on destroy

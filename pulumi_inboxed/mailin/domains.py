@@ -14,6 +14,14 @@ Buying costs money and cannot be undone, so:
   active, bounded by `wait_timeout_seconds`. A create that was interrupted after the purchase
   request (the CLI or the provider killed mid-wait) and is run again finds the domains in the
   account, buys nothing twice and still waits for them;
+- a purchase or transfer that fails half-way (a dropped connection, a timeout, a 5xx, Mailin.ai's
+  310/313) is never simply sent again (`MailinRuntime.write_once`): the names are looked for in
+  the account first, found ones are this run's own (made, not adopted), and only the others are
+  sent again; a name refused as unavailable fails alone and the others are bought;
+- the collection finishes what it can: names that could not be acquired are left out of the
+  outputs and named in a `PartialFailure` (the completed ones are recorded), and the next `up`
+  acquires only those; before buying a name it does not hold, it waits for its own last purchase
+  jobs still running, so a name is never bought twice;
 - Inboxkit transfers are looked up in the Inboxkit list as well as in the domain list;
 - **delete removes the domains it made and all their mailboxes from Mailin.ai**, permanently, and
   reads each one back to confirm it is gone. Domains a create adopted (held by the account before

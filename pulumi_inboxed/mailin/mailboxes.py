@@ -5,6 +5,13 @@ already has, creates the rest with one request, and waits on the mailbox job (bo
 `wait_timeout_seconds`). Names, passwords (SMTP), signatures and forwarding (Google) change in
 place; adding or removing addresses creates or deletes only those.
 
+Faults: a create request (or a settings POST) that fails half-way is never simply sent again
+(`MailinRuntime.write_once`): the addresses are looked for in the account's mailbox list, found
+ones are this run's own (made, not adopted), and the request is sent again for the others only.
+The collection finishes what it can: entries that failed (refused, never confirmed, settings not
+set, not deleted) are named in a `PartialFailure`, the completed ones are recorded (a mailbox
+whose settings failed with the settings it has), and the next `up` touches only the failed ones.
+
 Adoption: an address the account had before the create (or a retried create: it cannot be told
 apart) is listed in `adopted_mailboxes` and is left in the account when removed from the list or
 destroyed, unless `destroy_adopted=True`. Every delete is verified by listing the address again.

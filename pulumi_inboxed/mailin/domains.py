@@ -72,7 +72,14 @@ from . import program_domains
 from .endpoints import PURCHASABLE_TLDS
 from .errors import DomainsUnavailableError, LoginFailedError
 from .models import MailinDomain, TransferAccepted
-from .runtime import MailinRuntime, account_failures, account_wide, not_tried, runtime_for
+from .runtime import (
+    MailinRuntime,
+    account_failures,
+    account_wide,
+    listed_reasons,
+    not_tried,
+    runtime_for,
+)
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400
@@ -260,7 +267,7 @@ def _raise_if_failed(outs: Mapping[str, Any], failed: Mapping[str, str], ident: 
     raise PartialFailure(
         f"{KIND}: {len(failed)} of {len(failed) + len(outs.get('records') or {})} domain(s) "
         "failed (the others are done and recorded; the next `pulumi up` retries only these): "
-        + "; ".join(reasons),
+        + listed_reasons(reasons),
         outs,
         reasons,
         id_=ident,

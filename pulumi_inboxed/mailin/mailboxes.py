@@ -59,7 +59,14 @@ from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
-from .runtime import MailinRuntime, account_failures, account_wide, not_tried, runtime_for
+from .runtime import (
+    MailinRuntime,
+    account_failures,
+    account_wide,
+    listed_reasons,
+    not_tried,
+    runtime_for,
+)
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
@@ -337,7 +344,7 @@ class _MailboxesProvider(ConfiguredProvider):
         total = len(set(failed) | {m["username"] for m in outs.get("mailboxes") or []})
         raise PartialFailure(
             f"{self.kind}: {len(failed)} of {total} mailbox(es) failed (the others are done "
-            "and recorded; the next `pulumi up` retries only these): " + "; ".join(reasons),
+            "and recorded; the next `pulumi up` retries only these): " + listed_reasons(reasons),
             outs,
             reasons,
             id_=ident,

@@ -91,6 +91,7 @@ __all__ = [
     "account_failures",
     "account_wide",
     "drop_shared_reads",
+    "listed_reasons",
     "not_tried",
     "runtime_for",
 ]
@@ -177,6 +178,13 @@ def account_wide(exc: BaseException) -> bool:
 def not_tried(exc: BaseException) -> str:
     """The reason of an entry not tried after `exc` (`account_wide`)."""
     return f"not tried after a failure of the account's requests: {exc}"
+
+
+def listed_reasons(reasons: list[str], shown: int = 10) -> str:
+    """The first reasons of a partial failure, for its message (the engine shows every one of
+    them beside the message)."""
+    more = f"; and {len(reasons) - shown} more" if len(reasons) > shown else ""
+    return "; ".join(reasons[:shown]) + more
 
 
 def _retryable_codes(send: Callable[[], T]) -> Callable[[], T]:

@@ -415,3 +415,30 @@ def test_a_purchase_still_running_is_waited_for_by_the_next_update_never_bought_
     assert account.sent == [] and account.purchases == {"late.com": 1}
     assert set(updated.outs["domain_ids"]) == {"late.com"}
     assert updated.outs["adopted_domains"] == []  # its own purchase: deleted on destroy
+
+
+def test_a_large_purchase_whose_reply_was_lost_is_found_with_one_listing() -> None:
+    """Many names: one read of the account's list, not one lookup a name."""
+    account = FakeMailin()
+    account.fail("POST /domains/buy-multiple", LOST)
+    provider, _rt = configured(DomainsProvider(), account)
+    names = [f"bulk-{i}.com" for i in range(12)]
+    created = provider.create(domains_inputs(*names))
+    assert account.purchases == {n: 1 for n in names}
+    assert len(account.sends("POST /domains/buy-multiple")) == 1
+    assert set(created.outs["domain_ids"]) == set(names)
+    assert created.outs["adopted_domains"] == []
+    # 12 lookups before buying (adoption), one listing after the lost reply, none after
+    assert account.requests["GET /domains"] == len(names) + 1
+
+
+def test_a_large_mailbox_create_whose_reply_was_lost_is_found_with_one_listing() -> None:
+    account = FakeMailin()
+    account.fail("POST /mailboxes", LOST)
+    provider, _rt = configured(SmtpMailboxesProvider(), account)
+    entries = [{"username": f"u{i}@box.com", "name": f"U {i}", "password": None} for i in range(30)]
+    created = provider.create(smtp_inputs(entries))
+    assert len(account.sends("POST /mailboxes")) == 1
+    assert sum(account.made.values()) == 30
+    assert len(created.outs["mailbox_ids"]) == 30 and created.outs["adopted_mailboxes"] == []
+    assert account.requests["GET /mailboxes"] == 30 + 1

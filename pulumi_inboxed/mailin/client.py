@@ -34,6 +34,7 @@ from ..core.errors import (
 )
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, list_in, parse_model
+from ..core.request_limits import RequestLimiter
 from . import endpoints as ep
 from .errors import (
     CUSTOM_STATUS_ERRORS,
@@ -111,9 +112,11 @@ class MailinClient(ApiClient):
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
         account: str | None = None,
+        limiter: RequestLimiter | None = None,
     ) -> None:
         """`account`: the named account this client serves (None: the default account), for
-        messages naming where its login is set."""
+        messages naming where its login is set. `limiter`: the account's pace, shared by every
+        HTTP client of the account (this one's three: calls, login, logout)."""
         if not token and not (email and password):
             raise ConfigError("Mailin.ai needs an API token, or an email and a password to log in")
         common: dict[str, Any] = {
@@ -124,6 +127,7 @@ class MailinClient(ApiClient):
             "transport": transport,
             "extra_errors": CUSTOM_STATUS_ERRORS,
             "retryable_statuses": RETRYABLE_STATUSES,
+            "limiter": limiter,
         }
         # The token is a header of this one client, replaced in place after a login: a client is
         # never closed under a request another thread is sending.
@@ -147,8 +151,9 @@ class MailinClient(ApiClient):
         self._logout_lock = threading.Lock()
         self._anonymous = HttpClient(headers={}, **common)
         # Logout at exit: quick, one retry at most (the engine waits 5 s for the process).
+        logout_timeout = min(LOGOUT_TIMEOUT_SECONDS, (retry or RetryPolicy()).request_timeout)
         self._logout = HttpClient(
-            headers={}, **{**common, "retry": RetryPolicy(2, 0.1, 0.5, LOGOUT_TIMEOUT_SECONDS)}
+            headers={}, **{**common, "retry": RetryPolicy(2, 0.1, 0.5, logout_timeout)}
         )
         # Tokens this client's logins made (not a configured one): revoked at exit.
         self._created: list[str] = []

@@ -14,6 +14,14 @@ Buying costs money and cannot be undone, so:
   active, bounded by `wait_timeout_seconds`. A create that was interrupted after the purchase
   request (the CLI or the provider killed mid-wait) and is run again finds the domains in the
   account, buys nothing twice and still waits for them;
+- a purchase or transfer that fails half-way (a dropped connection, a timeout, a 5xx, Mailin.ai's
+  310/313) is never simply sent again (`MailinRuntime.write_once`): the names are looked for in
+  the account first, found ones are this run's own (made, not adopted), and only the others are
+  sent again; a name refused as unavailable fails alone and the others are bought;
+- the collection finishes what it can: names that could not be acquired are left out of the
+  outputs and named in a `PartialFailure` (the completed ones are recorded), and the next `up`
+  acquires only those; before buying a name it does not hold, it waits for its own last purchase
+  jobs still running, so a name is never bought twice;
 - Inboxkit transfers are looked up in the Inboxkit list as well as in the domain list;
 - **delete removes the domains it made and all their mailboxes from Mailin.ai**, permanently, and
   reads each one back to confirm it is gone. Domains a create adopted (held by the account before
@@ -27,6 +35,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -42,6 +51,7 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
+from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.resource_spec import ResourceSpec
@@ -60,15 +70,26 @@ from ..core.schema import (
 )
 from . import program_domains
 from .endpoints import PURCHASABLE_TLDS
-from .errors import LoginFailedError
-from .models import MailinDomain
-from .runtime import MailinRuntime, account_failures, runtime_for
+from .errors import DomainsUnavailableError, LoginFailedError
+from .models import MailinDomain, TransferAccepted
+from .runtime import (
+    MailinRuntime,
+    account_failures,
+    account_wide,
+    listed_reasons,
+    not_tried,
+    runtime_for,
+)
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400
 """Our bound: a day. A wait holds one of the provider's threads."""
 MAX_DOMAINS = 500
 KIND = "Mailin.ai domains"
+FIND_ONE_BY_ONE = 10
+"""Up to this many names are looked up one by one after a failed purchase; more: one listing."""
+EARLIER_JOBS_CHECKED = 3
+"""How many of the resource's last purchase jobs are waited for before buying a missing name."""
 
 
 class Acquisition(StrEnum):
@@ -225,6 +246,34 @@ def _outputs(
     }
 
 
+@dataclass(frozen=True)
+class _Bought:
+    job_id: str | None
+    """The purchase's job; None when its reply was lost and the domains were found instead."""
+
+
+def _shown(names: Sequence[str]) -> str:
+    head = ", ".join(names[:5])
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return f"{len(names)} domain(s) ({head}{more})"
+
+
+def _raise_if_failed(outs: Mapping[str, Any], failed: Mapping[str, str], ident: str) -> None:
+    """A collection finishes what it can: the completed domains are in `outs` (recorded by the
+    engine), and the failed ones, named with their reasons, are acquired by the next `up`."""
+    if not failed:
+        return
+    reasons = [f"{name}: {reason}" for name, reason in failed.items()]
+    raise PartialFailure(
+        f"{KIND}: {len(failed)} of {len(failed) + len(outs.get('records') or {})} domain(s) "
+        "failed (the others are done and recorded; the next `pulumi up` retries only these): "
+        + listed_reasons(reasons),
+        outs,
+        reasons,
+        id_=ident,
+    )
+
+
 def _of_kind(domain: MailinDomain, google: bool) -> bool:
     """False for a domain whose `provider_type` says it is the other kind (a list that shows
     every domain, Google ones included, is one reading of the page); True when it says none."""
@@ -325,25 +374,42 @@ class DomainsProvider(ConfiguredProvider):
     # create and update --------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
-        outs = self._acquire(rt, props, {}, [], set())
+        failed: dict[str, str] = {}
+        outs = self._acquire(rt, props, {}, [], set(), failed)
         first = outs["domain_ids"].get(props["domains"][0])
         ident = str(first) if first is not None else ",".join(props["domains"])
+        _raise_if_failed(outs, failed, ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        """Also the next `up` after a partial failure: `olds` then hold the completed domains
+        only, and only the others are acquired (the recorded ones are not bought again)."""
         rt = self._runtime(olds)
         records = {n: dict(r) for n, r in (olds.get("records") or {}).items()}
         adopted = set(olds.get("adopted_domains") or []) & set(records)
         wanted = set(news["domains"])
         removed = [n for n in records if n not in wanted]
         kept = [n for n in removed if n in adopted and not destroy_adopted(news)]
+        failed: dict[str, str] = {}
+        halt: InboxedError | None = None
         for name in removed:
             if name not in kept:
-                self._delete_one(rt, olds, name, int(records[name]["id"]))
+                if halt is not None:
+                    failed[name] = f"not deleted: {not_tried(halt)}"
+                    continue
+                try:
+                    self._delete_one(rt, olds, name, int(records[name]["id"]))
+                except InboxedError as exc:  # still there: kept in the records, tried again
+                    failed[name] = f"not deleted: {exc}"
+                    halt = exc if account_wide(exc) else None
+                    continue
             records.pop(name)
             adopted.discard(name)
         log_kept_adopted(KIND, kept)
-        outs = self._acquire(rt, news, records, list(olds.get("job_ids") or []), adopted)
+        job_ids = list(olds.get("job_ids") or [])
+        earlier_ns = olds.get("transfer_name_servers") or {}
+        outs = self._acquire(rt, news, records, job_ids, adopted, failed, dict(earlier_ns))
+        _raise_if_failed(outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
 
     def _find(self, rt: MailinRuntime, name: str, inputs: Mapping[str, Any]) -> MailinDomain | None:
@@ -360,6 +426,21 @@ class DomainsProvider(ConfiguredProvider):
             )
         return found
 
+    def _find_many(
+        self, rt: MailinRuntime, names: Sequence[str], inputs: Mapping[str, Any]
+    ) -> dict[str, MailinDomain]:
+        """The account's domains among `names`, read fresh: one lookup a name for a few names,
+        else one listing of the kind's list (fewer requests for a large purchase)."""
+        if len(names) <= FIND_ONE_BY_ONE:
+            found = {n: self._find(rt, n, inputs) for n in names}
+            return {n: d for n, d in found.items() if d is not None}
+        google = bool(inputs.get("google"))
+        listed = [d for d in rt.client.list_domains(google=google) if _of_kind(d, google)]
+        if inputs.get("acquisition") == Acquisition.INBOXKIT.value:
+            listed += rt.client.list_inboxkit_domains()
+        by_name = {d.name.lower(): d for d in listed}
+        return {n: by_name[n.lower()] for n in names if n.lower() in by_name}
+
     def _acquire(
         self,
         rt: MailinRuntime,
@@ -367,60 +448,190 @@ class DomainsProvider(ConfiguredProvider):
         records: dict[str, dict[str, Any]],
         job_ids: list[str],
         adopted: set[str],
+        failed: dict[str, str],
+        transfer_ns: dict[str, list[str]] | None = None,
     ) -> dict[str, Any]:
+        """Acquires every declared name not in `records` and records it; a name that could not
+        be acquired is left out of the records, with its reason in `failed`."""
         names: list[str] = list(inputs["domains"])
-        google = bool(inputs.get("google"))
         timeout = float(inputs.get("wait_timeout_seconds") or 0)
         deadline = Deadline.after(timeout)
-        for name in names:  # adopt what the account holds: a resumed create buys nothing twice
-            if name not in records:
-                found = self._find(rt, name, inputs)
-                if found is not None:
-                    records[name] = _record(found)
-                    adopted.add(name)
-        missing = [n for n in names if n not in records]
-        transfer_ns: dict[str, list[str]] = {}
-        transfer_ids: dict[str, int] = {}
         acquisition = inputs.get("acquisition") or Acquisition.BUY.value
         buying = acquisition == Acquisition.BUY.value
+        own_ids: set[int] = set()
+        if buying and job_ids and any(n not in records for n in names):
+            # this resource's purchases still running may hold the missing names (a list may
+            # show them only once done): wait for them, never buy a name twice
+            own_ids = self._earlier_jobs(rt, job_ids, deadline)
+        halt: InboxedError | None = None
+        for name in names:  # adopt what the account holds: a resumed create buys nothing twice
+            if name not in records and name not in failed:
+                if halt is not None:
+                    failed[name] = not_tried(halt)
+                    continue
+                try:
+                    found = self._find(rt, name, inputs)
+                except InboxedError as exc:
+                    failed[name] = f"could not be looked up: {exc}"
+                    halt = exc if account_wide(exc) else None
+                    continue
+                if found is not None:
+                    records[name] = _record(found)
+                    if found.id not in own_ids:  # not bought by this resource's own jobs
+                        adopted.add(name)
+        missing = [n for n in names if n not in records and n not in failed]
+        transfer_ns = dict(transfer_ns or {})
+        transfer_ids: dict[str, int] = {}
+        new_jobs: list[str] = []
         if missing and buying:
-            job_ids.append(rt.client.buy_domains(missing, google=google))
-        elif missing and acquisition == Acquisition.TRANSFER.value:
-            for name in missing:
-                accepted = rt.client.transfer_domain(name, google=google)
-                transfer_ns[name] = list(accepted.name_servers)
-                if accepted.domain_id is not None:
-                    transfer_ids[name] = accepted.domain_id
+            new_jobs = self._buy(rt, inputs, missing, records, failed)
+            job_ids.extend(new_jobs)
         elif missing:
             uids: Mapping[str, str] = inputs.get("inboxkit_uids") or {}
             for name in missing:
-                accepted = rt.client.transfer_inboxkit_domain(name, uids[name])
+                if halt is not None:
+                    failed[name] = f"not transferred: {not_tried(halt)}"
+                    continue
+                try:
+                    accepted = self._transfer(rt, inputs, name, uids.get(name))
+                except InboxedError as exc:
+                    failed[name] = f"not transferred: {exc}"
+                    halt = exc if account_wide(exc) else None
+                    continue
                 transfer_ns[name] = list(accepted.name_servers)
                 if accepted.domain_id is not None:
                     transfer_ids[name] = accepted.domain_id
-        last_error = self._wait(rt, job_ids[-1:] if missing and buying else [], deadline)
+        last_error = self._wait(rt, new_jobs, deadline)
+        # read back what this run acquired, and what was not active yet
         for name in names:
-            found = self._find(rt, name, inputs)
-            if found is None and name in transfer_ids:
-                try:  # the transfer's answer gave its id; the lists may not show it yet
-                    found = rt.client.get_domain(transfer_ids[name])
-                except NotFoundError:
-                    found = None
+            if name in failed or (name in records and records[name].get("active")):
+                continue
+            if halt is not None:
+                if name not in records:
+                    failed[name] = f"acquired, but not read back: {not_tried(halt)}"
+                continue
+            try:
+                found = self._find(rt, name, inputs)
+                if found is None and name in transfer_ids:
+                    try:  # the transfer's answer gave its id; the lists may not show it yet
+                        found = rt.client.get_domain(transfer_ids[name])
+                    except NotFoundError:
+                        found = None
+            except InboxedError as exc:
+                if name not in records:
+                    failed[name] = f"acquired, but could not be read back: {exc}"
+                halt = exc if account_wide(exc) else None
+                continue
             if found is not None:
                 records[name] = _record(found)
+            elif name not in records:
+                failed[name] = f"not in the account after the {acquisition}" + (
+                    f" ({last_error})" if last_error else ""
+                )
         if buying and last_error is None:
             # Also when every name was adopted (a create interrupted after its purchase request
             # and run again): wait for them as the job would have been waited on.
             last_error = self._wait_active(rt, inputs, records, deadline, timeout)
+        transfer_ns = {n: ns for n, ns in transfer_ns.items() if n in records}
         outs = _outputs(inputs, records, job_ids, adopted, transfer_ns, last_error)
-        if outs["pending_domains"]:
+        pending = [n for n in outs["pending_domains"] if n not in failed]
+        if pending:
             pulumi.log.warn(
                 "Mailin.ai domains not active yet: "
-                + ", ".join(outs["pending_domains"])
+                + ", ".join(pending)
                 + (f" ({last_error})" if last_error else "")
                 + ". `pulumi refresh` or `pulumi up` later brings their status."
             )
         return outs
+
+    def _earlier_jobs(
+        self, rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline
+    ) -> set[int]:
+        """Waits (bounded) for this resource's last purchase jobs that are still running, and
+        returns the ids of the domains they bought (when the job lists them): found in the
+        account, those are this resource's own, not adopted. An unknown job is skipped."""
+        own: set[int] = set()
+        for job_id in job_ids[-EARLIER_JOBS_CHECKED:]:
+            try:
+                job = rt.domain_jobs.wait(
+                    job_id,
+                    lambda j: j.status not in ("pending", "processing", "in_progress"),
+                    deadline.remaining(),
+                )
+            except InboxedError:
+                continue  # forgotten by the API, or still running at the deadline
+            own.update(job.domain_ids)
+        return own
+
+    def _buy(
+        self,
+        rt: MailinRuntime,
+        inputs: Mapping[str, Any],
+        names: Sequence[str],
+        records: dict[str, dict[str, Any]],
+        failed: dict[str, str],
+    ) -> list[str]:
+        """Buys `names` in one request (`write_once`: never twice); returns the purchase's job
+        id (none when its reply was lost: the domains are then found in the lists, not by the
+        job). Names the API refuses as unavailable fail, and the rest are bought; domains found
+        after a failed request are this run's own (recorded as made, not adopted), and a
+        purchase that took effect for some names only is sent again for the others only."""
+        google = bool(inputs.get("google"))
+        pending = list(names)
+
+        def send() -> _Bought:
+            return _Bought(rt.client.buy_domains(pending, google=google))
+
+        def find() -> _Bought | None:
+            found = self._find_many(rt, pending, inputs)
+            for name, domain in found.items():
+                records[name] = _record(domain)
+            pending[:] = [n for n in pending if n not in found]
+            return None if pending else _Bought(None)
+
+        while pending:
+            what = f"purchase of {_shown(pending)}"
+            try:
+                bought = rt.write_once(what, send, find)
+            except DomainsUnavailableError as exc:
+                refused = {d.strip().lower().rstrip(".") for d in exc.domains}
+                unavailable = [n for n in pending if n in refused]
+                if not unavailable or len(unavailable) == len(pending):
+                    for name in pending:
+                        failed[name] = f"not bought: {exc}"
+                    return []
+                for name in unavailable:  # the others can be bought: buy them
+                    failed[name] = f"not available for purchase ({exc.message})"
+                pending[:] = [n for n in pending if n not in refused]
+                continue
+            except InboxedError as exc:
+                for name in pending:
+                    failed[name] = f"not bought: {exc}"
+                return []
+            return [bought.job_id] if bought.job_id else []
+        return []
+
+    def _transfer(
+        self, rt: MailinRuntime, inputs: Mapping[str, Any], name: str, uid: str | None
+    ) -> TransferAccepted:
+        """One transfer (`write_once`); a transfer found after a failed request is this run's
+        own, and the nameservers it shows are the ones to set."""
+        google = bool(inputs.get("google"))
+        inboxkit = inputs.get("acquisition") == Acquisition.INBOXKIT.value
+
+        def send() -> TransferAccepted:
+            if inboxkit:
+                return rt.client.transfer_inboxkit_domain(name, str(uid))
+            return rt.client.transfer_domain(name, google=google)
+
+        def find() -> TransferAccepted | None:
+            found = self._find(rt, name, inputs)
+            if found is None:
+                return None
+            return TransferAccepted(name_servers=list(found.name_servers), domain_id=found.id)
+
+        kind = "Inboxkit transfer" if inboxkit else "transfer"
+        return rt.write_once(f"{kind} of {name}", send, find)
 
     @staticmethod
     def _wait(rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline) -> str | None:

@@ -181,6 +181,38 @@ class _ForwardingProvider(ConfiguredProvider):
         """The client of the resource's account (its inputs, or its outputs after create)."""
         return runtime_for(self.config, props.get("account")).client
 
+    def _point(self, props: Mapping[str, Any], domain_id: int, target: str) -> None:
+        """Sets the target (a POST that sets one field: the same value twice is the same
+        state). `write_once`: after a transient failure the domain is read, and the request is
+        sent again only when the domain does not show the target (a reply that does not show
+        forwarding at all cannot confirm it: sent again, which changes nothing more)."""
+        rt = runtime_for(self.config, props.get("account"))
+
+        def send() -> bool:
+            self._set(rt.client, domain_id, target)
+            return True
+
+        def find() -> bool | None:
+            _found, current = self._observe(rt.client, domain_id)
+            return True if current == target else None
+
+        rt.write_once(f"{self.kind} of domain {domain_id} to {target!r}", send, find)
+
+    def _unpoint(self, props: Mapping[str, Any], domain_id: int) -> None:
+        """Removes the target (`write_once`: after a transient failure, sent again only when
+        the domain still shows a forwarding, or cannot show it); `delete` verifies it."""
+        rt = runtime_for(self.config, props.get("account"))
+
+        def send() -> bool:
+            self._remove(rt.client, domain_id)
+            return True
+
+        def find() -> bool | None:
+            found, current = self._observe(rt.client, domain_id)
+            return True if not found or current is None else None
+
+        rt.write_once(f"removal of the {self.kind} of domain {domain_id}", send, find)
+
     def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
         raise NotImplementedError
 
@@ -221,7 +253,7 @@ class _ForwardingProvider(ConfiguredProvider):
         domain_id = int(props["domain_id"])
         _found, before = self._observe(client, domain_id)
         if before != props["forward_to"]:  # already forwarding there: adopted without a write
-            self._set(client, domain_id, str(props["forward_to"]))
+            self._point(props, domain_id, str(props["forward_to"]))
         previous = before if isinstance(before, str) else None
         outs = {
             **props,
@@ -235,7 +267,7 @@ class _ForwardingProvider(ConfiguredProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
         domain_id = int(news["domain_id"])
         if olds.get("forward_to") != news.get("forward_to"):
-            self._set(self._client(olds), domain_id, str(news["forward_to"]))
+            self._point(olds, domain_id, str(news["forward_to"]))
         outs = {
             **news,
             "domain_id": domain_id,
@@ -267,14 +299,14 @@ class _ForwardingProvider(ConfiguredProvider):
         if props.get("adopted") and not destroy_adopted(props):
             previous = props.get("previous_forward_to")
             if previous and previous != target:
-                self._set(client, domain_id, str(previous))  # as it was before the create
+                self._point(props, domain_id, str(previous))  # as it was before the create
             log_kept_adopted(self.kind, [f"domain {domain_id} forwarding to {previous}"])
             return
         not_found: list[NotFoundError] = []
 
         def remove() -> None:
             try:
-                self._remove(client, domain_id)
+                self._unpoint(props, domain_id)
             except NotFoundError as exc:
                 not_found.append(exc)
                 raise

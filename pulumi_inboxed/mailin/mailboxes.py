@@ -5,6 +5,13 @@ already has, creates the rest with one request, and waits on the mailbox job (bo
 `wait_timeout_seconds`). Names, passwords (SMTP), signatures and forwarding (Google) change in
 place; adding or removing addresses creates or deletes only those.
 
+Faults: a create request (or a settings POST) that fails half-way is never simply sent again
+(`MailinRuntime.write_once`): the addresses are looked for in the account's mailbox list, found
+ones are this run's own (made, not adopted), and the request is sent again for the others only.
+The collection finishes what it can: entries that failed (refused, never confirmed, settings not
+set, not deleted) are named in a `PartialFailure`, the completed ones are recorded (a mailbox
+whose settings failed with the settings it has), and the next `up` touches only the failed ones.
+
 Adoption: an address the account had before the create (or a retried create: it cannot be told
 apart) is listed in `adopted_mailboxes` and is left in the account when removed from the list or
 destroyed, unless `destroy_adopted=True`. Every delete is verified by listing the address again.
@@ -19,7 +26,10 @@ are secret outputs.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
 import pulumi
@@ -27,8 +37,9 @@ import pulumi.dynamic as dyn
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
+from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, log_kept_adopted
+from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.resource_spec import BeforeRegister, Opts, Props, ResourceSpec
@@ -48,13 +59,23 @@ from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
-from .runtime import MailinRuntime, account_failures, runtime_for
+from .runtime import (
+    MailinRuntime,
+    account_failures,
+    account_wide,
+    listed_reasons,
+    not_tried,
+    runtime_for,
+)
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
 MAX_NAME_LENGTH = 100
 MAX_SIGNATURE_LENGTH = 10_000  # our bound: no page gives one
 DELETE_SETTLE_SECONDS = 10.0
+FIND_ONE_BY_ONE = 25
+"""Up to this many addresses are looked up one by one after a failed create; more: one
+listing of the account's mailboxes of the kind."""
 
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH)
@@ -269,23 +290,65 @@ class _MailboxesProvider(ConfiguredProvider):
     # create / update / read / delete ------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
-        outs = self._reconcile(rt, props, {}, [], set())
-        return dyn.CreateResult(id_=str(props["mailboxes"][0]["username"]), outs=outs)
+        failed: dict[str, str] = {}
+        outs = self._reconcile(rt, props, {}, [], set(), {}, failed)
+        ident = str(props["mailboxes"][0]["username"])
+        self._raise_if_failed(outs, failed, ident)
+        return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
+        """Also the next `up` after a partial failure: `olds` then hold the completed entries
+        only (a changed entry whose change failed holds its settings as they are), so only the
+        failed ones are created or changed."""
         rt = self._runtime(olds)
         records = {u: dict(r) for u, r in (olds.get("records") or {}).items()}
         old_entries = {m["username"]: m for m in olds.get("mailboxes") or []}
         wanted = {m["username"]: m for m in news["mailboxes"]}
         adopted = set(olds.get("adopted_mailboxes") or [])
+        failed: dict[str, str] = {}
         dropped = {u: records.pop(u) for u in list(records) if u not in wanted}
-        self._delete_records(rt, dropped, adopted, destroy_adopted(news))
-        adopted -= set(dropped)
+        still_there = self._delete_records(rt, dropped, adopted, destroy_adopted(news))
+        for username, error in still_there.items():  # kept: the next update deletes it again
+            records[username] = dropped[username]
+            failed[username] = f"not deleted: {error}"
+        adopted -= set(dropped) - set(still_there)
+        applied: dict[str, Mapping[str, Any]] = {}
+        halt: InboxedError | None = None
         for username, entry in wanted.items():
-            if username in records and username in old_entries and old_entries[username] != entry:
-                self._apply_changes(rt, int(records[username]["id"]), old_entries[username], entry)
-        outs = self._reconcile(rt, news, records, list(olds.get("job_ids") or []), adopted)
+            old = old_entries.get(username)
+            if username in records and old is not None and old != entry:
+                if halt is not None:
+                    failed[username] = f"not changed: {not_tried(halt)}"
+                    applied[username] = old
+                    continue
+                try:
+                    self._apply_changes(rt, int(records[username]["id"]), old, entry)
+                except InboxedError as exc:
+                    failed[username] = f"not changed: {exc}"
+                    applied[username] = old  # the next update applies the change again
+                    halt = exc if account_wide(exc) else None
+        outs = self._reconcile(
+            rt, news, records, list(olds.get("job_ids") or []), adopted, applied, failed
+        )
+        self._raise_if_failed(outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
+
+    def _raise_if_failed(
+        self, outs: Mapping[str, Any], failed: Mapping[str, str], ident: str
+    ) -> None:
+        """A collection finishes what it can: the completed entries are in `outs` (recorded by
+        the engine), and the failed ones, named with their reasons, go to the next `up`."""
+        if not failed:
+            return
+        reasons = [f"{username}: {reason}" for username, reason in failed.items()]
+        total = len(set(failed) | {m["username"] for m in outs.get("mailboxes") or []})
+        raise PartialFailure(
+            f"{self.kind}: {len(failed)} of {total} mailbox(es) failed (the others are done "
+            "and recorded; the next `pulumi up` retries only these): " + listed_reasons(reasons),
+            outs,
+            reasons,
+            id_=ident,
+        )
 
     def _delete_records(
         self,
@@ -293,11 +356,17 @@ class _MailboxesProvider(ConfiguredProvider):
         records: Mapping[str, Mapping[str, Any]],
         adopted: Iterable[str],
         destroy_adopted_too: bool,
-    ) -> None:
-        """Deletes each mailbox (verified by listing it again); adopted ones stay unless asked."""
+    ) -> dict[str, InboxedError]:
+        """Deletes each mailbox (verified by listing it again); adopted ones stay unless asked.
+        Every one is tried; those not deleted are returned with their errors."""
         kept = sorted(u for u in records if u in set(adopted) and not destroy_adopted_too)
+        still_there: dict[str, InboxedError] = {}
+        halt: InboxedError | None = None
         for username, rec in records.items():
             if username in kept:
+                continue
+            if halt is not None:  # the account's requests fail: not tried
+                still_there[username] = halt
                 continue
             mailbox_id = int(rec["id"])
 
@@ -308,13 +377,49 @@ class _MailboxesProvider(ConfiguredProvider):
                 found = self._find(rt, username)
                 return found is not None and found.id == mailbox_id
 
-            confirm_deleted(
-                f"{self.kind} entry {username!r} ({mailbox_id})",
-                delete,
-                exists,
-                settle_seconds=DELETE_SETTLE_SECONDS,
-            )
+            try:
+                confirm_deleted(
+                    f"{self.kind} entry {username!r} ({mailbox_id})",
+                    delete,
+                    exists,
+                    settle_seconds=DELETE_SETTLE_SECONDS,
+                )
+            except InboxedError as exc:
+                still_there[username] = exc
+                halt = exc if account_wide(exc) else None
         log_kept_adopted(self.kind, kept)
+        return still_there
+
+    def _adopt(
+        self,
+        rt: MailinRuntime,
+        entry: Mapping[str, Any],
+        records: dict[str, dict[str, Any]],
+        adopted: set[str],
+        applied: dict[str, Mapping[str, Any]],
+        failed: dict[str, str],
+    ) -> InboxedError | None:
+        """Records the account's mailbox of `entry`'s address, if it has one (it was there
+        before: kept on delete by default), and brings it to `entry`'s settings. Returns the
+        error of a failure, if one happened."""
+        username = str(entry["username"])
+        try:
+            found = self._find(rt, username)
+            if found is None:
+                return None
+            current = self._adopted_as(rt, found, entry)
+        except InboxedError as exc:
+            failed[username] = f"could not be looked up: {exc}"
+            return exc  # not recorded: the next `up` looks again
+        records[username] = _record(found)
+        adopted.add(username)
+        try:
+            self._apply_changes(rt, found.id, current, entry)
+        except InboxedError as exc:
+            failed[username] = f"adopted, but its settings were not changed: {exc}"
+            applied[username] = current
+            return exc
+        return None
 
     def _reconcile(
         self,
@@ -323,40 +428,59 @@ class _MailboxesProvider(ConfiguredProvider):
         records: dict[str, dict[str, Any]],
         job_ids: list[str],
         adopted: set[str],
+        applied: dict[str, Mapping[str, Any]],
+        failed: dict[str, str],
     ) -> dict[str, Any]:
+        """Creates or adopts every entry not in `records`, and returns the outputs: the
+        entries done (`applied` holds those whose settings are not yet the wanted ones), the
+        failed ones left out and named in `failed`."""
         entries = {m["username"]: m for m in inputs["mailboxes"]}
         deadline = Deadline.after(float(inputs.get("wait_timeout_seconds") or 0))
-        for username in entries:  # adopt: a retried create never creates a mailbox twice
-            if username not in records:
-                found = self._find(rt, username)
-                if found is not None:
-                    records[username] = _record(found)
-                    adopted.add(username)  # it was there before: kept on delete by default
-                    entry = entries[username]  # and it takes the settings the program gives
-                    self._apply_changes(rt, found.id, self._adopted_as(rt, found, entry), entry)
-        missing = [entries[u] for u in entries if u not in records]
+        halt: InboxedError | None = None
+        for username, entry in entries.items():  # adopt: a retried create never makes it twice
+            if username not in records and username not in failed:
+                if halt is not None:
+                    failed[username] = not_tried(halt)
+                    continue
+                error = self._adopt(rt, entry, records, adopted, applied, failed)
+                halt = error if error is not None and account_wide(error) else None
+        missing = [entries[u] for u in entries if u not in records and u not in failed]
         last_error: str | None = None
         if missing:
-            job_id = self._submit(rt, missing)
-            job_ids.append(job_id)
-            try:
-                job = rt.mailbox_jobs.wait(
-                    job_id,
-                    lambda j: j.status not in ("pending", "processing", "in_progress"),
-                    deadline.remaining(),
-                    describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
-                )
-                if job.status != "completed":
-                    last_error = f"mailbox job {job_id} ended {job.status}: {job.report}"
-            except (WaitTimeoutError, InboxedError) as exc:
-                last_error = str(exc)
+            new_jobs = self._submit_once(rt, missing, records, failed)
+            job_ids.extend(new_jobs)
+            for job_id in new_jobs:
+                try:
+                    job = rt.mailbox_jobs.wait(
+                        job_id,
+                        lambda j: j.status not in ("pending", "processing", "in_progress"),
+                        deadline.remaining(),
+                        describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
+                    )
+                    if job.status != "completed":
+                        last_error = f"mailbox job {job_id} ended {job.status}: {job.report}"
+                except (WaitTimeoutError, InboxedError) as exc:
+                    last_error = str(exc)
+            made = [str(e["username"]) for e in missing if e["username"] not in failed]
+            waited = self._read_back(rt, made, records, failed, deadline, last_error)
+            last_error = last_error or waited
             for entry in missing:
-                found = self._find(rt, entry["username"])
-                if found is not None:
-                    records[entry["username"]] = _record(found)
-                    self._after_create(rt, found.id, entry)
+                username = entry["username"]
+                if username in failed or username not in records:
+                    continue
+                if halt is not None:
+                    failed[username] = f"created, its settings not set: {not_tried(halt)}"
+                    applied[username] = self._created_as(entry)
+                    continue
+                try:
+                    self._after_create(rt, int(records[username]["id"]), entry)
+                except InboxedError as exc:
+                    failed[username] = f"created, but its settings were not set: {exc}"
+                    applied[username] = self._created_as(entry)
+                    halt = exc if account_wide(exc) else None
+        done = [dict(applied.get(u, entries[u])) for u in entries if u in records]
         outs = {
-            "mailboxes": list(entries.values()),
+            "mailboxes": done,
             "wait_timeout_seconds": inputs.get("wait_timeout_seconds"),
             DESTROY_ADOPTED: inputs.get(DESTROY_ADOPTED) is True,
             "adopted_mailboxes": sorted(adopted & set(records)),
@@ -369,13 +493,122 @@ class _MailboxesProvider(ConfiguredProvider):
         }
         if inputs.get("account") is not None:  # read, update and delete use its account
             outs["account"] = inputs["account"]
-        pending = [u for u in entries if not records.get(u, {}).get("active")]
+        pending = [u for u in entries if u in records and not records[u].get("active")]
         if pending:
             pulumi.log.warn(
                 f"Mailin.ai mailboxes not active yet: {', '.join(pending)}"
                 + (f" ({last_error})" if last_error else "")
             )
         return outs
+
+    def _submit_once(
+        self,
+        rt: MailinRuntime,
+        entries: Sequence[Mapping[str, Any]],
+        records: dict[str, dict[str, Any]],
+        failed: dict[str, str],
+    ) -> list[str]:
+        """Creates `entries` in one request (`write_once`: never twice); returns its job id
+        (none when its reply was lost: the mailboxes are then found in the list, not by the
+        job). Mailboxes found after a failed request are this run's own (recorded as made, not
+        adopted); a request that took effect for some only is sent again for the others only.
+        Entries the API refuses by name (a 422 naming `mailboxes.<n>`) fail, and the rest are
+        created."""
+        pending = list(entries)
+        sent: list[Mapping[str, Any]] = []
+
+        def send() -> _Submitted:
+            sent[:] = pending
+            return _Submitted(self._submit(rt, pending))
+
+        def find() -> _Submitted | None:
+            found = self._find_many(rt, [str(e["username"]) for e in pending])
+            for username, mailbox in found.items():
+                records[username] = _record(mailbox)
+            pending[:] = [e for e in pending if e["username"] not in found]
+            return None if pending else _Submitted(None)
+
+        while pending:
+            shown = ", ".join(str(e["username"]) for e in pending[:5])
+            more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
+            what = f"create of {len(pending)} mailbox(es) ({shown}{more})"
+            try:
+                submitted = rt.write_once(what, send, find)
+            except UnprocessableError as exc:
+                # the 422 names entries by their index in the request that was sent
+                refused = {
+                    str(sent[i]["username"]): _entry_reason(exc, i)
+                    for i in _refused_entries(exc, len(sent))
+                }
+                left = [e for e in pending if e["username"] not in refused]
+                if not refused or not left:
+                    for entry in pending:
+                        failed[entry["username"]] = f"not created: {exc}"
+                    return []
+                for entry in pending:  # the others can be created: create them
+                    if entry["username"] in refused:
+                        failed[entry["username"]] = f"refused: {refused[entry['username']]}"
+                pending[:] = left
+                continue
+            except InboxedError as exc:
+                for entry in pending:
+                    failed[entry["username"]] = f"not created: {exc}"
+                return []
+            return [submitted.job_id] if submitted.job_id else []
+        return []
+
+    def _read_back(
+        self,
+        rt: MailinRuntime,
+        made: Sequence[str],
+        records: dict[str, dict[str, Any]],
+        failed: dict[str, str],
+        deadline: Deadline,
+        job_error: str | None,
+    ) -> str | None:
+        """Reads the mailboxes just made until they are active (bounded by `deadline`; once
+        when their job failed): by the objects, not the job, whose id a lost reply took with
+        it. One never seen is named in `failed`. Returns why the wait ended early, if it did."""
+        ended: str | None = None
+        while True:
+            todo = [u for u in made if u not in failed and not records.get(u, {}).get("active")]
+            if not todo:
+                break
+            try:
+                found = self._find_many(rt, todo)
+            except InboxedError as exc:
+                ended = f"could not be read back: {exc}"
+                break
+            for username, mailbox in found.items():
+                records[username] = _record(mailbox)
+            if job_error is not None or all(records.get(u, {}).get("active") for u in todo):
+                break
+            if deadline.expired():
+                ended = "not active within the wait: " + ", ".join(
+                    u for u in todo if not records.get(u, {}).get("active")
+                )
+                break
+            time.sleep(min(rt.poll_interval, max(deadline.remaining(), 0.01)))
+        why = job_error or ended
+        for username in made:
+            if username not in records and username not in failed:
+                failed[username] = "not in the account after the mailbox create" + (
+                    f" ({why})" if why else ""
+                )
+        return ended
+
+    def _find_many(self, rt: MailinRuntime, usernames: Sequence[str]) -> dict[str, MailinMailbox]:
+        """The account's mailboxes among `usernames`, read fresh: one lookup an address for a
+        few, else one listing of the kind's list."""
+        if len(usernames) <= FIND_ONE_BY_ONE:
+            found = {u: self._find(rt, u) for u in usernames}
+            return {u: m for u, m in found.items() if m is not None}
+        by_name = {m.username.lower(): m for m in rt.client.list_mailboxes(google=self.google)}
+        return {u: by_name[u] for u in usernames if u in by_name}
+
+    def _created_as(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """The settings a create request gives (before `_after_create`)."""
+        return dict(entry)
 
     def _after_create(self, rt: MailinRuntime, mailbox_id: int, entry: Mapping[str, Any]) -> None:
         """Settings that need the mailbox to exist first (Google: signature, forwarding)."""
@@ -414,12 +647,85 @@ class _MailboxesProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        self._delete_records(
+        """Deletes every mailbox it can; any left are named (the next destroy tries them)."""
+        still_there = self._delete_records(
             self._runtime(props),
             props.get("records") or {},
             props.get("adopted_mailboxes") or [],
             destroy_adopted(props),
         )
+        if len(still_there) == 1:
+            raise next(iter(still_there.values()))
+        if still_there:
+            raise InboxedError(
+                f"{self.kind}: {len(still_there)} mailbox(es) not deleted: "
+                + "; ".join(f"{u}: {e}" for u, e in still_there.items())
+            )
+
+
+@dataclass(frozen=True)
+class _Submitted:
+    job_id: str | None
+    """The create's mailbox job; None when its reply was lost and the mailboxes were found."""
+
+
+_ENTRY_FIELD = re.compile(r"^mailboxes\.(\d+)\.")
+
+
+def _refused_entries(exc: UnprocessableError, count: int) -> list[int]:
+    """The indexes of the request's entries a 422 names (`errors` keyed `mailboxes.<n>.<field>`,
+    Laravel's way)."""
+    errors = exc.details.get("errors")
+    if not isinstance(errors, Mapping):
+        return []
+    found = {int(m[1]) for key in errors if (m := _ENTRY_FIELD.match(str(key)))}
+    return sorted(i for i in found if i < count)
+
+
+def _entry_reason(exc: UnprocessableError, index: int) -> str:
+    errors = exc.details.get("errors")
+    messages: list[str] = []
+    if isinstance(errors, Mapping):
+        for key, value in errors.items():
+            if str(key).startswith(f"mailboxes.{index}."):
+                values = value if isinstance(value, list) else [value]
+                messages.extend(str(v) for v in values)
+    return "; ".join(messages) or exc.message
+
+
+def _set(
+    rt: MailinRuntime,
+    what: str,
+    mailbox_id: int,
+    send: Callable[[], None],
+    shown: Callable[[MailinMailbox], bool],
+) -> None:
+    """A POST that sets one setting of a mailbox (the same value twice is the same state):
+    `write_once`, where a transient failure is followed by a read of the mailbox, and the
+    request is sent again only when the mailbox does not show the setting (a read that fails
+    or cannot show it: sent again, which changes nothing more)."""
+
+    def sent() -> bool:
+        send()
+        return True
+
+    def find() -> bool | None:
+        try:
+            return True if shown(rt.client.get_mailbox(mailbox_id)) else None
+        except InboxedError:
+            return None
+
+    rt.write_once(f"{what} of mailbox {mailbox_id}", sent, find)
+
+
+def _same_address(value: str | None, wanted: str | None) -> bool:
+    value = (value or "").strip()
+    if not value or not wanted:
+        return not value and not wanted
+    try:
+        return normalize_email(value) == wanted
+    except ValueError:
+        return False
 
 
 def _record(m: MailinMailbox) -> dict[str, Any]:
@@ -441,10 +747,23 @@ class SmtpMailboxesProvider(_MailboxesProvider):
     def _apply_changes(
         self, rt: MailinRuntime, mailbox_id: int, old: Mapping[str, Any], new: Mapping[str, Any]
     ) -> None:
+        name, password = str(new.get("name")), new.get("password")
         if old.get("name") != new.get("name"):
-            rt.client.update_mailbox_name(mailbox_id, str(new["name"]))
-        if new.get("password") and old.get("password") != new.get("password"):
-            rt.client.update_mailbox_password(mailbox_id, str(new["password"]))
+            _set(
+                rt,
+                "name change",
+                mailbox_id,
+                lambda: rt.client.update_mailbox_name(mailbox_id, name),
+                lambda m: (m.name or "").strip() == name,
+            )
+        if password and old.get("password") != password:
+            _set(
+                rt,
+                "password change",
+                mailbox_id,
+                lambda: rt.client.update_mailbox_password(mailbox_id, str(password)),
+                lambda m: m.password == password,
+            )
 
     def _shown(self, mailbox: MailinMailbox, entry: Mapping[str, Any]) -> dict[str, Any]:
         shown = dict(entry)
@@ -505,6 +824,9 @@ class GoogleMailboxesProvider(_MailboxesProvider):
             ]
         )
 
+    def _created_as(self, entry: Mapping[str, Any]) -> dict[str, Any]:
+        return {**entry, "signature": None, "forwarding_email": None}
+
     def _after_create(self, rt: MailinRuntime, mailbox_id: int, entry: Mapping[str, Any]) -> None:
         self._apply_changes(
             rt, mailbox_id, {**entry, "signature": None, "forwarding_email": None}, entry
@@ -513,24 +835,47 @@ class GoogleMailboxesProvider(_MailboxesProvider):
     def _apply_changes(
         self, rt: MailinRuntime, mailbox_id: int, old: Mapping[str, Any], new: Mapping[str, Any]
     ) -> None:
-        if (old.get("first_name"), old.get("last_name")) != (
-            new.get("first_name"),
-            new.get("last_name"),
-        ):
-            rt.client.update_mailbox_name(mailbox_id, f"{new['first_name']} {new['last_name']}")
-        if old.get("signature") != new.get("signature"):
-            if new.get("signature"):
-                rt.client.add_signature(mailbox_id, str(new["signature"]))
+        client = rt.client
+        first, last = new.get("first_name"), new.get("last_name")
+        if (old.get("first_name"), old.get("last_name")) != (first, last):
+            full = f"{first} {last}"
+            _set(
+                rt,
+                "name change",
+                mailbox_id,
+                lambda: client.update_mailbox_name(mailbox_id, full),
+                lambda m: (m.first_name, m.last_name) == (first, last) or m.name == full,
+            )
+        signature = new.get("signature")
+        if old.get("signature") != signature:
+            if signature:
+                _set(
+                    rt,
+                    "signature",
+                    mailbox_id,
+                    lambda: client.add_signature(mailbox_id, str(signature)),
+                    lambda m: m.signature == signature,
+                )
             else:
-                rt.client.delete_signature(mailbox_id)
+                client.delete_signature(mailbox_id)  # a DELETE: retried as idempotent
         before, after = old.get("forwarding_email"), new.get("forwarding_email")
         if before != after:
-            if after and before:
-                rt.client.update_forwarding(mailbox_id, str(after))
-            elif after:
-                rt.client.setup_forwarding(mailbox_id, str(after))
-            else:
-                rt.client.remove_forwarding(mailbox_id)
+
+            def send_forwarding() -> None:
+                if after and before:
+                    client.update_forwarding(mailbox_id, str(after))
+                elif after:
+                    client.setup_forwarding(mailbox_id, str(after))
+                else:
+                    client.remove_forwarding(mailbox_id)
+
+            _set(
+                rt,
+                "forwarding",
+                mailbox_id,
+                send_forwarding,
+                lambda m: _same_address(m.redirect_email, after),
+            )
 
     def _extra_outputs(
         self, rt: MailinRuntime, records: Mapping[str, Mapping[str, Any]]

@@ -17,10 +17,23 @@ about each name's availability once. The snapshot is dropped as soon as the runt
 makes a write (anything but a GET, login and logout aside: `ApiClient.writes`), so a check after
 a create sees the account as the create left it; and after `SHARED_READS_MAX_AGE_SECONDS` in any
 case.
+
+Pace (`core.request_limits`): each account reads `mailin:maxConcurrentRequests`,
+`mailin:requestsPerSecond` and `mailin:requestTimeoutSeconds` (a named account's
+`mailin:accounts.<name>.<key>` first); its ONE `RequestLimiter` is shared by every HTTP client of
+the account (the authenticated one, the login's and the logout's), and the timeout bounds each
+request. A value that is not a positive number fails naming the key.
+
+Writes that may have acted when they failed (purchases, creates: POSTs) go through
+`MailinRuntime.write_once` (`core.safe_write`): after a transient failure it reads back what the
+write would have made and re-sends only what is not there. Mailin.ai's own 310 ("error
+communicating with another API. You may try again") and 313 ("an error occurred mid-process; some
+parts may be incomplete") count as transient there.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
@@ -31,10 +44,23 @@ from ..core.accounts import AccountConfig, Registry, account_check_failure, acco
 from ..core.api_client import SHARED_READS_MAX_AGE_SECONDS, SharedReads
 from ..core.config import ConfigSource, Setting, read, read_float, require
 from ..core.endpoints_config import endpoint_setting, endpoint_table
-from ..core.errors import ConfigError
+from ..core.engine_watch import EngineGoneError
+from ..core.errors import (
+    ApiError,
+    AuthenticationError,
+    ConfigError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+)
+from ..core.http import RetryPolicy
 from ..core.polling import SharedPoller
+from ..core.request_limits import RequestLimiter, read_limits
+from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
-from .client import MailinClient
+from .client import PROVIDER, MailinClient
+from .errors import ApiCommunicationError, IncompleteActionError, LoginFailedError
 from .microsoft_models import AzureNameservers
 from .models import Availability, DomainJob, MailboxJob, MailinDomain
 
@@ -63,7 +89,10 @@ __all__ = [
     "SHARED_READS_MAX_AGE_SECONDS",
     "MailinRuntime",
     "account_failures",
+    "account_wide",
     "drop_shared_reads",
+    "listed_reasons",
+    "not_tried",
     "runtime_for",
 ]
 
@@ -78,6 +107,23 @@ class MailinRuntime:
         self.poll_interval = poll_interval
         self.account = account
         self.shared = SharedReads()
+        self.write_policy: WritePolicy = DEFAULT_WRITE_POLICY
+        """How often a write that failed transiently is sent (`write_once`); tests shorten it."""
+        self.sleep: Callable[[float], None] = time.sleep
+        """The wait between sends of a write (tests pass one that does not wait)."""
+
+    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+        """`core.safe_write.write_once` for this account: `send` until it took effect (`find`
+        reads back what it would have made, fresh), never twice. `what` names the write
+        ("POST /domains/buy for a.com"); the account is added."""
+        label = PROVIDER if self.account is None else f"{PROVIDER} account {self.account!r}"
+        return write_once(
+            f"{label} {what}",
+            _retryable_codes(send),
+            find,
+            policy=self.write_policy,
+            sleep=self.sleep,
+        )
 
     def _shared(self, key: tuple[Any, ...], read: Callable[[], T]) -> T:
         client = self.client
@@ -117,6 +163,56 @@ class MailinRuntime:
         )
 
 
+def account_wide(exc: BaseException) -> bool:
+    """A failure about the account, not one entry (the API unreachable or failing after every
+    retry, the login refused, rate limits, the engine gone): a collection does not try its
+    remaining entries after it (they fail with it, with no request), so a run against an API
+    that is down ends in seconds, not one timeout per entry."""
+    if isinstance(exc, EngineGoneError | LoginFailedError | TransportError):
+        return True
+    if isinstance(exc, AuthenticationError | PermissionDeniedError | RateLimitedError):
+        return True
+    return isinstance(exc, ApiError) and exc.status >= 500
+
+
+def not_tried(exc: BaseException) -> str:
+    """The reason of an entry not tried after `exc` (`account_wide`)."""
+    return f"not tried after a failure of the account's requests: {exc}"
+
+
+def listed_reasons(reasons: list[str], shown: int = 10) -> str:
+    """The first reasons of a partial failure, for its message (the engine shows every one of
+    them beside the message)."""
+    more = f"; and {len(reasons) - shown} more" if len(reasons) > shown else ""
+    return "; ".join(reasons[:shown]) + more
+
+
+def _retryable_codes(send: Callable[[], T]) -> Callable[[], T]:
+    """`send`, with Mailin.ai's 310 (try again) and 313 (done in part) as server errors: the
+    write may have acted, so `write_once` looks for what it made before sending it again."""
+
+    def sent() -> T:
+        try:
+            return send()
+        except (ApiCommunicationError, IncompleteActionError) as exc:
+            raise _as_server_error(exc) from None
+
+    return sent
+
+
+def _as_server_error(exc: ApiError) -> ServerError:
+    return ServerError(
+        exc.provider,
+        exc.status,
+        exc.message,
+        code=exc.code,
+        details=exc.details,
+        method=exc.method,
+        path=exc.path,
+        retry_after=exc.retry_after,
+    )
+
+
 _runtimes: Registry[MailinRuntime] = Registry()
 _clients: Registry[MailinClient] = Registry()
 
@@ -151,9 +247,20 @@ def runtime_for(
     device = require(DEVICE_NAME, view)
     interval = read_float(POLL_INTERVAL, view, minimum=0.05)
     endpoints = endpoint_table(NAMESPACE, ep, view)
-    login = (view.account, base_url, token or "", email or "", password or "", device, endpoints)
+    limits = read_limits(NAMESPACE, view)
+    login = (
+        view.account,
+        base_url,
+        token or "",
+        email or "",
+        password or "",
+        device,
+        endpoints,
+        limits,
+    )
 
     def make_client() -> MailinClient:
+        # one limiter per account (and settings): every HTTP client of the account shares it
         return MailinClient(
             base_url,
             token=token,
@@ -162,6 +269,8 @@ def runtime_for(
             device_name=device,
             endpoints=endpoints,
             account=view.account,
+            retry=RetryPolicy(request_timeout=limits.timeout),
+            limiter=RequestLimiter(limits),
         )
 
     def make_runtime() -> MailinRuntime:

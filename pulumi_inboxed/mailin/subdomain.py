@@ -33,6 +33,7 @@ from ..core.schema import (
 )
 from . import program_domains
 from .forwarding import find_domain_anywhere
+from .models import MailinDomain
 from .runtime import MailinRuntime, account_failures, runtime_for
 
 LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
@@ -110,7 +111,17 @@ class SubdomainProvider(ConfiguredProvider):
         existing = find_domain_anywhere(client, fqdn)
         adopted = existing is not None
         if existing is None:
-            client.add_subdomain(str(props["subdomain"]), str(props["domain"]))
+            # `write_once`: a subdomain found after a failed request is this run's own (made,
+            # not adopted); it is sent again only when it is not there
+            def send() -> MailinDomain | None:
+                client.add_subdomain(str(props["subdomain"]), str(props["domain"]))
+                return None  # accepted: it is looked for in the lists below
+
+            existing = rt.write_once(
+                f"POST /domains/add/subdomain for {fqdn}",
+                send,
+                lambda: find_domain_anywhere(client, fqdn),
+            )
             deadline = time.monotonic() + LISTED_WITHIN_SECONDS
             while existing is None and time.monotonic() < deadline:
                 existing = find_domain_anywhere(client, fqdn)

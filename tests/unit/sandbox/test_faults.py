@@ -4,9 +4,11 @@ sandbox in a child process on 127.0.0.1, an httpx client); the rules' choices in
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from pulumi_inboxed.inboxedup import endpoints
-from pulumi_inboxed.sandbox import SandboxProcess
+from pulumi_inboxed.sandbox import SandboxProcess, SandboxSettings, create_app
 from pulumi_inboxed.sandbox.faults import FaultQueue, FaultRule
 
 TOKEN = "faults-test-token"
@@ -211,3 +213,21 @@ def test_a_status_rule_reads_as_before() -> None:
 def test_bad_rules_are_refused(body: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         FaultRule.model_validate(body)
+
+
+def test_without_the_servers_transport_a_reset_is_raised_to_the_caller(tmp_path: Path) -> None:
+    """Served in process (``httpx.ASGITransport``: no socket to reset), the app raises
+    ``ConnectionResetError`` for the client to see; the next request is served."""
+    app = create_app(SandboxSettings(tokens=[TOKEN]), tmp_path / "state.db")
+    app.state.sandbox.faults.add(FaultRule(kind="reset_before"))
+
+    async def two_requests() -> int:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://sandbox", headers=AUTH
+        ) as client:
+            with pytest.raises(ConnectionResetError):
+                await client.get(endpoints.ACCOUNT.path)
+            return (await client.get(endpoints.ACCOUNT.path)).status_code
+
+    assert asyncio.run(two_requests()) == 200

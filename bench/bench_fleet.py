@@ -237,6 +237,11 @@ def run_form(args: argparse.Namespace, work: Path, form: str) -> FormResult:
         tokens=[tokens.get("default", f"bench_{secrets.token_hex(8)}")],
         accounts=sandbox_accounts or None,
         lifetime=4 * 3600,
+        extra_args=(
+            ["--keep-alive-seconds", f"{args.sandbox_keep_alive:g}"]
+            if args.sandbox_keep_alive
+            else []
+        ),
     ) as sandbox:
         project = work / f"program-{run}"
         shutil.copytree(PROGRAM, project)
@@ -246,7 +251,6 @@ def run_form(args: argparse.Namespace, work: Path, form: str) -> FormResult:
         for key, value in {
             "inboxedup:baseUrl": sandbox.url,
             "inboxedup:pollIntervalSeconds": str(args.poll_seconds),
-            "inboxedup:requestTimeoutSeconds": f"{args.request_timeout:g}",
             "inboxed:providerThreads": str(args.threads),
             "bench:form": form,
             "bench:domains": str(args.domains),
@@ -264,6 +268,7 @@ def run_form(args: argparse.Namespace, work: Path, form: str) -> FormResult:
         else:
             stack.set_config("inboxedup:apiToken", tokens["default"], secret=True)
         if args.fault_rate:
+            stack.set_config("inboxedup:requestTimeoutSeconds", f"{args.request_timeout:g}")
             sandbox.control.add_fault(
                 kinds=FAULT_KINDS,
                 rate=args.fault_rate,
@@ -399,10 +404,15 @@ def main() -> None:
         "--request-timeout",
         type=float,
         default=10.0,
-        help="inboxedup:requestTimeoutSeconds (held replies outlast it by 1 s)",
+        help="with --fault-rate: inboxedup:requestTimeoutSeconds (held replies outlast it by 1 s)",
     )
     parser.add_argument(
         "--max-runs", type=int, default=3, help="runs of up (and destroy) until one succeeds"
+    )
+    parser.add_argument(
+        "--sandbox-keep-alive",
+        type=float,
+        help="the sandbox's --keep-alive-seconds (default its own, 120; 5 was uvicorn's)",
     )
     parser.add_argument("--verbose", action="store_true", help="calls per route per command")
     args = parser.parse_args()

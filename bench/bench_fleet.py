@@ -56,6 +56,7 @@ from typing import Any
 
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI, PulumiCommandError
 from pulumi_inboxed.sandbox import SandboxProcess
+from pulumi_inboxed.sandbox.faults import ConnectionFaultKind
 
 HERE = Path(__file__).resolve().parent
 PROGRAM = HERE / "fleet_program"
@@ -131,7 +132,7 @@ class PeakRss:
 
 # one form --------------------------------------------------------------------------------------
 # The kinds a `--fault-rate` rule spreads its faults over (sandbox/faults.py).
-FAULT_KINDS: tuple[int | str, ...] = (
+FAULT_KINDS: tuple[int | ConnectionFaultKind, ...] = (
     429,
     500,
     503,
@@ -149,7 +150,11 @@ class Phase:
     peak_mib: float
     ok: bool = True
     faults: dict[str, int] = field(default_factory=dict)
-    runs: int = 1
+    run_seconds: list[float] = field(default_factory=list)  # each run's wall time
+
+    @property
+    def runs(self) -> int:
+        return len(self.run_seconds)
 
     @property
     def total(self) -> int:
@@ -184,24 +189,30 @@ def run_phase(
     """Time `step` (run again after a failure, up to `runs` times, all counted in one phase)."""
     before, faults_before = sandbox.control.stats(), sandbox.control.faults_injected()
     started = time.monotonic()
-    ok, attempts = False, 0
+    ok, run_seconds = False, []
     with PeakRss() as rss:
-        while not ok and attempts < runs:
-            attempts += 1
+        while not ok and len(run_seconds) < runs:
+            run_started = time.monotonic()
             try:
                 step()
                 ok = True
             except PulumiCommandError as error:
-                print(f"  {name}: run {attempts} failed:\n{_failure_tail(error)}")
+                attempt = len(run_seconds) + 1
+                print(f"  {name}: run {attempt} failed:\n{_failure_tail(error)}")
+            run_seconds.append(time.monotonic() - run_started)
     seconds = time.monotonic() - started
     calls = _diff(sandbox.control.stats(), before)
     faults = _diff(sandbox.control.faults_injected(), faults_before)
-    phase = Phase(seconds, calls, rss.peak / 1024, ok, faults, attempts)
+    phase = Phase(seconds, calls, rss.peak / 1024, ok, faults, run_seconds)
     result.phases[name] = phase
     print(
         f"  {name:<20} {seconds:7.1f} s  {sum(calls.values()):6d} calls  "
         f"peak RSS {rss.peak / 1024:7.0f} MiB  {'ok' if ok else 'FAILED'}"
-        + (f" after {attempts} runs" if attempts > 1 else "")
+        + (
+            f" after {len(run_seconds)} runs ({', '.join(f'{t:.1f}' for t in run_seconds)} s)"
+            if len(run_seconds) > 1
+            else ""
+        )
         + (f"  faults {sum(faults.values())} {faults}" if faults else "")
     )
     return phase

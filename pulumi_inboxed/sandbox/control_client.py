@@ -10,6 +10,7 @@ from typing import Any, Self, cast
 import httpx
 
 from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER
+from pulumi_inboxed.sandbox.faults import ConnectionFaultKind
 
 
 class SandboxControl:
@@ -126,8 +127,8 @@ class SandboxControl:
         status: int | None = None,
         count: int | None = None,
         *,
-        kind: str | None = None,
-        kinds: Sequence[int | str] | None = None,
+        kind: ConnectionFaultKind | None = None,
+        kinds: Sequence[int | ConnectionFaultKind] | None = None,
         rate: float | None = None,
         seed: int | None = None,
         hold_seconds: float | None = None,

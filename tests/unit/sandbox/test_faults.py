@@ -16,6 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from pulumi_inboxed.inboxedup import endpoints
+from pulumi_inboxed.mailin import endpoints as mailin_endpoints
 from pulumi_inboxed.sandbox import SandboxProcess, SandboxSettings, create_app
 from pulumi_inboxed.sandbox.faults import FaultQueue, FaultRule
 
@@ -147,6 +148,20 @@ def test_connection_fault_rule_through_the_control_api_body(fresh: SandboxProces
         timeout=10,
     )
     assert bad.status_code == 422
+
+
+def test_a_rate_rule_faults_logins_too(fresh: SandboxProcess) -> None:
+    """A rule for every request reaches a Mailin.ai login (whose account is known only once its
+    body is read): after a reset past processing, the token was issued and its reply lost."""
+    fresh.control.add_fault(kind="reset_after", rate=1.0, count=1, method="POST")
+    login = {"email": "sandbox@mailin.test", "password": "sandbox-password", "device_name": "t"}
+    with httpx.Client(base_url=fresh.mailin_url, timeout=PATIENT_TIMEOUT) as client:
+        with pytest.raises(httpx.ReadError):
+            client.post(mailin_endpoints.LOGIN.path, json=login)
+        assert fresh.control.mailin_live_tokens() == 1
+        assert client.post(mailin_endpoints.LOGIN.path, json=login).status_code == 200
+    assert fresh.control.mailin_live_tokens() == 2
+    assert fresh.control.faults_injected() == {"reset_after": 1}
 
 
 # the rules, in process ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, acting_as
+from pulumi_inboxed.sandbox.connection_faults import inject_connection_fault, remember_transport
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.control import (
     ControlGuard,
@@ -79,8 +80,10 @@ class RouteTemplates:
 class ApiMiddleware:
     """On API routes (not control): find the account the request's credential names (its state is
     the one the routes then read and write), count the request (globally and for its account),
-    add latency, then maybe answer with a fault (in the shape of the API the path belongs to).
-    On control routes: act as the account of ``?account=`` (404 when there is no such account)."""
+    add latency, then maybe fault it: an error reply (in the shape of the API the path belongs
+    to), or a connection fault (a reset or a held reply, before or after the request is
+    processed). On control routes: act as the account of ``?account=`` (404 when there is no
+    such account)."""
 
     def __init__(self, app: ASGIApp, ctx: SandboxContext) -> None:
         self.app = app
@@ -124,10 +127,24 @@ class ApiMiddleware:
         if fault is None:
             await self.app(scope, receive, send)
             return
+        self.ctx.fault_counter.hit(fault.label)
+        if fault.status is None:
+            await inject_connection_fault(fault, self.app, scope, receive)
+            return
         headers: dict[str, str] = {}
         if fault.retry_after is not None and fault.status in RETRY_AFTER_STATUSES:
             headers["Retry-After"] = retry_after_header(fault.retry_after)
         await surface.fault(fault.status, headers)(scope, receive, send)
+
+
+class SandboxApp(FastAPI):
+    """The FastAPI app, given each request's connection (``connection_faults.py``): the server's
+    ``send`` is seen here only, before any middleware wraps it."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            remember_transport(scope, send)
+        await super().__call__(scope, receive, send)
 
 
 def control_account(scope: Scope) -> str:
@@ -154,7 +171,7 @@ def create_app(
         yield
         ctx.store.close()
 
-    app = FastAPI(
+    app = SandboxApp(
         title="Inboxed sandbox",
         lifespan=lifespan,
         docs_url=None,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import uvicorn
 from pydantic import ValidationError
+from starlette.types import ASGIApp
 
 from pulumi_inboxed.sandbox.accounts import ACCOUNTS_ENV
 from pulumi_inboxed.sandbox.app import create_app
@@ -45,6 +46,12 @@ API_PREFIXES = (
     ("mailchannels:baseUrl", MAILCHANNELS_PREFIX),
     ("pingram:baseUrl", PINGRAM_PREFIX),
 )
+# How long an idle keep-alive connection stays open: longer than any client keeps one for reuse
+# (httpx 5 s, Go 90 s). With uvicorn's 5 s, a client reusing a connection idle for ~5 s raced the
+# server's close and saw ReadError / RemoteProtocolError on a POST (16 of 1200 measured).
+KEEP_ALIVE_SECONDS = 120.0
+# Connections waiting to be accepted (uvicorn's default; the kernel caps it at somaxconn).
+LISTEN_BACKLOG = 2048
 WATCH_EVERY_TICKS = 5  # uvicorn ticks every 0.1 s: check lifetime and parent every 0.5 s
 
 
@@ -131,6 +138,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--control-token-file",
         type=Path,
         help="write the control token there (mode 0600) once listening, before the port file",
+    )
+    parser.add_argument(
+        "--keep-alive-seconds",
+        type=float,
+        default=KEEP_ALIVE_SECONDS,
+        help=(
+            f"close idle keep-alive connections after this long (default {KEEP_ALIVE_SECONDS:g}: "
+            "longer than clients keep them, so no reused connection is closed under a request)"
+        ),
     )
     parser.add_argument("--port-file", type=Path, help="write the bound port there once listening")
     parser.add_argument("--lifetime", type=float, help="exit by itself after this many seconds")
@@ -236,6 +252,21 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def server_config(
+    app: ASGIApp, host: str, port: int, keep_alive: float = KEEP_ALIVE_SECONDS
+) -> uvicorn.Config:
+    """uvicorn's settings for the sandbox: idle connections kept ``keep_alive`` seconds (the
+    client closes them first), a listen backlog of ``LISTEN_BACKLOG``."""
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=keep_alive,  # type: ignore[arg-type]  # uvicorn takes seconds as float
+        backlog=LISTEN_BACKLOG,
+    )
+
+
 class SandboxServer(uvicorn.Server):
     """A uvicorn server that announces its port and stops on lifetime or parent exit."""
 
@@ -296,6 +327,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"--host {host} is not a loopback address; the sandbox only serves locally")
     if not 0 <= args.port <= 65535:
         parser.error("--port must be from 0 to 65535")
+    if not args.keep_alive_seconds > 0:
+        parser.error("--keep-alive-seconds must be more than 0")
     try:
         settings = settings_from_args(args)
         control_token = control_token_from_args(args)
@@ -305,7 +338,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     port: int = sock.getsockname()[1]
     url_host = f"[{host}]" if ":" in host else host
     app = create_app(settings, args.state, control_token)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning")
+    config = server_config(app, host, port, keep_alive=args.keep_alive_seconds)
     deadline = time.monotonic() + args.lifetime if args.lifetime is not None else None
     server = SandboxServer(
         config,

@@ -25,6 +25,8 @@ class SandboxContext:
     store: SandboxStore
     faults: FaultQueue = field(default_factory=FaultQueue)
     counter: RequestCounter = field(default_factory=RequestCounter)
+    # Faults injected, by kind (``"503"``, ``"reset_before"``, ...), of every account.
+    fault_counter: RequestCounter = field(default_factory=RequestCounter)
     clock: Callable[[], float] = time.time
     # Requests per account (the global ``counter`` counts them all).
     account_counters: dict[str, RequestCounter] = field(default_factory=dict)

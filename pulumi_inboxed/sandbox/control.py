@@ -173,10 +173,13 @@ def control_router(ctx: SandboxContext) -> APIRouter:
 
     @router.get("/stats")
     async def stats(account: str | None = None) -> JSONResponse:
-        """Requests of every account (``account``: of that one only)."""
+        """Requests of every account (``account``: of that one only), and the faults injected
+        by kind (of every account)."""
         counter = ctx.counter if account is None else ctx.account_counter(account)
         requests = counter.snapshot()
-        return JSONResponse({"requests": requests, "total": sum(requests.values())})
+        faults = ctx.fault_counter.snapshot()
+        total = sum(requests.values())
+        return JSONResponse({"requests": requests, "total": total, "faults": faults})
 
     @router.get("/requests")
     async def account_requests(account: str = DEFAULT_ACCOUNT) -> JSONResponse:
@@ -190,6 +193,7 @@ def control_router(ctx: SandboxContext) -> APIRouter:
     async def reset_stats(account: str | None = None) -> JSONResponse:
         if account is None:
             ctx.counter.reset()
+            ctx.fault_counter.reset()
             for counter in ctx.account_counters.values():
                 counter.reset()
         else:
@@ -268,6 +272,7 @@ def control_router(ctx: SandboxContext) -> APIRouter:
         ctx.store.wipe(ctx.clock(), ctx.settings.all_accounts())
         ctx.faults.clear()
         ctx.counter.reset()
+        ctx.fault_counter.reset()
         ctx.account_counters.clear()
         return JSONResponse({"reset": True})
 

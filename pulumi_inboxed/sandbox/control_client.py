@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, Self, cast
 
 import httpx
 
 from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER
+from pulumi_inboxed.sandbox.faults import ConnectionFaultKind
 
 
 class SandboxControl:
@@ -122,21 +124,44 @@ class SandboxControl:
 
     def add_fault(
         self,
-        status: int,
-        count: int = 1,
+        status: int | None = None,
+        count: int | None = None,
         *,
+        kind: ConnectionFaultKind | None = None,
+        kinds: Sequence[int | ConnectionFaultKind] | None = None,
+        rate: float | None = None,
+        seed: int | None = None,
+        hold_seconds: float | None = None,
         retry_after: float | None = None,
         method: str | None = None,
         path_prefix: str | None = None,
     ) -> None:
-        rule = {
+        """Add a fault rule (``FaultRule``): exactly one of ``status`` (429, 5xx, Mailin.ai's
+        310-313), ``kind`` (``"reset_before"``, ``"reset_after"``, ``"timeout_before"``,
+        ``"timeout_after"``) or ``kinds`` (a mix, one chosen at random per faulted request).
+        It faults the next ``count`` matching requests (default 1) or, with ``rate``, each
+        matching request with that probability (``seed`` for a repeatable sequence). Timeouts
+        hold the request ``hold_seconds`` (default 2 s), then reset the connection.
+
+        ``add_fault(503, count=2)``; ``add_fault(kind="reset_after", method="POST")``;
+        ``add_fault(kinds=[429, 503, "reset_before", "reset_after"], rate=0.2, seed=7)``."""
+        fields: dict[str, object] = {
             "status": status,
+            "kind": kind,
+            "kinds": list(kinds) if kinds is not None else None,
             "count": count,
+            "rate": rate,
+            "seed": seed,
+            "hold_seconds": hold_seconds,
             "retry_after": retry_after,
             "method": method,
             "path_prefix": path_prefix,
         }
-        self._call("POST", "/faults", rule)
+        self._call("POST", "/faults", {k: v for k, v in fields.items() if v is not None})
+
+    def faults_injected(self) -> dict[str, int]:
+        """Faults injected so far by kind (``{"503": 2, "reset_before": 1}``), every account's."""
+        return cast(dict[str, int], self._call("GET", "/stats").get("faults", {}))
 
     def faults(self) -> list[dict[str, Any]]:
         return cast(list[dict[str, Any]], self._call("GET", "/faults")["faults"])

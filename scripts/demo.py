@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -73,6 +74,8 @@ class Demo:
     credentials: dict[str, dict[str, list[str]]]
     steps: list[tuple[str, float]] = field(default_factory=list)
     calls: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    owners: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """A resource's name -> its (account, API)."""
 
     @contextmanager
     def step(self, title: str) -> Iterator[None]:
@@ -96,8 +99,11 @@ class Demo:
         )
 
     def configure(self) -> None:
-        stack, sandbox = self.stack, self.sandbox
-        for key, url in (
+        """The base URLs and each client's credentials (`config set --path --secret`, as a user
+        sets them), in one `pulumi config set-all` (the values are the sandbox's own)."""
+        sandbox = self.sandbox
+        args = ["config", "set-all", "--path", "--non-interactive"]
+        for key, value in (
             ("inboxedup:baseUrl", sandbox.url),
             ("mailin:baseUrl", sandbox.mailin_url),
             ("mailchannels:baseUrl", sandbox.mailchannels_url),
@@ -105,23 +111,13 @@ class Demo:
             ("inboxedup:pollIntervalSeconds", "0.5"),
             ("mailin:pollIntervalSeconds", "0.5"),
         ):
-            stack.set_config(key, url)
+            args += ["--plaintext", f"{key}={value}"]
         for client, creds in self.credentials.items():
             for field_name, key in CREDENTIAL_KEYS.items():
                 for value in creds.get(field_name, [])[:1]:
-                    # `pulumi config set --path --secret KEY` with the value on stdin
-                    self.stack.cli.run(
-                        "config",
-                        "set",
-                        "--path",
-                        "--secret",
-                        key.format(client),
-                        "--stack",
-                        stack.name,
-                        "--non-interactive",
-                        cwd=stack.project_dir,
-                        stdin=value,
-                    )
+                    args += ["--secret", f"{key.format(client)}={value}"]
+        with self.quiet():
+            self.pulumi(*args)
 
     def run(self, policy_pack: str) -> None:
         stack = self.stack
@@ -153,10 +149,10 @@ class Demo:
             print(f"demo: the state now records {DRIFTED}'s abuse policy as {recorded!r}")
             if recorded != "quarantine":
                 raise SystemExit("demo: refresh did not bring the change into the state")
-        self.count_calls()  # before the destroy, which only deletes
         with self.step("pulumi state unprotect --all, then pulumi destroy"):
             self.pulumi("state", "unprotect", "--all", "--yes")
             stack.destroy()
+        self.count_calls()
 
     def drift(self) -> None:
         key = self.credentials["client-a"]["mailchannels_api_keys"][0]
@@ -191,6 +187,7 @@ class Demo:
             api, name = kind.removeprefix("pulumi-python:dynamic/").split(":", 1)
             inputs: dict[str, Any] = resource.get("inputs", {})
             account = str(inputs.get("account") or "default")
+            self.owners[resource.get("urn", "").rsplit("::", 1)[-1]] = (account, api)
             made = COUNTERS.get(name, lambda _: 1)(inputs)
             self.objects[account, api] += made
             if name in ("DomainBatch", "Domains"):
@@ -202,26 +199,55 @@ class Demo:
             for route, count in self.sandbox.control.for_account(client).stats().items():
                 self.calls[client, api_of_route(route)] += count
 
+    def operation_seconds(self) -> dict[tuple[str, str], float]:
+        """Seconds the resources' creates, updates, reads and deletes took, as the CLI reported
+        each one, summed per (account, API) (steps that ran at once each count in full)."""
+        seconds: dict[tuple[str, str], float] = defaultdict(float)
+        for output in self.stack.cli.transcript:
+            for match in STEP_DONE.finditer(output):
+                owner = self.owners.get(match["name"])
+                if owner is not None:
+                    seconds[owner] += 60 * int(match["min"] or 0) + float(match["sec"])
+        return seconds
+
     def table(self) -> str:
-        rows = [("account", "API", "objects made", "purchases", "API calls")]
+        spent = self.operation_seconds()
+        rows = [("account", "API", "objects made", "purchases", "API calls", "time")]
         for client in CLIENTS:
             for api in APIS:
                 key = (client, api)
                 if not (self.objects.get(key) or self.calls.get(key)):
                     continue
                 bought = str(self.purchases[key]) if api in ("inboxedup", "mailin") else "-"
-                rows.append((client, api, str(self.objects[key]), bought, str(self.calls[key])))
+                rows.append(
+                    (
+                        client,
+                        api,
+                        str(self.objects[key]),
+                        bought,
+                        str(self.calls[key]),
+                        f"{spent.get(key, 0.0):.1f} s",
+                    )
+                )
         total = sum(seconds for _, seconds in self.steps)
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         lines = [
             "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows
         ]
         lines.insert(1, "  ".join("-" * w for w in widths))
+        lines.append("time: the seconds its resources' creates, updates, reads and deletes took")
         lines.append("")
         lines += [f"{seconds:6.1f} s  {title}" for title, seconds in self.steps]
         lines.append(f"{total:6.1f} s  in all (pulumi steps)")
         return "\n".join(lines)
 
+
+# A resource's step as `pulumi up --diff`, `refresh` or `destroy` reports it when done.
+STEP_DONE = re.compile(
+    r"pulumi-python:dynamic/\w+:\w+ (?P<name>\S+) "
+    r"(?:created|updated|deleted|replaced|refreshed|read|created replacement)"
+    r" \((?:(?P<min>\d+)m)?(?P<sec>[\d.]+)s\)"
+)
 
 # Objects a resource holds, from its inputs: domains and mailboxes.
 COUNTERS: dict[str, Callable[[dict[str, Any]], int]] = {

@@ -4,7 +4,9 @@ script, with the wheel built from this checkout installed into a fresh venv, aga
 What the test gives the page's script is what the page tells a user to have: `INBOXED_SOURCE`
 (here the wheel, as a file:// URL), the passphrase and the two clients' credentials as variables,
 and the sandbox's base URLs (`INBOXEDUP_BASE_URL`, `MAILIN_BASE_URL`), as the page's rehearsal
-step sets them. `HOME` is a fresh folder, so `pulumi login --local` writes there.
+step sets them, and `PULUMI_HOME` (where the CLI keeps its login and logs) in a fresh folder.
+The page's `pulumi login --local` is shown, not run: it writes to the user's real home
+(`~` is the account's home directory, whatever `$HOME` says).
 
 No network: the fresh venv (the one the page's `python3 -m venv venv` makes; created here first
 with the same command) gets one `.pth` line naming this project venv's site-packages, so the
@@ -15,6 +17,7 @@ itself comes from the wheel (checked below).
 from __future__ import annotations
 
 import os
+import pwd
 import re
 import secrets
 import subprocess
@@ -41,11 +44,12 @@ def page_script() -> str:
 def test_the_page_runs_what_a_user_needs() -> None:
     """The run blocks hold the steps the page promises (a doc edit cannot drop one silently)."""
     script = page_script()
+    assert "pulumi login --local" in PAGE.read_text(encoding="utf-8")
     for command in (
         "virtualenv: venv",
         "python3 -m venv venv",
         "pip install -r requirements.txt",
-        "pulumi login --local",
+        'pulumi login "file://$PWD/.pulumi-state"',
         "pulumi stack init dev",
         "pulumi config set --path --secret 'inboxedup:accounts.client-a.apiToken'",
         "pulumi config set --path --secret 'mailin:accounts.client-b.apiToken'",
@@ -99,6 +103,7 @@ def user_env(pulumi_bin: Path, home: Path, extra: dict[str, str]) -> dict[str, s
         {
             "PATH": os.pathsep.join([str(pulumi_bin), *path]),
             "HOME": str(home),
+            "PULUMI_HOME": str(home / ".pulumi"),
             "PIP_NO_INDEX": "1",
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PULUMI_SKIP_UPDATE_CHECK": "true",
@@ -111,7 +116,14 @@ def user_env(pulumi_bin: Path, home: Path, extra: dict[str, str]) -> dict[str, s
     return env
 
 
+def real_pulumi_home_files() -> set[Path]:
+    """What the account's real ~/.pulumi holds (the run must add nothing there)."""
+    folder = Path(pwd.getpwuid(os.getuid()).pw_dir) / ".pulumi"
+    return {p for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else set()
+
+
 def test_getting_started_as_written(pulumi_bin: Path, tmp_path: Path) -> None:
+    before = real_pulumi_home_files()
     wheel = build_wheel(tmp_path / "wheels")
     work = tmp_path / "work"
     fresh_venv_seeing_project_deps(work / "agency-infra" / "venv")
@@ -167,5 +179,7 @@ def test_getting_started_as_written(pulumi_bin: Path, tmp_path: Path) -> None:
     assert "deleted" in output  # the destroy ran after unprotect
     installed_from = next(line for line in output.splitlines() if line.startswith("FROM "))
     assert "/agency-infra/venv/" in installed_from, installed_from  # the wheel, not the checkout
+    added = {p for p in real_pulumi_home_files() - before if "agency-infra" in str(p)}
+    assert not added, added
     for secret in (a_token, b_token, passphrase):
         assert_no_secret(output, secret)

@@ -277,7 +277,8 @@ def main() -> None:
     ) as sandbox:
         print(f"demo: sandbox on {sandbox.url}, accounts from {ACCOUNTS_FILE.relative_to(ROOT)}")
         project = work / "agency"
-        shutil.copytree(EXAMPLE, project)
+        # the program only: not a venv or stack files of a run made in place
+        shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("venv", "Pulumi.*.yaml"))
         # Pulumi.yaml runs the program in ./venv: here, the demo's own virtualenv.
         (project / "venv").symlink_to(Path(sys.prefix), target_is_directory=True)
         cli = PulumiCLI(home=work / "pulumi-home", backend_dir=work / "state", stream=True)

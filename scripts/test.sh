@@ -5,7 +5,10 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 PY="$(bash scripts/venv.sh test | tail -n 1)"
-export INBOXED_PULUMI_BIN="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
+if [ -z "${INBOXED_PULUMI_BIN:-}" ]; then  # a CLI the user names is used as it is
+  INBOXED_PULUMI_BIN="$(bash scripts/ensure-pulumi.sh | tail -n 1)"
+fi
+export INBOXED_PULUMI_BIN
 echo "== ruff"
 "$PY" -m ruff check pulumi_inboxed tests examples scripts bench
 "$PY" -m ruff format --check pulumi_inboxed tests examples scripts bench

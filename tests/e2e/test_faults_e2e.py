@@ -31,6 +31,16 @@ PG_KEY = "pingram_sk_faults_3d8c"
 PREFIX = "flt"
 COUNT = 6
 FAULT_RATE = 0.2
+FAULT_KINDS: list[int | str] = [
+    429,
+    500,
+    502,
+    503,
+    "reset_before",  # the connection dropped before the API acted
+    "reset_after",  # the API acted, the reply was lost
+    "timeout_before",
+    "timeout_after",
+]
 
 
 @pytest.fixture(scope="module")
@@ -81,22 +91,25 @@ def test_four_apis_converge_in_one_up_under_faults(
         ("t:count", str(COUNT), False),
     ]:
         stack.set_config(key, value, secret=secret)
-    # a read timeout must not cost the default 30 s per request
+    # a held reply (the sandbox holds it 2 s) is a read timeout at 1 s, not the default 30 s
     for api in ("inboxedup", "mailin", "mailchannels", "pingram"):
-        stack.set_config(f"{api}:requestTimeoutSeconds", "2")
+        stack.set_config(f"{api}:requestTimeoutSeconds", "1")
 
     iu = InboxedUpClient(sandbox.url, IU_TOKEN)
     ml = MailinClient(sandbox.mailin_url, token=ML_TOKEN)
     try:
         sandbox.control.reset_stats()
-        sandbox.control.add_fault(rate=FAULT_RATE, seed=19, kinds=FAULT_KINDS)
+        sandbox.control.add_fault(kinds=FAULT_KINDS, rate=FAULT_RATE, seed=19, hold_seconds=2)
         preview = stack.preview()
         up = stack.up()  # ONE run: it must converge
-        faulted = sandbox.control.faults_injected()
-        total = sandbox.control.total_requests()
+        by_kind = sandbox.control.faults_injected()
+        faulted, total = sum(by_kind.values()), sandbox.control.total_requests()
         sandbox.control.clear_faults()
-        print(f"under faults: {faulted} of {total} API requests faulted")
-        assert total and faulted / total >= FAULT_RATE / 2, (faulted, total)
+        print(f"under faults: {faulted} of {total} API requests faulted: {by_kind}")
+        assert total and faulted / total >= FAULT_RATE / 2, (by_kind, total)
+        # resets and held replies, before and after the API acted, and error statuses
+        assert {"reset_before", "reset_after", "timeout_before", "timeout_after"} <= set(by_kind)
+        assert len(by_kind) >= 6, by_kind
 
         stack.preview("--expect-no-changes")
 
@@ -139,6 +152,3 @@ def test_four_apis_converge_in_one_up_under_faults(
         stack.destroy(check=False)
         iu.close()
         ml.close()
-
-
-FAULT_KINDS: list[str] = []  # filled in once the sandbox's fault kinds land

@@ -178,8 +178,8 @@ def record(intent: Intent) -> None:
         "written_at": now,
         "written": datetime.fromtimestamp(now, UTC).isoformat(timespec="seconds"),
     }
-    where = _dir(req.stack)
-    name = f"{_digest(req.urn)}-{_digest(intent.api, _account(intent.account), *intent.keys)}.json"
+    target = _path(req, intent)
+    where = target.parent
     try:
         where.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=where)
@@ -187,11 +187,33 @@ def record(intent: Intent) -> None:
             json.dump(body, out, indent=1)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, where / name)
+        os.replace(tmp, target)
     except OSError as exc:
         log.warning("could not record the intent of %s %s: %s", intent.api, intent.what, exc)
         return
-    req.written.append(where / name)
+    req.written.append(target)
+
+
+def narrow(intent: Intent, made: Iterable[str]) -> None:
+    """Once a write answered, keeps in its record only the keys it made (`made`): a name the
+    API refused (held by someone else since the look-up) must not be claimed after a crash.
+    No key left: the record is removed."""
+    req = _CURRENT.get()
+    if req is None or not intent.keys:
+        return
+    kept = tuple(k for k in intent.keys if k in set(made))
+    if kept == intent.keys:
+        return
+    old = _path(req, intent)
+    if kept:
+        record(Intent(intent.api, intent.account, kept, intent.what, intent.verb))
+    with contextlib.suppress(OSError):
+        old.unlink()
+
+
+def _path(req: _Request, intent: Intent) -> Path:
+    name = f"{_digest(req.urn)}-{_digest(intent.api, _account(intent.account), *intent.keys)}"
+    return _dir(req.stack) / f"{name}.json"
 
 
 def _read(path: Path) -> Record | None:
@@ -304,6 +326,7 @@ __all__ = [
     "claim",
     "current_urn",
     "handling",
+    "narrow",
     "record",
     "stack_of",
 ]

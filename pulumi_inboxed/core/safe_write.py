@@ -189,6 +189,7 @@ def write_once(
             return send()
         except (ConflictError, UnprocessableError):
             if sent == 1:
+                _refused(intent)
                 raise
             # an earlier send of ours may have taken effect after all and now blocks this one
             found = find()
@@ -198,6 +199,8 @@ def write_once(
             raise
         except Exception as exc:
             if not is_transient(exc):
+                if sent == 1 and isinstance(exc, ApiError) and 400 <= exc.status < 500:
+                    _refused(intent)
                 raise
             last = exc
             log.info("%s: try %d of %d failed (%s)", what, attempt, policy.attempts, _reason(exc))
@@ -216,6 +219,12 @@ def write_once(
         what=what,
         attempts=sent,
     ) from None
+
+
+def _refused(intent: Intent | None) -> None:
+    """The API refused the first send (a 4xx answer: nothing was made): its record goes."""
+    if intent is not None:
+        intents.narrow(intent, ())
 
 
 __all__ = [

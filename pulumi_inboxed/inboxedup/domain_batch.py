@@ -467,7 +467,10 @@ class DomainBatchProvider(ConfiguredProvider):
         failed_before = False  # a try failed half-way: what shows up since is this run's own
         what = f"InboxedUp POST /domains ({len(chunk)} names from {chunk[0]})"
 
+        owned: set[str] = set()
+
         def own(found: Mapping[str, Domain]) -> None:
+            owned.update(found)
             for name, d in found.items():
                 records[name] = _record(d)
                 if d.batch_id:
@@ -489,11 +492,13 @@ class DomainBatchProvider(ConfiguredProvider):
             own(rt.client.find_domains(pending))
             return None if pending else _AllFound()
 
+        recorded = intent()  # on disk before the submit (`core.intents`)
         try:
-            result = rt.write_once(what, send, find, intent=intent())
+            result = rt.write_once(what, send, find, intent=recorded)
         except (ConflictError, UnprocessableError):
             if failed_before:
                 raise  # write_once looked already: refused for another reason
+            intents.narrow(recorded, ())  # refused as a whole: nothing was made
             # refused as a whole because names exist (held since our listing): adopt those
             found = rt.client.find_domains(pending)
             if not found:
@@ -502,7 +507,8 @@ class DomainBatchProvider(ConfiguredProvider):
             pending[:] = [n for n in pending if n not in found]
             if not pending:
                 return
-            result = rt.write_once(what, send, find, intent=intent())
+            recorded = intent()
+            result = rt.write_once(what, send, find, intent=recorded)
         if isinstance(result, _AllFound):
             return
         batch_ids.append(result.batch_id)
@@ -527,6 +533,8 @@ class DomainBatchProvider(ConfiguredProvider):
                     "ns2": None,
                     "failure_reason": f"InboxedUp refused it: {refused[name].reason}",
                 }
+        # the record keeps only what the submit made: a name refused as held is not ours
+        intents.narrow(recorded, {d.domain for d in result.domains} | owned)
 
     def _settle(
         self,

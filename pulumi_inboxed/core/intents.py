@@ -10,9 +10,9 @@ only adopt it (and `pulumi destroy` would leave it). So:
    provider writes one small JSON file: the API, the account, the objects' natural keys (domain
    names, a mailbox's address, an order's domain, a sender), what they are, the stack, the
    resource's URN, the time and the run (the provider process's id and start time). The file
-   goes to `.inboxed/intents/<stack>/` under the provider process's working directory, which is
-   the Pulumi project's directory (where `Pulumi.yaml` is); written to a temporary file, then
-   renamed, so a record is whole or absent.
+   goes to `.inboxed/intents/<stack>/<resource>/` (`<resource>`: a digest of the URN) under the
+   provider process's working directory, which is the Pulumi project's directory (where
+   `Pulumi.yaml` is); written to a temporary file, then renamed, so a record is whole or absent.
 2. **In the look-up before a write** (`claim`), an object found that matches a record of the
    same stack, URN, API, account and key was bought by the interrupted run: the create manages
    it as made (not adopted) and logs one line saying so. Objects without a matching record are
@@ -212,8 +212,13 @@ def narrow(intent: Intent, made: Iterable[str]) -> None:
 
 
 def _path(req: _Request, intent: Intent) -> Path:
-    name = f"{_digest(req.urn)}-{_digest(intent.api, _account(intent.account), *intent.keys)}"
-    return _dir(req.stack) / f"{name}.json"
+    name = _digest(intent.api, _account(intent.account), *intent.keys)
+    return _resource_dir(req) / f"{name}.json"
+
+
+def _resource_dir(req: _Request) -> Path:
+    """One directory per resource: a look-up reads only its own resource's records."""
+    return _dir(req.stack) / _digest(req.urn)
 
 
 def _read(path: Path) -> Record | None:
@@ -239,10 +244,10 @@ def _read(path: Path) -> Record | None:
 
 
 def _records(req: _Request) -> list[Record]:
-    where = _dir(req.stack)
-    prefix = f"{_digest(req.urn)}-"
     try:
-        paths = sorted(p for p in where.iterdir() if p.name.startswith(prefix))
+        paths = sorted(
+            p for p in _resource_dir(req).glob("*.json") if not p.name.startswith(".tmp-")
+        )
     except OSError:
         return []
     found = [_read(p) for p in paths]
@@ -250,9 +255,14 @@ def _records(req: _Request) -> list[Record]:
 
 
 def _remove_all(req: _Request) -> None:
+    where = _resource_dir(req)
+    if not where.is_dir():
+        return
     for rec in _records(req):
         with contextlib.suppress(OSError):
             rec.path.unlink()
+    with contextlib.suppress(OSError):
+        where.rmdir()  # unless something else is left in it
 
 
 def claim(

@@ -28,6 +28,10 @@ def files(where: Path) -> list[Path]:
     return sorted(where.rglob("*.json")) if where.exists() else []
 
 
+def dirs(where: Path) -> list[Path]:
+    return sorted(p for p in where.rglob("*") if p.is_dir()) if where.exists() else []
+
+
 def interrupted_run(intent: intents.Intent, urn: str = URN) -> None:
     """A run that recorded `intent` and then died (the handler never returned)."""
     with pytest.raises(RuntimeError), intents.handling(urn):
@@ -44,7 +48,7 @@ def test_a_record_names_the_api_account_keys_stack_urn_run_and_time(records_dir:
     before = time.time()
     interrupted_run(intents.Intent("InboxedUp", "agency-b", ("mx-a.com",), "domain"))
     (path,) = files(records_dir)
-    assert path.parent == records_dir / "dev"
+    assert path.parent.parent == records_dir / "dev"  # one directory per resource
     body = json.loads(path.read_text())
     assert body["api"] == "InboxedUp" and body["account"] == "agency-b"
     assert body["keys"] == ["mx-a.com"] and body["what"] == "domain"
@@ -73,6 +77,7 @@ def test_the_next_run_claims_what_the_record_names_and_only_that(
     assert "found mx-a.com, bought by the interrupted run of" in caplog.text
     assert "managing it as created" in caplog.text
     assert files(records_dir) == []  # settled: the state holds it now
+    assert dirs(records_dir) == [records_dir / "dev"]  # the resource's directory went too
 
 
 def test_another_resource_or_stack_claims_nothing(records_dir: Path) -> None:
@@ -127,3 +132,42 @@ def test_write_once_records_the_intent_before_the_first_send(records_dir: Path) 
         )
     assert seen == [1, 1]  # on disk before the first send, once
     assert len(files(records_dir)) == 1  # not settled: kept for the next run
+
+
+class _Request:
+    """What the servicer's Create hands its handler: the resource's URN among the rest."""
+
+    urn = URN
+    properties = None
+
+
+def test_the_servicers_create_names_the_urn_and_removes_records_once_answered(
+    records_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pulumi_inboxed.core import partial_failure
+
+    seen: list[str] = []
+
+    def handler(_self: object, _request: object, _context: object) -> str:
+        seen.append(intents.current_urn())
+        intents.record(intents.Intent("InboxedUp", None, ("mx-a.com",)))
+        return "created"
+
+    def dies(_self: object, _request: object, _context: object) -> str:
+        intents.record(intents.Intent("InboxedUp", None, ("mx-a.com",)))
+        raise RuntimeError("the API client crashed")
+
+    def partly(_self: object, _request: object, _context: object) -> str:
+        intents.record(intents.Intent("InboxedUp", None, ("mx-a.com",)))
+        raise partial_failure.PartialFailure("1 of 2 failed", {}, ["b.com: refused"], id_="b1")
+
+    assert partial_failure._wrap(handler, "Create")(None, _Request(), None) == "created"
+    assert seen == [URN] and files(records_dir) == []  # answered: the state holds it
+    with pytest.raises(RuntimeError):
+        partial_failure._wrap(dies, "Create")(None, _Request(), None)
+    assert len(files(records_dir)) == 1  # failed: kept for the next run
+    monkeypatch.setattr(partial_failure, "_answer_partial_failure", lambda *_a: True)
+    with pytest.raises(partial_failure.PartialFailure):
+        partial_failure._wrap(partly, "Update")(None, _Request(), None)
+    assert files(records_dir) == []  # the engine records the completed entries
+    assert intents.current_urn() == ""

@@ -44,7 +44,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -66,7 +66,8 @@ RUN_ID = f"pid {os.getpid()} started {datetime.fromtimestamp(_STARTED, UTC):%Y-%
 @dataclass(frozen=True)
 class Intent:
     """What a write is about to make: `keys` of kind `what` ("domain", "Azure order"), through
-    `api` ("InboxedUp") and `account` (the named account, "" for the default one)."""
+    `api` ("InboxedUp") and `account` (the named account, None for the default one); `verb`
+    says what the write does to them ("submitted", "ordered") in the line the next run logs."""
 
     api: str
     account: str | None
@@ -96,7 +97,6 @@ class _Request:
     urn: str
     stack: str
     settled: bool = False
-    written: list[Path] = field(default_factory=list)
 
 
 _CURRENT: ContextVar[_Request | None] = ContextVar("pulumi_inboxed_intents", default=None)
@@ -191,7 +191,6 @@ def record(intent: Intent) -> None:
     except OSError as exc:
         log.warning("could not record the intent of %s %s: %s", intent.api, intent.what, exc)
         return
-    req.written.append(target)
 
 
 def narrow(intent: Intent, made: Iterable[str]) -> None:

@@ -25,6 +25,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from . import intents
 from .errors import InboxedError
 
 log = logging.getLogger("pulumi_inboxed.partial_failure")
@@ -82,10 +83,10 @@ def init_failure_status(failure: PartialFailure, id_: str, provider: Any) -> byt
     return bytes(status.SerializeToString())
 
 
-def _answer_partial_failure(context: Any, request: Any, kind: str, failure: PartialFailure) -> None:
+def _answer_partial_failure(context: Any, request: Any, kind: str, failure: PartialFailure) -> bool:
     """Sets the trailing metadata that carries `failure` to the engine. The servicer's own
     `_abort_with_traceback` then aborts the call (UNKNOWN, the error's message): grpc sends the
-    trailing metadata with that status."""
+    trailing metadata with that status. False when the engine records nothing (no id)."""
     from pulumi.runtime import rpc
 
     props = rpc.deserialize_properties(request.properties if kind == "Create" else request.news)
@@ -93,9 +94,10 @@ def _answer_partial_failure(context: Any, request: Any, kind: str, failure: Part
     if not id_:
         # the engine refuses a create without an id: this stays a plain error
         log.error("%s: a PartialFailure of a create carries no id; it is a plain error", kind)
-        return
+        return False
     details = init_failure_status(failure, id_, props.get(PROVIDER_KEY))
     context.set_trailing_metadata(((STATUS_DETAILS_KEY, details),))
+    return True
 
 
 def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
@@ -103,14 +105,19 @@ def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
 
     @functools.wraps(handler)
     def wrapper(self: Any, request: Any, context: Any) -> Any:
-        try:
-            return handler(self, request, context)
-        except PartialFailure as failure:
+        # the resource's URN, for the intents its writes record (`core.intents`)
+        with intents.handling(str(getattr(request, "urn", "") or "")) as handled:
             try:
-                _answer_partial_failure(context, request, kind, failure)
-            except Exception:
-                log.exception("%s: could not record the completed entries", kind)
-            raise
+                result = handler(self, request, context)
+            except PartialFailure as failure:
+                try:
+                    if _answer_partial_failure(context, request, kind, failure):
+                        handled.settled()  # the engine records the completed entries
+                except Exception:
+                    log.exception("%s: could not record the completed entries", kind)
+                raise
+            handled.settled()
+            return result
 
     wrapper.__inboxed_partial__ = True  # type: ignore[attr-defined]
     return wrapper

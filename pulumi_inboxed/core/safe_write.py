@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from . import intents
 from .engine_watch import EngineGoneError, check_engine
 from .errors import (
     ApiError,
@@ -38,6 +39,7 @@ from .errors import (
     TransportError,
     UnprocessableError,
 )
+from .intents import Intent
 from .request_limits import sleep_unless_engine_gone
 
 log = logging.getLogger("pulumi_inboxed.safe_write")
@@ -147,6 +149,7 @@ def write_once(
     *,
     policy: WritePolicy = DEFAULT_WRITE_POLICY,
     sleep: Callable[[float], None] = sleep_unless_engine_gone,
+    intent: Intent | None = None,
 ) -> T:
     """Sends a non-idempotent write until it took effect, never twice.
 
@@ -158,7 +161,12 @@ def write_once(
         It is asked only after a transient failure (and after a 409/422 on a re-send), and
         nothing is sent again until it has answered None. A transient failure of `find` itself
         counts as a failed try: the write is not sent again before `find` could look.
+    :param intent: what the write makes (API, account, natural keys): recorded on disk before
+        the first send (`core.intents`), so that the run after a crash manages what it finds
+        as made by this stack rather than adopting it.
     """
+    if intent is not None:
+        intents.record(intent)
     last: BaseException | None = None
     sent = 0
     for attempt in range(1, policy.attempts + 1):
@@ -181,6 +189,7 @@ def write_once(
             return send()
         except (ConflictError, UnprocessableError):
             if sent == 1:
+                _refused(intent)
                 raise
             # an earlier send of ours may have taken effect after all and now blocks this one
             found = find()
@@ -190,6 +199,8 @@ def write_once(
             raise
         except Exception as exc:
             if not is_transient(exc):
+                if sent == 1 and isinstance(exc, ApiError) and 400 <= exc.status < 500:
+                    _refused(intent)
                 raise
             last = exc
             log.info("%s: try %d of %d failed (%s)", what, attempt, policy.attempts, _reason(exc))
@@ -208,6 +219,12 @@ def write_once(
         what=what,
         attempts=sent,
     ) from None
+
+
+def _refused(intent: Intent | None) -> None:
+    """The API refused the first send (a 4xx answer: nothing was made): its record goes."""
+    if intent is not None:
+        intents.narrow(intent, ())
 
 
 __all__ = [

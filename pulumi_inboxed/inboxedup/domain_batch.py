@@ -39,6 +39,7 @@ import pulumi
 import pulumi.dynamic as dyn
 from pydantic import Field, StringConstraints
 
+from ..core import intents
 from ..core.engine_watch import EngineGoneError
 from ..core.errors import (
     ConflictError,
@@ -191,6 +192,7 @@ class DomainBatchOutputs(ResourceOutputs):
     )
 
 
+API = "InboxedUp"
 NO_BATCH = "nobatch-"
 """Prefix of the resource id when every domain was adopted and the API gave no batch id."""
 DOC = "docs/inboxedup-api.md"
@@ -339,7 +341,9 @@ class DomainBatchProvider(ConfiguredProvider):
         missing = [n for n in names if n not in records]
         failures: dict[str, str] = {}
         if missing:
-            submitted, adopted_batches, failures = self._submit(rt, missing, records, adopted)
+            submitted, adopted_batches, failures = self._submit(
+                rt, missing, records, adopted, bound=_wait_bound(props)
+            )
             batch_ids += submitted + adopted_batches
         batch_id = batch_ids[0] if batch_ids else NO_BATCH + names[0]
         inputs = _without(props, failures)
@@ -374,7 +378,9 @@ class DomainBatchProvider(ConfiguredProvider):
         batch_ids = [b for b in (olds.get("batch_ids") or [id_]) if not b.startswith(NO_BATCH)]
         failures: dict[str, str] = {}
         if to_add:
-            new_batches, adopted_batches, failures = self._submit(rt, to_add, records, adopted)
+            new_batches, adopted_batches, failures = self._submit(
+                rt, to_add, records, adopted, bound=_wait_bound(news)
+            )
             batch_ids += new_batches + adopted_batches
         verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger") or bool(
             olds.get("verify_ns_error")
@@ -392,6 +398,8 @@ class DomainBatchProvider(ConfiguredProvider):
         names: Sequence[str],
         records: dict[str, dict[str, Any]],
         adopted: set[str],
+        *,
+        bound: float = 0.0,
     ) -> tuple[list[str], list[str], dict[str, str]]:
         """Submits the names the account does not hold yet (500 a request) and adopts the rest.
 
@@ -403,6 +411,10 @@ class DomainBatchProvider(ConfiguredProvider):
         in the state. Each submit is made once (`_submit_chunk`); a chunk that still fails after
         its retries does not stop the others. Returns (submitted batch ids, batch ids of adopted
         domains, the names of the chunks that failed -> why).
+
+        A name found by the first listing that this resource's interrupted run recorded it was
+        about to submit (`core.intents`, within `bound` seconds) is this resource's own, not
+        adopted.
         """
         batch_ids: list[str] = []
         adopted_batches: list[str] = []
@@ -415,7 +427,14 @@ class DomainBatchProvider(ConfiguredProvider):
                 if d.batch_id:
                     adopted_batches.append(d.batch_id)
 
-        adopt(rt.client.find_domains(names))
+        held = rt.client.find_domains(names)
+        mine = intents.claim(API, rt.account_name, held, bound_seconds=bound)
+        for name in sorted(mine):
+            d = held.pop(name)
+            records[name] = _record(d)
+            if d.batch_id:
+                batch_ids.append(d.batch_id)
+        adopt(held)
         todo = [n for n in names if n not in records]
         for start in range(0, len(todo), MAX_DOMAINS_PER_SUBMIT):
             chunk = todo[start : start + MAX_DOMAINS_PER_SUBMIT]
@@ -448,7 +467,10 @@ class DomainBatchProvider(ConfiguredProvider):
         failed_before = False  # a try failed half-way: what shows up since is this run's own
         what = f"InboxedUp POST /domains ({len(chunk)} names from {chunk[0]})"
 
+        owned: set[str] = set()
+
         def own(found: Mapping[str, Domain]) -> None:
+            owned.update(found)
             for name, d in found.items():
                 records[name] = _record(d)
                 if d.batch_id:
@@ -463,15 +485,20 @@ class DomainBatchProvider(ConfiguredProvider):
                 failed_before = failed_before or is_transient(exc)
                 raise
 
+        def intent() -> intents.Intent:
+            return intents.Intent(API, rt.account_name, tuple(pending), "domain", "submitted")
+
         def find() -> SubmitDomainsResult | _AllFound | None:
             own(rt.client.find_domains(pending))
             return None if pending else _AllFound()
 
+        recorded = intent()  # on disk before the submit (`core.intents`)
         try:
-            result = rt.write_once(what, send, find)
+            result = rt.write_once(what, send, find, intent=recorded)
         except (ConflictError, UnprocessableError):
             if failed_before:
                 raise  # write_once looked already: refused for another reason
+            intents.narrow(recorded, ())  # refused as a whole: nothing was made
             # refused as a whole because names exist (held since our listing): adopt those
             found = rt.client.find_domains(pending)
             if not found:
@@ -480,7 +507,8 @@ class DomainBatchProvider(ConfiguredProvider):
             pending[:] = [n for n in pending if n not in found]
             if not pending:
                 return
-            result = rt.write_once(what, send, find)
+            recorded = intent()
+            result = rt.write_once(what, send, find, intent=recorded)
         if isinstance(result, _AllFound):
             return
         batch_ids.append(result.batch_id)
@@ -505,6 +533,8 @@ class DomainBatchProvider(ConfiguredProvider):
                     "ns2": None,
                     "failure_reason": f"InboxedUp refused it: {refused[name].reason}",
                 }
+        # the record keeps only what the submit made: a name refused as held is not ours
+        intents.narrow(recorded, {d.domain for d in result.domains} | owned)
 
     def _settle(
         self,
@@ -800,6 +830,13 @@ class _Verifier:
                 }
             elif result.status is None:
                 rec["status"] = DomainStatus.ACTIVE.value
+
+
+def _wait_bound(inputs: Mapping[str, Any]) -> float:
+    """The resource's wait bound: how long a record of an interrupted submit stays usable (at
+    the least `core.intents.DEFAULT_BOUND_SECONDS`)."""
+    value = inputs.get("wait_timeout_seconds")
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def _without(inputs: Mapping[str, Any], failures: Mapping[str, str]) -> Mapping[str, Any]:

@@ -40,6 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..core import intents
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.polling import Deadline
@@ -71,6 +72,8 @@ from .models import (
 from .models import MailboxRequest as RequestInfo
 from .program_domains import TYPE_LABELS
 from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
+
+API = "InboxedUp"
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 MAX_NAME_LENGTH = 64
@@ -338,9 +341,16 @@ class MailboxRequestProvider(ConfiguredProvider):
                 ) from None
         else:
             existing = self._existing_request(rt, domain, type_, entries)
+        ours = (
+            existing is not None
+            and not import_id
+            and bool(
+                claim_requests(rt, {request_key(domain, type_.value, entries): existing}, props)
+            )
+        )  # requested by this resource's interrupted run: made, not adopted
         request = existing or self._submit(rt, domain, type_, entries, deadline)
         request = self._wait(rt, props, request, deadline)
-        outs = _outputs(props, request, adopted=existing is not None)
+        outs = _outputs(props, request, adopted=existing is not None and not ours)
         return dyn.CreateResult(id_=request.id, outs=outs)
 
     def _existing_request(
@@ -478,7 +488,32 @@ def request_once(
             request = request.model_copy(update={"domain_id": found.id})
         return request
 
-    return rt.write_once(f"InboxedUp POST /mailboxes for {domain}/{type_.value}", send, find)
+    intent = intents.Intent(
+        API,
+        rt.account_name,
+        (request_key(domain, type_.value, entries),),
+        "mailbox request",
+        "requested",
+    )
+    return rt.write_once(
+        f"InboxedUp POST /mailboxes for {domain}/{type_.value}", send, find, intent=intent
+    )
+
+
+def request_key(domain: str, type_: str, entries: Sequence[MailboxEntry]) -> str:
+    """A mailbox request's natural key for `core.intents`: `a.com/smtp/ann,bo` (usernames
+    sorted, lower case), what `live_request` matches on."""
+    usernames = sorted(e.mailbox_username.lower() for e in entries)
+    return f"{domain.lower()}/{type_}/{','.join(usernames)}"
+
+
+def claim_requests(
+    rt: InboxedUpRuntime, found: Mapping[str, object], inputs: Mapping[str, Any]
+) -> set[str]:
+    """The keys (`request_key`) of the live requests `found` that this resource's interrupted
+    run recorded it was about to make (`core.intents`): made by it, not adopted."""
+    bound = inputs.get("wait_timeout_seconds")
+    return intents.claim(API, rt.account_name, found, bound_seconds=float(bound) if bound else None)
 
 
 def accepted_request(

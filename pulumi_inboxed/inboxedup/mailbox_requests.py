@@ -26,6 +26,7 @@ mailboxes, exactly the fields of a MailboxRequest.
 
 from __future__ import annotations
 
+import contextvars
 import uuid
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -66,6 +67,8 @@ from .mailbox_request import (
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
     Mailboxes,
+    claim_requests,
+    request_key,
     request_once,
 )
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
@@ -388,7 +391,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
             deadline = Deadline.after(float(news.get("wait_timeout_seconds") or 0))
             parallel = int(news.get("parallel_requests") or DEFAULT_PARALLEL_REQUESTS)
             rt = self._runtime(account)
-            done, found_live, errors = self._request_all(rt, todo, deadline, parallel)
+            done, found_live, errors = self._request_all(rt, todo, deadline, parallel, news)
             for key, request in done.items():
                 ids[key] = request.id
                 statuses[key] = request.status.value
@@ -415,10 +418,13 @@ class MailboxRequestsProvider(ConfiguredProvider):
         todo: Mapping[str, Mapping[str, Any]],
         deadline: Deadline,
         parallel: int,
+        inputs: Mapping[str, Any],
     ) -> tuple[dict[str, RequestInfo], set[str], dict[str, str]]:
         """Adopts the live requests for exactly an entry's usernames (one listing), then waits
         for the other entries' domains on the runtime's shared listing poller and requests each
-        as soon as its domain is ACTIVE. Returns (requests by key, adopted keys, errors by key)."""
+        as soon as its domain is ACTIVE. Returns (requests by key, adopted keys, errors by key).
+        A live request this resource's interrupted run recorded it was about to make
+        (`core.intents`) is its own, not adopted."""
         live: dict[tuple[str, str, tuple[str, ...]], RequestInfo] = {}
         for request in rt.account.requests():  # shared until this process writes
             if request.status in COUNTED:
@@ -441,7 +447,14 @@ class MailboxRequestsProvider(ConfiguredProvider):
                 done[key] = match
             else:
                 pending[key] = entry
-        adopted = set(done)
+        by_intent = {
+            request_key(
+                str(todo[key]["domain"]), str(todo[key]["type"]), _mailbox_entries(todo[key])
+            ): key
+            for key in done
+        }
+        ours = {by_intent[k] for k in claim_requests(rt, by_intent, inputs)}
+        adopted = set(done) - ours
         futures: dict[str, Future[RequestInfo]] = {}
 
         def settled(domain: Domain | None) -> bool:
@@ -478,7 +491,9 @@ class MailboxRequestsProvider(ConfiguredProvider):
                     if domain.status is DomainStatus.FAILED:
                         errors[key] = f"domain FAILED: {domain.failure_reason or 'no reason'}"
                     else:
-                        futures[key] = pool.submit(_request_one, rt, entry, domain)
+                        # the worker sees the resource being handled (`core.intents`)
+                        context = contextvars.copy_context()
+                        futures[key] = pool.submit(context.run, _request_one, rt, entry, domain)
                 if pending and deadline.expired():
                     break
             for key, future in futures.items():

@@ -22,6 +22,7 @@ from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
 from ..core.errors import ConfigError
 from ..core.http import RetryPolicy
+from ..core.intents import Intent
 from ..core.polling import SharedPoller
 from ..core.provider_base import is_unknown
 from ..core.request_limits import (
@@ -137,10 +138,20 @@ class InboxedUpRuntime:
         self.write_sleep: Callable[[float], None] = time.sleep
         """The wait between the tries of a write (tests pass one that does not wait)."""
 
-    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+    def write_once(
+        self,
+        what: str,
+        send: Callable[[], T],
+        find: Callable[[], T | None],
+        *,
+        intent: Intent | None = None,
+    ) -> T:
         """`core.safe_write.write_once` with this runtime's policy: a write that failed
-        transiently is looked for (`find`, a fresh read) and sent again only if not found."""
-        return write_once(what, send, find, policy=self.write_policy, sleep=self.write_sleep)
+        transiently is looked for (`find`, a fresh read) and sent again only if not found;
+        `intent` is recorded before the first send (`core.intents`)."""
+        return write_once(
+            what, send, find, policy=self.write_policy, sleep=self.write_sleep, intent=intent
+        )
 
     def __repr__(self) -> str:  # never show the token
         return f"InboxedUpRuntime(account={self.account_name!r}, base_url={self.base_url!r})"

@@ -57,6 +57,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..core import intents
 from ..core.accounts import account_check_failure
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import (
@@ -96,6 +97,7 @@ from ..core.schema import (
     unique_entries,
 )
 from . import endpoints as ep
+from .client import PROVIDER as API
 from .client import MailChannelsClient
 from .models import InboundDomain
 from .runtime import client_for
@@ -543,11 +545,14 @@ class InboundDomainsProvider(ConfiguredProvider):
         failed: dict[str, dict[str, Any]] = {}
         missing = [n for n in entries if n not in provisioned]
         held = {d.domain: d for d in client.list_domains(missing)} if missing else {}
+        # held because this resource's interrupted run provisioned them (`core.intents`)
+        ours = intents.claim(API, account_of(inputs), held)
         if not inputs.get("overwrite"):  # held already: adopted as they are, without a request
             provisioned |= set(held)
             missing = [n for n in missing if n not in held]
         nothing_done = not done_before
-        for names, overwrite in ((missing, bool(inputs.get("overwrite"))), (sorted(changed), True)):
+        passes = ((missing, bool(inputs.get("overwrite")), True), (sorted(changed), True, False))
+        for names, overwrite, new in passes:
             for start in range(0, len(names), ep.MAX_DOMAINS_PER_BATCH):
                 chunk = names[start : start + ep.MAX_DOMAINS_PER_BATCH]
                 batch = SafeBatch(
@@ -558,6 +563,15 @@ class InboundDomainsProvider(ConfiguredProvider):
                     subscription_handle=subscription,
                     associate_key=bool(inputs.get("associate_key")),
                     overwrite=overwrite,
+                    intent=None
+                    if not new
+                    else intents.Intent(
+                        API,
+                        account_of(inputs),
+                        tuple(n for n in chunk if n not in held),
+                        "domain",
+                        "provisioned",
+                    ),
                 )
                 try:
                     batch.send_safely()
@@ -574,7 +588,7 @@ class InboundDomainsProvider(ConfiguredProvider):
                 nothing_done = nothing_done and not batch.done
                 provisioned |= batch.done
                 failed.update(batch.failed)
-        adopted |= set(held) & provisioned
+        adopted |= (set(held) - ours) & provisioned
         recorded = []
         for name, entry in entries.items():
             if name in changed and name in failed:

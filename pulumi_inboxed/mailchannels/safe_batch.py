@@ -20,7 +20,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..core.errors import ServerError
+from ..core import intents
+from ..core.errors import ApiError, ServerError
+from ..core.intents import Intent
 from ..core.safe_write import WriteNotConfirmedError, write_once
 from . import endpoints as ep
 from .client import PROVIDER, MailChannelsClient
@@ -49,8 +51,12 @@ class SafeBatch:
         subscription_handle: str,
         associate_key: bool,
         overwrite: bool,
+        intent: Intent | None = None,
     ) -> None:
         self.client = client
+        self.intent = intent
+        """What the batch provisions that no one held: recorded before the first send
+        (`core.intents`), then narrowed to what it made."""
         self.body_of = body_of
         self.took_effect = took_effect
         self.subscription_handle = subscription_handle
@@ -73,9 +79,19 @@ class SafeBatch:
                 self.find,
                 policy=self.client.write_policy,
                 sleep=self.client.sleep,
+                intent=self.intent,
             )
         except WriteNotConfirmedError as exc:
             self.fail_remaining(None, str(exc))
+        except ApiError:
+            self._narrow()  # MailChannels answered: what it made is `done`
+            raise
+        self._narrow()
+
+    def _narrow(self) -> None:
+        """The record keeps only the domains the batch made (a refused one is not ours)."""
+        if self.intent is not None:
+            intents.narrow(self.intent, self.done)
 
     def send(self) -> bool:
         result = self.client.provision_domains(

@@ -31,6 +31,7 @@ import pulumi.dynamic as dyn
 from pydantic import AfterValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
+from ..core import intents
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
 from ..core.resource_spec import ResourceSpec
@@ -239,6 +240,19 @@ class DomainRegistrarOutputs(ResourceOutputs):
     adopted: bool | None = out(description=ADOPTED_DOC)
 
 
+API = "Mailin.ai"
+
+
+def _account(props: Mapping[str, Any]) -> str | None:
+    account = props.get("account")
+    return account if isinstance(account, str) and account else None
+
+
+def _entry_key(props: Mapping[str, Any]) -> str:
+    """An entry's natural key for `core.intents`: its provider and display name."""
+    return f"{props.get('provider')}/{props.get('name')}"
+
+
 class _AccountProvider(ConfiguredProvider):
     inputs: ClassVar[type[ResourceInputs]]
     label: ClassVar[str] = ""
@@ -283,15 +297,21 @@ class _AccountProvider(ConfiguredProvider):
         )
         return next(found, None)
 
-    def _add_once(self, client: MailinClient, body: Mapping[str, Any]) -> int:
+    def _add_once(
+        self, client: MailinClient, body: Mapping[str, Any], account: str | None = None
+    ) -> int:
         """Adds the entry, once: after a transient failure, an entry of this provider and name
-        in the list (read fresh) is the one this add made (the create found none before it)."""
+        in the list (read fresh) is the one this add made (the create found none before it).
+        The add's intent is recorded first (`core.intents`)."""
         provider, name = str(body["provider"]), str(body["name"])
         return write_once(
             f"{self.what} add of {name!r} ({provider})",
             lambda: self._add(client, body),
             lambda: self._adoptable(client, provider, name),
             policy=self.write_policy,
+            intent=intents.Intent(
+                API, account, (_entry_key(body),), self.what.removeprefix("Mailin.ai "), "added"
+            ),
         )
 
     @property
@@ -321,6 +341,10 @@ class _AccountProvider(ConfiguredProvider):
         # A retried create (or an entry made by hand) of the same provider and name is adopted
         # and set to the declared fields, never added twice.
         adopted = self._adoptable(client, str(props["provider"]), str(props["name"]))
+        # unless this resource's interrupted run added it (`core.intents`): made, not adopted
+        mine = adopted is not None and bool(
+            intents.claim(API, _account(props), [_entry_key(props)])
+        )
         if adopted is not None:
             body = {k: props.get(k) for k in fields if k != "name"}
             shown = self._exists(client, adopted) or {}
@@ -330,8 +354,8 @@ class _AccountProvider(ConfiguredProvider):
             new_id = adopted
         else:
             body = {k: v for k, v in props.items() if k in fields and v is not None}
-            new_id = self._add_once(client, body)
-        outs = {**props, f"{self.label}_id": new_id, "adopted": adopted is not None}
+            new_id = self._add_once(client, body, _account(props))
+        outs = {**props, f"{self.label}_id": new_id, "adopted": adopted is not None and not mine}
         return dyn.CreateResult(id_=str(new_id), outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:

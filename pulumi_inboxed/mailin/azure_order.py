@@ -48,6 +48,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from ..core import intents
 from ..core.domains import normalize_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
 from ..core.lifecycle import confirm_deleted, keep_if_adopted
@@ -308,9 +309,13 @@ class AzureOrderProvider(ConfiguredProvider):
         client = self._client(props)
         domain = str(props["domain"])
         order = client.find_azure_order(domain)  # a retried create adopts it
-        adopted = order is not None
+        # unless this resource's interrupted run placed it (`core.intents`): made, not adopted
+        account = _account(props)
+        adopted = order is not None and not intents.claim(
+            API, account, [domain], bound_seconds=_wait_bound(props)
+        )
         if order is None:
-            order = self._place_order(client, domain, _order_body(props))
+            order = self._place_order(client, domain, _order_body(props), account)
         wanted = props.get("inbox_provider_id")
         if wanted is not None and order.provider_id != int(wanted):  # an adopted order
             self._set_inbox_provider(client, order.id, int(wanted))
@@ -321,7 +326,7 @@ class AzureOrderProvider(ConfiguredProvider):
         return dyn.CreateResult(id_=str(order.id), outs=_outputs(client, order.id, state, ns))
 
     def _place_order(
-        self, client: MailinClient, domain: str, body: Mapping[str, Any]
+        self, client: MailinClient, domain: str, body: Mapping[str, Any], account: str | None
     ) -> AzureOrderInfo:
         """Places the order, once: the answer carries no id, so the order is read from the list;
         after a transient failure, an order for the domain in the list is this create's."""
@@ -340,6 +345,7 @@ class AzureOrderProvider(ConfiguredProvider):
             send,
             lambda: client.find_azure_order(domain),
             policy=self.write_policy,
+            intent=intents.Intent(API, account, (domain,), "Azure order", "ordered"),
         )
 
     def _set_inbox_provider(self, client: MailinClient, order_id: int, provider_id: int) -> None:
@@ -502,6 +508,19 @@ class AzureOrderProvider(ConfiguredProvider):
             lambda: client.get_azure_order(order_id) is not None,
             settle_seconds=DELETE_SETTLE_SECONDS,
         )
+
+
+API = "Mailin.ai"
+
+
+def _account(props: Mapping[str, Any]) -> str | None:
+    account = props.get("account")
+    return account if isinstance(account, str) and account else None
+
+
+def _wait_bound(props: Mapping[str, Any]) -> float | None:
+    value = props.get("wait_timeout_seconds")
+    return float(value) if isinstance(value, int | float) else None
 
 
 def _order_body(props: Mapping[str, Any]) -> dict[str, Any]:

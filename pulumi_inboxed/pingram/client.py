@@ -11,6 +11,7 @@ import httpx
 from ..core.api_client import ApiClient
 from ..core.endpoints_config import EndpointTable
 from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.intents import Intent
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
 from ..core.request_limits import RequestLimiter
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
@@ -134,20 +135,31 @@ class PingramClient(ApiClient):
         data = self._call(ep.ADD_DOMAIN, json={"sender": sender})
         return self._senders_or_none(data, ep.ADD_DOMAIN)
 
-    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+    def write_once(
+        self,
+        what: str,
+        send: Callable[[], T],
+        find: Callable[[], T | None],
+        *,
+        intent: Intent | None = None,
+    ) -> T:
         """`core.safe_write.write_once` with this account's write policy and sleep. Every 502 is
         taken as transient there (a gateway's, or the upstream provider's: SES throttling or
         unavailable), so a write it refused is looked for, then sent again, a bounded number of
-        times; the last error (with Pingram's fields) is in the final one."""
-        return write_once(what, send, find, policy=self.write_policy, sleep=self.sleep)
+        times; the last error (with Pingram's fields) is in the final one. `intent` is recorded
+        before the first send (`core.intents`)."""
+        return write_once(
+            what, send, find, policy=self.write_policy, sleep=self.sleep, intent=intent
+        )
 
-    def add_domain_once(self, sender: str) -> SenderDomain | None:
+    def add_domain_once(self, sender: str, *, account: str | None = None) -> SenderDomain | None:
         """`add_domain`, never twice: after a transient failure (a 5xx, a gateway's 502, a
         timeout, a dropped connection) `GET /domains` is read first, and the domain listed there
         took effect; only when it is not there is the add sent again. A re-send refused because
         the domain exists (409, or 400 `DOMAIN_ALREADY_EXISTS`) reads the listing once more.
         The caller looked before adding: what is found is its own. Returns the domain as the
-        reply or the listing shows it (None when neither does)."""
+        reply or the listing shows it (None when neither does). The add's intent is recorded
+        first, under `account` (`core.intents`)."""
 
         sends: list[int] = []
 
@@ -173,7 +185,12 @@ class PingramClient(ApiClient):
             listed = self.get_domain(sender)
             return None if listed is None else [listed]
 
-        added = self.write_once(f"{PROVIDER} {self.where(ep.ADD_DOMAIN)} for {sender}", send, find)
+        added = self.write_once(
+            f"{PROVIDER} {self.where(ep.ADD_DOMAIN)} for {sender}",
+            send,
+            find,
+            intent=Intent(PROVIDER, account, (sender,), "sender domain", "added"),
+        )
         return next(iter(added), None) or self.get_domain(sender)
 
     def start_verification(self, sender: str) -> list[SenderDomain] | None:

@@ -21,6 +21,7 @@ from typing import Annotated, Any, ClassVar
 import pulumi.dynamic as dyn
 from pydantic import BeforeValidator
 
+from ..core import intents
 from ..core.accounts import account_check_failure
 from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
@@ -37,7 +38,7 @@ from ..core.schema import (
     input_defaults,
     out,
 )
-from .client import PingramClient
+from .client import PROVIDER, PingramClient
 from .models import SenderDomain as SenderDomainInfo
 from .runtime import client_for
 
@@ -143,9 +144,10 @@ class SenderDomainProvider(ConfiguredProvider):
         client = self._client(props)
         sender = str(props["domain"])
         found = client.get_domain(sender)  # held already: adopted
-        adopted = found is not None
+        # unless this resource's interrupted run added it (`core.intents`): made, not adopted
+        adopted = found is not None and not intents.claim(PROVIDER, account_of(props), [sender])
         if found is None:
-            found = client.add_domain_once(sender)  # never twice
+            found = client.add_domain_once(sender, account=account_of(props))  # never twice
         if props.get("start_verification"):
             started = client.start_verification(sender)
             found = _pick(started, sender) or found

@@ -30,7 +30,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .config import ConfigSource, Setting
-from .errors import ConfigError
+from .errors import ConfigError, CredentialHint
 
 if TYPE_CHECKING:
     from .endpoints_config import EndpointTable
@@ -157,11 +157,7 @@ class AccountConfig:
     def how_to_set(self, setting: Setting) -> str:
         if self.account is None:
             return setting.how_to_set()
-        secret = " --secret" if setting.secret else ""
-        return (
-            f"`pulumi config set --path{secret} '{self.key_of(setting)}' ...` "
-            f"or the {self.namespace.upper()}_ACCOUNTS variable"
-        )
+        return credential_hint(self.namespace, self.account, setting).how_to_set
 
     def read_setting(self, setting: Setting) -> str | None:
         """The account's value of `setting` (credentials only from the account's own entry)."""
@@ -199,6 +195,25 @@ class AccountConfig:
             merged.update(_as_map(own, f"{self._source}.endpoints") or {})
             return merged or None
         return own if own not in (None, "") else base
+
+
+def credential_hint(api: str, account: str | None, setting: Setting) -> CredentialHint:
+    """What a refusal of `account`'s credential `setting` names (None: the default account):
+    the API, the account and the key to set (`inboxedup:accounts.client-b.apiToken`, or
+    `inboxedup:apiToken` and its variable for the default account). Never the value."""
+    namespace = setting.namespace
+    if account is None:
+        key, how = setting.config_key, setting.how_to_set()
+    else:
+        key = f"{namespace}:accounts.{account}.{setting.key}"
+        secret = " --secret" if setting.secret else ""
+        how = (
+            f"`pulumi config set --path{secret} '{key}' ...` or the {namespace.upper()}_ACCOUNTS "
+            "variable"
+        )
+    lowered = setting.key.lower()
+    what = "token" if "token" in lowered else "API key" if "key" in lowered else "credentials"
+    return CredentialHint(api, account, key, how, what)
 
 
 def account_check_failure(
@@ -281,5 +296,6 @@ __all__ = [
     "accounts_setting",
     "check_account_name",
     "configured_accounts",
+    "credential_hint",
     "keyed_account",
 ]

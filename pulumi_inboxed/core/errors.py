@@ -6,7 +6,34 @@ No error ever carries a credential: request headers are never copied into an err
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class CredentialHint:
+    """Whose credential a client sends and where it is set, for the messages of a refusal:
+    never the credential's value.
+
+    :param api: the API's name as messages show it ("InboxedUp").
+    :param account: the account's name under `<api>:accounts`; None: the default account.
+    :param key: the config key that holds the credential (`inboxedup:accounts.b.apiToken`).
+    :param how_to_set: the command (and variable) that sets it.
+    :param what: the credential in words ("token", "API key").
+    """
+
+    api: str
+    account: str | None
+    key: str
+    how_to_set: str
+    what: str = "token"
+
+    @property
+    def label(self) -> str:
+        """`InboxedUp account 'client-b'`, or `InboxedUp (default account)`."""
+        if self.account is None:
+            return f"{self.api} (default account)"
+        return f"{self.api} account {self.account!r}"
 
 
 class InboxedError(Exception):
@@ -59,9 +86,30 @@ class ApiError(InboxedError):
         """The config key that overrides the endpoint's path (set on a 404 of a path that is our
         choice, by `ApiClient.send`)."""
         self.doc: str | None = None
+        self.credential_key: str | None = None
+        """The config key of the refused credential (a 401 or 403 of a client that knows it)."""
         where = f" ({method} {path})" if method else ""
         code_part = f" {code}" if code else ""
         super().__init__(f"{provider} API error {status}{code_part}{where}: {message}")
+
+    def name_credential(self, hint: CredentialHint) -> None:
+        """Names the account and the config key in the message of a refused credential (401)
+        or a refused request (403), keeping the API's own words; never the credential."""
+        self.credential_key = hint.key
+        where = f"; {self.method} {self.path}" if self.method else ""
+        code = f" {self.code}" if self.code else ""
+        said = f"{self.status}{code}: {self.message}{where}"
+        if self.status == 401:
+            text = (
+                f"{hint.label}: the API refused the {hint.what} ({said}): set it with "
+                f"{hint.how_to_set}"
+            )
+        else:
+            text = (
+                f"{hint.label}: the API refused the request ({said}); the account's "
+                f"{hint.what} is `{hint.key}`"
+            )
+        self.args = (text, *self.args[1:])
 
     def name_endpoint(self, key: str | None, doc: str, hint: str) -> None:
         """Adds to the message where the path is set (`hint`), keeping everything else."""

@@ -27,6 +27,7 @@ import tenacity
 from .engine_watch import check_engine
 from .errors import (
     ApiError,
+    CredentialHint,
     RateLimitedError,
     TransportError,
     error_class_for,
@@ -98,6 +99,7 @@ class HttpClient:
         retryable_statuses: frozenset[int] = RETRYABLE_SERVER_STATUSES,
         rate_limit_statuses: frozenset[int] = frozenset({429}),
         limiter: RequestLimiter | None = None,
+        credential: CredentialHint | None = None,
     ) -> None:
         """
         :param extra_errors: statuses (below 400 or not) that are errors of their own for this
@@ -107,6 +109,8 @@ class HttpClient:
             retried for every method (429; MailChannels answers 503).
         :param limiter: the account's pace (shared by every client of the account); None: no
             pace but the API's own.
+        :param credential: whose credential the headers carry and where it is set: a 401 or
+            403 names the account and the config key (never the value).
         """
         self.provider = provider
         self.retry = retry or RetryPolicy()
@@ -116,6 +120,7 @@ class HttpClient:
         self._retryable = retryable_statuses
         self._rate_limited = rate_limit_statuses
         self.limiter = limiter
+        self.credential = credential
         self._client = httpx.Client(
             base_url=base_url.rstrip("/"),
             headers={"Accept": "application/json", "User-Agent": "pulumi-inboxed", **headers},
@@ -222,7 +227,7 @@ class HttpClient:
     def _error(self, response: httpx.Response, method: str, path: str) -> ApiError:
         message, code, details = self._error_parser(response)
         cls = self._extra_errors.get(response.status_code) or error_class_for(response.status_code)
-        return cls(
+        error = cls(
             self.provider,
             response.status_code,
             message,
@@ -232,3 +237,6 @@ class HttpClient:
             path=path,
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
+        if self.credential is not None and response.status_code in (401, 403):
+            error.name_credential(self.credential)
+        return error

@@ -3,6 +3,10 @@
 - **Delete is verified.** After a delete call the provider reads the object back; still there
   means the delete failed, naming the object. A 404 on the delete counts as gone only when the
   read agrees (a 404 from a wrong path must not look like success).
+- **One warning per call, on a line of its own.** What a delete or an update leaves behind is
+  one warning listing the objects with their count (`warn_grouped`), not one per object; the
+  provider host has no engine connection, and `pulumi.log.warn` prints there with two writes
+  that concurrent handlers can interleave (two warnings on one line): `warn` writes one line.
 - **Adopted objects stay.** An object a create adopted (it existed before the resource asked for
   it, or cannot be told apart from one that did) is left in the account on delete unless the
   program sets the input `DESTROY_ADOPTED` (the same name on every resource). Outputs say what
@@ -11,8 +15,10 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -95,3 +101,41 @@ def log_kept_adopted(kind: str, names: Iterable[str], resource_name: str = "") -
         f"{kind}{where}: left in the account, because this resource adopted them rather than "
         f"made them: {shown}. Set {DESTROY_ADOPTED}=True to delete adopted objects too."
     )
+
+
+_STDERR = threading.Lock()
+LISTED = 20
+"""How many objects a grouped message names before `and N more`."""
+
+
+def warn(message: str) -> None:
+    """One warning on a line of its own: through the engine when this process has one (a
+    program), else (the provider host) one write of `warning: <message>\n` to stderr, whole,
+    whatever other handlers print meanwhile."""
+    from pulumi.runtime.settings import get_engine
+
+    if get_engine() is not None:
+        pulumi.log.warn(message)
+        return
+    with _STDERR:
+        sys.stderr.write(f"warning: {' '.join(message.splitlines())}\n")
+        sys.stderr.flush()
+
+
+def listed(items: Sequence[str], limit: int = LISTED) -> str:
+    """`a, b, c` or `a, b, ... and 12 more`."""
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def grouped_message(head: str, nouns: tuple[str, str], items: Sequence[str], tail: str) -> str:
+    """`<head>: <count> <noun>: <items>; <tail>` (`nouns`: singular and plural, "request
+    stays", "requests stay"): what one warning about many objects says."""
+    noun = nouns[0] if len(items) == 1 else nouns[1]
+    return f"{head}: {len(items)} {noun}: {listed(sorted(items))}; {tail}"
+
+
+def warn_grouped(head: str, nouns: tuple[str, str], items: Sequence[str], tail: str) -> None:
+    """One warning about all of `items` (none: nothing), with their count (`grouped_message`)."""
+    if items:
+        warn(grouped_message(head, nouns, items, tail))

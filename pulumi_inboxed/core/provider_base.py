@@ -20,6 +20,16 @@ class ConfiguredProvider(dyn.ResourceProvider):
     config when the provider runs, so the pickle holds nothing but the class.
     """
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Each provider's `check()` answers the engine with failures it can print: a nested
+        path's failure without `value {<nil>}` (`core.check_failures`)."""
+        super().__init_subclass__(**kwargs)
+        from .check_failures import named_for_engine
+
+        check = cls.__dict__.get("check")
+        if check is not None:
+            cls.check = named_for_engine(check)  # type: ignore[method-assign,assignment]
+
     def __getstate__(self) -> dict[str, Any]:
         return {}
 

@@ -9,7 +9,10 @@ Resource classes users see are generated from it (`python -m pulumi_inboxed.code
 from __future__ import annotations
 
 import contextlib
+import inspect
+import os
 import pickle
+import traceback
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
@@ -18,7 +21,7 @@ from typing import Any, TypeVar
 import pulumi
 import pulumi.dynamic as dyn
 
-from .schema import ResourceInputs, ResourceOutputs, register_outputs
+from .schema import ResourceInputs, ResourceOutputs, did_you_mean, register_outputs
 
 Props = dict[str, Any]
 Opts = pulumi.ResourceOptions | None
@@ -57,6 +60,43 @@ class ResourceSpec:
 
 A = TypeVar("A")
 
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+class UnknownInputError(pulumi.RunError, TypeError):
+    """A resource was given an input it does not have (a typo, most often).
+
+    A `pulumi.RunError`: the Pulumi CLI shows its message alone, with no traceback through this
+    package's internals; a `TypeError` for plain Python callers."""
+
+
+def input_names_of(args_type: type[Any]) -> list[str]:
+    """The keyword inputs an Args class takes (its constructor's parameters)."""
+    parameters = inspect.signature(args_type.__init__).parameters
+    return [n for n, p in parameters.items() if n != "self" and p.kind is p.KEYWORD_ONLY]
+
+
+def _caller() -> str:
+    """`file:line` of the program's line that made the resource (the first frame outside this
+    package), for an error raised without a traceback."""
+    for frame in reversed(traceback.extract_stack()):
+        if not os.path.abspath(frame.filename).startswith(_PACKAGE_DIR + os.sep):
+            return f" (at {os.path.basename(frame.filename)}:{frame.lineno})"
+    return ""
+
+
+def check_input_names(args_type: type[Any], given: Mapping[str, Any]) -> None:
+    """`UnknownInputError` naming each input `args_type` does not take, with the closest one."""
+    known = input_names_of(args_type)
+    unknown = [name for name in given if name not in known]
+    if not unknown:
+        return
+    kind = args_type.__name__.removesuffix("Args")
+    hints = {n: did_you_mean(n, known) for n in unknown}
+    problems = "; ".join(f"unknown input {n!r}{hint}" for n, hint in hints.items())
+    listed = "" if all(hints.values()) else f" (its inputs: {', '.join(sorted(known))})"
+    raise UnknownInputError(f"{kind}{_caller()}: {problems}{listed}")
+
 
 def resource_args_opts(
     args_type: type[A], args: tuple[Any, ...], kwargs: dict[str, Any]
@@ -77,6 +117,7 @@ def resource_args_opts(
                 f"arguments or as one {args_type.__name__}"
             )
         opts = args[0] if args else given.pop("opts", None)
+        check_input_names(args_type, given)
         resource_args = args_type(**given)
         given = {}
     if given:

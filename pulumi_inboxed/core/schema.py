@@ -24,6 +24,7 @@ From them come, with no name written twice:
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import Enum
 from typing import Annotated, Any, ClassVar, get_args
@@ -405,6 +406,12 @@ def _failures(
     return failures
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` for the closest known name, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
 def check_inputs(
     model: type[ResourceInputs], news: Mapping[str, Any]
 ) -> tuple[dict[str, Any], list[dyn.CheckFailure]]:
@@ -419,7 +426,7 @@ def check_inputs(
     names = model.input_names()
     data = {k: v for k, v in news.items() if k in names and v is not None}
     stray = [
-        dyn.CheckFailure(key, "is not an input of this resource")
+        dyn.CheckFailure(key, f"is not an input of this resource{did_you_mean(key, names)}")
         for key, value in news.items()
         if value is not None
         and key not in names

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from ..core.api_client import ApiClient, pages_numbered
 from ..core.endpoints_config import EndpointTable
+from ..core.errors import CredentialHint
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
 from ..core.request_limits import RequestLimiter
@@ -75,9 +76,11 @@ class InboxedUpClient(ApiClient):
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
         limiter: RequestLimiter | None = None,
+        credential: CredentialHint | None = None,
     ) -> None:
         """:param limiter: the account's pace, shared by every client of the account (its
-        runtime's); None: no pace but the API's own."""
+        runtime's); None: no pace but the API's own.
+        :param credential: the account and the token's config key, named by a 401 or 403."""
         http = HttpClient(
             provider=PROVIDER,
             base_url=base_url,
@@ -86,6 +89,7 @@ class InboxedUpClient(ApiClient):
             error_parser=parse_error,
             transport=transport,
             limiter=limiter,
+            credential=credential,
         )
         super().__init__(http, endpoints or EndpointTable("inboxedup"))
 

@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError
 
 from ..core import intents
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
-from ..core.lifecycle import DESTROY_ADOPTED
+from ..core.lifecycle import DESTROY_ADOPTED, warn
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.resource_spec import Opts, Props, ResourceSpec
@@ -289,8 +289,8 @@ class MailboxRequestProvider(ConfiguredProvider):
                 for r in account.requests_on(domain)
                 if r.mailbox_type.value == type_ and r.status in COUNTED and r.id != own
             )
-        except InboxedError as exc:
-            return [("domain", f"could not check {domain!r} against the account: {exc}")]
+        except InboxedError as exc:  # the account could not be read: its failure
+            return [("account", f"could not check {domain!r} against the account: {exc}")]
         limit = MAILBOX_LIMITS[type_]
         adding = len(inputs["mailboxes"])
         if used + adding > limit:
@@ -404,7 +404,7 @@ class MailboxRequestProvider(ConfiguredProvider):
                 describe=lambda r: r.status.value if r else "no answer yet",
             )
         except WaitTimeoutError as exc:
-            pulumi.log.warn(f"mailbox request {request.id} on {request.domain}: {exc}")
+            warn(f"mailbox request {request.id} on {request.domain}: {exc}")
             return rt.client.get_mailbox_request(request.id)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -442,7 +442,7 @@ class MailboxRequestProvider(ConfiguredProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         adopted = " (adopted by this resource: it existed before)" if props.get("adopted") else ""
-        pulumi.log.warn(
+        warn(
             f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {id_}"
             f"{adopted} on {props.get('domain')} stays in the account (and keeps its slots "
             "unless it failed); it is removed from the Pulumi state only."

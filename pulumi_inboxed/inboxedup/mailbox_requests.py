@@ -43,6 +43,7 @@ from pydantic_core import PydanticCustomError
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, WaitTimeoutError
+from ..core.lifecycle import grouped_message, warn
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
@@ -313,10 +314,8 @@ class MailboxRequestsProvider(ConfiguredProvider):
                     and r.status in COUNTED
                     and _usernames(r.mailboxes) != wanted  # that one would be adopted
                 )
-            except InboxedError as exc:
-                return [
-                    (f"{where}.domain", f"could not check {domain!r} against the account: {exc}")
-                ]
+            except InboxedError as exc:  # the account could not be read: its failure
+                return [("account", f"could not check {domain!r} against the account: {exc}")]
             limit, adding = MAILBOX_LIMITS[type_], len(entry["mailboxes"])
             if used + adding > limit:
                 problems.append(
@@ -377,10 +376,8 @@ class MailboxRequestsProvider(ConfiguredProvider):
             for k, e in wanted.items()
             if k not in ids or k not in before or _content(before[k]) != _content(e)
         }
-        for key in sorted(set(ids) - set(wanted)):
-            _warn_left(ids[key], key, "its entry was removed from the program")
-        for key in sorted(set(ids) & set(todo)):
-            _warn_left(ids[key], key, "its entry changed, and a new request is made for it")
+        _warn_left(ids, set(ids) - set(wanted), "its entry was removed from the program")
+        _warn_left(ids, set(ids) & set(todo), "its entry changed, and a new request is made")
         for key in (set(ids) - set(wanted)) | (set(ids) & set(todo)):
             ids.pop(key, None)
             statuses.pop(key, None)
@@ -552,8 +549,8 @@ class MailboxRequestsProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
-        for key, request_id in sorted((props.get("request_ids") or {}).items()):
-            _warn_left(request_id, key, "the resource is destroyed")
+        ids: dict[str, str] = dict(props.get("request_ids") or {})
+        _warn_left(ids, set(ids), "the resource is destroyed")
 
 
 def _reconciled(
@@ -601,12 +598,21 @@ def _passwords(request: RequestInfo) -> dict[str, str]:
     }
 
 
-def _warn_left(request_id: str, key: str, why: str) -> None:
-    pulumi.log.warn(
-        f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {request_id} "
-        f"({key}) stays in the account (and keeps its slots unless it failed); {why}, so it is "
-        "removed from the Pulumi state only."
+def left_message(ids: Mapping[str, str], keys: set[str], why: str) -> str:
+    """The one warning about the requests of `keys` that stay in the account."""
+    return grouped_message(
+        "InboxedUp has no endpoint to cancel or delete a mailbox request",
+        ("request stays in the account", "requests stay in the account"),
+        [f"{ids[key]} ({key})" for key in sorted(keys)],
+        f"{why}, so it is removed from the Pulumi state only (a request keeps its mailbox "
+        "slots unless it failed).",
     )
+
+
+def _warn_left(ids: Mapping[str, str], keys: set[str], why: str) -> None:
+    """One warning for all the requests of `keys` (none: nothing)."""
+    if keys:
+        warn(left_message(ids, keys, why))
 
 
 def _before_register(name: str, props: Props, opts: Opts) -> Opts:

@@ -16,7 +16,13 @@ from typing import Any, TypeVar
 
 import pulumi.dynamic as dyn
 
-from ..core.accounts import AccountConfig, Registry, account_check_failure, accounts_setting
+from ..core.accounts import (
+    AccountConfig,
+    Registry,
+    account_check_failure,
+    accounts_setting,
+    credential_hint,
+)
 from ..core.api_client import SharedReads
 from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
@@ -34,7 +40,7 @@ from ..core.request_limits import (
 )
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
-from .client import InboxedUpClient
+from .client import PROVIDER, InboxedUpClient
 from .models import BatchStatus, Domain, MailboxRequest
 
 NAMESPACE = "inboxedup"
@@ -164,6 +170,7 @@ class InboxedUpRuntime:
             endpoints=self.endpoints,
             retry=RetryPolicy(request_timeout=self.limits.timeout),
             limiter=self.limiter,
+            credential=credential_hint(PROVIDER, self.account_name, API_TOKEN),
         )
 
     @cached_property

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from ..core.api_client import ApiClient, pages_offset
 from ..core.endpoints_config import EndpointTable
-from ..core.errors import RateLimitedError
+from ..core.errors import CredentialHint, RateLimitedError
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.replies import list_in, parse_model, unwrap
 from ..core.request_limits import RequestLimiter
@@ -79,11 +79,13 @@ class MailChannelsClient(ApiClient):
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
         limiter: RequestLimiter | None = None,
+        credential: CredentialHint | None = None,
         write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """
         :param limiter: the account's pace (its runtime's one limiter for the account).
+        :param credential: the account and the key's config key, named by a 401 or 403.
         :param write_policy: how often a write that failed transiently is checked and re-sent
             (`core.safe_write.write_once`).
         :param sleep: how the client waits between tries (a no-op in unit tests).
@@ -99,6 +101,7 @@ class MailChannelsClient(ApiClient):
             transport=transport,
             sleep=sleep,
             limiter=limiter,
+            credential=credential,
             extra_errors={ep.RATE_LIMIT_STATUS: RateLimitedError},
             rate_limit_statuses=frozenset({429, ep.RATE_LIMIT_STATUS}),
         )

@@ -10,6 +10,7 @@ import httpx
 
 from ..core.api_client import ApiClient
 from ..core.endpoints_config import EndpointTable
+from ..core.errors import CredentialHint
 from ..core.http import HttpClient, ParsedError, RetryPolicy
 from ..core.intents import Intent
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
@@ -67,11 +68,13 @@ class PingramClient(ApiClient):
         transport: httpx.BaseTransport | None = None,
         endpoints: EndpointTable | None = None,
         limiter: RequestLimiter | None = None,
+        credential: CredentialHint | None = None,
         write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """
         :param limiter: the account's pace (its runtime's one limiter for the account).
+        :param credential: the account and the key's config key, named by a 401 or 403.
         :param write_policy: how often a write that failed transiently is checked and re-sent
             (`core.safe_write.write_once`).
         :param sleep: how the client waits between tries (a no-op in unit tests).
@@ -87,6 +90,7 @@ class PingramClient(ApiClient):
             transport=transport,
             sleep=sleep,
             limiter=limiter,
+            credential=credential,
             extra_errors=dict(BY_STATUS),
             retryable_statuses=frozenset({500, 503, 504}),  # 502 is the provider's own failure
         )

@@ -17,13 +17,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..core.accounts import AccountConfig, KeyedAccount, Registry, accounts_setting, keyed_account
+from ..core.accounts import (
+    AccountConfig,
+    KeyedAccount,
+    Registry,
+    accounts_setting,
+    credential_hint,
+    keyed_account,
+)
 from ..core.config import ConfigSource, Setting
 from ..core.endpoints_config import endpoint_setting
 from ..core.http import RetryPolicy
 from ..core.request_limits import RequestLimiter, RequestLimits, limit_settings, read_limits
 from . import endpoints as ep
-from .client import PingramClient
+from .client import PROVIDER, PingramClient
 
 NAMESPACE = "pingram"
 API_KEY = Setting(NAMESPACE, "apiKey", "PINGRAM_API_KEY", secret=True)
@@ -73,6 +80,7 @@ def client_for(
             endpoints=table,
             retry=RetryPolicy(request_timeout=limits.timeout),
             limiter=limiter_for(name, limits),
+            credential=credential_hint(PROVIDER, name, API_KEY),
         )
 
     return _clients.get(key, make)

@@ -253,11 +253,23 @@ def inbound_faked(monkeypatch: pytest.MonkeyPatch) -> Callable[[InboundHandler],
 @dataclass
 class CheckOutcome:
     failures: dict[str, str]
-    """property path -> reason, as the CLI prints them."""
+    """property path -> reason, the path read back from the engine's answer (a failure the
+    engine cannot print on its property comes on the resource as `path: reason`,
+    `core.check_failures`)."""
     aborted: str | None
     """The message a crash of the handler would print (None when Check returned)."""
     requests: int
     """Requests the sandbox saw during the check."""
+    answered: tuple[tuple[str, str], ...] = ()
+    """(property, reason) exactly as the engine receives them."""
+
+
+def _path_of(prop: str, reason: str) -> tuple[str, str]:
+    """The failure's path and reason from the engine's answer (see `CheckOutcome.failures`)."""
+    path, sep, rest = reason.partition(": ")
+    if prop or not sep or " " in path:
+        return prop, reason
+    return path, rest
 
 
 class _Aborted(Exception):
@@ -325,14 +337,15 @@ def preview_check(unit_sandbox: SandboxProcess) -> PreviewCheck:
         )
         context = _Context()
         before = unit_sandbox.control.total_requests()
-        failures: dict[str, str] = {}
+        answered: tuple[tuple[str, str], ...] = ()
         try:
             response = servicer.Check(request, context)
-            failures = {f.property: f.reason for f in response.failures}
+            answered = tuple((f.property, f.reason) for f in response.failures)
         except _Aborted:
             pass
         after = unit_sandbox.control.total_requests()
-        return CheckOutcome(failures, context.details, after - before)
+        failures = dict(_path_of(prop, reason) for prop, reason in answered)
+        return CheckOutcome(failures, context.details, after - before, answered)
 
     return check
 

@@ -114,3 +114,55 @@ def test_errors_never_carry_the_token() -> None:
         make_client(transport, []).request("GET", "/x")
     assert "tok-SECRET" not in str(info.value)
     assert "tok-SECRET" not in repr(info.value.__dict__)
+
+
+def _hinted(transport: httpx.MockTransport, account: str | None) -> HttpClient:
+    from pulumi_inboxed.core.accounts import credential_hint
+    from pulumi_inboxed.core.config import Setting
+
+    token = Setting("inboxedup", "apiToken", "INBOXEDUP_API_TOKEN", secret=True)
+    return HttpClient(
+        provider="InboxedUp",
+        base_url="https://api.example.test",
+        headers={"Authorization": "Bearer tok-SECRET"},
+        transport=transport,
+        sleep=lambda _s: None,
+        credential=credential_hint("InboxedUp", account, token),
+    )
+
+
+def test_a_refused_token_names_the_api_the_account_and_the_key_to_set() -> None:
+    body = {"message": "Missing or invalid bearer token", "code": "UNAUTHORIZED"}
+    transport, calls = sequence(httpx.Response(401, json=body))
+    with pytest.raises(errors.AuthenticationError) as info:
+        _hinted(transport, "client-b").request("GET", "/mailboxes")
+    message = str(info.value)
+    assert message.startswith(
+        "InboxedUp account 'client-b': the API refused the token (401 UNAUTHORIZED: "
+        "Missing or invalid bearer token; GET /mailboxes): set it with "
+        "`pulumi config set --path --secret 'inboxedup:accounts.client-b.apiToken' ...`"
+    ), message
+    assert info.value.credential_key == "inboxedup:accounts.client-b.apiToken"
+    assert info.value.status == 401 and info.value.message == body["message"]
+    assert "tok-SECRET" not in message and "tok-SECRET" not in repr(info.value.__dict__)
+    assert len(calls) == 1
+
+
+def test_the_default_accounts_refusal_names_the_plain_key_and_its_variable() -> None:
+    transport, _ = sequence(httpx.Response(401, json={"message": "bad token"}))
+    with pytest.raises(errors.AuthenticationError) as info:
+        _hinted(transport, None).request("GET", "/account")
+    message = str(info.value)
+    assert message.startswith("InboxedUp (default account): the API refused the token")
+    assert "`pulumi config set --secret inboxedup:apiToken ...`" in message
+    assert "INBOXEDUP_API_TOKEN variable" in message
+
+
+def test_a_403_names_the_account_and_the_key_keeping_the_apis_words() -> None:
+    transport, _ = sequence(httpx.Response(403, json={"message": "over the domain limit"}))
+    with pytest.raises(errors.PermissionDeniedError) as info:
+        _hinted(transport, "client-a").request("POST", "/domains")
+    message = str(info.value)
+    assert message.startswith("InboxedUp account 'client-a': the API refused the request")
+    assert "over the domain limit" in message
+    assert "`inboxedup:accounts.client-a.apiToken`" in message

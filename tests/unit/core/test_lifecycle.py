@@ -198,3 +198,44 @@ def test_a_function_reply_of_the_wrong_shape_ends_the_program_without_its_values
         raise _validation_error()
     assert "SECRET" not in str(raised.value) and raised.value.__cause__ is None
     assert "MailboxCredentials" in str(raised.value)
+
+
+def _no_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As in the provider host: no engine connection (a test with mocks sets one)."""
+    import pulumi.runtime.settings
+
+    monkeypatch.setattr(pulumi.runtime.settings, "get_engine", lambda: None)
+
+
+def test_many_objects_left_make_one_warning_line_with_their_count(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 21: destroy printed 15 near-identical warnings, two run together on one line."""
+    _no_engine(monkeypatch)
+    from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+
+    ids = {f"d{i:02}.com/smtp": f"req_{i:02}" for i in range(25)}
+    MailboxRequestsProvider().delete("id", {"request_ids": ids})
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    line = lines[0]
+    assert line.startswith("warning: InboxedUp has no endpoint to cancel or delete a mailbox")
+    assert ": 25 requests stay in the account: req_00 (d00.com/smtp), " in line
+    assert "req_19 (d19.com/smtp) and 5 more; the resource is destroyed" in line
+
+
+def test_a_warning_is_one_whole_line_whatever_other_threads_print(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    _no_engine(monkeypatch)
+    from pulumi_inboxed.core.lifecycle import warn
+
+    threads = [threading.Thread(target=warn, args=(f"message {i}\nsecond line",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    lines = sorted(capsys.readouterr().err.splitlines())
+    assert lines == sorted(f"warning: message {i} second line" for i in range(8))

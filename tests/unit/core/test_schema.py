@@ -152,7 +152,7 @@ def test_a_wrong_constructor_call_says_how_to_call_it() -> None:
 
     with pytest.raises(TypeError, match="keyword arguments or as one SubscriptionNotesArgs"):
         resource_args_opts(SubscriptionNotesArgs, ("sub_1", "notes"), {})
-    with pytest.raises(TypeError, match="unexpected keyword argument 'note'"):
+    with pytest.raises(TypeError, match="unknown input 'note'; did you mean 'notes'\\?"):
         resource_args_opts(SubscriptionNotesArgs, (), {"subscription_id": "s", "note": "n"})
 
 

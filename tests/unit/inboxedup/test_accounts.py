@@ -530,3 +530,28 @@ def test_no_named_accounts_credential_in_the_pickle_or_the_state(
     assert created.outs["account"] == "client-a"  # the name only
     provider.delete(created.id, read.outs)
     assert recorder.tokens() == {BEARER["client-a"]}
+
+
+# a refused token: the failure names the account and the key, on the `account` input -----------
+
+
+@pytest.mark.parametrize("kind", [MailboxRequestsProvider, MailboxRequestProvider])
+def test_a_wrong_token_fails_check_on_account_naming_the_account_and_the_key(
+    sandbox: SandboxProcess, recorder: Recorder, kind: type[Any]
+) -> None:
+    """Issue 21: the 401 read `property requests[5].domain value {<nil>} has a problem: ...
+    InboxedUp API error 401`, naming neither the account nor the key."""
+    config = stack(sandbox, **{"client-b": {"apiToken": "iu-wrong-token-5150"}})
+    provider = configured(kind, config)
+    entry = {"domain": "b-send-5.com", "type": "smtp", "mailboxes": people("ann")}
+    news = {"requests": [entry]} if kind is MailboxRequestsProvider else dict(entry)
+    result = provider.check({}, {**news, "account": "client-b"})
+    failures = {f.property: f.reason for f in result.failures}
+    assert list(failures) == ["account"], failures
+    reason = failures["account"]
+    assert "could not check 'b-send-5.com' against the account" in reason
+    assert "InboxedUp account 'client-b': the API refused the token (401" in reason
+    assert "`pulumi config set --path --secret 'inboxedup:accounts.client-b.apiToken' ...`" in (
+        reason
+    )
+    assert "iu-wrong-token-5150" not in reason

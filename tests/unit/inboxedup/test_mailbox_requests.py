@@ -369,8 +369,11 @@ def test_a_retried_create_adopts_and_an_update_touches_only_the_changed_entry(
     assert "drop.com/smtp" not in updated["request_ids"]
     assert updated["emails"]["change.com/smtp"][-1] == "cy@change.com"
     warned = capsys.readouterr().err + caplog.text  # stderr, or the mocks' log after them
-    for key in ("change.com/smtp", "drop.com/smtp"):
-        assert f"request {first['request_ids'][key]} ({key}) stays in the account" in warned
+    for key, why in (("change.com/smtp", "changed"), ("drop.com/smtp", "removed")):
+        assert (
+            f"1 request stays in the account: {first['request_ids'][key]} ({key}); its entry "
+            f"{'was removed from the program' if why == 'removed' else 'changed'}"
+        ) in warned
     new_id = updated["request_ids"]["change.com/smtp"]
     assert api.get_mailbox_request(new_id).mailboxes[-1].mailbox_username == "cy"
 
@@ -452,4 +455,32 @@ def test_delete_warns_naming_every_request(
 ) -> None:
     MailboxRequestsProvider().delete("id", {"request_ids": {"a.com/smtp": "req_1"}})
     warned = capsys.readouterr().err + caplog.text
-    assert "request req_1 (a.com/smtp) stays in the account" in warned
+    assert "1 request stays in the account: req_1 (a.com/smtp); the resource is destroyed" in warned
+
+
+def test_the_engine_is_told_a_nested_failure_on_the_resource_with_its_path(
+    preview_check: PreviewCheck,
+) -> None:
+    """The engine prints `property P value V` with V = the program's top-level input named P:
+    `requests[0].domain` is none, so it printed `value {<nil>}` (issue 21). The failure reaches
+    it on the resource, its path leading the reason, which names the domain."""
+    news = with_entry(0, domain="nowhere-to-be-found.com")
+    news["domains_in_program"] = ["two.com"]
+    outcome = preview_check(MailboxRequestsProvider, news)
+    assert outcome.aborted is None
+    assert len(outcome.answered) == 1, outcome.answered
+    prop, reason = outcome.answered[0]
+    assert prop == ""
+    assert reason.startswith("requests[0].domain: 'nowhere-to-be-found.com' is not in the")
+
+
+def test_the_engine_is_told_a_top_level_failure_on_its_input() -> None:
+    from pulumi_inboxed.core.check_failures import engine_failure
+
+    given = {"requests", "account"}
+    assert engine_failure("requests", "is empty", given) == ("requests", "is empty")
+    assert engine_failure("account", "refused", given) == ("account", "refused")
+    # not given by the program: the engine would print `value {<nil>}`
+    assert engine_failure("domain", "is required", given) == ("", "domain: is required")
+    assert engine_failure("requests[5].domain", "x", given) == ("", "requests[5].domain: x")
+    assert engine_failure("", "whole", given) == ("", "whole")

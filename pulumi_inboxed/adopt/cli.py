@@ -66,8 +66,10 @@ def parser() -> argparse.ArgumentParser:
     adopt.add_argument("--project", default="adopted-estate", help="the project's name")
     adopt.add_argument("--force", action="store_true", help="overwrite an existing __main__.py")
     from ..doctor.cli import add_parser as add_doctor
+    from .adopted import add_parser as add_adopted
 
     add_doctor(commands)
+    add_adopted(commands)
     return root
 
 
@@ -103,6 +105,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ..doctor.cli import run as run_doctor
 
         return run_doctor(args, parser().error)
+    if args.command == "adopted":
+        from .adopted import run as run_adopted
+
+        return run_adopted(args)
     if args.cwd is not None and not args.stack:
         parser().error("--cwd needs --stack")
     out: Path = args.out

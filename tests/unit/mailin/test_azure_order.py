@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pulumi.runtime.settings
 import pytest
 from pulumi.output import UNKNOWN
 
@@ -317,9 +318,11 @@ def test_removing_the_master_domain_sends_no_null_and_says_what_stays(
     microsoft_provider: Configured,
     microsoft_client: MailinClient,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue 11, defect 10: the page's set-redirect-domain takes a domain and nothing removes
     one; the update used to send ``forward_to: null``, which an API requiring it answers 422."""
+    monkeypatch.setattr(pulumi.runtime.settings, "get_engine", lambda: None)  # the provider host
     client = microsoft_client
     provider = microsoft_provider(AzureOrderProvider)
     news = {"domain": "master-ms.com", "mailbox_mode": "auto", "full_names": ["Ann Lee"]}
@@ -351,7 +354,9 @@ def test_a_late_order_is_recorded_with_a_warning(
     microsoft_provider: Configured,
     microsoft_client: MailinClient,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(pulumi.runtime.settings, "get_engine", lambda: None)  # the provider host
     microsoft_sandbox.control.update_settings(mailin_azure_seconds=1000)
     try:
         provider = microsoft_provider(AzureOrderProvider)

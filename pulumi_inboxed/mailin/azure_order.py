@@ -37,7 +37,6 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Self
 
-import pulumi
 import pulumi.dynamic as dyn
 from pydantic import (
     AfterValidator,
@@ -51,7 +50,7 @@ from pydantic_core import PydanticCustomError
 from ..core import intents
 from ..core.domains import normalize_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
-from ..core.lifecycle import confirm_deleted, keep_if_adopted
+from ..core.lifecycle import confirm_deleted, keep_if_adopted, warn
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.resource_spec import ResourceSpec
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
@@ -436,7 +435,7 @@ class AzureOrderProvider(ConfiguredProvider):
             )
         except WaitTimeoutError:
             ns = self._client(inputs).get_azure_nameservers(order_id)
-            pulumi.log.warn(
+            warn(
                 f"Azure order {order_id} for {inputs['domain']} is {ns.status!r}, not ready "
                 f"within wait_timeout_seconds ({timeout:g} s); `pulumi refresh` brings its "
                 "status and nameservers later."
@@ -458,7 +457,7 @@ class AzureOrderProvider(ConfiguredProvider):
                 left = None
             else:
                 left = olds.get("master_domain") or left
-                pulumi.log.warn(
+                warn(
                     f"Azure order {order_id} ({news.get('domain')}): Mailin.ai has no way to "
                     f"remove a master domain, so the order still forwards to {left!r}; "
                     "set another master_domain, or change it in Mailin.ai."

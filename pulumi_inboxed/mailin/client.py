@@ -28,6 +28,7 @@ from ..core.errors import (
     ApiError,
     AuthenticationError,
     ConfigError,
+    CredentialHint,
     NotFoundError,
     TransportError,
     UnprocessableError,
@@ -113,10 +114,14 @@ class MailinClient(ApiClient):
         endpoints: EndpointTable | None = None,
         account: str | None = None,
         limiter: RequestLimiter | None = None,
+        credential: CredentialHint | None = None,
     ) -> None:
         """`account`: the named account this client serves (None: the default account), for
         messages naming where its login is set. `limiter`: the account's pace, shared by every
-        HTTP client of the account (this one's three: calls, login, logout)."""
+        HTTP client of the account (this one's three: calls, login, logout). `credential`:
+        what a refused call (401, 403) names, the API, the account and the key of its token
+        or login (`runtime.credential_of`), never the value; a login's own refusal is a
+        `LoginFailedError` naming the email and password keys."""
         if not token and not (email and password):
             raise ConfigError("Mailin.ai needs an API token, or an email and a password to log in")
         common: dict[str, Any] = {
@@ -132,7 +137,7 @@ class MailinClient(ApiClient):
         # The token is a header of this one client, replaced in place after a login: a client is
         # never closed under a request another thread is sending.
         super().__init__(
-            HttpClient(headers=self._auth_header(token), **common),
+            HttpClient(headers=self._auth_header(token), credential=credential, **common),
             endpoints or EndpointTable("mailin"),
         )
         self._base_url = base_url

@@ -25,9 +25,11 @@ Buying costs money and cannot be undone, so:
 - Inboxkit transfers are looked up in the Inboxkit list as well as in the domain list;
 - **delete removes the domains it made and all their mailboxes from Mailin.ai**, permanently, and
   reads each one back to confirm it is gone. Domains a create adopted (held by the account before
-  the resource asked for them, or left by an interrupted create, which cannot be told apart) stay
-  in the account unless `destroy_adopted=True`; `adopted_domains` lists them. Protect the
-  resource (`pulumi.ResourceOptions(protect=True)`) or keep every domain when it is deleted
+  the resource asked for them) stay in the account unless `destroy_adopted=True`; `adopted_domains`
+  lists them. A purchase or transfer records its names first (`core.intents`): after a crash, the
+  recovering create manages the names it finds with that record as acquired by this resource (not
+  adopted; one log line), so destroy removes them. Protect the resource
+  (`pulumi.ResourceOptions(protect=True)`) or keep every domain when it is deleted
   (`retain_on_delete=True`).
 """
 
@@ -39,17 +41,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-import pulumi
 import pulumi.dynamic as dyn
 from pydantic import StringConstraints, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
+from ..core import intents
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
     confirm_deleted,
     destroy_adopted,
     log_kept_adopted,
+    warn_grouped,
 )
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
@@ -73,6 +76,7 @@ from .endpoints import PURCHASABLE_TLDS
 from .errors import DomainsUnavailableError, LoginFailedError
 from .models import MailinDomain, TransferAccepted
 from .runtime import (
+    API,
     MailinRuntime,
     account_failures,
     account_wide,
@@ -351,8 +355,8 @@ class DomainsProvider(ConfiguredProvider):
                     )
         except LoginFailedError:
             raise  # the login's own error, not a failure of the availability check
-        except InboxedError as exc:
-            failures.append(dyn.CheckFailure("domains", f"could not check availability: {exc}"))
+        except InboxedError as exc:  # the account could not be read: its failure
+            failures.append(dyn.CheckFailure("account", f"could not check availability: {exc}"))
         return failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
@@ -464,6 +468,7 @@ class DomainsProvider(ConfiguredProvider):
             # show them only once done): wait for them, never buy a name twice
             own_ids = self._earlier_jobs(rt, job_ids, deadline)
         halt: InboxedError | None = None
+        held: list[str] = []
         for name in names:  # adopt what the account holds: a resumed create buys nothing twice
             if name not in records and name not in failed:
                 if halt is not None:
@@ -478,7 +483,10 @@ class DomainsProvider(ConfiguredProvider):
                 if found is not None:
                     records[name] = _record(found)
                     if found.id not in own_ids:  # not bought by this resource's own jobs
-                        adopted.add(name)
+                        held.append(name)
+        # unless this resource's interrupted run recorded it was about to acquire them
+        # (`core.intents`): made by this stack, not adopted
+        adopted.update(set(held) - intents.claim(API, rt.account, held, bound_seconds=timeout))
         missing = [n for n in names if n not in records and n not in failed]
         transfer_ns = dict(transfer_ns or {})
         transfer_ids: dict[str, int] = {}
@@ -535,13 +543,13 @@ class DomainsProvider(ConfiguredProvider):
         transfer_ns = {n: ns for n, ns in transfer_ns.items() if n in records}
         outs = _outputs(inputs, records, job_ids, adopted, transfer_ns, last_error)
         pending = [n for n in outs["pending_domains"] if n not in failed]
-        if pending:
-            pulumi.log.warn(
-                "Mailin.ai domains not active yet: "
-                + ", ".join(pending)
-                + (f" ({last_error})" if last_error else "")
-                + ". `pulumi refresh` or `pulumi up` later brings their status."
-            )
+        warn_grouped(
+            KIND,
+            ("domain is not active yet", "domains are not active yet"),
+            pending,
+            (f"{last_error}; " if last_error else "")
+            + "`pulumi refresh` or `pulumi up` later brings their status.",
+        )
         return outs
 
     def _earlier_jobs(
@@ -591,9 +599,12 @@ class DomainsProvider(ConfiguredProvider):
 
         while pending:
             what = f"purchase of {_shown(pending)}"
+            recorded = rt.intent(pending, "domain", "bought")  # on disk before the purchase
             try:
-                bought = rt.write_once(what, send, find)
+                bought = rt.write_once(what, send, find, intent=recorded)
             except DomainsUnavailableError as exc:
+                # the record keeps only what was made: the rest is recorded anew if sent again
+                intents.narrow(recorded, [n for n in recorded.keys if n in records])
                 refused = {d.strip().lower().rstrip(".") for d in exc.domains}
                 unavailable = [n for n in pending if n in refused]
                 if not unavailable or len(unavailable) == len(pending):
@@ -631,7 +642,8 @@ class DomainsProvider(ConfiguredProvider):
             return TransferAccepted(name_servers=list(found.name_servers), domain_id=found.id)
 
         kind = "Inboxkit transfer" if inboxkit else "transfer"
-        return rt.write_once(f"{kind} of {name}", send, find)
+        recorded = rt.intent([name], "domain", "transferred")  # on disk before the transfer
+        return rt.write_once(f"{kind} of {name}", send, find, intent=recorded)
 
     @staticmethod
     def _wait(rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline) -> str | None:

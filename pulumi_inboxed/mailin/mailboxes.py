@@ -12,11 +12,13 @@ The collection finishes what it can: entries that failed (refused, never confirm
 set, not deleted) are named in a `PartialFailure`, the completed ones are recorded (a mailbox
 whose settings failed with the settings it has), and the next `up` touches only the failed ones.
 
-Adoption: an address the account had before the create (or a retried create: it cannot be told
-apart) is listed in `adopted_mailboxes` and is left in the account when removed from the list or
-destroyed, unless `destroy_adopted=True`. Every delete is verified by listing the address again.
-Refresh reads names (and, for Google, signature and forwarding) back where the reply shows them;
-a mailbox leaves the state only when the account's mailbox list confirms it is gone.
+Adoption: an address the account had before the create is listed in `adopted_mailboxes` and is left
+in the account when removed from the list or destroyed, unless `destroy_adopted=True`. A create
+records the addresses it is about to create first (`core.intents`): after a crash, the recovering
+create manages the ones it finds with that record as made by this resource (not adopted; one log
+line), so destroy removes them. Every delete is verified by listing the address again. Refresh reads
+names (and, for Google, signature and forwarding) back where the reply shows them; a mailbox leaves
+the state only when the account's mailbox list confirms it is gone.
 
 Secrets: passwords given as inputs are made secret in the program (so the state keeps them
 encrypted, inputs and outputs alike); generated passwords, Google app passwords and TOTP secrets
@@ -37,8 +39,15 @@ import pulumi.dynamic as dyn
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
+from ..core import intents
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
-from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, log_kept_adopted
+from ..core.lifecycle import (
+    DESTROY_ADOPTED,
+    confirm_deleted,
+    destroy_adopted,
+    log_kept_adopted,
+    warn_grouped,
+)
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
@@ -60,6 +69,7 @@ from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
 from .runtime import (
+    API,
     MailinRuntime,
     account_failures,
     account_wide,
@@ -435,15 +445,20 @@ class _MailboxesProvider(ConfiguredProvider):
         entries done (`applied` holds those whose settings are not yet the wanted ones), the
         failed ones left out and named in `failed`."""
         entries = {m["username"]: m for m in inputs["mailboxes"]}
-        deadline = Deadline.after(float(inputs.get("wait_timeout_seconds") or 0))
+        timeout = float(inputs.get("wait_timeout_seconds") or 0)
+        deadline = Deadline.after(timeout)
         halt: InboxedError | None = None
+        held: set[str] = set()
         for username, entry in entries.items():  # adopt: a retried create never makes it twice
             if username not in records and username not in failed:
                 if halt is not None:
                     failed[username] = not_tried(halt)
                     continue
-                error = self._adopt(rt, entry, records, adopted, applied, failed)
+                error = self._adopt(rt, entry, records, held, applied, failed)
                 halt = error if error is not None and account_wide(error) else None
+        # unless this resource's interrupted run recorded it was about to create them
+        # (`core.intents`): made by this stack, not adopted
+        adopted |= held - intents.claim(API, rt.account, sorted(held), bound_seconds=timeout)
         missing = [entries[u] for u in entries if u not in records and u not in failed]
         last_error: str | None = None
         if missing:
@@ -494,11 +509,13 @@ class _MailboxesProvider(ConfiguredProvider):
         if inputs.get("account") is not None:  # read, update and delete use its account
             outs["account"] = inputs["account"]
         pending = [u for u in entries if u in records and not records[u].get("active")]
-        if pending:
-            pulumi.log.warn(
-                f"Mailin.ai mailboxes not active yet: {', '.join(pending)}"
-                + (f" ({last_error})" if last_error else "")
-            )
+        warn_grouped(
+            self.kind,
+            ("mailbox is not active yet", "mailboxes are not active yet"),
+            pending,
+            (f"{last_error}; " if last_error else "")
+            + "`pulumi refresh` or `pulumi up` later brings their status.",
+        )
         return outs
 
     def _submit_once(
@@ -532,9 +549,13 @@ class _MailboxesProvider(ConfiguredProvider):
             shown = ", ".join(str(e["username"]) for e in pending[:5])
             more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
             what = f"create of {len(pending)} mailbox(es) ({shown}{more})"
+            # on disk before the create (`core.intents`)
+            recorded = rt.intent([str(e["username"]) for e in pending], "mailbox", "created")
             try:
-                submitted = rt.write_once(what, send, find)
+                submitted = rt.write_once(what, send, find, intent=recorded)
             except UnprocessableError as exc:
+                # the record keeps only what was made: the rest is recorded anew if sent again
+                intents.narrow(recorded, [u for u in recorded.keys if u in records])
                 # the 422 names entries by their index in the request that was sent
                 refused = {
                     str(sent[i]["username"]): _entry_reason(exc, i)

@@ -34,13 +34,19 @@ parts may be incomplete") count as transient there.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
 import pulumi.dynamic as dyn
 
-from ..core.accounts import AccountConfig, Registry, account_check_failure, accounts_setting
+from ..core.accounts import (
+    AccountConfig,
+    Registry,
+    account_check_failure,
+    accounts_setting,
+    credential_hint,
+)
 from ..core.api_client import SHARED_READS_MAX_AGE_SECONDS, SharedReads
 from ..core.config import ConfigSource, Setting, read, read_float, require
 from ..core.endpoints_config import endpoint_setting, endpoint_table
@@ -49,12 +55,14 @@ from ..core.errors import (
     ApiError,
     AuthenticationError,
     ConfigError,
+    CredentialHint,
     PermissionDeniedError,
     RateLimitedError,
     ServerError,
     TransportError,
 )
 from ..core.http import RetryPolicy
+from ..core.intents import Intent
 from ..core.polling import SharedPoller
 from ..core.request_limits import RequestLimiter, read_limits
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
@@ -76,9 +84,12 @@ POLL_INTERVAL = Setting(
     "mailin", "pollIntervalSeconds", "MAILIN_POLL_INTERVAL_SECONDS", default="5"
 )
 T = TypeVar("T")
+API = PROVIDER
+"""How intent records (`core.intents`) name Mailin.ai."""
 
 __all__ = [
     "ACCOUNTS",
+    "API",
     "API_TOKEN",
     "BASE_URL",
     "DEVICE_NAME",
@@ -90,6 +101,7 @@ __all__ = [
     "MailinRuntime",
     "account_failures",
     "account_wide",
+    "credential_of",
     "drop_shared_reads",
     "listed_reasons",
     "not_tried",
@@ -112,10 +124,19 @@ class MailinRuntime:
         self.sleep: Callable[[float], None] = time.sleep
         """The wait between sends of a write (tests pass one that does not wait)."""
 
-    def write_once(self, what: str, send: Callable[[], T], find: Callable[[], T | None]) -> T:
+    def write_once(
+        self,
+        what: str,
+        send: Callable[[], T],
+        find: Callable[[], T | None],
+        *,
+        intent: Intent | None = None,
+    ) -> T:
         """`core.safe_write.write_once` for this account: `send` until it took effect (`find`
         reads back what it would have made, fresh), never twice. `what` names the write
-        ("POST /domains/buy for a.com"); the account is added."""
+        ("POST /domains/buy for a.com"); the account is added. `intent` (what the write makes)
+        is recorded before the first send (`core.intents`): after a crash, the next run
+        manages what it finds as made by this stack, not adopted."""
         label = PROVIDER if self.account is None else f"{PROVIDER} account {self.account!r}"
         return write_once(
             f"{label} {what}",
@@ -123,7 +144,13 @@ class MailinRuntime:
             find,
             policy=self.write_policy,
             sleep=self.sleep,
+            intent=intent,
         )
+
+    def intent(self, keys: Sequence[str], what: str, verb: str) -> Intent:
+        """What a write of this account is about to make (`core.intents`): `keys` of kind
+        `what` ("domain", "mailbox"), `verb` ("bought", "created") for the next run's line."""
+        return Intent(API, self.account, tuple(keys), what, verb)
 
     def _shared(self, key: tuple[Any, ...], read: Callable[[], T]) -> T:
         client = self.client
@@ -231,6 +258,17 @@ def _no_credentials(view: AccountConfig) -> ConfigError:
     )
 
 
+def credential_of(view: AccountConfig, token: str | None) -> CredentialHint:
+    """What a refusal (401, 403) of `view`'s account names: its token's key
+    (`mailin:apiToken`, `mailin:accounts.<name>.apiToken`), or, for a login, the email and
+    password keys. Never a value."""
+    if token:
+        return credential_hint(PROVIDER, view.account, API_TOKEN)
+    keys = f"{view.key_of(EMAIL)} and {view.key_of(PASSWORD)}"
+    how = f"{view.how_to_set(EMAIL)}, and {view.how_to_set(PASSWORD)}"
+    return CredentialHint(PROVIDER, view.account, keys, how, "login (email and password)")
+
+
 def runtime_for(
     config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
 ) -> MailinRuntime:
@@ -271,6 +309,7 @@ def runtime_for(
             account=view.account,
             retry=RetryPolicy(request_timeout=limits.timeout),
             limiter=RequestLimiter(limits),
+            credential=credential_of(view, token),
         )
 
     def make_runtime() -> MailinRuntime:

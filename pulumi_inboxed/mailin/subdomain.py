@@ -1,9 +1,11 @@
 """`mailin.Subdomain`: `<subdomain>.<domain>` under an active Mailin.ai domain.
 
 Any change of name replaces it (the API has no update). Create adopts a subdomain the account
-already has (`adopted` output); delete removes the subdomain's domain entry, verified by reading
-the account's domain list, and leaves an adopted one unless `destroy_adopted=True`. Refresh
-drops the resource only when the account's domain lists confirm the subdomain is gone.
+already has (`adopted` output), unless this resource's interrupted run recorded it was about to
+create it (`core.intents`: managed as created); delete removes the subdomain's domain entry,
+verified by reading the account's domain list, and leaves an adopted one unless
+`destroy_adopted=True`. Refresh drops the resource only when the account's domain lists confirm the
+subdomain is gone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Annotated, Any, ClassVar
 import pulumi.dynamic as dyn
 from pydantic import AfterValidator
 
+from ..core import intents
 from ..core.errors import InboxedError, NotFoundError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
 from ..core.provider_base import ConfiguredProvider
@@ -34,7 +37,7 @@ from ..core.schema import (
 from . import program_domains
 from .forwarding import find_domain_anywhere
 from .models import MailinDomain
-from .runtime import MailinRuntime, account_failures, runtime_for
+from .runtime import API, MailinRuntime, account_failures, runtime_for
 
 LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 LISTED_WITHIN_SECONDS = 30.0
@@ -109,7 +112,9 @@ class SubdomainProvider(ConfiguredProvider):
         client = rt.client
         fqdn = f"{props['subdomain']}.{props['domain']}"
         existing = find_domain_anywhere(client, fqdn)
-        adopted = existing is not None
+        # adopted, unless this resource's interrupted run recorded it was about to create it
+        # (`core.intents`): made by this stack
+        adopted = existing is not None and not intents.claim(API, rt.account, [fqdn])
         if existing is None:
             # `write_once`: a subdomain found after a failed request is this run's own (made,
             # not adopted); it is sent again only when it is not there
@@ -121,6 +126,7 @@ class SubdomainProvider(ConfiguredProvider):
                 f"POST /domains/add/subdomain for {fqdn}",
                 send,
                 lambda: find_domain_anywhere(client, fqdn),
+                intent=rt.intent([fqdn], "subdomain", "created"),  # on disk before the create
             )
             deadline = time.monotonic() + LISTED_WITHIN_SECONDS
             while existing is None and time.monotonic() < deadline:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import pulumi.runtime.settings
 import pytest
 from pulumi.output import UNKNOWN
 
@@ -305,16 +306,24 @@ def test_order_lifecycle(
     assert provider.read(created.id, updated).id == ""
 
 
+def warned(capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The warnings the provider host printed (`core.lifecycle.warn`: one line each)."""
+    err = capsys.readouterr().err
+    return [
+        line.removeprefix("warning: ") for line in err.splitlines() if line.startswith("warning:")
+    ]
+
+
 def test_removing_the_master_domain_sends_no_null_and_says_what_stays(
     microsoft_provider: Configured,
     microsoft_client: MailinClient,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Issue 11, defect 10: the page's set-redirect-domain takes a domain and nothing removes
     one; the update used to send ``forward_to: null``, which an API requiring it answers 422."""
+    monkeypatch.setattr(pulumi.runtime.settings, "get_engine", lambda: None)  # the provider host
     client = microsoft_client
-    warnings: list[str] = []
-    monkeypatch.setattr("pulumi.log.warn", lambda message, *a, **k: warnings.append(message))
     provider = microsoft_provider(AzureOrderProvider)
     news = {"domain": "master-ms.com", "mailbox_mode": "auto", "full_names": ["Ann Lee"]}
     inputs = provider.check({}, {**news, "master_domain": "main.com"}).inputs
@@ -323,7 +332,9 @@ def test_removing_the_master_domain_sends_no_null_and_says_what_stays(
     assert provider.diff(created.id, created.outs, removed).changes
     updated = provider.update(created.id, created.outs, removed).outs  # no 422
     assert updated["master_domain"] is None and updated["master_domain_left"] == "main.com"
-    assert "no way to remove a master domain" in warnings[-1] and "main.com" in warnings[-1]
+    warnings = warned(capsys)
+    assert len(warnings) == 1  # one whole line
+    assert "no way to remove a master domain" in warnings[0] and "main.com" in warnings[0]
     order = client.get_azure_order(int(created.id))
     assert order is not None and order.forward_to == "main.com"  # what the API keeps
     # a refresh does not bring the kept master domain back as drift: no change after it
@@ -342,10 +353,10 @@ def test_a_late_order_is_recorded_with_a_warning(
     microsoft_sandbox: SandboxProcess,
     microsoft_provider: Configured,
     microsoft_client: MailinClient,
+    capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    warnings: list[str] = []
-    monkeypatch.setattr("pulumi.log.warn", lambda message, *a, **k: warnings.append(message))
+    monkeypatch.setattr(pulumi.runtime.settings, "get_engine", lambda: None)  # the provider host
     microsoft_sandbox.control.update_settings(mailin_azure_seconds=1000)
     try:
         provider = microsoft_provider(AzureOrderProvider)
@@ -354,6 +365,8 @@ def test_a_late_order_is_recorded_with_a_warning(
     finally:
         microsoft_sandbox.control.update_settings(mailin_azure_seconds=0.3)
     assert created.outs["status"] == "in_progress" and created.outs["nameservers"] == []
+    warnings = warned(capsys)
+    assert len(warnings) == 1
     assert "is 'in_progress', not ready within wait_timeout_seconds" in warnings[0]
 
 

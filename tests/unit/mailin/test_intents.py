@@ -1,8 +1,9 @@
-"""After a crash, what a Mailin.ai Azure order, inbox provider or registrar entry made is still
-its own (`core.intents`): the fake Mailin.ai acts on the POST, then the process "dies" (an error
-nothing retries) with the record of the write on disk; the recovering create of the same
-resource finds the object and manages it as made (`adopted` False), makes nothing twice, and
-delete removes it. Without a record (another resource) it is adopted as before."""
+"""After a crash, what a Mailin.ai Azure order, inbox provider or registrar entry, a purchase or
+transfer of domains, a mailbox create or a subdomain made is still its own (`core.intents`): the
+fake Mailin.ai acts on the POST, then the process "dies" (an error nothing retries) with the
+record of the write on disk; the recovering create of the same resource finds the object and
+manages it as made (`adopted` False), makes nothing twice, and delete removes it. Without a
+record (another resource) it is adopted as before."""
 
 from __future__ import annotations
 
@@ -13,9 +14,15 @@ import httpx
 import pytest
 
 from pulumi_inboxed.core import intents
+from pulumi_inboxed.mailin.domains import DomainsProvider
+from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
+from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 
+from .fake_account import FakeMailin as AccountFake
+from .fake_account import configured
 from .fake_microsoft import PREFIX, FakeMailin
 from .test_microsoft_safe_writes import ACCOUNT_KINDS, FAST, ORDER, azure_provider
+from .test_safe_writes import GOOGLE, SMTP, domains_inputs, smtp_inputs
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::order"
 
@@ -114,3 +121,159 @@ def test_an_entry_added_before_the_crash_is_managed_as_created(
     assert created.outs["adopted"] is False
     provider.delete(created.id, created.outs)
     assert getattr(fake, listed) == []
+
+
+# Domains, mailboxes and subdomains (issue 23) ---------------------------------------------------
+
+
+class CrashingAccount(AccountFake):
+    """The fake account of `fake_account`, whose next write to `die_on` acts and then the
+    process dies before reading the answer; deletes of domains and mailboxes remove them."""
+
+    die_on: str = ""
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        path = request.url.path.removeprefix(PREFIX)
+        parts = path.split("/")
+        if request.method == "DELETE" and len(parts) == 3 and parts[2].isdigit():
+            items = self.domains if parts[1] == "domains" else self.mailboxes
+            gone = [k for k, v in items.items() if v["id"] == int(parts[2])]
+            for key in gone:
+                del items[key]
+            return httpx.Response(200 if gone else 404, json={"message": "deleted"})
+        route = f"{request.method} {'/'.join(parts)}"
+        if self.die_on and route == self.die_on:
+            self.die_on = ""
+            super().__call__(request)
+            raise Died("SIGKILL")
+        return super().__call__(request)
+
+
+def test_domains_bought_before_the_crash_are_managed_as_created_and_held_ones_adopted(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, records: Path
+) -> None:
+    account = CrashingAccount()
+    account.add_domain("theirs.com")  # in the account before: no record names it
+    account.die_on = "POST /domains/buy-multiple"
+    provider, _rt = configured(DomainsProvider(), account)
+    props = domains_inputs("mine-a.com", "theirs.com", "mine-b.com")
+    with caplog.at_level("INFO"):
+        created = crash_then_recover(provider.create, props, monkeypatch)
+    assert account.purchases == {"mine-a.com": 1, "mine-b.com": 1}  # bought once
+    assert created.outs["adopted_domains"] == ["theirs.com"]
+    assert set(created.outs["domain_ids"]) == {"mine-a.com", "theirs.com", "mine-b.com"}
+    found = [r.getMessage() for r in caplog.records if "interrupted run" in r.getMessage()]
+    assert len(found) == 1 and found[0].startswith("found mine-a.com, mine-b.com, bought by")
+    assert not list(records.rglob("*.json"))  # settled: the state holds them
+    provider.delete(created.id, created.outs)
+    assert list(account.domains) == ["theirs.com"]  # the adopted one stays
+
+
+def test_a_domain_transferred_before_the_crash_is_managed_as_created(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    account = CrashingAccount()
+    account.die_on = "POST /domains/transfer"
+    provider, _rt = configured(DomainsProvider(), account)
+    props = {**domains_inputs("moved.io"), "acquisition": "transfer"}
+    created = crash_then_recover(provider.create, props, monkeypatch)
+    assert account.made["transfer moved.io"] == 1
+    assert created.outs["adopted_domains"] == []
+    provider.delete(created.id, created.outs)
+    assert account.domains == {}
+
+
+def test_domains_of_another_resource_are_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
+    account = CrashingAccount()
+    account.die_on = "POST /domains/buy"
+    provider, _rt = configured(DomainsProvider(), account)
+    props = domains_inputs("solo.com")
+    other = URN.replace("order", "other")
+    created = crash_then_recover(provider.create, props, monkeypatch, urn=other)
+    assert created.outs["adopted_domains"] == ["solo.com"]
+    provider.delete(created.id, created.outs)
+    assert list(account.domains) == ["solo.com"]  # kept: not this resource's
+
+
+@pytest.mark.parametrize(
+    ("kind", "route", "entries"),
+    [
+        (SmtpMailboxesProvider, "POST /mailboxes", SMTP),
+        (GoogleMailboxesProvider, "POST /mailboxes/add/google", GOOGLE),
+    ],
+    ids=["smtp", "google"],
+)
+def test_mailboxes_created_before_the_crash_are_managed_as_created(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    records: Path,
+    kind: type[Any],
+    route: str,
+    entries: list[dict[str, Any]],
+) -> None:
+    account = CrashingAccount()
+    account.die_on = route
+    provider, _rt = configured(kind(), account)
+    with caplog.at_level("INFO"):
+        created = crash_then_recover(provider.create, smtp_inputs(entries), monkeypatch)
+    usernames = [e["username"] for e in entries]
+    assert {k: v for k, v in account.made.items() if k.startswith("mailbox ")} == {
+        f"mailbox {u}": 1 for u in usernames
+    }
+    assert created.outs["adopted_mailboxes"] == []
+    assert sorted(created.outs["mailbox_ids"]) == sorted(usernames)
+    lines = [r.getMessage() for r in caplog.records if "interrupted run" in r.getMessage()]
+    assert len(lines) == 1 and "created by the interrupted run of" in lines[0]
+    assert not list(records.rglob("*.json"))
+    provider.delete(created.id, created.outs)
+    assert account.mailboxes == {}
+
+
+def test_a_mailbox_held_before_is_still_adopted_beside_one_created_before_the_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    account = CrashingAccount()
+    account.mailboxes["info@box.com"] = {
+        "id": 900,
+        "username": "info@box.com",
+        "name": "Info",
+        "status": 1,
+        "password": "theirs",
+    }
+    account.die_on = "POST /mailboxes"
+    provider, _rt = configured(SmtpMailboxesProvider(), account)
+    created = crash_then_recover(provider.create, smtp_inputs(SMTP), monkeypatch)
+    assert account.made["mailbox sales@box.com"] == 1
+    assert created.outs["adopted_mailboxes"] == ["info@box.com"]
+    provider.delete(created.id, created.outs)
+    assert list(account.mailboxes) == ["info@box.com"]  # the adopted one stays
+
+
+def test_a_subdomain_created_before_the_crash_is_managed_as_created(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    account = CrashingAccount()
+    account.add_domain("parent.com")
+    account.die_on = "POST /domains/add/subdomain"
+    provider, _rt = configured(SubdomainProvider(), account)
+    props = {"subdomain": "sales", "domain": "parent.com"}
+    with caplog.at_level("INFO"):
+        created = crash_then_recover(provider.create, props, monkeypatch)
+    assert account.made["subdomain sales.parent.com"] == 1
+    assert created.outs["adopted"] is False
+    assert "found sales.parent.com, created by the interrupted run of" in caplog.text
+    provider.delete(created.id, created.outs)
+    assert list(account.domains) == ["parent.com"]
+
+
+def test_a_subdomain_without_a_record_is_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
+    account = CrashingAccount()
+    account.add_domain("parent.com")
+    account.die_on = "POST /domains/add/subdomain"
+    provider, _rt = configured(SubdomainProvider(), account)
+    props = {"subdomain": "sales", "domain": "parent.com"}
+    other = URN.replace("order", "other")
+    created = crash_then_recover(provider.create, props, monkeypatch, urn=other)
+    assert created.outs["adopted"] is True
+    provider.delete(created.id, created.outs)
+    assert "sales.parent.com" in account.domains  # kept: not this resource's

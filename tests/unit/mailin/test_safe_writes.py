@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi.runtime.settings
 import pytest
 
 from pulumi_inboxed.core.errors import UnprocessableError
@@ -442,3 +443,26 @@ def test_a_large_mailbox_create_whose_reply_was_lost_is_found_with_one_listing()
     assert sum(account.made.values()) == 30
     assert len(created.outs["mailbox_ids"]) == 30 and created.outs["adopted_mailboxes"] == []
     assert account.requests["GET /mailboxes"] == 30 + 1
+
+
+def test_domains_not_active_yet_are_one_warning_line_with_their_count(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What is still pending is one whole warning with its count (`core.lifecycle.warn`), not
+    one line per name, nor two writes that other handlers' output can split."""
+    monkeypatch.setattr(pulumi.runtime.settings, "get_engine", lambda: None)  # the provider host
+    account = FakeMailin()
+    for name in ("slow-a.com", "slow-b.com", "slow-c.com"):
+        account.add_domain(name)
+        account.domains[name]["status"] = "0"
+    provider, _rt = configured(DomainsProvider(), account)
+    created = provider.create(
+        domains_inputs("slow-a.com", "slow-b.com", "slow-c.com", wait_timeout_seconds=0)
+    )
+    assert created.outs["pending_domains"] == ["slow-a.com", "slow-b.com", "slow-c.com"]
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(
+        "warning: Mailin.ai domains: 3 domains are not active yet: slow-a.com, slow-b.com, "
+        "slow-c.com; not active within 0 s"
+    )

@@ -51,6 +51,9 @@ class Decl:
     comment: str = ""
     depends_on: list[str] = field(default_factory=list)
     """Variables of the resources this one waits for (`ResourceOptions(depends_on=...)`)."""
+    protect: bool = False
+    """Written as `ResourceOptions(protect=True)`: a resource whose delete would delete what was
+    bought (the policy pack's `purchased-domains-protected` asks for it)."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,11 @@ class AccountEstate:
     @property
     def label(self) -> str:
         return self.api if self.account is None else f"{self.api} {self.account}"
+
+    @property
+    def owner(self) -> str:
+        """How a config placeholder names the account (`client-a`, `the default account`)."""
+        return "the default account" if self.account is None else self.account
 
     @property
     def prefix(self) -> str:

@@ -41,7 +41,7 @@ def read_inboxedup(
     connection(
         estate,
         config,
-        [(iu_runtime.API_TOKEN, "InboxedUp API token")],
+        [(iu_runtime.API_TOKEN, f"InboxedUp API token of {estate.owner}")],
         [iu_runtime.BASE_URL, iu_runtime.POLL_INTERVAL],
     )
     declare(estate, domains, requests)

@@ -27,7 +27,10 @@ def read_mailchannels(
     estate.counts["domains"] = len(domains)
     progress.done(estate.label, estate.counts)
     connection(
-        estate, config, [(mc_runtime.API_KEY, "MailChannels API key")], [mc_runtime.BASE_URL]
+        estate,
+        config,
+        [(mc_runtime.API_KEY, f"MailChannels API key of {estate.owner}")],
+        [mc_runtime.BASE_URL],
     )
     declare(estate, domains)
     return estate

@@ -50,9 +50,9 @@ def read_mailin(
         estate,
         config,
         [
-            (mi_runtime.API_TOKEN, "Mailin.ai API token"),
-            (mi_runtime.EMAIL, "Mailin.ai login email"),
-            (mi_runtime.PASSWORD, "Mailin.ai password"),
+            (mi_runtime.API_TOKEN, f"Mailin.ai API token of {estate.owner}"),
+            (mi_runtime.EMAIL, f"Mailin.ai login email of {estate.owner}"),
+            (mi_runtime.PASSWORD, f"Mailin.ai password of {estate.owner}"),
         ],
         [mi_runtime.BASE_URL, mi_runtime.POLL_INTERVAL],
     )
@@ -94,7 +94,9 @@ def read_mailin(
                 estate.resource_name(kind, "domains"),
                 {**args, **estate.account_args()},
                 comment=f"{len(names)} {'Google' if google else 'SMTP'} domains. Deleting this "
-                "resource would delete the domains: adopted ones stay unless destroy_adopted",
+                "resource would delete the domains it bought (adopted ones stay unless "
+                "destroy_adopted): protected, as the policy pack asks",
+                protect=True,
             )
         )
         declared.update({n.lower(): var for n in names})
@@ -204,7 +206,10 @@ def _accounts(
         for field, what in SECRET_FIELDS.items():
             if field in required or (field in shown and shown.get(field)):
                 key = config_key(estate.prefix, label, entry.name, field)
-                args[field] = Secret(key, f"the {entry.provider} {what} of {entry.name!r}")
+                args[field] = Secret(
+                    key,
+                    f"the {entry.provider} {what} of {label} {entry.name!r} of {estate.owner}",
+                )
         estate.decls.append(
             Decl(
                 API,
@@ -331,6 +336,7 @@ def _order(
             for m in order.mailboxes
         ]
     args["is_purchase"] = order.is_purchase
+    buys = order.is_purchase is not False  # as the pack's `purchased-domains-protected` reads it
     depends: list[str] = []
     if order.provider_id is not None:
         var = providers.get(order.provider_id)
@@ -349,9 +355,10 @@ def _order(
             estate.var("azure", order.domain),
             estate.resource_name("azure", order.domain),
             {**args, **estate.account_args()},
-            comment=f"Azure order {order.id} ({order.mailbox_mode}); give a purchasing order "
-            "protect=True before you manage it further",
+            comment=f"Azure order {order.id} ({order.mailbox_mode})"
+            + ("; it bought its domain: protected, as the policy pack asks" if buys else ""),
             depends_on=depends,
+            protect=buys,
         )
     )
 

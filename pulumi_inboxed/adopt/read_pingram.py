@@ -22,7 +22,12 @@ def read_pingram(
     domains = client.list_domains()
     estate.counts["sender domains"] = len(domains)
     progress.done(estate.label, estate.counts)
-    connection(estate, config, [(pg_runtime.API_KEY, "Pingram API key")], [pg_runtime.BASE_URL])
+    connection(
+        estate,
+        config,
+        [(pg_runtime.API_KEY, f"Pingram API key of {estate.owner}")],
+        [pg_runtime.BASE_URL],
+    )
     for domain in sorted(domains, key=lambda d: d.sender):
         estate.decls.append(
             Decl(

@@ -112,9 +112,13 @@ def _decl(decl: Decl) -> str:
     if decl.comment:
         lines.append(f"# {decl.comment}")
     kwargs: list[tuple[str, Any]] = list(decl.args.items())
+    options: list[tuple[str, Any]] = []
+    if decl.protect:
+        options.append(("protect", True))
     if decl.depends_on:
-        depends = [Expr(v) for v in decl.depends_on]
-        kwargs.append(("opts", Obj("pulumi", "ResourceOptions", (), (("depends_on", depends),))))
+        options.append(("depends_on", [Expr(v) for v in decl.depends_on]))
+    if options:
+        kwargs.append(("opts", Obj("pulumi", "ResourceOptions", (), tuple(options))))
     call = Obj(decl.module, decl.kind, (decl.name,), tuple(kwargs))
     head = f"{decl.var} = "
     lines.append(head + render(call, 0, len(head)))

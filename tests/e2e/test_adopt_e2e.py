@@ -12,9 +12,10 @@ The sandbox holds three accounts, isolated by credential, each seeded outside Pu
 The accounts are set in a stack's config (`pulumi config set --path --secret
 '<api>:accounts.<name>.apiToken'`); `inboxed adopt --all --stack NAME --cwd DIR` reads every one
 and writes the program, which the real CLI runs: the first `up` makes zero write requests in
-every account (per-account counters), preview and refresh then change nothing, an edit in a
-named account writes only there, an edit in the default account only there, and destroy leaves
-every adopted object in every account."""
+every account (per-account counters), its preview passes the package's policy pack, preview and
+refresh then change nothing, an edit in a named account writes only there, an edit in the default
+account only there, destroy refuses while the purchases are protected, and once unprotected
+leaves every adopted object in every account."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_inboxed import policy_pack
 from pulumi_inboxed.inboxedup import runtime as iu_runtime
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.mailin import runtime as mi_runtime
@@ -45,6 +47,7 @@ ACCOUNTS = {
 }
 NAMES = ("default", "client-a", "client-b")
 MAILBOX_POST = "POST /api/v1/public/mailboxes"
+PACK = policy_pack.path()  # the pack as shipped in the package
 
 
 @pytest.fixture(scope="module")
@@ -180,6 +183,7 @@ def test_adopt_estate(
     assert "# --- Mailin.ai, account 'client-a'" in program
     assert program.count('account="client-a"') >= 4 and 'account="client-b"' in program
     assert "mailin.Subdomain(" in program and "Inboxkit-transferred" in program
+    assert program.count("opts=pulumi.ResourceOptions(protect=True)") >= 3  # Domains, Azure order
     for key in ("inboxedup:accounts.client-a.apiToken", "mailin:accounts.client-a.apiToken"):
         assert f"pulumi config set --path --secret '{key}'" in run.stdout
 
@@ -198,7 +202,8 @@ def test_adopt_estate(
     sandbox.control.reset_stats()
     counts: dict[str, dict[str, dict[str, int]]] = {}
     steps: list[tuple[str, Callable[..., object], tuple[str, ...]]] = [
-        ("preview", stack.preview, ()),
+        # the package's own policy pack passes on the adopted program (issue 21)
+        ("preview with the policy pack", stack.preview, ("--policy-pack", str(PACK))),
         ("up", stack.up, ()),
         ("no-change preview", stack.preview, ("--expect-no-changes",)),
         ("refresh", stack.refresh, ("--expect-no-changes",)),
@@ -206,7 +211,10 @@ def test_adopt_estate(
     ]
     for step, action, extra in steps:
         clock = time.monotonic()
-        action(*extra)
+        result = action(*extra)
+        if "--policy-pack" in extra:
+            assert isinstance(result, subprocess.CompletedProcess)
+            assert "inboxed-guardrails" in result.stdout + result.stderr  # the pack ran
         timings[step] = time.monotonic() - clock
         counts[step] = writes(sandbox)
         sandbox.control.reset_stats()
@@ -259,7 +267,13 @@ def test_adopt_estate(
     assert "adopt-in299.com" in sandbox.control.mailchannels_state()["domains"]  # adopted: kept
     stack.preview("--expect-no-changes")
 
-    # 6. destroy leaves what was adopted, in every account; the two mailboxes made are deleted
+    # 6. destroy leaves what was adopted, in every account; the two mailboxes made are deleted.
+    # The resources that bought domains are protected: destroy refuses until they are unprotected.
+    sandbox.control.reset_stats()
+    refused = stack.destroy(check=False)
+    assert refused.returncode != 0 and "protect" in refused.stdout + refused.stderr
+    assert no_writes(writes(sandbox))
+    stack._run("state", "unprotect", "--all", "--yes")
     sandbox.control.reset_stats()
     clock = time.monotonic()
     stack.destroy()

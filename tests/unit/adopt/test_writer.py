@@ -125,6 +125,21 @@ def big_estates() -> list[AccountEstate]:
             {"domains": ["a.com"]},
         )
     )
+    mi = AccountEstate("mailin", "client-with-a-rather-long-name")
+    mi.decls.append(
+        Decl("mailin", "Domains", mi.var("few"), mi.resource_name("few"), {}, protect=True)
+    )
+    mi.decls.append(
+        Decl(
+            "mailin",
+            "Domains",
+            mi.var("domains"),
+            mi.resource_name("domains"),
+            {"domains": names, **mi.account_args()},
+            protect=True,
+            depends_on=["some_other_resource_variable", "and_another_one_with_a_long_name"],
+        )
+    )
     mc = AccountEstate("mailchannels", None)
     mc.decls.append(
         Decl(
@@ -170,7 +185,7 @@ def big_estates() -> list[AccountEstate]:
             {"domain": "mail.example.com", "key": Secret("a" * 80, "k"), "ref": Expr("x.id")},
         )
     )
-    return [*out, iu, mc, pg]
+    return [*out, iu, mi, mc, pg]
 
 
 def test_program_passes_ruff_format_check(tmp_path: Path) -> None:
@@ -192,3 +207,6 @@ def test_program_passes_ruff_format_check(tmp_path: Path) -> None:
     )
     assert check.returncode == 0, check.stdout + check.stderr
     assert 'subscription_handle="sub-sandbox"' in text and "'sub-sandbox'" not in text
+    # protect, alone on one line, and first of options split one a line
+    assert "opts=pulumi.ResourceOptions(protect=True)" in text
+    assert "    opts=pulumi.ResourceOptions(\n        protect=True,\n        depends_on=[" in text

@@ -167,14 +167,12 @@ def test_interrupted_azure_order_is_resumed_without_ordering_twice(
         deployment = json.loads(stack.export())["deployment"]
         assert not deployment.get("pending_operations")
         assert stack.resource_outputs("azure-order")["order_id"] == placed.id
-        # The retried create cannot tell the order from one placed by hand: it is adopted, and
-        # destroy leaves it unless the program opts in (issue 11, defect 15).
-        assert out["order_adopted"] is True
-        kept = stack.destroy()
-        assert "left in the account, because this resource adopted them" in kept.stdout
-        assert client.find_azure_order(domain) is not None
-        stack.set_config("demo:destroyAdopted", "true")
-        stack.up()
+        # The interrupted run recorded its intent before ordering (.inboxed/intents/ beside the
+        # program): the recovering create manages the order as its own (issue 23), so destroy
+        # deletes it. Before, it was adopted and destroy left it (issue 11, defect 15).
+        assert out["order_adopted"] is False
+        assert "managing it as created" in "\n".join(stack.cli.transcript)
+        assert not list((stack.project_dir / ".inboxed" / "intents").rglob("*.json"))
     finally:
         destroyed = stack.destroy(check=False)
     assert destroyed.returncode == 0, destroyed.stdout + destroyed.stderr

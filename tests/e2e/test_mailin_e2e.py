@@ -159,5 +159,16 @@ def test_interrupted_purchase_is_resumed_without_buying_twice(
         for name in ("kill-mail.com", "kill-send.co", "kill-gw.biz"):
             assert purchases[name] == 1, purchases  # bought exactly once
         assert set(stack.outputs()["domain_ids"]) == {"kill-mail.com", "kill-send.co"}
+        # the killed run's intent record: the domains are the stack's own, not adopted (issue 23)
+        assert "managing them as created" in "\n".join(stack.cli.transcript)
+        for name in ("smtp-domains", "google-domains"):
+            assert not stack.resource_outputs(name).get("adopted_domains"), name
+        stack.destroy()
+        client = client_for(mailin_sandbox)
+        try:
+            for name in sorted(bought):
+                assert client.find_domain(name, google=name.endswith(".biz")) is None, name
+        finally:
+            client.close()
     finally:
         stack.destroy(check=False)

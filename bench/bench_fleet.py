@@ -91,20 +91,42 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def tree_rss_kib(root: int) -> int:
-    """The summed RSS of `root`'s descendants, leaving out the sandbox and its children."""
+def role_of(cmdline: str) -> str:
+    """Which part of a pulumi run a process is: the CLI, the language host, the program, the
+    dynamic provider, or another (a plugin script's shell)."""
+    if "pulumi.dynamic" in cmdline or "pulumi-resource-pulumi-python" in cmdline:
+        return "provider"
+    if "pulumi-language-python-exec" in cmdline:
+        return "program"
+    first = cmdline.split(" ", 1)[0]
+    if first.endswith("pulumi-language-python"):
+        return "language host"
+    if first.endswith("/pulumi") or first == "pulumi":
+        return "cli"
+    return "other"
+
+
+def tree_rss_by_role(root: int) -> dict[str, int]:
+    """The RSS (KiB) of `root`'s descendants summed per `role_of`, leaving out the sandbox."""
     procs = _processes()
     children: dict[int, list[int]] = {}
     for pid, (parent, _) in procs.items():
         children.setdefault(parent, []).append(pid)
-    total, todo = 0, list(children.get(root, []))
+    roles: dict[str, int] = {}
+    todo = list(children.get(root, []))
     while todo:
         pid = todo.pop()
         if "pulumi_inboxed.sandbox" in procs[pid][1]:
             continue
-        total += _rss_kib(pid)
+        role = role_of(procs[pid][1])
+        roles[role] = roles.get(role, 0) + _rss_kib(pid)
         todo += children.get(pid, [])
-    return total
+    return roles
+
+
+def tree_rss_kib(root: int) -> int:
+    """The summed RSS of `root`'s descendants, leaving out the sandbox and its children."""
+    return sum(tree_rss_by_role(root).values())
 
 
 class PeakRss:
@@ -113,13 +135,17 @@ class PeakRss:
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
         self.peak = 0
+        self.at_peak: dict[str, int] = {}
+        """RSS (KiB) per role (`role_of`) when the sum was at its peak."""
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         me = os.getpid()
         while not self._stop.wait(self.interval):
-            self.peak = max(self.peak, tree_rss_kib(me))
+            roles = tree_rss_by_role(me)
+            if sum(roles.values()) > self.peak:
+                self.peak, self.at_peak = sum(roles.values()), roles
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -208,6 +234,7 @@ def run_phase(
     print(
         f"  {name:<20} {seconds:7.1f} s  {sum(calls.values()):6d} calls  "
         f"peak RSS {rss.peak / 1024:7.0f} MiB  {'ok' if ok else 'FAILED'}"
+        + f" ({', '.join(f'{r} {k / 1024:.0f}' for r, k in sorted(rss.at_peak.items()) if k)})"
         + (
             f" after {len(run_seconds)} runs ({', '.join(f'{t:.1f}' for t in run_seconds)} s)"
             if len(run_seconds) > 1

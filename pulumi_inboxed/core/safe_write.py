@@ -61,8 +61,8 @@ DEFAULT_WRITE_POLICY = WritePolicy()
 def is_transient(exc: BaseException) -> bool:
     """A failure worth another try: the API was unreachable, timed out, dropped the connection,
     answered 5xx or asked us to slow down (429, or MailChannels' 503), or Mailin.ai's 310 ("error
-    communicating with another API. You may try again"). A refusal of the request itself (4xx)
-    is not, nor is a stopped engine."""
+    communicating with another API. You may try again") and 313 (done in part). A refusal of the
+    request itself (4xx) is not, nor is a stopped engine."""
     if isinstance(exc, EngineGoneError):
         return False
     if isinstance(exc, TransportError | ServerError | RateLimitedError):
@@ -70,9 +70,9 @@ def is_transient(exc: BaseException) -> bool:
     return isinstance(exc, ApiError) and exc.status in TRANSIENT_STATUSES
 
 
-TRANSIENT_STATUSES = frozenset({310, 429, 500, 502, 503, 504})
-"""Statuses a write may be tried again after (once `find` says it did not take effect); 310 is
-Mailin.ai's own "you may try again"."""
+TRANSIENT_STATUSES = frozenset({310, 313, 429, 500, 502, 503, 504})
+"""Statuses a write may be tried again after (once `find` says it did not take effect): 310 is
+Mailin.ai's own "you may try again", 313 its "done in part" (the write may have acted)."""
 
 
 def backoff_seconds(attempt: int, exc: BaseException | None, policy: WritePolicy) -> float:

@@ -58,7 +58,6 @@ from ..core.errors import (
     CredentialHint,
     PermissionDeniedError,
     RateLimitedError,
-    ServerError,
     TransportError,
 )
 from ..core.http import RetryPolicy
@@ -68,7 +67,7 @@ from ..core.request_limits import RequestLimiter, read_limits
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .client import PROVIDER, MailinClient
-from .errors import ApiCommunicationError, IncompleteActionError, LoginFailedError
+from .errors import LoginFailedError
 from .microsoft_models import AzureNameservers
 from .models import Availability, DomainJob, MailboxJob, MailinDomain
 
@@ -140,7 +139,7 @@ class MailinRuntime:
         label = PROVIDER if self.account is None else f"{PROVIDER} account {self.account!r}"
         return write_once(
             f"{label} {what}",
-            _retryable_codes(send),
+            send,
             find,
             policy=self.write_policy,
             sleep=self.sleep,
@@ -212,32 +211,6 @@ def listed_reasons(reasons: list[str], shown: int = 10) -> str:
     them beside the message)."""
     more = f"; and {len(reasons) - shown} more" if len(reasons) > shown else ""
     return "; ".join(reasons[:shown]) + more
-
-
-def _retryable_codes(send: Callable[[], T]) -> Callable[[], T]:
-    """`send`, with Mailin.ai's 310 (try again) and 313 (done in part) as server errors: the
-    write may have acted, so `write_once` looks for what it made before sending it again."""
-
-    def sent() -> T:
-        try:
-            return send()
-        except (ApiCommunicationError, IncompleteActionError) as exc:
-            raise _as_server_error(exc) from None
-
-    return sent
-
-
-def _as_server_error(exc: ApiError) -> ServerError:
-    return ServerError(
-        exc.provider,
-        exc.status,
-        exc.message,
-        code=exc.code,
-        details=exc.details,
-        method=exc.method,
-        path=exc.path,
-        retry_after=exc.retry_after,
-    )
 
 
 _runtimes: Registry[MailinRuntime] = Registry()

@@ -15,4 +15,10 @@ echo "== ruff"
 echo "== mypy --strict"
 "$PY" -m mypy
 echo "== pytest"
-"$PY" -m pytest -ra "$@"
+# Test files run in parallel worker processes (the end-to-end tests spend much of their time
+# waiting on the CLI and the sandbox's timers); INBOXED_TEST_WORKERS=1 runs them in one process.
+WORKERS="${INBOXED_TEST_WORKERS:-3}"
+if [ "$WORKERS" -gt 1 ]; then
+  set -- -n "$WORKERS" --dist loadfile "$@"
+fi
+"$PY" -m pytest -ra --durations=25 "$@"

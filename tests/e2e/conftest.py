@@ -9,7 +9,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,22 +18,8 @@ import pytest
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.sandbox import SandboxProcess
 
-from . import acceptance
-
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
-
-# Each acceptance-cycle step that passes is logged per resource kind (tests/e2e/acceptance.py)
-# and shown as a table at the end of the run.
-if not os.environ.get("INBOXED_ACCEPTANCE_LOG"):
-    os.environ["INBOXED_ACCEPTANCE_LOG"] = tempfile.mkstemp(suffix=".acceptance.jsonl")[1]
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    path = os.environ["INBOXED_ACCEPTANCE_LOG"]
-    if os.path.exists(path) and os.path.getsize(path):
-        terminalreporter.section("acceptance cycle: kind x step (- = not run, or failed)")
-        terminalreporter.write_line(acceptance.matrix(path))
 
 
 @pytest.fixture(scope="session")

@@ -373,21 +373,3 @@ def assert_rejected_at_preview(outcome: CheckOutcome, bad: BadInput) -> None:
     assert bad.reason in outcome.failures[bad.field], f"{bad.case}: {outcome.failures}"
     assert outcome.requests == 0, f"{bad.case}: preview made {outcome.requests} API calls"
     assert "Traceback" not in " ".join(outcome.failures.values())
-
-
-_BAD_INPUT_RESULTS: dict[str, bool] = {}
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" and "bad_input" in report.keywords:
-        _BAD_INPUT_RESULTS[report.nodeid] = report.passed
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _BAD_INPUT_RESULTS:
-        passed = sum(_BAD_INPUT_RESULTS.values())
-        terminalreporter.section("bad inputs")
-        terminalreporter.write_line(
-            f"rejected at preview naming the field, with no API call: "
-            f"{passed} / {len(_BAD_INPUT_RESULTS)}"
-        )

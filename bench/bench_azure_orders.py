@@ -2,7 +2,7 @@
 
 Every create places its order and then waits for "ready" and the nameservers on the shared
 Azure-order poller (`runtime_for(config).azure_orders`): the waits overlap, so with the widened
-provider thread pool (`inboxed:providerThreads`, default 32) the ideal is about T. With 4 threads
+provider thread pool (`inboxed:providerThreads`, default 256) the ideal is about T. With 4 threads
 (Pulumi's own pool) each wait holds one of them: about ceil(N/4) x T. Prints each run's wall
 time, wall / T, the sandbox's requests per route and the nameserver/status polls per order.
 The engine runs at most `--parallel` steps at once (its default is 4 x CPU cores), so the runs

@@ -407,7 +407,7 @@ def main() -> None:
     parser.add_argument("--batch-size", type=int, default=100, help="domains per DomainBatch")
     parser.add_argument("--ready-seconds", type=float, default=10.0, help="T")
     parser.add_argument("--poll-seconds", type=float, default=1.0, help="inboxedup poll interval")
-    parser.add_argument("--threads", type=int, default=32, help="inboxed:providerThreads")
+    parser.add_argument("--threads", type=int, default=256, help="inboxed:providerThreads")
     parser.add_argument(
         "--parallel",
         type=int,

@@ -10,7 +10,12 @@ time a provider is configured.
 This touches the executor's private `_max_workers`; it is done only inside the dynamic-provider
 process, only on the pool that runs the current thread, and if the SDK's internals change it
 does nothing and says so (the provider still works, with 4 threads). The setting is
-`inboxed:providerThreads` (env INBOXED_PROVIDER_THREADS), default 32; 4 turns it off.
+`inboxed:providerThreads` (env INBOXED_PROVIDER_THREADS), default 256; 4 turns it off.
+
+Why 256: a thread is made only when a call finds none idle, and a waiting one sleeps, so a large
+bound costs nothing until it is used. What it buys is fairness between accounts: below the bound
+every call the engine sends starts at once, so fifty accounts' resources never queue behind one
+busy account's waits; the engine's `pulumi up --parallel` is then the only bound on the run.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from .config import Setting
 
 log = logging.getLogger("pulumi_inboxed.provider_threads")
 
-PROVIDER_THREADS = Setting("inboxed", "providerThreads", "INBOXED_PROVIDER_THREADS", default="32")
+PROVIDER_THREADS = Setting("inboxed", "providerThreads", "INBOXED_PROVIDER_THREADS", default="256")
 
 _lock = threading.Lock()
 _widened: int | None = None

@@ -1,20 +1,48 @@
 """After a crash, what the stack bought is still the stack's (`core.intents`), through the real
-CLI: `pulumi up` is killed right after the submit of an InboxedUp DomainBatch reached the
-sandbox; `pulumi cancel`, `pulumi refresh --clear-pending-creates` and `pulumi up` recover it;
-the recovering create manages the two domains as made by the stack (not adopted), and
-`pulumi destroy` leaves nothing of them in the sandbox."""
+CLI: `pulumi up` is killed (the CLI and every process under it, SIGKILL) right after a create
+reached the sandbox; `pulumi cancel`, `pulumi refresh --clear-pending-creates` and `pulumi up`
+recover, as README says; the recovering create manages what the killed run made as made by the
+stack (not adopted), and `pulumi destroy` leaves nothing of it in the sandbox.
+
+One stack holds every kind that buys or creates (but Mailin.ai's Domains and Azure order, killed
+in test_mailin_e2e.py and test_mailin_microsoft_e2e.py): an InboxedUp DomainBatch and
+MailboxRequests, Mailin.ai SmtpMailboxes and GoogleMailboxes, MailChannels InboundDomains and a
+Pingram SenderDomain, beside objects made before the stack (the mailboxes' domains, and one
+object in each collection: adopted, and kept by destroy). The sandbox acts on each create's
+POST and holds its reply (a `timeout_after` fault) until `up` is killed: one kill, one recovery."""
 
 from __future__ import annotations
 
 import json
+import re
+import shutil
+import time
+from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from pulumi_inboxed.inboxedup import InboxedUpClient
+from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
+from pulumi_inboxed.mailin import MailinClient
 from pulumi_inboxed.sandbox import SandboxProcess
 
-from .conftest import StackFactory, interrupt_up
+from .conftest import assert_no_secret, interrupt_up
+from .estate import seed
 
-NAMES = ["crash-a.com", "crash-b.com"]
+pytestmark = pytest.mark.e2e
+
+
+CRASH_PROGRAM = Path(__file__).parent / "programs" / "crash"
+PREFIX = "crash"
+HOLD_SECONDS = 300.0
+"""The sandbox holds each create's reply this long after acting on it (past the kill)."""
+REQUEST_TIMEOUT = "400"
+"""Longer than the hold: the killed run's client is still waiting when the kill comes."""
+APIS = ("inboxedup", "mailin", "mailchannels", "pingram")
+KINDS = ("iu-domains", "iu-mailboxes", "ml-smtp", "ml-google", "inbound", "sender")
+"""The resources of the program (tests/e2e/programs/crash)."""
+MAILIN_MAILBOXES = "/api/v1/public/mailboxes"  # SMTP and Google (`/mailboxes/add/google`) creates
 
 
 def records(project: Path) -> list[dict[str, object]]:
@@ -23,41 +51,161 @@ def records(project: Path) -> list[dict[str, object]]:
     return [json.loads(p.read_text()) for p in found]
 
 
-def test_domains_bought_by_a_killed_up_are_destroyed_with_the_stack(
-    make_stack: StackFactory, sandbox: SandboxProcess, api_token: str
+def created_line(said: str, key: str) -> bool:
+    """Whether the recovering run said it manages `key` as made by the stack (`core.intents`)."""
+    pattern = rf"found [^\n]*{re.escape(key)}[^\n]*by the interrupted run of [^\n]*as created"
+    return re.search(pattern, said) is not None
+
+
+def test_every_kind_created_by_a_killed_up_is_managed_as_created(
+    cli: PulumiCLI, sandbox: SandboxProcess, api_token: str, tmp_path: Path
 ) -> None:
-    stack = make_stack(
-        "domain-batch",
-        demo__domains=",".join(NAMES),
-        demo__waitTimeoutSeconds="120",
+    laps = [("start", time.monotonic())]
+    sandbox.control.update_settings(mailin_job_seconds=0.3)
+    pre = seed(
+        sandbox.url,
+        api_token,
+        prefix="pre",
+        inboxedup_domains=1,
+        mailchannels_domains=1,
+        pingram_domains=1,
+        mailin_microsoft=False,
     )
-    client = InboxedUpClient(sandbox.url, api_token)
-    sandbox.control.update_settings(queued_seconds=12.0)  # the create waits after its submit
-    try:
-        interrupt_up(
-            stack,
-            lambda: set(client.find_domains(NAMES)) == set(NAMES),
-            "the submit reaching the sandbox",
+    laps.append(("seed", time.monotonic()))
+    iu_domain = pre.inboxedup_domains[0]
+    smtp_domain, google_domain = pre.mailin_domains[0], pre.mailin_domains[3]
+    new_domains = [f"{PREFIX}-a.com", f"{PREFIX}-b.com"]
+    new_request = f"{iu_domain}/smtp/ann,bob"
+    new_smtp, new_google = f"{PREFIX}-sales@{smtp_domain}", f"{PREFIX}-john@{google_domain}"
+    new_inbound = [f"{PREFIX}-in-0.com", f"{PREFIX}-in-1.com"]
+    new_sender = f"news.{PREFIX}-send.com"
+
+    project = tmp_path / "crash"
+    shutil.copytree(CRASH_PROGRAM, project)
+    stack = LocalStack(cli, project, "crash").init()
+    plain = {
+        **pre.config,
+        **{f"{api}:requestTimeoutSeconds": REQUEST_TIMEOUT for api in APIS},
+        "crash:prefix": PREFIX,
+        "crash:iuDomain": iu_domain,
+        "crash:iuOld": "microsoft:user0,user1,user2",
+        "crash:smtpDomain": smtp_domain,
+        "crash:smtpOld": f"u0@{smtp_domain}",
+        "crash:smtpOldName": "User 0",
+        "crash:googleDomain": google_domain,
+        "crash:googleOld": f"g0@{google_domain}",
+        "crash:googleOldName": "Gee Person0",
+        "crash:inboundOld": pre.mailchannels_domains[0],
+    }
+    stack._run("config", "set-all", *(f"--plaintext={k}={v}" for k, v in plain.items()))
+    for key, value in pre.secrets.items():  # one by one, through stdin: never on a command line
+        stack.set_config(key, value, secret=True)
+    laps.append(("stack and config", time.monotonic()))
+
+    iu = InboxedUpClient(sandbox.url, api_token)
+    ml = MailinClient(sandbox.mailin_url, token=pre.secrets["mailin:apiToken"])
+
+    def requests() -> Counter[str]:
+        return Counter(
+            f"{r.domain}/{r.mailbox_type.value}/"
+            + ",".join(sorted(m.mailbox_username for m in r.mailboxes))
+            for r in iu.iter_mailbox_requests(domain=iu_domain)
         )
+
+    def mailboxes() -> Counter[str]:
+        return Counter(m.username for m in ml.list_mailboxes())  # SMTP and Google
+
+    def inbound() -> set[str]:
+        return set(sandbox.control.mailchannels_state()["domains"])
+
+    def senders() -> Counter[str]:
+        return Counter(d["sender"] for d in sandbox.control.pingram_domains())
+
+    before_requests, before_mailboxes = requests(), mailboxes()
+    before_inbound, before_senders = inbound(), senders()
+
+    def every_create_acted() -> bool:
+        return (
+            set(iu.find_domains(new_domains)) == set(new_domains)
+            and new_request in requests()
+            and {new_smtp, new_google} <= set(mailboxes())
+            and set(new_inbound) <= inbound()
+            and new_sender in senders()
+        )
+
+    # each kind's create: the sandbox acts on it, then holds its reply until after the kill
+    held = {
+        "/domains": 1,  # InboxedUp's submit, POST /domains
+        "/mailboxes": 1,  # InboxedUp's POST /mailboxes
+        MAILIN_MAILBOXES: 2,
+        sandbox.mailchannels_url.removeprefix(sandbox.url) + "/domains/batch": 1,
+        sandbox.pingram_url.removeprefix(sandbox.url) + "/domains": 1,
+    }
+    for path, count in held.items():
+        sandbox.control.add_fault(
+            kind="timeout_after",
+            count=count,
+            method="POST",
+            path_prefix=path,
+            hold_seconds=HOLD_SECONDS,
+        )
+    try:
+        try:
+            interrupt_up(stack, every_create_acted, "every kind's create reaching the sandbox")
+        finally:
+            sandbox.control.clear_faults()
+        laps.append(("killed up", time.monotonic()))
+        # the provider process ran in the project's directory: the records are beside Pulumi.yaml
+        recorded = records(project)  # one per create, none removed
+        assert sorted(str(r["urn"]).rsplit("::", 1)[-1] for r in recorded) == sorted(KINDS)
+        assert {r["stack"] for r in recorded} == {stack.name}
+        (submit,) = [r for r in recorded if str(r["urn"]).endswith("::iu-domains")]
+        assert sorted(submit["keys"]) == new_domains  # type: ignore[call-overload]
+        finished = [r["urn"] for r in stack.resources() if r["urn"].rsplit("::", 1)[-1] in KINDS]
+        assert not finished, f"created before the kill, the test proves nothing for {finished}"
+
+        stack.cancel()  # the killed CLI left its lock
+        stack.refresh("--clear-pending-creates")
+        recovered = stack.up()
+        laps.append(("cancel, refresh, up", time.monotonic()))
+        said = recovered.stdout + recovered.stderr
+        for key in (*new_domains, new_request, new_smtp, new_google, *new_inbound, new_sender):
+            assert created_line(said, key), f"no 'managing ... as created' for {key}:\n{said}"
+        assert records(project) == []  # the state holds them now
+        for secret in pre.secrets.values():
+            assert_no_secret(said + stack.export(), secret)
+        outputs = stack.outputs()
+        # made by the stack, not adopted; what was there before is adopted, as always
+        assert outputs["adopted_domains"] == [], outputs
+        assert outputs["adopted_requests"] == [f"{iu_domain}/microsoft"], outputs
+        assert outputs["adopted_smtp"] == [f"u0@{smtp_domain}"], outputs
+        assert outputs["adopted_google"] == [f"g0@{google_domain}"], outputs
+        assert outputs["adopted_inbound"] == pre.mailchannels_domains, outputs
+        assert outputs["sender_adopted"] is False, outputs
+        # each made once
+        bought = iu.find_domains(new_domains)
+        assert sorted(bought) == new_domains and len({d.id for d in bought.values()}) == 2
+        assert requests()[new_request] == 1
+        assert mailboxes()[new_smtp] == 1 and mailboxes()[new_google] == 1
+        assert senders()[new_sender] == 1
+
+        stack.destroy()
+        laps.append(("destroy", time.monotonic()))
+        # nothing the stack made is left (but the mailbox request: InboxedUp cannot delete one)
+        assert iu.find_domains(new_domains) == {}
+        assert inbound() == before_inbound
+        assert senders() == before_senders
+        assert mailboxes() == before_mailboxes
+        assert requests() == before_requests + Counter({new_request: 1})
+        # and nothing made before the stack is gone
+        assert iu.find_domains([iu_domain]).keys() == {iu_domain}
+        held_domains = {d.name for d in ml.list_domains()} | {
+            d.name for d in ml.list_domains(google=True)
+        }
+        assert {smtp_domain, google_domain} <= held_domains
     finally:
-        sandbox.control.update_settings(queued_seconds=0.6)
-    # the provider process ran in the project's directory: the record is beside Pulumi.yaml
-    (written,) = records(stack.project_dir)
-    assert written["stack"] == stack.name and sorted(written["keys"]) == NAMES  # type: ignore[arg-type]
-    assert str(written["urn"]).endswith("::outreach-domains")
-
-    stack.cancel()  # the killed CLI left its lock
-    stack.refresh("--clear-pending-creates")
-    recovered = stack.up()
-    said = recovered.stdout + recovered.stderr
-    assert "found crash-a.com, crash-b.com, submitted by the interrupted run of" in said, said
-    assert "managing them as created" in said
-    assert stack.outputs()["adopted_domains"] == []  # the stack's own, not adopted
-    assert records(stack.project_dir) == []  # the state holds them now
-    held = client.find_domains(NAMES)
-    assert sorted(held) == NAMES and len({d.id for d in held.values()}) == 2  # bought once each
-
-    destroyed = stack.destroy()
-    assert destroyed.returncode == 0
-    assert client.find_domains(NAMES) == {}  # nothing the stack bought is left
-    client.close()
+        stack.destroy(check=False)
+        iu.close()
+        ml.close()
+    shown = ", ".join(f"{name} {t - laps[i][1]:.1f} s" for i, (name, t) in enumerate(laps[1:]))
+    print(f"\nkill-and-recover of 6 kinds: {laps[-1][1] - laps[0][1]:.1f} s ({shown})")

@@ -1,0 +1,94 @@
+"""Every kind that buys or creates, but Mailin.ai's Domains and Azure order (killed in their own
+tests), in one stack, for the run killed right after each kind's create reached the sandbox
+(tests/e2e/test_intents_e2e.py).
+
+The mailboxes go on domains made before the stack; each collection also declares one object
+made before the stack (adopted, and kept on destroy).
+
+Config (namespace `crash`):
+  prefix      names what the stack makes
+  iuDomain    an ACTIVE InboxedUp domain; `iuOld` ("type:user,user,...") a live request on it
+  smtpDomain  a Mailin.ai SMTP domain; `smtpOld` a mailbox on it (`smtpOldName`: its name)
+  googleDomain a Mailin.ai Google domain; `googleOld` a mailbox on it ("first last" in
+              `googleOldName`)
+  inboundOld  a MailChannels domain under `sub-sandbox`
+"""
+
+import pulumi
+
+from pulumi_inboxed.inboxedup import (
+    DomainBatch,
+    MailboxArgs,
+    MailboxRequestEntryArgs,
+    MailboxRequests,
+)
+from pulumi_inboxed.mailchannels import AbusePolicyArgs, DownstreamAddressArgs, InboundDomains
+from pulumi_inboxed.mailin import (
+    GoogleMailboxArgs,
+    GoogleMailboxes,
+    SmtpMailboxArgs,
+    SmtpMailboxes,
+)
+from pulumi_inboxed.pingram import SenderDomain
+
+config = pulumi.Config("crash")
+prefix = config.require("prefix")
+
+batch = DomainBatch(
+    "iu-domains", domains=[f"{prefix}-a.com", f"{prefix}-b.com"], wait_timeout_seconds=120
+)
+
+iu_domain = config.require("iuDomain")
+old_type, _, old_users = config.require("iuOld").partition(":")
+iu = MailboxRequests(
+    "iu-mailboxes",
+    requests=[
+        MailboxRequestEntryArgs(
+            iu_domain, "smtp", [MailboxArgs("Ann", "Lee", "ann"), MailboxArgs("Bob", "Ray", "bob")]
+        ),
+        MailboxRequestEntryArgs(
+            iu_domain,
+            old_type,
+            [MailboxArgs(f"First{i}", "Last0", u) for i, u in enumerate(old_users.split(","))],
+        ),
+    ],
+    wait_timeout_seconds=120,
+)
+
+smtp_domain = config.require("smtpDomain")
+smtp = SmtpMailboxes(
+    "ml-smtp",
+    mailboxes=[
+        SmtpMailboxArgs(f"{prefix}-sales@{smtp_domain}", "Sales"),
+        SmtpMailboxArgs(config.require("smtpOld"), config.require("smtpOldName")),
+    ],
+    wait_timeout_seconds=120,
+)
+
+google_domain = config.require("googleDomain")
+first, last = config.require("googleOldName").split(" ")
+google = GoogleMailboxes(
+    "ml-google",
+    mailboxes=[
+        GoogleMailboxArgs(f"{prefix}-john@{google_domain}", "John", "Doe"),
+        GoogleMailboxArgs(config.require("googleOld"), first, last),
+    ],
+    wait_timeout_seconds=120,
+)
+
+inbound = InboundDomains(
+    "inbound",
+    subscription_handle="sub-sandbox",
+    domains=[f"{prefix}-in-0.com", f"{prefix}-in-1.com", config.require("inboundOld")],
+    settings=AbusePolicyArgs(abuse_policy="block"),
+    downstream_addresses=[DownstreamAddressArgs("mx1.agency.example.", port=25)],
+)
+
+sender = SenderDomain("sender", domain=f"news.{prefix}-send.com")
+
+pulumi.export("adopted_domains", batch.adopted_domains)
+pulumi.export("adopted_requests", iu.adopted_requests)
+pulumi.export("adopted_smtp", smtp.adopted_mailboxes)
+pulumi.export("adopted_google", google.adopted_mailboxes)
+pulumi.export("adopted_inbound", inbound.adopted_domains)
+pulumi.export("sender_adopted", sender.adopted)

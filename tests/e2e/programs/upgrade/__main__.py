@@ -6,7 +6,8 @@ It is written the way that works with 0.1.0 and with the current code alike: eve
 keyword (or as an Args object), nested entries as their Args classes. The same file is run with
 the previous release's code first on the import path, then with the current code.
 
-Config (`upg:`): prefix (names every object).
+Config (`upg:`): prefix (names every object); mailboxRequests ("true": a MailboxRequests too,
+for a release that has it); registrarKey, registrarSecret, providerKey (secrets).
 """
 
 import pulumi
@@ -52,6 +53,20 @@ MailboxRequest(
         mailboxes=[MailboxArgs("Ann", "Lee", "ann.lee")],
     ),
 )
+if config.get_bool("mailboxRequests"):  # a collection that came after 0.1.0: set when the
+    # release under test has it
+    from pulumi_inboxed.inboxedup import MailboxRequestEntryArgs, MailboxRequests
+
+    MailboxRequests(
+        "requests",
+        requests=[
+            MailboxRequestEntryArgs(
+                batch.domains.apply(lambda names: sorted(names)[1]),
+                "smtp",
+                [MailboxArgs("Bo", "Chen", "bo")],
+            )
+        ],
+    )
 SubscriptionNotes(
     "notes",
     subscription_id=list_subscriptions_output().apply(lambda subs: subs[0].id),

@@ -1,3 +1,3 @@
 """Cold-email infrastructure as Pulumi resources: InboxedUp, Mailin.ai, MailChannels, Pingram."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -301,7 +301,7 @@ class {spec.name}(dyn.Resource, module="{spec.module}", name="{spec.name}"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts({args}, args, kwargs)
+        resource_args, opts = resource_args_opts({args}, args, kwargs, resource_name)
         register(self, {spec_ref}, resource_name, vars(resource_args), opts){get}
 '''
 

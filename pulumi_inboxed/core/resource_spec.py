@@ -98,11 +98,72 @@ def check_input_names(args_type: type[Any], given: Mapping[str, Any]) -> None:
     raise UnknownInputError(f"{kind}{_caller()}: {problems}{listed}")
 
 
+class PositionalInputsError(pulumi.RunError, TypeError):
+    """A resource was given its inputs positionally, as version 0.1.0's classes took them.
+
+    A `pulumi.RunError` (the CLI shows its message alone) and a `TypeError`; the message names the
+    keyword form of the same call."""
+
+
+ADDED_AS_KEYWORDS: tuple[str, ...] = ("account", "allow_mixed_script")
+"""Inputs that came after 0.1.0 and were never positional."""
+
+
+def positional_order(args_type: type[Any]) -> list[str]:
+    """The inputs in the order 0.1.0's constructors took them positionally (the resource's own
+    inputs, required first, then `destroy_adopted`): the generated order without the inputs
+    added since, which were keywords from the start."""
+    return [n for n in input_names_of(args_type) if n not in ADDED_AS_KEYWORDS]
+
+
+def _sketch(value: Any) -> str:
+    """A short stand-in for a value in an example call: short scalars as written, the rest
+    elided (a value may be long, or a secret)."""
+    if isinstance(value, bool | int | float) or value is None:
+        return repr(value)
+    if isinstance(value, str) and len(value) <= 40:
+        return repr(value)
+    if isinstance(value, list | tuple):
+        return "[...]"
+    if isinstance(value, Mapping):
+        return "{...}"
+    return "..."
+
+
+def _positional_error(
+    args_type: type[Any],
+    resource_name: str | None,
+    values: tuple[Any, ...],
+    kwargs: Mapping[str, Any],
+) -> PositionalInputsError:
+    kind = args_type.__name__.removesuffix("Args")
+    names = positional_order(args_type)
+    parts = [repr(resource_name) if resource_name is not None else "name"]
+    position = 0  # 0.1.0 took opts positionally too, between inputs: it takes no input's place
+    for value in values:
+        if isinstance(value, pulumi.ResourceOptions):
+            parts.append("opts=...")
+            continue
+        parts.append(f"{names[position]}={_sketch(value)}" if position < len(names) else "...")
+        position += 1
+    parts += [f"{name}={_sketch(value)}" for name, value in kwargs.items() if name != "opts"]
+    if "opts" in kwargs:
+        parts.append("opts=...")
+    return PositionalInputsError(
+        f"{kind}{_caller()} takes its inputs as keywords or a {args_type.__name__}: "
+        f"{kind}({', '.join(parts)})"
+    )
+
+
 def resource_args_opts(
-    args_type: type[A], args: tuple[Any, ...], kwargs: dict[str, Any]
+    args_type: type[A],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    resource_name: str | None = None,
 ) -> tuple[A, pulumi.ResourceOptions | None]:
     """Both constructor forms: `Kind(name, KindArgs(...), opts)` or `Kind(name, opts, **inputs)`
-    (opts by keyword in either)."""
+    (opts by keyword in either). Inputs given positionally (0.1.0's form) fail with a
+    `PositionalInputsError` naming the keyword form of the call."""
     given = dict(kwargs)
     if args and isinstance(args[0], args_type):
         resource_args = args[0]
@@ -111,11 +172,8 @@ def resource_args_opts(
         resource_args = given.pop("args")
         opts = args[0] if args else given.pop("opts", None)
     else:
-        if len(args) > 1:
-            raise TypeError(
-                f"{args_type.__name__.removesuffix('Args')} takes its inputs as keyword "
-                f"arguments or as one {args_type.__name__}"
-            )
+        if len(args) > 1 or (args and not isinstance(args[0], pulumi.ResourceOptions | None)):
+            raise _positional_error(args_type, resource_name, args, kwargs)
         opts = args[0] if args else given.pop("opts", None)
         check_input_names(args_type, given)
         resource_args = args_type(**given)

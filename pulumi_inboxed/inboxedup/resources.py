@@ -204,7 +204,7 @@ class SubscriptionNotes(dyn.Resource, module="inboxedup", name="SubscriptionNote
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(SubscriptionNotesArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(SubscriptionNotesArgs, args, kwargs, resource_name)
         register(self, _SUBSCRIPTIONNOTES, resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -395,7 +395,7 @@ class DomainBatch(dyn.Resource, module="inboxedup", name="DomainBatch"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(DomainBatchArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(DomainBatchArgs, args, kwargs, resource_name)
         register(self, _DOMAINBATCH, resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -579,7 +579,7 @@ class MailboxRequest(dyn.Resource, module="inboxedup", name="MailboxRequest"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(MailboxRequestArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(MailboxRequestArgs, args, kwargs, resource_name)
         register(self, _MAILBOXREQUEST, resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -744,5 +744,5 @@ class MailboxRequests(dyn.Resource, module="inboxedup", name="MailboxRequests"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(MailboxRequestsArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(MailboxRequestsArgs, args, kwargs, resource_name)
         register(self, _MAILBOXREQUESTS, resource_name, vars(resource_args), opts)

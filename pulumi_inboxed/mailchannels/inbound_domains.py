@@ -464,9 +464,11 @@ class InboundDomainsProvider(ConfiguredProvider):
         return dyn.CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        changed = changed_inputs(
-            InboundDomainsInputs, olds, news, ignore=("domains", "fail_on_domain_errors")
-        )
+        # The resource's settings, downstream addresses and admins reach MailChannels through
+        # the entries they fill in (check), so the entries' comparison below sees what they
+        # change; 0.1.0 recorded them in the entries only, and its stacks show no change here.
+        ignored = ("domains", "fail_on_domain_errors", *DEFAULTED_KEYS)
+        changed = changed_inputs(InboundDomainsInputs, olds, news, ignore=ignored)
         replaces = replaced_by(InboundDomainsInputs, changed)
         old = {d["domain"]: _comparable(d) for d in olds.get("domains") or []}
         new = news.get("domains")

@@ -331,5 +331,5 @@ class InboundDomains(dyn.Resource, module="mailchannels", name="InboundDomains")
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(InboundDomainsArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(InboundDomainsArgs, args, kwargs, resource_name)
         register(self, _INBOUNDDOMAINS, resource_name, vars(resource_args), opts)

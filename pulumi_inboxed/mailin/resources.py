@@ -312,7 +312,7 @@ class Domains(dyn.Resource, module="mailin", name="Domains"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(DomainsArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(DomainsArgs, args, kwargs, resource_name)
         register(self, _DOMAINS, resource_name, vars(resource_args), opts)
 
 
@@ -435,7 +435,7 @@ class Subdomain(dyn.Resource, module="mailin", name="Subdomain"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(SubdomainArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(SubdomainArgs, args, kwargs, resource_name)
         register(self, _SUBDOMAIN, resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -563,7 +563,7 @@ class DomainForwarding(dyn.Resource, module="mailin", name="DomainForwarding"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(DomainForwardingArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(DomainForwardingArgs, args, kwargs, resource_name)
         register(self, _FORWARDING_SPECS[0], resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -689,7 +689,7 @@ class EmailForwarding(dyn.Resource, module="mailin", name="EmailForwarding"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(EmailForwardingArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(EmailForwardingArgs, args, kwargs, resource_name)
         register(self, _FORWARDING_SPECS[1], resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -829,7 +829,7 @@ class SmtpMailboxes(dyn.Resource, module="mailin", name="SmtpMailboxes"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(SmtpMailboxesArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(SmtpMailboxesArgs, args, kwargs, resource_name)
         register(self, _MAILBOXES_SPECS[0], resource_name, vars(resource_args), opts)
 
 
@@ -953,7 +953,7 @@ class GoogleMailboxes(dyn.Resource, module="mailin", name="GoogleMailboxes"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(GoogleMailboxesArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(GoogleMailboxesArgs, args, kwargs, resource_name)
         register(self, _MAILBOXES_SPECS[1], resource_name, vars(resource_args), opts)
 
 
@@ -1100,7 +1100,7 @@ class InboxProvider(dyn.Resource, module="mailin", name="InboxProvider"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(InboxProviderArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(InboxProviderArgs, args, kwargs, resource_name)
         register(self, _ACCOUNTS_SPECS[0], resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -1269,7 +1269,7 @@ class DomainRegistrar(dyn.Resource, module="mailin", name="DomainRegistrar"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(DomainRegistrarArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(DomainRegistrarArgs, args, kwargs, resource_name)
         register(self, _ACCOUNTS_SPECS[1], resource_name, vars(resource_args), opts)
 
     @staticmethod
@@ -1491,7 +1491,7 @@ class AzureOrder(dyn.Resource, module="mailin", name="AzureOrder"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(AzureOrderArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(AzureOrderArgs, args, kwargs, resource_name)
         register(self, _AZUREORDER, resource_name, vars(resource_args), opts)
 
     @staticmethod

@@ -142,7 +142,7 @@ class SenderDomain(dyn.Resource, module="pingram", name="SenderDomain"):
     ) -> None: ...
 
     def __init__(self, resource_name: str, *args: Any, **kwargs: Any) -> None:
-        resource_args, opts = resource_args_opts(SenderDomainArgs, args, kwargs)
+        resource_args, opts = resource_args_opts(SenderDomainArgs, args, kwargs, resource_name)
         register(self, _SENDERDOMAIN, resource_name, vars(resource_args), opts)
 
     @staticmethod

@@ -150,7 +150,7 @@ def test_a_wrong_constructor_call_says_how_to_call_it() -> None:
     from pulumi_inboxed.core.resource_spec import resource_args_opts
     from pulumi_inboxed.inboxedup import SubscriptionNotesArgs
 
-    with pytest.raises(TypeError, match="keyword arguments or as one SubscriptionNotesArgs"):
+    with pytest.raises(TypeError, match="takes its inputs as keywords or a SubscriptionNotesArgs"):
         resource_args_opts(SubscriptionNotesArgs, ("sub_1", "notes"), {})
     with pytest.raises(TypeError, match="unknown input 'note'; did you mean 'notes'\\?"):
         resource_args_opts(SubscriptionNotesArgs, (), {"subscription_id": "s", "note": "n"})

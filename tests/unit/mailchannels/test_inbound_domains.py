@@ -486,6 +486,21 @@ def test_diff_of_a_state_from_before_the_declaration_sees_no_change() -> None:
     assert not provider.diff("id", olds, quiet).changes
 
 
+def test_diff_of_a_0_1_0_state_with_resource_wide_defaults_sees_no_change() -> None:
+    """0.1.0 wrote the resource's downstream addresses, settings and admins into each entry and
+    recorded only the entries; the same program now also records them on the resource. What
+    reaches MailChannels is the entries: only a change there is an update."""
+    provider = InboundDomainsProvider()
+    entry = {"domain": "a.com", "aliases": []}
+    wide = {"downstream_addresses": [MX], "admins": ["ops@agency.example"]}
+    news = checked({**raw_inputs([dict(entry)]), **wide})
+    old_entry = {**entry, **wide, "settings": None}
+    olds = {**raw_inputs([old_entry]), "destroy_adopted": False, "provisioned": ["a.com"]}
+    assert not provider.diff("id", olds, news).changes
+    moved = {**wide, "downstream_addresses": [{**MX, "target": "mx2.agency.example."}]}
+    assert provider.diff("id", olds, checked({**raw_inputs([dict(entry)]), **moved})).changes
+
+
 def test_diff_sees_domains_that_failed_last_time() -> None:
     provider = InboundDomainsProvider()
     news = checked(inputs(["a.com", "taken-b.com"]))

@@ -7,6 +7,7 @@ the kind's `check_further` hook.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, ClassVar
 
 import pytest
@@ -27,6 +28,10 @@ def test_every_kind_checks_through_the_one_check(spec: ResourceSpec) -> None:
     assert issubclass(provider, ConfiguredProvider)
     assert provider.check is ConfiguredProvider.check, f"{provider.__name__} writes its own check"
     assert provider.inputs is spec.inputs and provider.api == spec.module
+    # the provider host imports the provider's module alone (the state names it): the spec
+    # that binds the inputs must be declared there
+    declared = vars(sys.modules[provider.__module__])
+    assert spec in (declared.get("SPEC"), *declared.get("SPECS", ()))
 
 
 class _OneInputs(ResourceInputs):

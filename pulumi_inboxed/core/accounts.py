@@ -216,18 +216,33 @@ def credential_hint(api: str, account: str | None, setting: Setting) -> Credenti
     return CredentialHint(api, account, key, how, what)
 
 
+_OWN_CREDENTIALS: dict[str, Setting] = {}
+
+
+def require_own_credential(setting: Setting) -> None:
+    """Preview refuses a named account of `setting.namespace` that lacks its own `setting`
+    (`inboxedup:accounts.<name>.apiToken`): declared once by the API's runtime module."""
+    _OWN_CREDENTIALS[setting.namespace] = setting
+
+
 def account_check_failure(
     namespace: str, config: ConfigSource | Mapping[str, Any] | None, account: Any
 ) -> str | None:
-    """Why `account` cannot be used at preview (not a name, or not configured), or None.
+    """Why `account` cannot be used at preview, or None: not a valid name, not configured, or
+    without its own credential where the API declared one (`require_own_credential`).
 
-    Preview reports it against the `account` input. A value not known yet passes."""
+    Preview reports it against the `account` input, with no API call. The default account and a
+    value not known yet pass (the default's settings are checked when it is used)."""
+    from .config import require
     from .provider_base import is_unknown
 
     if account is None or account == "" or is_unknown(account):
         return None
     try:
-        AccountConfig(namespace, config, account)
+        view = AccountConfig(namespace, config, account)
+        credential = _OWN_CREDENTIALS.get(namespace)
+        if credential is not None:
+            require(credential, view)
     except ConfigError as exc:
         return str(exc)
     return None
@@ -298,4 +313,5 @@ __all__ = [
     "configured_accounts",
     "credential_hint",
     "keyed_account",
+    "require_own_credential",
 ]

@@ -5,30 +5,88 @@ from __future__ import annotations
 import sys
 import traceback
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pulumi.dynamic as dyn
 
+from .check_failures import named_for_engine
 from .config import ConfigSource, read
 from .provider_threads import PROVIDER_THREADS, widen_provider_thread_pool
 
+if TYPE_CHECKING:
+    from .schema import ResourceInputs
+
+Props = dict[str, Any]
+Failures = list[dyn.CheckFailure]
+"""What `check()` finds wrong: one `CheckFailure(path, reason)` per problem."""
+
 
 class ConfiguredProvider(dyn.ResourceProvider):
-    """Keeps the stack config `configure()` gives it, and never pickles it.
+    """Keeps the stack config `configure()` gives it, and never pickles it; checks every kind's
+    inputs the one way (`check`).
 
     `pulumi.dynamic` pickles the provider into the state; settings and secrets are read from the
     config when the provider runs, so the pickle holds nothing but the class.
     """
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        """Each provider's `check()` answers the engine with failures it can print: a nested
-        path's failure without `value {<nil>}` (`core.check_failures`)."""
-        super().__init_subclass__(**kwargs)
-        from .check_failures import named_for_engine
+    inputs: ClassVar[type[ResourceInputs]]
+    """The kind's typed inputs: set by the kind's `ResourceSpec` (`declare_kind`)."""
+    api: ClassVar[str]
+    """The API's namespace (`inboxedup`, `mailin`, ...): set by the kind's `ResourceSpec`."""
 
+    @classmethod
+    def declare_kind(cls, inputs: type[ResourceInputs], api: str) -> None:
+        """Called by the kind's `ResourceSpec`: the inputs `check()` parses and the API whose
+        accounts it checks. One provider class serves one kind."""
+        own = cls.__dict__.get("inputs")
+        if own is not None and own is not inputs:
+            raise TypeError(
+                f"{cls.__name__} serves {own.__name__} already: one provider class per kind"
+            )
+        cls.inputs, cls.api = inputs, api
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """A `check()` of a subclass answers the engine as the base's does: a nested path's
+        failure without `value {<nil>}` (`core.check_failures`)."""
+        super().__init_subclass__(**kwargs)
         check = cls.__dict__.get("check")
         if check is not None:
-            cls.check = named_for_engine(check)  # type: ignore[method-assign,assignment]
+            cls.check = named_for_engine(check)  # type: ignore[method-assign]
+
+    @named_for_engine
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
+        """Preview's check of every kind, with no API call but the kind's own (`check_further`):
+
+        1. the inputs parsed with the kind's typed model (`core.schema.check_inputs`): one
+           failure per field, naming its path and the reason; values not known yet pass;
+        2. the `account` input: a name configured under `<api>:accounts`, with its own
+           credential where the API asks for one (`core.accounts.account_check_failure`);
+        3. `check_further`: what a type cannot check (rules across inputs while some are not
+           known yet, the account's listings at preview).
+        """
+        from .accounts import account_check_failure
+        from .schema import check_inputs
+
+        model: type[ResourceInputs] | None = getattr(self, "inputs", None)
+        if model is None:  # a provider no `ResourceSpec` declares: `pulumi.dynamic`'s default
+            return dyn.CheckResult(news, [])
+        inputs, failures = check_inputs(model, news)
+        if not any(f.property == "account" for f in failures):
+            problem = account_check_failure(self.api, self.config, inputs.get("account"))
+            if problem is not None:
+                failures.append(dyn.CheckFailure("account", problem))
+        failures += self.check_further(olds, news, inputs, failures)
+        return dyn.CheckResult(inputs, failures)
+
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """The kind's checks beyond its types, run after them: the failures to add.
+
+        `olds`: the recorded inputs (empty before create); `news`: what the program gave;
+        `inputs`: the parsed inputs, which the hook may complete in place (an output the program
+        sets, defaults that depend on the failures); `so_far`: the failures found so far (the types'
+        and the account's): a check that reads the account runs only when there are none.
+        """
+        return []
 
     def __getstate__(self) -> dict[str, Any]:
         return {}

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 import pulumi
 import pulumi.dynamic as dyn
 
+from .provider_base import ConfiguredProvider
 from .schema import ResourceInputs, ResourceOutputs, did_you_mean, register_outputs
 
 Props = dict[str, Any]
@@ -56,6 +57,8 @@ class ResourceSpec:
 
     def __post_init__(self) -> None:
         register_outputs(self.inputs, self.outputs)
+        if issubclass(self.provider, ConfiguredProvider):  # its `check()` parses these inputs
+            self.provider.declare_kind(self.inputs, self.module)
 
 
 A = TypeVar("A")

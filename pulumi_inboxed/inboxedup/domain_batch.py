@@ -66,7 +66,6 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_inputs,
     input_defaults,
     out,
     replaced_by,
@@ -75,7 +74,7 @@ from . import endpoints as ep
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
 from .models import BatchStatus, Domain, DomainStatus, SubmitDomainsResult
-from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
+from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 
 class WaitFor(StrEnum):
@@ -276,11 +275,6 @@ class DomainBatchProvider(ConfiguredProvider):
         return runtime_for(self.config, account)
 
     # check ------------------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(DomainBatchInputs, news)
-        failures += account_failures(self.config, inputs, failures)
-        return dyn.CheckResult(inputs, failures)
-
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         """In place, always: the domains count as changed when the set differs or one of them

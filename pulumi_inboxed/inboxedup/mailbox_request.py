@@ -44,7 +44,7 @@ from ..core import intents
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, warn
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -53,13 +53,13 @@ from ..core.schema import (
     ResourceOutputs,
     arg,
     changed_inputs,
-    check_inputs,
     input_defaults,
     out,
     replaced_by,
     unique_entries,
 )
 from . import program_domains
+from .account_check import PlannedRequest, account_failures
 from .endpoints import MAILBOX_LIMITS
 from .models import (
     Domain,
@@ -71,7 +71,7 @@ from .models import (
 )
 from .models import MailboxRequest as RequestInfo
 from .program_domains import TYPE_LABELS
-from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
+from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 API = "InboxedUp"
 
@@ -239,70 +239,28 @@ class MailboxRequestProvider(ConfiguredProvider):
         """The runtime of `account` (None: the default account)."""
         return runtime_for(self.config, account)
 
-    # check ------------------------------------------------------------------------------
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(MailboxRequestInputs, news)
-        failures += account_failures(self.config, inputs, failures)
+    # check: the base's (the types, the account's name), then the account's listings ---------
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """Records `domain_in_program` (set by the program) and, for a new or replacing request
+        with every input known, checks it against the account (`account_check`)."""
         in_program = news.get(IN_PROGRAM)
         inputs[IN_PROGRAM] = False if in_program is None else in_program
         replacing = MailboxRequestInputs.replacing_inputs()
         unchanged = bool(olds) and not replaced_by(
             MailboxRequestInputs, changed_inputs(MailboxRequestInputs, olds, inputs)
         )
-        if (
-            not failures
-            and not unchanged
-            and not has_unknowns([inputs.get(k) for k in (*replacing, IN_PROGRAM)])
-        ):
-            failures += [dyn.CheckFailure(p, r) for p, r in self._check_account(olds, inputs)]
-        return dyn.CheckResult(inputs, failures)
-
-    def _check_account(
-        self, olds: Mapping[str, Any], inputs: Mapping[str, Any]
-    ) -> list[tuple[str, str]]:
-        """Read-only checks against the account: the domain's status and its used slots."""
-        domain, type_ = str(inputs["domain"]), str(inputs["type"])
-        try:
-            # shared: one listing of each per process and account
-            account = self._runtime(account_of(inputs)).account
-            if not inputs.get("domain_in_program"):
-                found = account.domain(domain)
-                if found is None:
-                    return [
-                        (
-                            "domain",
-                            f"{domain!r} is not in the InboxedUp account and no DomainBatch of "
-                            "this program declares it",
-                        )
-                    ]
-                if found.status is not DomainStatus.ACTIVE:
-                    return [
-                        (
-                            "domain",
-                            f"{domain!r} is {found.status.value} in the account; mailboxes need "
-                            "an ACTIVE domain (or declare it in a DomainBatch of this program)",
-                        )
-                    ]
-            own = olds.get("request_id") if olds else None
-            used = sum(
-                len(r.mailboxes)
-                for r in account.requests_on(domain)
-                if r.mailbox_type.value == type_ and r.status in COUNTED and r.id != own
-            )
-        except InboxedError as exc:  # the account could not be read: its failure
-            return [("account", f"could not check {domain!r} against the account: {exc}")]
-        limit = MAILBOX_LIMITS[type_]
-        adding = len(inputs["mailboxes"])
-        if used + adding > limit:
-            return [
-                (
-                    "mailboxes",
-                    f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per "
-                    f"domain; the account has {used} pending, in progress or completed, and "
-                    f"this request adds {adding}",
-                )
-            ]
-        return []
+        if so_far or unchanged or has_unknowns([inputs.get(k) for k in (*replacing, IN_PROGRAM)]):
+            return []
+        own = olds.get("request_id") if olds else None
+        planned = PlannedRequest(
+            where="",
+            domain=str(inputs["domain"]),
+            type=str(inputs["type"]),
+            mailboxes=len(inputs["mailboxes"]),
+            declared=bool(inputs.get(IN_PROGRAM)),
+            stands_for=lambda r: r.id == own,
+        )
+        return account_failures(lambda: self._runtime(account_of(inputs)).account, [planned])
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:

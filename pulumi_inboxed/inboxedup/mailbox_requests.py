@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import contextvars
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from enum import Enum
 from typing import Annotated, Any, ClassVar
@@ -46,7 +46,7 @@ from ..core.errors import InboxedError, WaitTimeoutError
 from ..core.lifecycle import grouped_message, warn
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -56,12 +56,12 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_inputs,
     out,
     replaced_by,
     unique_entries,
 )
 from . import program_domains
+from .account_check import PlannedRequest, account_failures
 from .endpoints import MAILBOX_LIMITS
 from .mailbox_request import (
     COUNTED,
@@ -75,7 +75,7 @@ from .mailbox_request import (
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
 from .program_domains import TYPE_LABELS
-from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_failures, account_of, runtime_for
+from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
 """An output the program sets: the entries' domains a DomainBatch of the program declares."""
@@ -238,6 +238,18 @@ def _content(entry: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     )
 
 
+def _requested_already(before: Mapping[str, Any], entry: Mapping[str, Any]) -> bool:
+    """The entry is recorded as it is (nothing new to check or request)."""
+    key = entry_key(str(entry["domain"]), str(entry["type"]))
+    return key in before and _content(before[key]) == _content(entry)
+
+
+def _adopted_by(entry: Mapping[str, Any]) -> Callable[[RequestInfo], bool]:
+    """The live request for exactly the entry's usernames: its create would adopt it."""
+    wanted = _usernames(entry["mailboxes"])
+    return lambda request: _usernames(request.mailboxes) == wanted
+
+
 def _usernames(mailboxes: Sequence[Any]) -> tuple[str, ...]:
     return tuple(
         sorted(
@@ -261,73 +273,31 @@ class MailboxRequestsProvider(ConfiguredProvider):
         """The runtime of `account` (None: the default account)."""
         return runtime_for(self.config, account)
 
-    # check ------------------------------------------------------------------------------
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(MailboxRequestsInputs, news)
-        failures += account_failures(self.config, inputs, failures)
+    # check: the base's (the types, the account's name), then the account's listings ---------
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """Records `domains_in_program` (set by the program) and, with every input known, checks
+        the new and changed entries against the account (`account_check`)."""
         in_program = news.get(IN_PROGRAM)
         inputs[IN_PROGRAM] = [] if in_program is None else in_program
-        if not failures and not has_unknowns(
+        if so_far or has_unknowns(
             [inputs.get("requests"), inputs[IN_PROGRAM], inputs.get("account")]
         ):
-            failures += [dyn.CheckFailure(p, r) for p, r in self._check_account(olds, inputs)]
-        return dyn.CheckResult(inputs, failures)
-
-    def _check_account(
-        self, olds: Mapping[str, Any], inputs: Mapping[str, Any]
-    ) -> list[tuple[str, str]]:
-        """Read-only checks of the new and changed entries against the account (the runtime's
-        shared snapshot: one listing of domains and one of requests per provider process)."""
+            return []
         before = _entries(olds) if olds else {}
         declared = {str(d) for d in inputs.get(IN_PROGRAM) or []}
-        problems: list[tuple[str, str]] = []
-        account = None
-        for index, entry in enumerate(inputs["requests"]):
-            domain, type_ = str(entry["domain"]), str(entry["type"])
-            key = entry_key(domain, type_)
-            if key in before and _content(before[key]) == _content(entry):
-                continue  # requested already: nothing new to check
-            where = f"requests[{index}]"
-            try:
-                account = account or self._runtime(account_of(inputs)).account
-                if domain not in declared:
-                    found = account.domain(domain)
-                    if found is None or found.status is not DomainStatus.ACTIVE:
-                        state = (
-                            "is not in the InboxedUp account"
-                            if found is None
-                            else f"is {found.status.value} in the account"
-                        )
-                        problems.append(
-                            (
-                                f"{where}.domain",
-                                f"{domain!r} {state}; mailboxes need an ACTIVE domain, or one a "
-                                "DomainBatch of this program declares",
-                            )
-                        )
-                        continue
-                wanted = _usernames(entry["mailboxes"])
-                used = sum(
-                    len(r.mailboxes)
-                    for r in account.requests_on(domain)
-                    if r.mailbox_type.value == type_
-                    and r.status in COUNTED
-                    and _usernames(r.mailboxes) != wanted  # that one would be adopted
-                )
-            except InboxedError as exc:  # the account could not be read: its failure
-                return [("account", f"could not check {domain!r} against the account: {exc}")]
-            limit, adding = MAILBOX_LIMITS[type_], len(entry["mailboxes"])
-            if used + adding > limit:
-                problems.append(
-                    (
-                        f"{where}.mailboxes",
-                        f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per "
-                        f"domain; the account has {used} pending, in progress or completed "
-                        f"(a changed entry's earlier request among them: it stays), and this "
-                        f"entry adds {adding}",
-                    )
-                )
-        return problems
+        planned = [
+            PlannedRequest(
+                where=f"requests[{index}].",
+                domain=str(entry["domain"]),
+                type=str(entry["type"]),
+                mailboxes=len(entry["mailboxes"]),
+                declared=str(entry["domain"]) in declared,
+                stands_for=_adopted_by(entry),
+            )
+            for index, entry in enumerate(inputs["requests"])
+            if not _requested_already(before, entry)
+        ]
+        return account_failures(lambda: self._runtime(account_of(inputs)).account, planned)
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:

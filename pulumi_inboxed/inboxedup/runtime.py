@@ -10,27 +10,23 @@ name and settings, never on a pickled provider nor in the state.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
-
-import pulumi.dynamic as dyn
 
 from ..core.accounts import (
     AccountConfig,
     Registry,
-    account_check_failure,
     accounts_setting,
     credential_hint,
+    require_own_credential,
 )
 from ..core.api_client import SharedReads
 from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
-from ..core.errors import ConfigError
 from ..core.http import RetryPolicy
 from ..core.intents import Intent
 from ..core.polling import SharedPoller
-from ..core.provider_base import is_unknown
 from ..core.request_limits import (
     DEFAULT_LIMITS,
     RequestLimiter,
@@ -49,6 +45,7 @@ BASE_URL = Setting("inboxedup", "baseUrl", "INBOXEDUP_BASE_URL", default=ep.DEFA
 ENDPOINTS = endpoint_setting("inboxedup")
 ACCOUNTS = accounts_setting("inboxedup")
 """`inboxedup:accounts`: named accounts, each with its own `apiToken` (`core.accounts`)."""
+require_own_credential(API_TOKEN)  # preview refuses a named account without its own token
 POLL_INTERVAL = Setting(
     "inboxedup", "pollIntervalSeconds", "INBOXEDUP_POLL_INTERVAL_SECONDS", default="5"
 )
@@ -246,34 +243,7 @@ def runtime_for(
     )
 
 
-def account_problem(config: ConfigSource | Mapping[str, Any] | None, account: Any) -> str | None:
-    """Why `account` cannot be used (checked at preview, no API call), or None: not a valid
-    name, not under `inboxedup:accounts`, or without its own `apiToken`. The default account
-    and a value not known yet pass (the default's settings are checked when it is used)."""
-    problem = account_check_failure(NAMESPACE, config, account)
-    if problem is not None or not isinstance(account, str) or not account or is_unknown(account):
-        return problem
-    try:
-        require(API_TOKEN, AccountConfig(NAMESPACE, config, account))
-    except ConfigError as exc:
-        return str(exc)
-    return None
-
-
 def account_of(props: Mapping[str, Any]) -> str | None:
     """The account named by a resource's inputs or outputs (None: the default account)."""
     value = props.get("account")
     return value if isinstance(value, str) and value else None
-
-
-def account_failures(
-    config: ConfigSource | Mapping[str, Any] | None,
-    inputs: Mapping[str, Any],
-    failures: Sequence[dyn.CheckFailure] = (),
-) -> list[dyn.CheckFailure]:
-    """`check()`'s failure on the `account` input when the account cannot be used (unknown, or
-    without its token), with no API call; nothing when the input already failed validation."""
-    if any(f.property == "account" for f in failures):
-        return []
-    problem = account_problem(config, inputs.get("account"))
-    return [dyn.CheckFailure("account", problem)] if problem else []

@@ -13,11 +13,11 @@ from pydantic import StringConstraints
 
 from ..core.errors import InboxedError
 from ..core.lifecycle import DESTROY_ADOPTED
-from ..core.provider_base import ConfiguredProvider
 from ..core.resource_spec import ResourceSpec
-from ..core.schema import ResourceInputs, ResourceOutputs, arg, check_inputs, diff_result, out
+from ..core.schema import ResourceInputs, ResourceOutputs, arg, out
+from ..core.single_object import SingleObjectProvider
 from .models import Subscription
-from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
+from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 MAX_NOTES_LENGTH = 2000  # our bound: no page gives one
 
@@ -79,18 +79,13 @@ def _outputs(
     }
 
 
-class SubscriptionNotesProvider(ConfiguredProvider):
+class SubscriptionNotesProvider(SingleObjectProvider):
+    """The subscription existed before and stays: delete puts its notes back (no verified
+    delete), and `diff` is the base's."""
+
     def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
         """The runtime of `account` (None: the default account)."""
         return runtime_for(self.config, account)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(SubscriptionNotesInputs, news)
-        failures += account_failures(self.config, inputs, failures)
-        return dyn.CheckResult(inputs, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        return diff_result(SubscriptionNotesInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         account = account_of(props)

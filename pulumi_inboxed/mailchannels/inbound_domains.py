@@ -58,7 +58,6 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..core import intents
-from ..core.accounts import account_check_failure
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import (
     ApiError,
@@ -75,7 +74,7 @@ from ..core.lifecycle import (
     log_kept_adopted,
 )
 from ..core.partial_failure import PartialFailure
-from ..core.provider_base import ConfiguredProvider, as_whole_number, has_unknowns
+from ..core.provider_base import ConfiguredProvider, Failures, as_whole_number, has_unknowns
 from ..core.replies import ReplyShapeError
 from ..core.resource_spec import Props, ResourceSpec
 from ..core.schema import (
@@ -89,7 +88,6 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_inputs,
     input_defaults,
     inputs_from,
     out,
@@ -453,15 +451,11 @@ class InboundDomainsProvider(ConfiguredProvider):
         """The client of the account `props` (inputs or recorded outputs) name."""
         return client_for(self.config, account_of(props))
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(InboundDomainsInputs, news)
-        if not any(f.property == "account" for f in failures):
-            unknown = account_check_failure("mailchannels", self.config, inputs.get("account"))
-            if unknown is not None:
-                failures.append(dyn.CheckFailure("account", unknown))
-        if not failures:
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """Records the resource-wide defaults on each entry of valid inputs."""
+        if not so_far:
             _with_resource_defaults(inputs)
-        return dyn.CheckResult(inputs, failures)
+        return []
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         # The resource's settings, downstream addresses and admins reach MailChannels through

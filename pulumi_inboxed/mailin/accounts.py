@@ -32,23 +32,21 @@ from pydantic import AfterValidator, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..core import intents
-from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
-from ..core.provider_base import ConfiguredProvider, has_unknowns, is_unknown
+from ..core.lifecycle import DESTROY_ADOPTED
+from ..core.provider_base import Failures, Props, has_unknowns, is_unknown
 from ..core.resource_spec import ResourceSpec
-from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
+from ..core.safe_write import write_once
 from ..core.schema import (
     ResourceInputs,
     ResourceOutputs,
     arg,
-    changed_inputs,
-    check_inputs,
     input_defaults,
     out,
-    replaced_by,
 )
+from ..core.single_object import SingleObjectProvider
 from . import endpoints as ep
 from .client import MailinClient
-from .runtime import account_failures, runtime_for
+from .runtime import runtime_for
 
 DELETE_SETTLE_SECONDS = 10.0  # how long a deleted entry may still be listed
 
@@ -253,11 +251,13 @@ def _entry_key(props: Mapping[str, Any]) -> str:
     return f"{props.get('provider')}/{props.get('name')}"
 
 
-class _AccountProvider(ConfiguredProvider):
+class _AccountProvider(SingleObjectProvider):
+    """An entry of one of the account's lists: subclasses say how to add, update, delete and
+    list it, in a line each; `SingleObjectProvider` diffs and deletes it (verified)."""
+
     inputs: ClassVar[type[ResourceInputs]]
     label: ClassVar[str] = ""
-    write_policy: ClassVar[WritePolicy] = DEFAULT_WRITE_POLICY
-    """How often an add that failed transiently is sent (after reading the list back)."""
+    settle_seconds = DELETE_SETTLE_SECONDS
 
     @classmethod
     def fields(cls) -> tuple[str, ...]:
@@ -314,26 +314,12 @@ class _AccountProvider(ConfiguredProvider):
             ),
         )
 
-    @property
-    def what(self) -> str:
-        return "Mailin.ai inbox provider" if self.label == "provider" else "Mailin.ai registrar"
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(self.inputs, news)
-        if has_unknowns(inputs) and not failures:
-            # The provider's required fields are checked as soon as the kind is known.
-            failures = [dyn.CheckFailure(f, r) for f, r in _missing_required(inputs)]
-        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        # The page's update endpoints take every field but the display name; destroy_adopted is
-        # state only (no API call).
-        changed = changed_inputs(self.inputs, olds, news)
-        return dyn.DiffResult(
-            changes=bool(changed),
-            replaces=replaced_by(self.inputs, changed),
-            delete_before_replace=False,
-        )
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """While another input is not known yet, the provider's required fields are checked as
+        soon as the kind is known (with every input known, the types check them)."""
+        if not has_unknowns(inputs) or any(f.property != "account" for f in so_far):
+            return []
+        return [dyn.CheckFailure(f, r) for f, r in _missing_required(inputs)]
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client(props)
@@ -382,22 +368,21 @@ class _AccountProvider(ConfiguredProvider):
         outs[f"{self.label}_id"] = int(id_)
         return dyn.ReadResult(id_=id_, outs=outs)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        name = f"{props.get('name')!r} ({props.get('provider')}, id {id_})"
-        if keep_if_adopted(props, self.what, name):
-            return
-        client = self._client(props)
-        confirm_deleted(
-            f"{self.what} {name}",
-            lambda: self._delete(client, int(id_)),
-            lambda: self._exists(client, int(id_)) is not None,
-            settle_seconds=DELETE_SETTLE_SECONDS,
-        )
+    # delete (`SingleObjectProvider.delete`: verified, an adopted entry kept) ----------------
+    def object_name(self, id_: str, props: Props) -> str:
+        return f"{props.get('name')!r} ({props.get('provider')}, id {id_})"
+
+    def remove_object(self, id_: str, props: Props) -> None:
+        self._delete(self._client(props), int(id_))
+
+    def object_exists(self, id_: str, props: Props) -> bool:
+        return self._exists(self._client(props), int(id_)) is not None
 
 
 class InboxProviderProvider(_AccountProvider):
     inputs = InboxProviderInputs
     label = "provider"
+    what = "Mailin.ai inbox provider"
 
     def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
         return client.add_inbox_provider(body)
@@ -415,6 +400,7 @@ class InboxProviderProvider(_AccountProvider):
 class DomainRegistrarProvider(_AccountProvider):
     inputs = DomainRegistrarInputs
     label = "registrar"
+    what = "Mailin.ai registrar"
 
     def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
         return client.add_domain_registrar(body)

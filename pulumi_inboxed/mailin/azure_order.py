@@ -50,10 +50,10 @@ from pydantic_core import PydanticCustomError
 from ..core import intents
 from ..core.domains import normalize_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
-from ..core.lifecycle import confirm_deleted, keep_if_adopted, warn
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.lifecycle import warn
+from ..core.provider_base import Failures, Props, has_unknowns
 from ..core.resource_spec import ResourceSpec
-from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
+from ..core.safe_write import write_once
 from ..core.schema import (
     DomainInputs,
     DomainName,
@@ -63,16 +63,16 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_inputs,
     field_path,
     input_defaults,
     out,
     replaced_by,
 )
+from ..core.single_object import SingleObjectProvider
 from . import endpoints as ep
 from .client import MailinClient
 from .microsoft_models import AzureNameservers, AzureOrderInfo
-from .runtime import MailinRuntime, account_failures, runtime_for
+from .runtime import MailinRuntime, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
 MAX_WAIT_TIMEOUT_SECONDS = 86400  # our bound: a day; `pulumi refresh` brings a later status
@@ -272,9 +272,9 @@ def _order_rules(values: Mapping[str, Any]) -> list[Rule]:
     return failures
 
 
-class AzureOrderProvider(ConfiguredProvider):
-    write_policy: ClassVar[WritePolicy] = DEFAULT_WRITE_POLICY
-    """How often a write that failed transiently is sent (after reading back what it did)."""
+class AzureOrderProvider(SingleObjectProvider):
+    what = "Mailin.ai Azure order"
+    settle_seconds = DELETE_SETTLE_SECONDS
 
     def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
         """The runtime of the resource's account (its inputs, or its outputs after create)."""
@@ -283,15 +283,12 @@ class AzureOrderProvider(ConfiguredProvider):
     def _client(self, props: Mapping[str, Any]) -> MailinClient:
         return self._runtime(props).client
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(AzureOrderInputs, news)
-        if has_unknowns(inputs) and not failures:
-            # Another input is not known yet (an inbox provider's id): the rules across the
-            # order's own inputs are checked now all the same.
-            failures = [
-                dyn.CheckFailure(field_path(loc), reason) for loc, reason, _ in _order_rules(inputs)
-            ]
-        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """While another input is not known yet (an inbox provider's id), the rules across the
+        order's own inputs are checked all the same (with every input known, the types do)."""
+        if not has_unknowns(inputs) or any(f.property != "account" for f in so_far):
+            return []
+        return [dyn.CheckFailure(field_path(loc), why) for loc, why, _ in _order_rules(inputs)]
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         # wait_timeout_seconds only bounds a create's wait: changing it changes nothing.
@@ -347,78 +344,41 @@ class AzureOrderProvider(ConfiguredProvider):
             intent=intents.Intent(API, account, (domain,), "Azure order", "ordered"),
         )
 
+    # the writes that set a value (`set_once`: after a transient failure, the order list says
+    # whether it is set, and it is sent again only when it is not) -------------------------
     def _set_inbox_provider(self, client: MailinClient, order_id: int, provider_id: int) -> None:
-        """Sets the order's inbox provider; after a transient failure the order list says
-        whether it is set (then nothing is sent again)."""
-
-        def send() -> bool:
-            client.set_azure_inbox_provider(order_id, provider_id)
-            return True
-
-        def find() -> bool | None:
-            order = client.get_azure_order(order_id)
-            return True if order is not None and order.provider_id == provider_id else None
-
-        write_once(
+        self.set_once(
             f"Mailin.ai Azure order {order_id}: set inbox provider {provider_id}",
-            send,
-            find,
-            policy=self.write_policy,
+            lambda: client.set_azure_inbox_provider(order_id, provider_id),
+            lambda: _order_shows(client, order_id, provider_id=provider_id),
         )
 
     def _remove_inbox_provider(self, client: MailinClient, order_id: int) -> None:
-        """Removes the order's inbox provider; none set (Mailin.ai's 422) is already done."""
-
-        def send() -> bool:
+        def send() -> None:
             with contextlib.suppress(UnprocessableError):  # none set: nothing to remove
                 client.remove_azure_inbox_provider(order_id)
-            return True
 
-        def find() -> bool | None:
-            order = client.get_azure_order(order_id)
-            return True if order is not None and order.provider_id is None else None
-
-        write_once(
+        self.set_once(
             f"Mailin.ai Azure order {order_id}: remove inbox provider",
             send,
-            find,
-            policy=self.write_policy,
+            lambda: _order_shows(client, order_id, provider_id=None),
         )
 
     def _set_master_domain(self, client: MailinClient, order_id: int, domain: str) -> None:
-        """Sets the master domain; after a transient failure the order list says whether it is
-        set where it shows `forward_to`; where it does not, setting it again is harmless."""
-
-        def send() -> bool:
-            client.set_azure_master_domain(order_id, domain)
-            return True
-
-        def find() -> bool | None:
-            order = client.get_azure_order(order_id)
-            if order is None or "forward_to" not in order.model_fields_set:
-                return None  # the list does not tell: setting it again is harmless
-            return True if order.forward_to == domain else None
-
-        write_once(
+        """Where the list does not show `forward_to`, setting it again is harmless."""
+        self.set_once(
             f"Mailin.ai Azure order {order_id}: set master domain {domain}",
-            send,
-            find,
-            policy=self.write_policy,
+            lambda: client.set_azure_master_domain(order_id, domain),
+            lambda: _order_shows(client, order_id, forward_to=domain),
         )
 
     def _trigger_reupload(self, client: MailinClient, order_id: int) -> None:
-        """Triggers a re-upload. Nothing the API shows tells whether a lost trigger took effect;
-        a second one restarts the same upload (nothing bought or made twice): sent again."""
-
-        def send() -> bool:
-            client.trigger_azure_reupload(order_id)
-            return True
-
-        write_once(
+        """Nothing the API shows tells whether a lost trigger took effect; a second one restarts
+        the same upload (nothing bought or made twice): sent again."""
+        self.set_once(
             f"Mailin.ai Azure order {order_id}: re-upload",
-            send,
-            lambda: None,
-            policy=self.write_policy,
+            lambda: client.trigger_azure_reupload(order_id),
+            lambda: False,
         )
 
     def _wait_ready(self, order_id: int, inputs: Mapping[str, Any]) -> AzureNameservers:
@@ -495,18 +455,33 @@ class AzureOrderProvider(ConfiguredProvider):
                 inputs["master_domain_left"] = None
         return dyn.ReadResult(id_=id_, outs=_outputs(client, order_id, inputs, ns))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        order_id = int(id_)
-        name = f"{props.get('domain')} (order {order_id})"
-        if keep_if_adopted(props, "Mailin.ai Azure order", name):
-            return
-        client = self._client(props)
-        confirm_deleted(
-            f"Mailin.ai Azure order {name}",
-            lambda: client.delete_azure_order(order_id),
-            lambda: client.get_azure_order(order_id) is not None,
-            settle_seconds=DELETE_SETTLE_SECONDS,
-        )
+    # delete (`SingleObjectProvider.delete`: verified, an adopted order kept) ----------------
+    def object_name(self, id_: str, props: Props) -> str:
+        return f"{props.get('domain')} (order {int(id_)})"
+
+    def remove_object(self, id_: str, props: Props) -> None:
+        self._client(props).delete_azure_order(int(id_))
+
+    def object_exists(self, id_: str, props: Props) -> bool:
+        return self._client(props).get_azure_order(int(id_)) is not None
+
+
+_UNSET: Any = object()
+
+
+def _order_shows(
+    client: MailinClient, order_id: int, *, provider_id: Any = _UNSET, forward_to: Any = _UNSET
+) -> bool:
+    """The order list shows the order with this inbox provider (None: none) or this master
+    domain; False where it does not show the order, or does not show `forward_to` at all."""
+    order = client.get_azure_order(order_id)
+    if order is None:
+        return False
+    if provider_id is not _UNSET and order.provider_id != provider_id:
+        return False
+    if forward_to is not _UNSET:
+        return "forward_to" in order.model_fields_set and order.forward_to == forward_to
+    return True
 
 
 API = "Mailin.ai"

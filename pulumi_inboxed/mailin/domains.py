@@ -56,7 +56,7 @@ from ..core.lifecycle import (
 )
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.provider_base import ConfiguredProvider, Failures, Props, has_unknowns
 from ..core.resource_spec import ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -66,7 +66,6 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_inputs,
     input_defaults,
     out,
     replaced_by,
@@ -78,7 +77,6 @@ from .models import MailinDomain, TransferAccepted
 from .runtime import (
     API,
     MailinRuntime,
-    account_failures,
     account_wide,
     listed_reasons,
     not_tried,
@@ -296,21 +294,19 @@ class DomainsProvider(ConfiguredProvider):
         return runtime_for(self.config, props.get("account"))
 
     # preview ------------------------------------------------------------------------------
-    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(DomainsInputs, news)
-        failures = account_failures(self.config, inputs, failures)
-        if failures or has_unknowns(inputs) or inputs["acquisition"] != Acquisition.BUY.value:
-            return dyn.CheckResult(inputs, failures)
+    def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
+        """Domains to buy must be available (asked of the account, at preview)."""
+        if so_far or has_unknowns(inputs) or inputs["acquisition"] != Acquisition.BUY.value:
+            return []
         # The stack holds the previous inputs' names already (bought or adopted before): they
         # are not asked about again, so previews after the first `up` cost no calls.
         names: list[str] = inputs["domains"]
         held = olds.get("domains") if olds and _same_kind(olds, inputs) else None
         known = set(held) if isinstance(held, list) and not has_unknowns(held) else set()
         candidates = [n for n in names if n not in known]
-        failures = self._check_available(
+        return self._check_available(
             self._runtime(inputs), candidates, names, google=inputs["google"] is True
         )
-        return dyn.CheckResult(inputs, failures)
 
     def _check_available(
         self, rt: MailinRuntime, candidates: Sequence[str], names: Sequence[str], *, google: bool

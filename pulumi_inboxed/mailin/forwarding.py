@@ -29,7 +29,6 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
-from ..core.provider_base import ConfiguredProvider
 from ..core.resource_spec import BeforeRegister, Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -38,15 +37,14 @@ from ..core.schema import (
     ResourceOutputs,
     WholeNumber,
     arg,
-    check_inputs,
-    diff_result,
     input_defaults,
     out,
 )
+from ..core.single_object import SingleObjectProvider
 from . import program_domains
 from .client import MailinClient
 from .models import MailinDomain
-from .runtime import account_failures, runtime_for
+from .runtime import runtime_for
 
 MAX_ID = 2**53 - 1
 """The largest whole number Pulumi (which sends numbers as floats) carries exactly."""
@@ -169,10 +167,12 @@ def find_domain_anywhere(client: MailinClient, name: str) -> MailinDomain | None
     return client.find_domain(name) or client.find_domain(name, google=True)
 
 
-class _ForwardingProvider(ConfiguredProvider):
-    """What both kinds share; subclasses say how to set, remove and read the target."""
+class _ForwardingProvider(SingleObjectProvider):
+    """What both kinds share; subclasses say how to set, remove and read the target. The diff
+    is `SingleObjectProvider`'s; the delete is this kind's own: an adopted forwarding is put
+    back where it pointed before the create."""
 
-    kind = "Mailin.ai forwarding"
+    what = "Mailin.ai forwarding"
     inputs: ClassVar[type[DomainInputs]] = DomainInputs
     field = "forward_to"
     """The domain reply's field (models.MailinDomain) that shows this kind's target."""
@@ -196,7 +196,7 @@ class _ForwardingProvider(ConfiguredProvider):
             _found, current = self._observe(rt.client, domain_id)
             return True if current == target else None
 
-        rt.write_once(f"{self.kind} of domain {domain_id} to {target!r}", send, find)
+        rt.write_once(f"{self.what} of domain {domain_id} to {target!r}", send, find)
 
     def _unpoint(self, props: Mapping[str, Any], domain_id: int) -> None:
         """Removes the target (`write_once`: after a transient failure, sent again only when
@@ -211,7 +211,7 @@ class _ForwardingProvider(ConfiguredProvider):
             found, current = self._observe(rt.client, domain_id)
             return True if not found or current is None else None
 
-        rt.write_once(f"removal of the {self.kind} of domain {domain_id}", send, find)
+        rt.write_once(f"removal of the {self.what} of domain {domain_id}", send, find)
 
     def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
         raise NotImplementedError
@@ -240,13 +240,6 @@ class _ForwardingProvider(ConfiguredProvider):
         if domain is None:
             return False, None
         return True, self._current(domain)
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(self.inputs, news)
-        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        return diff_result(self.inputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client(props)
@@ -295,12 +288,12 @@ class _ForwardingProvider(ConfiguredProvider):
         client = self._client(props)
         domain_id = int(id_)
         target = props.get("forward_to")
-        what = f"{self.kind} of domain {domain_id} to {target!r}"
+        what = f"{self.what} of domain {domain_id} to {target!r}"
         if props.get("adopted") and not destroy_adopted(props):
             previous = props.get("previous_forward_to")
             if previous and previous != target:
                 self._point(props, domain_id, str(previous))  # as it was before the create
-            log_kept_adopted(self.kind, [f"domain {domain_id} forwarding to {previous}"])
+            log_kept_adopted(self.what, [f"domain {domain_id} forwarding to {previous}"])
             return
         not_found: list[NotFoundError] = []
 
@@ -331,7 +324,7 @@ class _ForwardingProvider(ConfiguredProvider):
 
 
 class DomainForwardingProvider(_ForwardingProvider):
-    kind = "Mailin.ai domain forwarding"
+    what = "Mailin.ai domain forwarding"
     inputs = DomainForwardingInputs
     field = "forward_to"
 
@@ -349,7 +342,7 @@ class DomainForwardingProvider(_ForwardingProvider):
 
 
 class EmailForwardingProvider(_ForwardingProvider):
-    kind = "Mailin.ai email forwarding"
+    what = "Mailin.ai email forwarding"
     inputs = EmailForwardingInputs
     field = "email_forward_to"
 

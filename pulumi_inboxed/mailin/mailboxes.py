@@ -59,7 +59,6 @@ from ..core.schema import (
     WholeNumber,
     arg,
     changed_inputs,
-    check_inputs,
     input_defaults,
     out,
     replaced_by,
@@ -71,7 +70,6 @@ from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
 from .runtime import (
     API,
     MailinRuntime,
-    account_failures,
     account_wide,
     listed_reasons,
     not_tried,
@@ -275,10 +273,6 @@ class _MailboxesProvider(ConfiguredProvider):
         return self._shown(mailbox, entry)
 
     # check / diff -------------------------------------------------------------------------
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(self.inputs, news)
-        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
-
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         new_list = news.get("mailboxes")
         others = changed_inputs(self.inputs, olds, news, ignore=("mailboxes",))

@@ -38,12 +38,9 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any, TypeVar
 
-import pulumi.dynamic as dyn
-
 from ..core.accounts import (
     AccountConfig,
     Registry,
-    account_check_failure,
     accounts_setting,
     credential_hint,
 )
@@ -98,7 +95,6 @@ __all__ = [
     "POLL_INTERVAL",
     "SHARED_READS_MAX_AGE_SECONDS",
     "MailinRuntime",
-    "account_failures",
     "account_wide",
     "credential_of",
     "drop_shared_reads",
@@ -289,21 +285,6 @@ def runtime_for(
         return MailinRuntime(_clients.get(login, make_client), interval, view.account)
 
     return _runtimes.get((*login, str(interval)), make_runtime)
-
-
-def account_failures(
-    config: ConfigSource | Mapping[str, Any] | None,
-    inputs: Mapping[str, Any],
-    failures: list[dyn.CheckFailure],
-) -> list[dyn.CheckFailure]:
-    """`failures` plus one on `account` when the inputs name an account that is not configured
-    (found at preview, before any API call); none when the input already failed its own check."""
-    if any(f.property == "account" for f in failures):
-        return failures
-    message = account_check_failure(NAMESPACE, config, inputs.get("account"))
-    if message is None:
-        return failures
-    return [*failures, dyn.CheckFailure("account", message)]
 
 
 def drop_shared_reads() -> None:

@@ -20,8 +20,7 @@ from pydantic import AfterValidator
 
 from ..core import intents
 from ..core.errors import InboxedError, NotFoundError
-from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, keep_if_adopted
-from ..core.provider_base import ConfiguredProvider
+from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     ALLOW_MIXED_SCRIPT,
@@ -29,15 +28,14 @@ from ..core.schema import (
     DomainName,
     ResourceOutputs,
     arg,
-    check_inputs,
-    diff_result,
     input_defaults,
     out,
 )
+from ..core.single_object import SingleObjectProvider
 from . import program_domains
 from .forwarding import find_domain_anywhere
 from .models import MailinDomain
-from .runtime import API, MailinRuntime, account_failures, runtime_for
+from .runtime import API, MailinRuntime, runtime_for
 
 LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 LISTED_WITHIN_SECONDS = 30.0
@@ -95,17 +93,13 @@ class SubdomainOutputs(ResourceOutputs):
     )
 
 
-class SubdomainProvider(ConfiguredProvider):
+class SubdomainProvider(SingleObjectProvider):
+    what = "Mailin.ai subdomain"
+    settle_seconds = DELETE_SETTLE_SECONDS
+
     def _runtime(self, props: Mapping[str, Any]) -> MailinRuntime:
         """The runtime of the resource's account (its inputs, or its outputs after create)."""
         return runtime_for(self.config, props.get("account"))
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(SubdomainInputs, news)
-        return dyn.CheckResult(inputs, account_failures(self.config, inputs, failures))
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        return diff_result(SubdomainInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
@@ -162,8 +156,7 @@ class SubdomainProvider(ConfiguredProvider):
         client = self._runtime(props).client
         if not props.get("fqdn") and not props.get("subdomain"):
             return self._read_by_id(id_, props)  # `Subdomain.get(name, id)`: the id alone
-        fqdn = props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}"
-        found = find_domain_anywhere(client, str(fqdn))
+        found = find_domain_anywhere(client, _fqdn(props))
         if found is None or str(found.id) != id_:
             return dyn.ReadResult(id_="", outs={})  # the account's lists confirm it is gone
         outs = {**input_defaults(SubdomainInputs), **props}
@@ -189,22 +182,20 @@ class SubdomainProvider(ConfiguredProvider):
             outs["account"] = props["account"]
         return dyn.ReadResult(id_=id_, outs=outs)
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        client = self._runtime(props).client
-        fqdn = str(props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}")
-        if keep_if_adopted(props, "Mailin.ai subdomain", fqdn):
-            return
+    # delete (`SingleObjectProvider.delete`: verified, an adopted subdomain kept) ------------
+    def object_name(self, id_: str, props: Props) -> str:
+        return f"{_fqdn(props)!r} ({id_})"
 
-        def exists() -> bool:
-            found = find_domain_anywhere(client, fqdn)
-            return found is not None and str(found.id) == id_
+    def remove_object(self, id_: str, props: Props) -> None:
+        self._runtime(props).client.delete_domain(int(id_))
 
-        confirm_deleted(
-            f"Mailin.ai subdomain {fqdn!r} ({id_})",
-            lambda: client.delete_domain(int(id_)),
-            exists,
-            settle_seconds=DELETE_SETTLE_SECONDS,
-        )
+    def object_exists(self, id_: str, props: Props) -> bool:
+        found = find_domain_anywhere(self._runtime(props).client, _fqdn(props))
+        return found is not None and str(found.id) == id_
+
+
+def _fqdn(props: Mapping[str, Any]) -> str:
+    return str(props.get("fqdn") or f"{props.get('subdomain')}.{props.get('domain')}")
 
 
 def _same_account(name: str, props: Props, opts: Opts) -> Opts:

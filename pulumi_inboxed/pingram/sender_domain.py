@@ -22,22 +22,19 @@ import pulumi.dynamic as dyn
 from pydantic import BeforeValidator
 
 from ..core import intents
-from ..core.accounts import account_check_failure
 from ..core.errors import InboxedError
-from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, destroy_adopted, keep_if_adopted
-from ..core.provider_base import ConfiguredProvider
-from ..core.resource_spec import ResourceSpec
+from ..core.lifecycle import DESTROY_ADOPTED, destroy_adopted
+from ..core.resource_spec import Props, ResourceSpec
 from ..core.schema import (
     UNSET_LEFT_OUT,
     DomainInputs,
     DomainName,
     ResourceOutputs,
     arg,
-    check_inputs,
-    diff_result,
     input_defaults,
     out,
 )
+from ..core.single_object import SingleObjectProvider
 from .client import PROVIDER, PingramClient
 from .models import SenderDomain as SenderDomainInfo
 from .runtime import client_for
@@ -124,21 +121,13 @@ def account_of(props: Mapping[str, Any]) -> str | None:
     return account if isinstance(account, str) and account else None
 
 
-class SenderDomainProvider(ConfiguredProvider):
+class SenderDomainProvider(SingleObjectProvider):
+    what = "Pingram sender domain"
+    settle_seconds = DELETE_SETTLE_SECONDS
+
     def _client(self, props: Mapping[str, Any]) -> PingramClient:
         """The client of the account `props` (inputs or recorded outputs) name."""
         return client_for(self.config, account_of(props))
-
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
-        inputs, failures = check_inputs(SenderDomainInputs, news)
-        if not any(f.property == "account" for f in failures):
-            unknown = account_check_failure("pingram", self.config, inputs.get("account"))
-            if unknown is not None:
-                failures.append(dyn.CheckFailure("account", unknown))
-        return dyn.CheckResult(inputs, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
-        return diff_result(SenderDomainInputs, olds, news)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         client = self._client(props)
@@ -175,16 +164,12 @@ class SenderDomainProvider(ConfiguredProvider):
         adopted = props.get("adopted") is True
         return dyn.ReadResult(id_=id_, outs=_outputs({**props, "domain": id_}, found, adopted))
 
-    def delete(self, id_: str, props: dict[str, Any]) -> None:
-        if keep_if_adopted(props, "Pingram sender domain", id_):
-            return
-        client = self._client(props)
-        confirm_deleted(
-            f"Pingram sender domain {id_!r}",
-            lambda: client.delete_domain(id_),
-            lambda: client.get_domain(id_) is not None,
-            settle_seconds=DELETE_SETTLE_SECONDS,
-        )
+    # delete (`SingleObjectProvider.delete`: verified, an adopted domain kept) ---------------
+    def remove_object(self, id_: str, props: Props) -> None:
+        self._client(props).delete_domain(id_)
+
+    def object_exists(self, id_: str, props: Props) -> bool:
+        return self._client(props).get_domain(id_) is not None
 
 
 def _pick(domains: list[SenderDomainInfo] | None, sender: str) -> SenderDomainInfo | None:

@@ -10,7 +10,7 @@ import pytest
 from pulumi.output import UNKNOWN
 
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
-from pulumi_inboxed.mailin import MailinClient, Subdomain, SubdomainArgs, subdomain
+from pulumi_inboxed.mailin import MailinClient, Subdomain, SubdomainArgs
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
@@ -162,7 +162,7 @@ def test_an_existing_subdomain_is_adopted_and_kept(
 def test_subdomain_delete_404_while_the_list_still_shows_it_fails(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(subdomain, "DELETE_SETTLE_SECONDS", 0.3)
+    monkeypatch.setattr(SubdomainProvider, "settle_seconds", 0.3)
     entry = {"id": 9, "name": "new.acme.com", "main_domain": "acme.com", "status": "1"}
 
     def handler(request: httpx.Request) -> httpx.Response:

@@ -1,0 +1,99 @@
+"""Preview's check of mailbox requests against the InboxedUp account, written once.
+
+`MailboxRequest` checks its one request here, `MailboxRequests` each new or changed entry. The
+reads are the runtime's shared snapshot (`runtime.AccountSnapshot`: one listing of domains and one
+of requests per provider process and account, whatever the number of requests asking), so a
+preview of many requests costs two calls. Nothing is written.
+
+For each request: its domain must be declared by a DomainBatch of the program or ACTIVE in the
+account, and the account's pending, in-progress and completed requests of its type on the domain
+(failed ones free their slots), with this one, must fit the type's per-domain limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import pulumi.dynamic as dyn
+
+from ..core.errors import InboxedError
+from .endpoints import MAILBOX_LIMITS
+from .models import DomainStatus, MailboxRequest
+from .program_domains import TYPE_LABELS
+from .runtime import AccountSnapshot
+
+
+@dataclass(frozen=True)
+class PlannedRequest:
+    """One request a resource is about to make, as preview sees it.
+
+    :param where: its path among the inputs, a prefix of its failures (`requests[2].`, or "").
+    :param domain: its domain.
+    :param type: its mailbox type's value (`smtp`).
+    :param mailboxes: how many mailboxes it adds.
+    :param declared: a DomainBatch of the program declares the domain (not looked for).
+    :param stands_for: the account's request this one stands for (its own earlier request, or
+        the one its create would adopt), which is not counted against it.
+    """
+
+    where: str
+    domain: str
+    type: str
+    mailboxes: int
+    declared: bool
+    stands_for: Callable[[MailboxRequest], bool]
+
+
+def account_failures(
+    account: Callable[[], AccountSnapshot], planned: Iterable[PlannedRequest]
+) -> list[dyn.CheckFailure]:
+    """The failures of `planned` against the account (`account()`: its shared snapshot). An
+    account that cannot be read is one failure on the `account` input, naming why."""
+    from .mailbox_request import COUNTED  # that module imports this one
+
+    failures: list[dyn.CheckFailure] = []
+    snapshot: AccountSnapshot | None = None
+    for request in planned:
+        domain, type_ = request.domain, request.type
+        try:
+            snapshot = snapshot or account()
+            if not request.declared:
+                problem = _domain_problem(snapshot, domain)
+                if problem is not None:
+                    failures.append(dyn.CheckFailure(f"{request.where}domain", problem))
+                    continue
+            used = sum(
+                len(r.mailboxes)
+                for r in snapshot.requests_on(domain)
+                if r.mailbox_type.value == type_
+                and r.status in COUNTED
+                and not request.stands_for(r)
+            )
+        except InboxedError as exc:
+            reason = f"could not check {domain!r} against the account: {exc}"
+            return [dyn.CheckFailure("account", reason)]
+        limit = MAILBOX_LIMITS[type_]
+        if used + request.mailboxes > limit:
+            reason = (
+                f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per domain; "
+                f"the account has {used} pending, in progress or completed, and this request "
+                f"adds {request.mailboxes}"
+            )
+            failures.append(dyn.CheckFailure(f"{request.where}mailboxes", reason))
+    return failures
+
+
+def _domain_problem(snapshot: AccountSnapshot, domain: str) -> str | None:
+    found = snapshot.domain(domain)
+    if found is None:
+        return (
+            f"{domain!r} is not in the InboxedUp account and no DomainBatch of this program "
+            "declares it"
+        )
+    if found.status is not DomainStatus.ACTIVE:
+        return (
+            f"{domain!r} is {found.status.value} in the account; mailboxes need an ACTIVE "
+            "domain (or declare it in a DomainBatch of this program)"
+        )
+    return None

@@ -4,12 +4,15 @@ reached the sandbox; `pulumi cancel`, `pulumi refresh --clear-pending-creates` a
 recover, as README says; the recovering create manages what the killed run made as made by the
 stack (not adopted), and `pulumi destroy` leaves nothing of it in the sandbox.
 
-One stack holds every kind that buys or creates (but Mailin.ai's Domains and Azure order, killed
-in test_mailin_e2e.py and test_mailin_microsoft_e2e.py): an InboxedUp DomainBatch and
-MailboxRequests, Mailin.ai SmtpMailboxes and GoogleMailboxes, MailChannels InboundDomains and a
-Pingram SenderDomain, beside objects made before the stack (the mailboxes' domains, and one
-object in each collection: adopted, and kept by destroy). The sandbox acts on each create's
-POST and holds its reply (a `timeout_after` fault) until `up` is killed: one kill, one recovery."""
+One stack holds every kind that buys or creates (but Mailin.ai's Domains purchase and Azure
+order, killed in test_mailin_e2e.py and test_mailin_microsoft_e2e.py): an InboxedUp DomainBatch
+and MailboxRequests, Mailin.ai SmtpMailboxes, GoogleMailboxes, a Subdomain, an InboxProvider, a
+DomainRegistrar and an Inboxkit transfer (Domains), MailChannels InboundDomains and a Pingram
+SenderDomain, beside objects made before the stack (the mailboxes' domains, a subdomain and an
+Inboxkit transfer, and one object in each collection: adopted, and kept by destroy). (Mailin.ai's
+DomainForwarding and EmailForwarding make no object: they set a field of a domain.) The sandbox
+acts on each create's POST and holds its reply (a `timeout_after` fault) until `up` is killed:
+one kill, one recovery."""
 
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ import pytest
 from pulumi_inboxed.inboxedup import InboxedUpClient
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin.forwarding import find_domain_anywhere
 from pulumi_inboxed.sandbox import SandboxProcess
 
 from .conftest import assert_no_secret, interrupt_up
@@ -40,9 +44,20 @@ HOLD_SECONDS = 300.0
 REQUEST_TIMEOUT = "400"
 """Longer than the hold: the killed run's client is still waiting when the kill comes."""
 APIS = ("inboxedup", "mailin", "mailchannels", "pingram")
-KINDS = ("iu-domains", "iu-mailboxes", "ml-smtp", "ml-google", "inbound", "sender")
+KINDS = (
+    *("iu-domains", "iu-mailboxes", "ml-smtp", "ml-google", "ml-sub", "ml-provider"),
+    *("ml-registrar", "ml-inboxkit", "inbound", "sender"),
+)
 """The resources of the program (tests/e2e/programs/crash)."""
-MAILIN_MAILBOXES = "/api/v1/public/mailboxes"  # SMTP and Google (`/mailboxes/add/google`) creates
+PARALLEL = "16"
+"""Above the number of creates held at once (the engine's default, 4 x cores, is 8 here)."""
+MAILIN = "/api/v1/public"
+MAILIN_MAILBOXES = MAILIN + "/mailboxes"  # SMTP and Google (`/mailboxes/add/google`) creates
+NEW_SECRETS = {
+    "crash:ipKey": "INSTANTLY-CRASH-KEY-7",
+    "crash:regKey": "pk1-CRASH-KEY-7",
+    "crash:regSecret": "sk1-CRASH-SECRET-7",
+}
 
 
 def records(project: Path) -> list[dict[str, object]]:
@@ -79,6 +94,9 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     new_smtp, new_google = f"{PREFIX}-sales@{smtp_domain}", f"{PREFIX}-john@{google_domain}"
     new_inbound = [f"{PREFIX}-in-0.com", f"{PREFIX}-in-1.com"]
     new_sender = f"news.{PREFIX}-send.com"
+    new_sub = f"{PREFIX}-sub.{smtp_domain}"
+    new_provider, new_registrar = f"{PREFIX} Instantly", f"{PREFIX} Porkbun"
+    new_inboxkit = f"{PREFIX}-ik.com"
 
     project = tmp_path / "crash"
     shutil.copytree(CRASH_PROGRAM, project)
@@ -98,7 +116,8 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         "crash:inboundOld": pre.mailchannels_domains[0],
     }
     stack._run("config", "set-all", *(f"--plaintext={k}={v}" for k, v in plain.items()))
-    for key, value in pre.secrets.items():  # one by one, through stdin: never on a command line
+    secrets = {**pre.secrets, **NEW_SECRETS}
+    for key, value in secrets.items():  # one by one, through stdin: never on a command line
         stack.set_config(key, value, secret=True)
     laps.append(("stack and config", time.monotonic()))
 
@@ -121,8 +140,22 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     def senders() -> Counter[str]:
         return Counter(d["sender"] for d in sandbox.control.pingram_domains())
 
+    def providers() -> Counter[str]:
+        return Counter(str(p.name) for p in ml.list_inbox_providers())
+
+    def registrars() -> Counter[str]:
+        return Counter(str(r.name) for r in ml.list_domain_registrars())
+
+    def inboxkit() -> Counter[str]:
+        return Counter(d.name for d in ml.list_inboxkit_domains())
+
     before_requests, before_mailboxes = requests(), mailboxes()
     before_inbound, before_senders = inbound(), senders()
+    before_providers, before_registrars = providers(), registrars()
+    before_inboxkit = inboxkit()
+    assert before_inboxkit, "the seed made no Inboxkit transfer: nothing to keep"
+    pre_sub = "sales." + pre.mailin_domains[2]  # made by the seed
+    assert find_domain_anywhere(ml, pre_sub) is not None
 
     def every_create_acted() -> bool:
         return (
@@ -131,6 +164,10 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
             and {new_smtp, new_google} <= set(mailboxes())
             and set(new_inbound) <= inbound()
             and new_sender in senders()
+            and find_domain_anywhere(ml, new_sub) is not None
+            and new_provider in providers()
+            and new_registrar in registrars()
+            and new_inboxkit in inboxkit()
         )
 
     # each kind's create: the sandbox acts on it, then holds its reply until after the kill
@@ -140,6 +177,10 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         MAILIN_MAILBOXES: 2,
         sandbox.mailchannels_url.removeprefix(sandbox.url) + "/domains/batch": 1,
         sandbox.pingram_url.removeprefix(sandbox.url) + "/domains": 1,
+        MAILIN + "/domains/add/subdomain": 1,
+        MAILIN + "/inbox-providers/add": 1,
+        MAILIN + "/domain-registrars/add": 1,
+        MAILIN + "/domains/transfer/inboxkit": 1,
     }
     for path, count in held.items():
         sandbox.control.add_fault(
@@ -151,7 +192,13 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         )
     try:
         try:
-            interrupt_up(stack, every_create_acted, "every kind's create reaching the sandbox")
+            interrupt_up(
+                stack,
+                every_create_acted,
+                "every kind's create reaching the sandbox",
+                "--parallel",
+                PARALLEL,
+            )
         finally:
             sandbox.control.clear_faults()
         laps.append(("killed up", time.monotonic()))
@@ -166,13 +213,15 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
 
         stack.cancel()  # the killed CLI left its lock
         stack.refresh("--clear-pending-creates")
-        recovered = stack.up()
+        recovered = stack.up("--parallel", PARALLEL)
         laps.append(("cancel, refresh, up", time.monotonic()))
         said = recovered.stdout + recovered.stderr
-        for key in (*new_domains, new_request, new_smtp, new_google, *new_inbound, new_sender):
+        made = (*new_domains, new_request, new_smtp, new_google, *new_inbound, new_sender)
+        made += (new_sub, f"instantly/{new_provider}", f"porkbun/{new_registrar}", new_inboxkit)
+        for key in made:
             assert created_line(said, key), f"no 'managing ... as created' for {key}:\n{said}"
         assert records(project) == []  # the state holds them now
-        for secret in pre.secrets.values():
+        for secret in secrets.values():
             assert_no_secret(said + stack.export(), secret)
         outputs = stack.outputs()
         # made by the stack, not adopted; what was there before is adopted, as always
@@ -182,12 +231,18 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         assert outputs["adopted_google"] == [f"g0@{google_domain}"], outputs
         assert outputs["adopted_inbound"] == pre.mailchannels_domains, outputs
         assert outputs["sender_adopted"] is False, outputs
+        assert outputs["sub_adopted"] is False, outputs
+        assert outputs["provider_adopted"] is False, outputs
+        assert outputs["registrar_adopted"] is False, outputs
+        assert outputs["adopted_inboxkit"] == [], outputs
         # each made once
         bought = iu.find_domains(new_domains)
         assert sorted(bought) == new_domains and len({d.id for d in bought.values()}) == 2
         assert requests()[new_request] == 1
         assert mailboxes()[new_smtp] == 1 and mailboxes()[new_google] == 1
         assert senders()[new_sender] == 1
+        assert providers()[new_provider] == 1 and registrars()[new_registrar] == 1
+        assert inboxkit()[new_inboxkit] == 1
 
         stack.destroy()
         laps.append(("destroy", time.monotonic()))
@@ -197,15 +252,19 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         assert senders() == before_senders
         assert mailboxes() == before_mailboxes
         assert requests() == before_requests + Counter({new_request: 1})
+        assert find_domain_anywhere(ml, new_sub) is None
+        assert providers() == before_providers and registrars() == before_registrars
+        assert inboxkit() == before_inboxkit
         # and nothing made before the stack is gone
         assert iu.find_domains([iu_domain]).keys() == {iu_domain}
         held_domains = {d.name for d in ml.list_domains()} | {
             d.name for d in ml.list_domains(google=True)
         }
         assert {smtp_domain, google_domain} <= held_domains
+        assert find_domain_anywhere(ml, pre_sub) is not None
     finally:
         stack.destroy(check=False)
         iu.close()
         ml.close()
     shown = ", ".join(f"{name} {t - laps[i][1]:.1f} s" for i, (name, t) in enumerate(laps[1:]))
-    print(f"\nkill-and-recover of 6 kinds: {laps[-1][1] - laps[0][1]:.1f} s ({shown})")
+    print(f"\nkill-and-recover of {len(KINDS)} kinds: {laps[-1][1] - laps[0][1]:.1f} s ({shown})")

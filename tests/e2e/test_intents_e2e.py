@@ -9,10 +9,11 @@ order, killed in test_mailin_e2e.py and test_mailin_microsoft_e2e.py): an Inboxe
 and MailboxRequests, Mailin.ai SmtpMailboxes, GoogleMailboxes, a Subdomain, an InboxProvider, a
 DomainRegistrar and an Inboxkit transfer (Domains), MailChannels InboundDomains and a Pingram
 SenderDomain, beside objects made before the stack (the mailboxes' domains, a subdomain and an
-Inboxkit transfer, and one object in each collection: adopted, and kept by destroy). (Mailin.ai's
-DomainForwarding and EmailForwarding make no object: they set a field of a domain.) The sandbox
-acts on each create's POST and holds its reply (a `timeout_after` fault) until `up` is killed:
-one kill, one recovery."""
+Inboxkit transfer, and one object in each collection: adopted, and kept by destroy), and a
+DomainForwarding on a domain without one (it sets a field of a domain, as EmailForwarding does,
+whose code it shares: destroy removes what the killed run set). The sandbox acts on each
+create's POST and holds its reply (a `timeout_after` fault) until `up` is killed: one kill, one
+recovery."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ REQUEST_TIMEOUT = "400"
 APIS = ("inboxedup", "mailin", "mailchannels", "pingram")
 KINDS = (
     *("iu-domains", "iu-mailboxes", "ml-smtp", "ml-google", "ml-sub", "ml-provider"),
-    *("ml-registrar", "ml-inboxkit", "inbound", "sender"),
+    *("ml-registrar", "ml-inboxkit", "ml-forward", "inbound", "sender"),
 )
 """The resources of the program (tests/e2e/programs/crash)."""
 PARALLEL = "16"
@@ -97,6 +98,16 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     new_sub = f"{PREFIX}-sub.{smtp_domain}"
     new_provider, new_registrar = f"{PREFIX} Instantly", f"{PREFIX} Porkbun"
     new_inboxkit = f"{PREFIX}-ik.com"
+    new_forward = f"{PREFIX}-fwd.com"
+
+    ml = MailinClient(sandbox.mailin_url, token=pre.secrets["mailin:apiToken"])
+    forwarded = ml.find_domain(pre.mailin_domains[2])  # the seed forwards domains 0 and 1 only
+    assert forwarded is not None and not forwarded.forward_to
+
+    def forward_to() -> str | None:
+        found = ml.find_domain(pre.mailin_domains[2])
+        assert found is not None
+        return found.forward_to
 
     project = tmp_path / "crash"
     shutil.copytree(CRASH_PROGRAM, project)
@@ -114,6 +125,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         "crash:googleOld": f"g0@{google_domain}",
         "crash:googleOldName": "Gee Person0",
         "crash:inboundOld": pre.mailchannels_domains[0],
+        "crash:forwardDomainId": str(forwarded.id),
     }
     stack._run("config", "set-all", *(f"--plaintext={k}={v}" for k, v in plain.items()))
     secrets = {**pre.secrets, **NEW_SECRETS}
@@ -122,7 +134,6 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     laps.append(("stack and config", time.monotonic()))
 
     iu = InboxedUpClient(sandbox.url, api_token)
-    ml = MailinClient(sandbox.mailin_url, token=pre.secrets["mailin:apiToken"])
 
     def requests() -> Counter[str]:
         return Counter(
@@ -168,6 +179,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
             and new_provider in providers()
             and new_registrar in registrars()
             and new_inboxkit in inboxkit()
+            and forward_to() == new_forward
         )
 
     # each kind's create: the sandbox acts on it, then holds its reply until after the kill
@@ -181,6 +193,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         MAILIN + "/inbox-providers/add": 1,
         MAILIN + "/domain-registrars/add": 1,
         MAILIN + "/domains/transfer/inboxkit": 1,
+        MAILIN + "/domains/forward": 1,
     }
     for path, count in held.items():
         sandbox.control.add_fault(
@@ -218,6 +231,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         said = recovered.stdout + recovered.stderr
         made = (*new_domains, new_request, new_smtp, new_google, *new_inbound, new_sender)
         made += (new_sub, f"instantly/{new_provider}", f"porkbun/{new_registrar}", new_inboxkit)
+        made += (f"domain forwarding of domain {forwarded.id} to {new_forward}",)
         for key in made:
             assert created_line(said, key), f"no 'managing ... as created' for {key}:\n{said}"
         assert records(project) == []  # the state holds them now
@@ -235,6 +249,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         assert outputs["provider_adopted"] is False, outputs
         assert outputs["registrar_adopted"] is False, outputs
         assert outputs["adopted_inboxkit"] == [], outputs
+        assert outputs["forward_adopted"] is False, outputs
         # each made once
         bought = iu.find_domains(new_domains)
         assert sorted(bought) == new_domains and len({d.id for d in bought.values()}) == 2
@@ -255,6 +270,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         assert find_domain_anywhere(ml, new_sub) is None
         assert providers() == before_providers and registrars() == before_registrars
         assert inboxkit() == before_inboxkit
+        assert not forward_to()
         # and nothing made before the stack is gone
         assert iu.find_domains([iu_domain]).keys() == {iu_domain}
         held_domains = {d.name for d in ml.list_domains()} | {
@@ -262,6 +278,8 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         }
         assert {smtp_domain, google_domain} <= held_domains
         assert find_domain_anywhere(ml, pre_sub) is not None
+        seeded_forward = ml.find_domain(pre.mailin_domains[0])  # the seed's forwarding stays
+        assert seeded_forward is not None and seeded_forward.forward_to
     finally:
         stack.destroy(check=False)
         iu.close()

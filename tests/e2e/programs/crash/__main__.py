@@ -12,6 +12,7 @@ Config (namespace `crash`):
   googleDomain a Mailin.ai Google domain; `googleOld` a mailbox on it ("first last" in
               `googleOldName`)
   inboundOld  a MailChannels domain under `sub-sandbox`
+  forwardDomainId the id of a Mailin.ai SMTP domain without forwarding (forwarded by the stack)
   ipKey       (secret) the new inbox provider's API key
   regKey, regSecret (secret) the new registrar's API key and secret key
 """
@@ -26,6 +27,7 @@ from pulumi_inboxed.inboxedup import (
 )
 from pulumi_inboxed.mailchannels import AbusePolicyArgs, DownstreamAddressArgs, InboundDomains
 from pulumi_inboxed.mailin import (
+    DomainForwarding,
     DomainRegistrar,
     Domains,
     GoogleMailboxArgs,
@@ -92,7 +94,7 @@ inbound = InboundDomains(
 
 sender = SenderDomain("sender", domain=f"news.{prefix}-send.com")
 
-# Mailin.ai: a subdomain, an inbox provider, a registrar and an Inboxkit transfer
+# Mailin.ai: a subdomain, an inbox provider, a registrar, an Inboxkit transfer and a forwarding
 subdomain = Subdomain("ml-sub", subdomain=f"{prefix}-sub", domain=smtp_domain)
 inbox_provider = InboxProvider(
     "ml-provider",
@@ -114,6 +116,11 @@ inboxkit = Domains(
     inboxkit_uids={f"{prefix}-ik.com": f"{prefix}-ik-uid"},
     wait_timeout_seconds=120,
 )
+forwarding = DomainForwarding(
+    "ml-forward",
+    domain_id=int(config.require("forwardDomainId")),
+    forward_to=f"{prefix}-fwd.com",
+)
 
 pulumi.export("adopted_domains", batch.adopted_domains)
 pulumi.export("adopted_requests", iu.adopted_requests)
@@ -125,3 +132,4 @@ pulumi.export("sub_adopted", subdomain.adopted)
 pulumi.export("provider_adopted", inbox_provider.adopted)
 pulumi.export("registrar_adopted", registrar.adopted)
 pulumi.export("adopted_inboxkit", inboxkit.adopted_domains)
+pulumi.export("forward_adopted", forwarding.adopted)

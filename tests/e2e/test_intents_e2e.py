@@ -5,15 +5,15 @@ recover, as README says; the recovering create manages what the killed run made 
 stack (not adopted), and `pulumi destroy` leaves nothing of it in the sandbox.
 
 One stack holds every kind that buys or creates (but Mailin.ai's Domains purchase and Azure
-order, killed in test_mailin_e2e.py and test_mailin_microsoft_e2e.py): an InboxedUp DomainBatch
-and MailboxRequests, Mailin.ai SmtpMailboxes, GoogleMailboxes, a Subdomain, an InboxProvider, a
-DomainRegistrar and an Inboxkit transfer (Domains), MailChannels InboundDomains and a Pingram
-SenderDomain, beside objects made before the stack (the mailboxes' domains, a subdomain and an
-Inboxkit transfer, and one object in each collection: adopted, and kept by destroy), and a
-DomainForwarding on a domain without one (it sets a field of a domain, as EmailForwarding does,
-whose code it shares: destroy removes what the killed run set). The sandbox acts on each
-create's POST and holds its reply (a `timeout_after` fault) until `up` is killed: one kill, one
-recovery."""
+order, killed in test_mailin_e2e.py and test_mailin_microsoft_e2e.py): an InboxedUp DomainBatch,
+MailboxRequests and a MailboxRequest, Mailin.ai SmtpMailboxes, GoogleMailboxes, a Subdomain, an
+InboxProvider, a DomainRegistrar and an Inboxkit transfer (Domains), MailChannels InboundDomains
+and a Pingram SenderDomain, beside objects made before the stack (the mailboxes' domains, a
+subdomain and an Inboxkit transfer, and one object in each collection: adopted, and kept by
+destroy), and a DomainForwarding on a domain without one (it sets a field of a domain, as
+EmailForwarding does, whose code it shares: destroy removes what the killed run set). The
+sandbox acts on each create's POST and holds its reply (a `timeout_after` fault) until `up` is
+killed: one kill, one recovery."""
 
 from __future__ import annotations
 
@@ -46,8 +46,8 @@ REQUEST_TIMEOUT = "400"
 """Longer than the hold: the killed run's client is still waiting when the kill comes."""
 APIS = ("inboxedup", "mailin", "mailchannels", "pingram")
 KINDS = (
-    *("iu-domains", "iu-mailboxes", "ml-smtp", "ml-google", "ml-sub", "ml-provider"),
-    *("ml-registrar", "ml-inboxkit", "ml-forward", "inbound", "sender"),
+    *("iu-domains", "iu-mailboxes", "iu-mailbox", "ml-smtp", "ml-google", "ml-sub"),
+    *("ml-provider", "ml-registrar", "ml-inboxkit", "ml-forward", "inbound", "sender"),
 )
 """The resources of the program (tests/e2e/programs/crash)."""
 PARALLEL = "16"
@@ -92,6 +92,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     smtp_domain, google_domain = pre.mailin_domains[0], pre.mailin_domains[3]
     new_domains = [f"{PREFIX}-a.com", f"{PREFIX}-b.com"]
     new_request = f"{iu_domain}/smtp/ann,bob"
+    new_single = f"{iu_domain}/google/cat"  # the MailboxRequest's
     new_smtp, new_google = f"{PREFIX}-sales@{smtp_domain}", f"{PREFIX}-john@{google_domain}"
     new_inbound = [f"{PREFIX}-in-0.com", f"{PREFIX}-in-1.com"]
     new_sender = f"news.{PREFIX}-send.com"
@@ -171,7 +172,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     def every_create_acted() -> bool:
         return (
             set(iu.find_domains(new_domains)) == set(new_domains)
-            and new_request in requests()
+            and {new_request, new_single} <= set(requests())
             and {new_smtp, new_google} <= set(mailboxes())
             and set(new_inbound) <= inbound()
             and new_sender in senders()
@@ -185,7 +186,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     # each kind's create: the sandbox acts on it, then holds its reply until after the kill
     held = {
         "/domains": 1,  # InboxedUp's submit, POST /domains
-        "/mailboxes": 1,  # InboxedUp's POST /mailboxes
+        "/mailboxes": 2,  # InboxedUp's POST /mailboxes (MailboxRequests, MailboxRequest)
         MAILIN_MAILBOXES: 2,
         sandbox.mailchannels_url.removeprefix(sandbox.url) + "/domains/batch": 1,
         sandbox.pingram_url.removeprefix(sandbox.url) + "/domains": 1,
@@ -229,7 +230,15 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         recovered = stack.up("--parallel", PARALLEL)
         laps.append(("cancel, refresh, up", time.monotonic()))
         said = recovered.stdout + recovered.stderr
-        made = (*new_domains, new_request, new_smtp, new_google, *new_inbound, new_sender)
+        made = (
+            *new_domains,
+            new_request,
+            new_single,
+            new_smtp,
+            new_google,
+            *new_inbound,
+            new_sender,
+        )
         made += (new_sub, f"instantly/{new_provider}", f"porkbun/{new_registrar}", new_inboxkit)
         made += (f"domain forwarding of domain {forwarded.id} to {new_forward}",)
         for key in made:
@@ -241,6 +250,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         # made by the stack, not adopted; what was there before is adopted, as always
         assert outputs["adopted_domains"] == [], outputs
         assert outputs["adopted_requests"] == [f"{iu_domain}/microsoft"], outputs
+        assert outputs["single_adopted"] is False, outputs
         assert outputs["adopted_smtp"] == [f"u0@{smtp_domain}"], outputs
         assert outputs["adopted_google"] == [f"g0@{google_domain}"], outputs
         assert outputs["adopted_inbound"] == pre.mailchannels_domains, outputs
@@ -253,7 +263,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         # each made once
         bought = iu.find_domains(new_domains)
         assert sorted(bought) == new_domains and len({d.id for d in bought.values()}) == 2
-        assert requests()[new_request] == 1
+        assert requests()[new_request] == 1 and requests()[new_single] == 1
         assert mailboxes()[new_smtp] == 1 and mailboxes()[new_google] == 1
         assert senders()[new_sender] == 1
         assert providers()[new_provider] == 1 and registrars()[new_registrar] == 1
@@ -261,12 +271,12 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
 
         stack.destroy()
         laps.append(("destroy", time.monotonic()))
-        # nothing the stack made is left (but the mailbox request: InboxedUp cannot delete one)
+        # nothing the stack made is left (but the mailbox requests: InboxedUp cannot delete one)
         assert iu.find_domains(new_domains) == {}
         assert inbound() == before_inbound
         assert senders() == before_senders
         assert mailboxes() == before_mailboxes
-        assert requests() == before_requests + Counter({new_request: 1})
+        assert requests() == before_requests + Counter({new_request: 1, new_single: 1})
         assert find_domain_anywhere(ml, new_sub) is None
         assert providers() == before_providers and registrars() == before_registrars
         assert inboxkit() == before_inboxkit

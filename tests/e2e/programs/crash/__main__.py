@@ -22,6 +22,7 @@ import pulumi
 from pulumi_inboxed.inboxedup import (
     DomainBatch,
     MailboxArgs,
+    MailboxRequest,
     MailboxRequestEntryArgs,
     MailboxRequests,
 )
@@ -60,6 +61,14 @@ iu = MailboxRequests(
             [MailboxArgs(f"First{i}", "Last0", u) for i, u in enumerate(old_users.split(","))],
         ),
     ],
+    wait_timeout_seconds=120,
+)
+# one request on its own (no request of this type on the domain before the stack)
+iu_single = MailboxRequest(
+    "iu-mailbox",
+    domain=iu_domain,
+    type="google",
+    mailboxes=[MailboxArgs("Cat", "Lee", "cat")],
     wait_timeout_seconds=120,
 )
 
@@ -124,6 +133,7 @@ forwarding = DomainForwarding(
 
 pulumi.export("adopted_domains", batch.adopted_domains)
 pulumi.export("adopted_requests", iu.adopted_requests)
+pulumi.export("single_adopted", iu_single.adopted)
 pulumi.export("adopted_smtp", smtp.adopted_mailboxes)
 pulumi.export("adopted_google", google.adopted_mailboxes)
 pulumi.export("adopted_inbound", inbound.adopted_domains)

@@ -326,3 +326,23 @@ def test_a_forwarding_without_a_record_is_still_adopted(
     assert created.outs["adopted"] is True
     provider.delete(created.id, created.outs)
     assert account.domains["box.com"][field] == target  # kept: not this resource's
+
+
+def test_a_forwarding_that_replaced_another_target_is_not_recorded(
+    monkeypatch: pytest.MonkeyPatch, records: Path
+) -> None:
+    """The earlier target is lost with the killed run: the next run could not put it back, so
+    nothing is recorded and the forwarding is adopted (kept on delete) as before."""
+    account = CrashingAccount()
+    domain_id = account.add_domain("box.com")
+    account.domains["box.com"]["forward_to"] = "old.com"
+    account.die_on = "POST /domains/forward"
+    provider, _rt = configured(DomainForwardingProvider(), account)
+    props = {"domain_id": domain_id, "forward_to": "acme.com"}
+    with pytest.raises(Died), intents.handling(URN):
+        provider.create(props)
+    assert not list(records.rglob("*.json"))
+    with intents.handling(URN):
+        created = provider.create(props)
+    assert created.outs["adopted"] is True
+    assert account.made[f"forward_to {domain_id}"] == 1

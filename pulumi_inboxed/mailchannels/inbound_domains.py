@@ -541,7 +541,9 @@ class InboundDomainsProvider(ConfiguredProvider):
         failed: dict[str, dict[str, Any]] = {}
         missing = [n for n in entries if n not in provisioned]
         held = {d.domain: d for d in client.list_domains(missing)} if missing else {}
-        # held because this resource's interrupted run provisioned them (`core.intents`)
+        # held because this resource's interrupted run provisioned them (`core.intents`); no
+        # `bound_seconds`: provisioning answers at once, there is no wait bound to extend the
+        # records' default hour (`intents.DEFAULT_BOUND_SECONDS`)
         ours = intents.claim(API, account_of(inputs), held)
         if not inputs.get("overwrite"):  # held already: adopted as they are, without a request
             provisioned |= set(held)

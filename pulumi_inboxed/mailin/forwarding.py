@@ -8,7 +8,9 @@ Both are keyed by the domain id (a change of domain replaces); the target change
   from the state: the domain is gone (its 404 confirmed by the account's domain lists), or the
   reply shows the field empty.
 - **Adoption**: a forwarding the domain had before the create (to any target) was adopted. On
-  delete it is left in place, pointing where it pointed before, unless `destroy_adopted=True`.
+  delete it is left in place, pointing where it pointed before, unless `destroy_adopted=True`;
+  but one this resource's interrupted run set on a domain without forwarding (its record in
+  `core.intents`) is managed as created, and delete removes it.
 - **Delete is verified**: after the removal call the domain is read back; a 404 on the removal
   counts only when the read agrees.
 """
@@ -21,6 +23,7 @@ from typing import Annotated, Any, ClassVar, Final
 import pulumi.dynamic as dyn
 from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationError
 
+from ..core import intents
 from ..core.errors import NotFoundError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
@@ -44,7 +47,7 @@ from ..core.single_object import SingleObjectProvider
 from . import program_domains
 from .client import MailinClient
 from .models import MailinDomain
-from .runtime import runtime_for
+from .runtime import API, runtime_for
 
 MAX_ID = 2**53 - 1
 """The largest whole number Pulumi (which sends numbers as floats) carries exactly."""
@@ -181,7 +184,13 @@ class _ForwardingProvider(SingleObjectProvider):
         """The client of the resource's account (its inputs, or its outputs after create)."""
         return runtime_for(self.config, props.get("account")).client
 
-    def _point(self, props: Mapping[str, Any], domain_id: int, target: str) -> None:
+    def _point(
+        self,
+        props: Mapping[str, Any],
+        domain_id: int,
+        target: str,
+        intent: intents.Intent | None = None,
+    ) -> None:
         """Sets the target (a POST that sets one field: the same value twice is the same
         state). `write_once`: after a transient failure the domain is read, and the request is
         sent again only when the domain does not show the target (a reply that does not show
@@ -196,7 +205,7 @@ class _ForwardingProvider(SingleObjectProvider):
             _found, current = self._observe(rt.client, domain_id)
             return True if current == target else None
 
-        rt.write_once(f"{self.what} of domain {domain_id} to {target!r}", send, find)
+        rt.write_once(f"{self.what} of domain {domain_id} to {target!r}", send, find, intent=intent)
 
     def _unpoint(self, props: Mapping[str, Any], domain_id: int) -> None:
         """Removes the target (`write_once`: after a transient failure, sent again only when
@@ -242,12 +251,20 @@ class _ForwardingProvider(SingleObjectProvider):
         return True, self._current(domain)
 
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
-        client = self._client(props)
+        rt = runtime_for(self.config, props.get("account"))
         domain_id = int(props["domain_id"])
-        _found, before = self._observe(client, domain_id)
-        if before != props["forward_to"]:  # already forwarding there: adopted without a write
-            self._point(props, domain_id, str(props["forward_to"]))
-        previous = before if isinstance(before, str) else None
+        target = str(props["forward_to"])
+        _found, before = self._observe(rt.client, domain_id)
+        key = f"the {self.what.removeprefix('Mailin.ai ')} of domain {domain_id} to {target}"
+        # already forwarding there: adopted without a write, unless this resource's interrupted
+        # run set it (`core.intents`): made by this stack, removed on delete
+        mine = before == target and bool(intents.claim(API, rt.account, [key]))
+        if before != target:
+            # recorded over no forwarding only: a target this write replaces could not be put
+            # back by the run after a crash, which then adopts it as before
+            recorded = None if isinstance(before, str) else rt.intent([key], "forwarding", "set")
+            self._point(props, domain_id, target, intent=recorded)
+        previous = before if isinstance(before, str) and not mine else None
         outs = {
             **props,
             "domain_id": domain_id,

@@ -133,12 +133,12 @@ def kill_tree(root: int) -> list[int]:
     return tree
 
 
-def interrupt_up(stack: LocalStack, reached: Callable[[], bool], what: str) -> None:
-    """Starts `pulumi up` and kills it (the CLI, the language host and the provider) as soon as
-    `reached()` holds; fails when `up` ends first, `what` never happens within 180 s, or any
-    process of the run outlives the kill."""
+def interrupt_up(stack: LocalStack, reached: Callable[[], bool], what: str, *extra: str) -> None:
+    """Starts `pulumi up` (with `extra` arguments) and kills it (the CLI, the language host and
+    the provider) as soon as `reached()` holds; fails when `up` ends first, `what` never happens
+    within 180 s, or any process of the run outlives the kill."""
     command = [str(stack.cli.bin_dir / "pulumi"), "up", "--yes", "--non-interactive"]
-    command += ["--stack", stack.name]
+    command += ["--stack", stack.name, *extra]
     proc = subprocess.Popen(
         command,
         cwd=stack.project_dir,

@@ -1,9 +1,9 @@
 """After a crash, what a Mailin.ai Azure order, inbox provider or registrar entry, a purchase or
-transfer of domains, a mailbox create or a subdomain made is still its own (`core.intents`): the
-fake Mailin.ai acts on the POST, then the process "dies" (an error nothing retries) with the
-record of the write on disk; the recovering create of the same resource finds the object and
-manages it as made (`adopted` False), makes nothing twice, and delete removes it. Without a
-record (another resource) it is adopted as before."""
+transfer of domains, a mailbox create, a subdomain or a forwarding made is still its own
+(`core.intents`): the fake Mailin.ai acts on the POST, then the process "dies" (an error nothing
+retries) with the record of the write on disk; the recovering create of the same resource finds
+the object and manages it as made (`adopted` False), makes nothing twice, and delete removes it.
+Without a record (another resource) it is adopted as before."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pytest
 
 from pulumi_inboxed.core import intents
 from pulumi_inboxed.mailin.domains import DomainsProvider
+from pulumi_inboxed.mailin.forwarding import DomainForwardingProvider, EmailForwardingProvider
 from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 
@@ -277,3 +278,71 @@ def test_a_subdomain_without_a_record_is_still_adopted(monkeypatch: pytest.Monke
     assert created.outs["adopted"] is True
     provider.delete(created.id, created.outs)
     assert "sales.parent.com" in account.domains  # kept: not this resource's
+
+
+FORWARDINGS = [
+    (DomainForwardingProvider, "POST /domains/forward", "forward_to", "acme.com"),
+    (EmailForwardingProvider, "POST /domains/email/forward", "email_forward_to", "desk@acme.com"),
+]
+
+
+@pytest.mark.parametrize(("kind", "route", "field", "target"), FORWARDINGS, ids=["domain", "email"])
+def test_a_forwarding_set_before_the_crash_is_managed_as_created(
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    records: Path,
+    kind: type[Any],
+    route: str,
+    field: str,
+    target: str,
+) -> None:
+    account = CrashingAccount()
+    domain_id = account.add_domain("box.com")
+    account.die_on = route
+    provider, _rt = configured(kind(), account)
+    props = {"domain_id": domain_id, "forward_to": target}
+    with caplog.at_level("INFO"):
+        created = crash_then_recover(provider.create, props, monkeypatch)
+    assert account.made[f"{field} {domain_id}"] == 1  # set once
+    assert created.outs["adopted"] is False
+    assert created.outs["previous_forward_to"] is None
+    assert f"of domain {domain_id} to {target}, set by the interrupted run of" in caplog.text
+    assert not list(records.rglob("*.json"))
+    provider.delete(created.id, created.outs)  # removed: the stack set it
+    assert not account.domains["box.com"][field]
+
+
+@pytest.mark.parametrize(("kind", "route", "field", "target"), FORWARDINGS, ids=["domain", "email"])
+def test_a_forwarding_without_a_record_is_still_adopted(
+    monkeypatch: pytest.MonkeyPatch, kind: type[Any], route: str, field: str, target: str
+) -> None:
+    account = CrashingAccount()
+    domain_id = account.add_domain("box.com")
+    account.die_on = route
+    provider, _rt = configured(kind(), account)
+    props = {"domain_id": domain_id, "forward_to": target}
+    other = URN.replace("order", "other")
+    created = crash_then_recover(provider.create, props, monkeypatch, urn=other)
+    assert created.outs["adopted"] is True
+    provider.delete(created.id, created.outs)
+    assert account.domains["box.com"][field] == target  # kept: not this resource's
+
+
+def test_a_forwarding_that_replaced_another_target_is_not_recorded(
+    monkeypatch: pytest.MonkeyPatch, records: Path
+) -> None:
+    """The earlier target is lost with the killed run: the next run could not put it back, so
+    nothing is recorded and the forwarding is adopted (kept on delete) as before."""
+    account = CrashingAccount()
+    domain_id = account.add_domain("box.com")
+    account.domains["box.com"]["forward_to"] = "old.com"
+    account.die_on = "POST /domains/forward"
+    provider, _rt = configured(DomainForwardingProvider(), account)
+    props = {"domain_id": domain_id, "forward_to": "acme.com"}
+    with pytest.raises(Died), intents.handling(URN):
+        provider.create(props)
+    assert not list(records.rglob("*.json"))
+    with intents.handling(URN):
+        created = provider.create(props)
+    assert created.outs["adopted"] is True
+    assert account.made[f"forward_to {domain_id}"] == 1

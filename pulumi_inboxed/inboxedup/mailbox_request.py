@@ -20,7 +20,9 @@ again (`core.safe_write.write_once`).
 
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
-it stays in the account.
+it stays in the account. The first such warning of a run per account is the whole explanation;
+later ones (other `MailboxRequest` resources, `MailboxRequests` entries) are one short info line
+each with the running count (`core.repeated_warnings`).
 """
 
 from __future__ import annotations
@@ -41,10 +43,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..core import intents
+from ..core.domain_promise import account_phrase, undeclared_domain
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, warn
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.repeated_warnings import warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -70,8 +74,8 @@ from .models import (
     MailboxType,
 )
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS
-from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
+from .program_domains import TYPE_LABELS, account_label
+from .runtime import NAMESPACE, InboxedUpRuntime, account_failures, account_of, runtime_for
 
 API = "InboxedUp"
 
@@ -84,6 +88,8 @@ COUNTED = (
     MailboxRequestStatus.IN_PROGRESS,
     MailboxRequestStatus.COMPLETED,
 )
+REQUEST_STAYS = "a mailbox request stays"
+"""The reason of the grouped warning about requests left in the account (both kinds)."""
 IN_PROGRAM = "domain_in_program"
 """An output the program sets: True when a DomainBatch of the program declares the domain."""
 
@@ -264,25 +270,14 @@ class MailboxRequestProvider(ConfiguredProvider):
         domain, type_ = str(inputs["domain"]), str(inputs["type"])
         try:
             # shared: one listing of each per process and account
-            account = self._runtime(account_of(inputs)).account
+            named = account_of(inputs)
+            account = self._runtime(named).account
             if not inputs.get("domain_in_program"):
                 found = account.domain(domain)
                 if found is None:
-                    return [
-                        (
-                            "domain",
-                            f"{domain!r} is not in the InboxedUp account and no DomainBatch of "
-                            "this program declares it",
-                        )
-                    ]
+                    return [("domain", undeclared(named, domain))]
                 if found.status is not DomainStatus.ACTIVE:
-                    return [
-                        (
-                            "domain",
-                            f"{domain!r} is {found.status.value} in the account; mailboxes need "
-                            "an ACTIVE domain (or declare it in a DomainBatch of this program)",
-                        )
-                    ]
+                    return [("domain", not_active(named, domain, found.status))]
             own = olds.get("request_id") if olds else None
             used = sum(
                 len(r.mailboxes)
@@ -441,12 +436,35 @@ class MailboxRequestProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Forgets the request, with a warning: the first of the run per account, then one
+        info line each (`core.repeated_warnings`)."""
+        account = account_of(props)
         adopted = " (adopted by this resource: it existed before)" if props.get("adopted") else ""
-        warn(
+        domain = props.get("domain")
+        warn_repeated(
+            (API, account, REQUEST_STAYS),
+            1,
             f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {id_}"
-            f"{adopted} on {props.get('domain')} stays in the account (and keeps its slots "
-            "unless it failed); it is removed from the Pulumi state only."
+            f"{adopted} on {domain} stays in {account_label(account)} (and keeps its slots "
+            "unless it failed); it is removed from the Pulumi state only.",
+            f"{account_label(account)}: mailbox request {id_}{adopted} on {domain} stays in the "
+            "account too, removed from the Pulumi state only",
+            "requests",
         )
+
+
+def undeclared(account: str | None, domain: str) -> str:
+    """A domain neither the account holds nor a DomainBatch of the program declares (the words
+    every API uses, `core.domain_promise`)."""
+    return undeclared_domain(API, NAMESPACE, account, domain, declared_by="DomainBatch")
+
+
+def not_active(account: str | None, domain: str, status: DomainStatus) -> str:
+    """A domain the account holds, but not ACTIVE yet (or FAILED)."""
+    return (
+        f"{domain!r} is {status.value} in {account_phrase(API, NAMESPACE, account)}; mailboxes "
+        "need an ACTIVE domain, or one a DomainBatch of this program declares"
+    )
 
 
 def live_request(

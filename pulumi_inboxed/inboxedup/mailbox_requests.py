@@ -43,10 +43,11 @@ from pydantic_core import PydanticCustomError
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, WaitTimeoutError
-from ..core.lifecycle import grouped_message, warn
+from ..core.lifecycle import grouped_message, listed
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.repeated_warnings import warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -64,18 +65,28 @@ from ..core.schema import (
 from . import program_domains
 from .endpoints import MAILBOX_LIMITS
 from .mailbox_request import (
+    API,
     COUNTED,
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
+    REQUEST_STAYS,
     Mailboxes,
     claim_requests,
+    not_active,
     request_key,
     request_once,
+    undeclared,
 )
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS
-from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_failures, account_of, runtime_for
+from .program_domains import TYPE_LABELS, account_label
+from .runtime import (
+    ALL_DOMAINS,
+    InboxedUpRuntime,
+    account_failures,
+    account_of,
+    runtime_for,
+)
 
 IN_PROGRAM = "domains_in_program"
 """An output the program sets: the entries' domains a DomainBatch of the program declares."""
@@ -293,16 +304,13 @@ class MailboxRequestsProvider(ConfiguredProvider):
                 if domain not in declared:
                     found = account.domain(domain)
                     if found is None or found.status is not DomainStatus.ACTIVE:
-                        state = (
-                            "is not in the InboxedUp account"
-                            if found is None
-                            else f"is {found.status.value} in the account"
-                        )
+                        named = account_of(inputs)
                         problems.append(
                             (
                                 f"{where}.domain",
-                                f"{domain!r} {state}; mailboxes need an ACTIVE domain, or one a "
-                                "DomainBatch of this program declares",
+                                undeclared(named, domain)
+                                if found is None
+                                else not_active(named, domain, found.status),
                             )
                         )
                         continue
@@ -376,8 +384,10 @@ class MailboxRequestsProvider(ConfiguredProvider):
             for k, e in wanted.items()
             if k not in ids or k not in before or _content(before[k]) != _content(e)
         }
-        _warn_left(ids, set(ids) - set(wanted), "its entry was removed from the program")
-        _warn_left(ids, set(ids) & set(todo), "its entry changed, and a new request is made")
+        _warn_left(ids, set(ids) - set(wanted), "its entry was removed from the program", account)
+        _warn_left(
+            ids, set(ids) & set(todo), "its entry changed, and a new request is made", account
+        )
         for key in (set(ids) - set(wanted)) | (set(ids) & set(todo)):
             ids.pop(key, None)
             statuses.pop(key, None)
@@ -550,7 +560,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         ids: dict[str, str] = dict(props.get("request_ids") or {})
-        _warn_left(ids, set(ids), "the resource is destroyed")
+        _warn_left(ids, set(ids), "the resource is destroyed", account_of(props))
 
 
 def _reconciled(
@@ -598,21 +608,40 @@ def _passwords(request: RequestInfo) -> dict[str, str]:
     }
 
 
-def left_message(ids: Mapping[str, str], keys: set[str], why: str) -> str:
+def left_message(
+    ids: Mapping[str, str], keys: set[str], why: str, account: str | None = None
+) -> str:
     """The one warning about the requests of `keys` that stay in the account."""
     return grouped_message(
-        "InboxedUp has no endpoint to cancel or delete a mailbox request",
+        f"InboxedUp has no endpoint to cancel or delete a mailbox request of "
+        f"{account_label(account)}",
         ("request stays in the account", "requests stay in the account"),
-        [f"{ids[key]} ({key})" for key in sorted(keys)],
+        _left(ids, keys),
         f"{why}, so it is removed from the Pulumi state only (a request keeps its mailbox "
         "slots unless it failed).",
     )
 
 
-def _warn_left(ids: Mapping[str, str], keys: set[str], why: str) -> None:
-    """One warning for all the requests of `keys` (none: nothing)."""
-    if keys:
-        warn(left_message(ids, keys, why))
+def _left(ids: Mapping[str, str], keys: set[str]) -> list[str]:
+    return [f"{ids[key]} ({key})" for key in sorted(keys)]
+
+
+def _warn_left(
+    ids: Mapping[str, str], keys: set[str], why: str, account: str | None = None
+) -> None:
+    """One line for all the requests of `keys` (none: nothing): the first of the run per
+    account a warning, later ones an info line with the count (`core.repeated_warnings`, shared
+    with `MailboxRequest`)."""
+    items = _left(ids, keys)
+    stay = "request stays" if len(items) == 1 else "requests stay"
+    warn_repeated(
+        (API, account, REQUEST_STAYS),
+        len(items),
+        left_message(ids, keys, why, account),
+        f"{account_label(account)}: {len(items)} more mailbox {stay} in the account: "
+        f"{listed(sorted(items))}; {why}, so removed from the Pulumi state only",
+        "requests",
+    )
 
 
 def _before_register(name: str, props: Props, opts: Opts) -> Opts:

@@ -7,6 +7,8 @@
   one warning listing the objects with their count (`warn_grouped`), not one per object; the
   provider host has no engine connection, and `pulumi.log.warn` prints there with two writes
   that concurrent handlers can interleave (two warnings on one line): `warn` writes one line.
+  Across the resources of one provider process, `core.repeated_warnings` makes the first of a
+  kind the warning and later ones counted info lines (`note`).
 - **Adopted objects stay.** An object a create adopted (it existed before the resource asked for
   it, or cannot be told apart from one that did) is left in the account on delete unless the
   program sets the input `DESTROY_ADOPTED` (the same name on every resource). Outputs say what
@@ -119,6 +121,18 @@ def warn(message: str) -> None:
         return
     with _STDERR:
         sys.stderr.write(f"warning: {' '.join(message.splitlines())}\n")
+        sys.stderr.flush()
+
+
+def note(message: str) -> None:
+    """One info line of its own, as `warn` writes a warning (`info: <message>`)."""
+    from pulumi.runtime.settings import get_engine
+
+    if get_engine() is not None:
+        pulumi.log.info(message)
+        return
+    with _STDERR:
+        sys.stderr.write(f"info: {' '.join(message.splitlines())}\n")
         sys.stderr.flush()
 
 

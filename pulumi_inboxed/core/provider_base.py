@@ -70,13 +70,18 @@ class ConfiguredProvider(dyn.ResourceProvider):
         model: type[ResourceInputs] | None = getattr(self, "inputs", None)
         if model is None:  # a provider no `ResourceSpec` declares: `pulumi.dynamic`'s default
             return dyn.CheckResult(news, [])
-        inputs, failures = check_inputs(model, news)
+        hints = self.program_hints
+        inputs, failures = check_inputs(model, {k: v for k, v in news.items() if k not in hints})
         if not any(f.property == "account" for f in failures):
             problem = account_check_failure(self.api, self.config, inputs.get("account"))
             if problem is not None:
                 failures.append(dyn.CheckFailure("account", problem))
         failures += self.check_further(olds, news, inputs, failures)
         return dyn.CheckResult(inputs, failures)
+
+    program_hints: tuple[str, ...] = ()
+    """Values the program sends beside the inputs for `check_further` only (e.g. the domains it
+    declares), never parsed as inputs nor kept in the state."""
 
     def check_further(self, olds: Props, news: Props, inputs: Props, so_far: Failures) -> Failures:
         """The kind's checks beyond its types, run after them: the failures to add.

@@ -17,11 +17,14 @@ from dataclasses import dataclass
 
 import pulumi.dynamic as dyn
 
+from ..core.domain_promise import account_phrase, undeclared_domain
 from ..core.errors import InboxedError
 from .endpoints import MAILBOX_LIMITS
 from .models import DomainStatus, MailboxRequest
 from .program_domains import TYPE_LABELS
-from .runtime import AccountSnapshot
+from .runtime import NAMESPACE, AccountSnapshot
+
+API = "InboxedUp"
 
 
 @dataclass(frozen=True)
@@ -46,10 +49,13 @@ class PlannedRequest:
 
 
 def account_failures(
-    account: Callable[[], AccountSnapshot], planned: Iterable[PlannedRequest]
+    account: Callable[[], AccountSnapshot],
+    planned: Iterable[PlannedRequest],
+    named: str | None = None,
 ) -> list[dyn.CheckFailure]:
-    """The failures of `planned` against the account (`account()`: its shared snapshot). An
-    account that cannot be read is one failure on the `account` input, naming why."""
+    """The failures of `planned` against the account (`account()`: its shared snapshot; `named`:
+    its name in the program, None for the default one, which the messages name). An account that
+    cannot be read is one failure on the `account` input, naming why."""
     from .mailbox_request import COUNTED  # that module imports this one
 
     failures: list[dyn.CheckFailure] = []
@@ -59,7 +65,7 @@ def account_failures(
         try:
             snapshot = snapshot or account()
             if not request.declared:
-                problem = _domain_problem(snapshot, domain)
+                problem = _domain_problem(snapshot, domain, named)
                 if problem is not None:
                     failures.append(dyn.CheckFailure(f"{request.where}domain", problem))
                     continue
@@ -84,16 +90,24 @@ def account_failures(
     return failures
 
 
-def _domain_problem(snapshot: AccountSnapshot, domain: str) -> str | None:
+def _domain_problem(snapshot: AccountSnapshot, domain: str, named: str | None) -> str | None:
     found = snapshot.domain(domain)
     if found is None:
-        return (
-            f"{domain!r} is not in the InboxedUp account and no DomainBatch of this program "
-            "declares it"
-        )
+        return undeclared(named, domain)
     if found.status is not DomainStatus.ACTIVE:
-        return (
-            f"{domain!r} is {found.status.value} in the account; mailboxes need an ACTIVE "
-            "domain (or declare it in a DomainBatch of this program)"
-        )
+        return not_active(named, domain, found.status)
     return None
+
+
+def undeclared(account: str | None, domain: str) -> str:
+    """A domain neither the account holds nor a DomainBatch of the program declares (the words
+    every API uses, `core.domain_promise`)."""
+    return undeclared_domain(API, NAMESPACE, account, domain, declared_by="DomainBatch")
+
+
+def not_active(account: str | None, domain: str, status: DomainStatus) -> str:
+    """A domain the account holds, but not ACTIVE yet (or FAILED)."""
+    return (
+        f"{domain!r} is {status.value} in {account_phrase(API, NAMESPACE, account)}; mailboxes "
+        "need an ACTIVE domain, or one a DomainBatch of this program declares"
+    )

@@ -20,7 +20,9 @@ again (`core.safe_write.write_once`).
 
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
-it stays in the account.
+it stays in the account. The first such warning of a run per account is the whole explanation;
+later ones (other `MailboxRequest` resources, `MailboxRequests` entries) are one short info line
+each with the running count (`core.repeated_warnings`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, warn
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
+from ..core.repeated_warnings import warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -70,7 +73,7 @@ from .models import (
     MailboxType,
 )
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS
+from .program_domains import TYPE_LABELS, account_label
 from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 API = "InboxedUp"
@@ -84,6 +87,8 @@ COUNTED = (
     MailboxRequestStatus.IN_PROGRESS,
     MailboxRequestStatus.COMPLETED,
 )
+REQUEST_STAYS = "a mailbox request stays"
+"""The reason of the grouped warning about requests left in the account (both kinds)."""
 IN_PROGRAM = "domain_in_program"
 """An output the program sets: True when a DomainBatch of the program declares the domain."""
 
@@ -260,7 +265,8 @@ class MailboxRequestProvider(ConfiguredProvider):
             declared=bool(inputs.get(IN_PROGRAM)),
             stands_for=lambda r: r.id == own,
         )
-        return account_failures(lambda: self._runtime(account_of(inputs)).account, [planned])
+        named = account_of(inputs)
+        return account_failures(lambda: self._runtime(named).account, [planned], named)
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
@@ -399,11 +405,20 @@ class MailboxRequestProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Forgets the request, with a warning: the first of the run per account, then one
+        info line each (`core.repeated_warnings`)."""
+        account = account_of(props)
         adopted = " (adopted by this resource: it existed before)" if props.get("adopted") else ""
-        warn(
+        domain = props.get("domain")
+        warn_repeated(
+            (API, account, REQUEST_STAYS),
+            1,
             f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {id_}"
-            f"{adopted} on {props.get('domain')} stays in the account (and keeps its slots "
-            "unless it failed); it is removed from the Pulumi state only."
+            f"{adopted} on {domain} stays in {account_label(account)} (and keeps its slots "
+            "unless it failed); it is removed from the Pulumi state only.",
+            f"{account_label(account)}: mailbox request {id_}{adopted} on {domain} stays in the "
+            "account too, removed from the Pulumi state only",
+            "requests",
         )
 
 

@@ -43,10 +43,11 @@ from pydantic_core import PydanticCustomError
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, WaitTimeoutError
-from ..core.lifecycle import grouped_message, warn
+from ..core.lifecycle import grouped_message, listed
 from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
+from ..core.repeated_warnings import warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -64,9 +65,11 @@ from . import program_domains
 from .account_check import PlannedRequest, account_failures
 from .endpoints import MAILBOX_LIMITS
 from .mailbox_request import (
+    API,
     COUNTED,
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
+    REQUEST_STAYS,
     Mailboxes,
     claim_requests,
     request_key,
@@ -74,7 +77,7 @@ from .mailbox_request import (
 )
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS
+from .program_domains import TYPE_LABELS, account_label
 from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
@@ -297,7 +300,8 @@ class MailboxRequestsProvider(ConfiguredProvider):
             for index, entry in enumerate(inputs["requests"])
             if not _requested_already(before, entry)
         ]
-        return account_failures(lambda: self._runtime(account_of(inputs)).account, planned)
+        named = account_of(inputs)
+        return account_failures(lambda: self._runtime(named).account, planned, named)
 
     # diff -------------------------------------------------------------------------------
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
@@ -346,8 +350,10 @@ class MailboxRequestsProvider(ConfiguredProvider):
             for k, e in wanted.items()
             if k not in ids or k not in before or _content(before[k]) != _content(e)
         }
-        _warn_left(ids, set(ids) - set(wanted), "its entry was removed from the program")
-        _warn_left(ids, set(ids) & set(todo), "its entry changed, and a new request is made")
+        _warn_left(ids, set(ids) - set(wanted), "its entry was removed from the program", account)
+        _warn_left(
+            ids, set(ids) & set(todo), "its entry changed, and a new request is made", account
+        )
         for key in (set(ids) - set(wanted)) | (set(ids) & set(todo)):
             ids.pop(key, None)
             statuses.pop(key, None)
@@ -520,7 +526,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         ids: dict[str, str] = dict(props.get("request_ids") or {})
-        _warn_left(ids, set(ids), "the resource is destroyed")
+        _warn_left(ids, set(ids), "the resource is destroyed", account_of(props))
 
 
 def _reconciled(
@@ -568,21 +574,40 @@ def _passwords(request: RequestInfo) -> dict[str, str]:
     }
 
 
-def left_message(ids: Mapping[str, str], keys: set[str], why: str) -> str:
+def left_message(
+    ids: Mapping[str, str], keys: set[str], why: str, account: str | None = None
+) -> str:
     """The one warning about the requests of `keys` that stay in the account."""
     return grouped_message(
-        "InboxedUp has no endpoint to cancel or delete a mailbox request",
+        f"InboxedUp has no endpoint to cancel or delete a mailbox request of "
+        f"{account_label(account)}",
         ("request stays in the account", "requests stay in the account"),
-        [f"{ids[key]} ({key})" for key in sorted(keys)],
+        _left(ids, keys),
         f"{why}, so it is removed from the Pulumi state only (a request keeps its mailbox "
         "slots unless it failed).",
     )
 
 
-def _warn_left(ids: Mapping[str, str], keys: set[str], why: str) -> None:
-    """One warning for all the requests of `keys` (none: nothing)."""
-    if keys:
-        warn(left_message(ids, keys, why))
+def _left(ids: Mapping[str, str], keys: set[str]) -> list[str]:
+    return [f"{ids[key]} ({key})" for key in sorted(keys)]
+
+
+def _warn_left(
+    ids: Mapping[str, str], keys: set[str], why: str, account: str | None = None
+) -> None:
+    """One line for all the requests of `keys` (none: nothing): the first of the run per
+    account a warning, later ones an info line with the count (`core.repeated_warnings`, shared
+    with `MailboxRequest`)."""
+    items = _left(ids, keys)
+    stay = "request stays" if len(items) == 1 else "requests stay"
+    warn_repeated(
+        (API, account, REQUEST_STAYS),
+        len(items),
+        left_message(ids, keys, why, account),
+        f"{account_label(account)}: {len(items)} more mailbox {stay} in the account: "
+        f"{listed(sorted(items))}; {why}, so removed from the Pulumi state only",
+        "requests",
+    )
 
 
 def _before_register(name: str, props: Props, opts: Opts) -> Opts:

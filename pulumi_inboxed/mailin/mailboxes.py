@@ -5,6 +5,12 @@ already has, creates the rest with one request, and waits on the mailbox job (bo
 `wait_timeout_seconds`). Names, passwords (SMTP), signatures and forwarding (Google) change in
 place; adding or removing addresses creates or deletes only those.
 
+Preview: an address on a domain that no `Domains` resource of the program declares in the
+resource's account, and that the account does not hold as a domain of the kind (or a subdomain
+of one), fails on its entry, naming the account and its config key (`core.domain_promise`). The
+account's domain list is read once per provider process and account (`shared_domains`), and
+not at all for declared domains, addresses accepted before, or values not known yet.
+
 Faults: a create request (or a settings POST) that fails half-way is never simply sent again
 (`MailinRuntime.write_once`): the addresses are looked for in the account's mailbox list, found
 ones are this run's own (made, not adopted), and the request is sent again for the others only.
@@ -40,6 +46,7 @@ from pydantic import AfterValidator, BeforeValidator, StringConstraints, Validat
 from pydantic_core import PydanticCustomError
 
 from ..core import intents
+from ..core.domain_promise import account_phrase, undeclared_domain
 from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
@@ -64,11 +71,14 @@ from ..core.schema import (
     replaced_by,
 )
 from . import program_domains
+from .domains import _of_kind as of_kind
 from .endpoints import MAILBOX_PASSWORD_LENGTH
+from .errors import LoginFailedError
 from .forwarding import MailAddress, normalize_email
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
 from .runtime import (
     API,
+    NAMESPACE,
     MailinRuntime,
     account_wide,
     listed_reasons,
@@ -81,6 +91,9 @@ MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
 MAX_NAME_LENGTH = 100
 MAX_SIGNATURE_LENGTH = 10_000  # our bound: no page gives one
 DELETE_SETTLE_SECONDS = 10.0
+IN_PROGRAM = "domains_in_program"
+"""Set by the program: the addresses' domains a `Domains` resource of it declares in the
+resource's account (`program_domains.declared_in`). check() reads it and drops it."""
 FIND_ONE_BY_ONE = 25
 """Up to this many addresses are looked up one by one after a failed create; more: one
 listing of the account's mailboxes of the kind."""
@@ -273,6 +286,77 @@ class _MailboxesProvider(ConfiguredProvider):
         return self._shown(mailbox, entry)
 
     # check / diff -------------------------------------------------------------------------
+    program_hints = (IN_PROGRAM,)
+
+    def check_further(
+        self,
+        olds: dict[str, Any],
+        news: dict[str, Any],
+        inputs: dict[str, Any],
+        so_far: list[dyn.CheckFailure],
+    ) -> list[dyn.CheckFailure]:
+        """Each new address's domain is declared by the program or held by the account."""
+        declared = news.get(IN_PROGRAM)  # the program's hint (`program_hints`): not an input
+        if so_far or has_unknowns([inputs, declared]):
+            return []
+        return self._check_domains(olds, inputs, declared or [])
+
+    def _check_domains(
+        self, olds: Mapping[str, Any], inputs: Mapping[str, Any], declared: Sequence[Any]
+    ) -> list[dyn.CheckFailure]:
+        """Read-only, at preview: each new address's domain must be declared by a `Domains`
+        resource of the program in the resource's account, or held by that account as a domain
+        of the kind (or a subdomain of one). One shared listing per provider process and
+        account (`MailinRuntime.shared_domains`), none when every domain is declared or was
+        accepted before (the previous inputs' addresses)."""
+        before = {m.get("username") for m in olds.get("mailboxes") or [] if isinstance(m, dict)}
+        wanted: dict[str, int] = {}
+        for index, entry in enumerate(inputs["mailboxes"]):
+            domain = str(entry["username"]).rsplit("@", 1)[1]
+            if entry["username"] not in before and domain not in set(declared):
+                wanted.setdefault(domain, index)
+        if not wanted:
+            return []
+        account = inputs.get("account") or None
+        try:
+            rt = self._runtime(inputs)
+            listed = rt.shared_domains(google=self.google)
+            held = {d.name.lower() for d in listed if of_kind(d, self.google)}
+            missing = [d for d in wanted if not _held(d, held)]
+            other = (
+                {d.name.lower() for d in listed if not of_kind(d, self.google)}
+                | {
+                    d.name.lower()
+                    for d in rt.shared_domains(google=not self.google)
+                    if of_kind(d, not self.google)
+                }
+                if missing
+                else set()
+            )
+        except LoginFailedError:
+            raise  # the login's own error, naming the account and its keys
+        except InboxedError as exc:  # the account could not be read: its failure
+            return [dyn.CheckFailure("account", f"could not check the mailboxes' domains: {exc}")]
+        kind, other_kind = ("Google", "SMTP") if self.google else ("SMTP", "Google")
+        article, other_resource = (
+            ("an", "SmtpMailboxes") if self.google else ("a", "GoogleMailboxes")
+        )
+        failures: list[dyn.CheckFailure] = []
+        for domain in missing:
+            where = f"mailboxes[{wanted[domain]}].username"
+            if domain in other:
+                reason = (
+                    f"{domain!r} is {article} {other_kind} domain of "
+                    f"{account_phrase(API, NAMESPACE, account)}; {kind} mailboxes need a "
+                    f"{kind} domain ({other_resource} makes its mailboxes). Nothing was made."
+                )
+            else:
+                reason = undeclared_domain(
+                    API, NAMESPACE, account, domain, declared_by="Domains", kind=kind
+                )
+            failures.append(dyn.CheckFailure(where, reason))
+        return failures
+
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         new_list = news.get("mailboxes")
         others = changed_inputs(self.inputs, olds, news, ignore=("mailboxes",))
@@ -743,6 +827,12 @@ def _same_address(value: str | None, wanted: str | None) -> bool:
         return False
 
 
+def _held(domain: str, held: set[str]) -> bool:
+    """`domain`, or a domain it is a subdomain of, is in `held`."""
+    labels = domain.split(".")
+    return any(".".join(labels[i:]) in held for i in range(len(labels) - 1))
+
+
 def _record(m: MailinMailbox) -> dict[str, Any]:
     return {"id": m.id, "domain_id": m.domain_id, "name": m.name, "active": m.active}
 
@@ -910,9 +1000,12 @@ class GoogleMailboxesProvider(_MailboxesProvider):
 def _same_account(kind: str) -> BeforeRegister:
     def check(name: str, props: Props, opts: Opts) -> Opts:
         """An address on a domain a `Domains` resource of the program holds in another account
-        fails the program, naming the domain and both accounts (`program_domains`)."""
+        fails the program, naming the domain and both accounts (`program_domains`); the
+        domains it declares in this account are marked (`IN_PROGRAM`: check() does not look
+        for them in the account)."""
         domains = program_domains.mailbox_domains(props.get("mailboxes"))
         program_domains.check_domains(kind, name, domains, props.get("account"))
+        program_domains.mark_declared(props, IN_PROGRAM, domains)
         return opts
 
     return check

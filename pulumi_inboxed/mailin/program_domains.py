@@ -12,6 +12,12 @@ with another account fails the program before anything is made there.
 
 Values from other resources' outputs are checked once known; an account given as an output is
 too. Only what the program itself declares is seen: a domain bought outside it is not.
+
+- A mailbox resource also carries `domains_in_program` (`declared_in`): its addresses' domains
+  that a `Domains` resource of the program declares in its account, computed once the program
+  has declared everything (so the order of declaration does not matter). Its check() at preview
+  looks the others up in the account's shared domain listing (`core.domain_promise`): a domain
+  neither declared nor held fails there, naming the account.
 """
 
 from __future__ import annotations
@@ -150,6 +156,37 @@ def check_domain_id(kind: str, name: str, domain_id: Any, account: Any) -> None:
     pulumi.Output.all(domain_id, account, *(ids for _, ids in sources)).apply(check)
 
 
+def declared_in(domains: Any, account: Any) -> list[str]:
+    """The names among `domains` that a `Domains` resource of the program declares (as a plain
+    string) in `account`, or whose parent domain it declares there (a `Subdomain` of it may
+    make the name)."""
+    known, value = _known_account(account)
+    if not known:
+        return []
+    found: list[str] = []
+    for raw in _as_list(domains):
+        normalized = _normal(raw)
+        if normalized is None:
+            continue
+        labels = normalized.split(".")
+        parents = (".".join(labels[i:]) for i in range(len(labels) - 1))
+        if any(
+            (owner := _declared.get(name)) is not None and owner.account == value
+            for name in parents
+        ):
+            found.append(normalized)
+    return found
+
+
+def mark_declared(props: dict[str, Any], key: str, domains: Any) -> None:
+    """Sets `props[key]` to the output of `declared_in` for `domains` and the resource's account:
+    resolved once the program has run its declarations (an apply runs after the program's
+    body), so a `Domains` resource declared after the mailboxes counts too."""
+    props[key] = pulumi.Output.all(domains, props.get("account")).apply(
+        lambda v: declared_in(v[0], v[1])
+    )
+
+
 def mailbox_domains(mailboxes: Any) -> Any:
     """The domains of a mailbox list's addresses (an output of them when any is not known)."""
     if isinstance(mailboxes, pulumi.Output):
@@ -173,4 +210,12 @@ def _domains_of(mailboxes: Any) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-__all__ = ["check_domain_id", "check_domains", "mailbox_domains", "record", "reset"]
+__all__ = [
+    "check_domain_id",
+    "check_domains",
+    "declared_in",
+    "mailbox_domains",
+    "mark_declared",
+    "record",
+    "reset",
+]

@@ -101,10 +101,13 @@ def test_mailboxes_on_a_domain_neither_declared_nor_active_fail_preview(
     result = stack.preview(check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "'slow-ns.com' is QUEUED in the account" in output or (
-        "'slow-ns.com' is PENDING_NS in the account" in output
+    assert "'slow-ns.com' is QUEUED in the default account (InboxedUp" in output or (
+        "'slow-ns.com' is PENDING_NS in the default account (InboxedUp" in output
     )
     stack.set_config("demo:domain", "never-submitted.com")
     result = stack.preview(check=False)
     assert result.returncode != 0
-    assert "'never-submitted.com' is not in the InboxedUp account" in result.stdout + result.stderr
+    assert (
+        "the default account (InboxedUp, the plain inboxedup: config) holds no domain "
+        "'never-submitted.com' and the program declares none"
+    ) in result.stdout + result.stderr

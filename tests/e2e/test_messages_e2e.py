@@ -4,7 +4,8 @@ state holds of the credentials.
 1. A misspelt input: `unknown input 'wait_timout_seconds'; did you mean 'wait_timeout_seconds'?`
    with the program's line, and no traceback.
 2. A collection entry on a domain nobody holds: the entry's path and domain, never
-   `value {<nil>}`.
+   `value {<nil>}`; InboxedUp's and Mailin.ai's in the same words, naming the account and its
+   config key ("one promise everywhere").
 3. A refused token of a named account at preview: on `account`, naming the account and the
    config key to set, never the token.
 4. Credentials in the state: the stack config is recorded with the default provider, encrypted;
@@ -67,7 +68,9 @@ def preview_of(stack: LocalStack, case: str) -> str:
     return proc.stdout + proc.stderr
 
 
-def test_mistakes_name_what_to_fix_with_no_traceback(stack: LocalStack) -> None:
+def test_mistakes_name_what_to_fix_with_no_traceback(
+    stack: LocalStack, messages_sandbox: SandboxProcess
+) -> None:
     typo = preview_of(stack, "typo")
     assert (
         "error: MailboxRequest (at __main__.py:" in typo
@@ -79,8 +82,23 @@ def test_mistakes_name_what_to_fix_with_no_traceback(stack: LocalStack) -> None:
     assert "{<nil>}" not in entry, entry
     assert (
         "MailboxRequests resource 'entries' has a problem: requests[0].domain: "
-        "'msg-nowhere.com' is not in the InboxedUp account"
+        "the default account (InboxedUp, the plain inboxedup: config) holds no domain "
+        "'msg-nowhere.com' and the program declares none"
     ) in entry, entry
+
+    stack.set_config("mailin:baseUrl", messages_sandbox.mailin_url)
+    stack.cli.run(
+        "config", "set", "--path", "--secret", "mailin:accounts.client-m.apiToken",
+        "mailin-sandbox-token", "--stack", "messages", cwd=stack.project_dir,
+    )  # fmt: skip
+    mailin = preview_of(stack, "mailin")
+    assert "{<nil>}" not in mailin, mailin
+    assert (
+        "SmtpMailboxes resource 'client-m-boxes' has a problem: mailboxes[0].username: "
+        "account 'client-m' (Mailin.ai, config mailin:accounts.client-m) holds no SMTP domain "
+        "'msg-nowhere-mailin.com' and the program declares none"
+    ) in mailin, mailin
+    assert "Traceback" not in mailin, mailin
 
     refused = preview_of(stack, "refused")
     assert "{<nil>}" not in refused, refused

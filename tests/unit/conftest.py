@@ -30,6 +30,15 @@ from pulumi_inboxed.sandbox import SandboxProcess
 UNIT_TOKEN = "iu_unit_token_0123456789"
 
 
+@pytest.fixture(autouse=True)
+def _no_repeated_warnings_yet() -> None:
+    """Each test starts as a new provider process does: its first warning of a kind is a
+    warning, not a counted info line (`core.repeated_warnings`)."""
+    from pulumi_inboxed.core import repeated_warnings
+
+    repeated_warnings.reset()
+
+
 @pytest.fixture(scope="session")
 def unit_sandbox() -> Iterator[SandboxProcess]:
     with SandboxProcess(tokens=[UNIT_TOKEN], lifetime=1800) as process:

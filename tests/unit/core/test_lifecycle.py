@@ -212,14 +212,17 @@ def test_many_objects_left_make_one_warning_line_with_their_count(
 ) -> None:
     """Issue 21: destroy printed 15 near-identical warnings, two run together on one line."""
     _no_engine(monkeypatch)
+    from pulumi_inboxed.core import repeated_warnings
     from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
 
+    repeated_warnings.reset()  # the first of the run: a warning (later ones: info lines)
     ids = {f"d{i:02}.com/smtp": f"req_{i:02}" for i in range(25)}
     MailboxRequestsProvider().delete("id", {"request_ids": ids})
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1, lines
     line = lines[0]
     assert line.startswith("warning: InboxedUp has no endpoint to cancel or delete a mailbox")
+    assert "a mailbox request of the default InboxedUp account: 25 requests stay" in line
     assert ": 25 requests stay in the account: req_00 (d00.com/smtp), " in line
     assert "req_19 (d19.com/smtp) and 5 more; the resource is destroyed" in line
 

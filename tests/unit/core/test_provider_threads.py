@@ -57,12 +57,3 @@ def test_a_busy_account_does_not_hold_up_another(provider_process: None) -> None
             f.result(BOUND)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-
-
-def test_four_turns_the_widening_off(provider_process: None) -> None:
-    pool = ThreadPoolExecutor(max_workers=4)
-    try:
-        assert pool.submit(provider_threads.widen_provider_thread_pool, 4).result(BOUND) == 4
-        assert pool._max_workers == 4
-    finally:
-        pool.shutdown(wait=False)

@@ -555,3 +555,23 @@ def test_a_wrong_token_fails_check_on_account_naming_the_account_and_the_key(
         reason
     )
     assert "iu-wrong-token-5150" not in reason
+
+
+@pytest.mark.parametrize("kind", [MailboxRequestsProvider, MailboxRequestProvider])
+def test_a_domain_the_named_account_does_not_hold_fails_check_naming_the_account(
+    sandbox: SandboxProcess, recorder: Recorder, kind: type[Any]
+) -> None:
+    """Issue 21, "one promise everywhere": the refusal names the API, the account and its config
+    key, in the words Mailin.ai's mailboxes use (`core.domain_promise`)."""
+    provider = configured(kind, stack(sandbox))
+    entry = {"domain": "held-by-nobody.com", "type": "smtp", "mailboxes": people("ann")}
+    news = {"requests": [entry]} if kind is MailboxRequestsProvider else dict(entry)
+    result = provider.check({}, {**news, "account": "client-b"})
+    failures = {f.property: f.reason for f in result.failures}
+    where = "requests[0].domain" if kind is MailboxRequestsProvider else "domain"
+    assert failures == {
+        where: "account 'client-b' (InboxedUp, config inboxedup:accounts.client-b) holds no "
+        "domain 'held-by-nobody.com' and the program declares none: declare it in a DomainBatch "
+        "resource of this program with account='client-b', or use a domain the account holds. "
+        "Nothing was made."
+    }

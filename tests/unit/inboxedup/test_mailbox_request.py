@@ -196,7 +196,9 @@ def test_good_input_passes_with_only_the_read_only_account_check(
     assert outcome.requests == 1
     outcome = preview_check(MailboxRequestProvider, {**GOOD, "domain_in_program": False})
     assert outcome.aborted is None and outcome.requests == 1
-    assert "is not in the InboxedUp account" in outcome.failures["domain"]
+    assert outcome.failures["domain"].startswith(
+        "the default account (InboxedUp, the plain inboxedup: config) holds no domain "
+    )
 
 
 def Unknown() -> object:
@@ -363,8 +365,10 @@ def test_domain_must_be_declared_or_active(fast_sandbox: SandboxProcess) -> None
     provider = configured(fast_sandbox)
     news = {"type": "smtp", "mailboxes": people("a")}
     assert failures(provider, {}, domain="nowhere.com", **news) == [
-        "domain: 'nowhere.com' is not in the InboxedUp account and no DomainBatch of this "
-        "program declares it"
+        "domain: the default account (InboxedUp, the plain inboxedup: config) holds no domain "
+        "'nowhere.com' and the program declares none: declare it in a DomainBatch resource of "
+        "this program with no account (the default one), or use a domain the account holds. "
+        "Nothing was made."
     ]
     assert failures(provider, {}, domain="nowhere.com", domain_in_program=True, **news) == []
 

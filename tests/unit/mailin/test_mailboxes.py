@@ -175,7 +175,11 @@ def test_google_bad_input_is_rejected_at_preview(
 def test_good_input_passes_with_no_api_call(
     preview_check: PreviewCheck, kind: Any, good: dict[str, Any]
 ) -> None:
-    outcome = preview_check(kind, {**good, "wait_timeout_seconds": 60.0})
+    """On domains the program declares (its marks): nothing to look up in the account."""
+    declared = ["acme-mail.com", "acme-gw.biz"]
+    outcome = preview_check(
+        kind, {**good, "wait_timeout_seconds": 60.0, "domains_in_program": declared}
+    )
     assert outcome.failures == {} and outcome.aborted is None and outcome.requests == 0
 
 
@@ -223,7 +227,8 @@ def test_check_normalizes_entries_and_fills_defaults() -> None:
                     "signature": "",
                     "forwarding_email": "",
                 }
-            ]
+            ],
+            "domains_in_program": ["acme-gw.biz"],  # declared by the program: no account read
         },
     )
     assert result.failures == []

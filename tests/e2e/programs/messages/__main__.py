@@ -3,6 +3,8 @@
 - `typo`: a misspelt input name;
 - `entry`: a MailboxRequests entry on a domain neither the program nor the account holds;
 - `refused`: a MailboxRequests in account `client-b`, whose token the API refuses;
+- `mailin`: Mailin.ai SMTP mailboxes in account `client-m` on a domain neither the program nor
+  the account holds;
 - `fine`: a DomainBatch of one domain (for the credential rotation steps).
 """
 
@@ -15,6 +17,7 @@ from pulumi_inboxed.inboxedup import (
     MailboxRequestEntryArgs,
     MailboxRequests,
 )
+from pulumi_inboxed.mailin import SmtpMailboxArgs, SmtpMailboxes
 
 case = pulumi.Config("messages").require("case")
 boxes = [MailboxArgs("Ann", "Lee", "ann")]
@@ -33,6 +36,12 @@ elif case == "refused":
         "client-b-mailboxes",
         account="client-b",
         requests=[MailboxRequestEntryArgs(domain="b-send-5.com", type="smtp", mailboxes=boxes)],
+    )
+elif case == "mailin":
+    SmtpMailboxes(
+        "client-m-boxes",
+        account="client-m",
+        mailboxes=[SmtpMailboxArgs("sales@msg-nowhere-mailin.com", "Sales")],
     )
 else:
     batch = DomainBatch("batch", domains=["msg-fine.com"])

@@ -517,7 +517,7 @@ def test_the_servicer_answers_a_partial_failure_with_the_outputs_to_record(
     props = {**collection(entry("a.com"), entry("b.com")), "__provider": "pickled"}
     request = provider_pb2.CreateRequest(
         urn="urn:pulumi:s::p::pulumi-python:dynamic:Resource::fleet",
-        properties=asyncio.run(rpc.serialize_properties(props, {})),
+        properties=_serialized(props),
     )
     context = _Context()
     with pytest.raises(_Aborted):
@@ -535,3 +535,13 @@ def test_the_servicer_answers_a_partial_failure_with_the_outputs_to_record(
     assert list(outs["request_ids"]) == ["a.com/smtp"]
     assert outs["__provider"] == "pickled"
     assert any(reason.startswith("b.com/smtp: ") for reason in detail.reasons)
+
+
+def _serialized(props: dict[str, Any]) -> Any:
+    """The properties as the engine sends them. On a loop of its own: `asyncio.run` would leave
+    this thread with no event loop, which Pulumi's SDK asks for in later tests of the process."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(rpc.serialize_properties(props, {}))
+    finally:
+        loop.close()

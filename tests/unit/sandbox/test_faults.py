@@ -245,4 +245,8 @@ def test_without_the_servers_transport_a_reset_is_raised_to_the_caller(tmp_path:
                 await client.get(endpoints.ACCOUNT.path)
             return (await client.get(endpoints.ACCOUNT.path)).status_code
 
-    assert asyncio.run(two_requests()) == 200
+    loop = asyncio.new_event_loop()  # not asyncio.run: it leaves the thread with no loop
+    try:
+        assert loop.run_until_complete(two_requests()) == 200
+    finally:
+        loop.close()

@@ -59,8 +59,7 @@ from ..core.schema import (
     replaced_by,
     unique_entries,
 )
-from . import program_domains
-from .endpoints import MAILBOX_LIMITS
+from . import mailbox_limit, program_domains
 from .models import (
     Domain,
     DomainStatus,
@@ -70,7 +69,6 @@ from .models import (
     MailboxType,
 )
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS
 from .runtime import InboxedUpRuntime, account_failures, account_of, runtime_for
 
 API = "InboxedUp"
@@ -135,6 +133,19 @@ Mailboxes = Annotated[
 ]
 
 
+def mailboxes_within_type_limit(model: Any) -> Any:
+    """The validator `MailboxRequestInputs` and each `MailboxRequests` entry share (an "after"
+    model validator): one request holds at most its type's per-domain limit, refused on
+    `mailboxes` (`mailbox_limit.check_one_request`)."""
+    try:
+        mailbox_limit.check_one_request(model.type, model.mailboxes)
+    except PydanticCustomError as error:
+        raise ValidationError.from_exception_data(
+            "mailboxes", [{"type": error, "loc": ("mailboxes",), "input": model.mailboxes}]
+        ) from None
+    return model
+
+
 class MailboxRequestInputs(DomainInputs):
     SUMMARY: ClassVar[str] = """
     Mailboxes of one type requested on one InboxedUp domain. InboxedUp fulfils requests by
@@ -194,23 +205,7 @@ class MailboxRequestInputs(DomainInputs):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None
     ) = arg(None, description="adopt this existing request instead of requesting again")
 
-    @model_validator(mode="after")
-    def _within_the_type_limit(self) -> MailboxRequestInputs:
-        limit = MAILBOX_LIMITS[self.type.value]
-        if len(self.mailboxes) > limit:
-            error = PydanticCustomError(
-                "too_many",
-                "{count} mailboxes: {label} allows {limit} per domain",
-                {
-                    "count": len(self.mailboxes),
-                    "label": TYPE_LABELS[self.type.value],
-                    "limit": limit,
-                },
-            )
-            raise ValidationError.from_exception_data(
-                "mailboxes", [{"type": error, "loc": ("mailboxes",), "input": self.mailboxes}]
-            )
-        return self
+    _within_the_type_limit = model_validator(mode="after")(mailboxes_within_type_limit)
 
 
 class MailboxRequestOutputs(ResourceOutputs):
@@ -284,22 +279,24 @@ class MailboxRequestProvider(ConfiguredProvider):
                         )
                     ]
             own = olds.get("request_id") if olds else None
-            used = sum(
-                len(r.mailboxes)
-                for r in account.requests_on(domain)
-                if r.mailbox_type.value == type_ and r.status in COUNTED and r.id != own
+            used = mailbox_limit.used_slots(
+                (
+                    (r.mailbox_type, r.status, len(r.mailboxes))
+                    for r in account.requests_on(domain)
+                    if r.id != own
+                ),
+                type_,
             )
         except InboxedError as exc:  # the account could not be read: its failure
             return [("account", f"could not check {domain!r} against the account: {exc}")]
-        limit = MAILBOX_LIMITS[type_]
-        adding = len(inputs["mailboxes"])
-        if used + adding > limit:
+        over = mailbox_limit.overflow(type_, len(inputs["mailboxes"]), used)
+        if over is not None:
             return [
                 (
                     "mailboxes",
-                    f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per "
-                    f"domain; the account has {used} pending, in progress or completed, and "
-                    f"this request adds {adding}",
+                    f"domain {domain!r}: {over.label} allows {over.limit} mailboxes per "
+                    f"domain; the account has {over.used} pending, in progress or completed, "
+                    f"and this request adds {over.adding}",
                 )
             ]
         return []

@@ -39,7 +39,6 @@ from pydantic import (
     Field,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, WaitTimeoutError
@@ -61,20 +60,19 @@ from ..core.schema import (
     replaced_by,
     unique_entries,
 )
-from . import program_domains
-from .endpoints import MAILBOX_LIMITS
+from . import mailbox_limit, program_domains
 from .mailbox_request import (
     COUNTED,
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
     Mailboxes,
     claim_requests,
+    mailboxes_within_type_limit,
     request_key,
     request_once,
 )
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS
 from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_failures, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
@@ -98,20 +96,7 @@ class MailboxRequestEntryInput(InputObject):
         )
     )
 
-    @model_validator(mode="after")
-    def _within_the_type_limit(self) -> MailboxRequestEntryInput:
-        limit = MAILBOX_LIMITS[self.type.value]
-        if len(self.mailboxes) > limit:
-            raise PydanticCustomError(
-                "too_many",
-                "{count} mailboxes: {label} allows {limit} per domain",
-                {
-                    "count": len(self.mailboxes),
-                    "label": TYPE_LABELS[self.type.value],
-                    "limit": limit,
-                },
-            )
-        return self
+    _within_the_type_limit = model_validator(mode="after")(mailboxes_within_type_limit)
 
 
 def entry_key(domain: str, type_: str) -> str:
@@ -307,24 +292,25 @@ class MailboxRequestsProvider(ConfiguredProvider):
                         )
                         continue
                 wanted = _usernames(entry["mailboxes"])
-                used = sum(
-                    len(r.mailboxes)
-                    for r in account.requests_on(domain)
-                    if r.mailbox_type.value == type_
-                    and r.status in COUNTED
-                    and _usernames(r.mailboxes) != wanted  # that one would be adopted
+                used = mailbox_limit.used_slots(
+                    (
+                        (r.mailbox_type, r.status, len(r.mailboxes))
+                        for r in account.requests_on(domain)
+                        if _usernames(r.mailboxes) != wanted  # that one would be adopted
+                    ),
+                    type_,
                 )
             except InboxedError as exc:  # the account could not be read: its failure
                 return [("account", f"could not check {domain!r} against the account: {exc}")]
-            limit, adding = MAILBOX_LIMITS[type_], len(entry["mailboxes"])
-            if used + adding > limit:
+            over = mailbox_limit.overflow(type_, len(entry["mailboxes"]), used)
+            if over is not None:
                 problems.append(
                     (
                         f"{where}.mailboxes",
-                        f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per "
-                        f"domain; the account has {used} pending, in progress or completed "
+                        f"domain {domain!r}: {over.label} allows {over.limit} mailboxes per "
+                        f"domain; the account has {over.used} pending, in progress or completed "
                         f"(a changed entry's earlier request among them: it stays), and this "
-                        f"entry adds {adding}",
+                        f"entry adds {over.adding}",
                     )
                 )
         return problems

@@ -90,8 +90,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeMailChannels]:
         def __init__(self, base_url: str, api_key: str, **kwargs: Any) -> None:
             super().__init__(base_url, api_key, transport=transport, **kwargs)
 
-    monkeypatch.setattr(mc_runtime, "MailChannelsClient", Faked)
-    monkeypatch.setattr(mc_runtime, "_clients", Registry())
+    monkeypatch.setattr(mc_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(mc_runtime.CLIENTS, "clients", Registry())
     for name in (
         "MAILCHANNELS_API_KEY",
         "MAILCHANNELS_BASE_URL",

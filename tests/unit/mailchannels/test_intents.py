@@ -57,9 +57,8 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CrashingIn
             kwargs.update(transport=transport, write_policy=FAST, sleep=lambda _s: None)
             super().__init__(base_url, api_key, **kwargs)
 
-    monkeypatch.setattr(mc_runtime, "MailChannelsClient", Faked)
-    monkeypatch.setattr(mc_runtime, "_clients", Registry())
-    monkeypatch.setattr(mc_runtime, "_limiters", Registry())
+    monkeypatch.setattr(mc_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(mc_runtime.CLIENTS, "clients", Registry())
     for name in ("MAILCHANNELS_API_KEY", "MAILCHANNELS_BASE_URL", "MAILCHANNELS_ACCOUNTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(intents.DIR_ENV, str(tmp_path / "intents"))

@@ -94,8 +94,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePingram]:
         def __init__(self, base_url: str, api_key: str, **kwargs: Any) -> None:
             super().__init__(base_url, api_key, transport=transport, **kwargs)
 
-    monkeypatch.setattr(pg_runtime, "PingramClient", Faked)
-    monkeypatch.setattr(pg_runtime, "_clients", Registry())
+    monkeypatch.setattr(pg_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(pg_runtime.CLIENTS, "clients", Registry())
     for name in ("PINGRAM_API_KEY", "PINGRAM_BASE_URL", "PINGRAM_ACCOUNTS", "PINGRAM_ENDPOINTS"):
         monkeypatch.delenv(name, raising=False)
     yield api

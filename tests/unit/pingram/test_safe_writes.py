@@ -123,9 +123,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePingram]:
             kwargs.update(transport=transport, write_policy=FAST, sleep=lambda _s: None)
             super().__init__(base_url, api_key, **kwargs)
 
-    monkeypatch.setattr(pg_runtime, "PingramClient", Faked)
-    monkeypatch.setattr(pg_runtime, "_clients", Registry())
-    monkeypatch.setattr(pg_runtime, "_limiters", Registry())
+    monkeypatch.setattr(pg_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(pg_runtime.CLIENTS, "clients", Registry())
     for name in ("PINGRAM_API_KEY", "PINGRAM_BASE_URL", "PINGRAM_ACCOUNTS"):
         monkeypatch.delenv(name, raising=False)
     yield api

@@ -7,7 +7,6 @@ none twice, and delete removes them. Domains held without a record are adopted a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +16,10 @@ import pytest
 from pulumi_inboxed.core import intents
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.mailchannels import MailChannelsClient
+from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.mailchannels import runtime as mc_runtime
 
+from ..fake_api import Call
 from .test_safe_writes import FAST, NAMES, FakeInbound, inputs, provider
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::inbound"
@@ -28,18 +29,20 @@ class Died(Exception):
     """The process is gone: nothing retries this."""
 
 
-@dataclass
 class CrashingInbound(FakeInbound):
     """`die_next`: the next write acts, then the process dies before reading the answer;
-    `DELETE /domains/{domain}` removes a domain."""
+    `REMOVE_DOMAIN` removes a domain."""
 
-    die_next: bool = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.die_next = False
+        self.on(ep.REMOVE_DOMAIN, self._remove)
+
+    def _remove(self, call: Call) -> httpx.Response:
+        gone = self.held.pop(call.params["domain"], None)
+        return httpx.Response(204) if gone else httpx.Response(404, json={"message": "no"})
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/inbound/v1")
-        if request.method == "DELETE":
-            gone = self.held.pop(path.rsplit("/", 1)[1], None)
-            return httpx.Response(204) if gone else httpx.Response(404, json={"message": "no"})
         if request.method == "POST" and self.die_next:
             self.die_next = False
             super().handle(request)

@@ -7,7 +7,6 @@ resource) it is adopted as before and stays on delete."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,11 @@ import pytest
 from pulumi_inboxed.core import intents
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.pingram import PingramClient
+from pulumi_inboxed.pingram import endpoints as ep
 from pulumi_inboxed.pingram import runtime as pg_runtime
 from pulumi_inboxed.pingram.sender_domain import SenderDomainProvider
 
+from ..fake_api import Call
 from .test_safe_writes import CONFIG, FAST, NAME, FakePingram
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::sender"
@@ -29,17 +30,20 @@ class Died(Exception):
     """The process is gone: nothing retries this."""
 
 
-@dataclass
 class CrashingPingram(FakePingram):
     """`die_next`: the next add acts, then the process dies before reading the answer;
-    `DELETE /domains/{sender}` removes a domain."""
+    `DELETE_DOMAIN` removes a domain."""
 
-    die_next: bool = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.die_next = False
+        self.on(ep.DELETE_DOMAIN, self._delete)
+
+    def _delete(self, call: Call) -> httpx.Response:
+        gone = self.held.pop(call.params["sender"], None)
+        return httpx.Response(200, json={}) if gone else httpx.Response(404, json={})
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            gone = self.held.pop(request.url.path.split("/")[2], None)
-            return httpx.Response(200, json={}) if gone else httpx.Response(404, json={})
         if request.method == "POST" and self.die_next:
             self.die_next = False
             super().handle(request)

@@ -142,6 +142,10 @@ class FakeApi:
             path = request.url.path.removeprefix(self.base_path)
             return self.unrouted(request, path)
         self.calls.append(call)
+        return self.answer(call)
+
+    def answer(self, call: Call) -> httpx.Response:
+        """What the handler of `call`'s endpoint answers (`call` is not recorded again)."""
         handler = self._handlers.get(call.endpoint)
         if handler is None:
             return httpx.Response(501, json={"message": f"the fake has no {call.name}"})

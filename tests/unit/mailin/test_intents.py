@@ -14,10 +14,13 @@ import httpx
 import pytest
 
 from pulumi_inboxed.core import intents
+from pulumi_inboxed.core.endpoint import Endpoint
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.domains import DomainsProvider
 from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 
+from ..fake_api import Call, Handler
 from .fake_account import FakeMailin as AccountFake
 from .fake_account import configured
 from .fake_microsoft import PREFIX, FakeMailin
@@ -32,25 +35,31 @@ class Died(Exception):
 
 
 class CrashingMailin(FakeMailin):
-    """`die_on`: the next `POST path` acts, then the process dies before reading the answer;
-    deletes of orders and entries remove them."""
+    """`die_on`: the next write to that endpoint acts, then the process dies before reading the
+    answer; deletes of orders and entries remove them."""
 
-    die_on: str = ""
+    def __init__(self) -> None:
+        super().__init__()
+        self.die_on: Endpoint | None = None
+        for endpoint, items, key in (
+            (ep.DELETE_AZURE_ORDER, self.orders, "order_id"),
+            (ep.DELETE_INBOX_PROVIDER, self.providers, "provider_id"),
+            (ep.DELETE_DOMAIN_REGISTRAR, self.registrars, "registrar_id"),
+        ):
+            self.on(endpoint, self._deleting(items, key))
+
+    @staticmethod
+    def _deleting(items: list[dict[str, Any]], key: str) -> Handler:
+        def delete(call: Call) -> httpx.Response:
+            items[:] = [i for i in items if i["id"] != int(call.params[key])]
+            return httpx.Response(200, json={"message": "deleted"})
+
+        return delete
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix(PREFIX)
-        for prefix, items in (
-            ("/azure-orders/remove/", self.orders),
-            ("/inbox-providers/delete/", self.providers),
-            ("/domain-registrars/", self.registrars),
-        ):
-            if path.startswith(prefix) and request.method in ("GET", "DELETE"):
-                tail = path.removeprefix(prefix)
-                if tail.isdigit() and (request.method == "DELETE" or "remove" in prefix):
-                    items[:] = [i for i in items if i["id"] != int(tail)]
-                    return httpx.Response(200, json={"message": "deleted"})
-        if request.method == "POST" and self.die_on and path == self.die_on:
-            self.die_on = ""
+        call = self.route(request)
+        if self.die_on is not None and call is not None and call.endpoint == self.die_on:
+            self.die_on = None
             super().__call__(request)
             raise Died("SIGKILL")
         return super().__call__(request)
@@ -78,7 +87,7 @@ def test_an_azure_order_placed_before_the_crash_is_managed_as_created(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, records: Path
 ) -> None:
     fake = CrashingMailin()
-    fake.die_on = "/azure-orders/add"
+    fake.die_on = ep.ADD_AZURE_ORDER
     provider = azure_provider(fake, monkeypatch)
     props = dict(provider.check({}, {**ORDER, "wait_timeout_seconds": 5}).inputs)
     with caplog.at_level("INFO"):
@@ -93,7 +102,7 @@ def test_an_azure_order_placed_before_the_crash_is_managed_as_created(
 
 def test_an_azure_order_without_a_record_is_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = CrashingMailin()
-    fake.die_on = "/azure-orders/add"
+    fake.die_on = ep.ADD_AZURE_ORDER
     provider = azure_provider(fake, monkeypatch)
     props = dict(provider.check({}, {**ORDER, "wait_timeout_seconds": 5}).inputs)
     other = URN.replace("order", "other")
@@ -107,9 +116,9 @@ def test_an_azure_order_without_a_record_is_still_adopted(monkeypatch: pytest.Mo
 def test_an_entry_added_before_the_crash_is_managed_as_created(
     monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    cls, inputs, path, listed = ACCOUNT_KINDS[kind]
+    cls, inputs, endpoint, listed = ACCOUNT_KINDS[kind]
     fake = CrashingMailin()
-    fake.die_on = path
+    fake.die_on = endpoint
     provider: Any = cls()
     client = fake.client()
     monkeypatch.setattr(provider, "_client", lambda _props: client)

@@ -23,7 +23,7 @@ from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 from ..fake_api import Call, Handler
 from .fake_account import FakeMailin as AccountFake
 from .fake_account import configured
-from .fake_microsoft import PREFIX, FakeMailin
+from .fake_microsoft import FakeMailin
 from .test_microsoft_safe_writes import ACCOUNT_KINDS, FAST, ORDER, azure_provider
 from .test_safe_writes import GOOGLE, SMTP, domains_inputs, smtp_inputs
 
@@ -139,20 +139,26 @@ class CrashingAccount(AccountFake):
     """The fake account of `fake_account`, whose next write to `die_on` acts and then the
     process dies before reading the answer; deletes of domains and mailboxes remove them."""
 
-    die_on: str = ""
+    def __init__(self) -> None:
+        super().__init__()
+        self.die_on: Endpoint | None = None
+        self.on(ep.DELETE_DOMAIN, self._deleting(self.domains, "domain_id"))
+        self.on(ep.DELETE_MAILBOX, self._deleting(self.mailboxes, "mailbox_id"))
+
+    @staticmethod
+    def _deleting(items: dict[str, dict[str, Any]], key: str) -> Handler:
+        def delete(call: Call) -> httpx.Response:
+            gone = [k for k, v in items.items() if v["id"] == int(call.params[key])]
+            for name in gone:
+                del items[name]
+            return httpx.Response(200 if gone else 404, json={"message": "deleted"})
+
+        return delete
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix(PREFIX)
-        parts = path.split("/")
-        if request.method == "DELETE" and len(parts) == 3 and parts[2].isdigit():
-            items = self.domains if parts[1] == "domains" else self.mailboxes
-            gone = [k for k, v in items.items() if v["id"] == int(parts[2])]
-            for key in gone:
-                del items[key]
-            return httpx.Response(200 if gone else 404, json={"message": "deleted"})
-        route = f"{request.method} {'/'.join(parts)}"
-        if self.die_on and route == self.die_on:
-            self.die_on = ""
+        call = self.route(request)
+        if self.die_on is not None and call is not None and call.endpoint == self.die_on:
+            self.die_on = None
             super().__call__(request)
             raise Died("SIGKILL")
         return super().__call__(request)
@@ -163,7 +169,7 @@ def test_domains_bought_before_the_crash_are_managed_as_created_and_held_ones_ad
 ) -> None:
     account = CrashingAccount()
     account.add_domain("theirs.com")  # in the account before: no record names it
-    account.die_on = "POST /domains/buy-multiple"
+    account.die_on = ep.BUY_DOMAINS
     provider, _rt = configured(DomainsProvider(), account)
     props = domains_inputs("mine-a.com", "theirs.com", "mine-b.com")
     with caplog.at_level("INFO"):
@@ -182,7 +188,7 @@ def test_a_domain_transferred_before_the_crash_is_managed_as_created(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     account = CrashingAccount()
-    account.die_on = "POST /domains/transfer"
+    account.die_on = ep.TRANSFER_DOMAIN
     provider, _rt = configured(DomainsProvider(), account)
     props = {**domains_inputs("moved.io"), "acquisition": "transfer"}
     created = crash_then_recover(provider.create, props, monkeypatch)
@@ -194,7 +200,7 @@ def test_a_domain_transferred_before_the_crash_is_managed_as_created(
 
 def test_domains_of_another_resource_are_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
     account = CrashingAccount()
-    account.die_on = "POST /domains/buy"
+    account.die_on = ep.BUY_DOMAIN
     provider, _rt = configured(DomainsProvider(), account)
     props = domains_inputs("solo.com")
     other = URN.replace("order", "other")
@@ -205,10 +211,10 @@ def test_domains_of_another_resource_are_still_adopted(monkeypatch: pytest.Monke
 
 
 @pytest.mark.parametrize(
-    ("kind", "route", "entries"),
+    ("kind", "endpoint", "entries"),
     [
-        (SmtpMailboxesProvider, "POST /mailboxes", SMTP),
-        (GoogleMailboxesProvider, "POST /mailboxes/add/google", GOOGLE),
+        (SmtpMailboxesProvider, ep.CREATE_MAILBOXES, SMTP),
+        (GoogleMailboxesProvider, ep.CREATE_GOOGLE_MAILBOXES, GOOGLE),
     ],
     ids=["smtp", "google"],
 )
@@ -217,11 +223,11 @@ def test_mailboxes_created_before_the_crash_are_managed_as_created(
     caplog: pytest.LogCaptureFixture,
     records: Path,
     kind: type[Any],
-    route: str,
+    endpoint: Endpoint,
     entries: list[dict[str, Any]],
 ) -> None:
     account = CrashingAccount()
-    account.die_on = route
+    account.die_on = endpoint
     provider, _rt = configured(kind(), account)
     with caplog.at_level("INFO"):
         created = crash_then_recover(provider.create, smtp_inputs(entries), monkeypatch)
@@ -249,7 +255,7 @@ def test_a_mailbox_held_before_is_still_adopted_beside_one_created_before_the_cr
         "status": 1,
         "password": "theirs",
     }
-    account.die_on = "POST /mailboxes"
+    account.die_on = ep.CREATE_MAILBOXES
     provider, _rt = configured(SmtpMailboxesProvider(), account)
     created = crash_then_recover(provider.create, smtp_inputs(SMTP), monkeypatch)
     assert account.made["mailbox sales@box.com"] == 1
@@ -263,7 +269,7 @@ def test_a_subdomain_created_before_the_crash_is_managed_as_created(
 ) -> None:
     account = CrashingAccount()
     account.add_domain("parent.com")
-    account.die_on = "POST /domains/add/subdomain"
+    account.die_on = ep.ADD_SUBDOMAIN
     provider, _rt = configured(SubdomainProvider(), account)
     props = {"subdomain": "sales", "domain": "parent.com"}
     with caplog.at_level("INFO"):
@@ -278,7 +284,7 @@ def test_a_subdomain_created_before_the_crash_is_managed_as_created(
 def test_a_subdomain_without_a_record_is_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
     account = CrashingAccount()
     account.add_domain("parent.com")
-    account.die_on = "POST /domains/add/subdomain"
+    account.die_on = ep.ADD_SUBDOMAIN
     provider, _rt = configured(SubdomainProvider(), account)
     props = {"subdomain": "sales", "domain": "parent.com"}
     other = URN.replace("order", "other")

@@ -87,6 +87,20 @@ class KeyedClients(Generic[C]):
         self.clients: Registry[C] = Registry()
         """One client per account name and settings (`client_key`)."""
 
+    def settings(
+        self,
+    ) -> tuple[str, Setting, Setting, Setting, Setting, tuple[Setting, Setting, Setting]]:
+        """The namespace and the settings, in the order the runtime modules name them:
+        `NAMESPACE, API_KEY, BASE_URL, ENDPOINTS, ACCOUNTS, LIMITS`."""
+        return (
+            self.namespace,
+            self.api_key,
+            self.base_url,
+            self.endpoints_setting,
+            self.accounts,
+            self.limits,
+        )
+
     def client_key(
         self, config: ConfigSource | Mapping[str, Any] | None, account: str | None = None
     ) -> KeyedAccount:

@@ -17,29 +17,7 @@ CLIENTS: KeyedClients[MailChannelsClient] = KeyedClients(
 )
 """The account clients (tests replace its `client_class` and `clients`)."""
 
-NAMESPACE = CLIENTS.namespace
-API_KEY = CLIENTS.api_key
-BASE_URL = CLIENTS.base_url
-ENDPOINTS = CLIENTS.endpoints_setting
-ACCOUNTS = CLIENTS.accounts
-LIMITS = CLIENTS.limits
-
-client_key = CLIENTS.client_key
-limits_for = CLIENTS.limits_for
-limiter_for = CLIENTS.limiter_for
-client_for = CLIENTS.client_for
-
-__all__ = [
-    "ACCOUNTS",
-    "API_KEY",
-    "BASE_URL",
-    "CLIENTS",
-    "ENDPOINTS",
-    "LIMITS",
-    "NAMESPACE",
-    "MailChannelsClient",
-    "client_for",
-    "client_key",
-    "limiter_for",
-    "limits_for",
-]
+# the names this module always had
+NAMESPACE, API_KEY, BASE_URL, ENDPOINTS, ACCOUNTS, LIMITS = CLIENTS.settings()
+client_key, limits_for = CLIENTS.client_key, CLIENTS.limits_for
+limiter_for, client_for = CLIENTS.limiter_for, CLIENTS.client_for

@@ -61,6 +61,10 @@ class Call:
 Handler = Callable[[Call], httpx.Response]
 
 
+class Died(Exception):
+    """The process is gone (`FakeApi.die_on`): nothing retries this."""
+
+
 def _pattern(path: str) -> re.Pattern[str]:
     parts = re.split(r"\{(\w+)\}", path)
     regex = "".join(
@@ -96,6 +100,9 @@ class FakeApi:
     unrouted: Callable[[httpx.Request, str], httpx.Response] = not_found
     calls: list[Call] = field(default_factory=list)
     """Every routed request, in order."""
+    die_on: Endpoint | None = None
+    """The next request to this endpoint acts, then the process "dies" (`Died`) before the
+    answer is read: what a `pulumi up` killed right after a write leaves behind."""
     _handlers: dict[Endpoint, Handler] = field(default_factory=dict)
     _routes: list[_Route] = field(default_factory=list)
 
@@ -141,6 +148,16 @@ class FakeApi:
         if call is None:
             path = request.url.path.removeprefix(self.base_path)
             return self.unrouted(request, path)
+        dying = self.die_on is not None and call.endpoint == self.die_on
+        if dying:
+            self.die_on = None
+        response = self.serve(call)
+        if dying:
+            raise Died("SIGKILL")
+        return response
+
+    def serve(self, call: Call) -> httpx.Response:
+        """Records and answers a routed request (a fake that injects faults overrides it)."""
         self.calls.append(call)
         return self.answer(call)
 
@@ -167,4 +184,4 @@ class FakeApi:
         return [c.body for c in self.calls_to(endpoint)]
 
 
-__all__ = ["Call", "FakeApi", "Handler", "not_found"]
+__all__ = ["Call", "Died", "FakeApi", "Handler", "not_found"]

@@ -19,35 +19,22 @@ from pulumi_inboxed.mailchannels import MailChannelsClient
 from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.mailchannels import runtime as mc_runtime
 
-from ..fake_api import Call
+from ..fake_api import Call, Died
 from .test_safe_writes import FAST, NAMES, FakeInbound, inputs, provider
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::inbound"
 
 
-class Died(Exception):
-    """The process is gone: nothing retries this."""
-
-
 class CrashingInbound(FakeInbound):
-    """`die_next`: the next write acts, then the process dies before reading the answer;
-    `REMOVE_DOMAIN` removes a domain."""
+    """`REMOVE_DOMAIN` removes a domain (`die_on`: `tests/unit/fake_api`)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.die_next = False
         self.on(ep.REMOVE_DOMAIN, self._remove)
 
     def _remove(self, call: Call) -> httpx.Response:
         gone = self.held.pop(call.params["domain"], None)
         return httpx.Response(204) if gone else httpx.Response(404, json={"message": "no"})
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and self.die_next:
-            self.die_next = False
-            super().handle(request)
-            raise Died("SIGKILL")
-        return super().handle(request)
 
 
 @pytest.fixture
@@ -81,7 +68,7 @@ def test_domains_provisioned_before_the_crash_are_managed_as_created(
 ) -> None:
     p = provider()
     props = inputs(p, NAMES)
-    fake.die_next = True
+    fake.die_on = ep.PROVISION_DOMAINS
     with pytest.raises(Died), intents.handling(URN):
         p.create(props)
     assert sorted(fake.made) == sorted(NAMES)
@@ -99,7 +86,7 @@ def test_domains_held_without_a_record_are_still_adopted(
     fake: CrashingInbound, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = provider()
-    fake.die_next = True
+    fake.die_on = ep.PROVISION_DOMAINS
     with pytest.raises(Died), intents.handling(URN):
         p.create(inputs(p, NAMES[:1]))
     # another resource (no record of its own) finds the domain: adopted, kept on destroy

@@ -101,10 +101,8 @@ class FakeMailin(FakeApi):
         return [body for e, body in self.sent if e == endpoint]
 
     # the API --------------------------------------------------------------------------------
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        call = self.route(request)
-        if call is None:
-            return super().__call__(request)
+    def serve(self, call: Call) -> httpx.Response:
+        request = call.request
         self.calls.append(call)
         self.requests[call.endpoint] += 1
         if request.method != "GET":

@@ -116,10 +116,7 @@ class FakeMailin(FakeApi):
         return sum(e["credit"] - e["debit"] for e in self.ledger)
 
     # the API -----------------------------------------------------------------------------
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        call = self.route(request)
-        if call is None:
-            return super().__call__(request)
+    def serve(self, call: Call) -> httpx.Response:
         self.calls.append(call)
         fault = self._fault(call)
         if fault == "drop":

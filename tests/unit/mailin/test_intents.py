@@ -20,7 +20,7 @@ from pulumi_inboxed.mailin.domains import DomainsProvider
 from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 
-from ..fake_api import Call, Handler
+from ..fake_api import Call, Died, Handler
 from .fake_account import FakeMailin as AccountFake
 from .fake_account import configured
 from .fake_microsoft import FakeMailin
@@ -30,17 +30,11 @@ from .test_safe_writes import GOOGLE, SMTP, domains_inputs, smtp_inputs
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::order"
 
 
-class Died(Exception):
-    """The process is gone: nothing retries this."""
-
-
 class CrashingMailin(FakeMailin):
-    """`die_on`: the next write to that endpoint acts, then the process dies before reading the
-    answer; deletes of orders and entries remove them."""
+    """Deletes of orders and entries remove them (`die_on`: `tests/unit/fake_api`)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.die_on: Endpoint | None = None
         for endpoint, items, key in (
             (ep.DELETE_AZURE_ORDER, self.orders, "order_id"),
             (ep.DELETE_INBOX_PROVIDER, self.providers, "provider_id"),
@@ -55,14 +49,6 @@ class CrashingMailin(FakeMailin):
             return httpx.Response(200, json={"message": "deleted"})
 
         return delete
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        call = self.route(request)
-        if self.die_on is not None and call is not None and call.endpoint == self.die_on:
-            self.die_on = None
-            super().__call__(request)
-            raise Died("SIGKILL")
-        return super().__call__(request)
 
 
 @pytest.fixture(autouse=True)
@@ -136,12 +122,11 @@ def test_an_entry_added_before_the_crash_is_managed_as_created(
 
 
 class CrashingAccount(AccountFake):
-    """The fake account of `fake_account`, whose next write to `die_on` acts and then the
-    process dies before reading the answer; deletes of domains and mailboxes remove them."""
+    """The fake account of `fake_account`, whose deletes of domains and mailboxes remove them
+    (`die_on`: `tests/unit/fake_api`)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.die_on: Endpoint | None = None
         self.on(ep.DELETE_DOMAIN, self._deleting(self.domains, "domain_id"))
         self.on(ep.DELETE_MAILBOX, self._deleting(self.mailboxes, "mailbox_id"))
 
@@ -154,14 +139,6 @@ class CrashingAccount(AccountFake):
             return httpx.Response(200 if gone else 404, json={"message": "deleted"})
 
         return delete
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        call = self.route(request)
-        if self.die_on is not None and call is not None and call.endpoint == self.die_on:
-            self.die_on = None
-            super().__call__(request)
-            raise Died("SIGKILL")
-        return super().__call__(request)
 
 
 def test_domains_bought_before_the_crash_are_managed_as_created_and_held_ones_adopted(

@@ -20,35 +20,22 @@ from pulumi_inboxed.pingram import endpoints as ep
 from pulumi_inboxed.pingram import runtime as pg_runtime
 from pulumi_inboxed.pingram.sender_domain import SenderDomainProvider
 
-from ..fake_api import Call
+from ..fake_api import Call, Died
 from .test_safe_writes import CONFIG, FAST, NAME, FakePingram
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::sender"
 
 
-class Died(Exception):
-    """The process is gone: nothing retries this."""
-
-
 class CrashingPingram(FakePingram):
-    """`die_next`: the next add acts, then the process dies before reading the answer;
-    `DELETE_DOMAIN` removes a domain."""
+    """`DELETE_DOMAIN` removes a domain (`die_on`: `tests/unit/fake_api`)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.die_next = False
         self.on(ep.DELETE_DOMAIN, self._delete)
 
     def _delete(self, call: Call) -> httpx.Response:
         gone = self.held.pop(call.params["sender"], None)
         return httpx.Response(200, json={}) if gone else httpx.Response(404, json={})
-
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "POST" and self.die_next:
-            self.die_next = False
-            super().handle(request)
-            raise Died("SIGKILL")
-        return super().handle(request)
 
 
 @pytest.fixture
@@ -92,7 +79,7 @@ def crash_then_recover(monkeypatch: pytest.MonkeyPatch, recovering_urn: str) -> 
 def test_a_sender_domain_added_before_the_crash_is_managed_as_created(
     fake: CrashingPingram, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake.die_next = True
+    fake.die_on = ep.ADD_DOMAIN
     with caplog.at_level("INFO"):
         result = crash_then_recover(monkeypatch, URN)
     assert result.outs["adopted"] is False
@@ -105,7 +92,7 @@ def test_a_sender_domain_added_before_the_crash_is_managed_as_created(
 def test_a_sender_domain_without_a_record_is_still_adopted(
     fake: CrashingPingram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake.die_next = True
+    fake.die_on = ep.ADD_DOMAIN
     result = crash_then_recover(monkeypatch, URN.replace("sender", "other"))
     assert result.outs["adopted"] is True
     provider().delete(result.id, result.outs)

@@ -4,6 +4,11 @@ Each reader turns one account of one API into an `AccountEstate`: resource decla
 (`Decl`) whose arguments are plain values, `Obj` (an args object such as `MailboxArgs(...)`),
 `Expr` (Python source, such as another resource's output) or `Secret` (a value the program reads
 from stack config, never one the API returned), plus the config the user must set.
+
+A `Decl` names its kind and inputs as the registry of kinds (`pulumi_inboxed.kinds`) does: the
+readers take their kinds from it (`Decl.of(kind, ...)`), and a declaration of a kind, an input or
+(for a collection) an entry field the registry does not know fails when it is made, naming it,
+rather than writing a program that fails later.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from .. import kinds
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,47 @@ class Decl:
     protect: bool = False
     """Written as `ResourceOptions(protect=True)`: a resource whose delete would delete what was
     bought (the policy pack's `purchased-domains-protected` asks for it)."""
+
+    def __post_init__(self) -> None:
+        problems = registry_problems(self)
+        if problems:
+            raise ValueError(f"adopt would write {self.module}.{self.kind}: " + "; ".join(problems))
+
+    @classmethod
+    def of(
+        cls, kind: kinds.Kind, var: str, name: str, args: dict[str, Any], **options: Any
+    ) -> Decl:
+        """A declaration of the registry's `kind` (`kinds.kind("inboxedup:DomainBatch")`)."""
+        return cls(kind.api, kind.name, var, name, args, **options)
+
+
+def registry_problems(decl: Decl) -> list[str]:
+    """What in `decl` the registry of kinds does not know: its kind, an input, or (for a
+    collection's entries written as args objects) an entry field; empty when all is known."""
+    try:
+        kind = kinds.kind(f"{decl.module}:{decl.kind}")
+    except KeyError as exc:
+        return [str(exc.args[0])]
+    problems = [
+        f"{name!r} is not an input of {kind.token}" for name in decl.args if name not in kind.inputs
+    ]
+    entries = decl.args.get(kind.entries) if kind.entries else None
+    if kind.entry_fields and isinstance(entries, list):
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, Obj):
+                continue
+            where = f"{kind.entries}[{index}]"
+            if len(entry.args) > len(kind.entry_fields):
+                problems.append(
+                    f"{where} gives {len(entry.args)} fields by position; an entry of "
+                    f"{kind.token} has {len(kind.entry_fields)}"
+                )
+            problems += [
+                f"{where}: {name!r} is not a field of an entry of {kind.token}"
+                for name, _ in entry.kwargs
+                if name not in kind.entry_fields
+            ]
+    return problems
 
 
 @dataclass(frozen=True)
@@ -149,5 +197,6 @@ __all__ = [
     "Secret",
     "config_key",
     "identifier",
+    "registry_problems",
     "slug",
 ]

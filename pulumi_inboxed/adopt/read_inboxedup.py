@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import kinds
 from ..inboxedup import runtime as iu_runtime
 from ..inboxedup.models import Domain, MailboxRequest
 from .connect import build, connection
@@ -18,6 +19,9 @@ from .estate import AccountEstate, Decl, Expr, Obj
 from .progress import Progress
 
 API = "inboxedup"
+DOMAIN_BATCH = kinds.kind("inboxedup:DomainBatch")
+MAILBOX_REQUEST = kinds.kind("inboxedup:MailboxRequest")
+MAILBOX_REQUESTS = kinds.kind("inboxedup:MailboxRequests")
 
 
 def read_inboxedup(
@@ -59,9 +63,8 @@ def declare(estate: AccountEstate, domains: list[Domain], requests: list[Mailbox
     batch_var = estate.var("domains")
     if live:
         estate.decls.append(
-            Decl(
-                API,
-                "DomainBatch",
+            Decl.of(
+                DOMAIN_BATCH,
                 batch_var,
                 estate.resource_name("domains"),
                 {"domains": [d.domain for d in live], **estate.account_args()},
@@ -92,9 +95,8 @@ def declare(estate: AccountEstate, domains: list[Domain], requests: list[Mailbox
             entries.append(Obj(API, "MailboxRequestEntryArgs", args))
             continue
         singles.append(
-            Decl(
-                API,
-                "MailboxRequest",
+            Decl.of(
+                MAILBOX_REQUEST,
                 estate.var("request", request.id),
                 estate.resource_name("request", request.id),
                 {
@@ -114,9 +116,8 @@ def declare(estate: AccountEstate, domains: list[Domain], requests: list[Mailbox
     if entries:
         mailboxes = sum(len(e.args[2]) for e in entries)
         estate.decls.append(
-            Decl(
-                API,
-                "MailboxRequests",
+            Decl.of(
+                MAILBOX_REQUESTS,
                 estate.var("mailboxes"),
                 estate.resource_name("mailboxes"),
                 {"requests": entries, **estate.account_args()},

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .. import kinds
 from ..mailchannels import runtime as mc_runtime
 from ..mailchannels.models import InboundDomain
 from .connect import build, connection
@@ -15,6 +16,7 @@ from .estate import AccountEstate, Decl, Obj
 from .progress import Progress
 
 API = "mailchannels"
+INBOUND_DOMAINS = kinds.kind("mailchannels:InboundDomains")
 SHARED = ("settings", "downstream_addresses", "admins")
 
 
@@ -87,9 +89,8 @@ def declare(estate: AccountEstate, domains: list[InboundDomain]) -> None:
                 else domain.domain
             )
         estate.decls.append(
-            Decl(
-                API,
-                "InboundDomains",
+            Decl.of(
+                INBOUND_DOMAINS,
                 estate.var("inbound", handle),
                 estate.resource_name("inbound", handle),
                 {

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .. import kinds
 from ..mailin import endpoints as mailin_ep
 from ..mailin import runtime as mi_runtime
 from ..mailin.client import MailinClient
@@ -22,6 +23,15 @@ from .estate import AccountEstate, Decl, Expr, Obj, Secret, config_key
 from .progress import Progress
 
 API = "mailin"
+DOMAINS = kinds.kind("mailin:Domains")
+SUBDOMAIN = kinds.kind("mailin:Subdomain")
+DOMAIN_FORWARDING = kinds.kind("mailin:DomainForwarding")
+EMAIL_FORWARDING = kinds.kind("mailin:EmailForwarding")
+SMTP_MAILBOXES = kinds.kind("mailin:SmtpMailboxes")
+GOOGLE_MAILBOXES = kinds.kind("mailin:GoogleMailboxes")
+INBOX_PROVIDER = kinds.kind("mailin:InboxProvider")
+DOMAIN_REGISTRAR = kinds.kind("mailin:DomainRegistrar")
+AZURE_ORDER = kinds.kind("mailin:AzureOrder")
 SECRET_FIELDS = {"api_key": "API key", "secret_api_key": "secret API key", "password": "password"}
 
 
@@ -56,8 +66,8 @@ def read_mailin(
         ],
         [mi_runtime.BASE_URL, mi_runtime.POLL_INTERVAL],
     )
-    provider_vars = _accounts(estate, "InboxProvider", "provider", providers)
-    registrar_vars = _accounts(estate, "DomainRegistrar", "registrar", registrars)
+    provider_vars = _accounts(estate, INBOX_PROVIDER, "provider", providers)
+    registrar_vars = _accounts(estate, DOMAIN_REGISTRAR, "registrar", registrars)
     ordered = {o.domain.lower() for o in orders}
     # An API may list Google domains and mailboxes in the SMTP lists too: each is declared once,
     # by the resource of the list that is specific to it.
@@ -87,9 +97,8 @@ def read_mailin(
         if google:
             args["google"] = True
         estate.decls.append(
-            Decl(
-                API,
-                "Domains",
+            Decl.of(
+                DOMAINS,
                 var,
                 estate.resource_name(kind, "domains"),
                 {**args, **estate.account_args()},
@@ -140,9 +149,8 @@ def _subdomains(
         var = estate.var("subdomain", sub.name)
         variables.append(var)
         estate.decls.append(
-            Decl(
-                API,
-                "Subdomain",
+            Decl.of(
+                SUBDOMAIN,
                 var,
                 estate.resource_name("subdomain", sub.name),
                 {"subdomain": label, "domain": parent, **estate.account_args()},
@@ -180,7 +188,7 @@ def _inboxkit(estate: AccountEstate, domains: list[MailinDomain]) -> None:
 
 def _accounts(
     estate: AccountEstate,
-    kind: str,
+    kind: kinds.Kind,
     label: str,
     entries: Sequence[InboxProviderInfo | DomainRegistrarInfo],
 ) -> dict[int, str]:
@@ -196,8 +204,8 @@ def _accounts(
         required = mailin_ep.PROVIDER_REQUIRED_FIELDS.get(entry.provider, ())
         shown = entry.model_dump()
         for field in type(entry).model_fields:
-            if field in ("id", "user_id", "name", "provider"):
-                continue
+            if field in ("name", "provider") or field not in kind.inputs:
+                continue  # written above, or the API's own (`id`, `user_id`): not an input
             if field in SECRET_FIELDS:
                 continue
             value = shown.get(field)
@@ -211,8 +219,7 @@ def _accounts(
                     f"the {entry.provider} {what} of {label} {entry.name!r} of {estate.owner}",
                 )
         estate.decls.append(
-            Decl(
-                API,
+            Decl.of(
                 kind,
                 var,
                 estate.resource_name(label, entry.name),
@@ -229,9 +236,9 @@ def _forwarding(
     domain_vars: dict[bool, str],
     ordered: set[str],
 ) -> None:
-    for kind, field in (
-        ("DomainForwarding", "forward_to"),
-        ("EmailForwarding", "email_forward_to"),
+    for forwarding, field in (
+        (DOMAIN_FORWARDING, "forward_to"),
+        (EMAIL_FORWARDING, "email_forward_to"),
     ):
         unread = sorted(
             d.name
@@ -239,12 +246,12 @@ def _forwarding(
             if field not in d.model_fields_set and d.name.lower() not in ordered
         )
         if unread:
-            what = "domain forwarding" if kind == "DomainForwarding" else "email forwarding"
+            what = "domain forwarding" if forwarding is DOMAIN_FORWARDING else "email forwarding"
             estate.notes.append(
                 f"the {what} of {len(unread)} domain(s) could not be read: Mailin.ai's domain "
                 f"listing carries no `{field}` field (a missing field is not 'no forwarding'; "
-                f"docs/mailin-api.md). If one forwards, declare a {kind} for it yourself: "
-                + _shown(unread)
+                f"docs/mailin-api.md). If one forwards, declare a {forwarding.name} for it "
+                "yourself: " + _shown(unread)
             )
         for domain in sorted(domains, key=lambda d: d.name):
             target = getattr(domain, field)
@@ -252,11 +259,10 @@ def _forwarding(
                 continue
             if domain.name.lower() in ordered:
                 continue
-            short = "forward" if kind == "DomainForwarding" else "email-forward"
+            short = "forward" if forwarding is DOMAIN_FORWARDING else "email-forward"
             estate.decls.append(
-                Decl(
-                    API,
-                    kind,
+                Decl.of(
+                    forwarding,
                     estate.var(short, domain.name),
                     estate.resource_name(short, domain.name),
                     {"domain_id": domain.id, "forward_to": str(target).strip()}
@@ -308,9 +314,8 @@ def _mailboxes(
             entries.append(Obj(API, "SmtpMailboxArgs", (box.username, name)))
     kind = "google" if google else "smtp"
     estate.decls.append(
-        Decl(
-            API,
-            "GoogleMailboxes" if google else "SmtpMailboxes",
+        Decl.of(
+            GOOGLE_MAILBOXES if google else SMTP_MAILBOXES,
             estate.var(kind, "mailboxes"),
             estate.resource_name(kind, "mailboxes"),
             {"mailboxes": entries, **estate.account_args()},
@@ -349,9 +354,8 @@ def _order(
     if order.forward_to:
         args["master_domain"] = order.forward_to
     estate.decls.append(
-        Decl(
-            API,
-            "AzureOrder",
+        Decl.of(
+            AZURE_ORDER,
             estate.var("azure", order.domain),
             estate.resource_name("azure", order.domain),
             {**args, **estate.account_args()},

@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .. import kinds
 from ..pingram import runtime as pg_runtime
 from .connect import build, connection
 from .estate import AccountEstate, Decl
 from .progress import Progress
 
 API = "pingram"
+SENDER_DOMAIN = kinds.kind("pingram:SenderDomain")
 
 
 def read_pingram(
@@ -30,9 +32,8 @@ def read_pingram(
     )
     for domain in sorted(domains, key=lambda d: d.sender):
         estate.decls.append(
-            Decl(
-                API,
-                "SenderDomain",
+            Decl.of(
+                SENDER_DOMAIN,
                 estate.var("sender", domain.sender),
                 estate.resource_name("sender", domain.sender),
                 {"domain": domain.sender, **estate.account_args()},

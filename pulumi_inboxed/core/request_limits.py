@@ -13,6 +13,11 @@ The settings, per API, with the account's own entry first (`core.accounts`):
 - `<api>:requestTimeoutSeconds` (env `<API>_REQUEST_TIMEOUT_SECONDS`): the bound on one request.
 A named account reads `<api>:accounts.<name>.maxConcurrentRequests` first, then the plain key.
 The defaults (`DEFAULT_LIMITS`) stay under what each API publishes or answers with 429/503.
+
+`limiter_for(namespace, account, limits)` is where every API's runtime gets an account's limiter:
+one per (API, account, limits) in the process (`LIMITERS`), so every client and runtime made for
+the account shares it, and a rotated credential (a new client) never gives the account a
+second pace.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from .accounts import AccountConfig
+from .accounts import AccountConfig, Registry
 from .config import ConfigSource, Setting, read, read_plain
 from .engine_watch import ENGINE_GONE
 from .errors import ConfigError
@@ -217,16 +222,47 @@ class RequestLimiter:
             self._in_flight.release()
 
 
+class LimiterRegistry:
+    """One `RequestLimiter` per (API, account, limits) in a process. An account whose limits
+    change (another `requestsPerSecond`) gets a new limiter; a new credential does not."""
+
+    def __init__(self) -> None:
+        self._limiters: Registry[RequestLimiter] = Registry()
+
+    def limiter(self, namespace: str, account: str | None, limits: RequestLimits) -> RequestLimiter:
+        """The limiter of `account` (None: the default account) of the API `namespace`."""
+        return self._limiters.get((namespace, account, limits), lambda: RequestLimiter(limits))
+
+    def limiters(self) -> list[RequestLimiter]:
+        return self._limiters.values()
+
+    def clear(self) -> None:
+        """Forgets every limiter (tests that start from a fresh process's state)."""
+        self._limiters.clear()
+
+
+LIMITERS = LimiterRegistry()
+"""The process's limiters, every API's (tests may replace it with a fresh `LimiterRegistry`)."""
+
+
+def limiter_for(namespace: str, account: str | None, limits: RequestLimits) -> RequestLimiter:
+    """The one `RequestLimiter` of `account` of the API `namespace` for these limits."""
+    return LIMITERS.limiter(namespace, account, limits)
+
+
 UNLIMITED = RequestLimits(concurrent=1_000_000, per_second=0.0)
 """For clients made outside a runtime (tests): no pace but the API's own."""
 
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "LIMITERS",
     "UNLIMITED",
+    "LimiterRegistry",
     "RequestLimiter",
     "RequestLimits",
     "limit_settings",
+    "limiter_for",
     "read_limits",
     "sleep_unless_engine_gone",
 ]

@@ -19,9 +19,8 @@ import pulumi.dynamic as dyn
 
 from ..core.domain_promise import account_phrase, undeclared_domain
 from ..core.errors import InboxedError
-from .endpoints import MAILBOX_LIMITS
+from . import mailbox_limit
 from .models import DomainStatus, MailboxRequest
-from .program_domains import TYPE_LABELS
 from .runtime import NAMESPACE, AccountSnapshot
 
 API = "InboxedUp"
@@ -56,8 +55,6 @@ def account_failures(
     """The failures of `planned` against the account (`account()`: its shared snapshot; `named`:
     its name in the program, None for the default one, which the messages name). An account that
     cannot be read is one failure on the `account` input, naming why."""
-    from .mailbox_request import COUNTED  # that module imports this one
-
     failures: list[dyn.CheckFailure] = []
     snapshot: AccountSnapshot | None = None
     for request in planned:
@@ -69,22 +66,23 @@ def account_failures(
                 if problem is not None:
                     failures.append(dyn.CheckFailure(f"{request.where}domain", problem))
                     continue
-            used = sum(
-                len(r.mailboxes)
-                for r in snapshot.requests_on(domain)
-                if r.mailbox_type.value == type_
-                and r.status in COUNTED
-                and not request.stands_for(r)
+            used = mailbox_limit.used_slots(
+                (
+                    (r.mailbox_type, r.status, len(r.mailboxes))
+                    for r in snapshot.requests_on(domain)
+                    if not request.stands_for(r)
+                ),
+                type_,
             )
         except InboxedError as exc:
             reason = f"could not check {domain!r} against the account: {exc}"
             return [dyn.CheckFailure("account", reason)]
-        limit = MAILBOX_LIMITS[type_]
-        if used + request.mailboxes > limit:
+        over = mailbox_limit.overflow(type_, request.mailboxes, used)
+        if over is not None:
             reason = (
-                f"domain {domain!r}: {TYPE_LABELS[type_]} allows {limit} mailboxes per domain; "
-                f"the account has {used} pending, in progress or completed, and this request "
-                f"adds {request.mailboxes}"
+                f"domain {domain!r}: {over.label} allows {over.limit} mailboxes per domain; "
+                f"the account has {over.used} pending, in progress or completed, and this request "
+                f"adds {over.adding}"
             )
             failures.append(dyn.CheckFailure(f"{request.where}mailboxes", reason))
     return failures

@@ -14,6 +14,7 @@ If your real InboxedUp API uses another path, override it by stack config, e.g.
 from __future__ import annotations
 
 from ..core.endpoint import Endpoint as Endpoint  # re-exported
+from .mailbox_limit import MAILBOX_LIMITS as MAILBOX_LIMITS  # re-exported: the rule is there
 
 ACCOUNT = Endpoint("GET", "/account", True, "Get account overview")
 LIST_SUBSCRIPTIONS = Endpoint("GET", "/subscriptions", False, "List active subscriptions")
@@ -50,11 +51,3 @@ ALL: tuple[Endpoint, ...] = (
 # No public page gives InboxedUp's host: this default is our choice. Set `inboxedup:baseUrl`
 # (or INBOXEDUP_BASE_URL) to your account's API URL, or to a sandbox's URL.
 DEFAULT_BASE_URL = "https://api.inboxedup.co/v1"
-
-# Per-domain mailbox limits, verbatim from the "Request mailboxes" page.
-MAILBOX_LIMITS: dict[str, int] = {
-    "microsoft": 3,
-    "google": 3,
-    "smtp": 5,
-    "smtp_dedicated": 10,
-}

@@ -61,9 +61,8 @@ from ..core.schema import (
     replaced_by,
     unique_entries,
 )
-from . import program_domains
+from . import mailbox_limit, program_domains
 from .account_check import PlannedRequest, account_failures
-from .endpoints import MAILBOX_LIMITS
 from .models import (
     Domain,
     DomainStatus,
@@ -73,7 +72,7 @@ from .models import (
     MailboxType,
 )
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS, account_label
+from .program_domains import account_label
 from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 API = "InboxedUp"
@@ -140,6 +139,19 @@ Mailboxes = Annotated[
 ]
 
 
+def mailboxes_within_type_limit(model: Any) -> Any:
+    """The validator `MailboxRequestInputs` and each `MailboxRequests` entry share (an "after"
+    model validator): one request holds at most its type's per-domain limit, refused on
+    `mailboxes` (`mailbox_limit.check_one_request`)."""
+    try:
+        mailbox_limit.check_one_request(model.type, model.mailboxes)
+    except PydanticCustomError as error:
+        raise ValidationError.from_exception_data(
+            "mailboxes", [{"type": error, "loc": ("mailboxes",), "input": model.mailboxes}]
+        ) from None
+    return model
+
+
 class MailboxRequestInputs(DomainInputs):
     SUMMARY: ClassVar[str] = """
     Mailboxes of one type requested on one InboxedUp domain. InboxedUp fulfils requests by
@@ -199,23 +211,7 @@ class MailboxRequestInputs(DomainInputs):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)] | None
     ) = arg(None, description="adopt this existing request instead of requesting again")
 
-    @model_validator(mode="after")
-    def _within_the_type_limit(self) -> MailboxRequestInputs:
-        limit = MAILBOX_LIMITS[self.type.value]
-        if len(self.mailboxes) > limit:
-            error = PydanticCustomError(
-                "too_many",
-                "{count} mailboxes: {label} allows {limit} per domain",
-                {
-                    "count": len(self.mailboxes),
-                    "label": TYPE_LABELS[self.type.value],
-                    "limit": limit,
-                },
-            )
-            raise ValidationError.from_exception_data(
-                "mailboxes", [{"type": error, "loc": ("mailboxes",), "input": self.mailboxes}]
-            )
-        return self
+    _within_the_type_limit = model_validator(mode="after")(mailboxes_within_type_limit)
 
 
 class MailboxRequestOutputs(ResourceOutputs):

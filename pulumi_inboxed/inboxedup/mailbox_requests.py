@@ -39,7 +39,6 @@ from pydantic import (
     Field,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
 
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError, WaitTimeoutError
@@ -63,7 +62,6 @@ from ..core.schema import (
 )
 from . import program_domains
 from .account_check import PlannedRequest, account_failures
-from .endpoints import MAILBOX_LIMITS
 from .mailbox_request import (
     API,
     COUNTED,
@@ -72,12 +70,13 @@ from .mailbox_request import (
     REQUEST_STAYS,
     Mailboxes,
     claim_requests,
+    mailboxes_within_type_limit,
     request_key,
     request_once,
 )
 from .models import Domain, DomainStatus, MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
-from .program_domains import TYPE_LABELS, account_label
+from .program_domains import account_label
 from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
@@ -101,20 +100,7 @@ class MailboxRequestEntryInput(InputObject):
         )
     )
 
-    @model_validator(mode="after")
-    def _within_the_type_limit(self) -> MailboxRequestEntryInput:
-        limit = MAILBOX_LIMITS[self.type.value]
-        if len(self.mailboxes) > limit:
-            raise PydanticCustomError(
-                "too_many",
-                "{count} mailboxes: {label} allows {limit} per domain",
-                {
-                    "count": len(self.mailboxes),
-                    "label": TYPE_LABELS[self.type.value],
-                    "limit": limit,
-                },
-            )
-        return self
+    _within_the_type_limit = model_validator(mode="after")(mailboxes_within_type_limit)
 
 
 def entry_key(domain: str, type_: str) -> str:

@@ -5,7 +5,7 @@ resources per account, and its MailboxRequest resources summed per account, doma
   account at preview: the domain registry lets it say "in the program" instead, and depend on
   the batch. Only plain strings are recorded: a domain computed from another resource's output
   is not known until that resource exists.
-- InboxedUp allows a few mailboxes of a type per domain (`endpoints.MAILBOX_LIMITS`). Each
+- InboxedUp allows a few mailboxes of a type per domain (`mailbox_limit`). Each
   request's own check counts the account's live requests, but two new requests of the program
   on one domain cannot see each other there: the request registry sums them (MailboxRequest
   resources and MailboxRequests entries together), and a program
@@ -21,13 +21,13 @@ resources per account, and its MailboxRequest resources summed per account, doma
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from enum import Enum
 from typing import Any
 
 import pulumi
 
 from ..core.domains import DomainNameError, normalize_domain
-from .endpoints import MAILBOX_LIMITS
+from . import mailbox_limit
+from .mailbox_limit import TYPE_LABELS as TYPE_LABELS  # re-exported
 
 _declared: dict[str, dict[str | None, tuple[str, pulumi.Resource]]] = {}
 """domain -> {account: (DomainBatch name, the batch)}: which account's batch declares it (None is
@@ -40,13 +40,6 @@ _kinds: dict[str, str] = {}
 """label -> the resource kind that declared it (`MailboxRequest`, `MailboxRequests`)."""
 _asked: dict[str, dict[str, str | None]] = {}
 """domain -> {label: account}: the program's mailbox requests on the domain and their account."""
-
-TYPE_LABELS = {
-    "microsoft": "Microsoft 365",
-    "google": "Google Workspace",
-    "smtp": "SMTP",
-    "smtp_dedicated": "SMTP Dedicated",
-}
 
 
 def reset() -> None:
@@ -151,26 +144,23 @@ def _add(name: str, domain: Any, type_: Any, count: Any, account: Any = None) ->
         return
     _asked.setdefault(normalized, {})[name] = owner
     _check_same_account(name, normalized, owner)
-    kind = type_.value if isinstance(type_, Enum) else type_
-    if not isinstance(kind, str) or kind not in MAILBOX_LIMITS:
+    if not mailbox_limit.is_limited(type_):
         return
     if isinstance(count, bool) or not isinstance(count, int):
         return
+    kind = mailbox_limit.type_name(type_)
     requests = _requests.setdefault((owner, normalized, kind), {})
     requests[name] = count
-    total = sum(requests.values())
-    limit = MAILBOX_LIMITS[kind]
-    if total > limit:
-        raise pulumi.RunError(_over_limit(name, normalized, kind, requests, total, limit, owner))
+    over = mailbox_limit.overflow(kind, count, sum(requests.values()) - count)
+    if over is not None:
+        raise pulumi.RunError(_over_limit(name, normalized, requests, over, owner))
 
 
 def _over_limit(
     name: str,
     domain: str,
-    kind: str,
     requests: Mapping[str, int],
-    total: int,
-    limit: int,
+    over: mailbox_limit.Overflow,
     account: str | None = None,
 ) -> str:
     order = [name, *(n for n in requests if n != name)]
@@ -182,7 +172,7 @@ def _over_limit(
     counts = ", ".join(f"{n}: {c}" for n, c in requests.items())
     where = "" if account is None else f" in {account_label(account)}"
     return (
-        f"{names} together ask for {total} {kind} mailboxes on domain "
-        f"{domain!r}{where} ({counts}); InboxedUp allows {limit} {kind} "
-        f"({TYPE_LABELS[kind]}) mailboxes per domain. Nothing was requested."
+        f"{names} together ask for {over.total} {over.type} mailboxes on domain "
+        f"{domain!r}{where} ({counts}); InboxedUp allows {over.limit} {over.type} "
+        f"({over.label}) mailboxes per domain. Nothing was requested."
     )

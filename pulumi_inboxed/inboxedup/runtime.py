@@ -32,6 +32,7 @@ from ..core.request_limits import (
     RequestLimiter,
     RequestLimits,
     limit_settings,
+    limiter_for,
     read_limits,
 )
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
@@ -134,8 +135,9 @@ class InboxedUpRuntime:
         self.verify_ns_interval = verify_ns_interval
         self.limits = limits or DEFAULT_LIMITS[NAMESPACE]
         """The account's pace: every request of this runtime's client waits for its slot."""
-        self.limiter = RequestLimiter(self.limits)
-        """The account's one limiter (one runtime per account and settings)."""
+        self.limiter: RequestLimiter = limiter_for(NAMESPACE, account, self.limits)
+        """The account's one limiter (`core.request_limits.limiter_for`): shared by every
+        runtime of the account, whatever its token."""
         self.write_policy: WritePolicy = DEFAULT_WRITE_POLICY
         """How often a failed non-idempotent write is checked and sent again (`write_once`)."""
         self.write_sleep: Callable[[float], None] = time.sleep

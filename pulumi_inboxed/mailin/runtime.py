@@ -60,7 +60,7 @@ from ..core.errors import (
 from ..core.http import RetryPolicy
 from ..core.intents import Intent
 from ..core.polling import SharedPoller
-from ..core.request_limits import RequestLimiter, read_limits
+from ..core.request_limits import limiter_for, read_limits
 from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .client import PROVIDER, MailinClient
@@ -267,7 +267,7 @@ def runtime_for(
     )
 
     def make_client() -> MailinClient:
-        # one limiter per account (and settings): every HTTP client of the account shares it
+        # the account's one limiter: every HTTP client of the account shares it
         return MailinClient(
             base_url,
             token=token,
@@ -277,7 +277,7 @@ def runtime_for(
             endpoints=endpoints,
             account=view.account,
             retry=RetryPolicy(request_timeout=limits.timeout),
-            limiter=RequestLimiter(limits),
+            limiter=limiter_for(NAMESPACE, view.account, limits),
             credential=credential_of(view, token),
         )
 

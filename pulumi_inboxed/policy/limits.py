@@ -3,7 +3,7 @@
 Every count that is a limit of one account counts per (API, account): the resources' `account`
 input (unset: the API's default account), and each message names the account.
 
-- InboxedUp mailboxes per domain by type (`inboxedup.endpoints.MAILBOX_LIMITS`), summed over every
+- InboxedUp mailboxes per domain by type (`inboxedup.mailbox_limit`), summed over every
   `MailboxRequest` of the stack on that domain in the same account (each resource's own check
   counts the account's existing requests; this rule adds up the ones the program declares, before
   any exists), and over every entry of `requests` of each `MailboxRequests` (one entry: one
@@ -24,7 +24,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 
-from ..inboxedup.endpoints import MAILBOX_LIMITS
+from ..inboxedup import mailbox_limit
 from ..mailchannels.endpoints import MAX_DOMAINS_PER_BATCH
 from ..mailin.endpoints import AZURE_MANUAL_MAILBOXES, PURCHASABLE_TLDS
 from .model import (
@@ -61,7 +61,7 @@ def _mailbox_counts(r: Resource) -> Iterator[tuple[str, str, str, int]]:
         return
     for where, domain, type_, mailboxes in found:
         domain, type_ = text(domain), text(type_)
-        if domain is not None and type_ is not None and type_.lower() in MAILBOX_LIMITS:
+        if domain is not None and type_ is not None and mailbox_limit.is_limited(type_.lower()):
             yield where, domain, type_.lower(), len(items(mailboxes))
 
 
@@ -76,17 +76,17 @@ def mailboxes_per_domain(resources: Iterable[Resource]) -> list[Violation]:
             counts[(r.account or "", domain_key(domain), type_)].append((r, where, count))
     found: list[Violation] = []
     for (account, domain, type_), holders in sorted(counts.items()):
-        total = sum(n for _, _, n in holders)
-        limit = MAILBOX_LIMITS[type_]
-        if total <= limit:
+        over = mailbox_limit.overflow(type_, sum(n for _, _, n in holders))
+        if over is None:
             continue
         holders.sort(key=lambda held: (held[0].name, held[1]))  # the stack's order varies
         parts = ", ".join(f"{r.name!r}{where} ({n})" for r, where, n in holders)
         for r, where, _ in holders:
             found.append(
                 Violation(
-                    f"{r.label()}{where}: domain {domain!r} would have {total} {type_} mailboxes "
-                    f"across {parts}; InboxedUp allows {limit} {type_} mailboxes per domain "
+                    f"{r.label()}{where}: domain {domain!r} would have {over.total} {type_} "
+                    f"mailboxes across {parts}; InboxedUp allows {over.limit} {type_} mailboxes "
+                    "per domain "
                     f"(in {account_label('inboxedup', account or None)})",
                     r.urn,
                 )

@@ -25,6 +25,8 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from pulumi_inboxed.core import request_limits
+from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.sandbox import SandboxProcess
 
 UNIT_TOKEN = "iu_unit_token_0123456789"
@@ -37,6 +39,15 @@ def _no_repeated_warnings_yet() -> None:
     from pulumi_inboxed.core import repeated_warnings
 
     repeated_warnings.reset()
+
+
+@pytest.fixture(autouse=True)
+def fresh_limiters(monkeypatch: pytest.MonkeyPatch) -> request_limits.LimiterRegistry:
+    """Each test starts with no account limiter (`core.request_limits.LIMITERS`), as a fresh
+    provider process does: no test inherits another's pace or its waits."""
+    fresh = request_limits.LimiterRegistry()
+    monkeypatch.setattr(request_limits, "LIMITERS", fresh)
+    return fresh
 
 
 @pytest.fixture(scope="session")
@@ -249,10 +260,10 @@ def inbound_faked(monkeypatch: pytest.MonkeyPatch) -> Callable[[InboundHandler],
         pg = (c["pingram:baseUrl"], c["pingram:apiKey"])
         mc_client = MailChannelsClient(*mc, transport=transport)
         pg_client = PingramClient(*pg, transport=transport)
-        monkeypatch.setattr(mc_runtime, "_clients", type(mc_runtime._clients)())
-        monkeypatch.setattr(pg_runtime, "_clients", type(pg_runtime._clients)())
-        mc_runtime._clients.get(mc_runtime.client_key(c), lambda: mc_client)
-        pg_runtime._clients.get(pg_runtime.client_key(c), lambda: pg_client)
+        monkeypatch.setattr(mc_runtime.CLIENTS, "clients", Registry())
+        monkeypatch.setattr(pg_runtime.CLIENTS, "clients", Registry())
+        mc_runtime.CLIENTS.clients.get(mc_runtime.client_key(c), lambda: mc_client)
+        pg_runtime.CLIENTS.clients.get(pg_runtime.client_key(c), lambda: pg_client)
 
     monkeypatch.setattr(inbound_domains, "DELETE_SETTLE_SECONDS", 0.2)
     monkeypatch.setattr(sender_domain, "DELETE_SETTLE_SECONDS", 0.2)

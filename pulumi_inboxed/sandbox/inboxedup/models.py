@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
+from pulumi_inboxed.inboxedup import mailbox_limit
+from pulumi_inboxed.inboxedup.mailbox_limit import MAILBOX_LIMITS
 from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.envelope import new_id
 from pulumi_inboxed.sandbox.errors import SandboxApiError
@@ -19,7 +20,6 @@ from pulumi_inboxed.sandbox.inboxedup.errors import domain_not_found, mailbox_re
 from pulumi_inboxed.sandbox.inboxedup.lifecycle import (
     ACTIVE,
     FAIL_PATTERN_REASON,
-    FAILED,
     IN_PROGRESS,
     PENDING,
     PENDING_NS,
@@ -95,7 +95,7 @@ class InboxedUpBackend(Backend[InboxedUpStore]):
         pending_requests = 0
         for req in self.store.list_mailbox_requests():
             status = mailbox_status(req, now)
-            if status != FAILED:
+            if mailbox_limit.counts(status):
                 used[req.type.upper()] += len(req.mailboxes)
             if status in (PENDING, IN_PROGRESS):
                 pending_requests += 1
@@ -207,24 +207,24 @@ class InboxedUpBackend(Backend[InboxedUpStore]):
                 f"Domain {body.domain} is {status}; mailboxes need an ACTIVE domain",
                 {"domain": body.domain, "domainStatus": status},
             )
-        limit = MAILBOX_LIMITS[body.type]
 
         def within_limit(existing: list[MailboxRequestRow]) -> None:
-            used = sum(
-                len(req.mailboxes)
-                for req in existing
-                if req.type == body.type and mailbox_status(req, now) != FAILED
+            used = mailbox_limit.used_slots(
+                ((req.type, mailbox_status(req, now), len(req.mailboxes)) for req in existing),
+                body.type,
             )
-            if used + len(body.mailboxes) > limit:
+            over = mailbox_limit.overflow(body.type, len(body.mailboxes), used)
+            if over is not None:
                 raise SandboxApiError(
                     403,
-                    f"Limit of {limit} {body.type} mailboxes per domain reached for {body.domain}",
+                    f"Limit of {over.limit} {body.type} mailboxes per domain reached for "
+                    f"{body.domain}",
                     {
                         "domain": body.domain,
                         "type": body.type,
-                        "limit": limit,
-                        "used": used,
-                        "requested": len(body.mailboxes),
+                        "limit": over.limit,
+                        "used": over.used,
+                        "requested": over.adding,
                     },
                 )
 

@@ -169,7 +169,9 @@ def big_estates() -> list[AccountEstate]:
                         (("port", 25), ("priority", 10), ("weight", 10)),
                     )
                 ],
-                "labels": {"team": "it's ours", "quoted": 'say "hi"', "n": 1.5, "on": True},
+                # a dict, of every scalar (the writer writes any value shape; the inputs'
+                # names are the registry's: `adopt.estate.registry_problems`)
+                "overwrite": {"team": "it's ours", "quoted": 'say "hi"', "n": 1.5, "on": True},
             },
             comment="a comment rather long, longer than the width of a line of the program" * 2,
             depends_on=["some_other_resource_variable", "and_another_one_with_a_long_name"],
@@ -182,7 +184,11 @@ def big_estates() -> list[AccountEstate]:
             "SenderDomain",
             pg.var("s"),
             pg.resource_name("s"),
-            {"domain": "mail.example.com", "key": Secret("a" * 80, "k"), "ref": Expr("x.id")},
+            {
+                "domain": "mail.example.com",
+                "start_verification": Secret("a" * 80, "k"),
+                "account": Expr("x.id"),
+            },
         )
     )
     return [*out, iu, mi, mc, pg]

@@ -504,3 +504,24 @@ def test_a_post_that_never_got_a_connection_is_sent_again() -> None:
     )
     assert api.request("POST", "/things", json={}).status_code == 201
     assert calls == ["POST", "POST"]
+
+
+def test_every_apis_runtime_takes_the_accounts_one_limiter_whatever_its_credential() -> None:
+    """InboxedUp and Mailin.ai runtimes are made per account AND credential: a rotated token is
+    a new runtime or client, but the account keeps its one pace (`request_limits.limiter_for`),
+    as MailChannels' and Pingram's clients do (tests/unit/mailchannels/test_request_pace.py)."""
+    from pulumi_inboxed.inboxedup import runtime as iu_runtime
+    from pulumi_inboxed.mailin import runtime as mi_runtime
+
+    iu = {"inboxedup:baseUrl": "https://iu.pace.test", "inboxedup:apiToken": "iu-token-1"}
+    first = iu_runtime.runtime_for(iu)
+    rotated = iu_runtime.runtime_for({**iu, "inboxedup:apiToken": "iu-token-2"})
+    assert rotated is not first and rotated.limiter is first.limiter
+    assert first.client.http.limiter is first.limiter
+    mi = {"mailin:baseUrl": "https://mi.pace.test", "mailin:apiToken": "mi-token-1"}
+    a = mi_runtime.runtime_for(mi).client
+    b = mi_runtime.runtime_for({**mi, "mailin:apiToken": "mi-token-2"}).client
+    assert b is not a and b.http.limiter is a.http.limiter
+    paced = {**mi, "mailin:requestsPerSecond": "3"}
+    assert mi_runtime.runtime_for(paced).client.http.limiter is not a.http.limiter
+    assert request_limits.LIMITERS.limiter("inboxedup", None, first.limits) is first.limiter

@@ -2,7 +2,7 @@
 defaults), the diff, the pickled provider, and create/update/delete against an InboxedUp that
 answers in other shapes.
 
-The fake API (`OtherApi`, an `httpx.MockTransport` handler) is written from the pages, not from
+The fake API (`OtherApi`, on `tests/unit/fake_api.FakeApi`) is written from the pages, not from
 our endpoint shapes: where no page shows a shape it answers in another reasonable one (batch id
 on the envelope only, duplicates refused without their id, a whole submit refused with 422 when
 every name exists, lists in `data` with a `pagination` object, a verify answer without
@@ -12,7 +12,6 @@ every name exists, lists in `data` with a `pagination` object, a verify answer w
 from __future__ import annotations
 
 import itertools
-import json
 import pickle
 import time
 from collections.abc import Iterator
@@ -24,13 +23,16 @@ import pytest
 from pulumi.output import Unknown as _Unknown
 from pulumi.runtime import rpc
 
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.inboxedup import InboxedUpClient
+from pulumi_inboxed.inboxedup import endpoints as ep
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime
 
 from ..conftest import BadInput, PreviewCheck, assert_rejected_at_preview
+from ..fake_api import Call, FakeApi
 
 GOOD: dict[str, Any] = {"domains": ["acme-outreach.com", "bücher-acme.de"]}
 ONE = {"domains": ["one.com"]}
@@ -236,13 +238,20 @@ BASE = "https://iu.example/v1"
 _ids = itertools.count(1)
 
 
-class OtherApi:
-    """A small stateful InboxedUp whose unpublished reply shapes differ from ours."""
+class OtherApi(FakeApi):
+    """A small stateful InboxedUp whose unpublished reply shapes differ from ours, routed by
+    InboxedUp's endpoint table."""
 
     def __init__(self, *, pending_after: float = 0.15) -> None:
+        super().__init__(ep, base_path="/v1")
+        self.on(ep.SUBMIT_DOMAINS, self._submit)
+        self.on(ep.LIST_DOMAINS, self._list)
+        self.on(ep.BATCH_STATUS, self._batch)
+        self.on(ep.VERIFY_DOMAIN_NS, self._verify)
+        self.on(ep.GET_DOMAIN, self._get)
+        self.on(ep.REMOVE_DOMAIN, self._remove)
         self.domains: dict[str, dict[str, Any]] = {}  # id -> {domain, batch, created, removed}
         self.pending_after = pending_after
-        self.calls: list[tuple[str, str]] = []
         self.duplicates_without_id = True
         self.all_exist_answers_422 = True
         self.status_failures = 0  # batch-status fetches that fail before answering
@@ -282,95 +291,93 @@ class OtherApi:
             "ns2": "b.ns.example" if ready else None,
         }
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/v1")
-        self.calls.append((request.method, path))
-        live = [d for d in self.domains.values() if not d["removed"]]
-        if request.method == "POST" and path == "/domains":
-            wanted: list[str] = json.loads(request.content)["domains"]
-            held = [n for n in wanted if self.holds(n)]
-            if held and len(held) == len(wanted) and self.all_exist_answers_422:
-                return httpx.Response(422, json={"message": "all domains already exist"})
-            batch = f"batch_{next(_ids)}"
-            made = [self.domains[self.add(n, batch)] for n in wanted if n not in held]
-            for d in made:
-                d["created"] = time.monotonic()
-            return httpx.Response(
-                201,
-                json={
-                    "success": True,
-                    "data": {
-                        "batchId": batch,  # on the envelope only
-                        "domains": [
-                            {"id": d["id"], "domain": d["domain"], "status": "QUEUED"} for d in made
-                        ],
-                        "rejected": [{"domain": n, "reason": "duplicate"} for n in held],
-                    },
-                },
-            )
-        if request.method == "GET" and path == "/domains":
-            page = int(request.url.params.get("page", "1"))
-            name = request.url.params.get("domain")
-            items = [self.view(d) for d in live if name is None or d["domain"] == name]
-            size = 2  # its own page size, whatever `limit` asks
-            chunk = items[(page - 1) * size : page * size]
-            return httpx.Response(
-                200,
-                json={
-                    "data": chunk,
-                    "pagination": {"page": page, "per_page": size, "total": len(items)},
-                },
-            )
-        if request.method == "GET" and path.startswith("/domains/batch/"):
-            if self.status_fails_forever:
-                raise httpx.ConnectError("connection refused")
-            if self.status_failures:
-                self.status_failures -= 1
-                return httpx.Response(503, json={"message": "maintenance"})
-            bid = path.rsplit("/", 1)[1]
-            mine = [d for d in live if d["batch"] == bid]
-            groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
-            for d in mine:
-                v = self.view(d)
-                groups.setdefault((v["ns1"], v["ns2"]), []).append(
-                    {"id": d["id"], "domain": d["domain"], "status": self.status(d)}
-                )
-            return httpx.Response(
-                200,
-                json={
-                    "success": True,
-                    "data": {
-                        "batchId": bid,
-                        "status": "PROCESSING",
-                        "groups": [
-                            {"ns1": k[0], "ns2": k[1], "domains": v} for k, v in groups.items()
-                        ],
-                    },
-                },
-            )
-        if path.startswith("/domains/") and path.endswith("/verify-ns"):
-            domain_id = path.split("/")[2]
-            if self.verify_answers_404:
-                return httpx.Response(404, json={"message": "Cannot POST"})
-            self.activated.add(domain_id)
-            return httpx.Response(200, json={"data": {"status": "ACTIVE"}})  # no `verified`
-        if path.startswith("/domains/"):
-            domain_id = path.split("/")[2]
-            found = self.domains.get(domain_id)
-            if request.method == "DELETE":
-                if self.delete_answers_404_and_keeps:
-                    return httpx.Response(404, json={"message": "Not Found"})
-                if found is None or found["removed"]:
-                    return httpx.Response(404, json={"message": "Not Found"})
-                found["removed"] = True
-                return httpx.Response(204)
-            if found is None or found["removed"]:
-                return httpx.Response(404, json={"message": "Not Found"})
-            return httpx.Response(200, json={"data": self.view(found)})
-        return httpx.Response(404, json={"message": f"no route {request.method} {path}"})
+    def _live(self) -> list[dict[str, Any]]:
+        return [d for d in self.domains.values() if not d["removed"]]
 
-    def count(self, method: str, path: str) -> int:
-        return sum(1 for c in self.calls if c == (method, path))
+    def _submit(self, call: Call) -> httpx.Response:
+        wanted: list[str] = call.body["domains"]
+        held = [n for n in wanted if self.holds(n)]
+        if held and len(held) == len(wanted) and self.all_exist_answers_422:
+            return httpx.Response(422, json={"message": "all domains already exist"})
+        batch = f"batch_{next(_ids)}"
+        made = [self.domains[self.add(n, batch)] for n in wanted if n not in held]
+        for d in made:
+            d["created"] = time.monotonic()
+        return httpx.Response(
+            201,
+            json={
+                "success": True,
+                "data": {
+                    "batchId": batch,  # on the envelope only
+                    "domains": [
+                        {"id": d["id"], "domain": d["domain"], "status": "QUEUED"} for d in made
+                    ],
+                    "rejected": [{"domain": n, "reason": "duplicate"} for n in held],
+                },
+            },
+        )
+
+    def _list(self, call: Call) -> httpx.Response:
+        page = int(call.query.get("page", "1"))
+        name = call.query.get("domain")
+        items = [self.view(d) for d in self._live() if name is None or d["domain"] == name]
+        size = 2  # its own page size, whatever `limit` asks
+        chunk = items[(page - 1) * size : page * size]
+        return httpx.Response(
+            200,
+            json={
+                "data": chunk,
+                "pagination": {"page": page, "per_page": size, "total": len(items)},
+            },
+        )
+
+    def _batch(self, call: Call) -> httpx.Response:
+        if self.status_fails_forever:
+            raise httpx.ConnectError("connection refused")
+        if self.status_failures:
+            self.status_failures -= 1
+            return httpx.Response(503, json={"message": "maintenance"})
+        bid = call.params["batch_id"]
+        mine = [d for d in self._live() if d["batch"] == bid]
+        groups: dict[tuple[Any, Any], list[dict[str, Any]]] = {}
+        for d in mine:
+            v = self.view(d)
+            groups.setdefault((v["ns1"], v["ns2"]), []).append(
+                {"id": d["id"], "domain": d["domain"], "status": self.status(d)}
+            )
+        return httpx.Response(
+            200,
+            json={
+                "success": True,
+                "data": {
+                    "batchId": bid,
+                    "status": "PROCESSING",
+                    "groups": [{"ns1": k[0], "ns2": k[1], "domains": v} for k, v in groups.items()],
+                },
+            },
+        )
+
+    def _verify(self, call: Call) -> httpx.Response:
+        if self.verify_answers_404:
+            return httpx.Response(404, json={"message": "Cannot POST"})
+        self.activated.add(call.params["domain_id"])
+        return httpx.Response(200, json={"data": {"status": "ACTIVE"}})  # no `verified`
+
+    def _get(self, call: Call) -> httpx.Response:
+        found = self.domains.get(call.params["domain_id"])
+        if found is None or found["removed"]:
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(200, json={"data": self.view(found)})
+
+    def _remove(self, call: Call) -> httpx.Response:
+        found = self.domains.get(call.params["domain_id"])
+        if self.delete_answers_404_and_keeps or found is None or found["removed"]:
+            return httpx.Response(404, json={"message": "Not Found"})
+        found["removed"] = True
+        return httpx.Response(204)
+
+    def count(self, endpoint: Endpoint, **params: str) -> int:
+        return len(self.calls_to(endpoint, **params))
 
 
 @pytest.fixture
@@ -385,7 +392,7 @@ def provider(api: OtherApi, monkeypatch: pytest.MonkeyPatch) -> Iterator[DomainB
         BASE,
         "tok",
         retry=RetryPolicy(attempts=1, initial_wait=0.01),
-        transport=httpx.MockTransport(api),
+        transport=api.transport(),
     )
     rt.__dict__["client"] = client  # the cached client, over the fake transport
     p = DomainBatchProvider()
@@ -414,7 +421,7 @@ def test_batch_id_on_the_envelope_only_is_waited_on(
     assert outs["not_ready_domains"] == []
     assert set(outs["statuses"].values()) == {"PENDING_NS"}
     assert all(rec["batch_id"] == result_id for rec in outs["records"].values())
-    assert api.count("GET", f"/domains/batch/{result_id}") >= 1
+    assert api.count(ep.BATCH_STATUS, batch_id=result_id) >= 1
 
 
 def test_a_duplicate_refused_without_its_id_is_adopted_not_orphaned(
@@ -426,7 +433,7 @@ def test_a_duplicate_refused_without_its_id_is_adopted_not_orphaned(
     assert outs["adopted_domains"] == ["old.com"]
     assert outs["records"]["old.com"]["id"] == old_id
     assert set(outs["records"]) == {"old.com", "new.com"}
-    assert api.count("POST", "/domains") == 1
+    assert api.count(ep.SUBMIT_DOMAINS) == 1
     assert [d["domain"] for d in api.domains.values()].count("new.com") == 1
 
 
@@ -439,7 +446,7 @@ def test_every_domain_held_is_adopted_without_a_failing_submit(
     result_id, outs = create(provider, props("held-a.com", "held-b.com"))
     assert outs["adopted_domains"] == ["held-a.com", "held-b.com"]
     assert outs["not_ready_domains"] == []
-    assert api.count("POST", "/domains") == 0
+    assert api.count(ep.SUBMIT_DOMAINS) == 0
     # the listing gives no batch id: the resource has one of its own, and refresh reads each
     assert result_id == "nobatch-held-a.com"
     read = provider.read(result_id, outs)
@@ -518,6 +525,6 @@ def test_verify_ns_404_is_reported_naming_the_endpoint(
     assert "POST /domains/" in outs["verify_ns_error"]
     assert "/verify-ns answered 404" in outs["verify_ns_error"]
     assert "endpoints.py" in outs["verify_ns_error"]
-    assert api.count("POST", f"/domains/{outs['records']['nover.com']['id']}/verify-ns") == 1
+    assert api.count(ep.VERIFY_DOMAIN_NS, domain_id=outs["records"]["nover.com"]["id"]) == 1
     # the next `up` tries verification again
     assert provider.diff("b", outs, props("nover.com", wait_for="active")).changes is True

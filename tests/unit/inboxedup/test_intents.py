@@ -18,11 +18,13 @@ import httpx
 import pytest
 
 from pulumi_inboxed.core import intents
+from pulumi_inboxed.inboxedup import endpoints as ep
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
 from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
 from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime
 
+from ..fake_api import Call, Died
 from .test_safe_writes import (
     FakeInboxedUp,
     collection,
@@ -35,28 +37,18 @@ from .test_safe_writes import (
 )
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::outreach"
-DIED = "made, then the process died"
-
-
-class Died(Exception):
-    """The process is gone: nothing retries this."""
 
 
 class CrashingInboxedUp(FakeInboxedUp):
-    """`plan` step DIED: the write is made, then the process dies before reading the answer;
-    `DELETE /domains/{id}` removes a domain."""
+    """`REMOVE_DOMAIN` removes a domain (`die_on`: `tests/unit/fake_api`)."""
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/v1")
-        if request.method == "DELETE" and path.startswith("/domains/"):
-            gone = self.domains.pop(path.split("/")[2], None)
-            return httpx.Response(204 if gone else 404, json=None if gone else {"message": "no"})
-        steps = self.plan.get((request.method, path)) or []
-        if request.method == "POST" and steps[:1] == [DIED]:
-            steps.pop(0)  # the next step (or OK) makes the object; its answer is never read
-            super().__call__(request)
-            raise Died("SIGKILL")
-        return super().__call__(request)
+    def __init__(self) -> None:
+        super().__init__()
+        self.on(ep.REMOVE_DOMAIN, self._remove)
+
+    def _remove(self, call: Call) -> httpx.Response:
+        gone = self.domains.pop(call.params["domain_id"], None)
+        return httpx.Response(204 if gone else 404, json=None if gone else {"message": "no"})
 
 
 @pytest.fixture
@@ -106,7 +98,7 @@ def test_a_domain_batch_bought_before_the_crash_is_managed_as_created(
     names = ["mx-a.com", "mx-b.com"]
     provider = using(DomainBatchProvider, rt, monkeypatch)
     inputs = batch_inputs(provider, names)
-    api.plan[("POST", "/domains")] = [DIED]
+    api.die_on = ep.SUBMIT_DOMAINS
     interrupted(provider.create, inputs)
     assert api.domains_made == {n: 1 for n in names}
     assert on_disk(records) == 1  # the record of the submit outlives the process
@@ -115,7 +107,7 @@ def test_a_domain_batch_bought_before_the_crash_is_managed_as_created(
     assert result.outs["adopted_domains"] == []  # made by this stack, not adopted
     assert sorted(result.outs["records"]) == names
     assert api.domains_made == {n: 1 for n in names}  # never bought twice
-    assert len(api.posts("/domains")) == 1
+    assert len(api.posts(ep.SUBMIT_DOMAINS)) == 1
     assert "found mx-a.com, mx-b.com, submitted by the interrupted run of" in caplog.text
     assert on_disk(records) == 0  # the state has them now
     provider.delete(result.id, result.outs)
@@ -129,7 +121,7 @@ def test_domains_held_before_are_still_adopted(
 ) -> None:
     provider = using(DomainBatchProvider, rt, monkeypatch)
     inputs = batch_inputs(provider, ["mx-a.com", "mx-b.com"])
-    api.plan[("POST", "/domains")] = [DIED]
+    api.die_on = ep.SUBMIT_DOMAINS
     interrupted(provider.create, inputs)
     api.add_active("theirs.com")
     other = URN.replace("outreach", "other")
@@ -157,7 +149,7 @@ def test_a_record_without_the_object_buys_once(
 ) -> None:
     provider = using(DomainBatchProvider, rt, monkeypatch)
     inputs = batch_inputs(provider, ["mx-a.com"])
-    api.plan[("POST", "/domains")] = [DIED]
+    api.die_on = ep.SUBMIT_DOMAINS
     interrupted(provider.create, inputs)
     api.domains.clear()  # the write never reached InboxedUp
     api.domains_made.clear()
@@ -176,7 +168,7 @@ def test_a_mailbox_request_made_before_the_crash_is_managed_as_created(
     props = {"domain": "one.com", "type": "smtp", "mailboxes": people("ann", "bo")}
     props["wait_timeout_seconds"] = 5
     provider = using(MailboxRequestProvider, rt, monkeypatch)
-    api.plan[("POST", "/mailboxes")] = [DIED]
+    api.die_on = ep.REQUEST_MAILBOXES
     interrupted(provider.create, props)
     result = recovering(provider.create, props, monkeypatch=monkeypatch)
     assert result.outs["adopted"] is False
@@ -194,7 +186,7 @@ def test_a_collection_entry_requested_before_the_crash_is_managed_as_created(
     api.add_active("two.com")
     props = collection(entry("one.com"), entry("two.com", "smtp", "cy"))
     provider = using(MailboxRequestsProvider, rt, monkeypatch)
-    api.plan[("POST", "/mailboxes")] = [DIED]
+    api.die_on = ep.REQUEST_MAILBOXES
     interrupted(provider.create, props)
     made_before = len(api.requests)
     assert made_before >= 1

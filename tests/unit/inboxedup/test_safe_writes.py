@@ -1,14 +1,14 @@
 """Every InboxedUp write is made once, whatever the network does, and a collection finishes what
 it can.
 
-A fake InboxedUp (an `httpx.MockTransport` handler) keeps what each write made and can fail a
-write in three ways: after acting (the object is made, then the connection drops or the API
-answers 502: the reply is lost), before acting (502, nothing made), or three times before acting
-and then not. For the domain submit, the mailbox request of `MailboxRequest` and the entries of
-`MailboxRequests`, each asserts exactly ONE object made, recorded as made (not adopted). Then
-the collections: one entry (or chunk) that keeps failing does not stop the others; the
-`PartialFailure` records the others, and the next update sends exactly the failed one.
-Nothing of the providers is replaced: only the HTTP transport is.
+A fake InboxedUp (`tests/unit/fake_api.FakeApi`, routed by InboxedUp's endpoint table) keeps
+what each write made and can fail a write in three ways: after acting (the object is made, then
+the connection drops or the API answers 502: the reply is lost), before acting (502, nothing
+made), or three times before acting and then not. For the domain submit, the mailbox request of
+`MailboxRequest` and the entries of `MailboxRequests`, each asserts exactly ONE object made,
+recorded as made (not adopted). Then the collections: one entry (or chunk) that keeps failing
+does not stop the others; the `PartialFailure` records the others, and the next update sends
+exactly the failed one. Nothing of the providers is replaced: only the HTTP transport is.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import json
 import sys
 import types
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +31,21 @@ from google.rpc import status_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.errors import ConfigError
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.partial_failure import PartialFailure
 from pulumi_inboxed.core.safe_write import WritePolicy
 from pulumi_inboxed.inboxedup import InboxedUpClient
 from pulumi_inboxed.inboxedup import domain_batch as domain_batch_module
+from pulumi_inboxed.inboxedup import endpoints as ep
 from pulumi_inboxed.inboxedup import runtime as runtime_module
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
 from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
 from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime, runtime_for
+
+from ..fake_api import Call, FakeApi, Handler
 
 BASE = "https://inboxedup.test/v1"
 _ids = itertools.count(1)
@@ -60,18 +64,24 @@ FAILURES = {
 }
 
 
-class FakeInboxedUp:
-    """Domains, batches and mailbox requests in memory. `plan[(method, path)]` lists what the
-    next matching writes do (LOST_READ, LOST_502, BEFORE, PARTLY or OK); `refuse` names the domains
-    whose writes always answer 502 before acting."""
+class FakeInboxedUp(FakeApi):
+    """Domains, batches and mailbox requests in memory, routed by InboxedUp's endpoint table.
+    `plan[endpoint]` lists what the next writes to it do (LOST_READ, LOST_502, BEFORE, PARTLY or
+    OK); `refuse` names the domains whose writes always answer 502 before acting."""
 
     def __init__(self) -> None:
+        super().__init__(ep, base_path="/v1")
         self.domains: dict[str, dict[str, Any]] = {}
         self.requests: list[dict[str, Any]] = []
-        self.plan: dict[tuple[str, str], list[str]] = {}
+        self.plan: dict[Endpoint, list[str]] = {}
         self.refuse: set[str] = set()
-        self.calls: list[tuple[str, str, Any]] = []
         self.domains_made: Counter[str] = Counter()
+        self.on(ep.SUBMIT_DOMAINS, self._written(self._submit))
+        self.on(ep.REQUEST_MAILBOXES, self._written(self._request))
+        self.on(ep.LIST_DOMAINS, lambda c: self._page(c, list(self.domains.values()), "domain"))
+        self.on(ep.LIST_MAILBOX_REQUESTS, lambda c: self._page(c, self.requests, "domain"))
+        self.on(ep.BATCH_STATUS, self._batch)
+        self.on(ep.GET_DOMAIN, self._domain)
 
     def add_active(self, name: str) -> None:
         domain_id = f"dom_{next(_ids)}"
@@ -84,51 +94,46 @@ class FakeInboxedUp:
             "ns2": "b.ns.test",
         }
 
-    def posts(self, path: str) -> list[Any]:
-        return [body for method, p, body in self.calls if (method, p) == ("POST", path)]
+    def posts(self, endpoint: Endpoint) -> list[Any]:
+        return self.bodies(endpoint)
 
-    def _next(self, key: tuple[str, str]) -> str:
-        steps = self.plan.get(key) or []
+    def _next(self, endpoint: Endpoint) -> str:
+        steps = self.plan.get(endpoint) or []
         return steps.pop(0) if steps else OK
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/v1")
-        body = json.loads(request.content) if request.content else None
-        self.calls.append((request.method, path, body))
-        if request.method == "POST":
-            step = self._next((request.method, path))
+    def _written(self, write: Callable[[Any], httpx.Response]) -> Handler:
+        """A write that follows `plan` and `refuse`."""
+
+        def answer(call: Call) -> httpx.Response:
+            body = call.body
+            step = self._next(call.endpoint)
             if step == BEFORE or self._refused(body):
                 return httpx.Response(502, json={"message": "bad gateway"})
             if step == PARTLY:
-                self._write(path, {**body, "domains": body["domains"][:1]})
+                write({**body, "domains": body["domains"][:1]})
                 return httpx.Response(502, json={"message": "bad gateway"})
-            reply = self._write(path, body)
+            reply = write(body)
             if step == LOST_READ:
-                raise httpx.ReadError("connection reset by peer", request=request)
+                raise httpx.ReadError("connection reset by peer", request=call.request)
             if step == LOST_502:
                 return httpx.Response(502, json={"message": "bad gateway"})
             return reply
-        if path == "/domains":
-            name = request.url.params.get("domain")
-            items = [d for d in self.domains.values() if name in (None, d["domain"])]
-            return self._page(request, items)
-        if path.startswith("/domains/batch/"):
-            bid = path.rsplit("/", 1)[1]
-            mine = [d for d in self.domains.values() if d["batchId"] == bid]
-            group = {"ns1": "a.ns.test", "ns2": "b.ns.test", "domains": mine}
-            return httpx.Response(
-                200, json={"data": {"batchId": bid, "status": "DONE", "groups": [group]}}
-            )
-        if path.startswith("/domains/"):
-            found = self.domains.get(path.split("/")[2])
-            if found is None:
-                return httpx.Response(404, json={"message": "not found"})
-            return httpx.Response(200, json={"data": found})
-        if path == "/mailboxes":
-            name = request.url.params.get("domain")
-            items = [r for r in self.requests if name in (None, r["domain"])]
-            return self._page(request, items)
-        return httpx.Response(404, json={"message": f"no route {request.method} {path}"})
+
+        return answer
+
+    def _batch(self, call: Call) -> httpx.Response:
+        bid = call.params["batch_id"]
+        mine = [d for d in self.domains.values() if d["batchId"] == bid]
+        group = {"ns1": "a.ns.test", "ns2": "b.ns.test", "domains": mine}
+        return httpx.Response(
+            200, json={"data": {"batchId": bid, "status": "DONE", "groups": [group]}}
+        )
+
+    def _domain(self, call: Call) -> httpx.Response:
+        found = self.domains.get(call.params["domain_id"])
+        if found is None:
+            return httpx.Response(404, json={"message": "not found"})
+        return httpx.Response(200, json={"data": found})
 
     def _refused(self, body: Any) -> bool:
         if not isinstance(body, dict):
@@ -136,24 +141,24 @@ class FakeInboxedUp:
         names = body.get("domains") or [body.get("domain")]
         return any(n in self.refuse for n in names)
 
-    def _write(self, path: str, body: Any) -> httpx.Response:
-        if path == "/domains":
-            batch = f"batch_{next(_ids)}"
-            made = []
-            for name in body["domains"]:
-                domain_id = f"dom_{next(_ids)}"
-                self.domains[domain_id] = {
-                    "id": domain_id,
-                    "domain": name,
-                    "status": "PENDING_NS",
-                    "batchId": batch,
-                    "ns1": "a.ns.test",
-                    "ns2": "b.ns.test",
-                }
-                self.domains_made[name] += 1
-                made.append(self.domains[domain_id])
-            return httpx.Response(201, json={"data": {"batchId": batch, "domains": made}})
-        assert path == "/mailboxes", path
+    def _submit(self, body: Any) -> httpx.Response:
+        batch = f"batch_{next(_ids)}"
+        made = []
+        for name in body["domains"]:
+            domain_id = f"dom_{next(_ids)}"
+            self.domains[domain_id] = {
+                "id": domain_id,
+                "domain": name,
+                "status": "PENDING_NS",
+                "batchId": batch,
+                "ns1": "a.ns.test",
+                "ns2": "b.ns.test",
+            }
+            self.domains_made[name] += 1
+            made.append(self.domains[domain_id])
+        return httpx.Response(201, json={"data": {"batchId": batch, "domains": made}})
+
+    def _request(self, body: Any) -> httpx.Response:
         request = {
             "id": f"req_{next(_ids)}",
             "type": body["type"],
@@ -175,9 +180,12 @@ class FakeInboxedUp:
         )
 
     @staticmethod
-    def _page(request: httpx.Request, items: list[dict[str, Any]]) -> httpx.Response:
-        page = int(request.url.params.get("page", "1"))
-        limit = int(request.url.params.get("limit", "500"))
+    def _page(call: Call, items: list[dict[str, Any]], by: str) -> httpx.Response:
+        """One page of `items`, those whose `by` is the `?domain=` asked for when given."""
+        name = call.query.get("domain")
+        items = [i for i in items if name in (None, i[by])]
+        page = int(call.query.get("page", "1"))
+        limit = int(call.query.get("limit", "500"))
         chunk = items[(page - 1) * limit : page * limit]
         pagination = {"page": page, "limit": limit, "total": len(items)}
         return httpx.Response(200, json={"data": chunk, "pagination": pagination})
@@ -241,7 +249,7 @@ def test_a_mailbox_request_is_made_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     api.add_active("one.com")
-    api.plan[("POST", "/mailboxes")] = list(failures)
+    api.plan[ep.REQUEST_MAILBOXES] = list(failures)
     props = {"domain": "one.com", "type": "smtp", "mailboxes": people("ann", "bo")}
     props["wait_timeout_seconds"] = 5
     result = using(MailboxRequestProvider, rt, monkeypatch).create(props)
@@ -250,7 +258,7 @@ def test_a_mailbox_request_is_made_once(
     assert result.id == made["id"] and result.outs["request_id"] == made["id"]
     assert result.outs["adopted"] is False  # this run's own, not adopted
     assert result.outs["emails"] == ["ann@one.com", "bo@one.com"]
-    sends = len(api.posts("/mailboxes"))
+    sends = len(api.posts(ep.REQUEST_MAILBOXES))
     assert sends == (len(failures) + 1 if failures[-1] == BEFORE else 1)
 
 
@@ -262,7 +270,7 @@ def test_a_collection_entry_is_requested_once(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     api.add_active("one.com")
-    api.plan[("POST", "/mailboxes")] = list(failures)
+    api.plan[ep.REQUEST_MAILBOXES] = list(failures)
     props = collection(entry("one.com"))
     outs = using(MailboxRequestsProvider, rt, monkeypatch).create(props).outs
     assert len(api.requests) == 1, api.requests
@@ -283,7 +291,7 @@ def test_a_domain_submit_is_made_once(
 ) -> None:
     names = ["sub-a.com", "sub-b.com", "sub-c.com"]
     provider = using(DomainBatchProvider, rt, monkeypatch)
-    api.plan[("POST", "/domains")] = list(failures)
+    api.plan[ep.SUBMIT_DOMAINS] = list(failures)
     inputs = provider.check({}, {"domains": names}).inputs
     inputs["wait_timeout_seconds"] = 5
     outs = provider.create(inputs).outs
@@ -292,7 +300,7 @@ def test_a_domain_submit_is_made_once(
     assert sorted(outs["records"]) == names
     assert outs["not_ready_domains"] == []
     if failures == [PARTLY]:  # the re-send carries only the names not found
-        assert [body["domains"] for body in api.posts("/domains")] == [names, names[1:]]
+        assert [body["domains"] for body in api.posts(ep.SUBMIT_DOMAINS)] == [names, names[1:]]
 
 
 def test_a_refusal_is_not_sent_again(
@@ -303,12 +311,12 @@ def test_a_refusal_is_not_sent_again(
     props["wait_timeout_seconds"] = 5
     provider = using(MailboxRequestProvider, rt, monkeypatch)
     api.add_active("absent.com")
-    monkeypatch.setattr(
-        api, "_write", lambda path, body: httpx.Response(403, json={"message": "limit reached"})
+    api.on(
+        ep.REQUEST_MAILBOXES, lambda _call: httpx.Response(403, json={"message": "limit reached"})
     )
     with pytest.raises(Exception, match="limit reached"):
         provider.create(props)
-    assert len(api.posts("/mailboxes")) == 1
+    assert len(api.posts(ep.REQUEST_MAILBOXES)) == 1
 
 
 # a collection finishes what it can; the next update sends only what failed -------------------
@@ -334,14 +342,14 @@ def test_mailbox_requests_record_the_others_and_the_next_update_sends_only_the_f
     assert "c.com/smtp" not in outs["statuses"] and "c.com/smtp" not in outs["emails"]
     assert [e["domain"] for e in outs["requests"]] == ["a.com", "b.com", "d.com"]
     assert outs["adopted_requests"] == []
-    assert len(api.posts("/mailboxes")) == 3 + 5  # c.com was tried five times, never made
+    assert len(api.posts(ep.REQUEST_MAILBOXES)) == 3 + 5  # c.com was tried five times, never made
 
     # the next `pulumi up`: update(olds=the recorded outputs, news=the same inputs)
     api.refuse = set()
-    before = len(api.posts("/mailboxes"))
+    before = len(api.posts(ep.REQUEST_MAILBOXES))
     assert provider.diff(failure.id_, outs, props).changes is True
     updated = provider.update(failure.id_, outs, props).outs
-    sent = api.posts("/mailboxes")[before:]
+    sent = api.posts(ep.REQUEST_MAILBOXES)[before:]
     assert [(b["domain"], b["type"]) for b in sent] == [("c.com", "smtp")]
     assert sorted(updated["request_ids"]) == [
         "a.com/smtp",
@@ -381,10 +389,12 @@ def test_domain_batch_records_the_other_chunks_and_the_next_update_submits_only_
     assert failure.id_ == outs["batch_id"] and failure.id_.startswith("batch_")
 
     api.refuse = set()
-    before = len(api.posts("/domains"))
+    before = len(api.posts(ep.SUBMIT_DOMAINS))
     assert provider.diff(failure.id_, outs, inputs).changes is True
     updated = provider.update(failure.id_, outs, inputs).outs
-    assert [b["domains"] for b in api.posts("/domains")[before:]] == [["ch-c.com", "ch-d.com"]]
+    assert [b["domains"] for b in api.posts(ep.SUBMIT_DOMAINS)[before:]] == [
+        ["ch-c.com", "ch-d.com"]
+    ]
     assert api.domains_made == {name: 1 for name in names}  # none submitted twice
     assert sorted(updated["records"]) == sorted(names)
     assert updated["adopted_domains"] == [] and updated["not_ready_domains"] == []

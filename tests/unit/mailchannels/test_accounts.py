@@ -2,15 +2,14 @@
 borrows the default key, endpoint overrides per account, an unknown account fails preview on
 `account`, the functions take `account=`, and no key reaches the pickled provider or the state.
 
-The HTTP is faked (`httpx.MockTransport` under the real `MailChannelsClient`, built by the real
-runtime); the provider, the runtime and the functions run unchanged."""
+The HTTP is faked (`tests/unit/fake_api.FakeApi` under the real `MailChannelsClient`, built by
+the real runtime); the provider, the runtime and the functions run unchanged."""
 
 from __future__ import annotations
 
 import json
 import pickle
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -22,11 +21,13 @@ from pulumi.output import UNKNOWN
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.errors import ConfigError
 from pulumi_inboxed.mailchannels import MailChannelsClient
+from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.mailchannels import functions as mc_functions
 from pulumi_inboxed.mailchannels import runtime as mc_runtime
 from pulumi_inboxed.mailchannels.inbound_domains import InboundDomainsProvider
 
 from ..conftest import PreviewCheck
+from ..fake_api import Call, FakeApi
 
 DEFAULT_KEY = "mc-default-key-0001"
 KEY_A = "mc-client-a-key-0002"
@@ -45,35 +46,45 @@ CONFIG: dict[str, Any] = {
 SUBSCRIPTION = {"handle": "sub-x", "active": True, "plan": {"handle": "p", "name": "Plan"}}
 
 
-@dataclass
-class FakeMailChannels:
-    """One fake MailChannels Inbound serving three API keys: the domains each holds, and every
-    request as (key, host, method, path)."""
+class FakeMailChannels(FakeApi):
+    """One fake MailChannels Inbound serving three API keys, routed by its endpoint table (and
+    the overridden paths the tests set): the domains each key holds, and every request as (key,
+    host, method, path)."""
 
-    held: dict[str, set[str]] = field(
-        default_factory=lambda: {DEFAULT_KEY: set(), KEY_A: set(), KEY_B: set()}
-    )
-    seen: list[tuple[str, str, str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        overrides = {ep.LIST_SUBSCRIPTIONS: "GET /subs", ep.REMOVE_DOMAIN: "DELETE /rm/{domain}"}
+        super().__init__(ep, base_path="/inbound/v1", overrides=overrides)
+        self.held: dict[str, set[str]] = {DEFAULT_KEY: set(), KEY_A: set(), KEY_B: set()}
+        self.seen: list[tuple[str, str, str, str]] = []
+        self.on(ep.LIST_SUBSCRIPTIONS, lambda _call: httpx.Response(200, json=[SUBSCRIPTION]))
+        self.on(ep.PROVISION_DOMAINS, self._provision)
+        self.on(ep.REMOVE_DOMAIN, self._remove)
+        self.on(ep.LIST_DOMAINS, self._list)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx.Request) -> httpx.Response:
         key = request.headers.get("X-API-Key", "")
         path = request.url.path.removeprefix("/inbound/v1")
         self.seen.append((key, request.url.host, request.method, path))
         if key not in self.held:
             return httpx.Response(401, json={"code": 0, "message": "bad key", "errors": []})
-        mine = self.held[key]
-        if path in ("/subscriptions", "/subs"):  # "/subs": an overridden path
-            return httpx.Response(200, json=[SUBSCRIPTION])
-        if request.method == "POST" and path == "/domains/batch":
-            names = [d["domain"] for d in json.loads(request.content)["domains"]]
-            mine.update(names)
-            done = [{"domain": {"domain": n}, "code": 201} for n in names]
-            return httpx.Response(200, json={"successes": done, "errors": []})
-        if request.method == "DELETE":
-            mine.discard(path.rsplit("/", 1)[-1])
-            return httpx.Response(204)
-        wanted = request.url.params.get_list("domains")
-        names = sorted(n for n in mine if not wanted or n in wanted)
+        return super().__call__(request)
+
+    def _mine(self, call: Call) -> set[str]:
+        return self.held[call.request.headers["X-API-Key"]]
+
+    def _provision(self, call: Call) -> httpx.Response:
+        names = [d["domain"] for d in call.body["domains"]]
+        self._mine(call).update(names)
+        done = [{"domain": {"domain": n}, "code": 201} for n in names]
+        return httpx.Response(200, json={"successes": done, "errors": []})
+
+    def _remove(self, call: Call) -> httpx.Response:
+        self._mine(call).discard(call.params["domain"])
+        return httpx.Response(204)
+
+    def _list(self, call: Call) -> httpx.Response:
+        wanted = call.query.get_list("domains")
+        names = sorted(n for n in self._mine(call) if not wanted or n in wanted)
         return httpx.Response(200, json={"domains": [{"domain": n} for n in names]})
 
     def keys(self) -> list[str]:
@@ -84,14 +95,14 @@ class FakeMailChannels:
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeMailChannels]:
     """The runtime builds its clients as ever; their HTTP goes to `FakeMailChannels`."""
     api = FakeMailChannels()
-    transport = httpx.MockTransport(api.handle)
+    transport = api.transport()
 
     class Faked(MailChannelsClient):
         def __init__(self, base_url: str, api_key: str, **kwargs: Any) -> None:
             super().__init__(base_url, api_key, transport=transport, **kwargs)
 
-    monkeypatch.setattr(mc_runtime, "MailChannelsClient", Faked)
-    monkeypatch.setattr(mc_runtime, "_clients", Registry())
+    monkeypatch.setattr(mc_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(mc_runtime.CLIENTS, "clients", Registry())
     for name in (
         "MAILCHANNELS_API_KEY",
         "MAILCHANNELS_BASE_URL",

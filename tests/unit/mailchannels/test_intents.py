@@ -7,7 +7,6 @@ none twice, and delete removes them. Domains held without a record are adopted a
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,25 @@ import pytest
 from pulumi_inboxed.core import intents
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.mailchannels import MailChannelsClient
+from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.mailchannels import runtime as mc_runtime
 
+from ..fake_api import Call, Died
 from .test_safe_writes import FAST, NAMES, FakeInbound, inputs, provider
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::inbound"
 
 
-class Died(Exception):
-    """The process is gone: nothing retries this."""
-
-
-@dataclass
 class CrashingInbound(FakeInbound):
-    """`die_next`: the next write acts, then the process dies before reading the answer;
-    `DELETE /domains/{domain}` removes a domain."""
+    """`REMOVE_DOMAIN` removes a domain (`die_on`: `tests/unit/fake_api`)."""
 
-    die_next: bool = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.on(ep.REMOVE_DOMAIN, self._remove)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/inbound/v1")
-        if request.method == "DELETE":
-            gone = self.held.pop(path.rsplit("/", 1)[1], None)
-            return httpx.Response(204) if gone else httpx.Response(404, json={"message": "no"})
-        if request.method == "POST" and self.die_next:
-            self.die_next = False
-            super().handle(request)
-            raise Died("SIGKILL")
-        return super().handle(request)
+    def _remove(self, call: Call) -> httpx.Response:
+        gone = self.held.pop(call.params["domain"], None)
+        return httpx.Response(204) if gone else httpx.Response(404, json={"message": "no"})
 
 
 @pytest.fixture
@@ -57,9 +47,8 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CrashingIn
             kwargs.update(transport=transport, write_policy=FAST, sleep=lambda _s: None)
             super().__init__(base_url, api_key, **kwargs)
 
-    monkeypatch.setattr(mc_runtime, "MailChannelsClient", Faked)
-    monkeypatch.setattr(mc_runtime, "_clients", Registry())
-    monkeypatch.setattr(mc_runtime, "_limiters", Registry())
+    monkeypatch.setattr(mc_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(mc_runtime.CLIENTS, "clients", Registry())
     for name in ("MAILCHANNELS_API_KEY", "MAILCHANNELS_BASE_URL", "MAILCHANNELS_ACCOUNTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(intents.DIR_ENV, str(tmp_path / "intents"))
@@ -79,7 +68,7 @@ def test_domains_provisioned_before_the_crash_are_managed_as_created(
 ) -> None:
     p = provider()
     props = inputs(p, NAMES)
-    fake.die_next = True
+    fake.die_on = ep.PROVISION_DOMAINS
     with pytest.raises(Died), intents.handling(URN):
         p.create(props)
     assert sorted(fake.made) == sorted(NAMES)
@@ -97,7 +86,7 @@ def test_domains_held_without_a_record_are_still_adopted(
     fake: CrashingInbound, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = provider()
-    fake.die_next = True
+    fake.die_on = ep.PROVISION_DOMAINS
     with pytest.raises(Died), intents.handling(URN):
         p.create(inputs(p, NAMES[:1]))
     # another resource (no record of its own) finds the domain: adopted, kept on destroy

@@ -61,10 +61,10 @@ def api(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iter
         def __init__(self, base_url: str, api_key: str, **kwargs: Any) -> None:
             super().__init__(base_url, api_key, transport=transport, **kwargs)
 
-    monkeypatch.setattr(runtime, CLIENTS[ns], Faked)
+    monkeypatch.setattr(runtime.CLIENTS, "client_class", Faked)
     HANDLER[0] = empty_list
-    monkeypatch.setattr(runtime, "_clients", Registry())
-    monkeypatch.setattr(runtime, "_limiters", Registry())
+    monkeypatch.setattr(runtime.CLIENTS, "clients", Registry())
+    # the account limiters (`core.request_limits.LIMITERS`) are fresh per test: conftest
     for key in ("MAX_CONCURRENT_REQUESTS", "REQUESTS_PER_SECOND", "REQUEST_TIMEOUT_SECONDS"):
         monkeypatch.delenv(f"{ns.upper()}_{key}", raising=False)
     for key in ("API_KEY", "BASE_URL", "ACCOUNTS", "ENDPOINTS"):

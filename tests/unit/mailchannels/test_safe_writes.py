@@ -4,14 +4,12 @@ is sent again, so no domain is ever provisioned twice, and a collection finishes
 Per write kind (`POST /domains/batch` through `InboundDomains`, the single `POST /domains`):
 (a) the write took effect but its reply was lost (a dropped connection, a 502); (b) it failed
 before acting; (c) it failed three times, then succeeded. Each asserts exactly one domain made
-per name, recorded as made (not adopted). The HTTP is faked (`httpx.MockTransport` under the
-real client that the real runtime builds); the provider runs unchanged."""
+per name, recorded as made (not adopted). The HTTP is faked (`tests/unit/fake_api.FakeApi` under
+the real client that the real runtime builds); the provider runs unchanged."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -25,6 +23,8 @@ from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.mailchannels import runtime as mc_runtime
 from pulumi_inboxed.mailchannels.inbound_domains import InboundDomainsProvider
 from pulumi_inboxed.mailchannels.models import InboundDomain
+
+from ..fake_api import Call, FakeApi
 
 KEY = "mc-safe-write-key"
 BASE = "https://mc.safe.test/inbound/v1"
@@ -56,16 +56,23 @@ def lost_after(k: int) -> str:
     return f"lost-after-{k}"
 
 
-@dataclass
-class FakeInbound:
-    """MailChannels Inbound for one API key: the domains it holds, every domain it provisioned
-    (in order: a name twice would be a second object made), and every request."""
+class FakeInbound(FakeApi):
+    """MailChannels Inbound for one API key, routed by its endpoint table: the domains it holds,
+    every domain it provisioned (in order: a name twice would be a second object made), and
+    every request (`seen`: method, path, the domains a write carried)."""
 
-    held: dict[str, dict[str, Any]] = field(default_factory=dict)
-    made: list[str] = field(default_factory=list)
-    faults: list[str] = field(default_factory=list)
-    seen: list[tuple[str, str, list[str]]] = field(default_factory=list)
-    """(method, path, the domains a write carried)."""
+    def __init__(self) -> None:
+        super().__init__(ep, base_path="/inbound/v1")
+        self.held: dict[str, dict[str, Any]] = {}
+        self.made: list[str] = []
+        self.faults: list[str] = []
+        self.seen: list[tuple[str, str, list[str]]] = []
+        self.on(ep.LIST_DOMAINS, self._list)
+        self.on(ep.PROVISION_DOMAINS, lambda call: self._write(call, call.body["domains"]))
+        self.on(ep.PROVISION_DOMAIN, lambda call: self._write(call, [call.body]))
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        return FakeApi.__call__(self, request)
 
     def _provision(self, bodies: list[dict[str, Any]], overwrite: bool) -> list[dict[str, Any]]:
         done = []
@@ -80,19 +87,18 @@ class FakeInbound:
             done.append({"domain": body, "code": 201, "comment": "provisioned"})
         return done
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/inbound/v1")
-        if request.method == "GET":
-            self.seen.append(("GET", path, []))
-            wanted = request.url.params.get_list("domains")
-            found = [d for n, d in sorted(self.held.items()) if not wanted or n in wanted]
-            return httpx.Response(200, json={"domains": found})
-        body = json.loads(request.content)
-        batch = path == "/domains/batch"
-        bodies = body["domains"] if batch else [body]
-        self.seen.append((request.method, path, [d["domain"] for d in bodies]))
+    def _list(self, call: Call) -> httpx.Response:
+        self.seen.append(("GET", call.path, []))
+        wanted = call.query.get_list("domains")
+        found = [d for n, d in sorted(self.held.items()) if not wanted or n in wanted]
+        return httpx.Response(200, json={"domains": found})
+
+    def _write(self, call: Call, bodies: list[dict[str, Any]]) -> httpx.Response:
+        request = call.request
+        batch = call.endpoint == ep.PROVISION_DOMAINS
+        self.seen.append((request.method, call.path, [d["domain"] for d in bodies]))
         fault = self.faults.pop(0) if self.faults else OK
-        overwrite = request.url.params.get("overwrite") == "true"
+        overwrite = call.query.get("overwrite") == "true"
         if fault == RATE_503:
             return httpx.Response(503, json={"code": 0, "message": "rate limit", "errors": []})
         if fault.startswith("before-"):
@@ -139,9 +145,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeInbound]:
             kwargs.update(transport=transport, write_policy=FAST, sleep=lambda _s: None)
             super().__init__(base_url, api_key, **kwargs)
 
-    monkeypatch.setattr(mc_runtime, "MailChannelsClient", Faked)
-    monkeypatch.setattr(mc_runtime, "_clients", Registry())
-    monkeypatch.setattr(mc_runtime, "_limiters", Registry())
+    monkeypatch.setattr(mc_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(mc_runtime.CLIENTS, "clients", Registry())
     for name in ("MAILCHANNELS_API_KEY", "MAILCHANNELS_BASE_URL", "MAILCHANNELS_ACCOUNTS"):
         monkeypatch.delenv(name, raising=False)
     yield api

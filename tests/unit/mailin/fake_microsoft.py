@@ -1,5 +1,6 @@
-"""An in-memory Mailin.ai (Microsoft section, verification, credits) behind `httpx.MockTransport`,
-with faults queued per request: the safe-retry tests' fake.
+"""An in-memory Mailin.ai (Microsoft section, verification, credits) on `tests/unit/fake_api`
+(routed by Mailin.ai's endpoint table), with faults queued per endpoint: the safe-retry tests'
+fake.
 
 A fault is one of:
 - ``"lost"``: the request acts (the object is recorded), then the connection drops before the
@@ -24,8 +25,12 @@ from urllib.parse import parse_qs
 
 import httpx
 
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
+
+from ..fake_api import Call, FakeApi
 
 BASE = "https://api.mailin.test/api/v1/public"
 PREFIX = "/api/v1/public"
@@ -37,8 +42,9 @@ def page(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"current_page": 1, "data": items, "last_page": 1, "next_page_url": None}
 
 
-class FakeMailin:
-    """The account's objects, the requests seen, and the faults still to inject."""
+class FakeMailin(FakeApi):
+    """The account's objects, the requests seen (`calls`), and the faults still to inject;
+    routed by Mailin.ai's endpoint table."""
 
     def __init__(
         self,
@@ -48,6 +54,7 @@ class FakeMailin:
         refuse_duplicate_orders: bool = False,
         stale_order_lists: int = 0,
     ) -> None:
+        super().__init__(ep, base_path=PREFIX)
         self.refuse_duplicate_orders = refuse_duplicate_orders
         self.stale_order_lists = stale_order_lists
         self.providers: list[dict[str, Any]] = []
@@ -59,14 +66,36 @@ class FakeMailin:
         ]
         self.reuploads: dict[int, int] = defaultdict(int)
         self.show_forward_to = show_forward_to
-        self.faults: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.requests: list[tuple[str, str]] = []
+        self.faults: dict[tuple[Endpoint, tuple[tuple[str, str], ...]], list[str]] = defaultdict(
+            list
+        )
         self._next_id = 100
+        self.on(ep.ADD_INBOX_PROVIDER, self._add_provider)
+        self.on(ep.LIST_INBOX_PROVIDERS, lambda _c: httpx.Response(200, json=page(self.providers)))
+        self.on(ep.ADD_DOMAIN_REGISTRAR, self._add_registrar)
+        self.on(
+            ep.LIST_DOMAIN_REGISTRARS, lambda _c: httpx.Response(200, json=page(self.registrars))
+        )
+        self.on(ep.ADD_AZURE_ORDER, self._add_order)
+        self.on(ep.LIST_AZURE_ORDERS, self._list_orders)
+        for endpoint in ORDER_ACTIONS:
+            self.on(endpoint, self._on_order)
+        self.on(
+            ep.GET_CREDITS, lambda _c: httpx.Response(200, json={"total_credits": self.credits})
+        )
+        self.on(
+            ep.CREDIT_HISTORY, lambda _c: httpx.Response(200, json=page(self.ledger[::-1]))
+        )  # newest first
+        self.on(ep.GET_BULK_TASK, lambda c: self._task(c, "finished"))
+        self.on(ep.GET_SINGLE_EMAIL, lambda c: self._task(c, "success"))
+        for endpoint in (ep.VERIFY_SINGLE_EMAIL, ep.VERIFY_BULK_EMAILS, ep.VERIFY_BULK_FILE):
+            self.on(endpoint, self._verify)
 
     # set-up ------------------------------------------------------------------------------
-    def fail(self, method: str, path: str, *faults: str) -> None:
-        """The next requests of `method path` meet `faults`, in order; then they succeed."""
-        self.faults[(method, path)].extend(faults)
+    def fail(self, endpoint: Endpoint, *faults: str, **params: str) -> None:
+        """The next requests of `endpoint` (with these path parameters) meet `faults`, in
+        order; then they succeed."""
+        self.faults[(endpoint, tuple(sorted(params.items())))].extend(faults)
 
     def client(self) -> MailinClient:
         """A client on this fake; the HTTP layer sends each request once (no retries of its
@@ -75,80 +104,76 @@ class FakeMailin:
             BASE,
             token="t-1",
             retry=RetryPolicy(attempts=1, initial_wait=0.0),
-            transport=httpx.MockTransport(self),
+            transport=self.transport(),
         )
 
-    def sent(self, method: str, path: str) -> int:
-        """How many `method path` requests reached the fake (faulty ones included)."""
-        return self.requests.count((method, path))
+    def sent(self, endpoint: Endpoint, **params: str) -> int:
+        """How many requests of `endpoint` reached the fake (faulty ones included)."""
+        return len(self.calls_to(endpoint, **params))
 
     @property
     def credits(self) -> int:
         return sum(e["credit"] - e["debit"] for e in self.ledger)
 
     # the API -----------------------------------------------------------------------------
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        method, path = request.method, request.url.path.removeprefix(PREFIX)
-        self.requests.append((method, path))
-        queued = self.faults.get((method, path))
-        fault = queued.pop(0) if queued else None
-        fault = None if fault == "ok" else fault
+    def serve(self, call: Call) -> httpx.Response:
+        self.calls.append(call)
+        fault = self._fault(call)
         if fault == "drop":
             raise httpx.ReadError("connection reset before the request was processed")
         if fault is not None and fault not in ACTING_FAULTS:
             return httpx.Response(int(fault), json={"message": "Server Error"})
-        response = self._act(method, path, request)
+        response = self.answer(call)
         if fault == "lost":
             raise httpx.ReadError("connection reset after the request was processed")
         if fault == "lost-502":
             return httpx.Response(502, json={"message": "Bad Gateway"})
         return response
 
+    def _fault(self, call: Call) -> str | None:
+        """The next fault queued for `call` (its endpoint with its path parameters first), or
+        None."""
+        for key in ((call.endpoint, tuple(sorted(call.params.items()))), (call.endpoint, ())):
+            queued = self.faults.get(key)
+            if queued:
+                fault = queued.pop(0)
+                return None if fault == "ok" else fault
+        return None
+
     def _new_id(self) -> int:
         self._next_id += 1
         return self._next_id
 
-    def _order(self, path: str) -> dict[str, Any] | None:
-        order_id = int(path.rsplit("/", 1)[1])
-        return next((o for o in self.orders if o["id"] == order_id), None)
+    @staticmethod
+    def _body(call: Call) -> Any:
+        return json.loads(call.request.content) if call.request.content.startswith(b"{") else {}
 
-    def _act(self, method: str, path: str, request: httpx.Request) -> httpx.Response:
-        body: Any = json.loads(request.content) if request.content.startswith(b"{") else {}
-        ok = httpx.Response(200, json={"message": "ok"})
-        if (method, path) == ("POST", "/inbox-providers/add"):
-            self.providers.append({**body, "id": self._new_id()})
-            return httpx.Response(201, json={"provider_id": self.providers[-1]["id"]})
-        if (method, path) == ("GET", "/inbox-providers"):
-            return httpx.Response(200, json=page(self.providers))
-        if (method, path) == ("POST", "/domain-registrars/add"):
-            self.registrars.append({**body, "id": self._new_id()})
-            return httpx.Response(201, json={"id": self.registrars[-1]["id"]})
-        if (method, path) == ("GET", "/domain-registrars"):
-            return httpx.Response(200, json=page(self.registrars))
-        if (method, path) == ("POST", "/azure-orders/add"):
-            if self.refuse_duplicate_orders and any(
-                o["domain"] == body["domain"] for o in self.orders
-            ):
-                message = "Order already exists in your account."
-                return httpx.Response(422, json={"message": message})
-            order = {**body, "id": self._new_id(), "forward_to": None}
-            order["mailboxes"] = body.get("mailboxes") or [
-                {"name": "Ann Lee", "email": f"ann@{body['domain']}"}
-            ]
-            self.orders.append(order)
-            return httpx.Response(201, json={"message": "Order processed successfully."})
-        if (method, path) == ("GET", "/azure-orders"):
-            shown = self.orders
-            if self.stale_order_lists > 0:
-                self.stale_order_lists -= 1
-                shown = shown[:-1]
-            return httpx.Response(200, json=page([self._listed(o) for o in shown]))
-        order = self._order(path) if path.startswith("/azure-orders/") else None
-        if order is not None:
-            return self._on_order(method, path, order, body) or ok
-        return self._verification(method, path, request) or httpx.Response(
-            404, json={"message": "Not Found"}
-        )
+    def _add_provider(self, call: Call) -> httpx.Response:
+        self.providers.append({**self._body(call), "id": self._new_id()})
+        return httpx.Response(201, json={"provider_id": self.providers[-1]["id"]})
+
+    def _add_registrar(self, call: Call) -> httpx.Response:
+        self.registrars.append({**self._body(call), "id": self._new_id()})
+        return httpx.Response(201, json={"id": self.registrars[-1]["id"]})
+
+    def _add_order(self, call: Call) -> httpx.Response:
+        body = self._body(call)
+        if self.refuse_duplicate_orders and any(o["domain"] == body["domain"] for o in self.orders):
+            message = "Order already exists in your account."
+            return httpx.Response(422, json={"message": message})
+        order = {**body, "id": self._new_id(), "forward_to": None}
+        order["mailboxes"] = body.get("mailboxes") or [
+            {"name": "Ann Lee", "email": f"ann@{body['domain']}"}
+        ]
+        self.orders.append(order)
+        return httpx.Response(201, json={"message": "Order processed successfully."})
+
+    def _list_orders(self, _call: Call) -> httpx.Response:
+        shown = self.orders
+        if self.stale_order_lists > 0:
+            self.stale_order_lists -= 1
+            shown = shown[:-1]
+        return httpx.Response(200, json=page([self._listed(o) for o in shown]))
 
     def _listed(self, order: dict[str, Any]) -> dict[str, Any]:
         mailboxes = [
@@ -166,58 +191,48 @@ class FakeMailin:
             listed["forward_to"] = order["forward_to"]
         return listed
 
-    def _on_order(
-        self, method: str, path: str, order: dict[str, Any], body: dict[str, Any]
-    ) -> httpx.Response | None:
-        action = path.split("/")[2]
-        if action == "nameservers":
+    def _on_order(self, call: Call) -> httpx.Response:
+        order_id = int(call.params["order_id"])
+        order = next((o for o in self.orders if o["id"] == order_id), None)
+        if order is None:
+            return httpx.Response(404, json={"message": "Not Found"})
+        body = self._body(call)
+        action = call.endpoint
+        if action == ep.AZURE_ORDER_NAMESERVERS:
             return httpx.Response(200, json={"status": "ready", "nameservers": NAMESERVERS})
-        if action == "status":
+        if action == ep.AZURE_ORDER_STATUS:
             return httpx.Response(200, json={"data": {"id": order["id"], "status": "Ready"}})
-        if action == "get-mailboxes":
+        if action == ep.AZURE_ORDER_MAILBOXES:
             boxes = [
                 {"name": m["name"], "username": m["email"], "password": "pw-1"}
                 for m in order["mailboxes"]
             ]
             return httpx.Response(200, json={"mailboxes": boxes})
-        if action == "get-inbox-provider-status":
+        if action == ep.AZURE_UPLOAD_STATUS:
             total = len(order["mailboxes"])
             return httpx.Response(200, json={"upload_status_summary": {"total": total}})
-        if action == "set-inbox-provider":
+        if action == ep.SET_AZURE_INBOX_PROVIDER:
             order["provider_id"] = body["provider_id"]
-        elif action == "remove-inbox-provider":
+        elif action == ep.REMOVE_AZURE_INBOX_PROVIDER:
             if order.get("provider_id") is None:
                 message = "No inbox provider is set for this order."
                 return httpx.Response(422, json={"message": message})
             order["provider_id"] = None
-        elif action == "set-redirect-domain":
+        elif action == ep.SET_AZURE_MASTER_DOMAIN:
             order["forward_to"] = body["forward_to"]
-        elif action == "trigger-re-upload":
+        elif action == ep.TRIGGER_AZURE_REUPLOAD:
             self.reuploads[order["id"]] += 1
-        return None
+        return httpx.Response(200, json={"message": "ok"})
 
-    def _verification(
-        self, method: str, path: str, request: httpx.Request
-    ) -> httpx.Response | None:
-        if (method, path) == ("GET", "/get-credits"):
-            return httpx.Response(200, json={"total_credits": self.credits})
-        if (method, path) == ("GET", "/credit-history"):
-            return httpx.Response(200, json=page(self.ledger[::-1]))  # newest first
-        if (method, path) == ("GET", "/get-task-detail"):
-            task = self.tasks[request.url.params["task_id"]]
-            return httpx.Response(200, json={**task, "status": "finished"})
-        if (method, path) == ("GET", "/get-single-email"):
-            task = self.tasks[request.url.params["task_id"]]
-            return httpx.Response(200, json={**task, "status": "success"})
-        if method != "POST" or path not in (
-            "/verify-bulk-emails",
-            "/verify-bulk-file",
-            "/verify-single-email",
-        ):
-            return None
-        if path == "/verify-single-email":
+    def _task(self, call: Call, status: str) -> httpx.Response:
+        task = self.tasks[call.query["task_id"]]
+        return httpx.Response(200, json={**task, "status": status})
+
+    def _verify(self, call: Call) -> httpx.Response:
+        request = call.request
+        if call.endpoint == ep.VERIFY_SINGLE_EMAIL:
             emails = [json.loads(request.content)["email"]]
-        elif path == "/verify-bulk-emails":
+        elif call.endpoint == ep.VERIFY_BULK_EMAILS:
             form = parse_qs(request.content.decode())
             emails = form["emails"][0].split(",")
         else:
@@ -233,3 +248,16 @@ class FakeMailin:
         entry = {"id": self._new_id(), "reason": "Bulk verification started", "credit": 0}
         self.ledger.append({**entry, "debit": len(emails)})
         return httpx.Response(210, json={"task_id": task_id, "status": "verifying"})
+
+
+ORDER_ACTIONS = (
+    ep.AZURE_ORDER_NAMESERVERS,
+    ep.AZURE_ORDER_STATUS,
+    ep.AZURE_ORDER_MAILBOXES,
+    ep.AZURE_UPLOAD_STATUS,
+    ep.SET_AZURE_INBOX_PROVIDER,
+    ep.REMOVE_AZURE_INBOX_PROVIDER,
+    ep.SET_AZURE_MASTER_DOMAIN,
+    ep.TRIGGER_AZURE_REUPLOAD,
+)
+"""What the fake does on one order (its id in the path)."""

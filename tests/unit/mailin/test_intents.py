@@ -14,47 +14,42 @@ import httpx
 import pytest
 
 from pulumi_inboxed.core import intents
+from pulumi_inboxed.core.endpoint import Endpoint
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.domains import DomainsProvider
 from pulumi_inboxed.mailin.forwarding import DomainForwardingProvider, EmailForwardingProvider
 from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 
+from ..fake_api import Call, Died, Handler
 from .fake_account import FakeMailin as AccountFake
 from .fake_account import configured
-from .fake_microsoft import PREFIX, FakeMailin
+from .fake_microsoft import FakeMailin
 from .test_microsoft_safe_writes import ACCOUNT_KINDS, FAST, ORDER, azure_provider
 from .test_safe_writes import GOOGLE, SMTP, domains_inputs, smtp_inputs
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::order"
 
 
-class Died(Exception):
-    """The process is gone: nothing retries this."""
-
-
 class CrashingMailin(FakeMailin):
-    """`die_on`: the next `POST path` acts, then the process dies before reading the answer;
-    deletes of orders and entries remove them."""
+    """Deletes of orders and entries remove them (`die_on`: `tests/unit/fake_api`)."""
 
-    die_on: str = ""
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix(PREFIX)
-        for prefix, items in (
-            ("/azure-orders/remove/", self.orders),
-            ("/inbox-providers/delete/", self.providers),
-            ("/domain-registrars/", self.registrars),
+    def __init__(self) -> None:
+        super().__init__()
+        for endpoint, items, key in (
+            (ep.DELETE_AZURE_ORDER, self.orders, "order_id"),
+            (ep.DELETE_INBOX_PROVIDER, self.providers, "provider_id"),
+            (ep.DELETE_DOMAIN_REGISTRAR, self.registrars, "registrar_id"),
         ):
-            if path.startswith(prefix) and request.method in ("GET", "DELETE"):
-                tail = path.removeprefix(prefix)
-                if tail.isdigit() and (request.method == "DELETE" or "remove" in prefix):
-                    items[:] = [i for i in items if i["id"] != int(tail)]
-                    return httpx.Response(200, json={"message": "deleted"})
-        if request.method == "POST" and self.die_on and path == self.die_on:
-            self.die_on = ""
-            super().__call__(request)
-            raise Died("SIGKILL")
-        return super().__call__(request)
+            self.on(endpoint, self._deleting(items, key))
+
+    @staticmethod
+    def _deleting(items: list[dict[str, Any]], key: str) -> Handler:
+        def delete(call: Call) -> httpx.Response:
+            items[:] = [i for i in items if i["id"] != int(call.params[key])]
+            return httpx.Response(200, json={"message": "deleted"})
+
+        return delete
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +74,7 @@ def test_an_azure_order_placed_before_the_crash_is_managed_as_created(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, records: Path
 ) -> None:
     fake = CrashingMailin()
-    fake.die_on = "/azure-orders/add"
+    fake.die_on = ep.ADD_AZURE_ORDER
     provider = azure_provider(fake, monkeypatch)
     props = dict(provider.check({}, {**ORDER, "wait_timeout_seconds": 5}).inputs)
     with caplog.at_level("INFO"):
@@ -94,7 +89,7 @@ def test_an_azure_order_placed_before_the_crash_is_managed_as_created(
 
 def test_an_azure_order_without_a_record_is_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = CrashingMailin()
-    fake.die_on = "/azure-orders/add"
+    fake.die_on = ep.ADD_AZURE_ORDER
     provider = azure_provider(fake, monkeypatch)
     props = dict(provider.check({}, {**ORDER, "wait_timeout_seconds": 5}).inputs)
     other = URN.replace("order", "other")
@@ -108,9 +103,9 @@ def test_an_azure_order_without_a_record_is_still_adopted(monkeypatch: pytest.Mo
 def test_an_entry_added_before_the_crash_is_managed_as_created(
     monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
-    cls, inputs, path, listed = ACCOUNT_KINDS[kind]
+    cls, inputs, endpoint, listed = ACCOUNT_KINDS[kind]
     fake = CrashingMailin()
-    fake.die_on = path
+    fake.die_on = endpoint
     provider: Any = cls()
     client = fake.client()
     monkeypatch.setattr(provider, "_client", lambda _props: client)
@@ -128,26 +123,23 @@ def test_an_entry_added_before_the_crash_is_managed_as_created(
 
 
 class CrashingAccount(AccountFake):
-    """The fake account of `fake_account`, whose next write to `die_on` acts and then the
-    process dies before reading the answer; deletes of domains and mailboxes remove them."""
+    """The fake account of `fake_account`, whose deletes of domains and mailboxes remove them
+    (`die_on`: `tests/unit/fake_api`)."""
 
-    die_on: str = ""
+    def __init__(self) -> None:
+        super().__init__()
+        self.on(ep.DELETE_DOMAIN, self._deleting(self.domains, "domain_id"))
+        self.on(ep.DELETE_MAILBOX, self._deleting(self.mailboxes, "mailbox_id"))
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix(PREFIX)
-        parts = path.split("/")
-        if request.method == "DELETE" and len(parts) == 3 and parts[2].isdigit():
-            items = self.domains if parts[1] == "domains" else self.mailboxes
-            gone = [k for k, v in items.items() if v["id"] == int(parts[2])]
-            for key in gone:
-                del items[key]
+    @staticmethod
+    def _deleting(items: dict[str, dict[str, Any]], key: str) -> Handler:
+        def delete(call: Call) -> httpx.Response:
+            gone = [k for k, v in items.items() if v["id"] == int(call.params[key])]
+            for name in gone:
+                del items[name]
             return httpx.Response(200 if gone else 404, json={"message": "deleted"})
-        route = f"{request.method} {'/'.join(parts)}"
-        if self.die_on and route == self.die_on:
-            self.die_on = ""
-            super().__call__(request)
-            raise Died("SIGKILL")
-        return super().__call__(request)
+
+        return delete
 
 
 def test_domains_bought_before_the_crash_are_managed_as_created_and_held_ones_adopted(
@@ -155,7 +147,7 @@ def test_domains_bought_before_the_crash_are_managed_as_created_and_held_ones_ad
 ) -> None:
     account = CrashingAccount()
     account.add_domain("theirs.com")  # in the account before: no record names it
-    account.die_on = "POST /domains/buy-multiple"
+    account.die_on = ep.BUY_DOMAINS
     provider, _rt = configured(DomainsProvider(), account)
     props = domains_inputs("mine-a.com", "theirs.com", "mine-b.com")
     with caplog.at_level("INFO"):
@@ -174,7 +166,7 @@ def test_a_domain_transferred_before_the_crash_is_managed_as_created(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     account = CrashingAccount()
-    account.die_on = "POST /domains/transfer"
+    account.die_on = ep.TRANSFER_DOMAIN
     provider, _rt = configured(DomainsProvider(), account)
     props = {**domains_inputs("moved.io"), "acquisition": "transfer"}
     created = crash_then_recover(provider.create, props, monkeypatch)
@@ -186,7 +178,7 @@ def test_a_domain_transferred_before_the_crash_is_managed_as_created(
 
 def test_domains_of_another_resource_are_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
     account = CrashingAccount()
-    account.die_on = "POST /domains/buy"
+    account.die_on = ep.BUY_DOMAIN
     provider, _rt = configured(DomainsProvider(), account)
     props = domains_inputs("solo.com")
     other = URN.replace("order", "other")
@@ -197,10 +189,10 @@ def test_domains_of_another_resource_are_still_adopted(monkeypatch: pytest.Monke
 
 
 @pytest.mark.parametrize(
-    ("kind", "route", "entries"),
+    ("kind", "endpoint", "entries"),
     [
-        (SmtpMailboxesProvider, "POST /mailboxes", SMTP),
-        (GoogleMailboxesProvider, "POST /mailboxes/add/google", GOOGLE),
+        (SmtpMailboxesProvider, ep.CREATE_MAILBOXES, SMTP),
+        (GoogleMailboxesProvider, ep.CREATE_GOOGLE_MAILBOXES, GOOGLE),
     ],
     ids=["smtp", "google"],
 )
@@ -209,11 +201,11 @@ def test_mailboxes_created_before_the_crash_are_managed_as_created(
     caplog: pytest.LogCaptureFixture,
     records: Path,
     kind: type[Any],
-    route: str,
+    endpoint: Endpoint,
     entries: list[dict[str, Any]],
 ) -> None:
     account = CrashingAccount()
-    account.die_on = route
+    account.die_on = endpoint
     provider, _rt = configured(kind(), account)
     with caplog.at_level("INFO"):
         created = crash_then_recover(provider.create, smtp_inputs(entries), monkeypatch)
@@ -241,7 +233,7 @@ def test_a_mailbox_held_before_is_still_adopted_beside_one_created_before_the_cr
         "status": 1,
         "password": "theirs",
     }
-    account.die_on = "POST /mailboxes"
+    account.die_on = ep.CREATE_MAILBOXES
     provider, _rt = configured(SmtpMailboxesProvider(), account)
     created = crash_then_recover(provider.create, smtp_inputs(SMTP), monkeypatch)
     assert account.made["mailbox sales@box.com"] == 1
@@ -255,7 +247,7 @@ def test_a_subdomain_created_before_the_crash_is_managed_as_created(
 ) -> None:
     account = CrashingAccount()
     account.add_domain("parent.com")
-    account.die_on = "POST /domains/add/subdomain"
+    account.die_on = ep.ADD_SUBDOMAIN
     provider, _rt = configured(SubdomainProvider(), account)
     props = {"subdomain": "sales", "domain": "parent.com"}
     with caplog.at_level("INFO"):
@@ -270,7 +262,7 @@ def test_a_subdomain_created_before_the_crash_is_managed_as_created(
 def test_a_subdomain_without_a_record_is_still_adopted(monkeypatch: pytest.MonkeyPatch) -> None:
     account = CrashingAccount()
     account.add_domain("parent.com")
-    account.die_on = "POST /domains/add/subdomain"
+    account.die_on = ep.ADD_SUBDOMAIN
     provider, _rt = configured(SubdomainProvider(), account)
     props = {"subdomain": "sales", "domain": "parent.com"}
     other = URN.replace("order", "other")

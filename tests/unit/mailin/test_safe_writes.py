@@ -13,9 +13,11 @@ from typing import Any
 import pulumi.runtime.settings
 import pytest
 
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.errors import UnprocessableError
 from pulumi_inboxed.core.partial_failure import PartialFailure
 from pulumi_inboxed.core.safe_write import WriteNotConfirmedError, WritePolicy
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.domains import DomainsProvider
 from pulumi_inboxed.mailin.forwarding import DomainForwardingProvider, EmailForwardingProvider
 from pulumi_inboxed.mailin.mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider
@@ -55,11 +57,11 @@ def domains_inputs(*names: str, **extra: Any) -> dict[str, Any]:
 @CASES
 def test_a_purchase_under_faults_buys_each_domain_once(case: str) -> None:
     account = FakeMailin()
-    account.fail("POST /domains/buy-multiple", *FAULTS[case])
+    account.fail(ep.BUY_DOMAINS, *FAULTS[case])
     provider, _rt = configured(DomainsProvider(), account)
     created = provider.create(domains_inputs("one-shot.com", "two-shot.com"))
     assert account.purchases == {"one-shot.com": 1, "two-shot.com": 1}
-    assert len(account.sends("POST /domains/buy-multiple")) == sends_expected(case)
+    assert len(account.sends(ep.BUY_DOMAINS)) == sends_expected(case)
     outs = created.outs
     assert set(outs["domain_ids"]) == {"one-shot.com", "two-shot.com"}
     assert outs["adopted_domains"] == []  # this run's own purchase: deleted on destroy
@@ -73,7 +75,7 @@ def test_a_purchase_that_took_effect_for_some_names_is_sent_again_for_the_others
     provider, _rt = configured(DomainsProvider(), account)
     created = provider.create(domains_inputs("half-a.com", "half-b.com", "half-c.com"))
     assert account.purchases == {"half-a.com": 1, "half-b.com": 1, "half-c.com": 1}
-    bodies = account.sends("POST /domains/buy-multiple")
+    bodies = account.sends(ep.BUY_DOMAINS)
     assert bodies[0] == {"domain_names": ["half-a.com", "half-b.com", "half-c.com"]}
     assert bodies[1] == {"domain_names": ["half-b.com", "half-c.com"]}  # only what is missing
     assert created.outs["adopted_domains"] == []
@@ -81,7 +83,7 @@ def test_a_purchase_that_took_effect_for_some_names_is_sent_again_for_the_others
 
 def test_a_purchase_that_never_goes_through_fails_naming_every_name_and_buys_nothing() -> None:
     account = FakeMailin()
-    account.fail("POST /domains/buy", BEFORE, BEFORE, BEFORE)
+    account.fail(ep.BUY_DOMAIN, BEFORE, BEFORE, BEFORE)
     provider, rt = configured(DomainsProvider(), account)
     rt.write_policy = WritePolicy(attempts=3, initial_wait=0.0, max_wait=0.0)
     with pytest.raises(PartialFailure) as caught:
@@ -114,8 +116,8 @@ def test_one_unavailable_name_fails_alone_and_the_next_update_buys_only_it() -> 
     account.unavailable = set()
     account.sent.clear()
     updated = provider.update(failure.id_, failure.outs, inputs)
-    writes = [(route, body) for route, body in account.sent]
-    assert writes == [("POST /domains/buy", {"domain_name": "later.com"})]
+    writes = list(account.sent)
+    assert writes == [(ep.BUY_DOMAIN, {"domain_name": "later.com"})]
     assert account.purchases == {"first.com": 1, "later.com": 1, "third.com": 1}
     assert set(updated.outs["domain_ids"]) == {"first.com", "later.com", "third.com"}
     assert updated.outs["adopted_domains"] == []
@@ -124,7 +126,7 @@ def test_one_unavailable_name_fails_alone_and_the_next_update_buys_only_it() -> 
 @CASES
 def test_a_transfer_under_faults_is_made_once(case: str) -> None:
     account = FakeMailin()
-    account.fail("POST /domains/transfer", *FAULTS[case])
+    account.fail(ep.TRANSFER_DOMAIN, *FAULTS[case])
     provider, _rt = configured(DomainsProvider(), account)
     inputs = {**domains_inputs("moved.io"), "acquisition": "transfer"}
     created = provider.create(inputs)
@@ -139,11 +141,11 @@ def test_a_transfer_under_faults_is_made_once(case: str) -> None:
 def test_a_subdomain_under_faults_is_made_once(case: str) -> None:
     account = FakeMailin()
     account.add_domain("parent.com")
-    account.fail("POST /domains/add/subdomain", *FAULTS[case])
+    account.fail(ep.ADD_SUBDOMAIN, *FAULTS[case])
     provider, _rt = configured(SubdomainProvider(), account)
     created = provider.create({"subdomain": "sales", "domain": "parent.com"})
     assert account.made["subdomain sales.parent.com"] == 1
-    assert len(account.sends("POST /domains/add/subdomain")) == sends_expected(case)
+    assert len(account.sends(ep.ADD_SUBDOMAIN)) == sends_expected(case)
     assert created.outs["adopted"] is False
     assert created.outs["domain_id"] == account.domains["sales.parent.com"]["id"]
 
@@ -151,12 +153,12 @@ def test_a_subdomain_under_faults_is_made_once(case: str) -> None:
 # forwarding -------------------------------------------------------------------------------------
 @CASES
 @pytest.mark.parametrize(
-    ("kind", "route", "target", "field"),
+    ("kind", "endpoint", "target", "field"),
     [
-        (DomainForwardingProvider, "POST /domains/forward", "target.com", "forward_to"),
+        (DomainForwardingProvider, ep.FORWARD_DOMAIN, "target.com", "forward_to"),
         (
             EmailForwardingProvider,
-            "POST /domains/email/forward",
+            ep.FORWARD_EMAIL,
             "desk@target.com",
             "email_forward_to",
         ),
@@ -164,18 +166,18 @@ def test_a_subdomain_under_faults_is_made_once(case: str) -> None:
     ids=["domain", "email"],
 )
 def test_a_forwarding_under_faults_is_set_once(
-    case: str, kind: type, route: str, target: str, field: str
+    case: str, kind: type, endpoint: Endpoint, target: str, field: str
 ) -> None:
     """Setting a target is a POST that sets one field: after a lost reply the domain shows the
     target, and it is not sent again; after a failure before acting it is sent again."""
     account = FakeMailin()
     domain_id = account.add_domain("fwd.com")
     account.domains["fwd.com"][field] = None  # the reply shows the field: a read confirms it
-    account.fail(route, *FAULTS[case])
+    account.fail(endpoint, *FAULTS[case])
     provider, _rt = configured(kind(), account)
     created = provider.create({"domain_id": domain_id, "forward_to": target})
     assert account.made[f"{field} {domain_id}"] == 1
-    assert len(account.sends(route)) == sends_expected(case)
+    assert len(account.sends(endpoint)) == sends_expected(case)
     assert account.domains["fwd.com"][field] == target
     assert created.outs["adopted"] is False
 
@@ -203,11 +205,11 @@ def smtp_inputs(entries: list[dict[str, Any]]) -> dict[str, Any]:
 @CASES
 def test_smtp_mailboxes_under_faults_are_made_once(case: str) -> None:
     account = FakeMailin()
-    account.fail("POST /mailboxes", *FAULTS[case])
+    account.fail(ep.CREATE_MAILBOXES, *FAULTS[case])
     provider, _rt = configured(SmtpMailboxesProvider(), account)
     created = provider.create(smtp_inputs(SMTP))
     assert account.made == {"mailbox sales@box.com": 1, "mailbox info@box.com": 1}
-    assert len(account.sends("POST /mailboxes")) == sends_expected(case)
+    assert len(account.sends(ep.CREATE_MAILBOXES)) == sends_expected(case)
     outs = created.outs
     assert set(outs["mailbox_ids"]) == {"sales@box.com", "info@box.com"}
     assert outs["adopted_mailboxes"] == []
@@ -218,13 +220,13 @@ def test_smtp_mailboxes_under_faults_are_made_once(case: str) -> None:
 @CASES
 def test_google_mailboxes_and_their_signature_under_faults_are_made_once(case: str) -> None:
     account = FakeMailin()
-    account.fail("POST /mailboxes/add/google", *FAULTS[case])
-    account.fail("POST /mailboxes/{id}/add-signature", *FAULTS[case])
+    account.fail(ep.CREATE_GOOGLE_MAILBOXES, *FAULTS[case])
+    account.fail(ep.ADD_MAILBOX_SIGNATURE, *FAULTS[case])
     provider, _rt = configured(GoogleMailboxesProvider(), account)
     created = provider.create(smtp_inputs(GOOGLE))
     assert account.made == {"mailbox john@gw.biz": 1, "add-signature john@gw.biz": 1}
-    assert len(account.sends("POST /mailboxes/add/google")) == sends_expected(case)
-    assert len(account.sends("POST /mailboxes/{id}/add-signature")) == sends_expected(case)
+    assert len(account.sends(ep.CREATE_GOOGLE_MAILBOXES)) == sends_expected(case)
+    assert len(account.sends(ep.ADD_MAILBOX_SIGNATURE)) == sends_expected(case)
     assert account.mailboxes["john@gw.biz"]["signature"] == "Cheers, John"
     assert created.outs["adopted_mailboxes"] == []
     assert created.outs["mailboxes"] == GOOGLE
@@ -250,7 +252,7 @@ def test_one_refused_mailbox_fails_alone_and_the_next_update_creates_only_it() -
     account.sent.clear()
     updated = provider.update(failure.id_, failure.outs, inputs)
     assert account.sent == [
-        ("POST /mailboxes", {"mailboxes": [{"username": "info@box.com", "name": "Info"}]})
+        (ep.CREATE_MAILBOXES, {"mailboxes": [{"username": "info@box.com", "name": "Info"}]})
     ]
     assert account.made == {
         "mailbox sales@box.com": 1,
@@ -265,7 +267,7 @@ def test_a_google_signature_that_fails_is_set_by_the_next_update_only() -> None:
     """The mailbox was made, its signature was not: the mailbox is recorded (never made
     again), with the settings it has, and the next update sets only the signature."""
     account = FakeMailin()
-    account.fail("POST /mailboxes/{id}/add-signature", BEFORE, BEFORE, BEFORE)
+    account.fail(ep.ADD_MAILBOX_SIGNATURE, BEFORE, BEFORE, BEFORE)
     provider, rt = configured(GoogleMailboxesProvider(), account)
     rt.write_policy = WritePolicy(attempts=3, initial_wait=0.0, max_wait=0.0)
     inputs = smtp_inputs(GOOGLE)
@@ -278,7 +280,7 @@ def test_a_google_signature_that_fails_is_set_by_the_next_update_only() -> None:
 
     account.sent.clear()
     provider.update(failure.id_, failure.outs, inputs)
-    assert [route for route, _ in account.sent] == ["POST /mailboxes/{id}/add-signature"]
+    assert [endpoint for endpoint, _ in account.sent] == [ep.ADD_MAILBOX_SIGNATURE]
     assert account.made == {"mailbox john@gw.biz": 1, "add-signature john@gw.biz": 1}
 
 
@@ -288,13 +290,13 @@ def test_a_write_that_is_refused_is_not_sent_again() -> None:
     provider, _rt = configured(SubdomainProvider(), account)  # no parent domain: 422
     with pytest.raises(UnprocessableError, match="does not exist"):
         provider.create({"subdomain": "x", "domain": "nowhere.com"})
-    assert len(account.sends("POST /domains/add/subdomain")) == 1
+    assert len(account.sends(ep.ADD_SUBDOMAIN)) == 1
 
 
 def test_a_write_never_confirmed_names_the_account_and_the_write() -> None:
     account = FakeMailin()
     account.add_domain("parent.com")
-    account.fail("POST /domains/add/subdomain", BEFORE, BEFORE)
+    account.fail(ep.ADD_SUBDOMAIN, BEFORE, BEFORE)
     provider, rt = configured(SubdomainProvider(), account)
     rt.write_policy = WritePolicy(attempts=2, initial_wait=0.0, max_wait=0.0)
     with pytest.raises(WriteNotConfirmedError) as caught:
@@ -309,22 +311,22 @@ def test_a_purchase_answered_313_after_it_acted_is_found_not_bought_again() -> N
     """Mailin.ai's 313 ("some parts may be incomplete") and 310 ("try again") may follow a
     write that acted: looked for, like a 5xx, before any second send."""
     account = FakeMailin()
-    account.fail("POST /domains/buy", LOST_313)
+    account.fail(ep.BUY_DOMAIN, LOST_313)
     provider, _rt = configured(DomainsProvider(), account)
     created = provider.create(domains_inputs("partly.com"))
     assert account.purchases == {"partly.com": 1}
-    assert len(account.sends("POST /domains/buy")) == 1
+    assert len(account.sends(ep.BUY_DOMAIN)) == 1
     assert created.outs["adopted_domains"] == [] and "partly.com" in created.outs["domain_ids"]
 
 
 @CASES
 @pytest.mark.parametrize(
-    ("kind", "route", "target", "field"),
+    ("kind", "endpoint", "target", "field"),
     [
-        (DomainForwardingProvider, "POST /domains/remove/forward", "t.com", "forward_to"),
+        (DomainForwardingProvider, ep.REMOVE_DOMAIN_FORWARDING, "t.com", "forward_to"),
         (
             EmailForwardingProvider,
-            "POST /domains/remove/email/forward",
+            ep.REMOVE_EMAIL_FORWARDING,
             "desk@t.com",
             "email_forward_to",
         ),
@@ -332,12 +334,12 @@ def test_a_purchase_answered_313_after_it_acted_is_found_not_bought_again() -> N
     ids=["domain", "email"],
 )
 def test_a_forwarding_removal_under_faults_is_sent_until_confirmed(
-    case: str, kind: type, route: str, target: str, field: str
+    case: str, kind: type, endpoint: Endpoint, target: str, field: str
 ) -> None:
     account = FakeMailin()
     domain_id = account.add_domain("fwd.com")
     account.domains["fwd.com"][field] = target
-    account.fail(route, *FAULTS[case])
+    account.fail(endpoint, *FAULTS[case])
     provider, _rt = configured(kind(), account)
     state = {
         "domain_id": domain_id,
@@ -348,7 +350,7 @@ def test_a_forwarding_removal_under_faults_is_sent_until_confirmed(
     provider.delete(str(domain_id), state)
     assert account.domains["fwd.com"][field] is None
     assert account.made[f"remove {field} {domain_id}"] == 1
-    assert len(account.sends(route)) == sends_expected(case)
+    assert len(account.sends(endpoint)) == sends_expected(case)
 
 
 @CASES
@@ -357,11 +359,11 @@ def test_a_mailbox_name_change_under_faults_is_sent_until_confirmed(case: str) -
     provider, _rt = configured(SmtpMailboxesProvider(), account)
     inputs = smtp_inputs(SMTP[:1])
     created = provider.create(inputs)
-    account.fail("POST /mailboxes/{id}/name", *FAULTS[case])
+    account.fail(ep.UPDATE_MAILBOX_NAME, *FAULTS[case])
     renamed = smtp_inputs([{**SMTP[0], "name": "Sales Desk"}])
     updated = provider.update(created.id, created.outs, renamed)
     assert account.made["name sales@box.com"] == 1
-    assert len(account.sends("POST /mailboxes/{id}/name")) == sends_expected(case)
+    assert len(account.sends(ep.UPDATE_MAILBOX_NAME)) == sends_expected(case)
     assert account.mailboxes["sales@box.com"]["name"] == "Sales Desk"
     assert updated.outs["mailboxes"] == renamed["mailboxes"]
     assert account.made["mailbox sales@box.com"] == 1
@@ -371,12 +373,12 @@ def test_an_account_that_cannot_be_read_fails_every_entry_after_one_lookup() -> 
     """A failure of the account's requests (a 502 after every retry) is not one entry's: the
     entries after it fail with it without a request each, so the run ends at once."""
     account = FakeMailin()
-    account.fail("GET /mailboxes", BEFORE)
+    account.fail(ep.LIST_MAILBOXES, BEFORE)
     provider, _rt = configured(SmtpMailboxesProvider(), account)
     third = {"username": "desk@box.com", "name": "Desk", "password": None}
     with pytest.raises(PartialFailure) as caught:
         provider.create(smtp_inputs([*SMTP, third]))
-    assert account.requests["GET /mailboxes"] == 1
+    assert account.requests[ep.LIST_MAILBOXES] == 1
     assert account.sent == []  # nothing created
     reasons = caught.value.reasons
     assert [r.split(":")[0] for r in reasons] == ["sales@box.com", "info@box.com", "desk@box.com"]
@@ -388,7 +390,7 @@ def test_a_removed_domain_that_is_not_deleted_stays_recorded_and_is_named() -> N
     account = FakeMailin()
     provider, _rt = configured(DomainsProvider(), account)
     created = provider.create(domains_inputs("stay.com", "go.com"))
-    account.fail("DELETE /domains/{id}", BEFORE)  # a DELETE is retried by HTTP: here no retries
+    account.fail(ep.DELETE_DOMAIN, BEFORE)  # a DELETE is retried by HTTP: here no retries
     with pytest.raises(PartialFailure) as caught:
         provider.update(created.id, created.outs, domains_inputs("stay.com"))
     failure = caught.value
@@ -421,28 +423,28 @@ def test_a_purchase_still_running_is_waited_for_by_the_next_update_never_bought_
 def test_a_large_purchase_whose_reply_was_lost_is_found_with_one_listing() -> None:
     """Many names: one read of the account's list, not one lookup a name."""
     account = FakeMailin()
-    account.fail("POST /domains/buy-multiple", LOST)
+    account.fail(ep.BUY_DOMAINS, LOST)
     provider, _rt = configured(DomainsProvider(), account)
     names = [f"bulk-{i}.com" for i in range(12)]
     created = provider.create(domains_inputs(*names))
     assert account.purchases == {n: 1 for n in names}
-    assert len(account.sends("POST /domains/buy-multiple")) == 1
+    assert len(account.sends(ep.BUY_DOMAINS)) == 1
     assert set(created.outs["domain_ids"]) == set(names)
     assert created.outs["adopted_domains"] == []
     # 12 lookups before buying (adoption), one listing after the lost reply, none after
-    assert account.requests["GET /domains"] == len(names) + 1
+    assert account.requests[ep.LIST_DOMAINS] == len(names) + 1
 
 
 def test_a_large_mailbox_create_whose_reply_was_lost_is_found_with_one_listing() -> None:
     account = FakeMailin()
-    account.fail("POST /mailboxes", LOST)
+    account.fail(ep.CREATE_MAILBOXES, LOST)
     provider, _rt = configured(SmtpMailboxesProvider(), account)
     entries = [{"username": f"u{i}@box.com", "name": f"U {i}", "password": None} for i in range(30)]
     created = provider.create(smtp_inputs(entries))
-    assert len(account.sends("POST /mailboxes")) == 1
+    assert len(account.sends(ep.CREATE_MAILBOXES)) == 1
     assert sum(account.made.values()) == 30
     assert len(created.outs["mailbox_ids"]) == 30 and created.outs["adopted_mailboxes"] == []
-    assert account.requests["GET /mailboxes"] == 30 + 1
+    assert account.requests[ep.LIST_MAILBOXES] == 30 + 1
 
 
 def test_domains_not_active_yet_are_one_warning_line_with_their_count(

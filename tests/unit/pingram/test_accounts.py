@@ -2,7 +2,7 @@
 default key, endpoint overrides per account, an unknown account fails preview on `account`, the
 functions take `account=`, and no key reaches the pickled provider or the state.
 
-The HTTP is faked (`httpx.MockTransport` under the real `PingramClient`, built by the real
+The HTTP is faked (`tests/unit/fake_api.FakeApi` under the real `PingramClient`, built by the real
 runtime); the provider, the runtime and the functions run unchanged."""
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import pickle
 from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -22,11 +21,13 @@ from pulumi.output import UNKNOWN
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.errors import ConfigError
 from pulumi_inboxed.pingram import PingramClient
+from pulumi_inboxed.pingram import endpoints as ep
 from pulumi_inboxed.pingram import functions as pg_functions
 from pulumi_inboxed.pingram import runtime as pg_runtime
 from pulumi_inboxed.pingram.sender_domain import SenderDomainProvider
 
 from ..conftest import PreviewCheck
+from ..fake_api import Call, FakeApi
 
 DEFAULT_KEY = "pingram_sk_default_0001"
 KEY_A = "pingram_sk_client_a_0002"
@@ -57,28 +58,40 @@ def sender(name: str) -> dict[str, Any]:
     }
 
 
-@dataclass
-class FakePingram:
-    """One fake Pingram serving three accounts, each by its key: what each holds, and every
-    request as (key, host, method, path)."""
+class FakePingram(FakeApi):
+    """One fake Pingram serving three accounts, each by its key, routed by its endpoint table
+    (and the overridden path a test sets): what each holds, and every request as (key, host,
+    method, path)."""
 
-    held: dict[str, list[str]] = field(
-        default_factory=lambda: {DEFAULT_KEY: [], KEY_A: [], KEY_B: []}
-    )
-    seen: list[tuple[str, str, str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        super().__init__(ep, overrides={ep.LIST_DOMAINS: "GET /s"})
+        self.held: dict[str, list[str]] = {DEFAULT_KEY: [], KEY_A: [], KEY_B: []}
+        self.seen: list[tuple[str, str, str, str]] = []
+        self.on(ep.LIST_DOMAINS, self._list)
+        self.on(ep.ADD_DOMAIN, self._add)
+        self.on(ep.DELETE_DOMAIN, self._delete)
+        self.on(ep.START_VERIFICATION, self._list)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx.Request) -> httpx.Response:
         key = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.seen.append((key, request.url.host, request.method, request.url.path))
         if key not in self.held:
             return httpx.Response(401, json={"error": {"code": "UNAUTHORIZED", "message": "no"}})
-        mine = self.held[key]
-        if request.method == "POST" and request.url.path == "/domains":
-            mine.append(json.loads(request.content)["sender"])
-        elif request.method == "DELETE":
-            mine.remove(request.url.path.rsplit("/", 1)[-1])
-            return httpx.Response(200, json={"success": True})
-        return httpx.Response(200, json=[sender(n) for n in mine])
+        return super().__call__(request)
+
+    def _mine(self, call: Call) -> list[str]:
+        return self.held[call.request.headers["Authorization"].removeprefix("Bearer ")]
+
+    def _list(self, call: Call) -> httpx.Response:
+        return httpx.Response(200, json=[sender(n) for n in self._mine(call)])
+
+    def _add(self, call: Call) -> httpx.Response:
+        self._mine(call).append(call.body["sender"])
+        return self._list(call)
+
+    def _delete(self, call: Call) -> httpx.Response:
+        self._mine(call).remove(call.params["sender"])
+        return httpx.Response(200, json={"success": True})
 
     def keys(self) -> list[str]:
         return [key for key, *_ in self.seen]
@@ -88,14 +101,14 @@ class FakePingram:
 def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePingram]:
     """The runtime builds its clients as ever; their HTTP goes to `FakePingram`."""
     api = FakePingram()
-    transport = httpx.MockTransport(api.handle)
+    transport = api.transport()
 
     class Faked(PingramClient):
         def __init__(self, base_url: str, api_key: str, **kwargs: Any) -> None:
             super().__init__(base_url, api_key, transport=transport, **kwargs)
 
-    monkeypatch.setattr(pg_runtime, "PingramClient", Faked)
-    monkeypatch.setattr(pg_runtime, "_clients", Registry())
+    monkeypatch.setattr(pg_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(pg_runtime.CLIENTS, "clients", Registry())
     for name in ("PINGRAM_API_KEY", "PINGRAM_BASE_URL", "PINGRAM_ACCOUNTS", "PINGRAM_ENDPOINTS"):
         monkeypatch.delenv(name, raising=False)
     yield api

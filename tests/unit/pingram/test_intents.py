@@ -7,7 +7,6 @@ resource) it is adopted as before and stays on delete."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,34 +16,26 @@ import pytest
 from pulumi_inboxed.core import intents
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.pingram import PingramClient
+from pulumi_inboxed.pingram import endpoints as ep
 from pulumi_inboxed.pingram import runtime as pg_runtime
 from pulumi_inboxed.pingram.sender_domain import SenderDomainProvider
 
+from ..fake_api import Call, Died
 from .test_safe_writes import CONFIG, FAST, NAME, FakePingram
 
 URN = "urn:pulumi:dev::estate::pulumi-python:dynamic:Resource::sender"
 
 
-class Died(Exception):
-    """The process is gone: nothing retries this."""
-
-
-@dataclass
 class CrashingPingram(FakePingram):
-    """`die_next`: the next add acts, then the process dies before reading the answer;
-    `DELETE /domains/{sender}` removes a domain."""
+    """`DELETE_DOMAIN` removes a domain (`die_on`: `tests/unit/fake_api`)."""
 
-    die_next: bool = False
+    def __init__(self) -> None:
+        super().__init__()
+        self.on(ep.DELETE_DOMAIN, self._delete)
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            gone = self.held.pop(request.url.path.split("/")[2], None)
-            return httpx.Response(200, json={}) if gone else httpx.Response(404, json={})
-        if request.method == "POST" and self.die_next:
-            self.die_next = False
-            super().handle(request)
-            raise Died("SIGKILL")
-        return super().handle(request)
+    def _delete(self, call: Call) -> httpx.Response:
+        gone = self.held.pop(call.params["sender"], None)
+        return httpx.Response(200, json={}) if gone else httpx.Response(404, json={})
 
 
 @pytest.fixture
@@ -57,9 +48,8 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[CrashingPi
             kwargs.update(transport=transport, write_policy=FAST, sleep=lambda _s: None)
             super().__init__(base_url, api_key, **kwargs)
 
-    monkeypatch.setattr(pg_runtime, "PingramClient", Faked)
-    monkeypatch.setattr(pg_runtime, "_clients", Registry())
-    monkeypatch.setattr(pg_runtime, "_limiters", Registry())
+    monkeypatch.setattr(pg_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(pg_runtime.CLIENTS, "clients", Registry())
     for name in ("PINGRAM_API_KEY", "PINGRAM_BASE_URL", "PINGRAM_ACCOUNTS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv(intents.DIR_ENV, str(tmp_path / "intents"))
@@ -89,7 +79,7 @@ def crash_then_recover(monkeypatch: pytest.MonkeyPatch, recovering_urn: str) -> 
 def test_a_sender_domain_added_before_the_crash_is_managed_as_created(
     fake: CrashingPingram, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    fake.die_next = True
+    fake.die_on = ep.ADD_DOMAIN
     with caplog.at_level("INFO"):
         result = crash_then_recover(monkeypatch, URN)
     assert result.outs["adopted"] is False
@@ -102,7 +92,7 @@ def test_a_sender_domain_added_before_the_crash_is_managed_as_created(
 def test_a_sender_domain_without_a_record_is_still_adopted(
     fake: CrashingPingram, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake.die_next = True
+    fake.die_on = ep.ADD_DOMAIN
     result = crash_then_recover(monkeypatch, URN.replace("sender", "other"))
     assert result.outs["adopted"] is True
     provider().delete(result.id, result.outs)

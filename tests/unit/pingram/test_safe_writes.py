@@ -4,25 +4,27 @@ is simply sent again.
 
 Per write kind: (a) the add took effect but its reply was lost (a dropped connection, a 502);
 (b) it failed before acting; (c) it failed three times, then succeeded. Each asserts exactly one
-domain made, recorded as made (not adopted). The HTTP is faked (`httpx.MockTransport` under the
-real client that the real runtime builds); the provider runs unchanged."""
+domain made, recorded as made (not adopted). The HTTP is faked (`tests/unit/fake_api.FakeApi`
+under the real client that the real runtime builds); the provider runs unchanged."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
 
 from pulumi_inboxed.core.accounts import Registry
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.errors import BadRequestError, ConflictError
 from pulumi_inboxed.core.safe_write import WriteNotConfirmedError, WritePolicy
 from pulumi_inboxed.pingram import PingramClient
+from pulumi_inboxed.pingram import endpoints as ep
 from pulumi_inboxed.pingram import runtime as pg_runtime
 from pulumi_inboxed.pingram.sender_domain import SenderDomainProvider
+
+from ..fake_api import Call, FakeApi, Handler
 
 KEY = "pingram_sk_safe_write"
 CONFIG: dict[str, Any] = {
@@ -58,59 +60,77 @@ def error(status: int) -> httpx.Response:
     return httpx.Response(status, json={"error": {"code": "E", "message": "failed"}})
 
 
-@dataclass
-class FakePingram:
-    """Pingram for one key: the sender domains it holds, every one it added (a name twice would
-    be a second object), the verifications started, and every request."""
+class FakePingram(FakeApi):
+    """Pingram for one key, routed by its endpoint table: the sender domains it holds, every one
+    it added (a name twice would be a second object), the verifications started, and every
+    request (`calls`). `faults` lists what the next writes do."""
 
-    held: dict[str, dict[str, Any]] = field(default_factory=dict)
-    made: list[str] = field(default_factory=list)
-    started: list[str] = field(default_factory=list)
-    faults: list[str] = field(default_factory=list)
-    seen: list[tuple[str, str]] = field(default_factory=list)
-    unlisted_reads: int = 0
-    exists_status: int = 409
-    """How a second add of a held domain is refused (the sandbox: 400 DOMAIN_ALREADY_EXISTS)."""
+    def __init__(self) -> None:
+        super().__init__(ep)
+        self.held: dict[str, dict[str, Any]] = {}
+        self.made: list[str] = []
+        self.started: list[str] = []
+        self.faults: list[str] = []
+        self.unlisted_reads = 0
+        self.exists_status = 409
+        """How a second add of a held domain is refused (the sandbox: 400 DOMAIN_ALREADY_EXISTS)."""
+        self.on(ep.LIST_DOMAINS, self._list)
+        self.on(ep.ADD_DOMAIN, self._written(self._add))
+        self.on(ep.START_VERIFICATION, self._written(self._start))
 
     def handle(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        self.seen.append((request.method, path))
-        if request.method == "GET":
-            listed = list(self.held.values())
-            if self.unlisted_reads:
-                self.unlisted_reads -= 1
-                listed = []
-            return httpx.Response(200, json=listed)
-        fault = self.faults.pop(0) if self.faults else OK
-        if fault == BEFORE_READ:
-            raise httpx.ReadError("connection reset", request=request)
-        if fault.startswith("before-"):
-            return error(int(fault.rsplit("-", 1)[1]))
-        if path == "/domains":
-            name = json.loads(request.content)["sender"]
-            if name in self.held:
-                if self.exists_status == 400:
-                    return httpx.Response(
-                        400, json={"error": {"code": "DOMAIN_ALREADY_EXISTS", "message": "added"}}
-                    )
-                return error(409)
-            self.held[name] = sender(name)
-            self.made.append(name)
-        else:  # /domains/{sender}/start-verification
-            name = path.split("/")[2]
-            self.held[name]["status"] = "PENDING"
-            self.started.append(name)
-        if fault == LOST_READ:
-            raise httpx.ReadError("connection reset", request=request)
-        if fault == HIDDEN:
-            self.unlisted_reads = 1
-            return error(502)
-        if fault == LOST_502:
-            return error(502)
-        return httpx.Response(200, json=list(self.held.values()))
+        return FakeApi.__call__(self, request)
 
-    def posts(self, path: str = "/domains") -> int:
-        return sum(1 for m, p in self.seen if m == "POST" and p == path)
+    def _list(self, _call: Call) -> httpx.Response:
+        listed = list(self.held.values())
+        if self.unlisted_reads:
+            self.unlisted_reads -= 1
+            listed = []
+        return httpx.Response(200, json=listed)
+
+    def _written(self, write: Callable[[Call], httpx.Response | None]) -> Handler:
+        """A write that follows `faults`; `write` acts, or answers a refusal."""
+
+        def answer(call: Call) -> httpx.Response:
+            fault = self.faults.pop(0) if self.faults else OK
+            if fault == BEFORE_READ:
+                raise httpx.ReadError("connection reset", request=call.request)
+            if fault.startswith("before-"):
+                return error(int(fault.rsplit("-", 1)[1]))
+            refused = write(call)
+            if refused is not None:
+                return refused
+            if fault == LOST_READ:
+                raise httpx.ReadError("connection reset", request=call.request)
+            if fault == HIDDEN:
+                self.unlisted_reads = 1
+                return error(502)
+            if fault == LOST_502:
+                return error(502)
+            return httpx.Response(200, json=list(self.held.values()))
+
+        return answer
+
+    def _add(self, call: Call) -> httpx.Response | None:
+        name = call.body["sender"]
+        if name in self.held:
+            if self.exists_status == 400:
+                return httpx.Response(
+                    400, json={"error": {"code": "DOMAIN_ALREADY_EXISTS", "message": "added"}}
+                )
+            return error(409)
+        self.held[name] = sender(name)
+        self.made.append(name)
+        return None
+
+    def _start(self, call: Call) -> httpx.Response | None:
+        name = call.params["sender"]
+        self.held[name]["status"] = "PENDING"
+        self.started.append(name)
+        return None
+
+    def posts(self, endpoint: Endpoint = ep.ADD_DOMAIN) -> int:
+        return len(self.calls_to(endpoint))
 
 
 @pytest.fixture
@@ -123,9 +143,8 @@ def fake(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakePingram]:
             kwargs.update(transport=transport, write_policy=FAST, sleep=lambda _s: None)
             super().__init__(base_url, api_key, **kwargs)
 
-    monkeypatch.setattr(pg_runtime, "PingramClient", Faked)
-    monkeypatch.setattr(pg_runtime, "_clients", Registry())
-    monkeypatch.setattr(pg_runtime, "_limiters", Registry())
+    monkeypatch.setattr(pg_runtime.CLIENTS, "client_class", Faked)
+    monkeypatch.setattr(pg_runtime.CLIENTS, "clients", Registry())
     for name in ("PINGRAM_API_KEY", "PINGRAM_BASE_URL", "PINGRAM_ACCOUNTS"):
         monkeypatch.delenv(name, raising=False)
     yield api
@@ -233,4 +252,4 @@ def test_start_verification_is_sent_again_and_the_domain_made_once(
     outs = create(start_verification=True)
     assert fake.made == [NAME] and outs["adopted"] is False
     assert outs["status"] == "PENDING"
-    assert fake.posts(f"/domains/{NAME}/start-verification") == starts
+    assert fake.posts(ep.START_VERIFICATION) == starts

@@ -19,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 WARNING_LINE = re.compile(r"warn|deprecat", re.IGNORECASE)
+FILE_LISTING = re.compile(r"\s*(copying|adding) ")  # a file named e.g. repeated_warnings.py
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,11 @@ class InstalledWheel:
         return self.venv / "bin" / name
 
     def build_warnings(self) -> list[str]:
-        return [line for line in self.build_output.splitlines() if WARNING_LINE.search(line)]
+        return [
+            line
+            for line in self.build_output.splitlines()
+            if WARNING_LINE.search(line) and not FILE_LISTING.match(line)
+        ]
 
 
 def copy_source(dest: Path) -> Path:

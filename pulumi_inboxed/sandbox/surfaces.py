@@ -10,7 +10,7 @@ shape (each API's ``errors.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter
@@ -53,23 +53,36 @@ class ApiSurface:
     def render(self, exc: SandboxApiError) -> JSONResponse:
         raise NotImplementedError
 
+    def error(self, status: int, message: str, headers: Mapping[str, str] | None) -> JSONResponse:
+        """An answer the API itself did not make (an unknown route, a malformed request)."""
+        return self.render(SandboxApiError(status, message, headers=dict(headers or {})))
+
     def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
         """The answer of an injected fault."""
         return self.render(SandboxApiError(status, fault_message(status), headers=headers))
 
     def http_error(self, status: int, detail: str, headers: dict[str, str]) -> JSONResponse:
         """A route that does not exist, a method not allowed."""
-        return self.render(SandboxApiError(status, detail, headers=headers))
+        return self.error(status, detail, headers)
 
     def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
-        return self.render(SandboxApiError(400, "Invalid request"))
+        return self.error(400, "Invalid request", None)
 
     def crash(self, exc: Exception) -> JSONResponse:
-        return self.render(SandboxApiError(500, f"Sandbox error: {type(exc).__name__}"))
+        return self.error(500, f"Sandbox error: {type(exc).__name__}", None)
 
     def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
         """The account whose credential for this API the request carries, or None."""
         return None
+
+
+class HeaderMarkedSurface(ApiSurface):
+    """An API whose error body cannot say that a fault was injected: the answer of one carries
+    ``INJECTED_HEADER`` and the API's own body for the status (``error`` with no message)."""
+
+    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
+        headers[INJECTED_HEADER] = "1"
+        return self.error(status, "", headers)
 
 
 Handler = Callable[..., Coroutine[Any, Any, Response]]

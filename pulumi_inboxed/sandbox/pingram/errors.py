@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.sandbox.errors import SandboxApiError
-from pulumi_inboxed.sandbox.surfaces import INJECTED_HEADER, fault_message
+from pulumi_inboxed.sandbox.surfaces import fault_message
 
 UPSTREAM = "ses"
 FAULT_CODES = {
@@ -85,8 +85,3 @@ def error(status: int, message: str, headers: Mapping[str, str] | None) -> JSONR
             headers=headers,
         )
     return pingram_error(status, code, message or fault_message(status), headers=headers)
-
-
-def fault(status: int, headers: dict[str, str]) -> JSONResponse:
-    headers[INJECTED_HEADER] = "1"
-    return error(status, "", headers)

@@ -78,8 +78,18 @@ LIVE_DOMAINS = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE removed_at IS NULL"
 MAILBOX_REQUESTS = f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Forcible:
+    """What a domain and a mailbox request share: a status the control API may force (drift;
+    ``forced_reason`` says why), and ``seq``, the order they were added in."""
+
+    forced_status: str | None = None
+    forced_reason: str | None = None
+    seq: int = 0
+
+
 @dataclass(frozen=True)
-class DomainRow:
+class DomainRow(Forcible):
     id: str
     name: str
     batch_id: str
@@ -87,10 +97,7 @@ class DomainRow:
     pending_at: float
     active_at: float
     fail_reason: str | None = None
-    forced_status: str | None = None
-    forced_reason: str | None = None
     removed_at: float | None = None
-    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ class MailboxEntry:
 
 
 @dataclass(frozen=True)
-class MailboxRequestRow:
+class MailboxRequestRow(Forcible):
     id: str
     domain_id: str
     domain_name: str
@@ -110,9 +117,6 @@ class MailboxRequestRow:
     in_progress_at: float
     completed_at: float
     mailboxes: tuple[MailboxEntry, ...]
-    forced_status: str | None = None
-    forced_reason: str | None = None
-    seq: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,10 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from starlette.datastructures import Headers
 
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.sandbox.accounts import INBOXEDUP
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_from, guarded_router
+from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, parse_control_body
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup import errors
@@ -25,19 +24,12 @@ from pulumi_inboxed.sandbox.surfaces import ApiSurface
 class InboxedUpSurface(ApiSurface):
     """At the root (every path no other API owns), ``Authorization: Bearer <token>``."""
 
-    name = INBOXEDUP
-    prefix = ""
-    table = endpoints.ALL
-
     render = staticmethod(errors.render)
     fault = staticmethod(errors.fault)
     invalid_request = staticmethod(errors.invalid_request)
 
-    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        return ctx.account_with(bearer_from(headers), lambda account: account.inboxedup_tokens)
 
-
-SURFACE = InboxedUpSurface()
+SURFACE = InboxedUpSurface(INBOXEDUP, "", endpoints.ALL, lambda account: account.inboxedup_tokens)
 
 
 def backend_of(ctx: SandboxContext) -> InboxedUpBackend:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
 
 from pulumi_inboxed.mailchannels import endpoints as ep
-from pulumi_inboxed.sandbox.accounts import MAILCHANNELS
+from pulumi_inboxed.sandbox.accounts import MAILCHANNELS, SandboxAccount
 from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.mailchannels import errors
@@ -20,19 +19,19 @@ from pulumi_inboxed.sandbox.surfaces import HeaderMarkedSurface
 MAILCHANNELS_PREFIX = "/mailchannels/inbound/v1"
 
 
-class MailChannelsSurface(HeaderMarkedSurface):
-    name = MAILCHANNELS
-    prefix = MAILCHANNELS_PREFIX
-    table = ep.ALL
-    render = staticmethod(errors.render)
-    error = staticmethod(errors.error)
-
-    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        given = headers.get(ep.API_KEY_HEADER)
-        return ctx.account_with(given, lambda account: account.mailchannels_api_keys)
+def api_keys(account: SandboxAccount) -> list[str]:
+    return account.mailchannels_api_keys
 
 
-SURFACE = MailChannelsSurface()
+SURFACE = HeaderMarkedSurface(
+    MAILCHANNELS,
+    MAILCHANNELS_PREFIX,
+    ep.ALL,
+    api_keys,
+    errors.render,
+    errors.error,
+    key_header=ep.API_KEY_HEADER,
+)
 
 
 def backend_of(ctx: SandboxContext) -> MailChannelsBackend:

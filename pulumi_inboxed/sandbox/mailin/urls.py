@@ -10,7 +10,7 @@ from starlette.datastructures import Headers
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.accounts import MAILIN
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_from, guarded_router
+from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.mailin import errors
 from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
@@ -30,9 +30,6 @@ def backend_of(ctx: SandboxContext) -> MailinBackend:
 
 
 class MailinSurface(ApiSurface):
-    name = MAILIN
-    prefix = MAILIN_PREFIX
-    table = endpoints.ALL
     mailin_faults = True
 
     render = staticmethod(errors.render)
@@ -43,14 +40,15 @@ class MailinSurface(ApiSurface):
     crash = staticmethod(errors.crash)
 
     def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        token = bearer_from(headers)
-        owner = ctx.account_with(token, lambda account: account.mailin_tokens)
+        """A token configured for an account, else one a login issued."""
+        owner = super().account_of(ctx, headers)
+        token = self.credential_of(headers)
         if owner is None and token:
             owner = backend_of(ctx).issued_token_owner(token)
         return owner
 
 
-SURFACE = MailinSurface()
+SURFACE = MailinSurface(MAILIN, MAILIN_PREFIX, endpoints.ALL, lambda account: account.mailin_tokens)
 
 
 def mailin_router(ctx: SandboxContext) -> APIRouter:

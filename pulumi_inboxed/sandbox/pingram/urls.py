@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
 
 from pulumi_inboxed.pingram import endpoints as ep
-from pulumi_inboxed.sandbox.accounts import PINGRAM
-from pulumi_inboxed.sandbox.context import SandboxContext, bearer_from, guarded_router
+from pulumi_inboxed.sandbox.accounts import PINGRAM, SandboxAccount
+from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.pingram import errors
@@ -21,18 +20,13 @@ from pulumi_inboxed.sandbox.surfaces import HeaderMarkedSurface
 PINGRAM_PREFIX = "/pingram"
 
 
-class PingramSurface(HeaderMarkedSurface):
-    name = PINGRAM
-    prefix = PINGRAM_PREFIX
-    table = ep.ALL
-    render = staticmethod(errors.render)
-    error = staticmethod(errors.error)
-
-    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        return ctx.account_with(bearer_from(headers), lambda account: account.pingram_api_keys)
+def api_keys(account: SandboxAccount) -> list[str]:
+    return account.pingram_api_keys
 
 
-SURFACE = PingramSurface()
+SURFACE = HeaderMarkedSurface(
+    PINGRAM, PINGRAM_PREFIX, ep.ALL, api_keys, errors.render, errors.error
+)
 
 
 def backend_of(ctx: SandboxContext) -> PingramBackend:

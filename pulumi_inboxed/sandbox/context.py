@@ -7,8 +7,9 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import Headers
 
@@ -17,6 +18,10 @@ from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.faults import FaultQueue, RequestCounter
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
+
+S = TypeVar("S")
+B = TypeVar("B")
+BackendClass = Callable[[S, Callable[[], SandboxSettings], Callable[[], float]], B]
 
 
 @dataclass
@@ -36,6 +41,11 @@ class SandboxContext:
         if counter is None:
             counter = self.account_counters.setdefault(name, RequestCounter())
         return counter
+
+    def backend(self, cls: BackendClass[S, B], store: S) -> B:
+        """An API's backend over its section of the store, reading this app's live settings and
+        clock (``backend.py``)."""
+        return cls(store, lambda: self.settings, lambda: self.clock())
 
     def account(self) -> SandboxAccount:
         """The credentials of the account being served."""
@@ -60,6 +70,17 @@ def authenticated() -> bool:
     app's middleware for the API the path belongs to)."""
     holder = request_account()
     return holder is not None and holder.name is not None
+
+
+def guarded_router(refusal: Callable[[], SandboxApiError], prefix: str = "") -> APIRouter:
+    """A router whose routes answer ``refusal()`` unless the request carries a credential of a
+    known account for the API (see ``authenticated``)."""
+
+    async def require_credential() -> None:
+        if not authenticated():
+            raise refusal()
+
+    return APIRouter(prefix=prefix, dependencies=[Depends(require_credential)])
 
 
 async def read_json(request: Request) -> object:

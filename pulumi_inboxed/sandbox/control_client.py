@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from types import TracebackType
-from typing import Any, Self, cast
+from typing import Any, cast
 
 import httpx
 
+from pulumi_inboxed.sandbox.closing import Closing
 from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_ENV, CONTROL_TOKEN_HEADER
 from pulumi_inboxed.sandbox.faults import ConnectionFaultKind
 
 
-class SandboxControl:
+class SandboxControl(Closing):
     """Drives a running sandbox from tests, demos and benchmarks.
 
     Request counters (``stats()``) are keyed ``"METHOD /route/template"``: InboxedUp routes by
@@ -82,17 +82,6 @@ class SandboxControl:
     def requests(self) -> dict[str, int]:
         """Requests made with this control's account's credentials (``default`` unscoped)."""
         return cast(dict[str, int], self._call("GET", "/requests")["requests"])
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _call(self, method: str, path: str, body: object = None) -> Any:
         if body is None and method != "GET":
@@ -173,17 +162,17 @@ class SandboxControl:
         self, domain_id: str, status: str | None, reason: str | None = None
     ) -> dict[str, Any]:
         """Force a domain's status (None lifts it); returns the domain as the API shows it."""
-        body = {"status": status, "reason": reason}
-        path = f"/inboxedup/domains/{domain_id}/status"
-        return cast(dict[str, Any], self._call("POST", path, body))
+        return self._force_status(f"domains/{domain_id}", status, reason)
 
     def force_mailbox_status(
         self, request_id: str, status: str | None, reason: str | None = None
     ) -> dict[str, Any]:
         """Force a mailbox request's status (``reason`` becomes its ``adminNotes``)."""
+        return self._force_status(f"mailboxes/{request_id}", status, reason)
+
+    def _force_status(self, what: str, status: str | None, reason: str | None) -> dict[str, Any]:
         body = {"status": status, "reason": reason}
-        path = f"/inboxedup/mailboxes/{request_id}/status"
-        return cast(dict[str, Any], self._call("POST", path, body))
+        return cast(dict[str, Any], self._call("POST", f"/inboxedup/{what}/status", body))
 
     def mailin_purchases(self) -> dict[str, int]:
         """Mailin.ai domains actually bought, name -> times (persisted across restarts)."""

@@ -10,10 +10,10 @@ import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 from typing import Self
 
 from pulumi_inboxed.sandbox.cli import write_private
+from pulumi_inboxed.sandbox.closing import Closing
 from pulumi_inboxed.sandbox.control import CONTROL_TOKEN_HEADER
 from pulumi_inboxed.sandbox.control_client import SandboxControl
 from pulumi_inboxed.sandbox.mailchannels.urls import MAILCHANNELS_PREFIX
@@ -24,7 +24,7 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 STOP_GRACE_SECONDS = 5.0
 
 
-class SandboxProcess:
+class SandboxProcess(Closing):
     """A sandbox on 127.0.0.1 with a free port; ``restart()`` keeps the same state file.
 
     The sandbox writes its control token (random per start, unless ``--control-token`` in
@@ -216,11 +216,3 @@ class SandboxProcess:
 
     def __enter__(self) -> Self:
         return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -1,8 +1,9 @@
 """SQLite persistence of the sandbox's state, so it survives a restart: one file per account.
 
-Each API's tables and queries are in its subpackage (``inboxedup/store.py``, ``mailin/models*.py``,
-``mailchannels/models.py``, ``pingram/models.py``); this module holds the files, one per account,
-each with one connection guarded by a lock, in WAL mode.
+Each API's tables and queries are in its subpackage (``<api>/models_store.py``, and Mailin.ai's
+``mailin/models_accounts.py``, ``models_azure.py``, ``models_verification.py``), each a
+``StoreSection`` (``store_section.py``); this module holds the files, one per account, each with
+one connection guarded by a lock, in WAL mode.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pulumi_inboxed.sandbox.envelope import new_id
-from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 INBOXEDUP_SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, created_at REAL NOT NULL);
@@ -74,10 +74,22 @@ MAILBOX_COLUMNS = (
     "forced_status, forced_reason, mailboxes"
 )
 SUBSCRIPTION_COLUMNS = "id, type, quantity, status, notes, renews_at"
+LIVE_DOMAINS = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE removed_at IS NULL"
+MAILBOX_REQUESTS = f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Forcible:
+    """What a domain and a mailbox request share: a status the control API may force (drift;
+    ``forced_reason`` says why), and ``seq``, the order they were added in."""
+
+    forced_status: str | None = None
+    forced_reason: str | None = None
+    seq: int = 0
 
 
 @dataclass(frozen=True)
-class DomainRow:
+class DomainRow(Forcible):
     id: str
     name: str
     batch_id: str
@@ -85,10 +97,7 @@ class DomainRow:
     pending_at: float
     active_at: float
     fail_reason: str | None = None
-    forced_status: str | None = None
-    forced_reason: str | None = None
     removed_at: float | None = None
-    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,7 +108,7 @@ class MailboxEntry:
 
 
 @dataclass(frozen=True)
-class MailboxRequestRow:
+class MailboxRequestRow(Forcible):
     id: str
     domain_id: str
     domain_name: str
@@ -108,9 +117,6 @@ class MailboxRequestRow:
     in_progress_at: float
     completed_at: float
     mailboxes: tuple[MailboxEntry, ...]
-    forced_status: str | None = None
-    forced_reason: str | None = None
-    seq: int = 0
 
 
 @dataclass(frozen=True)
@@ -124,19 +130,7 @@ class SubscriptionRow:
 
 
 def _domain(row: sqlite3.Row) -> DomainRow:
-    return DomainRow(
-        seq=row["seq"],
-        id=row["id"],
-        name=row["name"],
-        batch_id=row["batch_id"],
-        created_at=row["created_at"],
-        pending_at=row["pending_at"],
-        active_at=row["active_at"],
-        fail_reason=row["fail_reason"],
-        forced_status=row["forced_status"],
-        forced_reason=row["forced_reason"],
-        removed_at=row["removed_at"],
-    )
+    return from_row(DomainRow, row)
 
 
 def _mailbox_request(row: sqlite3.Row) -> MailboxRequestRow:
@@ -144,37 +138,15 @@ def _mailbox_request(row: sqlite3.Row) -> MailboxRequestRow:
         MailboxEntry(first_name=item[0], last_name=item[1], username=item[2])
         for item in json.loads(row["mailboxes"])
     )
-    return MailboxRequestRow(
-        seq=row["seq"],
-        id=row["id"],
-        domain_id=row["domain_id"],
-        domain_name=row["domain_name"],
-        type=row["type"],
-        created_at=row["created_at"],
-        in_progress_at=row["in_progress_at"],
-        completed_at=row["completed_at"],
-        mailboxes=entries,
-        forced_status=row["forced_status"],
-        forced_reason=row["forced_reason"],
-    )
+    return from_row(MailboxRequestRow, row, mailboxes=entries)
 
 
 def _subscription(row: sqlite3.Row) -> SubscriptionRow:
-    return SubscriptionRow(
-        id=row["id"],
-        type=row["type"],
-        quantity=row["quantity"],
-        status=row["status"],
-        notes=row["notes"],
-        renews_at=row["renews_at"],
-    )
+    return from_row(SubscriptionRow, row)
 
 
-class InboxedUpStore:
+class InboxedUpStore(StoreSection):
     """InboxedUp's tables of the account being served."""
-
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
 
     @staticmethod
     def seed(conn: sqlite3.Connection, now: float) -> None:
@@ -208,103 +180,56 @@ class InboxedUpStore:
                 if existing is not None:
                     rejected.append((row.name, existing["id"]))
                     continue
-                cursor = conn.execute(
-                    "INSERT INTO domains (id, name, batch_id, created_at, pending_at, active_at, "
-                    "fail_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.id,
-                        row.name,
-                        row.batch_id,
-                        row.created_at,
-                        row.pending_at,
-                        row.active_at,
-                        row.fail_reason,
-                    ),
-                )
-                seq = cursor.lastrowid or 0
-                added.append(
-                    DomainRow(
-                        seq=seq,
-                        id=row.id,
-                        name=row.name,
-                        batch_id=row.batch_id,
-                        created_at=row.created_at,
-                        pending_at=row.pending_at,
-                        active_at=row.active_at,
-                        fail_reason=row.fail_reason,
-                    )
-                )
+                new = replace(row, forced_status=None, forced_reason=None, removed_at=None)
+                seq = insert(conn, "domains", values_of(new, skip=("seq",)))
+                added.append(replace(new, seq=seq))
         return added, rejected
 
     def batch_exists(self, batch_id: str) -> bool:
-        with self._transaction() as conn:
-            row = conn.execute("SELECT 1 FROM batches WHERE id = ?", (batch_id,)).fetchone()
-        return row is not None
+        found = self._one(lambda row: True, "SELECT 1 FROM batches WHERE id = ?", (batch_id,))
+        return found is not None
 
     def get_domain(self, domain_id: str) -> DomainRow | None:
         """A domain still in the account (removed ones are not returned)."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = ? AND removed_at IS NULL",
-                (domain_id,),
-            ).fetchone()
-        return _domain(row) if row is not None else None
+        return self._one(_domain, f"{LIVE_DOMAINS} AND id = ?", (domain_id,))
 
     def get_domain_any(self, domain_id: str) -> DomainRow | None:
         """A domain by id, removed or not."""
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = ?",
-                (domain_id,),
-            ).fetchone()
-        return _domain(row) if row is not None else None
+        return self._one(
+            _domain, f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE id = ?", (domain_id,)
+        )
 
     def domain_by_name(self, name: str) -> DomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE name = ? AND removed_at IS NULL",
-                (name,),
-            ).fetchone()
-        return _domain(row) if row is not None else None
+        return self._one(_domain, f"{LIVE_DOMAINS} AND name = ?", (name,))
 
     def list_domains(self, batch_id: str | None = None) -> list[DomainRow]:
         """Domains still in the account, oldest first, optionally of one batch."""
-        query = f"SELECT {DOMAIN_COLUMNS} FROM domains WHERE removed_at IS NULL"
-        params: tuple[str, ...] = ()
-        if batch_id is not None:
-            query += " AND batch_id = ?"
-            params = (batch_id,)
-        with self._transaction() as conn:
-            rows = conn.execute(query + " ORDER BY seq", params).fetchall()
-        return [_domain(row) for row in rows]
+        if batch_id is None:
+            return self._all(_domain, f"{LIVE_DOMAINS} ORDER BY seq")
+        return self._all(_domain, f"{LIVE_DOMAINS} AND batch_id = ? ORDER BY seq", (batch_id,))
 
     def remove_domain(self, domain_id: str, now: float) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE domains SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
-                (now, domain_id),
-            )
-        return cursor.rowcount > 0
+        return self._changed(
+            "UPDATE domains SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+            (now, domain_id),
+        )
 
     def force_domain_status(self, domain_id: str, status: str | None, reason: str | None) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE domains SET forced_status = ?, forced_reason = ? "
-                "WHERE id = ? AND removed_at IS NULL",
-                (status, reason, domain_id),
-            )
-        return cursor.rowcount > 0
+        return self._changed(
+            "UPDATE domains SET forced_status = ?, forced_reason = ? "
+            "WHERE id = ? AND removed_at IS NULL",
+            (status, reason, domain_id),
+        )
 
     def activate_domain(self, domain_id: str, now: float) -> None:
         """NS found: the domain is ACTIVE from now on (a forced PENDING_NS is lifted)."""
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE domains SET pending_at = MIN(pending_at, ?), "
-                "active_at = MIN(active_at, ?), "
-                "forced_status = CASE WHEN forced_status = 'PENDING_NS' THEN NULL "
-                "ELSE forced_status END WHERE id = ?",
-                (now, now, domain_id),
-            )
+        self._changed(
+            "UPDATE domains SET pending_at = MIN(pending_at, ?), "
+            "active_at = MIN(active_at, ?), "
+            "forced_status = CASE WHEN forced_status = 'PENDING_NS' THEN NULL "
+            "ELSE forced_status END WHERE id = ?",
+            (now, now, domain_id),
+        )
 
     # Mailbox requests
 
@@ -318,55 +243,34 @@ class InboxedUpStore:
                 (row.domain_id,),
             ).fetchall()
             check([_mailbox_request(item) for item in existing])
-            conn.execute(
-                "INSERT INTO mailbox_requests (id, domain_id, domain_name, type, created_at, "
-                "in_progress_at, completed_at, mailboxes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.id,
-                    row.domain_id,
-                    row.domain_name,
-                    row.type,
-                    row.created_at,
-                    row.in_progress_at,
-                    row.completed_at,
-                    json.dumps([[m.first_name, m.last_name, m.username] for m in row.mailboxes]),
-                ),
-            )
+            mailboxes = [[m.first_name, m.last_name, m.username] for m in row.mailboxes]
+            values = values_of(row, skip=("seq", "forced_status", "forced_reason"))
+            insert(conn, "mailbox_requests", {**values, "mailboxes": json.dumps(mailboxes)})
 
     def get_mailbox_request(self, request_id: str) -> MailboxRequestRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests WHERE id = ?",
-                (request_id,),
-            ).fetchone()
-        return _mailbox_request(row) if row is not None else None
+        return self._one(_mailbox_request, f"{MAILBOX_REQUESTS} WHERE id = ?", (request_id,))
 
     def list_mailbox_requests(self, domain_name: str | None = None) -> list[MailboxRequestRow]:
-        query = f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests"
-        params: tuple[str, ...] = ()
-        if domain_name is not None:
-            query += " WHERE domain_name = ?"
-            params = (domain_name,)
-        with self._transaction() as conn:
-            rows = conn.execute(query + " ORDER BY seq", params).fetchall()
-        return [_mailbox_request(row) for row in rows]
+        if domain_name is None:
+            return self._all(_mailbox_request, f"{MAILBOX_REQUESTS} ORDER BY seq")
+        return self._all(
+            _mailbox_request,
+            f"{MAILBOX_REQUESTS} WHERE domain_name = ? ORDER BY seq",
+            (domain_name,),
+        )
 
     def force_mailbox_status(self, request_id: str, status: str | None, reason: str | None) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE mailbox_requests SET forced_status = ?, forced_reason = ? WHERE id = ?",
-                (status, reason, request_id),
-            )
-        return cursor.rowcount > 0
+        return self._changed(
+            "UPDATE mailbox_requests SET forced_status = ?, forced_reason = ? WHERE id = ?",
+            (status, reason, request_id),
+        )
 
     # Subscriptions
 
     def list_subscriptions(self) -> list[SubscriptionRow]:
-        with self._transaction() as conn:
-            rows = conn.execute(
-                f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY seq"
-            ).fetchall()
-        return [_subscription(row) for row in rows]
+        return self._all(
+            _subscription, f"SELECT {SUBSCRIPTION_COLUMNS} FROM subscriptions ORDER BY seq"
+        )
 
     def update_subscription_notes(self, subscription_id: str, notes: str) -> SubscriptionRow | None:
         with self._transaction() as conn:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from starlette.datastructures import Headers
 
 from pulumi_inboxed.inboxedup import endpoints
 from pulumi_inboxed.sandbox.accounts import INBOXEDUP
-from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, bearer_from
+from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, parse_control_body
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup import errors
@@ -26,43 +24,27 @@ from pulumi_inboxed.sandbox.surfaces import ApiSurface
 class InboxedUpSurface(ApiSurface):
     """At the root (every path no other API owns), ``Authorization: Bearer <token>``."""
 
-    name = INBOXEDUP
-    prefix = ""
-    table = endpoints.ALL
-
-    def render(self, exc: SandboxApiError) -> JSONResponse:
-        return errors.render(exc)
-
-    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
-        return errors.fault(status, headers)
-
-    def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
-        return errors.invalid_request(exc)
-
-    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        return ctx.account_with(bearer_from(headers), lambda account: account.inboxedup_tokens)
+    render = staticmethod(errors.render)
+    fault = staticmethod(errors.fault)
+    invalid_request = staticmethod(errors.invalid_request)
 
 
-SURFACE = InboxedUpSurface()
+SURFACE = InboxedUpSurface(INBOXEDUP, "", endpoints.ALL, lambda account: account.inboxedup_tokens)
 
 
 def backend_of(ctx: SandboxContext) -> InboxedUpBackend:
-    return InboxedUpBackend(ctx.store.inboxedup, lambda: ctx.settings, lambda: ctx.clock())
+    return ctx.backend(InboxedUpBackend, ctx.store.inboxedup)
+
+
+def unauthorized() -> SandboxApiError:
+    return SandboxApiError(
+        401, "Missing or invalid bearer token", headers={"WWW-Authenticate": "Bearer"}
+    )
 
 
 def inboxedup_router(ctx: SandboxContext) -> APIRouter:
     """Every InboxedUp route, behind bearer auth, on the paths of the endpoint table."""
-
-    async def require_token() -> None:
-        # The middleware found the account whose InboxedUp token the request carries, if any.
-        if not authenticated():
-            raise SandboxApiError(
-                401,
-                "Missing or invalid bearer token",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-
-    router = APIRouter(dependencies=[Depends(require_token)])
+    router = guarded_router(unauthorized)
     add_routes(router, backend_of(ctx), ctx)
     return router
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailchannels import endpoints as ep
 from pulumi_inboxed.sandbox.errors import SandboxApiError
-from pulumi_inboxed.sandbox.surfaces import INJECTED_HEADER, fault_message
+from pulumi_inboxed.sandbox.surfaces import fault_message
 
 
 def mc_error(
@@ -37,8 +37,3 @@ def error(status: int, message: str, headers: Mapping[str, str] | None) -> JSONR
     if status == ep.RATE_LIMIT_STATUS:
         message = "Service Temporarily Unavailable: more than 100 requests a second (injected)"
     return mc_error(status, message or fault_message(status), [], headers)
-
-
-def fault(status: int, headers: dict[str, str]) -> JSONResponse:
-    headers[INJECTED_HEADER] = "1"
-    return error(status, "", headers)

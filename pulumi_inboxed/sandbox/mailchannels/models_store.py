@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row
 
 MAILCHANNELS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mc_domains (
@@ -32,7 +33,6 @@ MAILCHANNELS_TABLES = ("mc_domains",)
 # The sections of a domain that `overwrite` replaces one by one (an absent one is carried forward).
 SECTIONS = ("settings", "admins", "downstreamAddresses", "aliases")
 
-Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
 CHUNK = 900  # host parameters per `IN (...)`: well below SQLite's limit
 
 
@@ -69,14 +69,7 @@ class LimitExceeded(Exception):
 
 
 def _row(row: sqlite3.Row) -> McDomainRow:
-    return McDomainRow(
-        name=row["name"],
-        subscription_handle=row["subscription_handle"],
-        sections=json.loads(row["sections"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        key_hash=row["key_hash"],
-    )
+    return from_row(McDomainRow, row, sections=json.loads(row["sections"]))
 
 
 def _chunks(items: Sequence[str]) -> Iterable[Sequence[str]]:
@@ -93,10 +86,7 @@ def _fetch(conn: sqlite3.Connection, names: Sequence[str]) -> dict[str, McDomain
     return found
 
 
-class MailChannelsStore:
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
-
+class MailChannelsStore(StoreSection):
     def provision(
         self,
         subscription: str,
@@ -151,16 +141,12 @@ class MailChannelsStore:
         return self.get_many([name]).get(name)
 
     def page(self, limit: int, offset: int) -> list[McDomainRow]:
-        with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM mc_domains ORDER BY name LIMIT ? OFFSET ?", (limit, offset)
-            ).fetchall()
-        return [_row(r) for r in rows]
+        return self._all(
+            _row, "SELECT * FROM mc_domains ORDER BY name LIMIT ? OFFSET ?", (limit, offset)
+        )
 
     def all(self) -> list[McDomainRow]:
-        with self._transaction() as conn:
-            rows = conn.execute("SELECT * FROM mc_domains ORDER BY name").fetchall()
-        return [_row(r) for r in rows]
+        return self._all(_row, "SELECT * FROM mc_domains ORDER BY name")
 
     def count(self, subscription: str) -> int:
         with self._transaction() as conn:
@@ -180,9 +166,7 @@ class MailChannelsStore:
         return bool(rows)
 
     def remove(self, name: str) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM mc_domains WHERE name = ?", (name,))
-        return cursor.rowcount > 0
+        return self._changed("DELETE FROM mc_domains WHERE name = ?", (name,))
 
 
 def _sections(given: Mapping[str, Any], previous: Mapping[str, Any]) -> dict[str, Any]:

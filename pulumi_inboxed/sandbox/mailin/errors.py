@@ -54,9 +54,9 @@ def http_error(status: int, detail: str, headers: dict[str, str]) -> JSONRespons
     return JSONResponse({"message": detail}, status_code=status, headers=headers)
 
 
-def invalid_request(_: RequestValidationError) -> JSONResponse:
+def invalid_request(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse({"message": "The given data was invalid."}, status_code=422)
 
 
-def crash(_: Exception) -> JSONResponse:
+def crash(exc: Exception) -> JSONResponse:
     return JSONResponse({"message": SERVER_ERROR_MESSAGE}, status_code=500)

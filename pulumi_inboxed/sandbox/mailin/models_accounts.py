@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 ACCOUNTS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_accounts (
@@ -42,54 +43,31 @@ class AccountRow:
 
 
 def _account(row: sqlite3.Row) -> AccountRow:
-    return AccountRow(
-        id=row["id"],
-        kind=row["kind"],
-        name=row["name"],
-        provider=row["provider"],
-        fields=json.loads(row["fields"]),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    return from_row(AccountRow, row, fields=json.loads(row["fields"]))
 
 
-class AccountStore:
+class AccountStore(StoreSection):
     """Inbox providers and registrars (``kind`` is INBOX_PROVIDER or REGISTRAR); ``tokens``:
     the login tokens."""
 
     def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
+        super().__init__(transaction)
         self.tokens = TokenStore(transaction)
 
     def add_account(self, row: AccountRow) -> int:
+        values = values_of(row, skip=("id",), fields=json.dumps(dict(row.fields)))
         with self._transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO mailin_accounts (kind, name, provider, fields, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    row.kind,
-                    row.name,
-                    row.provider,
-                    json.dumps(dict(row.fields)),
-                    row.created_at,
-                    row.updated_at,
-                ),
-            )
-        return cursor.lastrowid or 0
+            return insert(conn, "mailin_accounts", values)
 
     def get_account(self, kind: str, account_id: int) -> AccountRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT * FROM mailin_accounts WHERE id = ? AND kind = ?", (account_id, kind)
-            ).fetchone()
-        return _account(row) if row is not None else None
+        return self._one(
+            _account, "SELECT * FROM mailin_accounts WHERE id = ? AND kind = ?", (account_id, kind)
+        )
 
     def list_accounts(self, kind: str) -> list[AccountRow]:
-        with self._transaction() as conn:
-            rows = conn.execute(
-                "SELECT * FROM mailin_accounts WHERE kind = ? ORDER BY id", (kind,)
-            ).fetchall()
-        return [_account(row) for row in rows]
+        return self._all(
+            _account, "SELECT * FROM mailin_accounts WHERE kind = ? ORDER BY id", (kind,)
+        )
 
     def update_account(
         self,
@@ -99,35 +77,25 @@ class AccountStore:
         fields: Mapping[str, str | None],
         now: float,
     ) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE mailin_accounts SET provider = ?, fields = ?, updated_at = ? "
-                "WHERE id = ? AND kind = ?",
-                (provider, json.dumps(dict(fields)), now, account_id, kind),
-            )
-        return cursor.rowcount > 0
+        return self._changed(
+            "UPDATE mailin_accounts SET provider = ?, fields = ?, updated_at = ? "
+            "WHERE id = ? AND kind = ?",
+            (provider, json.dumps(dict(fields)), now, account_id, kind),
+        )
 
     def delete_account(self, kind: str, account_id: int) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "DELETE FROM mailin_accounts WHERE id = ? AND kind = ?", (account_id, kind)
-            )
-        return cursor.rowcount > 0
+        return self._changed(
+            "DELETE FROM mailin_accounts WHERE id = ? AND kind = ?", (account_id, kind)
+        )
 
 
-class TokenStore:
+class TokenStore(StoreSection):
     """The tokens ``POST /auth/login`` issued: revoked by a logout, counted for the tests."""
 
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
-
     def revoke(self, token_id: int) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM mailin_tokens WHERE id = ?", (token_id,))
-        return cursor.rowcount > 0
+        return self._changed("DELETE FROM mailin_tokens WHERE id = ?", (token_id,))
 
     def live(self) -> int:
         """How many issued tokens are not revoked."""
-        with self._transaction() as conn:
-            row = conn.execute("SELECT COUNT(*) AS n FROM mailin_tokens").fetchone()
-        return int(row["n"])
+        count = self._one(lambda row: int(row["n"]), "SELECT COUNT(*) AS n FROM mailin_tokens")
+        return count or 0

@@ -11,7 +11,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 
-from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 AZURE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_azure_orders (
@@ -40,6 +40,8 @@ ORDER_COLUMNS = (
     "mailboxes, nameservers, created_at, updated_at, ready_at, upload_from, upload_until, "
     "reuploads"
 )
+ORDERS = f"SELECT {ORDER_COLUMNS} FROM mailin_azure_orders"
+ORDER_MUTABLE = frozenset({"provider_id", "forward_to", "upload_from", "upload_until", "reuploads"})
 
 
 @dataclass(frozen=True)
@@ -70,31 +72,18 @@ class AzureOrderRow:
 
 
 def _order(row: sqlite3.Row) -> AzureOrderRow:
-    return AzureOrderRow(
-        id=row["id"],
-        domain=row["domain"],
-        mailbox_mode=row["mailbox_mode"],
+    return from_row(
+        AzureOrderRow,
+        row,
         full_name=tuple(json.loads(row["full_name"])),
-        provider_id=row["provider_id"],
-        registrar_id=row["registrar_id"],
         is_purchase=bool(row["is_purchase"]),
-        forward_to=row["forward_to"],
         mailboxes=tuple(AzureMailboxRow(*item) for item in json.loads(row["mailboxes"])),
         nameservers=tuple(json.loads(row["nameservers"])),
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-        ready_at=row["ready_at"],
-        upload_from=row["upload_from"],
-        upload_until=row["upload_until"],
-        reuploads=row["reuploads"],
     )
 
 
-class AzureOrderStore:
+class AzureOrderStore(StoreSection):
     """Azure orders, one per domain; the accounts they name live in ``AccountStore``."""
-
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
 
     def add_order(self, row: AzureOrderRow) -> AzureOrderRow | None:
         """Insert the order; None when the account already has an order for the domain."""
@@ -103,69 +92,33 @@ class AzureOrderStore:
                 "SELECT 1 FROM mailin_azure_orders WHERE domain = ?", (row.domain,)
             ).fetchone():
                 return None
-            cursor = conn.execute(
-                "INSERT INTO mailin_azure_orders (domain, mailbox_mode, full_name, provider_id, "
-                "registrar_id, is_purchase, forward_to, mailboxes, nameservers, created_at, "
-                "updated_at, ready_at, upload_from, upload_until, reuploads) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    row.domain,
-                    row.mailbox_mode,
-                    json.dumps(list(row.full_name)),
-                    row.provider_id,
-                    row.registrar_id,
-                    int(row.is_purchase),
-                    row.forward_to,
-                    json.dumps([[m.name, m.username, m.password] for m in row.mailboxes]),
-                    json.dumps(list(row.nameservers)),
-                    row.created_at,
-                    row.updated_at,
-                    row.ready_at,
-                    row.upload_from,
-                    row.upload_until,
-                ),
+            values = values_of(
+                row,
+                skip=("id",),
+                full_name=json.dumps(list(row.full_name)),
+                is_purchase=int(row.is_purchase),
+                mailboxes=json.dumps([[m.name, m.username, m.password] for m in row.mailboxes]),
+                nameservers=json.dumps(list(row.nameservers)),
+                reuploads=0,
             )
-            found = conn.execute(
-                f"SELECT {ORDER_COLUMNS} FROM mailin_azure_orders WHERE id = ?",
-                (cursor.lastrowid,),
-            ).fetchone()
+            order_id = insert(conn, "mailin_azure_orders", values)
+            found = conn.execute(f"{ORDERS} WHERE id = ?", (order_id,)).fetchone()
         return _order(found)
 
     def get_order(self, order_id: int) -> AzureOrderRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {ORDER_COLUMNS} FROM mailin_azure_orders WHERE id = ?", (order_id,)
-            ).fetchone()
-        return _order(row) if row is not None else None
+        return self._one(_order, f"{ORDERS} WHERE id = ?", (order_id,))
 
     def list_orders(self) -> list[AzureOrderRow]:
-        with self._transaction() as conn:
-            rows = conn.execute(
-                f"SELECT {ORDER_COLUMNS} FROM mailin_azure_orders ORDER BY id"
-            ).fetchall()
-        return [_order(row) for row in rows]
+        return self._all(_order, f"{ORDERS} ORDER BY id")
 
     def update_order(self, order_id: int, now: float, **fields: object) -> bool:
-        allowed = {"provider_id", "forward_to", "upload_from", "upload_until", "reuploads"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                f"UPDATE mailin_azure_orders SET {assignments}, updated_at = ? WHERE id = ?",
-                (*fields.values(), now, order_id),
-            )
-        return cursor.rowcount > 0
+        return self._update_fields("mailin_azure_orders", order_id, now, ORDER_MUTABLE, fields)
 
     def set_order_nameservers(self, order_id: int, nameservers: tuple[str, ...]) -> None:
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE mailin_azure_orders SET nameservers = ? WHERE id = ?",
-                (json.dumps(list(nameservers)), order_id),
-            )
+        self._changed(
+            "UPDATE mailin_azure_orders SET nameservers = ? WHERE id = ?",
+            (json.dumps(list(nameservers)), order_id),
+        )
 
     def delete_order(self, order_id: int) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM mailin_azure_orders WHERE id = ?", (order_id,))
-        return cursor.rowcount > 0
+        return self._changed("DELETE FROM mailin_azure_orders WHERE id = ?", (order_id,))

@@ -149,11 +149,7 @@ class MailinMailboxes:
         active_at = self.domains.job_deadline(now)
         rows: list[MailinMailboxRow] = []
         field_of: dict[str, str] = {}
-        for index, entry in enumerate(entries):
-            prefix = f"mailboxes.{index}"
-            if not isinstance(entry, dict):
-                checker.fail(prefix, f"The {prefix} field must be an array.")
-                continue
+        for prefix, entry in checker.objects("mailboxes", entries):
             username = checker.email(f"{prefix}.username", entry.get("username"))
             first_name = last_name = None
             password: str | None = None

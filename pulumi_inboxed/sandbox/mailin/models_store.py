@@ -25,6 +25,7 @@ from pulumi_inboxed.sandbox.mailin.models_verification import (
     VerificationStore,
 )
 from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 MAILIN_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_tokens (
@@ -103,6 +104,8 @@ MAILBOX_COLUMNS = (
     "id, domain_id, job_id, provider_type, username, name, first_name, last_name, password, "
     "secret, app_password, signature, redirect_email, created_at, updated_at, active_at"
 )
+DOMAINS = f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains"
+MAILBOXES = f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes"
 # Fields a route may change in place (never ids, names of domains or deadlines).
 DOMAIN_MUTABLE = frozenset({"forward_to", "email_forward_to"})
 MAILBOX_MUTABLE = frozenset(
@@ -157,36 +160,27 @@ class MailinJobRow:
 
 
 def _domain(row: sqlite3.Row) -> MailinDomainRow:
-    return MailinDomainRow(**{key: row[key] for key in row.keys()})  # noqa: SIM118
+    return from_row(MailinDomainRow, row)
 
 
 def _mailbox(row: sqlite3.Row) -> MailinMailboxRow:
-    return MailinMailboxRow(**{key: row[key] for key in row.keys()})  # noqa: SIM118
+    return from_row(MailinMailboxRow, row)
 
 
 def _job(row: sqlite3.Row) -> MailinJobRow:
-    return MailinJobRow(
-        id=row["id"],
-        kind=row["kind"],
-        created_at=row["created_at"],
-        done_at=row["done_at"],
-        domain_ids=tuple(int(item) for item in json.loads(row["domain_ids"])),
-    )
+    domain_ids = tuple(int(item) for item in json.loads(row["domain_ids"]))
+    return from_row(MailinJobRow, row, domain_ids=domain_ids)
 
 
 def _insert_job(conn: sqlite3.Connection, job: MailinJobRow) -> None:
-    conn.execute(
-        "INSERT INTO mailin_jobs (id, kind, created_at, done_at, domain_ids) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (job.id, job.kind, job.created_at, job.done_at, json.dumps(list(job.domain_ids))),
-    )
+    insert(conn, "mailin_jobs", values_of(job, domain_ids=json.dumps(list(job.domain_ids))))
 
 
-class MailinStore:
+class MailinStore(StoreSection):
     """Mailin.ai tokens, domains, mailboxes, jobs and the purchase counter."""
 
     def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
+        super().__init__(transaction)
         # The Microsoft section and verification: the same transaction helper, shared.
         self.accounts = AccountStore(transaction)
         self.azure = AzureOrderStore(transaction)
@@ -203,11 +197,11 @@ class MailinStore:
         return cursor.lastrowid or 0
 
     def token_hash(self, token_id: int) -> str | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT secret_hash FROM mailin_tokens WHERE id = ?", (token_id,)
-            ).fetchone()
-        return str(row["secret_hash"]) if row is not None else None
+        return self._one(
+            lambda row: str(row["secret_hash"]),
+            "SELECT secret_hash FROM mailin_tokens WHERE id = ?",
+            (token_id,),
+        )
 
     # Domains
 
@@ -231,27 +225,14 @@ class MailinStore:
             ).fetchall()
             check([_domain(item) for item in existing])
             for row in rows:
-                cursor = conn.execute(
-                    "INSERT INTO mailin_domains (name, main_domain, provider_type, "
-                    "domain_provider, origin, uid, job_id, created_at, updated_at, active_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.name,
-                        row.main_domain,
-                        row.provider_type,
-                        row.domain_provider,
-                        row.origin,
-                        row.uid,
-                        job.id if job is not None else None,
-                        row.created_at,
-                        row.updated_at,
-                        row.active_at,
-                    ),
+                new = replace(
+                    row,
+                    job_id=job.id if job is not None else None,
+                    forward_to=None,
+                    email_forward_to=None,
                 )
                 added.append(
-                    replace(
-                        row, id=cursor.lastrowid or 0, job_id=job.id if job is not None else None
-                    )
+                    replace(new, id=insert(conn, "mailin_domains", values_of(new, skip=("id",))))
                 )
                 if purchase:
                     conn.execute(
@@ -273,36 +254,17 @@ class MailinStore:
         return added
 
     def get_domain(self, domain_id: int) -> MailinDomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains WHERE id = ?", (domain_id,)
-            ).fetchone()
-        return _domain(row) if row is not None else None
+        return self._one(_domain, f"{DOMAINS} WHERE id = ?", (domain_id,))
 
     def domain_by_name(self, name: str) -> MailinDomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains WHERE name = ?", (name,)
-            ).fetchone()
-        return _domain(row) if row is not None else None
+        return self._one(_domain, f"{DOMAINS} WHERE name = ?", (name,))
 
     def list_domains(self) -> list[MailinDomainRow]:
         """Every domain of the account, oldest first."""
-        with self._transaction() as conn:
-            rows = conn.execute(f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains ORDER BY id")
-            return [_domain(row) for row in rows.fetchall()]
+        return self._all(_domain, f"{DOMAINS} ORDER BY id")
 
     def update_domain(self, domain_id: int, now: float, **fields: str | None) -> bool:
-        unknown = set(fields) - DOMAIN_MUTABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                f"UPDATE mailin_domains SET {assignments}, updated_at = ? WHERE id = ?",
-                (*fields.values(), now, domain_id),
-            )
-        return cursor.rowcount > 0
+        return self._update_fields("mailin_domains", domain_id, now, DOMAIN_MUTABLE, fields)
 
     def delete_domain(self, domain_id: int) -> bool:
         """Delete a domain, its subdomains, and the mailboxes of all of them."""
@@ -331,12 +293,11 @@ class MailinStore:
     # Jobs
 
     def get_job(self, job_id: str) -> MailinJobRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT id, kind, created_at, done_at, domain_ids FROM mailin_jobs WHERE id = ?",
-                (job_id,),
-            ).fetchone()
-        return _job(row) if row is not None else None
+        return self._one(
+            _job,
+            "SELECT id, kind, created_at, done_at, domain_ids FROM mailin_jobs WHERE id = ?",
+            (job_id,),
+        )
 
     # Mailboxes
 
@@ -358,66 +319,27 @@ class MailinStore:
             ).fetchall()
             check([_mailbox(item) for item in existing])
             for row in rows:
-                cursor = conn.execute(
-                    "INSERT INTO mailin_mailboxes (domain_id, job_id, provider_type, username, "
-                    "name, first_name, last_name, password, secret, app_password, signature, "
-                    "redirect_email, created_at, updated_at, active_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        row.domain_id,
-                        job.id,
-                        row.provider_type,
-                        row.username,
-                        row.name,
-                        row.first_name,
-                        row.last_name,
-                        row.password,
-                        row.secret,
-                        row.app_password,
-                        row.signature,
-                        row.redirect_email,
-                        row.created_at,
-                        row.updated_at,
-                        row.active_at,
-                    ),
+                new = replace(row, job_id=job.id)
+                added.append(
+                    replace(new, id=insert(conn, "mailin_mailboxes", values_of(new, skip=("id",))))
                 )
-                added.append(replace(row, id=cursor.lastrowid or 0, job_id=job.id))
             _insert_job(conn, job)
         return added
 
     def get_mailbox(self, mailbox_id: int) -> MailinMailboxRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes WHERE id = ?", (mailbox_id,)
-            ).fetchone()
-        return _mailbox(row) if row is not None else None
+        return self._one(_mailbox, f"{MAILBOXES} WHERE id = ?", (mailbox_id,))
 
     def list_mailboxes(self, job_id: str | None = None) -> list[MailinMailboxRow]:
         """Every mailbox of the account (or of one job), oldest first."""
-        query = f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes"
-        params: tuple[str, ...] = ()
-        if job_id is not None:
-            query += " WHERE job_id = ?"
-            params = (job_id,)
-        with self._transaction() as conn:
-            return [_mailbox(row) for row in conn.execute(query + " ORDER BY id", params)]
+        if job_id is None:
+            return self._all(_mailbox, f"{MAILBOXES} ORDER BY id")
+        return self._all(_mailbox, f"{MAILBOXES} WHERE job_id = ? ORDER BY id", (job_id,))
 
     def update_mailbox(self, mailbox_id: int, now: float, **fields: str | None) -> bool:
-        unknown = set(fields) - MAILBOX_MUTABLE
-        if unknown:
-            raise ValueError(f"not updatable: {sorted(unknown)}")
-        assignments = ", ".join(f"{name} = ?" for name in fields)
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                f"UPDATE mailin_mailboxes SET {assignments}, updated_at = ? WHERE id = ?",
-                (*fields.values(), now, mailbox_id),
-            )
-        return cursor.rowcount > 0
+        return self._update_fields("mailin_mailboxes", mailbox_id, now, MAILBOX_MUTABLE, fields)
 
     def delete_mailbox(self, mailbox_id: int) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM mailin_mailboxes WHERE id = ?", (mailbox_id,))
-        return cursor.rowcount > 0
+        return self._changed("DELETE FROM mailin_mailboxes WHERE id = ?", (mailbox_id,))
 
     # Purchases
 

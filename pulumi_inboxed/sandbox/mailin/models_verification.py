@@ -14,7 +14,7 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 
-from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 VERIFICATION_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_verify_tasks (
@@ -79,28 +79,17 @@ class Debit:
 
 
 def _task(row: sqlite3.Row) -> VerifyTaskRow:
-    return VerifyTaskRow(
-        id=row["id"],
-        kind=row["kind"],
-        type=row["type"],
-        rows=tuple(json.loads(row["rows"])),
-        credits=row["credits"],
-        created_at=row["created_at"],
-        done_at=row["done_at"],
-        fail_reason=row["fail_reason"],
-        refunded=bool(row["refunded"]),
+    return from_row(
+        VerifyTaskRow, row, rows=tuple(json.loads(row["rows"])), refunded=bool(row["refunded"])
     )
 
 
 def _credit(row: sqlite3.Row) -> CreditRow:
-    return CreditRow(**{key: row[key] for key in row.keys()})  # noqa: SIM118
+    return from_row(CreditRow, row)
 
 
-class VerificationStore:
+class VerificationStore(StoreSection):
     """Verification tasks and the credits they debit (and refund when they fail)."""
-
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
 
     @staticmethod
     def _balance(conn: sqlite3.Connection, initial: int, now: float) -> int:
@@ -169,26 +158,12 @@ class VerificationStore:
                 return Debit(ok=False, balance=balance)
             if task.credits:
                 balance = self._entry(conn, reason, 0, task.credits, balance, now)
-            conn.execute(
-                f"INSERT INTO mailin_verify_tasks ({TASK_COLUMNS}) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                (
-                    task.id,
-                    task.kind,
-                    task.type,
-                    json.dumps(list(task.rows)),
-                    task.credits,
-                    task.created_at,
-                    task.done_at,
-                    task.fail_reason,
-                ),
-            )
+            values = values_of(task, rows=json.dumps(list(task.rows)), refunded=0)
+            insert(conn, "mailin_verify_tasks", values)
         return Debit(ok=True, balance=balance)
 
     def get_task(self, task_id: str, initial: int, now: float) -> VerifyTaskRow | None:
         self.settle(initial, now)
-        with self._transaction() as conn:
-            row = conn.execute(
-                f"SELECT {TASK_COLUMNS} FROM mailin_verify_tasks WHERE id = ?", (task_id,)
-            ).fetchone()
-        return _task(row) if row is not None else None
+        return self._one(
+            _task, f"SELECT {TASK_COLUMNS} FROM mailin_verify_tasks WHERE id = ?", (task_id,)
+        )

@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.context import bearer_token
-from pulumi_inboxed.sandbox.mailin.common import message, path_id, route
+from pulumi_inboxed.sandbox.mailin.common import known_then_body, message, path_id, route
 from pulumi_inboxed.sandbox.mailin.models import MailinBackend
 from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR
 from pulumi_inboxed.sandbox.mailin.models_providers import KIND_LABELS
@@ -177,8 +177,9 @@ def _add_kind_routes(router: APIRouter, backend: MailinBackend, kind: AccountKin
 
     @route(router, kind.update)
     async def update_account(request: Request) -> JSONResponse:
-        row = accounts.get(kind.kind, account_id(request))  # 404 before the body is judged
-        checker = Checker(await json_object(request))
+        row, checker = await known_then_body(
+            request, lambda: accounts.get(kind.kind, account_id(request))
+        )
         given = checker.data
         provider = check_provider(checker, kind, given.get("provider"), required=False)
         # Fields the body names replace the stored ones (null clears); the others stay.

@@ -9,7 +9,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.mailin.common import message, path_id, route
+from pulumi_inboxed.sandbox.mailin.common import (
+    id_action_routes,
+    known_then_body,
+    message,
+    path_id,
+    route,
+)
 from pulumi_inboxed.sandbox.mailin.models import MailinBackend
 from pulumi_inboxed.sandbox.mailin.responses_accounts import add_token_control
 from pulumi_inboxed.sandbox.mailin.validation import Checker, json_object
@@ -59,18 +65,27 @@ def add_azure_order_routes(router: APIRouter, backend: MailinBackend) -> None:
         ]
         return JSONResponse({"mailboxes": mailboxes})
 
-    @route(router, endpoints.DELETE_AZURE_ORDER)
-    async def delete_azure_order(order_id: str) -> JSONResponse:
-        azure.delete(order_id_of(order_id))
-        return message("Order deleted successfully.")
+    id_action_routes(
+        router,
+        "order_id",
+        "Order",
+        [
+            (endpoints.DELETE_AZURE_ORDER, azure.delete, "Order deleted successfully."),
+            (
+                endpoints.REMOVE_AZURE_INBOX_PROVIDER,
+                azure.remove_inbox_provider,
+                "Inbox Provider removed successfully.",
+            ),
+            (endpoints.TRIGGER_AZURE_REUPLOAD, azure.reupload, "Reupload triggered successfully."),
+        ],
+    )
 
     # A route with a body looks the order up first, so an unknown one answers 404 before the
     # body is judged.
 
     @route(router, endpoints.SET_AZURE_MASTER_DOMAIN)
     async def set_azure_master_domain(order_id: str, request: Request) -> JSONResponse:
-        row = azure.get(order_id_of(order_id))
-        checker = Checker(await json_object(request))
+        row, checker = await known_then_body(request, lambda: azure.get(order_id_of(order_id)))
         # The page's one parameter, a domain: there is no way to remove a master domain
         # (a null or missing forward_to is a 422, as a Laravel `required` rule answers).
         forward_to = checker.domain_name("forward_to", checker.data.get("forward_to"))
@@ -80,20 +95,9 @@ def add_azure_order_routes(router: APIRouter, backend: MailinBackend) -> None:
 
     @route(router, endpoints.SET_AZURE_INBOX_PROVIDER)
     async def set_azure_inbox_provider(order_id: str, request: Request) -> JSONResponse:
-        row = azure.get(order_id_of(order_id))
-        checker = Checker(await json_object(request))
+        row, checker = await known_then_body(request, lambda: azure.get(order_id_of(order_id)))
         azure.set_inbox_provider(row.id, checker.data.get("provider_id"), checker)
         return message("Inbox Provider set successfully.")
-
-    @route(router, endpoints.REMOVE_AZURE_INBOX_PROVIDER)
-    async def remove_azure_inbox_provider(order_id: str) -> JSONResponse:
-        azure.remove_inbox_provider(order_id_of(order_id))
-        return message("Inbox Provider removed successfully.")
-
-    @route(router, endpoints.TRIGGER_AZURE_REUPLOAD)
-    async def trigger_azure_reupload(order_id: str) -> JSONResponse:
-        azure.reupload(order_id_of(order_id))
-        return message("Reupload triggered successfully.")
 
     @route(router, endpoints.AZURE_UPLOAD_STATUS)
     async def azure_upload_status(order_id: str) -> JSONResponse:

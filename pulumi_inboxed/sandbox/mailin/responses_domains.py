@@ -16,6 +16,7 @@ from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.mailin.common import (
     ACCEPTED_MESSAGE,
     TRANSFER_MESSAGE,
+    id_action_routes,
     message,
     path_id,
     route,
@@ -36,6 +37,7 @@ from pulumi_inboxed.sandbox.mailin.views import (
     job_view,
     paginate,
 )
+from pulumi_inboxed.sandbox.surfaces import request_routes
 
 
 def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
@@ -100,9 +102,10 @@ def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
         views = [domain_view(row, now) for row in rows]
         return JSONResponse(paginate(request, views))
 
-    async def forwarding(
-        request: Request, field: str, target_is_email: bool, text: str, remove: bool = False
-    ) -> JSONResponse:
+    async def forwarding(request: Request, field: str, remove: bool = False) -> JSONResponse:
+        """Domain forwarding (``forward_to``, to a domain) or email forwarding
+        (``email_forward_to``, to an address): set, or with ``remove`` removed."""
+        target_is_email = field == "email_forward_to"
         checker = Checker(await json_object(request))
         domain_id = checker.integer("domain_id", checker.data.get("domain_id"))
         target: str | None = None
@@ -116,7 +119,9 @@ def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
         checker.done()
         assert domain_id is not None
         domains.set_forwarding(domain_id, field, target)
-        return message(text)
+        what = "Email" if target_is_email else "Domain"
+        done = "removed" if remove else "updated"
+        return message(f"{what} forwarding has been successfully {done}.")
 
     # Literal paths first.
 
@@ -144,33 +149,22 @@ def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
     async def list_inboxkit_domains(request: Request) -> JSONResponse:
         return listing(request, domains.listed(needle_of(request), provider=INBOXKIT_PROVIDER))
 
-    @route(router, endpoints.BUY_DOMAIN, status_code=210)
-    async def buy_domain(request: Request) -> JSONResponse:
-        return await buy_one(request, SMTP)
-
-    @route(router, endpoints.BUY_GOOGLE_DOMAIN, status_code=210)
-    async def buy_google_domain(request: Request) -> JSONResponse:
-        return await buy_one(request, GOOGLE)
-
-    @route(router, endpoints.BUY_DOMAINS, status_code=210)
-    async def buy_domains(request: Request) -> JSONResponse:
-        return await buy_many(request, SMTP)
-
-    @route(router, endpoints.BUY_GOOGLE_DOMAINS, status_code=210)
-    async def buy_google_domains(request: Request) -> JSONResponse:
-        return await buy_many(request, GOOGLE)
-
-    @route(router, endpoints.TRANSFER_DOMAIN, status_code=210)
-    async def transfer_domain(request: Request) -> JSONResponse:
-        return await transfer(request, SMTP)
-
-    @route(router, endpoints.TRANSFER_GOOGLE_DOMAIN, status_code=210)
-    async def transfer_google_domain(request: Request) -> JSONResponse:
-        return await transfer(request, GOOGLE)
-
-    @route(router, endpoints.TRANSFER_INBOXKIT_DOMAIN, status_code=210)
-    async def transfer_inboxkit_domain(request: Request) -> JSONResponse:
-        return await transfer(request, SMTP, inboxkit=True)
+    request_routes(
+        router,
+        [
+            (endpoints.BUY_DOMAIN, lambda request: buy_one(request, SMTP)),
+            (endpoints.BUY_GOOGLE_DOMAIN, lambda request: buy_one(request, GOOGLE)),
+            (endpoints.BUY_DOMAINS, lambda request: buy_many(request, SMTP)),
+            (endpoints.BUY_GOOGLE_DOMAINS, lambda request: buy_many(request, GOOGLE)),
+            (endpoints.TRANSFER_DOMAIN, lambda request: transfer(request, SMTP)),
+            (endpoints.TRANSFER_GOOGLE_DOMAIN, lambda request: transfer(request, GOOGLE)),
+            (
+                endpoints.TRANSFER_INBOXKIT_DOMAIN,
+                lambda request: transfer(request, SMTP, inboxkit=True),
+            ),
+        ],
+        status_code=210,
+    )
 
     @route(router, endpoints.ADD_SUBDOMAIN, status_code=201)
     async def add_subdomain(request: Request) -> JSONResponse:
@@ -182,37 +176,21 @@ def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
         domains.add_subdomain(prefix, parent_name)
         return message(ACCEPTED_MESSAGE, 201)
 
-    @route(router, endpoints.FORWARD_DOMAIN)
-    async def forward_domain(request: Request) -> JSONResponse:
-        return await forwarding(
-            request, "forward_to", False, "Domain forwarding has been successfully updated."
-        )
-
-    @route(router, endpoints.REMOVE_DOMAIN_FORWARDING)
-    async def remove_domain_forwarding(request: Request) -> JSONResponse:
-        return await forwarding(
-            request,
-            "forward_to",
-            False,
-            "Domain forwarding has been successfully removed.",
-            remove=True,
-        )
-
-    @route(router, endpoints.FORWARD_EMAIL)
-    async def forward_email(request: Request) -> JSONResponse:
-        return await forwarding(
-            request, "email_forward_to", True, "Email forwarding has been successfully updated."
-        )
-
-    @route(router, endpoints.REMOVE_EMAIL_FORWARDING)
-    async def remove_email_forwarding(request: Request) -> JSONResponse:
-        return await forwarding(
-            request,
-            "email_forward_to",
-            True,
-            "Email forwarding has been successfully removed.",
-            remove=True,
-        )
+    request_routes(
+        router,
+        [
+            (endpoints.FORWARD_DOMAIN, lambda request: forwarding(request, "forward_to")),
+            (
+                endpoints.REMOVE_DOMAIN_FORWARDING,
+                lambda request: forwarding(request, "forward_to", remove=True),
+            ),
+            (endpoints.FORWARD_EMAIL, lambda request: forwarding(request, "email_forward_to")),
+            (
+                endpoints.REMOVE_EMAIL_FORWARDING,
+                lambda request: forwarding(request, "email_forward_to", remove=True),
+            ),
+        ],
+    )
 
     @route(router, endpoints.DOMAIN_JOB_STATUS)
     async def domain_job_status(job_id: str) -> JSONResponse:
@@ -231,7 +209,15 @@ def add_domain_routes(router: APIRouter, backend: MailinBackend) -> None:
         row = find_domain(domain_id)
         return JSONResponse({"id": row.id, "name": row.name, "rate_limit": DOMAIN_RATE_LIMIT})
 
-    @route(router, endpoints.DELETE_DOMAIN)
-    async def delete_domain(domain_id: str) -> JSONResponse:
-        domains.delete(path_id(domain_id, "Domain"))
-        return message("Domain and related mailboxes has been removed.")
+    id_action_routes(
+        router,
+        "domain_id",
+        "Domain",
+        [
+            (
+                endpoints.DELETE_DOMAIN,
+                domains.delete,
+                "Domain and related mailboxes has been removed.",
+            )
+        ],
+    )

@@ -7,8 +7,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.mailin.common import ACCEPTED_MESSAGE, message, path_id, route
+from pulumi_inboxed.sandbox.mailin.common import (
+    ACCEPTED_MESSAGE,
+    id_action_routes,
+    known_then_body,
+    message,
+    path_id,
+    route,
+)
 from pulumi_inboxed.sandbox.mailin.models import MailinBackend
 from pulumi_inboxed.sandbox.mailin.models_mailboxes import ShownMailbox
 from pulumi_inboxed.sandbox.mailin.validation import Checker, json_object
@@ -88,8 +96,9 @@ def add_mailbox_routes(router: APIRouter, backend: MailinBackend) -> None:
 
     @route(router, endpoints.UPDATE_MAILBOX_NAME)
     async def update_mailbox_name(mailbox_id: str, request: Request) -> JSONResponse:
-        row = mailboxes.get(mailbox_id_of(mailbox_id))
-        checker = Checker(await json_object(request))
+        row, checker = await known_then_body(
+            request, lambda: mailboxes.get(mailbox_id_of(mailbox_id))
+        )
         name = checker.string("name", checker.data.get("name"))
         checker.done()
         assert name is not None
@@ -98,8 +107,9 @@ def add_mailbox_routes(router: APIRouter, backend: MailinBackend) -> None:
 
     @route(router, endpoints.UPDATE_MAILBOX_PASSWORD)
     async def update_mailbox_password(mailbox_id: str, request: Request) -> JSONResponse:
-        row = mailboxes.get(mailbox_id_of(mailbox_id))
-        checker = Checker(await json_object(request))
+        row, checker = await known_then_body(
+            request, lambda: mailboxes.get(mailbox_id_of(mailbox_id))
+        )
         password = checker.string(
             "password",
             checker.data.get("password"),
@@ -109,11 +119,6 @@ def add_mailbox_routes(router: APIRouter, backend: MailinBackend) -> None:
         checker.done()
         mailboxes.set_password(row.id, password)
         return message("Mailbox password has been updated.")
-
-    @route(router, endpoints.DELETE_MAILBOX)
-    async def delete_mailbox(mailbox_id: str) -> JSONResponse:
-        mailboxes.delete(mailbox_id_of(mailbox_id))
-        return message("Mailbox removed.")
 
     @route(router, endpoints.MAILBOX_RATE_LIMIT)
     async def mailbox_rate_limit(mailbox_id: str) -> JSONResponse:
@@ -151,35 +156,45 @@ def add_mailbox_routes(router: APIRouter, backend: MailinBackend) -> None:
 
     @route(router, endpoints.ADD_MAILBOX_SIGNATURE)
     async def add_signature(mailbox_id: str, request: Request) -> JSONResponse:
-        row = mailboxes.google(mailbox_id_of(mailbox_id))
-        checker = Checker(await json_object(request))
+        row, checker = await known_then_body(
+            request, lambda: mailboxes.google(mailbox_id_of(mailbox_id))
+        )
         signature = checker.string("signature", checker.data.get("signature"), max_length=10_000)
         checker.done()
         mailboxes.set_signature(row.id, signature)
         return message("Signatures processed successfully")
 
-    @route(router, endpoints.DELETE_MAILBOX_SIGNATURE)
-    async def delete_signature(mailbox_id: str) -> JSONResponse:
-        mailboxes.set_signature(mailbox_id_of(mailbox_id), None)
-        return message("Signatures removed successfully")
-
     # The three forwarding messages keep the page's spelling ("Forwardng").
 
-    @route(router, endpoints.SETUP_MAILBOX_FORWARDING)
-    async def setup_forwarding(mailbox_id: str, request: Request) -> JSONResponse:
-        row = mailboxes.google(mailbox_id_of(mailbox_id))
-        address = await forwarding_email(request)
-        mailboxes.set_forwarding(row.id, address, existing=False)
-        return message("Forwardng processed successfully")
+    def forwarding_route(endpoint: Endpoint, existing: bool, text: str) -> None:
+        """Set up (``existing`` False) or update a Google mailbox's forwarding."""
 
-    @route(router, endpoints.UPDATE_MAILBOX_FORWARDING)
-    async def update_forwarding(mailbox_id: str, request: Request) -> JSONResponse:
-        row = mailboxes.google(mailbox_id_of(mailbox_id))
-        address = await forwarding_email(request)
-        mailboxes.set_forwarding(row.id, address, existing=True)
-        return message("Forwardng update processed successfully")
+        @route(router, endpoint)
+        async def set_forwarding(mailbox_id: str, request: Request) -> JSONResponse:
+            row = mailboxes.google(mailbox_id_of(mailbox_id))
+            address = await forwarding_email(request)
+            mailboxes.set_forwarding(row.id, address, existing=existing)
+            return message(text)
 
-    @route(router, endpoints.REMOVE_MAILBOX_FORWARDING)
-    async def remove_forwarding(mailbox_id: str) -> JSONResponse:
-        mailboxes.set_forwarding(mailbox_id_of(mailbox_id), None, existing=True)
-        return message("Forwardng remove processed successfully")
+    forwarding_route(endpoints.SETUP_MAILBOX_FORWARDING, False, "Forwardng processed successfully")
+    forwarding_route(
+        endpoints.UPDATE_MAILBOX_FORWARDING, True, "Forwardng update processed successfully"
+    )
+    id_action_routes(
+        router,
+        "mailbox_id",
+        "Mailbox",
+        [
+            (endpoints.DELETE_MAILBOX, mailboxes.delete, "Mailbox removed."),
+            (
+                endpoints.DELETE_MAILBOX_SIGNATURE,
+                lambda mailbox_id: mailboxes.set_signature(mailbox_id, None),
+                "Signatures removed successfully",
+            ),
+            (
+                endpoints.REMOVE_MAILBOX_FORWARDING,
+                lambda mailbox_id: mailboxes.set_forwarding(mailbox_id, None, existing=True),
+                "Forwardng remove processed successfully",
+            ),
+        ],
+    )

@@ -4,16 +4,14 @@ the token, result downloads as public links) and its control routes under ``/_sa
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 
 from pulumi_inboxed.mailin import endpoints
 from pulumi_inboxed.sandbox.accounts import MAILIN
-from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, bearer_from
+from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
-from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin import errors
 from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
 from pulumi_inboxed.sandbox.mailin.errors import mailin_error
@@ -28,52 +26,39 @@ from pulumi_inboxed.sandbox.surfaces import ApiSurface
 
 
 def backend_of(ctx: SandboxContext) -> MailinBackend:
-    return MailinBackend(ctx.store.mailin, lambda: ctx.settings, lambda: ctx.clock())
+    return ctx.backend(MailinBackend, ctx.store.mailin)
 
 
 class MailinSurface(ApiSurface):
-    name = MAILIN
-    prefix = MAILIN_PREFIX
-    table = endpoints.ALL
     mailin_faults = True
 
-    def render(self, exc: SandboxApiError) -> JSONResponse:
-        return errors.render(exc)
+    render = staticmethod(errors.render)
 
-    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
-        return errors.fault(status, headers)
-
-    def http_error(self, status: int, detail: str, headers: dict[str, str]) -> JSONResponse:
-        return errors.http_error(status, detail, headers)
-
-    def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
-        return errors.invalid_request(exc)
-
-    def crash(self, exc: Exception) -> JSONResponse:
-        return errors.crash(exc)
+    fault = staticmethod(errors.fault)
+    http_error = staticmethod(errors.http_error)
+    invalid_request = staticmethod(errors.invalid_request)
+    crash = staticmethod(errors.crash)
 
     def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        token = bearer_from(headers)
-        owner = ctx.account_with(token, lambda account: account.mailin_tokens)
+        """A token configured for an account, else one a login issued."""
+        owner = super().account_of(ctx, headers)
+        token = self.credential_of(headers)
         if owner is None and token:
             owner = backend_of(ctx).issued_token_owner(token)
         return owner
 
 
-SURFACE = MailinSurface()
+SURFACE = MailinSurface(MAILIN, MAILIN_PREFIX, endpoints.ALL, lambda account: account.mailin_tokens)
 
 
 def mailin_router(ctx: SandboxContext) -> APIRouter:
     """Login without auth; every other Mailin.ai route behind the bearer token."""
 
-    async def require_token() -> None:
-        # The middleware found the account whose token (configured or issued) the request
-        # carries, if any.
-        if not authenticated():
-            raise mailin_error(401, {"message": "Unauthenticated."})
-
     public = APIRouter(prefix=MAILIN_PREFIX)
-    router = APIRouter(prefix=MAILIN_PREFIX, dependencies=[Depends(require_token)])
+    # Behind a token configured for an account or issued by a login.
+    router = guarded_router(
+        lambda: mailin_error(401, {"message": "Unauthenticated."}), MAILIN_PREFIX
+    )
     backend = backend_of(ctx)
     add_auth_routes(public, router, backend, ctx)
     add_domain_routes(router, backend)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from fastapi import Request
 
@@ -75,6 +76,16 @@ class Checker:
 
     def failed(self, field: str) -> bool:
         return field in self.errors
+
+    def objects(self, field: str, items: list[object]) -> Iterator[tuple[str, dict[str, object]]]:
+        """``(field.index, item)`` for each item of the array ``field`` that is an object; each
+        other item fails (PHP calls an object an array)."""
+        for index, item in enumerate(items):
+            where = f"{field}.{index}"
+            if isinstance(item, dict):
+                yield where, item
+            else:
+                self.fail(where, f"The {where} field must be an array.")
 
     def done(self) -> None:
         if self.errors:

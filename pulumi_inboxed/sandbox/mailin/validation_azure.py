@@ -116,11 +116,7 @@ def _manual_mailboxes(checker: Checker, domain: str | None) -> list[tuple[str, s
         return []
     given: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        prefix = f"mailboxes.{index}"
-        if not isinstance(entry, dict):
-            checker.fail(prefix, f"The {prefix} field must be an array.")
-            continue
+    for prefix, entry in checker.objects("mailboxes", raw):
         name = checker.string(f"{prefix}.name", entry.get("name"))
         email = checker.email(f"{prefix}.email", entry.get("email"))
         if email is None or name is None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.sandbox.errors import SandboxApiError
-from pulumi_inboxed.sandbox.surfaces import INJECTED_HEADER, fault_message
+from pulumi_inboxed.sandbox.surfaces import fault_message
 
 UPSTREAM = "ses"
 FAULT_CODES = {
@@ -19,24 +19,6 @@ FAULT_CODES = {
     502: "PROVIDER_ERROR",
     503: "SERVICE_UNAVAILABLE",
 }
-
-
-def pingram_error(
-    status: int,
-    code: str,
-    message: str,
-    *,
-    fix: str | None = None,
-    provider: str | None = None,
-    provider_code: str | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
-    error: dict[str, str] = {"code": code, "message": message}
-    for key, value in (("fix", fix), ("provider", provider), ("providerCode", provider_code)):
-        if value is not None:
-            error[key] = value
-    body = {"trackingId": "trk_" + secrets.token_hex(8), "error": error}
-    return JSONResponse(body, status_code=status, headers=dict(headers or {}))
 
 
 def fail(
@@ -48,45 +30,43 @@ def fail(
     provider: str | None = None,
     provider_code: str | None = None,
 ) -> SandboxApiError:
+    given = {"fix": fix, "provider": provider, "provider_code": provider_code}
     details: dict[str, object] = {"code": code}
-    for key, value in (("fix", fix), ("provider", provider), ("provider_code", provider_code)):
-        if value is not None:
-            details[key] = value
+    details.update({key: value for key, value in given.items() if value is not None})
     return SandboxApiError(status, message, details)
 
 
 def render(exc: SandboxApiError) -> JSONResponse:
-    def text(key: str) -> str | None:
+    """The body: ``code`` (the status's when the error names none), ``message``, then ``fix``,
+    ``provider`` and ``providerCode`` where the error has them."""
+    error = {
+        "code": str(
+            exc.details.get("code") or FAULT_CODES.get(exc.status, "INTERNAL_SERVER_ERROR")
+        ),
+        "message": exc.message,
+    }
+    for key, shown in (("fix", "fix"), ("provider", "provider"), ("provider_code", "providerCode")):
         value = exc.details.get(key)
-        return str(value) if value is not None else None
-
-    return pingram_error(
-        exc.status,
-        text("code") or FAULT_CODES.get(exc.status, "INTERNAL_SERVER_ERROR"),
-        exc.message,
-        fix=text("fix"),
-        provider=text("provider"),
-        provider_code=text("provider_code"),
-        headers=exc.headers,
-    )
+        if value is not None:
+            error[shown] = str(value)
+    body = {"trackingId": "trk_" + secrets.token_hex(8), "error": error}
+    return JSONResponse(body, status_code=exc.status, headers=dict(exc.headers))
 
 
 def error(status: int, message: str, headers: Mapping[str, str] | None) -> JSONResponse:
     """An answer the API itself did not make (an injected fault, an unknown route)."""
     code = FAULT_CODES.get(status, "INTERNAL_SERVER_ERROR")
+    text = message or fault_message(status)
     if status == 502:
-        return pingram_error(
+        exc = fail(
             status,
             code,
-            message or fault_message(status),
+            text,
             fix="Try again later; the email provider is failing.",
             provider=UPSTREAM,
             provider_code="ServiceUnavailable",
-            headers=headers,
         )
-    return pingram_error(status, code, message or fault_message(status), headers=headers)
-
-
-def fault(status: int, headers: dict[str, str]) -> JSONResponse:
-    headers[INJECTED_HEADER] = "1"
-    return error(status, "", headers)
+    else:
+        exc = fail(status, code, text)
+    exc.headers = dict(headers or {})
+    return render(exc)

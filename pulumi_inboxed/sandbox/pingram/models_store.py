@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
+
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 PINGRAM_SCHEMA = """
 CREATE TABLE IF NOT EXISTS pingram_domains (
@@ -27,8 +27,6 @@ CREATE TABLE IF NOT EXISTS pingram_domains (
 
 PINGRAM_TABLES = ("pingram_domains",)
 
-Transaction = Callable[[], AbstractContextManager[sqlite3.Connection]]
-
 
 @dataclass(frozen=True)
 class PingramDomainRow:
@@ -43,33 +41,15 @@ class PingramDomainRow:
 
 
 def _row(row: sqlite3.Row) -> PingramDomainRow:
-    return PingramDomainRow(
-        sender=row["sender"],
-        created_at=row["created_at"],
-        outcome=row["outcome"],
-        selector=row["selector"],
-        dkim_key=row["dkim_key"],
-        tokens=tuple(json.loads(row["tokens"])),
-        verify_started_at=row["verify_started_at"],
-        verify_done_at=row["verify_done_at"],
-    )
+    return from_row(PingramDomainRow, row, tokens=tuple(json.loads(row["tokens"])))
 
 
-class PingramStore:
-    def __init__(self, transaction: Transaction) -> None:
-        self._transaction = transaction
-
+class PingramStore(StoreSection):
     def all(self) -> list[PingramDomainRow]:
-        with self._transaction() as conn:
-            rows = conn.execute("SELECT * FROM pingram_domains ORDER BY created_at, sender")
-            return [_row(r) for r in rows.fetchall()]
+        return self._all(_row, "SELECT * FROM pingram_domains ORDER BY created_at, sender")
 
     def get(self, sender: str) -> PingramDomainRow | None:
-        with self._transaction() as conn:
-            row = conn.execute(
-                "SELECT * FROM pingram_domains WHERE sender = ?", (sender,)
-            ).fetchone()
-        return _row(row) if row is not None else None
+        return self._one(_row, "SELECT * FROM pingram_domains WHERE sender = ?", (sender,))
 
     def add(self, row: PingramDomainRow, limit: int) -> bool:
         """Adds ``row`` unless the account already holds ``limit`` domains (then False)."""
@@ -77,32 +57,15 @@ class PingramStore:
             (count,) = conn.execute("SELECT COUNT(*) FROM pingram_domains").fetchone()
             if count >= limit:
                 return False
-            conn.execute(
-                "INSERT INTO pingram_domains (sender, created_at, verify_started_at, "
-                "verify_done_at, outcome, selector, dkim_key, tokens) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    row.sender,
-                    row.created_at,
-                    row.verify_started_at,
-                    row.verify_done_at,
-                    row.outcome,
-                    row.selector,
-                    row.dkim_key,
-                    json.dumps(list(row.tokens)),
-                ),
-            )
+            insert(conn, "pingram_domains", values_of(row, tokens=json.dumps(list(row.tokens))))
         return True
 
     def start_verification(self, sender: str, started: float, done: float, outcome: str) -> None:
-        with self._transaction() as conn:
-            conn.execute(
-                "UPDATE pingram_domains SET verify_started_at = ?, verify_done_at = ?, "
-                "outcome = ? WHERE sender = ?",
-                (started, done, outcome, sender),
-            )
+        self._changed(
+            "UPDATE pingram_domains SET verify_started_at = ?, verify_done_at = ?, "
+            "outcome = ? WHERE sender = ?",
+            (started, done, outcome, sender),
+        )
 
     def remove(self, sender: str) -> bool:
-        with self._transaction() as conn:
-            cursor = conn.execute("DELETE FROM pingram_domains WHERE sender = ?", (sender,))
-        return cursor.rowcount > 0
+        return self._changed("DELETE FROM pingram_domains WHERE sender = ?", (sender,))

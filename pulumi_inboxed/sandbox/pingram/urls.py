@@ -3,68 +3,47 @@ routes behind the key, and ``/_sandbox/pingram/domains``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from starlette.datastructures import Headers
 
 from pulumi_inboxed.pingram import endpoints as ep
-from pulumi_inboxed.sandbox.accounts import PINGRAM
-from pulumi_inboxed.sandbox.context import SandboxContext, authenticated, bearer_from
+from pulumi_inboxed.sandbox.accounts import PINGRAM, SandboxAccount
+from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.pingram import errors
 from pulumi_inboxed.sandbox.pingram.errors import fail
 from pulumi_inboxed.sandbox.pingram.models import PingramBackend
 from pulumi_inboxed.sandbox.pingram.responses import add_routes, domain_view
-from pulumi_inboxed.sandbox.surfaces import ApiSurface
+from pulumi_inboxed.sandbox.surfaces import HeaderMarkedSurface
 
 PINGRAM_PREFIX = "/pingram"
 
 
-class PingramSurface(ApiSurface):
-    name = PINGRAM
-    prefix = PINGRAM_PREFIX
-    table = ep.ALL
-
-    def render(self, exc: SandboxApiError) -> JSONResponse:
-        return errors.render(exc)
-
-    def fault(self, status: int, headers: dict[str, str]) -> JSONResponse:
-        return errors.fault(status, headers)
-
-    def http_error(self, status: int, detail: str, headers: dict[str, str]) -> JSONResponse:
-        return errors.error(status, detail, headers)
-
-    def invalid_request(self, exc: RequestValidationError) -> JSONResponse:
-        return errors.error(400, "Invalid request", None)
-
-    def crash(self, exc: Exception) -> JSONResponse:
-        return errors.error(500, f"Sandbox error: {type(exc).__name__}", None)
-
-    def account_of(self, ctx: SandboxContext, headers: Headers) -> str | None:
-        return ctx.account_with(bearer_from(headers), lambda account: account.pingram_api_keys)
+def api_keys(account: SandboxAccount) -> list[str]:
+    return account.pingram_api_keys
 
 
-SURFACE = PingramSurface()
+SURFACE = HeaderMarkedSurface(
+    PINGRAM, PINGRAM_PREFIX, ep.ALL, api_keys, errors.render, errors.error
+)
 
 
 def backend_of(ctx: SandboxContext) -> PingramBackend:
-    return PingramBackend(ctx.store.pingram, lambda: ctx.settings, lambda: ctx.clock())
+    return ctx.backend(PingramBackend, ctx.store.pingram)
+
+
+def unauthorized() -> SandboxApiError:
+    return fail(
+        401,
+        "UNAUTHORIZED",
+        "Unauthorized",
+        fix="Send the header 'Authorization: Bearer <your Pingram API key>'.",
+    )
 
 
 def pingram_router(ctx: SandboxContext) -> APIRouter:
-    async def bearer() -> None:
-        if authenticated():  # the middleware found the account this key belongs to
-            return
-        raise fail(
-            401,
-            "UNAUTHORIZED",
-            "Unauthorized",
-            fix="Send the header 'Authorization: Bearer <your Pingram API key>'.",
-        )
-
-    router = APIRouter(prefix=PINGRAM_PREFIX, dependencies=[Depends(bearer)])
+    router = guarded_router(unauthorized, PINGRAM_PREFIX)
     add_routes(router, backend_of(ctx))
     return router
 

@@ -55,7 +55,10 @@ class ResourceSpec:
     after_register: AfterRegister | None = None
 
     def __post_init__(self) -> None:
+        from .engine_diff import declare
+
         register_outputs(self.inputs, self.outputs)
+        declare(self.provider, self.name, self.inputs, self.outputs)
 
 
 A = TypeVar("A")

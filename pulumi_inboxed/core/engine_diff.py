@@ -15,9 +15,10 @@ outputs that moved.
   `updated` only when that diff finds changes (`RefreshStep.Apply`/`ResultOp`,
   pkg/resource/deploy/step.go); outputs are not compared (unless
   `PULUMI_ENABLE_LEGACY_REFRESH_DIFF` is set). A status that moved (InboxedUp's PENDING_NS to
-  ACTIVE) is an output, so refresh said `unchanged`. The wrapped `read()` notes the declared
-  outputs whose value moved; the refresh's diff of that resource, which follows at once in the
-  same provider process, takes the note: it reports a change with those outputs as its keys (an
+  ACTIVE) is an output, so refresh said `unchanged`. The wrapped `read()`, called by the host's
+  `Read`, notes the declared outputs whose value moved; the refresh's diff of that resource,
+  which follows at once in the same provider process, takes the note (when its olds are the
+  values read): it reports a change with those outputs as its keys (an
   output diff: the CLI shows `[diff: ~statuses]`, and `--diff` shows the values before and
   after), and one line per resource names the statuses that moved. The note is taken once: the
   diff of a later `pulumi up` in the same process compares inputs only, so `pulumi preview
@@ -50,8 +51,9 @@ LISTED = 5
 
 _DECLARED: dict[type[Any], tuple[str, type[ResourceInputs], type[ResourceOutputs]]] = {}
 """Provider class -> its kind's name, inputs and outputs models (`ResourceSpec` records them)."""
-_MOVED: dict[tuple[type[Any], str], tuple[str, ...]] = {}
-"""(provider class, id) -> the outputs its last `read()` found moved, until the next diff."""
+_MOVED: dict[tuple[type[Any], str], dict[str, Any]] = {}
+"""(provider class, id) -> the outputs the host's last `Read` of it found moved, with the values
+read (normalized), until the host's next `Diff` of it."""
 _MOVED_LOCK = threading.Lock()
 _STDERR = threading.Lock()
 
@@ -114,7 +116,7 @@ def reported_diff(diff: Diff) -> Diff:
     @functools.wraps(diff)
     def wrapped(self: Any, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         _PENDING.keys = None
-        moved = take_moved(type(self), id_)
+        moved = take_moved(type(self), id_, olds) if _called_by_host("Diff", 1) else ()
         result = diff(self, id_, olds, news)
         replaces = set(result.replaces or [])
         keys = [(k, k in replaces, True) for k in changed_keys(type(self), olds, news, result)]
@@ -202,9 +204,22 @@ def moved_outputs(
     ]
 
 
-def take_moved(provider: type[Any], id_: str) -> tuple[str, ...]:
+def take_moved(provider: type[Any], id_: str, olds: Mapping[str, Any]) -> tuple[str, ...]:
+    """The outputs a refresh's `Read` of this resource found moved, when `olds` is the state it
+    read (the refresh's diff); taken once."""
     with _MOVED_LOCK:
-        return _MOVED.pop((provider, id_), ())
+        noted = _MOVED.pop((provider, id_), None)
+    if not noted or any(normal_value(olds.get(k)) != v for k, v in noted.items()):
+        return ()
+    return tuple(noted)
+
+
+def _called_by_host(handler: str, depth: int) -> bool:
+    """True when the frame `depth` levels up is the provider host's `handler` (`Read`, `Diff`
+    of `pulumi.dynamic.__main__`): what tests and other callers of a provider's methods do
+    leaves no note and takes none."""
+    frame = sys._getframe(depth + 1)
+    return frame.f_code.co_name == handler and "DynamicResourceProviderServicer" in frame.f_globals
 
 
 def noted_read(read: Read) -> Read:
@@ -221,9 +236,13 @@ def noted_read(read: Read) -> Read:
             return result
         kind, _, outputs = models
         moved = moved_outputs(outputs, props, result.outs)
-        if moved and os.environ.get(LEGACY_REFRESH_DIFF, "").lower() not in ("1", "true"):
+        if not moved or not _called_by_host("Read", 1):
+            return result
+        if os.environ.get(LEGACY_REFRESH_DIFF, "").lower() not in ("1", "true"):
             with _MOVED_LOCK:
-                _MOVED[(type(self), str(result.id))] = tuple(moved)
+                _MOVED[(type(self), str(result.id))] = {
+                    k: normal_value(result.outs.get(k)) for k in moved
+                }
         line = statuses_line(kind, id_, props, result.outs)
         if line:
             _info(line)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import pulumi.dynamic as dyn
 import pytest
@@ -20,6 +20,7 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi_inboxed import kinds
 from pulumi_inboxed.core import engine_diff
 from pulumi_inboxed.core.lifecycle import DESTROY_ADOPTED
+from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
 
 from ..conftest import _Context, _serialize, _servicer_module
 
@@ -140,57 +141,84 @@ def test_no_change_adds_nothing(host: Any) -> None:
 # refresh ------------------------------------------------------------------------------------
 
 
+ENTRY = {"domain": "a.com", "type": "smtp", "mailboxes": []}
+RECORDED = {
+    "requests": [ENTRY],
+    "statuses": {"a.com/smtp": "PENDING", "b.com/smtp": "PENDING", "c.com/smtp": "FAILED"},
+}
+MOVED = {
+    **RECORDED,
+    "statuses": {"a.com/smtp": "COMPLETED", "b.com/smtp": "COMPLETED", "c.com/smtp": "FAILED"},
+}
+
+
+class ReadsGiven(MailboxRequestsProvider):
+    """MailboxRequests whose read returns the state `ReadsGiven.state` (no API)."""
+
+    state: ClassVar[dict[str, Any]] = {}
+
+    def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
+        return dyn.ReadResult(id_=id_, outs=dict(self.state), inputs={"requests": [ENTRY]})
+
+
+def host_read(host: Any, provider: type[dyn.ResourceProvider], props: Mapping[str, Any]) -> Any:
+    request = provider_pb2.ReadRequest(
+        id="the-id",
+        urn="urn:pulumi:unit::project::pulumi-python:dynamic:Resource::r",
+        properties=_serialize({**props, "__provider": serialize_provider(provider())}),
+    )
+    return host.Read(request, _Context())
+
+
 def test_a_refresh_reports_the_statuses_that_moved_and_a_later_diff_does_not(
-    host: Any, capsys: pytest.CaptureFixture[str]
+    host: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A refresh calls `Read` then `Diff(olds=refreshed state, news=recorded inputs)`: the
     statuses that moved make that diff a change with `statuses` as its output key, and one line
     names them; the next diff of the same resource (a `pulumi up` in the same process) compares
     inputs only."""
-    provider = provider_of(kinds.kind("inboxedup:MailboxRequests"))
-    entry = {"domain": "a.com", "type": "smtp", "mailboxes": []}
-    recorded = {
-        "requests": [entry],
-        "statuses": {"a.com/smtp": "PENDING", "b.com/smtp": "PENDING", "c.com/smtp": "FAILED"},
-    }
-    refreshed = {
-        **recorded,
-        "statuses": {"a.com/smtp": "COMPLETED", "b.com/smtp": "COMPLETED", "c.com/smtp": "FAILED"},
-    }
-
-    def read(self: Any, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        assert props["statuses"] == recorded["statuses"]
-        return dyn.ReadResult(id_=id_, outs=dict(refreshed), inputs={"requests": [entry]})
-
-    wrapped = engine_diff.noted_read(read)
-    wrapped(provider(), "the-id", dict(recorded))
-    line = capsys.readouterr().err
-    assert line == (
+    monkeypatch.setattr(ReadsGiven, "state", MOVED)
+    host_read(host, ReadsGiven, RECORDED)
+    assert capsys.readouterr().err == (
         "MailboxRequests the-id: 2 statuses moved: "
         "a.com/smtp PENDING -> COMPLETED, b.com/smtp PENDING -> COMPLETED\n"
     )
-
-    response = host_diff(host, provider, refreshed, {"requests": [entry]})
+    response = host_diff(host, ReadsGiven, MOVED, {"requests": [ENTRY]})
     assert response.changes == SOME
     assert list(response.diffs) == ["statuses"]
     assert dict(response.detailedDiff) == {
         "statuses": provider_pb2.PropertyDiff(kind=UPDATE, inputDiff=False)
     }
-    again = host_diff(host, provider, refreshed, {"requests": [entry]})
+    again = host_diff(host, ReadsGiven, MOVED, {"requests": [ENTRY]})
     assert again.changes == NONE and not again.diffs
 
 
-def test_a_refresh_where_nothing_moved_is_no_change(host: Any) -> None:
-    provider = provider_of(kinds.kind("inboxedup:MailboxRequests"))
-    entry = {"domain": "a.com", "type": "smtp", "mailboxes": []}
-    state = {"requests": [entry], "statuses": {"a.com/smtp": "PENDING"}}
+def test_a_refresh_where_nothing_moved_is_no_change(
+    host: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReadsGiven, "state", RECORDED)
+    host_read(host, ReadsGiven, RECORDED)
+    assert capsys.readouterr().err == ""
+    assert host_diff(host, ReadsGiven, RECORDED, {"requests": [ENTRY]}).changes == NONE
 
-    def read(self: Any, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
-        return dyn.ReadResult(id_=id_, outs=dict(state), inputs={"requests": [entry]})
 
-    engine_diff.noted_read(read)(provider(), "the-id", dict(state))
-    response = host_diff(host, provider, state, {"requests": [entry]})
-    assert response.changes == NONE
+def test_a_read_outside_the_host_leaves_no_note(host: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test (or any caller but the host's `Read`) reading a resource, then diffing it: the
+    diff compares inputs only."""
+    monkeypatch.setattr(ReadsGiven, "state", MOVED)
+    provider = ReadsGiven()
+    provider.read("the-id", dict(RECORDED))
+    assert not provider.diff("the-id", MOVED, {"requests": [ENTRY]}).changes
+    assert host_diff(host, ReadsGiven, MOVED, {"requests": [ENTRY]}).changes == NONE
+
+
+def test_a_note_is_taken_only_by_the_diff_of_the_state_read(
+    host: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ReadsGiven, "state", MOVED)
+    host_read(host, ReadsGiven, RECORDED)
+    other = {**MOVED, "statuses": {"a.com/smtp": "FAILED"}}
+    assert host_diff(host, ReadsGiven, other, {"requests": [ENTRY]}).changes == NONE
 
 
 def test_status_lines() -> None:

@@ -214,12 +214,23 @@ def take_moved(provider: type[Any], id_: str, olds: Mapping[str, Any]) -> tuple[
     return tuple(noted)
 
 
-def _called_by_host(handler: str, depth: int) -> bool:
-    """True when the frame `depth` levels up is the provider host's `handler` (`Read`, `Diff`
-    of `pulumi.dynamic.__main__`): what tests and other callers of a provider's methods do
-    leaves no note and takes none."""
+def _host_request(handler: str, depth: int) -> Any:
+    """The request of the provider host's `handler` (`Read`, `Diff` of `pulumi.dynamic.__main__`)
+    when the frame `depth` levels up is that handler, else None: what tests and other callers of
+    a provider's methods do leaves no note and takes none."""
     frame = sys._getframe(depth + 1)
-    return frame.f_code.co_name == handler and "DynamicResourceProviderServicer" in frame.f_globals
+    if frame.f_code.co_name != handler or "DynamicResourceProviderServicer" not in frame.f_globals:
+        return None
+    return frame.f_locals.get("request", False)
+
+
+def _called_by_host(handler: str, depth: int) -> bool:
+    return _host_request(handler, depth + 1) is not None
+
+
+def resource_name(urn: Any) -> str | None:
+    """The resource's name in the program, the last part of its URN."""
+    return urn.rsplit("::", 1)[-1] if isinstance(urn, str) and "::" in urn else None
 
 
 def noted_read(read: Read) -> Read:
@@ -236,14 +247,16 @@ def noted_read(read: Read) -> Read:
             return result
         kind, _, outputs = models
         moved = moved_outputs(outputs, props, result.outs)
-        if not moved or not _called_by_host("Read", 1):
+        request = _host_request("Read", 1)
+        if not moved or request is None:
             return result
         if os.environ.get(LEGACY_REFRESH_DIFF, "").lower() not in ("1", "true"):
             with _MOVED_LOCK:
                 _MOVED[(type(self), str(result.id))] = {
                     k: normal_value(result.outs.get(k)) for k in moved
                 }
-        line = statuses_line(kind, id_, props, result.outs)
+        name = resource_name(getattr(request, "urn", None))
+        line = statuses_line(kind, repr(name) if name else id_, props, result.outs)
         if line:
             _info(line)
         return result
@@ -269,14 +282,15 @@ def status_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
     return changes
 
 
-def statuses_line(kind: str, id_: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
-    """`MailboxRequests mailbox-requests-1: 2 statuses moved: a.com/smtp PENDING -> COMPLETED,
-    ...` (`and N more` beyond `LISTED`); empty when none moved."""
+def statuses_line(kind: str, what: str, before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    """`MailboxRequests 'fleet': 2 statuses moved: a.com/smtp PENDING -> COMPLETED, ...`
+    (`and N more` beyond `LISTED`); empty when none moved. `what`: the resource's name, quoted,
+    or its id."""
     changes = status_changes(before, after)
     if not changes:
         return ""
     count = "status moved" if len(changes) == 1 else f"{len(changes)} statuses moved"
-    return f"{kind} {id_}: {count}: {_listed(changes)}"
+    return f"{kind} {what}: {count}: {_listed(changes)}"
 
 
 def _listed(items: Sequence[str]) -> str:

@@ -180,7 +180,7 @@ def test_a_refresh_reports_the_statuses_that_moved_and_a_later_diff_does_not(
     monkeypatch.setattr(ReadsGiven, "state", MOVED)
     host_read(host, ReadsGiven, RECORDED)
     assert capsys.readouterr().err == (
-        "MailboxRequests the-id: 2 statuses moved: "
+        "MailboxRequests 'r': 2 statuses moved: "
         "a.com/smtp PENDING -> COMPLETED, b.com/smtp PENDING -> COMPLETED\n"
     )
     response = host_diff(host, ReadsGiven, MOVED, {"requests": [ENTRY]})

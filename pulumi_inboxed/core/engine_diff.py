@@ -107,9 +107,9 @@ def changed_keys(
 
 
 def reported_diff(diff: Diff) -> Diff:
-    """Wraps a provider's `diff()`: the result is unchanged; what it changed is kept for the
-    engine's response (see the module's doc), and a refresh's diff reports the outputs its
-    `read()` found moved."""
+    """Wraps a provider's `diff()`: its result decides, and the inputs it changed are kept for
+    the engine's response (see the module's doc); the host's diff that follows a refresh's
+    `Read` which found outputs moved is a change, those outputs its keys."""
     if getattr(diff, WRAPPED, False):
         return diff
 

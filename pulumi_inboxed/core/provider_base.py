@@ -47,11 +47,21 @@ class ConfiguredProvider(dyn.ResourceProvider):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """A `check()` of a subclass answers the engine as the base's does: a nested path's
-        failure without `value {<nil>}` (`core.check_failures`)."""
+        failure without `value {<nil>}` (`core.check_failures`); its `diff()` tells the engine
+        the inputs that changed, and its `read()` the outputs a refresh moved
+        (`core.engine_diff`)."""
         super().__init_subclass__(**kwargs)
+        from .engine_diff import noted_read, reported_diff
+
         check = cls.__dict__.get("check")
         if check is not None:
             cls.check = named_for_engine(check)  # type: ignore[method-assign]
+        diff = cls.__dict__.get("diff")  # tells the engine the inputs that changed
+        if diff is not None:
+            cls.diff = reported_diff(diff)  # type: ignore[method-assign,assignment]
+        read = cls.__dict__.get("read")  # and the outputs a refresh moved (`core.engine_diff`)
+        if read is not None:
+            cls.read = noted_read(read)  # type: ignore[method-assign,assignment]
 
     @named_for_engine
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
@@ -100,10 +110,11 @@ class ConfiguredProvider(dyn.ResourceProvider):
         pass
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
-        from . import engine_watch, partial_failure
+        from . import engine_diff, engine_watch, partial_failure
 
         engine_watch.start_watch()  # exits this process once the engine is gone (`pulumi` killed)
         install_concise_errors()
+        engine_diff.install()
         partial_failure.install()
         self._config = req.config
         threads = read(PROVIDER_THREADS, req.config)

@@ -56,9 +56,12 @@ class ResourceSpec:
     after_register: AfterRegister | None = None
 
     def __post_init__(self) -> None:
+        from .engine_diff import declare
+
         register_outputs(self.inputs, self.outputs)
         if issubclass(self.provider, ConfiguredProvider):  # its `check()` parses these inputs
             self.provider.declare_kind(self.inputs, self.module)
+        declare(self.provider, self.name, self.inputs, self.outputs)
 
 
 A = TypeVar("A")

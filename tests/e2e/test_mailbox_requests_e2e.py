@@ -6,6 +6,7 @@ MailboxRequest resources and a MailboxRequests previewed in one run: one listing
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from pulumi_inboxed.inboxedup.models import MailboxEntry, MailboxType
 from pulumi_inboxed.local_stack import LocalStack, PulumiCLI
 from pulumi_inboxed.sandbox import SandboxProcess
 
-from .acceptance import Cycle
+from .acceptance import Cycle, _summary
 from .conftest import assert_no_secret
 
 pytestmark = pytest.mark.e2e
@@ -104,6 +105,20 @@ def test_mailbox_requests_acceptance_cycle(
         sandbox.control.force_mailbox_status(first_ids["mr-two.com/microsoft"], "COMPLETED")
 
     def saw_drift() -> None:
+        # the refresh shows the status that moved (issue 21): the resource is updated, its
+        # diff names the output, and one line names the entry with its statuses
+        refreshed = next(
+            t for t in reversed(stack.cli.transcript) if t.startswith("$ pulumi refresh")
+        )
+        assert re.search(r"MailboxRequests fleet updated .*\[diff: ~[\w,]*statuses", refreshed), (
+            refreshed[-3000:]
+        )
+        assert "updated" in _summary(refreshed), refreshed[-3000:]
+        assert re.search(
+            r"MailboxRequests 'fleet': (\d+ statuses|status) moved: .*"
+            r"mr-two\.com/microsoft (PENDING|IN_PROGRESS) -> COMPLETED",
+            refreshed,
+        ), refreshed[-3000:]
         outs = stack.resource_outputs("fleet")
         assert outs["statuses"]["mr-two.com/microsoft"] == "COMPLETED"
         assert outs["statuses"]["mr-one.com/smtp"] in ("PENDING", "IN_PROGRESS")

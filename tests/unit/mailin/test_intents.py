@@ -273,8 +273,8 @@ def test_a_subdomain_without_a_record_is_still_adopted(monkeypatch: pytest.Monke
 
 
 FORWARDINGS = [
-    (DomainForwardingProvider, "POST /domains/forward", "forward_to", "acme.com"),
-    (EmailForwardingProvider, "POST /domains/email/forward", "email_forward_to", "desk@acme.com"),
+    (DomainForwardingProvider, ep.FORWARD_DOMAIN, "forward_to", "acme.com"),
+    (EmailForwardingProvider, ep.FORWARD_EMAIL, "email_forward_to", "desk@acme.com"),
 ]
 
 
@@ -284,7 +284,7 @@ def test_a_forwarding_set_before_the_crash_is_managed_as_created(
     caplog: pytest.LogCaptureFixture,
     records: Path,
     kind: type[Any],
-    route: str,
+    route: Endpoint,
     field: str,
     target: str,
 ) -> None:
@@ -306,7 +306,7 @@ def test_a_forwarding_set_before_the_crash_is_managed_as_created(
 
 @pytest.mark.parametrize(("kind", "route", "field", "target"), FORWARDINGS, ids=["domain", "email"])
 def test_a_forwarding_without_a_record_is_still_adopted(
-    monkeypatch: pytest.MonkeyPatch, kind: type[Any], route: str, field: str, target: str
+    monkeypatch: pytest.MonkeyPatch, kind: type[Any], route: Endpoint, field: str, target: str
 ) -> None:
     account = CrashingAccount()
     domain_id = account.add_domain("box.com")
@@ -328,7 +328,7 @@ def test_a_forwarding_that_replaced_another_target_is_not_recorded(
     account = CrashingAccount()
     domain_id = account.add_domain("box.com")
     account.domains["box.com"]["forward_to"] = "old.com"
-    account.die_on = "POST /domains/forward"
+    account.die_on = ep.FORWARD_DOMAIN
     provider, _rt = configured(DomainForwardingProvider(), account)
     props = {"domain_id": domain_id, "forward_to": "acme.com"}
     with pytest.raises(Died), intents.handling(URN):

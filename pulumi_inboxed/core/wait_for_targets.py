@@ -62,6 +62,7 @@ def wait_for_targets(
     seen: Mapping[K, V] | None = None,
     retry_errors: tuple[type[Exception], ...] = (),
     stop_errors: tuple[type[Exception], ...] = (),
+    on_settled: Callable[[K, V], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
 ) -> WaitOutcome[K, V]:
@@ -76,6 +77,8 @@ def wait_for_targets(
       `read_error` and the keys are read again after the interval (until the bound); one of
       `stop_errors` ends the wait at once with the keys still pending. Any other error is
       raised.
+    - `on_settled(key, value)` is called as soon as a key is reached or failed (before the next
+      read), so the caller can act on it while the others are still waited on.
     - The wait reads at least once (or sorts `seen`) even when the bound has already passed.
     """
     outcome: WaitOutcome[K, V] = WaitOutcome()
@@ -94,6 +97,8 @@ def wait_for_targets(
             else:
                 continue
             pending.remove(key)
+            if on_settled is not None:
+                on_settled(key, value)
 
     def end() -> WaitOutcome[K, V]:
         outcome.timed_out = {key: outcome.last.get(key) for key in pending}

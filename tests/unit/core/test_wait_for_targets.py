@@ -180,3 +180,21 @@ def test_an_unexpected_error_is_raised() -> None:
         wait_for_targets(
             ["a"], read, reached=bool, until=1, interval=1, retry_errors=(InboxedError,)
         )
+
+
+def test_each_key_is_handed_over_as_soon_as_it_settles() -> None:
+    clock, reads = FakeClock(), list[list[str]]()
+    handed: list[tuple[str, str, int]] = []
+    script = {"a": ["QUEUED", "ACTIVE"], "b": ["FAILED"]}
+    wait_for_targets(
+        ["a", "b"],
+        statuses(script, reads),
+        reached=lambda s: s == "ACTIVE",
+        failed=lambda s: s == "FAILED",
+        on_settled=lambda key, value: handed.append((key, value, len(reads))),
+        until=100,
+        interval=1,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    assert handed == [("b", "FAILED", 1), ("a", "ACTIVE", 2)]

@@ -75,8 +75,8 @@ from .domain_acquire import (
     delete_domain,
     domain_record,
     find_domain,
-    of_kind,
 )
+from .domain_acquire import of_kind as _of_kind
 from .endpoints import PURCHASABLE_TLDS
 from .errors import LoginFailedError
 from .models import MailinDomain
@@ -300,13 +300,13 @@ class DomainsProvider(ConfiguredProvider):
             # Shared by every check of the provider process (one listing of each kind, one
             # availability call per name, whatever the number of resources), until a write.
             listed = rt.shared_domains(google=google)
-            own = {d.name.lower() for d in listed if of_kind(d, google)}
+            own = {d.name.lower() for d in listed if _of_kind(d, google)}
             pending = [n for n in candidates if n not in own]
             others = (
                 {
                     d.name.lower()
                     for d in rt.shared_domains(google=not google)
-                    if of_kind(d, not google)
+                    if _of_kind(d, not google)
                 }
                 if pending
                 else set()

@@ -44,7 +44,7 @@ from ..core.lifecycle import (
     destroy_adopted,
     log_kept_adopted,
 )
-from ..core.partial_failure import PartialFailure
+from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, is_unknown
 from ..core.reconcile import plan_entries
@@ -499,17 +499,8 @@ def _raise_if_failed(
 ) -> None:
     """`PartialFailure` naming each name whose submit failed after its retries, with the
     outputs of every other domain (submitted, waited on and recorded)."""
-    if not failures:
-        return
-    reasons = [f"{name}: {why}" for name, why in sorted(failures.items())]
-    lines = "\n".join(f"  {line}" for line in reasons)
-    raise PartialFailure(
-        f"DomainBatch: {len(failures)} of {asked} domains were not submitted:\n{lines}\n"
-        f"The {asked - len(failures)} others are submitted and recorded; the next `pulumi up` "
-        "submits only the ones above.",
-        outs,
-        reasons,
-        id_=id_,
+    raise_if_unfinished(
+        "DomainBatch", failures, asked, outs, id_, noun="domains", done="submitted", does="submits"
     )
 
 

@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError
 from ..core.domains import DomainNameError, normalize_domain
 from ..core.errors import InboxedError
 from ..core.lifecycle import grouped_message, warn
-from ..core.partial_failure import PartialFailure
+from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.reconcile import plan_entries
@@ -373,7 +373,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
             adopted |= found_live
             if errors:
                 outs = _reconciled(news, ids, statuses, emails, credentials, adopted, set(errors))
-                _raise_partial_failure(errors, len(todo), outs, id_)
+                _raise_if_unrequested(errors, len(todo), outs, id_)
         return _reconciled(news, ids, statuses, emails, credentials, adopted, set())
 
     # read / delete ------------------------------------------------------------------------
@@ -457,20 +457,20 @@ def _reconciled(
     }
 
 
-def _raise_partial_failure(
+def _raise_if_unrequested(
     errors: Mapping[str, str], asked: int, outs: Mapping[str, Any], id_: str
 ) -> None:
     """`PartialFailure` naming each entry that could not be requested, with the outputs of the
     others (requested and recorded)."""
-    reasons = [f"{key}: {why}" for key, why in sorted(errors.items())]
-    lines = "\n".join(f"  {line}" for line in reasons)
-    raise PartialFailure(
-        f"MailboxRequests: {len(errors)} of {asked} entries were not requested:\n"
-        f"{lines}\nThe {asked - len(errors)} others are requested and recorded; "
-        "the next `pulumi up` requests only the ones above.",
+    raise_if_unfinished(
+        "MailboxRequests",
+        errors,
+        asked,
         outs,
-        reasons,
-        id_=id_,
+        id_,
+        noun="entries",
+        done="requested",
+        does="requests",
     )
 
 

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..core import intents
-from ..core.errors import InboxedError, UnprocessableError, WaitTimeoutError
+from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, confirm_deleted, log_kept_adopted, warn_grouped
+from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.wait_for_targets import wait_for_targets
 from .models import MailinMailbox
-from .runtime import API, MailinRuntime, account_wide, not_tried
+from .runtime import API, MailinRuntime, account_wide, listed_reasons, not_tried
 
 FIND_ONE_BY_ONE = 25
 """Up to this many addresses are looked up one by one after a failed create; more: one
@@ -50,6 +51,8 @@ class MailboxHooks(Protocol):
     def _adopted_as(
         self, rt: MailinRuntime, mailbox: MailinMailbox, entry: Mapping[str, Any]
     ) -> dict[str, Any]: ...
+
+    def _shown(self, mailbox: MailinMailbox, entry: Mapping[str, Any]) -> dict[str, Any]: ...
 
     def _created_as(self, entry: Mapping[str, Any]) -> dict[str, Any]: ...
 
@@ -370,3 +373,73 @@ def find_mailboxes(
 def find_mailbox(rt: MailinRuntime, username: str, *, google: bool) -> MailinMailbox | None:
     matches = rt.client.list_mailboxes(username, google=google)
     return next((m for m in matches if m.username.lower() == username), None)
+
+
+def apply_changes(
+    kind: MailboxHooks,
+    rt: MailinRuntime,
+    changed: Mapping[str, Mapping[str, Any]],
+    old_entries: Mapping[str, Mapping[str, Any]],
+    records: Mapping[str, Mapping[str, Any]],
+    failed: dict[str, str],
+) -> dict[str, Mapping[str, Any]]:
+    """Brings each recorded mailbox of `changed` (username -> wanted entry) from its old entry
+    to the wanted one; returns the entries whose change failed, with their old settings (the
+    next update applies the change again), each named in `failed`."""
+    applied: dict[str, Mapping[str, Any]] = {}
+    halt: InboxedError | None = None
+    for username, entry in changed.items():
+        old = old_entries[username]
+        if halt is not None:
+            failed[username] = f"not changed: {not_tried(halt)}"
+            applied[username] = old
+            continue
+        try:
+            kind._apply_changes(rt, int(records[username]["id"]), old, entry)
+        except InboxedError as exc:
+            failed[username] = f"not changed: {exc}"
+            applied[username] = old  # the next update applies the change again
+            halt = exc if account_wide(exc) else None
+    return applied
+
+
+def read_mailboxes(
+    kind: MailboxHooks, rt: MailinRuntime, props: Mapping[str, Any]
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+    """`pulumi refresh`: the records of the mailboxes still in the account, and the entries with
+    the settings the replies show. A mailbox leaves the records only when the account's list
+    confirms it is gone (`GET /mailboxes/{id}` is our guess of a path)."""
+    records: dict[str, dict[str, Any]] = {}
+    entries = {m["username"]: dict(m) for m in props.get("mailboxes") or []}
+    for username, rec in (props.get("records") or {}).items():
+        mailbox: MailinMailbox | None
+        try:
+            mailbox = rt.client.get_mailbox(int(rec["id"]))
+        except NotFoundError:
+            # `GET /mailboxes/{id}` is our guess of a path: only the list confirms a 404
+            listed = find_mailbox(rt, username, google=kind.google)
+            mailbox = listed if listed is not None and listed.id == int(rec["id"]) else None
+        if mailbox is None:
+            continue  # deleted outside Pulumi: the next `pulumi up` creates it again
+        records[username] = mailbox_record(mailbox)
+        if username in entries:
+            entries[username] = kind._shown(mailbox, entries[username])
+    return records, entries
+
+
+def raise_if_failed(
+    kind: str, outs: Mapping[str, Any], failed: Mapping[str, str], ident: str
+) -> None:
+    """A collection finishes what it can: the completed entries are in `outs` (recorded by
+    the engine), and the failed ones, named with their reasons, go to the next `up`."""
+    if not failed:
+        return
+    reasons = [f"{username}: {reason}" for username, reason in failed.items()]
+    total = len(set(failed) | {m["username"] for m in outs.get("mailboxes") or []})
+    raise PartialFailure(
+        f"{kind}: {len(failed)} of {total} mailbox(es) failed (the others are done "
+        "and recorded; the next `pulumi up` retries only these): " + listed_reasons(reasons),
+        outs,
+        reasons,
+        id_=ident,
+    )

@@ -36,12 +36,11 @@ import pulumi.dynamic as dyn
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..core.errors import InboxedError, NotFoundError
+from ..core.errors import InboxedError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
     destroy_adopted,
 )
-from ..core.partial_failure import PartialFailure
 from ..core.provider_base import ConfiguredProvider, has_unknowns
 from ..core.reconcile import plan_entries
 from ..core.resource_spec import BeforeRegister, Opts, Props, ResourceSpec
@@ -61,18 +60,16 @@ from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .mailbox_collection import (
+    apply_changes,
     delete_mailboxes,
-    find_mailbox,
-    mailbox_record,
+    raise_if_failed,
+    read_mailboxes,
     reconcile_mailboxes,
 )
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
 from .runtime import (
     MailinRuntime,
     account_failures,
-    account_wide,
-    listed_reasons,
-    not_tried,
     runtime_for,
 )
 
@@ -298,7 +295,7 @@ class _MailboxesProvider(ConfiguredProvider):
         failed: dict[str, str] = {}
         outs = reconcile_mailboxes(self, rt, props, {}, [], set(), {}, failed)
         ident = str(props["mailboxes"][0]["username"])
-        self._raise_if_failed(outs, failed, ident)
+        raise_if_failed(self.kind, outs, failed, ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -320,43 +317,13 @@ class _MailboxesProvider(ConfiguredProvider):
             records[username] = dropped[username]
             failed[username] = f"not deleted: {error}"
         adopted -= set(dropped) - set(still_there)
-        applied: dict[str, Mapping[str, Any]] = {}
-        halt: InboxedError | None = None
-        for username, change in plan.change.items():  # recorded, and declared otherwise
-            old, entry = old_entries.get(username), change.entry
-            if old is not None:
-                if halt is not None:
-                    failed[username] = f"not changed: {not_tried(halt)}"
-                    applied[username] = old
-                    continue
-                try:
-                    self._apply_changes(rt, int(records[username]["id"]), old, entry)
-                except InboxedError as exc:
-                    failed[username] = f"not changed: {exc}"
-                    applied[username] = old  # the next update applies the change again
-                    halt = exc if account_wide(exc) else None
+        changed = {u: c.entry for u, c in plan.change.items() if u in old_entries}
+        applied = apply_changes(self, rt, changed, old_entries, records, failed)
         outs = reconcile_mailboxes(
             self, rt, news, records, list(olds.get("job_ids") or []), adopted, applied, failed
         )
-        self._raise_if_failed(outs, failed, id_)
+        raise_if_failed(self.kind, outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
-
-    def _raise_if_failed(
-        self, outs: Mapping[str, Any], failed: Mapping[str, str], ident: str
-    ) -> None:
-        """A collection finishes what it can: the completed entries are in `outs` (recorded by
-        the engine), and the failed ones, named with their reasons, go to the next `up`."""
-        if not failed:
-            return
-        reasons = [f"{username}: {reason}" for username, reason in failed.items()]
-        total = len(set(failed) | {m["username"] for m in outs.get("mailboxes") or []})
-        raise PartialFailure(
-            f"{self.kind}: {len(failed)} of {total} mailbox(es) failed (the others are done "
-            "and recorded; the next `pulumi up` retries only these): " + listed_reasons(reasons),
-            outs,
-            reasons,
-            id_=ident,
-        )
 
     def _created_as(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         """The settings a create request gives (before `_after_create`)."""
@@ -367,21 +334,7 @@ class _MailboxesProvider(ConfiguredProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         rt = self._runtime(props)
-        records: dict[str, dict[str, Any]] = {}
-        entries = {m["username"]: dict(m) for m in props.get("mailboxes") or []}
-        for username, rec in (props.get("records") or {}).items():
-            mailbox: MailinMailbox | None
-            try:
-                mailbox = rt.client.get_mailbox(int(rec["id"]))
-            except NotFoundError:
-                # `GET /mailboxes/{id}` is our guess of a path: only the list confirms a 404
-                listed = find_mailbox(rt, username, google=self.google)
-                mailbox = listed if listed is not None and listed.id == int(rec["id"]) else None
-            if mailbox is None:
-                continue  # deleted outside Pulumi: the next `pulumi up` creates it again
-            records[username] = mailbox_record(mailbox)
-            if username in entries:
-                entries[username] = self._shown(mailbox, entries[username])
+        records, entries = read_mailboxes(self, rt, props)
         outs = {
             **input_defaults(self.inputs),
             **props,

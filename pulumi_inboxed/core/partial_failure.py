@@ -53,6 +53,35 @@ class PartialFailure(InboxedError):
         self.id_ = id_
 
 
+def raise_if_unfinished(
+    kind: str,
+    failures: Mapping[str, str],
+    asked: int,
+    outs: Mapping[str, Any],
+    id_: str,
+    *,
+    noun: str,
+    done: str,
+    does: str,
+) -> None:
+    """`PartialFailure` naming each entry (key -> why) that was not `done` (sorted by key), with
+    the outputs of the others: "DomainBatch: 2 of 5 domains were not submitted: ... The 3 others
+    are submitted and recorded; the next `pulumi up` submits only the ones above." No failures:
+    nothing."""
+    if not failures:
+        return
+    reasons = [f"{key}: {why}" for key, why in sorted(failures.items())]
+    lines = "\n".join(f"  {line}" for line in reasons)
+    raise PartialFailure(
+        f"{kind}: {len(failures)} of {asked} {noun} were not {done}:\n{lines}\n"
+        f"The {asked - len(failures)} others are {done} and recorded; the next `pulumi up` "
+        f"{does} only the ones above.",
+        outs,
+        reasons,
+        id_=id_,
+    )
+
+
 def _serialize(props: Mapping[str, Any]) -> Any:
     from pulumi.runtime import rpc
 

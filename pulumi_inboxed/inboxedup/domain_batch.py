@@ -17,7 +17,7 @@ Lifecycle:
   `destroy_adopted=True`, and the delete's log names them.
 
 Each submit is made once: a try that fails half-way is followed by a fresh listing of its names,
-and only the names not found are sent again (`_submit_chunk`, `core.safe_write`). A chunk whose
+and only the names not found are sent again (`domain_submit.py`, `core.safe_write`). A chunk whose
 submit still fails after its tries does not stop the others: they are submitted, waited on and
 recorded, and `PartialFailure` names the chunk's domains; the next `pulumi up` submits only those.
 
@@ -29,9 +29,7 @@ them, the program reports an error naming them (so `pulumi up` exits non-zero), 
 
 from __future__ import annotations
 
-import contextlib
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -39,26 +37,18 @@ import pulumi
 import pulumi.dynamic as dyn
 from pydantic import Field, StringConstraints
 
-from ..core import intents
-from ..core.engine_watch import EngineGoneError
-from ..core.errors import (
-    ConflictError,
-    InboxedError,
-    NotFoundError,
-    UnprocessableError,
-    WaitTimeoutError,
-)
+from ..core.errors import InboxedError, NotFoundError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
     confirm_deleted,
     destroy_adopted,
     log_kept_adopted,
 )
-from ..core.partial_failure import PartialFailure
+from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, is_unknown
+from ..core.reconcile import plan_entries
 from ..core.resource_spec import Props, ResourceSpec
-from ..core.safe_write import is_transient
 from ..core.schema import (
     DomainInputs,
     DomainNames,
@@ -70,10 +60,19 @@ from ..core.schema import (
     out,
     replaced_by,
 )
-from . import endpoints as ep
 from . import program_domains
 from .client import MAX_DOMAINS_PER_SUBMIT
-from .models import BatchStatus, Domain, DomainStatus, SubmitDomainsResult
+from .domain_batch_wait import Verifier, wait_for_domains
+from .domain_status import (
+    NO_BATCH,
+    add_failure_reasons,
+    domain_exists,
+    domain_record,
+    reached,
+    read_records,
+)
+from .domain_submit import submit_domains
+from .models import DomainStatus
 from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 
@@ -191,32 +190,6 @@ class DomainBatchOutputs(ResourceOutputs):
     )
 
 
-API = "InboxedUp"
-NO_BATCH = "nobatch-"
-"""Prefix of the resource id when every domain was adopted and the API gave no batch id."""
-DOC = "docs/inboxedup-api.md"
-
-
-def reached(status: DomainStatus, target: str) -> bool:
-    """True when a domain needs no more waiting for `target` (FAILED is final too)."""
-    if status is DomainStatus.FAILED:
-        return True
-    if target == WaitFor.ACTIVE.value:
-        return status is DomainStatus.ACTIVE
-    return status in (DomainStatus.PENDING_NS, DomainStatus.ACTIVE)
-
-
-def _record(d: Domain, batch_id: str | None = None) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "status": d.status.value,
-        "batch_id": d.batch_id or batch_id,
-        "ns1": d.ns1,
-        "ns2": d.ns2,
-        "failure_reason": d.failure_reason,
-    }
-
-
 def _outputs(
     inputs: Mapping[str, Any],
     batch_id: str,
@@ -263,10 +236,6 @@ def _outputs(
     }
 
 
-class _AllFound:
-    """What a submit's look-up answers when every name of the chunk is in the account."""
-
-
 class DomainBatchProvider(ConfiguredProvider):
     """The dynamic provider behind `DomainBatch`. Holds no state when pickled."""
 
@@ -289,17 +258,19 @@ class DomainBatchProvider(ConfiguredProvider):
         if is_unknown(new_domains) or not isinstance(new_domains, list):
             changed.append("domains")
         else:
-            wanted = set(new_domains)
-            unfinished = any(
-                not reached(DomainStatus(rec["status"]), target)
+            unfinished = [
+                name
+                for name, rec in records.items()
+                if not reached(DomainStatus(rec["status"]), target)
                 or (
                     rec["status"] == DomainStatus.FAILED.value
                     and not (name in adopted and keep_adopted)  # kept as it is, not retried
                 )
-                for name, rec in records.items()
-                if name in wanted
+            ]
+            plan = plan_entries(
+                dict.fromkeys(records), dict.fromkeys(new_domains), failed=unfinished
             )
-            if wanted != set(records) or unfinished:
+            if plan.has_changes:
                 changed.append("domains")
         if olds.get("wait_for") != news.get("wait_for") and "domains" in changed:
             changed.append("wait_for")
@@ -329,19 +300,24 @@ class DomainBatchProvider(ConfiguredProvider):
                     f"import_batch_id {import_id!r}: InboxedUp has no such batch"
                 ) from None
             wanted = set(names)
-            records = {d.domain: _record(d) for d in existing.domains() if d.domain in wanted}
+            records = {d.domain: domain_record(d) for d in existing.domains() if d.domain in wanted}
             adopted |= set(records)
             batch_ids.append(import_id)
         missing = [n for n in names if n not in records]
         failures: dict[str, str] = {}
         if missing:
-            submitted, adopted_batches, failures = self._submit(
-                rt, missing, records, adopted, bound=_wait_bound(props)
+            submitted, adopted_batches, failures = submit_domains(
+                rt,
+                missing,
+                records,
+                adopted,
+                bound=_wait_bound(props),
+                chunk_size=MAX_DOMAINS_PER_SUBMIT,
             )
             batch_ids += submitted + adopted_batches
         batch_id = batch_ids[0] if batch_ids else NO_BATCH + names[0]
         inputs = _without(props, failures)
-        outs = self._settle(rt, inputs, batch_id, batch_ids, records, adopted=adopted)
+        outs = _settle(rt, inputs, batch_id, batch_ids, records, adopted=adopted)
         _raise_if_failed(failures, len(names), outs, batch_id)
         return dyn.CreateResult(id_=batch_id, outs=outs)
 
@@ -352,386 +328,54 @@ class DomainBatchProvider(ConfiguredProvider):
         }
         adopted = set(olds.get("adopted_domains") or [])
         everything = destroy_adopted(news)
-        wanted: list[str] = list(news["domains"])
-        wanted_set = set(wanted)
+        retried = [  # a FAILED domain is removed, then submitted again (an adopted one: kept)
+            n
+            for n, rec in records.items()
+            if rec["status"] == DomainStatus.FAILED.value and (everything or n not in adopted)
+        ]
+        plan = plan_entries(dict.fromkeys(records), dict.fromkeys(news["domains"]), failed=retried)
         kept: list[str] = []
-        for name in [n for n in records if n not in wanted_set]:
+        for name in plan.remove:
             record = records.pop(name)
             if name in adopted and not everything:
                 kept.append(name)
             else:
-                self._remove(rt, name, record)
+                _remove(rt, name, record)
             adopted.discard(name)
         log_kept_adopted("InboxedUp domains dropped from the list", kept)
-        for name in [n for n in wanted if records.get(n, {}).get("status") == "FAILED"]:
-            if name in adopted and not everything:
-                continue  # an adopted FAILED domain is not removed to retry it
-            self._remove(rt, name, records.pop(name))
+        for name in plan.retry:
+            _remove(rt, name, records.pop(name))
             adopted.discard(name)
-        to_add = [n for n in wanted if n not in records]
+        to_add = list(plan.to_send)
         batch_ids = [b for b in (olds.get("batch_ids") or [id_]) if not b.startswith(NO_BATCH)]
         failures: dict[str, str] = {}
         if to_add:
-            new_batches, adopted_batches, failures = self._submit(
-                rt, to_add, records, adopted, bound=_wait_bound(news)
+            new_batches, adopted_batches, failures = submit_domains(
+                rt,
+                to_add,
+                records,
+                adopted,
+                bound=_wait_bound(news),
+                chunk_size=MAX_DOMAINS_PER_SUBMIT,
             )
             batch_ids += new_batches + adopted_batches
         verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger") or bool(
             olds.get("verify_ns_error")
         )
         inputs = _without(news, failures)
-        outs = self._settle(
-            rt, inputs, id_, batch_ids, records, verify_now=verify_now, adopted=adopted
-        )
+        outs = _settle(rt, inputs, id_, batch_ids, records, verify_now=verify_now, adopted=adopted)
         _raise_if_failed(failures, len(to_add), outs, id_)
         return dyn.UpdateResult(outs=outs)
-
-    def _submit(
-        self,
-        rt: InboxedUpRuntime,
-        names: Sequence[str],
-        records: dict[str, dict[str, Any]],
-        adopted: set[str],
-        *,
-        bound: float = 0.0,
-    ) -> tuple[list[str], list[str], dict[str, str]]:
-        """Submits the names the account does not hold yet (500 a request) and adopts the rest.
-
-        The account is listed first, so a name it holds is adopted, never submitted twice; a
-        name the submit still refuses as held is looked up by listing afterwards (the refusal
-        may not give its id), and a submit refused as a whole because names exist (409 or 422)
-        adopts those and submits the others. A name refused for another reason is recorded
-        FAILED with the API's reason, never dropped: the domains the same request accepted are
-        in the state. Each submit is made once (`_submit_chunk`); a chunk that still fails after
-        its retries does not stop the others. Returns (submitted batch ids, batch ids of adopted
-        domains, the names of the chunks that failed -> why).
-
-        A name found by the first listing that this resource's interrupted run recorded it was
-        about to submit (`core.intents`, within `bound` seconds) is this resource's own, not
-        adopted.
-        """
-        batch_ids: list[str] = []
-        adopted_batches: list[str] = []
-        failures: dict[str, str] = {}
-
-        def adopt(found: Mapping[str, Domain]) -> None:
-            for name, d in found.items():
-                records[name] = _record(d)
-                adopted.add(name)
-                if d.batch_id:
-                    adopted_batches.append(d.batch_id)
-
-        held = rt.client.find_domains(names)
-        mine = intents.claim(API, rt.account_name, held, bound_seconds=bound)
-        for name in sorted(mine):
-            d = held.pop(name)
-            records[name] = _record(d)
-            if d.batch_id:
-                batch_ids.append(d.batch_id)
-        adopt(held)
-        todo = [n for n in names if n not in records]
-        for start in range(0, len(todo), MAX_DOMAINS_PER_SUBMIT):
-            chunk = todo[start : start + MAX_DOMAINS_PER_SUBMIT]
-            try:
-                self._submit_chunk(rt, chunk, records, adopt, batch_ids)
-            except EngineGoneError:
-                raise
-            except InboxedError as exc:
-                why = f"not submitted: {exc}"
-                failures.update({name: why for name in chunk if name not in records})
-        return batch_ids, adopted_batches, failures
-
-    def _submit_chunk(
-        self,
-        rt: InboxedUpRuntime,
-        chunk: Sequence[str],
-        records: dict[str, dict[str, Any]],
-        adopt: Callable[[Mapping[str, Domain]], None],
-        batch_ids: list[str],
-    ) -> None:
-        """One `POST /domains` of up to 500 names, made once (`core.safe_write.write_once`).
-
-        After a try that failed half-way (a 5xx, a timeout, a dropped connection) the chunk's
-        names are looked up fresh: the submit is done when every name is found; the names found
-        are this run's own (not adopted: the listing before the submit did not show them), and
-        a partly applied submit is sent again with only the names not found. The names refused
-        as held by a submit after such a failure are this run's own too.
-        """
-        pending = list(chunk)
-        failed_before = False  # a try failed half-way: what shows up since is this run's own
-        what = f"InboxedUp POST /domains ({len(chunk)} names from {chunk[0]})"
-
-        owned: set[str] = set()
-
-        def own(found: Mapping[str, Domain]) -> None:
-            owned.update(found)
-            for name, d in found.items():
-                records[name] = _record(d)
-                if d.batch_id:
-                    batch_ids.append(d.batch_id)
-            pending[:] = [n for n in pending if n not in found]
-
-        def send() -> SubmitDomainsResult | _AllFound:
-            nonlocal failed_before
-            try:
-                return rt.client.submit_domains(list(pending))
-            except InboxedError as exc:
-                failed_before = failed_before or is_transient(exc)
-                raise
-
-        def intent() -> intents.Intent:
-            return intents.Intent(API, rt.account_name, tuple(pending), "domain", "submitted")
-
-        def find() -> SubmitDomainsResult | _AllFound | None:
-            own(rt.client.find_domains(pending))
-            return None if pending else _AllFound()
-
-        recorded = intent()  # on disk before the submit (`core.intents`)
-        try:
-            result = rt.write_once(what, send, find, intent=recorded)
-        except (ConflictError, UnprocessableError):
-            if failed_before:
-                raise  # write_once looked already: refused for another reason
-            intents.narrow(recorded, ())  # refused as a whole: nothing was made
-            # refused as a whole because names exist (held since our listing): adopt those
-            found = rt.client.find_domains(pending)
-            if not found:
-                raise  # refused for another reason: nothing was accepted
-            adopt(found)
-            pending[:] = [n for n in pending if n not in found]
-            if not pending:
-                return
-            recorded = intent()
-            result = rt.write_once(what, send, find, intent=recorded)
-        if isinstance(result, _AllFound):
-            return
-        batch_ids.append(result.batch_id)
-        for d in result.domains:
-            records[d.domain] = _record(d, result.batch_id)
-        held = own if failed_before else adopt
-        refused = {r.domain: r for r in result.rejected if r.domain not in records}
-        with_id = {n: r for n, r in refused.items() if r.existing_id}
-        for r in with_id.values():
-            existing = rt.client.get_domain(str(r.existing_id))
-            held({existing.domain: existing})
-        without_id = [n for n in refused if n not in with_id]
-        if without_id:
-            held(rt.client.find_domains(without_id))
-        for name in without_id:
-            if name not in records:
-                records[name] = {
-                    "id": None,
-                    "status": DomainStatus.FAILED.value,
-                    "batch_id": result.batch_id,
-                    "ns1": None,
-                    "ns2": None,
-                    "failure_reason": f"InboxedUp refused it: {refused[name].reason}",
-                }
-        # the record keeps only what the submit made: a name refused as held is not ours
-        intents.narrow(recorded, {d.domain for d in result.domains} | owned)
-
-    def _settle(
-        self,
-        rt: InboxedUpRuntime,
-        inputs: Mapping[str, Any],
-        batch_id: str,
-        batch_ids: Sequence[str],
-        records: dict[str, dict[str, Any]],
-        *,
-        verify_now: bool = False,
-        adopted: Iterable[str] = (),
-    ) -> dict[str, Any]:
-        """Waits for every wanted domain to reach the target; never raises once things exist.
-
-        While waiting for ACTIVE, PENDING_NS domains are verified every verify interval;
-        `verify_now` verifies them first (the `verify_ns_trigger` input changed). A status
-        fetch that fails (after the client's own retries) does not end the wait: it is tried
-        again every poll interval until the bound, and if it is still failing then, its error
-        is what `last_error` reports.
-        """
-        target = str(inputs.get("wait_for") or WaitFor.NS_READY.value)
-        timeout = float(inputs.get("wait_timeout_seconds") or 0)
-        deadline = Deadline.after(timeout)
-        wanted = set(inputs.get("domains") or [])
-        errors: list[str] = []
-        verify = _Verifier(rt)
-        if verify_now:
-            verify.pending(records, wanted)
-        verify_every = rt.verify_ns_interval if target == WaitFor.ACTIVE.value else None
-        for bid in dict.fromkeys(batch_ids):
-            mine = {
-                n
-                for n, r in records.items()
-                if r.get("batch_id") == bid and n in wanted and r.get("id")
-            }
-            if mine:
-                error = self._wait_batch(
-                    rt, bid, mine, records, target, deadline, verify_every, verify
-                )
-                if error:
-                    errors.append(error)
-        orphans = {  # no batch id anywhere (an API that gives none): wait on each domain
-            n
-            for n, r in records.items()
-            if n in wanted and r.get("id") and r.get("batch_id") not in set(batch_ids)
-        }
-        if orphans:
-            error = self._wait_domains(rt, orphans, records, target, deadline, verify_every, verify)
-            if error:
-                errors.append(error)
-        _add_failure_reasons(rt, records)
-        outs = _outputs(
-            inputs,
-            batch_id,
-            batch_ids,
-            records,
-            "; ".join(errors) or None,
-            verify.missing,
-            adopted=adopted,
-            verify_ns_error=verify.error,
-        )
-        if outs["failed_domains"] or outs["not_ready_domains"] or verify.error:
-            pulumi.log.warn(_incomplete_message(outs, target, timeout))
-        return outs
-
-    def _wait_batch(
-        self,
-        rt: InboxedUpRuntime,
-        bid: str,
-        mine: set[str],
-        records: dict[str, dict[str, Any]],
-        target: str,
-        deadline: Deadline,
-        verify_every: float | None,
-        verify: _Verifier,
-    ) -> str | None:
-        """Waits on one batch's status; returns the error that ended the wait, if any."""
-
-        def done(status: BatchStatus) -> bool:
-            seen = {d.domain: d for d in status.domains() if d.domain in mine}
-            return all(reached(d.status, target) for d in seen.values())
-
-        fetch_error: InboxedError | None = None
-        timed_out: WaitTimeoutError | None = None
-        while True:
-            left = deadline.remaining()
-            slice_ = min(left, verify_every) if verify_every else left
-            try:
-                status = rt.batch_poller.wait(bid, done, slice_, describe=_describe_batch)
-                self._take(records, mine, status)
-                return None
-            except WaitTimeoutError as exc:
-                timed_out = exc
-                try:  # the poller's last answer may be stale: ask once more
-                    self._take(records, mine, rt.client.get_batch_status(bid))
-                    fetch_error = None
-                except InboxedError as err:
-                    fetch_error = err
-            except InboxedError as err:  # the status fetch failed after its retries
-                fetch_error = err
-                time.sleep(min(rt.poll_interval, deadline.remaining()))
-            if verify_every and fetch_error is None:
-                verify.pending(records, mine)
-            if _all_reached(records, mine, target):
-                return None
-            if deadline.expired():
-                if fetch_error is not None:
-                    return (
-                        f"batch {bid}: the status could not be read when the wait ended "
-                        f"({type(fetch_error).__name__}: {fetch_error})"
-                    )
-                return str(timed_out) if timed_out else f"batch {bid}: the wait ended"
-
-    def _wait_domains(
-        self,
-        rt: InboxedUpRuntime,
-        names: set[str],
-        records: dict[str, dict[str, Any]],
-        target: str,
-        deadline: Deadline,
-        verify_every: float | None,
-        verify: _Verifier,
-    ) -> str | None:
-        """Polls each domain (`GET /domains/{id}`) until it reaches the target or the bound."""
-        fetch_error: InboxedError | None = None
-        next_verify = time.monotonic() + (verify_every or 0)
-        while True:
-            fetch_error = None
-            for name in sorted(names):
-                rec = records.get(name)
-                if rec is None or reached(DomainStatus(rec["status"]), target):
-                    continue
-                try:
-                    d = rt.client.get_domain(str(rec["id"]))
-                    records[name] = _record(d, rec.get("batch_id"))
-                except NotFoundError:
-                    records.pop(name, None)  # removed outside Pulumi while we waited
-                except InboxedError as err:
-                    fetch_error = err
-            if verify_every and time.monotonic() >= next_verify:
-                verify.pending(records, names)
-                next_verify = time.monotonic() + verify_every
-            if _all_reached(records, names, target):
-                return None
-            if deadline.expired():
-                left = sorted(n for n in names if not _all_reached(records, {n}, target))
-                if fetch_error is not None:
-                    return f"domains {', '.join(left)}: status unreadable ({fetch_error})"
-                return f"domains {', '.join(left)} did not reach {target} within the bound"
-            time.sleep(min(rt.poll_interval, deadline.remaining()))
-
-    @staticmethod
-    def _take(records: dict[str, dict[str, Any]], mine: set[str], status: BatchStatus) -> None:
-        seen = {d.domain: d for d in status.domains()}
-        for name in mine:
-            if name in seen:
-                records[name] = _record(seen[name])
-            else:
-                records.pop(name, None)  # removed outside Pulumi while we waited
-
-    def _remove(self, rt: InboxedUpRuntime, name: str, record: Mapping[str, Any]) -> None:
-        """Removes one domain and reads it back: still there fails, naming the domain."""
-        domain_id = record.get("id")
-        if not domain_id:
-            return  # refused at submit: never in the account under this resource
-        confirm_deleted(
-            f"InboxedUp domain {name!r} ({domain_id})",
-            delete=lambda: rt.client.remove_domain(str(domain_id)),
-            exists=lambda: _exists(rt, name, str(domain_id)),
-            settle_seconds=max(2.0, 4 * rt.poll_interval),
-            interval=min(0.5, rt.poll_interval),
-        )
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         rt = self._runtime(account_of(props))
         batch_ids: list[str] = list(props.get("batch_ids") or [id_])
         known: Mapping[str, Any] | None = props.get("records")
-        records: dict[str, dict[str, Any]] = {}
-        for bid in batch_ids:
-            if bid.startswith(NO_BATCH):
-                continue
-            try:
-                status = rt.client.get_batch_status(bid)
-            except NotFoundError:
-                if bid == id_ and known is None:
-                    return dyn.ReadResult(id_="", outs={})
-                continue
-            for d in status.domains():
-                if known is None or d.domain in known:
-                    records[d.domain] = _record(d)
-        for name, rec in (known or {}).items():  # not in any batch read: ask the domain itself
-            if name in records or not rec.get("id"):
-                continue
-            try:
-                d = rt.client.get_domain(str(rec["id"]))
-            except NotFoundError:
-                continue  # removed outside Pulumi
-            if d.domain == name:
-                records[name] = _record(d, rec.get("batch_id"))
-        if known is not None and not records and props.get("domains"):
-            return dyn.ReadResult(id_="", outs={})
-        _add_failure_reasons(rt, records)
+        records = read_records(rt, id_, batch_ids, known)
+        if records is None or (known is not None and not records and props.get("domains")):
+            return dyn.ReadResult(id_="", outs={})  # gone outside Pulumi
+        add_failure_reasons(rt, records)
         declared = props.get("domains")
         if isinstance(declared, list) and known is None and set(declared) == set(records):
             order = list(declared)
@@ -768,62 +412,65 @@ class DomainBatchProvider(ConfiguredProvider):
             if name in adopted and not everything:
                 kept.append(name)
                 continue
-            self._remove(rt, name, record)
+            _remove(rt, name, record)
         log_kept_adopted("InboxedUp DomainBatch", kept)
 
 
-class _Verifier:
-    """Calls verify-NS for PENDING_NS domains and keeps what it found.
+def _settle(
+    rt: InboxedUpRuntime,
+    inputs: Mapping[str, Any],
+    batch_id: str,
+    batch_ids: Sequence[str],
+    records: dict[str, dict[str, Any]],
+    *,
+    verify_now: bool = False,
+    adopted: Iterable[str] = (),
+) -> dict[str, Any]:
+    """Waits for every wanted domain to reach the target; never raises once things exist.
 
-    A 404 for a domain the account holds, a reply of unknown shape or any other error (after
-    the client's retries) is not skipped: it is kept in `error` (naming the endpoint), reported
-    in the outputs and the program's error, and verification stops for this run.
+    While waiting for ACTIVE, PENDING_NS domains are verified every verify interval;
+    `verify_now` verifies them first (the `verify_ns_trigger` input changed). A status
+    fetch that fails (after the client's own retries) does not end the wait: it is tried
+    again every poll interval until the bound, and if it is still failing then, its error
+    is what `last_error` reports.
     """
+    target = str(inputs.get("wait_for") or WaitFor.NS_READY.value)
+    timeout = float(inputs.get("wait_timeout_seconds") or 0)
+    wanted = set(inputs.get("domains") or [])
+    verify = Verifier(rt)
+    if verify_now:
+        verify.pending(records, wanted)
+    errors = wait_for_domains(
+        rt, wanted, batch_ids, records, target, Deadline.after(timeout), verify
+    )
+    add_failure_reasons(rt, records)
+    outs = _outputs(
+        inputs,
+        batch_id,
+        batch_ids,
+        records,
+        "; ".join(errors) or None,
+        verify.missing,
+        adopted=adopted,
+        verify_ns_error=verify.error,
+    )
+    if outs["failed_domains"] or outs["not_ready_domains"] or verify.error:
+        pulumi.log.warn(_incomplete_message(outs, target, timeout))
+    return outs
 
-    def __init__(self, rt: InboxedUpRuntime) -> None:
-        self._rt = rt
-        self.missing: dict[str, dict[str, Any]] = {}
-        self.error: str | None = None
 
-    def pending(self, records: dict[str, dict[str, Any]], names: Iterable[str]) -> None:
-        for name in sorted(names):
-            if self.error is not None:
-                return
-            rec = records.get(name)
-            if rec is None or rec["status"] != DomainStatus.PENDING_NS.value or not rec.get("id"):
-                continue
-            domain_id = str(rec["id"])
-            endpoint = (
-                f"{ep.VERIFY_DOMAIN_NS.method} {ep.VERIFY_DOMAIN_NS.format(domain_id=domain_id)}"
-            )
-            try:
-                result = self._rt.client.verify_domain_ns(domain_id)
-            except NotFoundError as exc:
-                if not _exists(self._rt, name, domain_id):
-                    records.pop(name, None)  # removed outside Pulumi
-                    continue
-                self.error = (
-                    f"InboxedUp: {endpoint} answered 404 ({exc.message}) for {name!r}, which the "
-                    f"account holds: the verify-NS path is our choice ({DOC}; the default is "
-                    "VERIFY_DOMAIN_NS in pulumi_inboxed/inboxedup/endpoints.py): set your API's "
-                    "with `pulumi config set --path 'inboxedup:endpoints.verify_domain_ns' "
-                    "'POST /domains/{domain_id}/...'`"
-                )
-                return
-            except InboxedError as exc:
-                self.error = f"InboxedUp: verify-NS of {name!r} failed: {exc}"
-                return
-            if result.status is not None:
-                rec["status"] = result.status.value
-            rec.update(ns1=result.ns1 or rec.get("ns1"), ns2=result.ns2 or rec.get("ns2"))
-            self.missing.pop(name, None)
-            if not result.verified:
-                self.missing[name] = {
-                    "expected": [rec.get("ns1"), rec.get("ns2")],
-                    "found": result.found,
-                }
-            elif result.status is None:
-                rec["status"] = DomainStatus.ACTIVE.value
+def _remove(rt: InboxedUpRuntime, name: str, record: Mapping[str, Any]) -> None:
+    """Removes one domain and reads it back: still there fails, naming the domain."""
+    domain_id = record.get("id")
+    if not domain_id:
+        return  # refused at submit: never in the account under this resource
+    confirm_deleted(
+        f"InboxedUp domain {name!r} ({domain_id})",
+        delete=lambda: rt.client.remove_domain(str(domain_id)),
+        exists=lambda: domain_exists(rt, name, str(domain_id)),
+        settle_seconds=max(2.0, 4 * rt.poll_interval),
+        interval=min(0.5, rt.poll_interval),
+    )
 
 
 def _wait_bound(inputs: Mapping[str, Any]) -> float:
@@ -846,55 +493,8 @@ def _raise_if_failed(
 ) -> None:
     """`PartialFailure` naming each name whose submit failed after its retries, with the
     outputs of every other domain (submitted, waited on and recorded)."""
-    if not failures:
-        return
-    reasons = [f"{name}: {why}" for name, why in sorted(failures.items())]
-    lines = "\n".join(f"  {line}" for line in reasons)
-    raise PartialFailure(
-        f"DomainBatch: {len(failures)} of {asked} domains were not submitted:\n{lines}\n"
-        f"The {asked - len(failures)} others are submitted and recorded; the next `pulumi up` "
-        "submits only the ones above.",
-        outs,
-        reasons,
-        id_=id_,
-    )
-
-
-def _exists(rt: InboxedUpRuntime, name: str, domain_id: str) -> bool:
-    """True while the account holds the domain: its own record, or (404 there) a listing by
-    name that shows it with this id, so a wrong `GET` path cannot pass for a removal."""
-    try:
-        rt.client.get_domain(domain_id)
-        return True
-    except NotFoundError:
-        found = rt.client.find_domain(name)
-        return found is not None and found.id == domain_id
-
-
-def _all_reached(
-    records: Mapping[str, Mapping[str, Any]], names: Iterable[str], target: str
-) -> bool:
-    return all(reached(DomainStatus(records[n]["status"]), target) for n in names if n in records)
-
-
-def _add_failure_reasons(rt: InboxedUpRuntime, records: dict[str, dict[str, Any]]) -> None:
-    """Batch status carries no reason; a FAILED domain's own record does."""
-    for name, rec in records.items():
-        if (
-            rec["status"] == DomainStatus.FAILED.value
-            and not rec.get("failure_reason")
-            and rec.get("id")
-        ):
-            with contextlib.suppress(InboxedError):
-                records[name] = _record(rt.client.get_domain(str(rec["id"])))
-
-
-def _describe_batch(status: BatchStatus | None) -> str:
-    if status is None:
-        return "no answer yet"
-    return (
-        f"{status.status}: {status.queued} queued, {status.pending_ns} pending NS, "
-        f"{status.active} active, {status.failed} failed"
+    raise_if_unfinished(
+        "DomainBatch", failures, asked, outs, id_, noun="domains", done="submitted", does="submits"
     )
 
 

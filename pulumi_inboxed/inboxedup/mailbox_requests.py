@@ -26,10 +26,8 @@ mailboxes, exactly the fields of a MailboxRequest.
 
 from __future__ import annotations
 
-import contextvars
 import uuid
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Annotated, Any, ClassVar
 
@@ -41,11 +39,11 @@ from pydantic import (
 )
 
 from ..core.domains import DomainNameError, normalize_domain
-from ..core.errors import InboxedError, WaitTimeoutError
 from ..core.lifecycle import grouped_message, listed
-from ..core.partial_failure import PartialFailure
+from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
+from ..core.reconcile import plan_entries
 from ..core.repeated_warnings import warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
@@ -64,20 +62,18 @@ from . import program_domains
 from .account_check import PlannedRequest, account_failures
 from .mailbox_request import (
     API,
-    COUNTED,
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
     REQUEST_STAYS,
     Mailboxes,
-    claim_requests,
     mailboxes_within_type_limit,
-    request_key,
-    request_once,
 )
-from .models import Domain, DomainStatus, MailboxEntry, MailboxType
+from .mailbox_requests_send import entry_usernames as _usernames
+from .mailbox_requests_send import passwords, request_all
+from .models import MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
 from .program_domains import account_label
-from .runtime import ALL_DOMAINS, InboxedUpRuntime, account_of, runtime_for
+from .runtime import InboxedUpRuntime, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
 """An output the program sets: the entries' domains a DomainBatch of the program declares."""
@@ -239,15 +235,6 @@ def _adopted_by(entry: Mapping[str, Any]) -> Callable[[RequestInfo], bool]:
     return lambda request: _usernames(request.mailboxes) == wanted
 
 
-def _usernames(mailboxes: Sequence[Any]) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            (m.mailbox_username if isinstance(m, MailboxEntry) else str(m["username"])).lower()
-            for m in mailboxes
-        )
-    )
-
-
 def _mailbox_entries(entry: Mapping[str, Any]) -> list[MailboxEntry]:
     return [
         MailboxEntry(
@@ -331,11 +318,8 @@ class MailboxRequestsProvider(ConfiguredProvider):
         emails: dict[str, list[str]] = dict(olds.get("emails") or {})
         credentials: dict[str, str] = dict(olds.get("credentials") or {})
         adopted = set(olds.get("adopted_requests") or [])
-        todo = {
-            k: e
-            for k, e in wanted.items()
-            if k not in ids or k not in before or _content(before[k]) != _content(e)
-        }
+        plan = plan_entries(before, wanted, done=list(ids), compare=_content)
+        todo = plan.to_send  # new, changed, and not requested last time
         _warn_left(ids, set(ids) - set(wanted), "its entry was removed from the program", account)
         _warn_left(
             ids, set(ids) & set(todo), "its entry changed, and a new request is made", account
@@ -350,121 +334,17 @@ class MailboxRequestsProvider(ConfiguredProvider):
             deadline = Deadline.after(float(news.get("wait_timeout_seconds") or 0))
             parallel = int(news.get("parallel_requests") or DEFAULT_PARALLEL_REQUESTS)
             rt = self._runtime(account)
-            done, found_live, errors = self._request_all(rt, todo, deadline, parallel, news)
+            done, found_live, errors = request_all(rt, todo, deadline, parallel, news)
             for key, request in done.items():
                 ids[key] = request.id
                 statuses[key] = request.status.value
                 emails[key] = [f"{m.mailbox_username}@{request.domain}" for m in request.mailboxes]
-                credentials.update(_passwords(request))
+                credentials.update(passwords(request))
             adopted |= found_live
             if errors:
                 outs = _reconciled(news, ids, statuses, emails, credentials, adopted, set(errors))
-                reasons = [f"{key}: {why}" for key, why in sorted(errors.items())]
-                lines = "\n".join(f"  {line}" for line in reasons)
-                raise PartialFailure(
-                    f"MailboxRequests: {len(errors)} of {len(todo)} entries were not requested:\n"
-                    f"{lines}\nThe {len(todo) - len(errors)} others are requested and recorded; "
-                    "the next `pulumi up` requests only the ones above.",
-                    outs,
-                    reasons,
-                    id_=id_,
-                )
+                _raise_if_unrequested(errors, len(todo), outs, id_)
         return _reconciled(news, ids, statuses, emails, credentials, adopted, set())
-
-    def _request_all(
-        self,
-        rt: InboxedUpRuntime,
-        todo: Mapping[str, Mapping[str, Any]],
-        deadline: Deadline,
-        parallel: int,
-        inputs: Mapping[str, Any],
-    ) -> tuple[dict[str, RequestInfo], set[str], dict[str, str]]:
-        """Adopts the live requests for exactly an entry's usernames (one listing), then waits
-        for the other entries' domains on the runtime's shared listing poller and requests each
-        as soon as its domain is ACTIVE. Returns (requests by key, adopted keys, errors by key).
-        A live request this resource's interrupted run recorded it was about to make
-        (`core.intents`) is its own, not adopted."""
-        live: dict[tuple[str, str, tuple[str, ...]], RequestInfo] = {}
-        for request in rt.account.requests():  # shared until this process writes
-            if request.status in COUNTED:
-                live.setdefault(
-                    (
-                        request.domain.lower(),
-                        request.mailbox_type.value,
-                        _usernames(request.mailboxes),
-                    ),
-                    request,
-                )
-        done: dict[str, RequestInfo] = {}
-        errors: dict[str, str] = {}
-        pending: dict[str, Mapping[str, Any]] = {}
-        for key, entry in todo.items():
-            match = live.get(
-                (str(entry["domain"]).lower(), str(entry["type"]), _usernames(entry["mailboxes"]))
-            )
-            if match is not None:
-                done[key] = match
-            else:
-                pending[key] = entry
-        by_intent = {
-            request_key(
-                str(todo[key]["domain"]), str(todo[key]["type"]), _mailbox_entries(todo[key])
-            ): key
-            for key in done
-        }
-        ours = {by_intent[k] for k in claim_requests(rt, by_intent, inputs)}
-        adopted = set(done) - ours
-        futures: dict[str, Future[RequestInfo]] = {}
-
-        def settled(domain: Domain | None) -> bool:
-            return domain is not None and domain.status in (
-                DomainStatus.ACTIVE,
-                DomainStatus.FAILED,
-            )
-
-        listing: dict[str, Domain] = {}
-        with ThreadPoolExecutor(
-            max_workers=parallel, thread_name_prefix="mailbox-requests"
-        ) as pool:
-            first = True
-            while pending:
-                try:
-                    if first and deadline.remaining() <= 0:
-                        listing = rt.domains_by_name()
-                    else:
-                        listing = rt.domain_listing_poller.wait(
-                            ALL_DOMAINS,
-                            lambda ds: any(
-                                settled(ds.get(str(e["domain"]).lower())) for e in pending.values()
-                            ),
-                            deadline.remaining(),
-                        )
-                except WaitTimeoutError:
-                    break
-                first = False
-                for key, entry in list(pending.items()):
-                    domain = listing.get(str(entry["domain"]).lower())
-                    if domain is None or not settled(domain):
-                        continue
-                    del pending[key]
-                    if domain.status is DomainStatus.FAILED:
-                        errors[key] = f"domain FAILED: {domain.failure_reason or 'no reason'}"
-                    else:
-                        # the worker sees the resource being handled (`core.intents`)
-                        context = contextvars.copy_context()
-                        futures[key] = pool.submit(context.run, _request_one, rt, entry, domain)
-                if pending and deadline.expired():
-                    break
-            for key, future in futures.items():
-                try:
-                    done[key] = future.result()
-                except InboxedError as exc:
-                    errors[key] = str(exc)
-        for key, entry in pending.items():
-            domain = listing.get(str(entry["domain"]).lower())
-            state = domain.status.value if domain is not None else "not in the account"
-            errors[key] = f"domain is {state}; it did not become ACTIVE within wait_timeout_seconds"
-        return done, adopted, errors
 
     # read / delete ------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
@@ -487,7 +367,7 @@ class MailboxRequestsProvider(ConfiguredProvider):
             kept[key] = request_id
             statuses[key] = request.status.value
             emails[key] = [f"{m.mailbox_username}@{request.domain}" for m in request.mailboxes]
-            credentials.update(_passwords(request))
+            credentials.update(passwords(request))
         recorded = dict(props.get("credentials") or {})
         for address in (a for addresses in emails.values() for a in addresses):
             if address not in credentials and address in recorded:
@@ -547,17 +427,21 @@ def _reconciled(
     }
 
 
-def _request_one(rt: InboxedUpRuntime, entry: Mapping[str, Any], domain: Domain) -> RequestInfo:
-    entries = _mailbox_entries(entry)
-    return request_once(rt, domain.domain, MailboxType(entry["type"]), entries, domain)
-
-
-def _passwords(request: RequestInfo) -> dict[str, str]:
-    return {
-        f"{m.mailbox_username}@{request.domain}": m.password
-        for m in request.mailboxes
-        if m.password
-    }
+def _raise_if_unrequested(
+    errors: Mapping[str, str], asked: int, outs: Mapping[str, Any], id_: str
+) -> None:
+    """`PartialFailure` naming each entry that could not be requested, with the outputs of the
+    others (requested and recorded)."""
+    raise_if_unfinished(
+        "MailboxRequests",
+        errors,
+        asked,
+        outs,
+        id_,
+        noun="entries",
+        done="requested",
+        does="requests",
+    )
 
 
 def left_message(

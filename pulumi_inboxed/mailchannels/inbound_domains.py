@@ -75,6 +75,7 @@ from ..core.lifecycle import (
 )
 from ..core.partial_failure import PartialFailure
 from ..core.provider_base import ConfiguredProvider, Failures, as_whole_number, has_unknowns
+from ..core.reconcile import ReconcilePlan, plan_entries
 from ..core.replies import ReplyShapeError
 from ..core.resource_spec import Props, ResourceSpec
 from ..core.schema import (
@@ -464,14 +465,8 @@ class InboundDomainsProvider(ConfiguredProvider):
         ignored = ("domains", "fail_on_domain_errors", *DEFAULTED_KEYS)
         changed = changed_inputs(InboundDomainsInputs, olds, news, ignore=ignored)
         replaces = replaced_by(InboundDomainsInputs, changed)
-        old = {d["domain"]: _comparable(d) for d in olds.get("domains") or []}
         new = news.get("domains")
-        provisioned = set(olds.get("provisioned") or [])
-        domains_changed = (
-            has_unknowns(new)
-            or old != {d["domain"]: _comparable(d) for d in new or []}
-            or provisioned != {d["domain"] for d in new or []}
-        )
+        domains_changed = has_unknowns(new) or _plan(olds, new or []).has_changes
         # A new subscription handle: deprovision first, then provision under the new one (create
         # before delete would adopt the domains, then the old resource's delete would remove them).
         return dyn.DiffResult(
@@ -489,19 +484,15 @@ class InboundDomainsProvider(ConfiguredProvider):
         client = self._client(news)  # a new account replaces: olds and news name the same one
         provisioned = set(olds.get("provisioned") or [])
         adopted = set(olds.get("adopted_domains") or []) & provisioned
-        wanted = {d["domain"]: d for d in news["domains"]}
-        removed = provisioned - set(wanted)
+        plan = _plan(olds, news["domains"])
+        removed = {n for n in plan.remove if n in provisioned}
         kept = set() if destroy_adopted(news) else removed & adopted
         _deprovision(client, sorted(removed - kept))
         log_kept_adopted("MailChannels Inbound domains (removed from the program)", kept)
         provisioned -= removed
         adopted -= removed
         old = {d["domain"]: d for d in olds.get("domains") or []}
-        changed = {
-            n
-            for n in provisioned
-            if n in wanted and _comparable(old.get(n)) != _comparable(wanted[n])
-        }
+        changed = set(plan.change)  # provisioned, and declared otherwise than recorded
         outs = self._provision(
             news,
             provisioned,
@@ -587,17 +578,7 @@ class InboundDomainsProvider(ConfiguredProvider):
                 provisioned |= batch.done
                 failed.update(batch.failed)
         adopted |= (set(held) - ours) & provisioned
-        recorded = []
-        for name, entry in entries.items():
-            if name in changed and name in failed:
-                if previous and name in previous:
-                    recorded.append(previous[name])  # provisioned, with its old settings
-            elif name not in provisioned:
-                continue  # failed: left out, so the next update sends it
-            elif name in held and not inputs.get("overwrite"):
-                recorded.append(_refreshed(entry, held[name]))  # its settings were kept
-            else:
-                recorded.append(entry)
+        recorded = _recorded(inputs, entries, changed, failed, provisioned, held, previous)
         outs = {
             **{
                 k: inputs.get(k)
@@ -652,6 +633,45 @@ class InboundDomainsProvider(ConfiguredProvider):
         kept = set() if destroy_adopted(props) else set(props.get("adopted_domains") or [])
         _deprovision(self._client(props), sorted(provisioned - kept))
         log_kept_adopted("MailChannels Inbound domains", kept & provisioned)
+
+
+def _plan(
+    olds: Mapping[str, Any], domains: Sequence[Mapping[str, Any]]
+) -> ReconcilePlan[str, Mapping[str, Any]]:
+    """The update from the recorded entries and `provisioned` to the wanted `domains`: a
+    provisioned domain declared otherwise than recorded is a change, a wanted one not provisioned
+    (failed last time) is sent, a provisioned one no longer wanted is removed."""
+    return plan_entries(
+        {d["domain"]: d for d in olds.get("domains") or []},
+        {d["domain"]: d for d in domains},
+        done=list(olds.get("provisioned") or []),
+        compare=_comparable,
+    )
+
+
+def _recorded(
+    inputs: Mapping[str, Any],
+    entries: Mapping[str, Mapping[str, Any]],
+    changed: set[str],
+    failed: Mapping[str, Any],
+    provisioned: set[str],
+    held: Mapping[str, InboundDomain],
+    previous: Mapping[str, Any] | None,
+) -> list[Mapping[str, Any]]:
+    """The domain entries the outputs record: the completed ones only (a failed new domain is
+    left out, so the next update sends it; a failed overwrite keeps its `previous` entry)."""
+    recorded: list[Mapping[str, Any]] = []
+    for name, entry in entries.items():
+        if name in changed and name in failed:
+            if previous and name in previous:
+                recorded.append(previous[name])  # provisioned, with its old settings
+        elif name not in provisioned:
+            continue  # failed: left out, so the next update sends it
+        elif name in held and not inputs.get("overwrite"):
+            recorded.append(_refreshed(entry, held[name]))  # its settings were kept
+        else:
+            recorded.append(entry)
+    return recorded
 
 
 def _deprovision(client: MailChannelsClient, names: Sequence[str]) -> None:

@@ -35,9 +35,7 @@ Buying costs money and cannot be undone, so:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
@@ -45,18 +43,16 @@ import pulumi.dynamic as dyn
 from pydantic import StringConstraints, ValidationError, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from ..core import intents
-from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
+from ..core.errors import InboxedError, NotFoundError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
-    confirm_deleted,
     destroy_adopted,
     log_kept_adopted,
     warn_grouped,
 )
 from ..core.partial_failure import PartialFailure
-from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, Failures, Props, has_unknowns
+from ..core.reconcile import plan_entries
 from ..core.resource_spec import ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -71,11 +67,19 @@ from ..core.schema import (
     replaced_by,
 )
 from . import program_domains
+from .domain_acquire import (
+    BUY,
+    INBOXKIT,
+    acquire,
+    delete_domain,
+    domain_record,
+    find_domain,
+)
+from .domain_acquire import of_kind as _of_kind
 from .endpoints import PURCHASABLE_TLDS
-from .errors import DomainsUnavailableError, LoginFailedError
-from .models import MailinDomain, TransferAccepted
+from .errors import LoginFailedError
+from .models import MailinDomain
 from .runtime import (
-    API,
     MailinRuntime,
     account_wide,
     listed_reasons,
@@ -88,16 +92,12 @@ MAX_WAIT_TIMEOUT_SECONDS = 86_400
 """Our bound: a day. A wait holds one of the provider's threads."""
 MAX_DOMAINS = 500
 KIND = "Mailin.ai domains"
-FIND_ONE_BY_ONE = 10
-"""Up to this many names are looked up one by one after a failed purchase; more: one listing."""
-EARLIER_JOBS_CHECKED = 3
-"""How many of the resource's last purchase jobs are waited for before buying a missing name."""
 
 
 class Acquisition(StrEnum):
-    BUY = "buy"
+    BUY = BUY
     TRANSFER = "transfer"
-    INBOXKIT = "inboxkit"
+    INBOXKIT = INBOXKIT
     """Transfer from Inboxkit (each domain needs its Inboxkit uid)."""
 
 
@@ -213,15 +213,6 @@ class DomainsOutputs(ResourceOutputs):
     last_error: str | None = out(description="why the last wait ended early, if it did")
 
 
-def _record(d: MailinDomain) -> dict[str, Any]:
-    return {
-        "id": d.id,
-        "active": d.active,
-        "name_servers": list(d.name_servers),
-        "provider": d.domain_provider,
-    }
-
-
 def _outputs(
     inputs: Mapping[str, Any],
     records: Mapping[str, Mapping[str, Any]],
@@ -248,18 +239,6 @@ def _outputs(
     }
 
 
-@dataclass(frozen=True)
-class _Bought:
-    job_id: str | None
-    """The purchase's job; None when its reply was lost and the domains were found instead."""
-
-
-def _shown(names: Sequence[str]) -> str:
-    head = ", ".join(names[:5])
-    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
-    return f"{len(names)} domain(s) ({head}{more})"
-
-
 def _raise_if_failed(outs: Mapping[str, Any], failed: Mapping[str, str], ident: str) -> None:
     """A collection finishes what it can: the completed domains are in `outs` (recorded by the
     engine), and the failed ones, named with their reasons, are acquired by the next `up`."""
@@ -274,13 +253,6 @@ def _raise_if_failed(outs: Mapping[str, Any], failed: Mapping[str, str], ident: 
         reasons,
         id_=ident,
     )
-
-
-def _of_kind(domain: MailinDomain, google: bool) -> bool:
-    """False for a domain whose `provider_type` says it is the other kind (a list that shows
-    every domain, Google ones included, is one reading of the page); True when it says none."""
-    kind = (domain.provider_type or "").strip().lower()
-    return not kind or (kind == "google") == google
 
 
 def _same_kind(olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool:
@@ -361,7 +333,10 @@ class DomainsProvider(ConfiguredProvider):
         changed = changed_inputs(DomainsInputs, olds, news, ignore=("domains",))
         records = olds.get("records") or {}
         wanted = news.get("domains")
-        names_changed = has_unknowns(wanted) or set(wanted or []) != set(records)
+        names_changed = (
+            has_unknowns(wanted)
+            or plan_entries(dict.fromkeys(records), dict.fromkeys(wanted or [])).has_changes
+        )
         # A purchase the create did not see finish: the next `up` waits for it. Transfers wait
         # on the user's nameserver change instead; `pulumi refresh` brings their status.
         buying = (olds.get("acquisition") or Acquisition.BUY.value) == Acquisition.BUY.value
@@ -375,7 +350,7 @@ class DomainsProvider(ConfiguredProvider):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
         failed: dict[str, str] = {}
-        outs = self._acquire(rt, props, {}, [], set(), failed)
+        outs = self._acquired(rt, props, {}, [], set(), failed)
         first = outs["domain_ids"].get(props["domains"][0])
         ident = str(first) if first is not None else ",".join(props["domains"])
         _raise_if_failed(outs, failed, ident)
@@ -387,8 +362,7 @@ class DomainsProvider(ConfiguredProvider):
         rt = self._runtime(olds)
         records = {n: dict(r) for n, r in (olds.get("records") or {}).items()}
         adopted = set(olds.get("adopted_domains") or []) & set(records)
-        wanted = set(news["domains"])
-        removed = [n for n in records if n not in wanted]
+        removed = list(plan_entries(dict.fromkeys(records), dict.fromkeys(news["domains"])).remove)
         kept = [n for n in removed if n in adopted and not destroy_adopted(news)]
         failed: dict[str, str] = {}
         halt: InboxedError | None = None
@@ -398,7 +372,7 @@ class DomainsProvider(ConfiguredProvider):
                     failed[name] = f"not deleted: {not_tried(halt)}"
                     continue
                 try:
-                    self._delete_one(rt, olds, name, int(records[name]["id"]))
+                    delete_domain(rt, olds, name, int(records[name]["id"]))
                 except InboxedError as exc:  # still there: kept in the records, tried again
                     failed[name] = f"not deleted: {exc}"
                     halt = exc if account_wide(exc) else None
@@ -408,41 +382,12 @@ class DomainsProvider(ConfiguredProvider):
         log_kept_adopted(KIND, kept)
         job_ids = list(olds.get("job_ids") or [])
         earlier_ns = olds.get("transfer_name_servers") or {}
-        outs = self._acquire(rt, news, records, job_ids, adopted, failed, dict(earlier_ns))
+        outs = self._acquired(rt, news, records, job_ids, adopted, failed, dict(earlier_ns))
         _raise_if_failed(outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
 
-    def _find(self, rt: MailinRuntime, name: str, inputs: Mapping[str, Any]) -> MailinDomain | None:
-        """The account's domain called `name`, in the list(s) where its kind is listed."""
-        google = bool(inputs.get("google"))
-        found = rt.client.find_domain(name, google=google)
-        if found is not None and not _of_kind(found, google):
-            found = None
-        if found is None and inputs.get("acquisition") == Acquisition.INBOXKIT.value:
-            wanted = name.lower()
-            found = next(
-                (d for d in rt.client.list_inboxkit_domains(name) if d.name.lower() == wanted),
-                None,
-            )
-        return found
-
-    def _find_many(
-        self, rt: MailinRuntime, names: Sequence[str], inputs: Mapping[str, Any]
-    ) -> dict[str, MailinDomain]:
-        """The account's domains among `names`, read fresh: one lookup a name for a few names,
-        else one listing of the kind's list (fewer requests for a large purchase)."""
-        if len(names) <= FIND_ONE_BY_ONE:
-            found = {n: self._find(rt, n, inputs) for n in names}
-            return {n: d for n, d in found.items() if d is not None}
-        google = bool(inputs.get("google"))
-        listed = [d for d in rt.client.list_domains(google=google) if _of_kind(d, google)]
-        if inputs.get("acquisition") == Acquisition.INBOXKIT.value:
-            listed += rt.client.list_inboxkit_domains()
-        by_name = {d.name.lower(): d for d in listed}
-        return {n: by_name[n.lower()] for n in names if n.lower() in by_name}
-
-    def _acquire(
-        self,
+    @staticmethod
+    def _acquired(
         rt: MailinRuntime,
         inputs: Mapping[str, Any],
         records: dict[str, dict[str, Any]],
@@ -451,92 +396,11 @@ class DomainsProvider(ConfiguredProvider):
         failed: dict[str, str],
         transfer_ns: dict[str, list[str]] | None = None,
     ) -> dict[str, Any]:
-        """Acquires every declared name not in `records` and records it; a name that could not
-        be acquired is left out of the records, with its reason in `failed`."""
-        names: list[str] = list(inputs["domains"])
-        timeout = float(inputs.get("wait_timeout_seconds") or 0)
-        deadline = Deadline.after(timeout)
-        acquisition = inputs.get("acquisition") or Acquisition.BUY.value
-        buying = acquisition == Acquisition.BUY.value
-        own_ids: set[int] = set()
-        if buying and job_ids and any(n not in records for n in names):
-            # this resource's purchases still running may hold the missing names (a list may
-            # show them only once done): wait for them, never buy a name twice
-            own_ids = self._earlier_jobs(rt, job_ids, deadline)
-        halt: InboxedError | None = None
-        held: list[str] = []
-        for name in names:  # adopt what the account holds: a resumed create buys nothing twice
-            if name not in records and name not in failed:
-                if halt is not None:
-                    failed[name] = not_tried(halt)
-                    continue
-                try:
-                    found = self._find(rt, name, inputs)
-                except InboxedError as exc:
-                    failed[name] = f"could not be looked up: {exc}"
-                    halt = exc if account_wide(exc) else None
-                    continue
-                if found is not None:
-                    records[name] = _record(found)
-                    if found.id not in own_ids:  # not bought by this resource's own jobs
-                        held.append(name)
-        # unless this resource's interrupted run recorded it was about to acquire them
-        # (`core.intents`): made by this stack, not adopted
-        adopted.update(set(held) - intents.claim(API, rt.account, held, bound_seconds=timeout))
-        missing = [n for n in names if n not in records and n not in failed]
-        transfer_ns = dict(transfer_ns or {})
-        transfer_ids: dict[str, int] = {}
-        new_jobs: list[str] = []
-        if missing and buying:
-            new_jobs = self._buy(rt, inputs, missing, records, failed)
-            job_ids.extend(new_jobs)
-        elif missing:
-            uids: Mapping[str, str] = inputs.get("inboxkit_uids") or {}
-            for name in missing:
-                if halt is not None:
-                    failed[name] = f"not transferred: {not_tried(halt)}"
-                    continue
-                try:
-                    accepted = self._transfer(rt, inputs, name, uids.get(name))
-                except InboxedError as exc:
-                    failed[name] = f"not transferred: {exc}"
-                    halt = exc if account_wide(exc) else None
-                    continue
-                transfer_ns[name] = list(accepted.name_servers)
-                if accepted.domain_id is not None:
-                    transfer_ids[name] = accepted.domain_id
-        last_error = self._wait(rt, new_jobs, deadline)
-        # read back what this run acquired, and what was not active yet
-        for name in names:
-            if name in failed or (name in records and records[name].get("active")):
-                continue
-            if halt is not None:
-                if name not in records:
-                    failed[name] = f"acquired, but not read back: {not_tried(halt)}"
-                continue
-            try:
-                found = self._find(rt, name, inputs)
-                if found is None and name in transfer_ids:
-                    try:  # the transfer's answer gave its id; the lists may not show it yet
-                        found = rt.client.get_domain(transfer_ids[name])
-                    except NotFoundError:
-                        found = None
-            except InboxedError as exc:
-                if name not in records:
-                    failed[name] = f"acquired, but could not be read back: {exc}"
-                halt = exc if account_wide(exc) else None
-                continue
-            if found is not None:
-                records[name] = _record(found)
-            elif name not in records:
-                failed[name] = f"not in the account after the {acquisition}" + (
-                    f" ({last_error})" if last_error else ""
-                )
-        if buying and last_error is None:
-            # Also when every name was adopted (a create interrupted after its purchase request
-            # and run again): wait for them as the job would have been waited on.
-            last_error = self._wait_active(rt, inputs, records, deadline, timeout)
-        transfer_ns = {n: ns for n, ns in transfer_ns.items() if n in records}
+        """Acquires the declared names not in `records` (`domain_acquire.acquire`); returns the
+        outputs, warning once about the domains not active yet."""
+        transfer_ns, last_error = acquire(
+            rt, inputs, records, job_ids, adopted, failed, transfer_ns
+        )
         outs = _outputs(inputs, records, job_ids, adopted, transfer_ns, last_error)
         pending = [n for n in outs["pending_domains"] if n not in failed]
         warn_grouped(
@@ -548,141 +412,6 @@ class DomainsProvider(ConfiguredProvider):
         )
         return outs
 
-    def _earlier_jobs(
-        self, rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline
-    ) -> set[int]:
-        """Waits (bounded) for this resource's last purchase jobs that are still running, and
-        returns the ids of the domains they bought (when the job lists them): found in the
-        account, those are this resource's own, not adopted. An unknown job is skipped."""
-        own: set[int] = set()
-        for job_id in job_ids[-EARLIER_JOBS_CHECKED:]:
-            try:
-                job = rt.domain_jobs.wait(
-                    job_id,
-                    lambda j: j.status not in ("pending", "processing", "in_progress"),
-                    deadline.remaining(),
-                )
-            except InboxedError:
-                continue  # forgotten by the API, or still running at the deadline
-            own.update(job.domain_ids)
-        return own
-
-    def _buy(
-        self,
-        rt: MailinRuntime,
-        inputs: Mapping[str, Any],
-        names: Sequence[str],
-        records: dict[str, dict[str, Any]],
-        failed: dict[str, str],
-    ) -> list[str]:
-        """Buys `names` in one request (`write_once`: never twice); returns the purchase's job
-        id (none when its reply was lost: the domains are then found in the lists, not by the
-        job). Names the API refuses as unavailable fail, and the rest are bought; domains found
-        after a failed request are this run's own (recorded as made, not adopted), and a
-        purchase that took effect for some names only is sent again for the others only."""
-        google = bool(inputs.get("google"))
-        pending = list(names)
-
-        def send() -> _Bought:
-            return _Bought(rt.client.buy_domains(pending, google=google))
-
-        def find() -> _Bought | None:
-            found = self._find_many(rt, pending, inputs)
-            for name, domain in found.items():
-                records[name] = _record(domain)
-            pending[:] = [n for n in pending if n not in found]
-            return None if pending else _Bought(None)
-
-        while pending:
-            what = f"purchase of {_shown(pending)}"
-            recorded = rt.intent(pending, "domain", "bought")  # on disk before the purchase
-            try:
-                bought = rt.write_once(what, send, find, intent=recorded)
-            except DomainsUnavailableError as exc:
-                # the record keeps only what was made: the rest is recorded anew if sent again
-                intents.narrow(recorded, [n for n in recorded.keys if n in records])
-                refused = {d.strip().lower().rstrip(".") for d in exc.domains}
-                unavailable = [n for n in pending if n in refused]
-                if not unavailable or len(unavailable) == len(pending):
-                    for name in pending:
-                        failed[name] = f"not bought: {exc}"
-                    return []
-                for name in unavailable:  # the others can be bought: buy them
-                    failed[name] = f"not available for purchase ({exc.message})"
-                pending[:] = [n for n in pending if n not in refused]
-                continue
-            except InboxedError as exc:
-                for name in pending:
-                    failed[name] = f"not bought: {exc}"
-                return []
-            return [bought.job_id] if bought.job_id else []
-        return []
-
-    def _transfer(
-        self, rt: MailinRuntime, inputs: Mapping[str, Any], name: str, uid: str | None
-    ) -> TransferAccepted:
-        """One transfer (`write_once`); a transfer found after a failed request is this run's
-        own, and the nameservers it shows are the ones to set."""
-        google = bool(inputs.get("google"))
-        inboxkit = inputs.get("acquisition") == Acquisition.INBOXKIT.value
-
-        def send() -> TransferAccepted:
-            if inboxkit:
-                return rt.client.transfer_inboxkit_domain(name, str(uid))
-            return rt.client.transfer_domain(name, google=google)
-
-        def find() -> TransferAccepted | None:
-            found = self._find(rt, name, inputs)
-            if found is None:
-                return None
-            return TransferAccepted(name_servers=list(found.name_servers), domain_id=found.id)
-
-        kind = "Inboxkit transfer" if inboxkit else "transfer"
-        recorded = rt.intent([name], "domain", "transferred")  # on disk before the transfer
-        return rt.write_once(f"{kind} of {name}", send, find, intent=recorded)
-
-    @staticmethod
-    def _wait(rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline) -> str | None:
-        for job_id in job_ids:
-            try:
-                job = rt.domain_jobs.wait(
-                    job_id,
-                    lambda j: j.status not in ("pending", "processing", "in_progress"),
-                    deadline.remaining(),
-                    describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
-                )
-            except WaitTimeoutError as exc:
-                return str(exc)
-            except InboxedError as exc:
-                return str(exc)
-            if job.status != "completed":
-                return f"domain job {job_id} ended {job.status}: {job.report}"
-        return None
-
-    def _wait_active(
-        self,
-        rt: MailinRuntime,
-        inputs: Mapping[str, Any],
-        records: dict[str, dict[str, Any]],
-        deadline: Deadline,
-        timeout: float,
-    ) -> str | None:
-        """Polls the domains that are not active yet until they are, or the deadline."""
-        while True:
-            pending = [n for n in inputs["domains"] if n in records and not records[n]["active"]]
-            if not pending:
-                return None
-            if deadline.expired():
-                return f"not active within {timeout:g} s: {', '.join(pending)}"
-            time.sleep(min(rt.poll_interval, max(deadline.remaining(), 0.01)))
-            for name in pending:
-                try:
-                    found = self._find(rt, name, inputs)
-                except InboxedError as exc:
-                    return str(exc)
-                if found is not None:
-                    records[name] = _record(found)
-
     # refresh ------------------------------------------------------------------------------
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         rt = self._runtime(props)
@@ -692,9 +421,9 @@ class DomainsProvider(ConfiguredProvider):
             try:
                 found = rt.client.get_domain(int(rec["id"]))
             except NotFoundError:
-                found = self._find(rt, name, props)  # the by-id path may differ: ask the lists
+                found = find_domain(rt, name, props)  # the by-id path may differ: ask the lists
             if found is not None:
-                records[name] = _record(found)
+                records[name] = domain_record(found)
             # else gone outside Pulumi: the next `pulumi up` acquires it again
         outs = _outputs(
             props,
@@ -706,23 +435,6 @@ class DomainsProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs)
 
     # delete -------------------------------------------------------------------------------
-    def _delete_one(
-        self, rt: MailinRuntime, props: Mapping[str, Any], name: str, domain_id: int
-    ) -> None:
-        """Deletes the domain, then reads the lists until it is gone (a 404 alone is not)."""
-
-        def exists() -> bool:
-            found = self._find(rt, name, props)
-            return found is not None and found.id == domain_id
-
-        confirm_deleted(
-            f"Mailin.ai domain '{name}' ({domain_id})",
-            lambda: rt.client.delete_domain(domain_id),
-            exists,
-            settle_seconds=max(2.0, min(30.0, 4 * rt.poll_interval)),
-            interval=min(0.5, rt.poll_interval),
-        )
-
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         rt = self._runtime(props)
         records: Mapping[str, Mapping[str, Any]] = props.get("records") or {}
@@ -730,7 +442,7 @@ class DomainsProvider(ConfiguredProvider):
         kept = set() if destroy_adopted(props) else adopted
         for name, rec in records.items():
             if name not in kept:
-                self._delete_one(rt, props, name, int(rec["id"]))
+                delete_domain(rt, props, name, int(rec["id"]))
         log_kept_adopted(KIND, kept)
 
 

@@ -34,10 +34,7 @@ are secret outputs.
 from __future__ import annotations
 
 import contextlib
-import re
-import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, ClassVar
 
 import pulumi
@@ -45,19 +42,13 @@ import pulumi.dynamic as dyn
 from pydantic import AfterValidator, BeforeValidator, StringConstraints, ValidationError
 from pydantic_core import PydanticCustomError
 
-from ..core import intents
-from ..core.domain_promise import account_phrase, undeclared_domain
-from ..core.errors import InboxedError, NotFoundError, UnprocessableError, WaitTimeoutError
+from ..core.errors import InboxedError
 from ..core.lifecycle import (
     DESTROY_ADOPTED,
-    confirm_deleted,
     destroy_adopted,
-    log_kept_adopted,
-    warn_grouped,
 )
-from ..core.partial_failure import PartialFailure
-from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, has_unknowns
+from ..core.reconcile import plan_entries
 from ..core.resource_spec import BeforeRegister, Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -71,18 +62,19 @@ from ..core.schema import (
     replaced_by,
 )
 from . import program_domains
-from .domains import _of_kind as of_kind
 from .endpoints import MAILBOX_PASSWORD_LENGTH
-from .errors import LoginFailedError
 from .forwarding import MailAddress, normalize_email
+from .mailbox_collection import (
+    apply_changes,
+    delete_mailboxes,
+    raise_if_failed,
+    read_mailboxes,
+    reconcile_mailboxes,
+)
+from .mailbox_domains import domain_failures
 from .models import MailinMailbox, NewGoogleMailbox, NewSmtpMailbox
 from .runtime import (
-    API,
-    NAMESPACE,
     MailinRuntime,
-    account_wide,
-    listed_reasons,
-    not_tried,
     runtime_for,
 )
 
@@ -94,9 +86,6 @@ DELETE_SETTLE_SECONDS = 10.0
 IN_PROGRAM = "domains_in_program"
 """Set by the program: the addresses' domains a `Domains` resource of it declares in the
 resource's account (`program_domains.declared_in`). check() reads it and drops it."""
-FIND_ONE_BY_ONE = 25
-"""Up to this many addresses are looked up one by one after a failed create; more: one
-listing of the account's mailboxes of the kind."""
 
 Name = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH)
@@ -299,63 +288,9 @@ class _MailboxesProvider(ConfiguredProvider):
         declared = news.get(IN_PROGRAM)  # the program's hint (`program_hints`): not an input
         if so_far or has_unknowns([inputs, declared]):
             return []
-        return self._check_domains(olds, inputs, declared or [])
-
-    def _check_domains(
-        self, olds: Mapping[str, Any], inputs: Mapping[str, Any], declared: Sequence[Any]
-    ) -> list[dyn.CheckFailure]:
-        """Read-only, at preview: each new address's domain must be declared by a `Domains`
-        resource of the program in the resource's account, or held by that account as a domain
-        of the kind (or a subdomain of one). One shared listing per provider process and
-        account (`MailinRuntime.shared_domains`), none when every domain is declared or was
-        accepted before (the previous inputs' addresses)."""
-        before = {m.get("username") for m in olds.get("mailboxes") or [] if isinstance(m, dict)}
-        wanted: dict[str, int] = {}
-        for index, entry in enumerate(inputs["mailboxes"]):
-            domain = str(entry["username"]).rsplit("@", 1)[1]
-            if entry["username"] not in before and domain not in set(declared):
-                wanted.setdefault(domain, index)
-        if not wanted:
-            return []
-        account = inputs.get("account") or None
-        try:
-            rt = self._runtime(inputs)
-            listed = rt.shared_domains(google=self.google)
-            held = {d.name.lower() for d in listed if of_kind(d, self.google)}
-            missing = [d for d in wanted if not _held(d, held)]
-            other = (
-                {d.name.lower() for d in listed if not of_kind(d, self.google)}
-                | {
-                    d.name.lower()
-                    for d in rt.shared_domains(google=not self.google)
-                    if of_kind(d, not self.google)
-                }
-                if missing
-                else set()
-            )
-        except LoginFailedError:
-            raise  # the login's own error, naming the account and its keys
-        except InboxedError as exc:  # the account could not be read: its failure
-            return [dyn.CheckFailure("account", f"could not check the mailboxes' domains: {exc}")]
-        kind, other_kind = ("Google", "SMTP") if self.google else ("SMTP", "Google")
-        article, other_resource = (
-            ("an", "SmtpMailboxes") if self.google else ("a", "GoogleMailboxes")
+        return domain_failures(
+            lambda: self._runtime(inputs), self.google, olds, inputs, declared or []
         )
-        failures: list[dyn.CheckFailure] = []
-        for domain in missing:
-            where = f"mailboxes[{wanted[domain]}].username"
-            if domain in other:
-                reason = (
-                    f"{domain!r} is {article} {other_kind} domain of "
-                    f"{account_phrase(API, NAMESPACE, account)}; {kind} mailboxes need a "
-                    f"{kind} domain ({other_resource} makes its mailboxes). Nothing was made."
-                )
-            else:
-                reason = undeclared_domain(
-                    API, NAMESPACE, account, domain, declared_by="Domains", kind=kind
-                )
-            failures.append(dyn.CheckFailure(where, reason))
-        return failures
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.DiffResult:
         new_list = news.get("mailboxes")
@@ -379,9 +314,9 @@ class _MailboxesProvider(ConfiguredProvider):
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
         failed: dict[str, str] = {}
-        outs = self._reconcile(rt, props, {}, [], set(), {}, failed)
+        outs = reconcile_mailboxes(self, rt, props, {}, [], set(), {}, failed)
         ident = str(props["mailboxes"][0]["username"])
-        self._raise_if_failed(outs, failed, ident)
+        raise_if_failed(self.kind, outs, failed, ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -394,316 +329,22 @@ class _MailboxesProvider(ConfiguredProvider):
         wanted = {m["username"]: m for m in news["mailboxes"]}
         adopted = set(olds.get("adopted_mailboxes") or [])
         failed: dict[str, str] = {}
-        dropped = {u: records.pop(u) for u in list(records) if u not in wanted}
-        still_there = self._delete_records(rt, dropped, adopted, destroy_adopted(news))
+        plan = plan_entries(old_entries, wanted, done=list(records))
+        dropped = {u: records.pop(u) for u in list(records) if u in plan.remove}
+        still_there = delete_mailboxes(
+            self, rt, dropped, adopted, destroy_adopted(news), DELETE_SETTLE_SECONDS
+        )
         for username, error in still_there.items():  # kept: the next update deletes it again
             records[username] = dropped[username]
             failed[username] = f"not deleted: {error}"
         adopted -= set(dropped) - set(still_there)
-        applied: dict[str, Mapping[str, Any]] = {}
-        halt: InboxedError | None = None
-        for username, entry in wanted.items():
-            old = old_entries.get(username)
-            if username in records and old is not None and old != entry:
-                if halt is not None:
-                    failed[username] = f"not changed: {not_tried(halt)}"
-                    applied[username] = old
-                    continue
-                try:
-                    self._apply_changes(rt, int(records[username]["id"]), old, entry)
-                except InboxedError as exc:
-                    failed[username] = f"not changed: {exc}"
-                    applied[username] = old  # the next update applies the change again
-                    halt = exc if account_wide(exc) else None
-        outs = self._reconcile(
-            rt, news, records, list(olds.get("job_ids") or []), adopted, applied, failed
+        changed = {u: c.entry for u, c in plan.change.items() if u in old_entries}
+        applied = apply_changes(self, rt, changed, old_entries, records, failed)
+        outs = reconcile_mailboxes(
+            self, rt, news, records, list(olds.get("job_ids") or []), adopted, applied, failed
         )
-        self._raise_if_failed(outs, failed, id_)
+        raise_if_failed(self.kind, outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
-
-    def _raise_if_failed(
-        self, outs: Mapping[str, Any], failed: Mapping[str, str], ident: str
-    ) -> None:
-        """A collection finishes what it can: the completed entries are in `outs` (recorded by
-        the engine), and the failed ones, named with their reasons, go to the next `up`."""
-        if not failed:
-            return
-        reasons = [f"{username}: {reason}" for username, reason in failed.items()]
-        total = len(set(failed) | {m["username"] for m in outs.get("mailboxes") or []})
-        raise PartialFailure(
-            f"{self.kind}: {len(failed)} of {total} mailbox(es) failed (the others are done "
-            "and recorded; the next `pulumi up` retries only these): " + listed_reasons(reasons),
-            outs,
-            reasons,
-            id_=ident,
-        )
-
-    def _delete_records(
-        self,
-        rt: MailinRuntime,
-        records: Mapping[str, Mapping[str, Any]],
-        adopted: Iterable[str],
-        destroy_adopted_too: bool,
-    ) -> dict[str, InboxedError]:
-        """Deletes each mailbox (verified by listing it again); adopted ones stay unless asked.
-        Every one is tried; those not deleted are returned with their errors."""
-        kept = sorted(u for u in records if u in set(adopted) and not destroy_adopted_too)
-        still_there: dict[str, InboxedError] = {}
-        halt: InboxedError | None = None
-        for username, rec in records.items():
-            if username in kept:
-                continue
-            if halt is not None:  # the account's requests fail: not tried
-                still_there[username] = halt
-                continue
-            mailbox_id = int(rec["id"])
-
-            def delete(mailbox_id: int = mailbox_id) -> None:
-                rt.client.delete_mailbox(mailbox_id)
-
-            def exists(username: str = username, mailbox_id: int = mailbox_id) -> bool:
-                found = self._find(rt, username)
-                return found is not None and found.id == mailbox_id
-
-            try:
-                confirm_deleted(
-                    f"{self.kind} entry {username!r} ({mailbox_id})",
-                    delete,
-                    exists,
-                    settle_seconds=DELETE_SETTLE_SECONDS,
-                )
-            except InboxedError as exc:
-                still_there[username] = exc
-                halt = exc if account_wide(exc) else None
-        log_kept_adopted(self.kind, kept)
-        return still_there
-
-    def _adopt(
-        self,
-        rt: MailinRuntime,
-        entry: Mapping[str, Any],
-        records: dict[str, dict[str, Any]],
-        adopted: set[str],
-        applied: dict[str, Mapping[str, Any]],
-        failed: dict[str, str],
-    ) -> InboxedError | None:
-        """Records the account's mailbox of `entry`'s address, if it has one (it was there
-        before: kept on delete by default), and brings it to `entry`'s settings. Returns the
-        error of a failure, if one happened."""
-        username = str(entry["username"])
-        try:
-            found = self._find(rt, username)
-            if found is None:
-                return None
-            current = self._adopted_as(rt, found, entry)
-        except InboxedError as exc:
-            failed[username] = f"could not be looked up: {exc}"
-            return exc  # not recorded: the next `up` looks again
-        records[username] = _record(found)
-        adopted.add(username)
-        try:
-            self._apply_changes(rt, found.id, current, entry)
-        except InboxedError as exc:
-            failed[username] = f"adopted, but its settings were not changed: {exc}"
-            applied[username] = current
-            return exc
-        return None
-
-    def _reconcile(
-        self,
-        rt: MailinRuntime,
-        inputs: Mapping[str, Any],
-        records: dict[str, dict[str, Any]],
-        job_ids: list[str],
-        adopted: set[str],
-        applied: dict[str, Mapping[str, Any]],
-        failed: dict[str, str],
-    ) -> dict[str, Any]:
-        """Creates or adopts every entry not in `records`, and returns the outputs: the
-        entries done (`applied` holds those whose settings are not yet the wanted ones), the
-        failed ones left out and named in `failed`."""
-        entries = {m["username"]: m for m in inputs["mailboxes"]}
-        timeout = float(inputs.get("wait_timeout_seconds") or 0)
-        deadline = Deadline.after(timeout)
-        halt: InboxedError | None = None
-        held: set[str] = set()
-        for username, entry in entries.items():  # adopt: a retried create never makes it twice
-            if username not in records and username not in failed:
-                if halt is not None:
-                    failed[username] = not_tried(halt)
-                    continue
-                error = self._adopt(rt, entry, records, held, applied, failed)
-                halt = error if error is not None and account_wide(error) else None
-        # unless this resource's interrupted run recorded it was about to create them
-        # (`core.intents`): made by this stack, not adopted
-        adopted |= held - intents.claim(API, rt.account, sorted(held), bound_seconds=timeout)
-        missing = [entries[u] for u in entries if u not in records and u not in failed]
-        last_error: str | None = None
-        if missing:
-            new_jobs = self._submit_once(rt, missing, records, failed)
-            job_ids.extend(new_jobs)
-            for job_id in new_jobs:
-                try:
-                    job = rt.mailbox_jobs.wait(
-                        job_id,
-                        lambda j: j.status not in ("pending", "processing", "in_progress"),
-                        deadline.remaining(),
-                        describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
-                    )
-                    if job.status != "completed":
-                        last_error = f"mailbox job {job_id} ended {job.status}: {job.report}"
-                except (WaitTimeoutError, InboxedError) as exc:
-                    last_error = str(exc)
-            made = [str(e["username"]) for e in missing if e["username"] not in failed]
-            waited = self._read_back(rt, made, records, failed, deadline, last_error)
-            last_error = last_error or waited
-            for entry in missing:
-                username = entry["username"]
-                if username in failed or username not in records:
-                    continue
-                if halt is not None:
-                    failed[username] = f"created, its settings not set: {not_tried(halt)}"
-                    applied[username] = self._created_as(entry)
-                    continue
-                try:
-                    self._after_create(rt, int(records[username]["id"]), entry)
-                except InboxedError as exc:
-                    failed[username] = f"created, but its settings were not set: {exc}"
-                    applied[username] = self._created_as(entry)
-                    halt = exc if account_wide(exc) else None
-        done = [dict(applied.get(u, entries[u])) for u in entries if u in records]
-        outs = {
-            "mailboxes": done,
-            "wait_timeout_seconds": inputs.get("wait_timeout_seconds"),
-            DESTROY_ADOPTED: inputs.get(DESTROY_ADOPTED) is True,
-            "adopted_mailboxes": sorted(adopted & set(records)),
-            "records": records,
-            "mailbox_ids": {u: r["id"] for u, r in records.items()},
-            "active": {u: bool(r["active"]) for u, r in records.items()},
-            "job_ids": job_ids,
-            "last_error": last_error,
-            **self._extra_outputs(rt, records),
-        }
-        if inputs.get("account") is not None:  # read, update and delete use its account
-            outs["account"] = inputs["account"]
-        pending = [u for u in entries if u in records and not records[u].get("active")]
-        warn_grouped(
-            self.kind,
-            ("mailbox is not active yet", "mailboxes are not active yet"),
-            pending,
-            (f"{last_error}; " if last_error else "")
-            + "`pulumi refresh` or `pulumi up` later brings their status.",
-        )
-        return outs
-
-    def _submit_once(
-        self,
-        rt: MailinRuntime,
-        entries: Sequence[Mapping[str, Any]],
-        records: dict[str, dict[str, Any]],
-        failed: dict[str, str],
-    ) -> list[str]:
-        """Creates `entries` in one request (`write_once`: never twice); returns its job id
-        (none when its reply was lost: the mailboxes are then found in the list, not by the
-        job). Mailboxes found after a failed request are this run's own (recorded as made, not
-        adopted); a request that took effect for some only is sent again for the others only.
-        Entries the API refuses by name (a 422 naming `mailboxes.<n>`) fail, and the rest are
-        created."""
-        pending = list(entries)
-        sent: list[Mapping[str, Any]] = []
-
-        def send() -> _Submitted:
-            sent[:] = pending
-            return _Submitted(self._submit(rt, pending))
-
-        def find() -> _Submitted | None:
-            found = self._find_many(rt, [str(e["username"]) for e in pending])
-            for username, mailbox in found.items():
-                records[username] = _record(mailbox)
-            pending[:] = [e for e in pending if e["username"] not in found]
-            return None if pending else _Submitted(None)
-
-        while pending:
-            shown = ", ".join(str(e["username"]) for e in pending[:5])
-            more = f" and {len(pending) - 5} more" if len(pending) > 5 else ""
-            what = f"create of {len(pending)} mailbox(es) ({shown}{more})"
-            # on disk before the create (`core.intents`)
-            recorded = rt.intent([str(e["username"]) for e in pending], "mailbox", "created")
-            try:
-                submitted = rt.write_once(what, send, find, intent=recorded)
-            except UnprocessableError as exc:
-                # the record keeps only what was made: the rest is recorded anew if sent again
-                intents.narrow(recorded, [u for u in recorded.keys if u in records])
-                # the 422 names entries by their index in the request that was sent
-                refused = {
-                    str(sent[i]["username"]): _entry_reason(exc, i)
-                    for i in _refused_entries(exc, len(sent))
-                }
-                left = [e for e in pending if e["username"] not in refused]
-                if not refused or not left:
-                    for entry in pending:
-                        failed[entry["username"]] = f"not created: {exc}"
-                    return []
-                for entry in pending:  # the others can be created: create them
-                    if entry["username"] in refused:
-                        failed[entry["username"]] = f"refused: {refused[entry['username']]}"
-                pending[:] = left
-                continue
-            except InboxedError as exc:
-                for entry in pending:
-                    failed[entry["username"]] = f"not created: {exc}"
-                return []
-            return [submitted.job_id] if submitted.job_id else []
-        return []
-
-    def _read_back(
-        self,
-        rt: MailinRuntime,
-        made: Sequence[str],
-        records: dict[str, dict[str, Any]],
-        failed: dict[str, str],
-        deadline: Deadline,
-        job_error: str | None,
-    ) -> str | None:
-        """Reads the mailboxes just made until they are active (bounded by `deadline`; once
-        when their job failed): by the objects, not the job, whose id a lost reply took with
-        it. One never seen is named in `failed`. Returns why the wait ended early, if it did."""
-        ended: str | None = None
-        while True:
-            todo = [u for u in made if u not in failed and not records.get(u, {}).get("active")]
-            if not todo:
-                break
-            try:
-                found = self._find_many(rt, todo)
-            except InboxedError as exc:
-                ended = f"could not be read back: {exc}"
-                break
-            for username, mailbox in found.items():
-                records[username] = _record(mailbox)
-            if job_error is not None or all(records.get(u, {}).get("active") for u in todo):
-                break
-            if deadline.expired():
-                ended = "not active within the wait: " + ", ".join(
-                    u for u in todo if not records.get(u, {}).get("active")
-                )
-                break
-            time.sleep(min(rt.poll_interval, max(deadline.remaining(), 0.01)))
-        why = job_error or ended
-        for username in made:
-            if username not in records and username not in failed:
-                failed[username] = "not in the account after the mailbox create" + (
-                    f" ({why})" if why else ""
-                )
-        return ended
-
-    def _find_many(self, rt: MailinRuntime, usernames: Sequence[str]) -> dict[str, MailinMailbox]:
-        """The account's mailboxes among `usernames`, read fresh: one lookup an address for a
-        few, else one listing of the kind's list."""
-        if len(usernames) <= FIND_ONE_BY_ONE:
-            found = {u: self._find(rt, u) for u in usernames}
-            return {u: m for u, m in found.items() if m is not None}
-        by_name = {m.username.lower(): m for m in rt.client.list_mailboxes(google=self.google)}
-        return {u: by_name[u] for u in usernames if u in by_name}
 
     def _created_as(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         """The settings a create request gives (before `_after_create`)."""
@@ -712,27 +353,9 @@ class _MailboxesProvider(ConfiguredProvider):
     def _after_create(self, rt: MailinRuntime, mailbox_id: int, entry: Mapping[str, Any]) -> None:
         """Settings that need the mailbox to exist first (Google: signature, forwarding)."""
 
-    def _find(self, rt: MailinRuntime, username: str) -> MailinMailbox | None:
-        matches = rt.client.list_mailboxes(username, google=self.google)
-        return next((m for m in matches if m.username.lower() == username), None)
-
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:
         rt = self._runtime(props)
-        records: dict[str, dict[str, Any]] = {}
-        entries = {m["username"]: dict(m) for m in props.get("mailboxes") or []}
-        for username, rec in (props.get("records") or {}).items():
-            mailbox: MailinMailbox | None
-            try:
-                mailbox = rt.client.get_mailbox(int(rec["id"]))
-            except NotFoundError:
-                # `GET /mailboxes/{id}` is our guess of a path: only the list confirms a 404
-                listed = self._find(rt, username)
-                mailbox = listed if listed is not None and listed.id == int(rec["id"]) else None
-            if mailbox is None:
-                continue  # deleted outside Pulumi: the next `pulumi up` creates it again
-            records[username] = _record(mailbox)
-            if username in entries:
-                entries[username] = self._shown(mailbox, entries[username])
+        records, entries = read_mailboxes(self, rt, props)
         outs = {
             **input_defaults(self.inputs),
             **props,
@@ -747,11 +370,13 @@ class _MailboxesProvider(ConfiguredProvider):
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         """Deletes every mailbox it can; any left are named (the next destroy tries them)."""
-        still_there = self._delete_records(
+        still_there = delete_mailboxes(
+            self,
             self._runtime(props),
             props.get("records") or {},
             props.get("adopted_mailboxes") or [],
             destroy_adopted(props),
+            DELETE_SETTLE_SECONDS,
         )
         if len(still_there) == 1:
             raise next(iter(still_there.values()))
@@ -760,36 +385,6 @@ class _MailboxesProvider(ConfiguredProvider):
                 f"{self.kind}: {len(still_there)} mailbox(es) not deleted: "
                 + "; ".join(f"{u}: {e}" for u, e in still_there.items())
             )
-
-
-@dataclass(frozen=True)
-class _Submitted:
-    job_id: str | None
-    """The create's mailbox job; None when its reply was lost and the mailboxes were found."""
-
-
-_ENTRY_FIELD = re.compile(r"^mailboxes\.(\d+)\.")
-
-
-def _refused_entries(exc: UnprocessableError, count: int) -> list[int]:
-    """The indexes of the request's entries a 422 names (`errors` keyed `mailboxes.<n>.<field>`,
-    Laravel's way)."""
-    errors = exc.details.get("errors")
-    if not isinstance(errors, Mapping):
-        return []
-    found = {int(m[1]) for key in errors if (m := _ENTRY_FIELD.match(str(key)))}
-    return sorted(i for i in found if i < count)
-
-
-def _entry_reason(exc: UnprocessableError, index: int) -> str:
-    errors = exc.details.get("errors")
-    messages: list[str] = []
-    if isinstance(errors, Mapping):
-        for key, value in errors.items():
-            if str(key).startswith(f"mailboxes.{index}."):
-                values = value if isinstance(value, list) else [value]
-                messages.extend(str(v) for v in values)
-    return "; ".join(messages) or exc.message
 
 
 def _set(
@@ -825,16 +420,6 @@ def _same_address(value: str | None, wanted: str | None) -> bool:
         return normalize_email(value) == wanted
     except ValueError:
         return False
-
-
-def _held(domain: str, held: set[str]) -> bool:
-    """`domain`, or a domain it is a subdomain of, is in `held`."""
-    labels = domain.split(".")
-    return any(".".join(labels[i:]) in held for i in range(len(labels) - 1))
-
-
-def _record(m: MailinMailbox) -> dict[str, Any]:
-    return {"id": m.id, "domain_id": m.domain_id, "name": m.name, "active": m.active}
 
 
 class SmtpMailboxesProvider(_MailboxesProvider):

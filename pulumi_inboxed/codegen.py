@@ -43,8 +43,20 @@ ROOT = Path(__file__).resolve().parent
 DOCS = ROOT.parent / "docs" / "reference"
 
 SPEC_MODULES: dict[str, list[str]] = {
-    "inboxedup": ["subscription_notes", "domain_batch", "mailbox_request", "mailbox_requests"],
-    "mailin": ["domains", "subdomain", "forwarding", "mailboxes", "accounts", "azure_order"],
+    "inboxedup": [
+        "subscription_notes",
+        "domain_batch",
+        "mailbox_request",
+        "mailbox_request_collection",
+    ],
+    "mailin": [
+        "domains",
+        "subdomain",
+        "forwarding",
+        "mailboxes",
+        "delegated_credentials",
+        "azure_order",
+    ],
     "mailchannels": ["inbound_domains"],
     "pingram": ["sender_domain"],
 }

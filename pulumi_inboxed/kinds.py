@@ -41,7 +41,8 @@ class Kind:
     :param api: the API's namespace (`inboxedup`, `mailin`, `mailchannels`, `pingram`), which is
         the resource's package and its type token's module.
     :param name: the resource class's name (`MailboxRequests`).
-    :param module: the module declaring it (`pulumi_inboxed.inboxedup.mailbox_requests`).
+    :param module: the module declaring it
+        (`pulumi_inboxed.inboxedup.mailbox_request_collection`).
     :param inputs: its input names, in declaration order.
     :param list_inputs: the inputs that take a list.
     :param entries: for a collection, the input holding its entries (`requests`); else None.

@@ -24,7 +24,7 @@ from .functions import (
     list_subscriptions_output,
 )
 from .mailbox_request import MailboxRequestProvider
-from .mailbox_requests import MailboxRequestsProvider
+from .mailbox_request_collection import MailboxRequestsProvider
 from .models import Account, BatchStatus, Domain, DomainStatus, MailboxType
 from .resources import *  # noqa: F403  (the generated Args and Resource classes)
 from .subscription_notes import SubscriptionNotesProvider

@@ -11,14 +11,14 @@ Every resource and function takes `account=`: a name under the `mailin:accounts`
 """
 
 from . import resources as _resources
-from .accounts import (
+from .azure_order import AzureMailboxMode, AzureOrderProvider
+from .client import MailinClient
+from .delegated_credentials import (
     DomainRegistrarProvider,
     InboxProviderKind,
     InboxProviderProvider,
     RegistrarKind,
 )
-from .azure_order import AzureMailboxMode, AzureOrderProvider
-from .client import MailinClient
 from .domains import Acquisition, DomainsProvider
 from .forwarding import DomainForwardingProvider, EmailForwardingProvider
 from .mailboxes import GoogleMailboxesProvider, SmtpMailboxesProvider

@@ -5,10 +5,10 @@ credential (``SandboxSettings.accounts``, ``--accounts-file``, ``POST /_sandbox/
 ``accounts.py`` and docs/sandbox.md).
 """
 
-from pulumi_inboxed.sandbox.accounts import SandboxAccount
 from pulumi_inboxed.sandbox.app import create_app
 from pulumi_inboxed.sandbox.control_client import SandboxControl
 from pulumi_inboxed.sandbox.runner import SandboxProcess
 from pulumi_inboxed.sandbox.settings import SandboxSettings
+from pulumi_inboxed.sandbox.tenants import SandboxAccount
 
 __all__ = ["SandboxAccount", "SandboxControl", "SandboxProcess", "SandboxSettings", "create_app"]

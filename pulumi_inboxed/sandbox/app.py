@@ -21,7 +21,6 @@ from starlette.routing import compile_path
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pulumi_inboxed.core.endpoint import Endpoint
-from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, acting_as
 from pulumi_inboxed.sandbox.connection_faults import inject_connection_fault, remember_transport
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.control import (
@@ -41,6 +40,7 @@ from pulumi_inboxed.sandbox.pingram import urls as pingram
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
 from pulumi_inboxed.sandbox.surfaces import ApiSurface
+from pulumi_inboxed.sandbox.tenants import DEFAULT_ACCOUNT, acting_as
 
 RETRY_AFTER_STATUSES = (429, 503)
 # Every API, most specific prefix first: InboxedUp (at the root) owns every other path.

@@ -25,7 +25,6 @@ import uvicorn
 from pydantic import ValidationError
 from starlette.types import ASGIApp
 
-from pulumi_inboxed.sandbox.accounts import ACCOUNTS_ENV
 from pulumi_inboxed.sandbox.app import create_app
 from pulumi_inboxed.sandbox.control import (
     CONTROL_TOKEN_ENV,
@@ -37,6 +36,7 @@ from pulumi_inboxed.sandbox.mailchannels.urls import MAILCHANNELS_PREFIX
 from pulumi_inboxed.sandbox.mailin.common import MAILIN_PREFIX
 from pulumi_inboxed.sandbox.pingram.urls import PINGRAM_PREFIX
 from pulumi_inboxed.sandbox.settings import SandboxSettings
+from pulumi_inboxed.sandbox.tenants import ACCOUNTS_ENV
 
 TOKENS_ENV = "INBOXED_SANDBOX_TOKENS"
 # What to set each stack's base URL to, printed once listening.

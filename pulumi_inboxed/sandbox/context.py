@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import ValidationError
 from starlette.datastructures import Headers
 
-from pulumi_inboxed.sandbox.accounts import SandboxAccount, current_account, request_account
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.faults import FaultQueue, RequestCounter
 from pulumi_inboxed.sandbox.settings import SandboxSettings
 from pulumi_inboxed.sandbox.store import SandboxStore
+from pulumi_inboxed.sandbox.tenants import SandboxAccount, current_account, request_account
 
 S = TypeVar("S")
 B = TypeVar("B")

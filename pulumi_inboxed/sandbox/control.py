@@ -26,12 +26,6 @@ from pydantic import BaseModel, ValidationError, field_validator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from pulumi_inboxed.sandbox.accounts import (
-    DEFAULT_ACCOUNT,
-    SandboxAccount,
-    check_account_name,
-    credential_clashes,
-)
 from pulumi_inboxed.sandbox.context import (
     SandboxContext,
     read_json,
@@ -42,6 +36,12 @@ from pulumi_inboxed.sandbox.envelope import error_response
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.faults import FaultRule
 from pulumi_inboxed.sandbox.settings import SandboxSettings
+from pulumi_inboxed.sandbox.tenants import (
+    DEFAULT_ACCOUNT,
+    SandboxAccount,
+    check_account_name,
+    credential_clashes,
+)
 
 CONTROL_PREFIX = "/_sandbox"
 CONTROL_TOKEN_HEADER = "X-Sandbox-Control-Token"

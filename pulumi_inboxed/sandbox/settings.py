@@ -11,7 +11,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from pulumi_inboxed.sandbox.accounts import (
+from pulumi_inboxed.sandbox.tenants import (
     DEFAULT_ACCOUNT,
     SandboxAccount,
     check_account_name,

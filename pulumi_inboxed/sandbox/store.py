@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from pulumi_inboxed.sandbox.accounts import DEFAULT_ACCOUNT, current_account
 from pulumi_inboxed.sandbox.inboxedup.models_store import (
     INBOXEDUP_SCHEMA,
     INBOXEDUP_TABLES,
@@ -29,6 +28,7 @@ from pulumi_inboxed.sandbox.mailchannels.models_store import (
 )
 from pulumi_inboxed.sandbox.mailin.models_store import MAILIN_SCHEMA, MAILIN_TABLES, MailinStore
 from pulumi_inboxed.sandbox.pingram.models_store import PINGRAM_SCHEMA, PINGRAM_TABLES, PingramStore
+from pulumi_inboxed.sandbox.tenants import DEFAULT_ACCOUNT, current_account
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

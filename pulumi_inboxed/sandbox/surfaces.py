@@ -20,9 +20,9 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers
 
 from pulumi_inboxed.core.endpoint import Endpoint
-from pulumi_inboxed.sandbox.accounts import SandboxAccount
 from pulumi_inboxed.sandbox.context import SandboxContext, bearer_from
 from pulumi_inboxed.sandbox.errors import SandboxApiError
+from pulumi_inboxed.sandbox.tenants import SandboxAccount
 
 Credentials = Callable[[SandboxAccount], list[str]]
 """An account's credentials for one API (e.g. its InboxedUp tokens)."""

@@ -52,7 +52,7 @@ def test_the_registry_holds_every_declaration_of_the_api_packages() -> None:
 def test_inputs_and_collections_come_from_the_declarations() -> None:
     requests = kinds.kind("inboxedup:MailboxRequests")
     assert requests.type_token == "pulumi-python:dynamic/inboxedup:MailboxRequests"
-    assert requests.module == "pulumi_inboxed.inboxedup.mailbox_requests"
+    assert requests.module == "pulumi_inboxed.inboxedup.mailbox_request_collection"
     assert requests.entries == "requests" and requests.is_collection
     assert set(requests.entry_fields) == {"domain", "type", "mailboxes"}
     assert {"account", "requests", "wait_timeout_seconds"} <= set(requests.inputs)

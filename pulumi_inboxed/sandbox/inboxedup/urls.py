@@ -10,7 +10,6 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from pulumi_inboxed.inboxedup import endpoints
-from pulumi_inboxed.sandbox.accounts import INBOXEDUP
 from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX, parse_control_body
 from pulumi_inboxed.sandbox.errors import SandboxApiError
@@ -19,6 +18,7 @@ from pulumi_inboxed.sandbox.inboxedup.models import InboxedUpBackend
 from pulumi_inboxed.sandbox.inboxedup.responses import add_routes
 from pulumi_inboxed.sandbox.inboxedup.views import domain_view, mailbox_request_view
 from pulumi_inboxed.sandbox.surfaces import ApiSurface
+from pulumi_inboxed.sandbox.tenants import INBOXEDUP
 
 
 class InboxedUpSurface(ApiSurface):

@@ -7,7 +7,6 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailchannels import endpoints as ep
-from pulumi_inboxed.sandbox.accounts import MAILCHANNELS, SandboxAccount
 from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.mailchannels import errors
@@ -15,6 +14,7 @@ from pulumi_inboxed.sandbox.mailchannels.errors import fail
 from pulumi_inboxed.sandbox.mailchannels.models import MailChannelsBackend
 from pulumi_inboxed.sandbox.mailchannels.responses import add_routes
 from pulumi_inboxed.sandbox.surfaces import HeaderMarkedSurface
+from pulumi_inboxed.sandbox.tenants import MAILCHANNELS, SandboxAccount
 
 MAILCHANNELS_PREFIX = "/mailchannels/inbound/v1"
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.context import same_secret
 from pulumi_inboxed.sandbox.mailin.credentials import hash_secret, split_token, token_secret
@@ -31,6 +30,7 @@ from pulumi_inboxed.sandbox.mailin.models_store import MailinStore
 from pulumi_inboxed.sandbox.mailin.models_tasks import MailinVerification
 from pulumi_inboxed.sandbox.mailin.validation import validation_error
 from pulumi_inboxed.sandbox.settings import SandboxSettings
+from pulumi_inboxed.sandbox.tenants import acting_as
 
 CREDENTIALS_MESSAGE = "The provided credentials are incorrect."
 

@@ -24,7 +24,6 @@ import re
 import secrets
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.mailin.models_verification import (
     BULK_TASK,
@@ -39,6 +38,7 @@ from pulumi_inboxed.sandbox.mailin.validation import (
     message_error,
     not_found,
 )
+from pulumi_inboxed.sandbox.tenants import acting_as
 
 REFUNDED_MESSAGE = (
     "Your task could not be processed. The used credits have been refunded to your account."

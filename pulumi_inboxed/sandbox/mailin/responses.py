@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.accounts import select_account
 from pulumi_inboxed.sandbox.context import SandboxContext
 from pulumi_inboxed.sandbox.mailin.common import path_id, route
 from pulumi_inboxed.sandbox.mailin.models import MailinBackend
@@ -24,6 +23,7 @@ from pulumi_inboxed.sandbox.mailin.validation import (
     not_found,
 )
 from pulumi_inboxed.sandbox.mailin.views import SANDBOX_SERVERS, SANDBOX_USER, SANDBOX_USER_ID
+from pulumi_inboxed.sandbox.tenants import select_account
 
 
 def add_auth_routes(

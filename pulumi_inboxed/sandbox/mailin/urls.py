@@ -9,7 +9,6 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 
 from pulumi_inboxed.mailin import endpoints
-from pulumi_inboxed.sandbox.accounts import MAILIN
 from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.mailin import errors
@@ -23,6 +22,7 @@ from pulumi_inboxed.sandbox.mailin.responses_domains import add_domain_routes
 from pulumi_inboxed.sandbox.mailin.responses_mailboxes import add_mailbox_routes
 from pulumi_inboxed.sandbox.mailin.responses_verification import add_verification_routes
 from pulumi_inboxed.sandbox.surfaces import ApiSurface
+from pulumi_inboxed.sandbox.tenants import MAILIN
 
 
 def backend_of(ctx: SandboxContext) -> MailinBackend:

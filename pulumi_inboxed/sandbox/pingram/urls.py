@@ -7,7 +7,6 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from pulumi_inboxed.pingram import endpoints as ep
-from pulumi_inboxed.sandbox.accounts import PINGRAM, SandboxAccount
 from pulumi_inboxed.sandbox.context import SandboxContext, guarded_router
 from pulumi_inboxed.sandbox.control import CONTROL_PREFIX
 from pulumi_inboxed.sandbox.errors import SandboxApiError
@@ -16,6 +15,7 @@ from pulumi_inboxed.sandbox.pingram.errors import fail
 from pulumi_inboxed.sandbox.pingram.models import PingramBackend
 from pulumi_inboxed.sandbox.pingram.responses import add_routes, domain_view
 from pulumi_inboxed.sandbox.surfaces import HeaderMarkedSurface
+from pulumi_inboxed.sandbox.tenants import PINGRAM, SandboxAccount
 
 PINGRAM_PREFIX = "/pingram"
 

@@ -20,7 +20,7 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi_inboxed import kinds
 from pulumi_inboxed.core import engine_diff
 from pulumi_inboxed.core.lifecycle import DESTROY_ADOPTED
-from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 
 from ..conftest import _Context, _serialize, _servicer_module
 

@@ -213,7 +213,7 @@ def test_many_objects_left_make_one_warning_line_with_their_count(
     """Issue 21: destroy printed 15 near-identical warnings, two run together on one line."""
     _no_engine(monkeypatch)
     from pulumi_inboxed.core import repeated_warnings
-    from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+    from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 
     repeated_warnings.reset()  # the first of the run: a warning (later ones: info lines)
     ids = {f"d{i:02}.com/smtp": f"req_{i:02}" for i in range(25)}

@@ -12,7 +12,7 @@ import pytest
 
 from pulumi_inboxed.core import repeated_warnings
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
-from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 
 
 @pytest.fixture(autouse=True)

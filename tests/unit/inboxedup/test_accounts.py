@@ -45,7 +45,7 @@ from pulumi_inboxed.inboxedup.functions import (
     list_subscriptions_output,
 )
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
-from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 from pulumi_inboxed.inboxedup.runtime import runtime_for
 from pulumi_inboxed.inboxedup.subscription_notes import SubscriptionNotesProvider
 from pulumi_inboxed.sandbox import SandboxProcess

@@ -21,7 +21,7 @@ from pulumi_inboxed.core import intents
 from pulumi_inboxed.inboxedup import endpoints as ep
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
-from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime
 
 from ..fake_api import Call, Died

@@ -24,7 +24,7 @@ from pulumi_inboxed.inboxedup import (
     MailboxType,
     program_domains,
 )
-from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 from pulumi_inboxed.inboxedup.runtime import runtime_for
 from pulumi_inboxed.sandbox import SandboxProcess
 

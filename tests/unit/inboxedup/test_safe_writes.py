@@ -42,7 +42,7 @@ from pulumi_inboxed.inboxedup import endpoints as ep
 from pulumi_inboxed.inboxedup import runtime as runtime_module
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestProvider
-from pulumi_inboxed.inboxedup.mailbox_requests import MailboxRequestsProvider
+from pulumi_inboxed.inboxedup.mailbox_request_collection import MailboxRequestsProvider
 from pulumi_inboxed.inboxedup.runtime import InboxedUpRuntime, runtime_for
 
 from ..fake_api import Call, FakeApi, Handler

@@ -16,7 +16,10 @@ from pulumi.output import UNKNOWN
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import MailinClient
-from pulumi_inboxed.mailin.accounts import DomainRegistrarProvider, InboxProviderProvider
+from pulumi_inboxed.mailin.delegated_credentials import (
+    DomainRegistrarProvider,
+    InboxProviderProvider,
+)
 
 from ..conftest import BadInput, PreviewCheck, assert_rejected_at_preview
 
@@ -358,7 +361,7 @@ def test_a_delete_is_confirmed_by_reading_back(
     provider = cls()
     stub = stubborn_client(delete_status)
     monkeypatch.setattr(provider, "_client", lambda _props: stub)
-    monkeypatch.setattr("pulumi_inboxed.mailin.accounts.DELETE_SETTLE_SECONDS", 0.3)
+    monkeypatch.setattr("pulumi_inboxed.mailin.delegated_credentials.DELETE_SETTLE_SECONDS", 0.3)
     with pytest.raises(DeleteNotConfirmedError) as info:
         provider.delete("4", {"name": "SL", "provider": "smartlead", "adopted": False})
     assert named in str(info.value)

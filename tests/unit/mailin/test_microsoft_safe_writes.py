@@ -11,8 +11,11 @@ import pytest
 
 from pulumi_inboxed.core.safe_write import WriteNotConfirmedError, WritePolicy
 from pulumi_inboxed.mailin import endpoints as ep
-from pulumi_inboxed.mailin.accounts import DomainRegistrarProvider, InboxProviderProvider
 from pulumi_inboxed.mailin.azure_order import AzureOrderProvider
+from pulumi_inboxed.mailin.delegated_credentials import (
+    DomainRegistrarProvider,
+    InboxProviderProvider,
+)
 from pulumi_inboxed.mailin.runtime import MailinRuntime
 from pulumi_inboxed.mailin.verification import (
     VerificationNotConfirmedError,

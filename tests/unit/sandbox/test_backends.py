@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from pulumi_inboxed.sandbox import SandboxAccount, SandboxSettings
-from pulumi_inboxed.sandbox.accounts import acting_as
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup import errors as inboxedup_errors
 from pulumi_inboxed.sandbox.inboxedup.lifecycle import domain_status
@@ -29,6 +28,7 @@ from pulumi_inboxed.sandbox.mailin.validation_azure import AzureOrderRequest
 from pulumi_inboxed.sandbox.pingram import errors as pingram_errors
 from pulumi_inboxed.sandbox.pingram.models import PingramBackend, status_of
 from pulumi_inboxed.sandbox.store import SandboxStore
+from pulumi_inboxed.sandbox.tenants import acting_as
 
 START = 1_800_000_000.0
 

@@ -34,7 +34,7 @@ from pulumi_inboxed.inboxedup import (
 )
 from pulumi_inboxed.mailchannels import InboundDomains
 from pulumi_inboxed.mailin import AzureMailboxArgs, AzureOrder, Domains, DomainsArgs
-from pulumi_inboxed.mailin.accounts import InboxProviderProvider
+from pulumi_inboxed.mailin.delegated_credentials import InboxProviderProvider
 from pulumi_inboxed.pingram import SenderDomain
 
 config = pulumi.Config("policy")

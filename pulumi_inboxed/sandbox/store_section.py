@@ -43,23 +43,6 @@ def insert(conn: sqlite3.Connection, table: str, values: Mapping[str, object]) -
     return cursor.lastrowid or 0
 
 
-def check_existing(
-    conn: sqlite3.Connection,
-    convert: Callable[[sqlite3.Row], T],
-    select: str,
-    column: str,
-    values: Sequence[object],
-    check: Callable[[list[T]], None],
-    order: str | None = None,
-) -> None:
-    """Hands ``check`` the rows of ``select`` whose ``column`` is one of ``values``, read in the
-    write's own transaction (``conn``) before it inserts: ``check`` may raise, and then nothing
-    is written."""
-    marks = ", ".join("?" for _ in values)
-    sql = f"{select} WHERE {column} IN ({marks})" + (f" ORDER BY {order}" if order else "")
-    check([convert(row) for row in conn.execute(sql, tuple(values)).fetchall()])
-
-
 class StoreSection:
     """One API's tables of the account being served."""
 
@@ -94,6 +77,23 @@ class StoreSection:
             return self._all(convert, f"{select} ORDER BY {order}")
         joined = "AND" if " WHERE " in select else "WHERE"
         return self._all(convert, f"{select} {joined} {column} = ? ORDER BY {order}", (value,))
+
+    def _check_existing(
+        self,
+        conn: sqlite3.Connection,
+        convert: Callable[[sqlite3.Row], T],
+        select: str,
+        column: str,
+        values: Sequence[object],
+        check: Callable[[list[T]], None],
+        order: str | None = None,
+    ) -> None:
+        """Hands ``check`` the rows of ``select`` whose ``column`` is one of ``values``, read in the
+        write's own transaction (``conn``) before it inserts: ``check`` may raise, and then nothing
+        is written."""
+        marks = ", ".join("?" for _ in values)
+        sql = f"{select} WHERE {column} IN ({marks})" + (f" ORDER BY {order}" if order else "")
+        check([convert(row) for row in conn.execute(sql, tuple(values)).fetchall()])
 
     def _changed(self, sql: str, params: Sequence[object] = ()) -> bool:
         """Run one write; whether it touched a row."""

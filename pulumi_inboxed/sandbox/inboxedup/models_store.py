@@ -13,13 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from pulumi_inboxed.sandbox.envelope import new_id
-from pulumi_inboxed.sandbox.store_section import (
-    StoreSection,
-    check_existing,
-    from_row,
-    insert,
-    values_of,
-)
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 INBOXEDUP_SCHEMA = """
 CREATE TABLE IF NOT EXISTS batches (id TEXT PRIMARY KEY, created_at REAL NOT NULL);
@@ -242,7 +236,7 @@ class InboxedUpStore(StoreSection):
     ) -> None:
         """Insert ``row`` after ``check`` (which may raise) has seen the requests of its domain."""
         with self._transaction() as conn:
-            check_existing(
+            self._check_existing(
                 conn, _mailbox_request, MAILBOX_REQUESTS, "domain_id", [row.domain_id], check, "seq"
             )
             mailboxes = [[m.first_name, m.last_name, m.username] for m in row.mailboxes]

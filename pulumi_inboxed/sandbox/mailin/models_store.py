@@ -25,13 +25,7 @@ from pulumi_inboxed.sandbox.mailin.models_verification import (
     VerificationStore,
 )
 from pulumi_inboxed.sandbox.sqlite_transaction import Transaction
-from pulumi_inboxed.sandbox.store_section import (
-    StoreSection,
-    check_existing,
-    from_row,
-    insert,
-    values_of,
-)
+from pulumi_inboxed.sandbox.store_section import StoreSection, from_row, insert, values_of
 
 MAILIN_SCHEMA = """
 CREATE TABLE IF NOT EXISTS mailin_tokens (
@@ -224,7 +218,7 @@ class MailinStore(StoreSection):
         purchase count goes up by one. All or nothing."""
         added: list[MailinDomainRow] = []
         with self._transaction() as conn:
-            check_existing(conn, _domain, DOMAINS, "name", [row.name for row in rows], check)
+            self._check_existing(conn, _domain, DOMAINS, "name", [row.name for row in rows], check)
             for row in rows:
                 new = replace(
                     row,
@@ -313,7 +307,7 @@ class MailinStore(StoreSection):
         added: list[MailinMailboxRow] = []
         with self._transaction() as conn:
             usernames = [row.username for row in rows]
-            check_existing(conn, _mailbox, MAILBOXES, "username", usernames, check)
+            self._check_existing(conn, _mailbox, MAILBOXES, "username", usernames, check)
             for row in rows:
                 new = replace(row, job_id=job.id)
                 added.append(

@@ -20,16 +20,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .arguments import subcommand
+
 DESCRIPTION = __doc__
 
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     """Adds `adopted` to the `inboxed` command's subparsers."""
-    adopted: argparse.ArgumentParser = commands.add_parser(
+    adopted = subcommand(
+        commands,
         "adopted",
-        help="list what a stack adopted (destroy leaves it in the accounts)",
-        description=DESCRIPTION,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "list what a stack adopted (destroy leaves it in the accounts)",
+        DESCRIPTION,
     )
     adopted.add_argument("--stack", help="the stack (default: the project's current stack)")
     adopted.add_argument("--cwd", type=Path, default=Path.cwd(), help="the project folder")

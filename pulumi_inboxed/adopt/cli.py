@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import ConfigError, InboxedError
+from .arguments import DEFAULT, add_account_arguments, add_stack_arguments, subcommand
 from .connect import has_credentials, named_accounts, stack_config
 from .estate import AccountEstate
 from .progress import Progress
@@ -33,35 +34,25 @@ READERS: dict[str, Reader] = {
     "mailchannels": read_mailchannels,
     "pingram": read_pingram,
 }
-DEFAULT = "default"
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="inboxed", description="pulumi_inboxed tools")
     commands = root.add_subparsers(dest="command", required=True)
-    adopt = commands.add_parser(
+    adopt = subcommand(
+        commands,
         "adopt",
-        help="write the Pulumi program for what the accounts already hold",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "write the Pulumi program for what the accounts already hold",
+        __doc__,
     )
-    for api in READERS:
-        adopt.add_argument(
-            f"--{api}",
-            action="append",
-            default=[],
-            metavar="ACCOUNT",
-            help=f"a {api} account to read ('{DEFAULT}': the default account); repeatable",
-        )
-    adopt.add_argument(
-        "--all",
-        action="store_true",
-        help="every named account of every API (<api>:accounts) and each default account "
+    add_account_arguments(
+        adopt,
+        READERS,
+        "read",
+        "every named account of every API (<api>:accounts) and each default account "
         "whose runtime finds credentials",
     )
-    adopt.add_argument("--stack", help="read settings from this stack's config")
-    adopt.add_argument("--cwd", type=Path, help="the project folder of --stack")
-    adopt.add_argument("--pulumi", default="pulumi", help="the pulumi CLI to read --stack with")
+    add_stack_arguments(adopt)
     adopt.add_argument("--out", type=Path, required=True, help="where to write the project")
     adopt.add_argument("--project", default="adopted-estate", help="the project's name")
     adopt.add_argument("--force", action="store_true", help="overwrite an existing __main__.py")

@@ -117,6 +117,14 @@ def connection(
     estate.config.extend(endpoint_overrides(estate.api, config, estate.account))
 
 
+def key_connection(
+    estate: AccountEstate, config: Config, api_key: Setting, base_url: Setting, title: str
+) -> None:
+    """`connection` for an API keyed by one API key (MailChannels Inbound, Pingram): the key
+    (a secret the user fills in) and the base URL where it is not the default."""
+    connection(estate, config, [(api_key, f"{title} API key of {estate.owner}")], [base_url])
+
+
 def endpoint_overrides(namespace: str, config: Config, account: str | None) -> list[ConfigNeed]:
     """The endpoint overrides the account was read with (`<api>:endpoints.<name>`, or the named
     account's own `<api>:accounts.<name>.endpoints.<name>`), as config the program needs: its
@@ -146,6 +154,7 @@ __all__ = [
     "connection",
     "endpoint_overrides",
     "has_credentials",
+    "key_connection",
     "named_accounts",
     "stack_config",
 ]

@@ -11,7 +11,7 @@ from typing import Any
 from .. import kinds
 from ..mailchannels import runtime as mc_runtime
 from ..mailchannels.models import InboundDomain
-from .connect import build, connection
+from .connect import build, key_connection
 from .estate import AccountEstate, Decl, Obj
 from .progress import Progress
 
@@ -28,12 +28,7 @@ def read_mailchannels(
     domains: list[InboundDomain] = client.list_domains()
     estate.counts["domains"] = len(domains)
     progress.done(estate.label, estate.counts)
-    connection(
-        estate,
-        config,
-        [(mc_runtime.API_KEY, f"MailChannels API key of {estate.owner}")],
-        [mc_runtime.BASE_URL],
-    )
+    key_connection(estate, config, mc_runtime.API_KEY, mc_runtime.BASE_URL, "MailChannels")
     declare(estate, domains)
     return estate
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import kinds
 from ..pingram import runtime as pg_runtime
-from .connect import build, connection
+from .connect import build, key_connection
 from .estate import AccountEstate, Decl
 from .progress import Progress
 
@@ -24,12 +24,7 @@ def read_pingram(
     domains = client.list_domains()
     estate.counts["sender domains"] = len(domains)
     progress.done(estate.label, estate.counts)
-    connection(
-        estate,
-        config,
-        [(pg_runtime.API_KEY, f"Pingram API key of {estate.owner}")],
-        [pg_runtime.BASE_URL],
-    )
+    key_connection(estate, config, pg_runtime.API_KEY, pg_runtime.BASE_URL, "Pingram")
     for domain in sorted(domains, key=lambda d: d.sender):
         estate.decls.append(
             Decl.of(

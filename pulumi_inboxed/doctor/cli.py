@@ -20,38 +20,28 @@ from typing import Any
 
 import httpx
 
+from ..adopt.arguments import add_account_arguments, add_stack_arguments, subcommand
 from ..core.errors import ConfigError
 from .recorder import save
 from .render import as_json, table
 from .run import APIS, AccountReport, check_account
 
-DEFAULT = "default"
-
 
 def add_parser(commands: Any) -> argparse.ArgumentParser:
     """Adds `doctor` to the `inboxed` command's subparsers."""
-    doctor: argparse.ArgumentParser = commands.add_parser(
+    doctor = subcommand(
+        commands,
         "doctor",
-        help="check, read-only, that this package understands each account's API",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        "check, read-only, that this package understands each account's API",
+        __doc__,
     )
-    for api in APIS:
-        doctor.add_argument(
-            f"--{api}",
-            action="append",
-            default=[],
-            metavar="ACCOUNT",
-            help=f"a {api} account to check ('{DEFAULT}': the default account); repeatable",
-        )
-    doctor.add_argument(
-        "--all",
-        action="store_true",
-        help="every named account of every API and each default account with credentials",
+    add_account_arguments(
+        doctor,
+        APIS,
+        "check",
+        "every named account of every API and each default account with credentials",
     )
-    doctor.add_argument("--stack", help="read settings from this stack's config")
-    doctor.add_argument("--cwd", type=Path, help="the project folder of --stack")
-    doctor.add_argument("--pulumi", default="pulumi", help="the pulumi CLI to read --stack with")
+    add_stack_arguments(doctor)
     doctor.add_argument("--json", action="store_true", help="print the report as JSON")
     doctor.add_argument(
         "--record",

@@ -40,6 +40,17 @@ class Probe:
     forwarding): a reply without them is read, but what they hold cannot be (a note)."""
 
 
+def by_id(
+    endpoint: Endpoint,
+    read: Callable[[Any, Any], object],
+    id_name: str,
+    expect: tuple[str, ...] = (),
+) -> Probe:
+    """A read of one object by the id an earlier listing kept in `ids[id_name]` ("not tried"
+    without one), e.g. `by_id(ep.GET_DOMAIN, MailinClient.get_domain, "domain_id")`."""
+    return Probe(endpoint, lambda c, ids: read(c, ids[id_name]), (id_name,), expect=expect)
+
+
 @dataclass
 class Row:
     """One line of the report."""
@@ -106,4 +117,4 @@ def shape_words(exc: ReplyShapeError) -> str:
     return f"fields missing or of the wrong type: {fields} ({', '.join(exc.kinds)})"
 
 
-__all__ = ["FAILED", "OK", "SKIPPED", "WARNING", "WRITE", "Ids", "Probe", "Read", "Row"]
+__all__ = ["FAILED", "OK", "SKIPPED", "WARNING", "WRITE", "Ids", "Probe", "Read", "Row", "by_id"]

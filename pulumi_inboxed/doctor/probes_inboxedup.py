@@ -11,8 +11,8 @@ from ..core.endpoints_config import endpoint_table
 from ..inboxedup import endpoints as ep
 from ..inboxedup import runtime as rt
 from ..inboxedup.client import InboxedUpClient
-from .api import RETRY, ApiChecks, Config, Connection, NotTried
-from .probe import Ids, Probe
+from .api import RETRY, ApiChecks, Config, Connection, NotTried, token_replay
+from .probe import Ids, Probe, by_id
 
 
 def connect(config: Config, account: str | None, transport: httpx.BaseTransport) -> Connection:
@@ -28,8 +28,7 @@ def connect(config: Config, account: str | None, transport: httpx.BaseTransport)
     return Connection(client, (token,), view.key_of(rt.API_TOKEN), view.key_of(rt.BASE_URL))
 
 
-def replay(transport: httpx.BaseTransport) -> InboxedUpClient:
-    return InboxedUpClient("http://replay.invalid", "replay", retry=RETRY, transport=transport)
+replay = token_replay(InboxedUpClient)
 
 
 def _account(c: InboxedUpClient, ids: Ids) -> object:
@@ -52,10 +51,6 @@ def _domains(c: InboxedUpClient, ids: Ids) -> object:
     return page.domains
 
 
-def _domain(c: InboxedUpClient, ids: Ids) -> object:
-    return c.get_domain(ids["domain_id"])
-
-
 def _batch(c: InboxedUpClient, ids: Ids) -> object:
     if "batch_id" not in ids:
         raise NotTried("the domain listed shows no batch id")
@@ -69,23 +64,19 @@ def _requests(c: InboxedUpClient, ids: Ids) -> object:
     return page
 
 
-def _request(c: InboxedUpClient, ids: Ids) -> object:
-    return c.get_mailbox_request(ids["request_id"])
-
-
 PROBES = (
     Probe(ep.ACCOUNT, _account),
     Probe(ep.LIST_SUBSCRIPTIONS, _subscriptions),
     Probe(ep.UPDATE_SUBSCRIPTION_NOTES),
     Probe(ep.SUBMIT_DOMAINS),
     Probe(ep.LIST_DOMAINS, _domains, expect=("batch_id",)),
-    Probe(ep.GET_DOMAIN, _domain, ("domain_id",)),
+    by_id(ep.GET_DOMAIN, InboxedUpClient.get_domain, "domain_id"),
     Probe(ep.REMOVE_DOMAIN),
     Probe(ep.VERIFY_DOMAIN_NS),
     Probe(ep.BATCH_STATUS, _batch, ("domain_id",)),
     Probe(ep.REQUEST_MAILBOXES),
     Probe(ep.LIST_MAILBOX_REQUESTS, _requests),
-    Probe(ep.GET_MAILBOX_REQUEST, _request, ("request_id",)),
+    by_id(ep.GET_MAILBOX_REQUEST, InboxedUpClient.get_mailbox_request, "request_id"),
 )
 
 CHECKS = ApiChecks(

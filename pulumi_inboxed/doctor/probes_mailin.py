@@ -28,7 +28,7 @@ from ..mailin.microsoft_models import (
 )
 from ..mailin.models import MailinDomain, MailinMailbox, Page
 from .api import RETRY, ApiChecks, Config, Connection, NotTried
-from .probe import Ids, Probe
+from .probe import Ids, Probe, by_id
 
 NO_JOB = "a job id comes only from a purchase, transfer or mailbox creation (a write)"
 FORWARDING = ("forward_to", "email_forward_to")
@@ -100,10 +100,6 @@ def _servers(c: MailinClient, ids: Ids) -> object:
     return servers
 
 
-def _server(c: MailinClient, ids: Ids) -> object:
-    return c.get_server(ids["server_id"])
-
-
 def _listing(endpoint: ep.Endpoint, model: type[BaseModel], *id_names: str) -> Any:
     """A probe's read of `endpoint`'s first page, keeping the first item's id (and name)."""
 
@@ -117,44 +113,8 @@ def _listing(endpoint: ep.Endpoint, model: type[BaseModel], *id_names: str) -> A
     return read_page
 
 
-def _domain(c: MailinClient, ids: Ids) -> object:
-    return c.get_domain(ids["domain_id"])
-
-
 def _availability(c: MailinClient, ids: Ids) -> object:
     return c.check_availability(ids.get("domain_name") or "example.com")
-
-
-def _domain_rate(c: MailinClient, ids: Ids) -> object:
-    return c.get_domain_rate_limit(ids["domain_id"])
-
-
-def _mailbox(c: MailinClient, ids: Ids) -> object:
-    return c.get_mailbox(ids["mailbox_id"])
-
-
-def _mailbox_rate(c: MailinClient, ids: Ids) -> object:
-    return c.get_mailbox_rate_limit(ids["mailbox_id"])
-
-
-def _credentials(c: MailinClient, ids: Ids) -> object:
-    return c.show_credentials(ids["google_mailbox_id"])
-
-
-def _order_nameservers(c: MailinClient, ids: Ids) -> object:
-    return c.get_azure_nameservers(ids["order_id"])
-
-
-def _order_status(c: MailinClient, ids: Ids) -> object:
-    return c.get_azure_order_status(ids["order_id"])
-
-
-def _order_mailboxes(c: MailinClient, ids: Ids) -> object:
-    return c.get_azure_mailboxes(ids["order_id"])
-
-
-def _upload_status(c: MailinClient, ids: Ids) -> object:
-    return c.get_azure_upload_status(ids["order_id"])
 
 
 def _credits(c: MailinClient, ids: Ids) -> object:
@@ -165,7 +125,7 @@ PROBES = (
     Probe(ep.LOGIN, _login, gate=True),
     Probe(ep.GET_USER, _user, ("user_id",), "the user id is known only after a login"),
     Probe(ep.LIST_SERVERS, _servers),
-    Probe(ep.GET_SERVER, _server, ("server_id",)),
+    by_id(ep.GET_SERVER, MailinClient.get_server, "server_id"),
     Probe(ep.TRANSFER_INBOXKIT_DOMAIN),
     Probe(ep.LIST_INBOXKIT_DOMAINS, _listing(ep.LIST_INBOXKIT_DOMAINS, MailinDomain)),
     Probe(
@@ -173,7 +133,7 @@ PROBES = (
         _listing(ep.LIST_DOMAINS, MailinDomain, "domain_id", "domain_name"),
         expect=FORWARDING,
     ),
-    Probe(ep.GET_DOMAIN, _domain, ("domain_id",), expect=FORWARDING),
+    by_id(ep.GET_DOMAIN, MailinClient.get_domain, "domain_id", expect=FORWARDING),
     Probe(ep.CHECK_DOMAIN_AVAILABILITY, _availability),
     Probe(ep.BUY_DOMAIN),
     Probe(ep.ADD_SUBDOMAIN),
@@ -181,19 +141,19 @@ PROBES = (
     Probe(ep.TRANSFER_DOMAIN),
     Probe(ep.DOMAIN_JOB_STATUS, None, ("job_id",), NO_JOB),
     Probe(ep.DELETE_DOMAIN),
-    Probe(ep.DOMAIN_RATE_LIMIT, _domain_rate, ("domain_id",)),
+    by_id(ep.DOMAIN_RATE_LIMIT, MailinClient.get_domain_rate_limit, "domain_id"),
     Probe(ep.FORWARD_DOMAIN),
     Probe(ep.REMOVE_DOMAIN_FORWARDING),
     Probe(ep.FORWARD_EMAIL),
     Probe(ep.REMOVE_EMAIL_FORWARDING),
     Probe(ep.LIST_MAILBOXES, _listing(ep.LIST_MAILBOXES, MailinMailbox, "mailbox_id")),
-    Probe(ep.GET_MAILBOX, _mailbox, ("mailbox_id",)),
+    by_id(ep.GET_MAILBOX, MailinClient.get_mailbox, "mailbox_id"),
     Probe(ep.CREATE_MAILBOXES),
     Probe(ep.MAILBOX_JOB_STATUS, None, ("job_id",), NO_JOB),
     Probe(ep.UPDATE_MAILBOX_NAME),
     Probe(ep.UPDATE_MAILBOX_PASSWORD),
     Probe(ep.DELETE_MAILBOX),
-    Probe(ep.MAILBOX_RATE_LIMIT, _mailbox_rate, ("mailbox_id",)),
+    by_id(ep.MAILBOX_RATE_LIMIT, MailinClient.get_mailbox_rate_limit, "mailbox_id"),
     Probe(ep.LIST_GOOGLE_DOMAINS, _listing(ep.LIST_GOOGLE_DOMAINS, MailinDomain)),
     Probe(ep.BUY_GOOGLE_DOMAIN),
     Probe(ep.BUY_GOOGLE_DOMAINS),
@@ -205,7 +165,7 @@ PROBES = (
     ),
     Probe(ep.CREATE_GOOGLE_MAILBOXES),
     Probe(ep.GENERATE_MAILBOX_TOTP),
-    Probe(ep.SHOW_MAILBOX_CREDENTIALS, _credentials, ("google_mailbox_id",)),
+    by_id(ep.SHOW_MAILBOX_CREDENTIALS, MailinClient.show_credentials, "google_mailbox_id"),
     Probe(ep.ADD_MAILBOX_SIGNATURE),
     Probe(ep.DELETE_MAILBOX_SIGNATURE),
     Probe(ep.SETUP_MAILBOX_FORWARDING),
@@ -221,15 +181,15 @@ PROBES = (
     Probe(ep.DELETE_DOMAIN_REGISTRAR),
     Probe(ep.ADD_AZURE_ORDER),
     Probe(ep.LIST_AZURE_ORDERS, _listing(ep.LIST_AZURE_ORDERS, AzureOrderInfo, "order_id")),
-    Probe(ep.AZURE_ORDER_NAMESERVERS, _order_nameservers, ("order_id",)),
-    Probe(ep.AZURE_ORDER_STATUS, _order_status, ("order_id",)),
-    Probe(ep.AZURE_ORDER_MAILBOXES, _order_mailboxes, ("order_id",)),
+    by_id(ep.AZURE_ORDER_NAMESERVERS, MailinClient.get_azure_nameservers, "order_id"),
+    by_id(ep.AZURE_ORDER_STATUS, MailinClient.get_azure_order_status, "order_id"),
+    by_id(ep.AZURE_ORDER_MAILBOXES, MailinClient.get_azure_mailboxes, "order_id"),
     Probe(ep.DELETE_AZURE_ORDER),  # a GET, but it deletes the order: never sent
     Probe(ep.SET_AZURE_MASTER_DOMAIN),
     Probe(ep.SET_AZURE_INBOX_PROVIDER),
     Probe(ep.REMOVE_AZURE_INBOX_PROVIDER),
     Probe(ep.TRIGGER_AZURE_REUPLOAD),
-    Probe(ep.AZURE_UPLOAD_STATUS, _upload_status, ("order_id",)),
+    by_id(ep.AZURE_UPLOAD_STATUS, MailinClient.get_azure_upload_status, "order_id"),
     Probe(ep.VERIFY_SINGLE_EMAIL),
     Probe(ep.GET_SINGLE_EMAIL, None, ("task_id",), NO_TASK),
     Probe(ep.VERIFY_BULK_FILE),

@@ -103,6 +103,14 @@ def _address_domain(address: str) -> str | None:
     return domain if at and local and domain else None
 
 
+def _off_domain(address: str | None, domain: str | None) -> bool:
+    """Whether `address` (name@domain) is not on `domain`; False when either is not given."""
+    if address is None or domain is None:
+        return False
+    at = _address_domain(address)
+    return at is None or domain_key(at) != domain_key(domain)
+
+
 def _inboxedup_requests(r: Resource) -> list[tuple[str, Any, Any]]:
     """(where, domain, mailboxes) of each InboxedUp mailbox request a resource declares: a
     `MailboxRequest` itself, each entry of a `MailboxRequests`' `requests`."""
@@ -122,10 +130,7 @@ def mailbox_usernames(r: Resource) -> list[Violation]:
             domain = text(domain_value)
             for i, m in entries(mailboxes):
                 username = text(m.get("username"))
-                if domain is None or username is None or "@" not in username:
-                    continue
-                at = _address_domain(username)
-                if at is None or domain_key(at) != domain_key(domain):
+                if username is not None and "@" in username and _off_domain(username, domain):
                     found.append(
                         Violation(
                             f"{r.label()}: {where}mailboxes[{i}].username {username!r} is not on "
@@ -138,10 +143,7 @@ def mailbox_usernames(r: Resource) -> list[Violation]:
         domain = text(r.get("domain"))
         for i, m in entries(r.get("mailboxes")):
             email = text(m.get("email"))
-            if domain is None or email is None:
-                continue
-            at = _address_domain(email)
-            if at is None or domain_key(at) != domain_key(domain):
+            if _off_domain(email, domain):
                 found.append(
                     Violation(
                         f"{r.label()}: mailboxes[{i}].email {email!r} is not an address on the "

@@ -53,6 +53,36 @@ def _stack(rule: StackRule) -> Callable[[StackValidationArgs, ReportViolation], 
     return validate
 
 
+def _on_stack(
+    name: str,
+    description: str,
+    level: EnforcementLevel,
+    rule: Callable[[list[Resource]], list[Violation]],
+) -> StackValidationPolicy:
+    """A stack policy whose rule reads no config."""
+    return StackValidationPolicy(
+        name=name,
+        description=description,
+        enforcement_level=level,
+        validate=_stack(lambda rs, _c: rule(rs)),
+    )
+
+
+def _on_resource(
+    name: str,
+    description: str,
+    level: EnforcementLevel,
+    rule: Callable[[Resource], list[Violation]],
+) -> ResourceValidationPolicy:
+    """A resource policy whose rule reads no config."""
+    return ResourceValidationPolicy(
+        name=name,
+        description=description,
+        enforcement_level=level,
+        validate=_resource(lambda r, _c: rule(r)),
+    )
+
+
 def _validate_secrets(args: ResourceValidationArgs, report: ReportViolation) -> None:
     if not secret_markers_kept():
         args.not_applicable(
@@ -89,19 +119,19 @@ def _caps(config: Mapping[str, Any]) -> dict[str, int]:
 def policies() -> list[Policy]:
     mandatory, advisory = EnforcementLevel.MANDATORY, EnforcementLevel.ADVISORY
     return [
-        StackValidationPolicy(
-            name="inboxedup-mailboxes-per-domain",
-            description="InboxedUp mailboxes per domain stay within the type's limit "
+        _on_stack(
+            "inboxedup-mailboxes-per-domain",
+            "InboxedUp mailboxes per domain stay within the type's limit "
             "(microsoft 3, google 3, smtp 5, smtp_dedicated 10), summed over the stack.",
-            enforcement_level=mandatory,
-            validate=_stack(lambda rs, _c: limits.mailboxes_per_domain(rs)),
+            mandatory,
+            limits.mailboxes_per_domain,
         ),
-        StackValidationPolicy(
-            name="mailchannels-domains-per-request",
-            description="A MailChannels Inbound request carries at most 1000 domains "
+        _on_stack(
+            "mailchannels-domains-per-request",
+            "A MailChannels Inbound request carries at most 1000 domains "
             "(InboundDomains splits longer lists into several requests).",
-            enforcement_level=advisory,
-            validate=_stack(lambda rs, _c: limits.mailchannels_request_size(rs)),
+            advisory,
+            limits.mailchannels_request_size,
         ),
         StackValidationPolicy(
             name="domains-per-account",
@@ -125,17 +155,17 @@ def policies() -> list[Policy]:
             ),
             validate=_stack(lambda rs, c: limits.domains_per_account(rs, _caps(c))),
         ),
-        ResourceValidationPolicy(
-            name="mailin-azure-manual-order-size",
-            description="A manual Mailin.ai Azure order has exactly 100 mailboxes.",
-            enforcement_level=mandatory,
-            validate=_resource(lambda r, _c: limits.azure_manual_order_size(r)),
+        _on_resource(
+            "mailin-azure-manual-order-size",
+            "A manual Mailin.ai Azure order has exactly 100 mailboxes.",
+            mandatory,
+            limits.azure_manual_order_size,
         ),
-        ResourceValidationPolicy(
-            name="mailin-purchasable-tlds",
-            description="Domains bought at Mailin.ai end in a TLD it sells (.com .co .ca .biz).",
-            enforcement_level=mandatory,
-            validate=_resource(lambda r, _c: limits.purchasable_tlds(r)),
+        _on_resource(
+            "mailin-purchasable-tlds",
+            "Domains bought at Mailin.ai end in a TLD it sells (.com .co .ca .biz).",
+            mandatory,
+            limits.purchasable_tlds,
         ),
         ResourceValidationPolicy(
             name="purchased-domains-protected",
@@ -182,12 +212,12 @@ def policies() -> list[Policy]:
                 lambda rs, c: money.domains_bought(rs, _max_domains(c), _max_per_account(c))
             ),
         ),
-        StackValidationPolicy(
-            name="no-duplicate-domains",
-            description="No domain is declared twice for the same role (hosting, MailChannels "
+        _on_stack(
+            "no-duplicate-domains",
+            "No domain is declared twice for the same role (hosting, MailChannels "
             "Inbound, Pingram sender) across resources or providers.",
-            enforcement_level=mandatory,
-            validate=_stack(lambda rs, _c: money.duplicate_domains(rs)),
+            mandatory,
+            money.duplicate_domains,
         ),
         ResourceValidationPolicy(
             name="credentials-are-secrets",
@@ -197,17 +227,17 @@ def policies() -> list[Policy]:
             # The SDK's Remediate takes a plain result as well as an awaitable one.
             remediate=cast(Any, _remediate_secrets),
         ),
-        ResourceValidationPolicy(
-            name="mailbox-usernames-on-domain",
-            description="Each mailbox username is an address on its own domain.",
-            enforcement_level=mandatory,
-            validate=_resource(lambda r, _c: hygiene.mailbox_usernames(r)),
+        _on_resource(
+            "mailbox-usernames-on-domain",
+            "Each mailbox username is an address on its own domain.",
+            mandatory,
+            hygiene.mailbox_usernames,
         ),
-        ResourceValidationPolicy(
-            name="names-present",
-            description="Mailboxes and provider accounts have their names.",
-            enforcement_level=mandatory,
-            validate=_resource(lambda r, _c: hygiene.names_present(r)),
+        _on_resource(
+            "names-present",
+            "Mailboxes and provider accounts have their names.",
+            mandatory,
+            hygiene.names_present,
         ),
     ]
 

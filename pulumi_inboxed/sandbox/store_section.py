@@ -63,6 +63,38 @@ class StoreSection:
             rows = conn.execute(sql, tuple(params)).fetchall()
         return [convert(row) for row in rows]
 
+    def _all_or_only(
+        self,
+        convert: Callable[[sqlite3.Row], T],
+        select: str,
+        order: str,
+        column: str,
+        value: object | None,
+    ) -> list[T]:
+        """``select``'s rows ordered by ``order``; only those whose ``column`` is ``value`` when
+        one is given (joined with ``AND`` when ``select`` has a ``WHERE`` of its own)."""
+        if value is None:
+            return self._all(convert, f"{select} ORDER BY {order}")
+        joined = "AND" if " WHERE " in select else "WHERE"
+        return self._all(convert, f"{select} {joined} {column} = ? ORDER BY {order}", (value,))
+
+    def _check_existing(
+        self,
+        conn: sqlite3.Connection,
+        convert: Callable[[sqlite3.Row], T],
+        select: str,
+        column: str,
+        values: Sequence[object],
+        check: Callable[[list[T]], None],
+        order: str | None = None,
+    ) -> None:
+        """Hands ``check`` the rows of ``select`` whose ``column`` is one of ``values``, read in the
+        write's own transaction (``conn``) before it inserts: ``check`` may raise, and then nothing
+        is written."""
+        marks = ", ".join("?" for _ in values)
+        sql = f"{select} WHERE {column} IN ({marks})" + (f" ORDER BY {order}" if order else "")
+        check([convert(row) for row in conn.execute(sql, tuple(values)).fetchall()])
+
     def _changed(self, sql: str, params: Sequence[object] = ()) -> bool:
         """Run one write; whether it touched a row."""
         with self._transaction() as conn:

@@ -204,9 +204,7 @@ class InboxedUpStore(StoreSection):
 
     def list_domains(self, batch_id: str | None = None) -> list[DomainRow]:
         """Domains still in the account, oldest first, optionally of one batch."""
-        if batch_id is None:
-            return self._all(_domain, f"{LIVE_DOMAINS} ORDER BY seq")
-        return self._all(_domain, f"{LIVE_DOMAINS} AND batch_id = ? ORDER BY seq", (batch_id,))
+        return self._all_or_only(_domain, LIVE_DOMAINS, "seq", "batch_id", batch_id)
 
     def remove_domain(self, domain_id: str, now: float) -> bool:
         return self._changed(
@@ -238,11 +236,9 @@ class InboxedUpStore(StoreSection):
     ) -> None:
         """Insert ``row`` after ``check`` (which may raise) has seen the requests of its domain."""
         with self._transaction() as conn:
-            existing = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailbox_requests WHERE domain_id = ? ORDER BY seq",
-                (row.domain_id,),
-            ).fetchall()
-            check([_mailbox_request(item) for item in existing])
+            self._check_existing(
+                conn, _mailbox_request, MAILBOX_REQUESTS, "domain_id", [row.domain_id], check, "seq"
+            )
             mailboxes = [[m.first_name, m.last_name, m.username] for m in row.mailboxes]
             values = values_of(row, skip=("seq", "forced_status", "forced_reason"))
             insert(conn, "mailbox_requests", {**values, "mailboxes": json.dumps(mailboxes)})
@@ -251,12 +247,8 @@ class InboxedUpStore(StoreSection):
         return self._one(_mailbox_request, f"{MAILBOX_REQUESTS} WHERE id = ?", (request_id,))
 
     def list_mailbox_requests(self, domain_name: str | None = None) -> list[MailboxRequestRow]:
-        if domain_name is None:
-            return self._all(_mailbox_request, f"{MAILBOX_REQUESTS} ORDER BY seq")
-        return self._all(
-            _mailbox_request,
-            f"{MAILBOX_REQUESTS} WHERE domain_name = ? ORDER BY seq",
-            (domain_name,),
+        return self._all_or_only(
+            _mailbox_request, MAILBOX_REQUESTS, "seq", "domain_name", domain_name
         )
 
     def force_mailbox_status(self, request_id: str, status: str | None, reason: str | None) -> bool:

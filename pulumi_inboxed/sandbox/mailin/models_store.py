@@ -218,12 +218,7 @@ class MailinStore(StoreSection):
         purchase count goes up by one. All or nothing."""
         added: list[MailinDomainRow] = []
         with self._transaction() as conn:
-            names = [row.name for row in rows]
-            marks = ", ".join("?" for _ in names)
-            existing = conn.execute(
-                f"SELECT {DOMAIN_COLUMNS} FROM mailin_domains WHERE name IN ({marks})", names
-            ).fetchall()
-            check([_domain(item) for item in existing])
+            self._check_existing(conn, _domain, DOMAINS, "name", [row.name for row in rows], check)
             for row in rows:
                 new = replace(
                     row,
@@ -312,12 +307,7 @@ class MailinStore(StoreSection):
         added: list[MailinMailboxRow] = []
         with self._transaction() as conn:
             usernames = [row.username for row in rows]
-            marks = ", ".join("?" for _ in usernames)
-            existing = conn.execute(
-                f"SELECT {MAILBOX_COLUMNS} FROM mailin_mailboxes WHERE username IN ({marks})",
-                usernames,
-            ).fetchall()
-            check([_mailbox(item) for item in existing])
+            self._check_existing(conn, _mailbox, MAILBOXES, "username", usernames, check)
             for row in rows:
                 new = replace(row, job_id=job.id)
                 added.append(
@@ -331,9 +321,7 @@ class MailinStore(StoreSection):
 
     def list_mailboxes(self, job_id: str | None = None) -> list[MailinMailboxRow]:
         """Every mailbox of the account (or of one job), oldest first."""
-        if job_id is None:
-            return self._all(_mailbox, f"{MAILBOXES} ORDER BY id")
-        return self._all(_mailbox, f"{MAILBOXES} WHERE job_id = ? ORDER BY id", (job_id,))
+        return self._all_or_only(_mailbox, MAILBOXES, "id", "job_id", job_id)
 
     def update_mailbox(self, mailbox_id: int, now: float, **fields: str | None) -> bool:
         return self._update_fields("mailin_mailboxes", mailbox_id, now, MAILBOX_MUTABLE, fields)

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from ..core.api_client import ApiClient, pages_numbered
 from ..core.endpoints_config import EndpointTable
 from ..core.errors import CredentialHint
-from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.http import HttpClient, ParsedError, RetryPolicy, parse_json_error
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
 from ..core.request_limits import RequestLimiter
 from . import endpoints as ep
@@ -40,11 +40,8 @@ PAGE_LIMIT = 500
 
 def parse_error(response: httpx.Response) -> ParsedError:
     """Reads `{"success": false, "error": {"code", "message", "details"}}`, or whatever came."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if isinstance(body, dict):
+
+    def read(body: dict[str, Any]) -> ParsedError | None:
         err = body.get("error")
         if isinstance(err, dict):
             details = err.get("details")
@@ -57,7 +54,9 @@ def parse_error(response: httpx.Response) -> ParsedError:
             return (err, None, {})
         if isinstance(body.get("message"), str):
             return (body["message"], None, {})
-    return (str(body)[:500], None, {})
+        return None
+
+    return parse_json_error(response, read)
 
 
 class InboxedUpClient(ApiClient):

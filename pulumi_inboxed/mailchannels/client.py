@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from ..core.api_client import pages_offset
 from ..core.api_key_client import ApiKeyClient
 from ..core.errors import ApiError, RateLimitedError
-from ..core.http import ParsedError
+from ..core.http import ParsedError, parse_json_error
 from ..core.replies import list_in, parse_model, unwrap
 from . import endpoints as ep
 from .models import BatchResult, InboundDomain, Subscription
@@ -29,11 +29,8 @@ def parse_error(response: httpx.Response) -> ParsedError:
     The message carries the `errors` list too (a 403 says there which limit was hit); `code` is
     kept when it says more than the HTTP status.
     """
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if isinstance(body, dict):
+
+    def read(body: dict[str, Any]) -> ParsedError:
         errors = body.get("errors")
         details = {"errors": errors} if isinstance(errors, list) else {}
         message = str(body.get("message") or response.reason_phrase)
@@ -42,7 +39,8 @@ def parse_error(response: httpx.Response) -> ParsedError:
         code = body.get("code")
         same = code in (None, 0, "", response.status_code, str(response.status_code))
         return (message, None if same else str(code), details)
-    return (str(body)[:500], None, {})
+
+    return parse_json_error(response, read)
 
 
 def filter_chunks(names: Sequence[str]) -> Iterator[list[str]]:

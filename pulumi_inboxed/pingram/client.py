@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 import httpx
 
 from ..core.api_key_client import ApiKeyClient
-from ..core.http import ParsedError
+from ..core.http import ParsedError, parse_json_error
 from ..core.intents import Intent
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
 from . import endpoints as ep
@@ -27,23 +27,22 @@ LIST_NAMES = ("domains", "senders")
 
 def parse_error(response: httpx.Response) -> ParsedError:
     """Reads the standard error response; `details` keeps trackingId, fix, provider(Code)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if not isinstance(body, dict):
-        return (str(body)[:500], None, {})
-    raw_error = body.get("error")
-    error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
-    details = {
-        "trackingId": body.get("trackingId"),
-        "fix": error.get("fix"),
-        "provider": error.get("provider"),
-        "providerCode": error.get("providerCode"),
-    }
-    message = error.get("message") or body.get("message") or response.reason_phrase
-    code = error.get("code")
-    return (str(message), str(code) if code else None, {k: v for k, v in details.items() if v})
+
+    def read(body: dict[str, Any]) -> ParsedError:
+        raw_error = body.get("error")
+        error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
+        details = {
+            "trackingId": body.get("trackingId"),
+            "fix": error.get("fix"),
+            "provider": error.get("provider"),
+            "providerCode": error.get("providerCode"),
+        }
+        message = error.get("message") or body.get("message") or response.reason_phrase
+        code = error.get("code")
+        found = {k: v for k, v in details.items() if v}
+        return (str(message), str(code) if code else None, found)
+
+    return parse_json_error(response, read)
 
 
 class PingramClient(ApiKeyClient):

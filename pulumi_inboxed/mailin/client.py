@@ -397,14 +397,7 @@ class MailinClient(ApiClient):
                 data = self._call(endpoint, json={"domain_names": list(names)})
         except UnprocessableError as exc:
             if "unavailable" in exc.details:
-                raise DomainsUnavailableError(
-                    exc.provider,
-                    exc.status,
-                    exc.message,
-                    details=exc.details,
-                    method=exc.method,
-                    path=exc.path,
-                ) from None
+                raise exc.as_class(DomainsUnavailableError) from None
             raise
         return str(self._field(endpoint, data, "uuid"))
 

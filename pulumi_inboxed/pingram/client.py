@@ -126,15 +126,7 @@ class PingramClient(ApiKeyClient):
                 if exc.code != ALREADY_EXISTS or len(sends) == 1:
                     raise
                 # an earlier send of ours may have taken effect: write_once looks once more
-                raise PingramConflictError(
-                    exc.provider,
-                    exc.status,
-                    exc.message,
-                    code=exc.code,
-                    details=exc.details,
-                    method=exc.method,
-                    path=exc.path,
-                ) from None
+                raise exc.as_class(PingramConflictError) from None
 
         def find() -> list[SenderDomain] | None:
             listed = self.get_domain(sender)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -92,6 +92,29 @@ class InboxedUpClient(ApiClient):
         )
         super().__init__(http, endpoints or EndpointTable("inboxedup"))
 
+    def _page(
+        self,
+        endpoint: ep.Endpoint,
+        model: type[M],
+        names: Sequence[str],
+        page: int,
+        limit: int,
+        filters: Mapping[str, str | None],
+    ) -> tuple[list[M], int, int, int | None]:
+        """One numbered page of a list endpoint, the `filters` given sent as query parameters:
+        its items (the list under one of `names`, each a `model`, named `<names[0]>[i]` in
+        errors), the page and page size the reply says (else those asked) and the total."""
+        params: dict[str, Any] = {"page": page, "limit": limit}
+        params.update((key, value) for key, value in filters.items() if value)
+        body = self.call_json(endpoint, params=params)
+        at = self._at(endpoint)
+        items = [
+            _parse(model, item, at, f"{names[0]}[{i}]")
+            for i, item in enumerate(_items(body, names, at))
+        ]
+        got_page, got_limit, total = page_numbers(body)
+        return items, got_page or page, got_limit or limit, total
+
     def _at(self, endpoint: ep.Endpoint) -> ep.Endpoint:
         """The endpoint this account calls (its override, if any): what reply errors name."""
         return self.endpoints.resolve(endpoint)
@@ -176,23 +199,11 @@ class InboxedUpClient(ApiClient):
         batch_id: str | None = None,
         domain: str | None = None,
     ) -> DomainPage:
-        params: dict[str, Any] = {"page": page, "limit": limit}
-        if status:
-            params["status"] = status
-        if batch_id:
-            params["batchId"] = batch_id
-        if domain:
-            params["domain"] = domain
-        body = self.call_json(ep.LIST_DOMAINS, params=params)
-        items = _items(body, ("domains",), self._at(ep.LIST_DOMAINS))
-        domains = [
-            _parse(Domain, item, self._at(ep.LIST_DOMAINS), f"domains[{i}]")
-            for i, item in enumerate(items)
-        ]
-        got_page, got_limit, total = page_numbers(body)
-        return DomainPage(
-            domains=domains, page=got_page or page, limit=got_limit or limit, total=total
+        filters = {"status": status, "batchId": batch_id, "domain": domain}
+        domains, got_page, got_limit, total = self._page(
+            ep.LIST_DOMAINS, Domain, ("domains",), page, limit, filters
         )
+        return DomainPage(domains=domains, page=got_page, limit=got_limit, total=total)
 
     def iter_domains(
         self,
@@ -258,21 +269,15 @@ class InboxedUpClient(ApiClient):
         domain: str | None = None,
         status: str | None = None,
     ) -> MailboxRequestPage:
-        params: dict[str, Any] = {"page": page, "limit": limit}
-        if domain:
-            params["domain"] = domain
-        if status:
-            params["status"] = status
-        body = self.call_json(ep.LIST_MAILBOX_REQUESTS, params=params)
-        items = _items(body, ("requests", "mailboxRequests"), self._at(ep.LIST_MAILBOX_REQUESTS))
-        requests = [
-            _parse(MailboxRequest, item, self._at(ep.LIST_MAILBOX_REQUESTS), f"requests[{i}]")
-            for i, item in enumerate(items)
-        ]
-        got_page, got_limit, total = page_numbers(body)
-        return MailboxRequestPage(
-            requests=requests, page=got_page or page, limit=got_limit or limit, total=total
+        requests, got_page, got_limit, total = self._page(
+            ep.LIST_MAILBOX_REQUESTS,
+            MailboxRequest,
+            ("requests", "mailboxRequests"),
+            page,
+            limit,
+            {"domain": domain, "status": status},
         )
+        return MailboxRequestPage(requests=requests, page=got_page, limit=got_limit, total=total)
 
     def iter_mailbox_requests(
         self, *, domain: str | None = None, status: str | None = None

@@ -59,7 +59,7 @@ from ..core.errors import (
 )
 from ..core.http import RetryPolicy
 from ..core.intents import Intent
-from ..core.polling import SharedPoller
+from ..core.polling import Deadline, SharedPoller
 from ..core.request_limits import limiter_for, read_limits
 from ..core.safe_write import WritesOnce
 from . import endpoints as ep
@@ -93,11 +93,13 @@ __all__ = [
     "ENDPOINTS",
     "PASSWORD",
     "POLL_INTERVAL",
+    "RUNNING_JOB_STATUSES",
     "SHARED_READS_MAX_AGE_SECONDS",
     "MailinRuntime",
     "account_wide",
     "credential_of",
     "drop_shared_reads",
+    "finished_job",
     "listed_reasons",
     "not_tried",
     "runtime_for",
@@ -163,6 +165,22 @@ class MailinRuntime(WritesOnce):
         return SharedPoller(
             "Mailin.ai Azure order", self.client.get_azure_nameservers, self.poll_interval
         )
+
+
+RUNNING_JOB_STATUSES = ("pending", "processing", "in_progress")
+"""A Mailin.ai purchase or creation job in one of these has not finished."""
+J = TypeVar("J", DomainJob, MailboxJob)
+
+
+def finished_job(jobs: SharedPoller[str, J], job_id: str, deadline: Deadline) -> J:
+    """Job `job_id` once it has finished (whatever its outcome), polled through `jobs` (the
+    account's shared poller) until `deadline`: else `WaitTimeoutError` with its last status."""
+    return jobs.wait(
+        job_id,
+        lambda j: j.status not in RUNNING_JOB_STATUSES,
+        deadline.remaining(),
+        describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
+    )
 
 
 def account_wide(exc: BaseException) -> bool:

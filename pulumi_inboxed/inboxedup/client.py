@@ -357,6 +357,16 @@ def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
+def _first_list(holders: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[Any]:
+    """The list under the first of `keys` that holds one, in the first holder that has one."""
+    for holder in holders:
+        for key in keys:
+            found = holder.get(key)
+            if isinstance(found, list):
+                return found
+    return []
+
+
 def read_submit_reply(body: Any, endpoint: ep.Endpoint = ep.SUBMIT_DOMAINS) -> SubmitDomainsResult:
     """The reply of `POST /domains`, whose shape no page shows (see docs/inboxedup-api.md).
 
@@ -380,22 +390,10 @@ def read_submit_reply(body: Any, endpoint: ep.Endpoint = ep.SUBMIT_DOMAINS) -> S
     if isinstance(data, list):
         accepted = data
     else:
-        for holder in holders:
-            for key in ("domains", "accepted", "created", "items", "submitted"):
-                if isinstance(holder.get(key), list):
-                    accepted = holder[key]
-                    break
-            else:
-                continue
-            break
-        for holder in holders:
-            for key in ("rejected", "duplicates", "existing", "skipped", "refused"):
-                if isinstance(holder.get(key), list):
-                    rejected_raw = holder[key]
-                    break
-            else:
-                continue
-            break
+        accepted = _first_list(holders, ("domains", "accepted", "created", "items", "submitted"))
+        rejected_raw = _first_list(
+            holders, ("rejected", "duplicates", "existing", "skipped", "refused")
+        )
     domains = [_parse(Domain, item, endpoint, f"domains[{i}]") for i, item in enumerate(accepted)]
     item_batches = {d.batch_id for d in domains if d.batch_id}
     if batch_id is None and len(item_batches) == 1:

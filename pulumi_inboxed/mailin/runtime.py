@@ -66,7 +66,7 @@ from . import endpoints as ep
 from .client import PROVIDER, MailinClient
 from .errors import LoginFailedError
 from .microsoft_models import AzureNameservers
-from .models import Availability, DomainJob, MailboxJob, MailinDomain
+from .models import Availability, DomainJob, Job, MailboxJob, MailinDomain
 
 NAMESPACE = "mailin"
 API_TOKEN = Setting("mailin", "apiToken", "MAILIN_API_TOKEN", secret=True)
@@ -169,7 +169,7 @@ class MailinRuntime(WritesOnce):
 
 RUNNING_JOB_STATUSES = ("pending", "processing", "in_progress")
 """A Mailin.ai purchase or creation job in one of these has not finished."""
-J = TypeVar("J", DomainJob, MailboxJob)
+J = TypeVar("J", bound=Job)
 
 
 def finished_job(jobs: SharedPoller[str, J], job_id: str, deadline: Deadline) -> J:

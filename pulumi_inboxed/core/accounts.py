@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .config import ConfigSource, Setting
+from .config import ConfigSource, Setting, json_map
 from .errors import ConfigError, CredentialHint
 
 if TYPE_CHECKING:
@@ -50,18 +50,7 @@ def accounts_setting(namespace: str) -> Setting:
 
 
 def _as_map(value: Any, source: str) -> Mapping[str, Any] | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ConfigError(
-                f"{source} must be a map of account name to settings (JSON); got something else"
-            ) from None
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{source} must be a map of account name to settings")
-    return value
+    return json_map(value, source, "account name to settings")
 
 
 def configured_accounts(

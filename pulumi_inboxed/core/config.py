@@ -7,6 +7,7 @@ are read when the provider runs, never captured in the pickled provider.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,6 +54,24 @@ class ScopedConfig(Protocol):
     def how_to_set(self, setting: Setting) -> str: ...
 
     def key_of(self, setting: Setting) -> str: ...
+
+
+def json_map(value: Any, source: str, of: str) -> Mapping[str, Any] | None:
+    """A map setting's `value` (a map, or its JSON text), None when unset; `source` (the config
+    key or the variable) and `of` (what it maps: "account name to settings") name it in the
+    error when it is not a map."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            raise ConfigError(
+                f"{source} must be a map of {of} (JSON); got something else"
+            ) from None
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{source} must be a map of {of}")
+    return value
 
 
 def _scoped(config: object) -> ScopedConfig | None:

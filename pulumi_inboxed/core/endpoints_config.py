@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import json
 import os
 import string
 from collections.abc import Mapping
@@ -26,7 +25,7 @@ from dataclasses import dataclass, replace
 from types import ModuleType
 from typing import Any
 
-from .config import ConfigSource, Setting
+from .config import ConfigSource, Setting, json_map
 from .endpoint import Endpoint
 from .errors import ConfigError
 
@@ -128,19 +127,7 @@ def _raw(setting: Setting, config: ConfigSource | Mapping[str, Any] | None) -> A
     if value in (None, ""):
         value = os.environ.get(setting.env)
         source = setting.env
-    if value in (None, ""):
-        return None, source
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise ConfigError(
-                f'{source} must be a map of endpoint name to "METHOD /path" (JSON), '
-                f"got something else"
-            ) from None
-    if not isinstance(value, Mapping):
-        raise ConfigError(f'{source} must be a map of endpoint name to "METHOD /path"')
-    return value, source
+    return json_map(value, source, 'endpoint name to "METHOD /path"'), source
 
 
 def parse_override(key: str, value: Any, default: Endpoint) -> Endpoint:

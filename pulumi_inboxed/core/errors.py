@@ -7,7 +7,7 @@ No error ever carries a credential: request headers are never copied into an err
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,9 @@ class TransportError(InboxedError):
         super().__init__(f"{provider}: {method} {path} failed: {reason}")
 
 
+E = TypeVar("E", bound="ApiError")
+
+
 class ApiError(InboxedError):
     """The API answered with an error status."""
 
@@ -91,6 +94,20 @@ class ApiError(InboxedError):
         where = f" ({method} {path})" if method else ""
         code_part = f" {code}" if code else ""
         super().__init__(f"{provider} API error {status}{code_part}{where}: {message}")
+
+    def as_class(self, cls: type[E]) -> E:
+        """The same answer as an error of class `cls`: a meaning its status alone does not
+        tell (a 422 naming the domains that cannot be bought, a 400 meaning "already made")."""
+        return cls(
+            self.provider,
+            self.status,
+            self.message,
+            code=self.code,
+            details=self.details,
+            method=self.method,
+            path=self.path,
+            retry_after=self.retry_after,
+        )
 
     def name_credential(self, hint: CredentialHint) -> None:
         """Names the account and the config key in the message of a refused credential (401)

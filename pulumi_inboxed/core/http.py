@@ -63,18 +63,26 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(seconds, 0.0)
 
 
-def default_error_parser(response: httpx.Response) -> ParsedError:
+def parse_json_error(
+    response: httpx.Response, read: Callable[[dict[str, Any]], ParsedError | None]
+) -> ParsedError:
+    """An error page whose body is a JSON object, read by the API's `read` (None: no field it
+    knows); any other body is shown as it came, cut to 500 characters."""
     try:
         body = response.json()
     except ValueError:
         return (response.text[:500] or response.reason_phrase, None, {})
-    if isinstance(body, dict):
+    read_back = read(body) if isinstance(body, dict) else None
+    return read_back if read_back is not None else (str(body)[:500], None, {})
+
+
+def default_error_parser(response: httpx.Response) -> ParsedError:
+    def read(body: dict[str, Any]) -> ParsedError:
         message = body.get("message") or body.get("error") or response.reason_phrase
-        if not isinstance(message, str):
-            message = str(message)
         code = body.get("code")
-        return (message, str(code) if code is not None else None, {})
-    return (str(body)[:500], None, {})
+        return (str(message), str(code) if code is not None else None, {})
+
+    return parse_json_error(response, read)
 
 
 class _RetryableTransport(Exception):

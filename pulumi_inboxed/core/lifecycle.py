@@ -114,25 +114,24 @@ def warn(message: str) -> None:
     """One warning on a line of its own: through the engine when this process has one (a
     program), else (the provider host) one write of `warning: <message>\n` to stderr, whole,
     whatever other handlers print meanwhile."""
-    from pulumi.runtime.settings import get_engine
-
-    if get_engine() is not None:
-        pulumi.log.warn(message)
-        return
-    with _STDERR:
-        sys.stderr.write(f"warning: {' '.join(message.splitlines())}\n")
-        sys.stderr.flush()
+    _say("warning", message, pulumi.log.warn)
 
 
 def note(message: str) -> None:
     """One info line of its own, as `warn` writes a warning (`info: <message>`)."""
+    _say("info", message, pulumi.log.info)
+
+
+def _say(label: str, message: str, log: Callable[[str], None]) -> None:
+    """`message` to the engine's log (`log`) in a program, else (the provider host) one write
+    of `<label>: <message>` on one line to stderr, whole, whatever other handlers print."""
     from pulumi.runtime.settings import get_engine
 
     if get_engine() is not None:
-        pulumi.log.info(message)
+        log(message)
         return
     with _STDERR:
-        sys.stderr.write(f"info: {' '.join(message.splitlines())}\n")
+        sys.stderr.write(f"{label}: {' '.join(message.splitlines())}\n")
         sys.stderr.flush()
 
 

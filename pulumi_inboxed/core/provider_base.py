@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import traceback
+from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -211,12 +212,17 @@ def is_unknown(value: Any) -> bool:
 
 
 def has_unknowns(value: Any) -> bool:
-    if is_unknown(value):
+    return holds_any(value, is_unknown)
+
+
+def holds_any(value: Any, leaf: Callable[[Any], bool]) -> bool:
+    """Whether `value`, or anything in its maps, lists and tuples at any depth, is a `leaf`."""
+    if leaf(value):
         return True
-    if isinstance(value, dict):
-        return any(has_unknowns(v) for v in value.values())
+    if isinstance(value, Mapping):
+        return any(holds_any(v, leaf) for v in value.values())
     if isinstance(value, list | tuple):
-        return any(has_unknowns(v) for v in value)
+        return any(holds_any(v, leaf) for v in value)
     return False
 
 

@@ -221,6 +221,40 @@ def write_once(
     ) from None
 
 
+class WritesOnce:
+    """A client or runtime whose non-idempotent writes go through `write_once` with its own
+    policy and wait (the one place that joins them; tests shorten both)."""
+
+    write_policy: WritePolicy = DEFAULT_WRITE_POLICY
+    """How often a write that failed transiently is checked and sent again."""
+    sleep: Callable[[float], None]
+    """The wait between the tries of a write (tests pass one that does not wait)."""
+
+    def write_label(self, what: str) -> str:
+        """How errors and logs name the write `what` (a runtime adds its account)."""
+        return what
+
+    def write_once(
+        self,
+        what: str,
+        send: Callable[[], T],
+        find: Callable[[], T | None],
+        *,
+        intent: Intent | None = None,
+    ) -> T:
+        """`write_once` with this object's policy and wait: a write that failed transiently is
+        looked for (`find`, a fresh read) and sent again only if not found; `intent` is
+        recorded before the first send (`core.intents`)."""
+        return write_once(
+            self.write_label(what),
+            send,
+            find,
+            policy=self.write_policy,
+            sleep=self.sleep,
+            intent=intent,
+        )
+
+
 def _refused(intent: Intent | None) -> None:
     """The API refused the first send (a 4xx answer: nothing was made): its record goes."""
     if intent is not None:
@@ -231,6 +265,7 @@ __all__ = [
     "DEFAULT_WRITE_POLICY",
     "WriteNotConfirmedError",
     "WritePolicy",
+    "WritesOnce",
     "backoff_seconds",
     "is_transient",
     "write_once",

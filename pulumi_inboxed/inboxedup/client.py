@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from ..core.api_client import ApiClient, pages_numbered
 from ..core.endpoints_config import EndpointTable
 from ..core.errors import CredentialHint
-from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.http import HttpClient, ParsedError, RetryPolicy, parse_json_error
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
 from ..core.request_limits import RequestLimiter
 from . import endpoints as ep
@@ -40,11 +40,8 @@ PAGE_LIMIT = 500
 
 def parse_error(response: httpx.Response) -> ParsedError:
     """Reads `{"success": false, "error": {"code", "message", "details"}}`, or whatever came."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if isinstance(body, dict):
+
+    def read(body: dict[str, Any]) -> ParsedError | None:
         err = body.get("error")
         if isinstance(err, dict):
             details = err.get("details")
@@ -57,7 +54,9 @@ def parse_error(response: httpx.Response) -> ParsedError:
             return (err, None, {})
         if isinstance(body.get("message"), str):
             return (body["message"], None, {})
-    return (str(body)[:500], None, {})
+        return None
+
+    return parse_json_error(response, read)
 
 
 class InboxedUpClient(ApiClient):
@@ -92,6 +91,29 @@ class InboxedUpClient(ApiClient):
             credential=credential,
         )
         super().__init__(http, endpoints or EndpointTable("inboxedup"))
+
+    def _page(
+        self,
+        endpoint: ep.Endpoint,
+        model: type[M],
+        names: Sequence[str],
+        page: int,
+        limit: int,
+        filters: Mapping[str, str | None],
+    ) -> tuple[list[M], int, int, int | None]:
+        """One numbered page of a list endpoint, the `filters` given sent as query parameters:
+        its items (the list under one of `names`, each a `model`, named `<names[0]>[i]` in
+        errors), the page and page size the reply says (else those asked) and the total."""
+        params: dict[str, Any] = {"page": page, "limit": limit}
+        params.update((key, value) for key, value in filters.items() if value)
+        body = self.call_json(endpoint, params=params)
+        at = self._at(endpoint)
+        items = [
+            _parse(model, item, at, f"{names[0]}[{i}]")
+            for i, item in enumerate(_items(body, names, at))
+        ]
+        got_page, got_limit, total = page_numbers(body)
+        return items, got_page or page, got_limit or limit, total
 
     def _at(self, endpoint: ep.Endpoint) -> ep.Endpoint:
         """The endpoint this account calls (its override, if any): what reply errors name."""
@@ -177,23 +199,11 @@ class InboxedUpClient(ApiClient):
         batch_id: str | None = None,
         domain: str | None = None,
     ) -> DomainPage:
-        params: dict[str, Any] = {"page": page, "limit": limit}
-        if status:
-            params["status"] = status
-        if batch_id:
-            params["batchId"] = batch_id
-        if domain:
-            params["domain"] = domain
-        body = self.call_json(ep.LIST_DOMAINS, params=params)
-        items = _items(body, ("domains",), self._at(ep.LIST_DOMAINS))
-        domains = [
-            _parse(Domain, item, self._at(ep.LIST_DOMAINS), f"domains[{i}]")
-            for i, item in enumerate(items)
-        ]
-        got_page, got_limit, total = page_numbers(body)
-        return DomainPage(
-            domains=domains, page=got_page or page, limit=got_limit or limit, total=total
+        filters = {"status": status, "batchId": batch_id, "domain": domain}
+        domains, got_page, got_limit, total = self._page(
+            ep.LIST_DOMAINS, Domain, ("domains",), page, limit, filters
         )
+        return DomainPage(domains=domains, page=got_page, limit=got_limit, total=total)
 
     def iter_domains(
         self,
@@ -259,21 +269,15 @@ class InboxedUpClient(ApiClient):
         domain: str | None = None,
         status: str | None = None,
     ) -> MailboxRequestPage:
-        params: dict[str, Any] = {"page": page, "limit": limit}
-        if domain:
-            params["domain"] = domain
-        if status:
-            params["status"] = status
-        body = self.call_json(ep.LIST_MAILBOX_REQUESTS, params=params)
-        items = _items(body, ("requests", "mailboxRequests"), self._at(ep.LIST_MAILBOX_REQUESTS))
-        requests = [
-            _parse(MailboxRequest, item, self._at(ep.LIST_MAILBOX_REQUESTS), f"requests[{i}]")
-            for i, item in enumerate(items)
-        ]
-        got_page, got_limit, total = page_numbers(body)
-        return MailboxRequestPage(
-            requests=requests, page=got_page or page, limit=got_limit or limit, total=total
+        requests, got_page, got_limit, total = self._page(
+            ep.LIST_MAILBOX_REQUESTS,
+            MailboxRequest,
+            ("requests", "mailboxRequests"),
+            page,
+            limit,
+            {"domain": domain, "status": status},
         )
+        return MailboxRequestPage(requests=requests, page=got_page, limit=got_limit, total=total)
 
     def iter_mailbox_requests(
         self, *, domain: str | None = None, status: str | None = None
@@ -353,6 +357,16 @@ def _str_or_none(value: Any) -> str | None:
     return str(value) if value is not None else None
 
 
+def _first_list(holders: Sequence[Mapping[str, Any]], keys: Sequence[str]) -> list[Any]:
+    """The list under the first of `keys` that holds one, in the first holder that has one."""
+    for holder in holders:
+        for key in keys:
+            found = holder.get(key)
+            if isinstance(found, list):
+                return found
+    return []
+
+
 def read_submit_reply(body: Any, endpoint: ep.Endpoint = ep.SUBMIT_DOMAINS) -> SubmitDomainsResult:
     """The reply of `POST /domains`, whose shape no page shows (see docs/inboxedup-api.md).
 
@@ -376,22 +390,10 @@ def read_submit_reply(body: Any, endpoint: ep.Endpoint = ep.SUBMIT_DOMAINS) -> S
     if isinstance(data, list):
         accepted = data
     else:
-        for holder in holders:
-            for key in ("domains", "accepted", "created", "items", "submitted"):
-                if isinstance(holder.get(key), list):
-                    accepted = holder[key]
-                    break
-            else:
-                continue
-            break
-        for holder in holders:
-            for key in ("rejected", "duplicates", "existing", "skipped", "refused"):
-                if isinstance(holder.get(key), list):
-                    rejected_raw = holder[key]
-                    break
-            else:
-                continue
-            break
+        accepted = _first_list(holders, ("domains", "accepted", "created", "items", "submitted"))
+        rejected_raw = _first_list(
+            holders, ("rejected", "duplicates", "existing", "skipped", "refused")
+        )
     domains = [_parse(Domain, item, endpoint, f"domains[{i}]") for i, item in enumerate(accepted)]
     item_batches = {d.batch_id for d in domains if d.batch_id}
     if batch_id is None and len(item_batches) == 1:

@@ -42,7 +42,7 @@ from ..core.domains import DomainNameError, normalize_domain
 from ..core.lifecycle import grouped_message, listed
 from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
-from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
+from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns, holds_any
 from ..core.reconcile import plan_entries
 from ..core.repeated_warnings import warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
@@ -518,13 +518,7 @@ def _before_register(name: str, props: Props, opts: Opts) -> Opts:
 
 
 def _has_outputs(value: Any) -> bool:
-    if isinstance(value, pulumi.Output):
-        return True
-    if isinstance(value, Mapping):
-        return any(_has_outputs(v) for v in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_outputs(v) for v in value)
-    return False
+    return holds_any(value, lambda v: isinstance(v, pulumi.Output))
 
 
 def _normal(domain: str) -> str:

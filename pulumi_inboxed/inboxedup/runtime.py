@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any
 
 from ..core.accounts import (
     AccountConfig,
@@ -25,7 +25,6 @@ from ..core.api_client import SharedReads
 from ..core.config import ConfigSource, Setting, read_float, require
 from ..core.endpoints_config import EndpointTable, endpoint_setting, endpoint_table
 from ..core.http import RetryPolicy
-from ..core.intents import Intent
 from ..core.polling import SharedPoller
 from ..core.request_limits import (
     DEFAULT_LIMITS,
@@ -35,7 +34,7 @@ from ..core.request_limits import (
     limiter_for,
     read_limits,
 )
-from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
+from ..core.safe_write import WritesOnce
 from . import endpoints as ep
 from .client import PROVIDER, InboxedUpClient
 from .models import BatchStatus, Domain, MailboxRequest
@@ -112,10 +111,7 @@ VERIFY_NS_INTERVAL = Setting(
 )
 
 
-T = TypeVar("T")
-
-
-class InboxedUpRuntime:
+class InboxedUpRuntime(WritesOnce):
     def __init__(
         self,
         base_url: str,
@@ -138,25 +134,9 @@ class InboxedUpRuntime:
         self.limiter: RequestLimiter = limiter_for(NAMESPACE, account, self.limits)
         """The account's one limiter (`core.request_limits.limiter_for`): shared by every
         runtime of the account, whatever its token."""
-        self.write_policy: WritePolicy = DEFAULT_WRITE_POLICY
-        """How often a failed non-idempotent write is checked and sent again (`write_once`)."""
-        self.write_sleep: Callable[[float], None] = time.sleep
-        """The wait between the tries of a write (tests pass one that does not wait)."""
-
-    def write_once(
-        self,
-        what: str,
-        send: Callable[[], T],
-        find: Callable[[], T | None],
-        *,
-        intent: Intent | None = None,
-    ) -> T:
-        """`core.safe_write.write_once` with this runtime's policy: a write that failed
-        transiently is looked for (`find`, a fresh read) and sent again only if not found;
-        `intent` is recorded before the first send (`core.intents`)."""
-        return write_once(
-            what, send, find, policy=self.write_policy, sleep=self.write_sleep, intent=intent
-        )
+        self.sleep: Callable[[float], None] = time.sleep
+        """The wait between the tries of a write (`WritesOnce`; tests pass one that does not
+        wait)."""
 
     def __repr__(self) -> str:  # never show the token
         return f"InboxedUpRuntime(account={self.account_name!r}, base_url={self.base_url!r})"

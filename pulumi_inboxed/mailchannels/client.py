@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, ClassVar, TypeVar
 
 import httpx
 from pydantic import BaseModel
 
-from ..core.api_client import ApiClient, pages_offset
-from ..core.endpoints_config import EndpointTable
-from ..core.errors import CredentialHint, RateLimitedError
-from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.api_client import pages_offset
+from ..core.api_key_client import ApiKeyClient
+from ..core.errors import ApiError, RateLimitedError
+from ..core.http import ParsedError, parse_json_error
 from ..core.replies import list_in, parse_model, unwrap
-from ..core.request_limits import RequestLimiter
-from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .models import BatchResult, InboundDomain, Subscription
 
@@ -32,11 +29,8 @@ def parse_error(response: httpx.Response) -> ParsedError:
     The message carries the `errors` list too (a 403 says there which limit was hit); `code` is
     kept when it says more than the HTTP status.
     """
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if isinstance(body, dict):
+
+    def read(body: dict[str, Any]) -> ParsedError:
         errors = body.get("errors")
         details = {"errors": errors} if isinstance(errors, list) else {}
         message = str(body.get("message") or response.reason_phrase)
@@ -45,7 +39,8 @@ def parse_error(response: httpx.Response) -> ParsedError:
         code = body.get("code")
         same = code in (None, 0, "", response.status_code, str(response.status_code))
         return (message, None if same else str(code), details)
-    return (str(body)[:500], None, {})
+
+    return parse_json_error(response, read)
 
 
 def filter_chunks(names: Sequence[str]) -> Iterator[list[str]]:
@@ -63,50 +58,22 @@ def filter_chunks(names: Sequence[str]) -> Iterator[list[str]]:
         yield chunk
 
 
-class MailChannelsClient(ApiClient):
+class MailChannelsClient(ApiKeyClient):
     """One MailChannels Inbound API key's client (`core.api_client.ApiClient`: one call path,
     the endpoint overrides of its account, write counting)."""
 
     PROVIDER = PROVIDER
     DOC = DOC
 
-    def __init__(
-        self,
-        base_url: str,
-        api_key: str,
-        *,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        endpoints: EndpointTable | None = None,
-        limiter: RequestLimiter | None = None,
-        credential: CredentialHint | None = None,
-        write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        """
-        :param limiter: the account's pace (its runtime's one limiter for the account).
-        :param credential: the account and the key's config key, named by a 401 or 403.
-        :param write_policy: how often a write that failed transiently is checked and re-sent
-            (`core.safe_write.write_once`).
-        :param sleep: how the client waits between tries (a no-op in unit tests).
-        """
-        self.write_policy = write_policy
-        self.sleep = sleep
-        http = HttpClient(
-            provider=PROVIDER,
-            base_url=base_url,
-            headers={ep.API_KEY_HEADER: api_key},
-            retry=retry,
-            error_parser=parse_error,
-            transport=transport,
-            sleep=sleep,
-            limiter=limiter,
-            credential=credential,
-            extra_errors={ep.RATE_LIMIT_STATUS: RateLimitedError},
-            rate_limit_statuses=frozenset({429, ep.RATE_LIMIT_STATUS}),
-        )
-        # The endpoint table holds the overrides from `mailchannels:endpoints` (`self.endpoints`).
-        super().__init__(http, endpoints or EndpointTable("mailchannels"))
+    NAMESPACE = "mailchannels"
+    """`mailchannels:endpoints` holds the account's endpoint overrides (`self.endpoints`)."""
+    EXTRA_ERRORS: ClassVar[Mapping[int, type[ApiError]]] = {ep.RATE_LIMIT_STATUS: RateLimitedError}
+    RATE_LIMIT_STATUSES = frozenset({429, ep.RATE_LIMIT_STATUS})
+    parse_error = staticmethod(parse_error)
+
+    @staticmethod
+    def auth_headers(api_key: str) -> dict[str, str]:
+        return {ep.API_KEY_HEADER: api_key}
 
     def _models(self, model: type[M], items: Sequence[Any], endpoint: ep.Endpoint) -> list[M]:
         where = self.where(endpoint)
@@ -187,12 +154,8 @@ class MailChannelsClient(ApiClient):
             listed = self.list_domains([domain.domain])
             return next((d for d in listed if d.domain == domain.domain), None)
 
-        return write_once(
-            f"{PROVIDER} {self.where(ep.PROVISION_DOMAIN)} for {domain.domain}",
-            send,
-            find,
-            policy=self.write_policy,
-            sleep=self.sleep,
+        return self.write_once(
+            f"{PROVIDER} {self.where(ep.PROVISION_DOMAIN)} for {domain.domain}", send, find
         )
 
     def list_domains(self, names: Sequence[str] | None = None) -> list[InboundDomain]:

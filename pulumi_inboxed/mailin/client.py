@@ -33,7 +33,7 @@ from ..core.errors import (
     TransportError,
     UnprocessableError,
 )
-from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.http import HttpClient, ParsedError, RetryPolicy, parse_json_error
 from ..core.replies import ReplyShapeError, list_in, parse_model
 from ..core.request_limits import RequestLimiter
 from . import endpoints as ep
@@ -84,14 +84,12 @@ M = TypeVar("M", bound=BaseModel)
 
 def parse_error(response: httpx.Response) -> ParsedError:
     """Laravel's `{"message", "errors": {...}}`, or `{"message", "unavailable": ...}`."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if not isinstance(body, dict):
-        return (str(body)[:500], None, {})
-    details = {k: body[k] for k in ("errors", "unavailable") if k in body}
-    return (str(body.get("message") or response.reason_phrase), None, details)
+
+    def read(body: dict[str, Any]) -> ParsedError:
+        details: dict[str, Any] = {k: body[k] for k in ("errors", "unavailable") if k in body}
+        return (str(body.get("message") or response.reason_phrase), None, details)
+
+    return parse_json_error(response, read)
 
 
 class MailinClient(ApiClient):
@@ -399,14 +397,7 @@ class MailinClient(ApiClient):
                 data = self._call(endpoint, json={"domain_names": list(names)})
         except UnprocessableError as exc:
             if "unavailable" in exc.details:
-                raise DomainsUnavailableError(
-                    exc.provider,
-                    exc.status,
-                    exc.message,
-                    details=exc.details,
-                    method=exc.method,
-                    path=exc.path,
-                ) from None
+                raise exc.as_class(DomainsUnavailableError) from None
             raise
         return str(self._field(endpoint, data, "uuid"))
 

@@ -20,7 +20,7 @@ from ..core.polling import Deadline
 from ..core.wait_for_targets import wait_for_targets
 from .errors import DomainsUnavailableError
 from .models import MailinDomain, TransferAccepted
-from .runtime import API, MailinRuntime, account_wide, not_tried
+from .runtime import API, MailinRuntime, account_wide, finished_job, not_tried
 
 BUY = "buy"
 """`Acquisition.BUY`'s value."""
@@ -199,11 +199,7 @@ def _earlier_jobs(rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline)
     own: set[int] = set()
     for job_id in job_ids[-EARLIER_JOBS_CHECKED:]:
         try:
-            job = rt.domain_jobs.wait(
-                job_id,
-                lambda j: j.status not in ("pending", "processing", "in_progress"),
-                deadline.remaining(),
-            )
+            job = finished_job(rt.domain_jobs, job_id, deadline)
         except InboxedError:
             continue  # forgotten by the API, or still running at the deadline
         own.update(job.domain_ids)
@@ -288,12 +284,7 @@ def _transfer(
 def _wait_jobs(rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline) -> str | None:
     for job_id in job_ids:
         try:
-            job = rt.domain_jobs.wait(
-                job_id,
-                lambda j: j.status not in ("pending", "processing", "in_progress"),
-                deadline.remaining(),
-                describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
-            )
+            job = finished_job(rt.domain_jobs, job_id, deadline)
         except WaitTimeoutError as exc:
             return str(exc)
         except InboxedError as exc:

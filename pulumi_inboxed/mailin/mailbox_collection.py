@@ -22,7 +22,7 @@ from ..core.partial_failure import PartialFailure
 from ..core.polling import Deadline
 from ..core.wait_for_targets import wait_for_targets
 from .models import MailinMailbox
-from .runtime import API, MailinRuntime, account_wide, listed_reasons, not_tried
+from .runtime import API, MailinRuntime, account_wide, finished_job, listed_reasons, not_tried
 
 FIND_ONE_BY_ONE = 25
 """Up to this many addresses are looked up one by one after a failed create; more: one
@@ -204,12 +204,7 @@ def reconcile_mailboxes(
         job_ids.extend(new_jobs)
         for job_id in new_jobs:
             try:
-                job = rt.mailbox_jobs.wait(
-                    job_id,
-                    lambda j: j.status not in ("pending", "processing", "in_progress"),
-                    deadline.remaining(),
-                    describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
-                )
+                job = finished_job(rt.mailbox_jobs, job_id, deadline)
                 if job.status != "completed":
                     last_error = f"mailbox job {job_id} ended {job.status}: {job.report}"
             except (WaitTimeoutError, InboxedError) as exc:

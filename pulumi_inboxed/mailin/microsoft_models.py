@@ -9,24 +9,24 @@ from pydantic import AliasChoices, Field, field_validator
 from .models import _Model, as_flag, as_lower
 
 
-class InboxProviderInfo(_Model):
+class DelegatedCredentialInfo(_Model):
+    """An account's credential for a tool Mailin.ai works in for it (an inbox provider, a
+    registrar) as the list calls show it; the key itself is never shown in a repr."""
+
     id: int
     user_id: int | None = None
     name: str | None = None
     provider: str
     api_key: str | None = Field(default=None, repr=False)
-    oauth_url: str | None = None
     username: str | None = None
+
+
+class InboxProviderInfo(DelegatedCredentialInfo):
+    oauth_url: str | None = None
     workspace_id: str | None = None
 
 
-class DomainRegistrarInfo(_Model):
-    id: int
-    user_id: int | None = None
-    name: str | None = None
-    provider: str
-    api_key: str | None = Field(default=None, repr=False)
-    username: str | None = None
+class DomainRegistrarInfo(DelegatedCredentialInfo):
     api_user: str | None = None
     customer_id: str | None = None
     whitelisted_ip: str | None = None

@@ -125,14 +125,19 @@ def as_lower(value: Any) -> str:
     return str(value or "").strip().lower()
 
 
-class DomainJob(_Model):
+class Job(_Model):
+    """A purchase or creation job: its id, its status (lower case) and the API's report."""
+
     id: str
     status: str
     report: str | None = None
-    domain_ids: list[int] = Field(default_factory=list, alias="data")
 
     _id = field_validator("id", mode="before")(as_text)
     _status = field_validator("status", mode="before")(as_lower)
+
+
+class DomainJob(Job):
+    domain_ids: list[int] = Field(default_factory=list, alias="data")
 
 
 class TransferAccepted(_Model):
@@ -164,14 +169,8 @@ class MailinMailbox(_Model):
     _active = field_validator("active", mode="before")(as_flag)
 
 
-class MailboxJob(_Model):
-    id: str
-    status: str
-    report: str | None = None
+class MailboxJob(Job):
     mailboxes: list[MailinMailbox] = Field(default_factory=list, alias="data")
-
-    _id = field_validator("id", mode="before")(as_text)
-    _status = field_validator("status", mode="before")(as_lower)
 
 
 class MailboxCredentials(_Model):

@@ -59,14 +59,14 @@ from ..core.errors import (
 )
 from ..core.http import RetryPolicy
 from ..core.intents import Intent
-from ..core.polling import SharedPoller
+from ..core.polling import Deadline, SharedPoller
 from ..core.request_limits import limiter_for, read_limits
-from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
+from ..core.safe_write import WritesOnce
 from . import endpoints as ep
 from .client import PROVIDER, MailinClient
 from .errors import LoginFailedError
 from .microsoft_models import AzureNameservers
-from .models import Availability, DomainJob, MailboxJob, MailinDomain
+from .models import Availability, DomainJob, Job, MailboxJob, MailinDomain
 
 NAMESPACE = "mailin"
 API_TOKEN = Setting("mailin", "apiToken", "MAILIN_API_TOKEN", secret=True)
@@ -93,18 +93,20 @@ __all__ = [
     "ENDPOINTS",
     "PASSWORD",
     "POLL_INTERVAL",
+    "RUNNING_JOB_STATUSES",
     "SHARED_READS_MAX_AGE_SECONDS",
     "MailinRuntime",
     "account_wide",
     "credential_of",
     "drop_shared_reads",
+    "finished_job",
     "listed_reasons",
     "not_tried",
     "runtime_for",
 ]
 
 
-class MailinRuntime:
+class MailinRuntime(WritesOnce):
     """One account's client, poll interval, job pollers and shared preview reads."""
 
     def __init__(
@@ -114,33 +116,13 @@ class MailinRuntime:
         self.poll_interval = poll_interval
         self.account = account
         self.shared = SharedReads()
-        self.write_policy: WritePolicy = DEFAULT_WRITE_POLICY
-        """How often a write that failed transiently is sent (`write_once`); tests shorten it."""
         self.sleep: Callable[[float], None] = time.sleep
-        """The wait between sends of a write (tests pass one that does not wait)."""
+        """The wait between sends of a write (`WritesOnce`; tests pass one that does not wait)."""
 
-    def write_once(
-        self,
-        what: str,
-        send: Callable[[], T],
-        find: Callable[[], T | None],
-        *,
-        intent: Intent | None = None,
-    ) -> T:
-        """`core.safe_write.write_once` for this account: `send` until it took effect (`find`
-        reads back what it would have made, fresh), never twice. `what` names the write
-        ("POST /domains/buy for a.com"); the account is added. `intent` (what the write makes)
-        is recorded before the first send (`core.intents`): after a crash, the next run
-        manages what it finds as made by this stack, not adopted."""
+    def write_label(self, what: str) -> str:
+        """`what` names the write ("POST /domains/buy for a.com"); the account is added."""
         label = PROVIDER if self.account is None else f"{PROVIDER} account {self.account!r}"
-        return write_once(
-            f"{label} {what}",
-            send,
-            find,
-            policy=self.write_policy,
-            sleep=self.sleep,
-            intent=intent,
-        )
+        return f"{label} {what}"
 
     def intent(self, keys: Sequence[str], what: str, verb: str) -> Intent:
         """What a write of this account is about to make (`core.intents`): `keys` of kind
@@ -183,6 +165,22 @@ class MailinRuntime:
         return SharedPoller(
             "Mailin.ai Azure order", self.client.get_azure_nameservers, self.poll_interval
         )
+
+
+RUNNING_JOB_STATUSES = ("pending", "processing", "in_progress")
+"""A Mailin.ai purchase or creation job in one of these has not finished."""
+J = TypeVar("J", bound=Job)
+
+
+def finished_job(jobs: SharedPoller[str, J], job_id: str, deadline: Deadline) -> J:
+    """Job `job_id` once it has finished (whatever its outcome), polled through `jobs` (the
+    account's shared poller) until `deadline`: else `WaitTimeoutError` with its last status."""
+    return jobs.wait(
+        job_id,
+        lambda j: j.status not in RUNNING_JOB_STATUSES,
+        deadline.remaining(),
+        describe=lambda j: f"{j.status}: {j.report}" if j else "no answer yet",
+    )
 
 
 def account_wide(exc: BaseException) -> bool:

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import httpx
 
-from ..core.api_client import ApiClient
-from ..core.endpoints_config import EndpointTable
-from ..core.errors import CredentialHint
-from ..core.http import HttpClient, ParsedError, RetryPolicy
+from ..core.api_key_client import ApiKeyClient
+from ..core.http import ParsedError, parse_json_error
 from ..core.intents import Intent
 from ..core.replies import ReplyShapeError, list_in, parse_model, unwrap
-from ..core.request_limits import RequestLimiter
-from ..core.safe_write import DEFAULT_WRITE_POLICY, WritePolicy, write_once
 from . import endpoints as ep
 from .errors import (
     ALREADY_EXISTS,
@@ -33,69 +27,43 @@ LIST_NAMES = ("domains", "senders")
 
 def parse_error(response: httpx.Response) -> ParsedError:
     """Reads the standard error response; `details` keeps trackingId, fix, provider(Code)."""
-    try:
-        body = response.json()
-    except ValueError:
-        return (response.text[:500] or response.reason_phrase, None, {})
-    if not isinstance(body, dict):
-        return (str(body)[:500], None, {})
-    raw_error = body.get("error")
-    error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
-    details = {
-        "trackingId": body.get("trackingId"),
-        "fix": error.get("fix"),
-        "provider": error.get("provider"),
-        "providerCode": error.get("providerCode"),
-    }
-    message = error.get("message") or body.get("message") or response.reason_phrase
-    code = error.get("code")
-    return (str(message), str(code) if code else None, {k: v for k, v in details.items() if v})
+
+    def read(body: dict[str, Any]) -> ParsedError:
+        raw_error = body.get("error")
+        error: dict[str, Any] = raw_error if isinstance(raw_error, dict) else {}
+        details = {
+            "trackingId": body.get("trackingId"),
+            "fix": error.get("fix"),
+            "provider": error.get("provider"),
+            "providerCode": error.get("providerCode"),
+        }
+        message = error.get("message") or body.get("message") or response.reason_phrase
+        code = error.get("code")
+        found = {k: v for k, v in details.items() if v}
+        return (str(message), str(code) if code else None, found)
+
+    return parse_json_error(response, read)
 
 
-class PingramClient(ApiClient):
+class PingramClient(ApiKeyClient):
     """One Pingram API key's client (`core.api_client.ApiClient`: one call path, the endpoint
     overrides of its account, write counting); the sender in a path is percent-encoded."""
 
     PROVIDER = PROVIDER
     DOC = DOC
 
-    def __init__(
-        self,
-        base_url: str,
-        api_key: str,
-        *,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        endpoints: EndpointTable | None = None,
-        limiter: RequestLimiter | None = None,
-        credential: CredentialHint | None = None,
-        write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        """
-        :param limiter: the account's pace (its runtime's one limiter for the account).
-        :param credential: the account and the key's config key, named by a 401 or 403.
-        :param write_policy: how often a write that failed transiently is checked and re-sent
-            (`core.safe_write.write_once`).
-        :param sleep: how the client waits between tries (a no-op in unit tests).
-        """
-        self.write_policy = write_policy
-        self.sleep = sleep
-        http = HttpClient(
-            provider=PROVIDER,
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {api_key}"},
-            retry=retry,
-            error_parser=parse_error,
-            transport=transport,
-            sleep=sleep,
-            limiter=limiter,
-            credential=credential,
-            extra_errors=dict(BY_STATUS),
-            retryable_statuses=frozenset({500, 503, 504}),  # 502 is the provider's own failure
-        )
-        # The endpoint table holds the overrides from `pingram:endpoints` (`self.endpoints`).
-        super().__init__(http, endpoints or EndpointTable("pingram"))
+    NAMESPACE = "pingram"
+    """`pingram:endpoints` holds the account's endpoint overrides (`self.endpoints`)."""
+    EXTRA_ERRORS = BY_STATUS
+    RETRYABLE_STATUSES = frozenset({500, 503, 504})  # 502 is the provider's own failure
+    """Retried for idempotent calls: 502 is the provider's own failure. `write_once` takes every
+    502 as transient (a gateway's, or the upstream provider's: SES throttling or unavailable),
+    so a write it refused is looked for, then sent again, a bounded number of times."""
+    parse_error = staticmethod(parse_error)
+
+    @staticmethod
+    def auth_headers(api_key: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {api_key}"}
 
     def _call(self, endpoint: ep.Endpoint, *, json: Any = None, **path: str) -> Any:
         return self.call_json(endpoint, path=path, quote_path=True, json=json)
@@ -139,23 +107,6 @@ class PingramClient(ApiClient):
         data = self._call(ep.ADD_DOMAIN, json={"sender": sender})
         return self._senders_or_none(data, ep.ADD_DOMAIN)
 
-    def write_once(
-        self,
-        what: str,
-        send: Callable[[], T],
-        find: Callable[[], T | None],
-        *,
-        intent: Intent | None = None,
-    ) -> T:
-        """`core.safe_write.write_once` with this account's write policy and sleep. Every 502 is
-        taken as transient there (a gateway's, or the upstream provider's: SES throttling or
-        unavailable), so a write it refused is looked for, then sent again, a bounded number of
-        times; the last error (with Pingram's fields) is in the final one. `intent` is recorded
-        before the first send (`core.intents`)."""
-        return write_once(
-            what, send, find, policy=self.write_policy, sleep=self.sleep, intent=intent
-        )
-
     def add_domain_once(self, sender: str, *, account: str | None = None) -> SenderDomain | None:
         """`add_domain`, never twice: after a transient failure (a 5xx, a gateway's 502, a
         timeout, a dropped connection) `GET /domains` is read first, and the domain listed there
@@ -175,15 +126,7 @@ class PingramClient(ApiClient):
                 if exc.code != ALREADY_EXISTS or len(sends) == 1:
                     raise
                 # an earlier send of ours may have taken effect: write_once looks once more
-                raise PingramConflictError(
-                    exc.provider,
-                    exc.status,
-                    exc.message,
-                    code=exc.code,
-                    details=exc.details,
-                    method=exc.method,
-                    path=exc.path,
-                ) from None
+                raise exc.as_class(PingramConflictError) from None
 
         def find() -> list[SenderDomain] | None:
             listed = self.get_domain(sender)

@@ -207,7 +207,7 @@ def rt(api: FakeInboxedUp) -> Iterator[InboxedUpRuntime]:
     )
     runtime.__dict__["client"] = client  # the cached client, over the fake transport
     waits: list[float] = []
-    runtime.write_sleep = waits.append  # backoff computed, never slept
+    runtime.sleep = waits.append  # backoff computed, never slept
     runtime.write_policy = WritePolicy(attempts=5)
     yield runtime
     client.close()

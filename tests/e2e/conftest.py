@@ -52,8 +52,10 @@ def sandbox(api_token: str) -> Iterator[SandboxProcess]:
         yield process
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def cli(pulumi_bin: Path, tmp_path_factory: pytest.TempPathFactory) -> PulumiCLI:
+    """One CLI home and backend per test file: its transcript (which tests search for secrets)
+    holds that file's commands only, whatever ran before it in the same worker process."""
     base = tmp_path_factory.mktemp("pulumi")
     return PulumiCLI(home=base / "home", backend_dir=base / "state", bin_dir=pulumi_bin)
 

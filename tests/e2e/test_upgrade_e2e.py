@@ -20,6 +20,7 @@ module of the previous release, one stack.
 from __future__ import annotations
 
 import base64
+import importlib
 import io
 import json
 import os
@@ -146,7 +147,10 @@ def check_providers(deployment: Mapping[str, Any]) -> set[str]:
         assert b"_create_code" not in pickled and b"CodeType" not in pickled, name
         loaded = dill.loads(pickled)
         assert isinstance(loaded, dyn.ResourceProvider), (name, type(loaded))
-        assert f"{type(loaded).__module__} {type(loaded).__qualname__}" == refs[0], name
+        # the class the state names, by the module it names (a module renamed since keeps its
+        # old path importable: the same class, now defined in the new module)
+        module, qualname = refs[0].split(" ")
+        assert getattr(importlib.import_module(module), qualname) is type(loaded), name
         assert vars(loaded) == {}, (name, sorted(vars(loaded)))
         named.add(refs[0])
     return named

@@ -47,7 +47,8 @@ REQUEST_TIMEOUT = "400"
 APIS = ("inboxedup", "mailin", "mailchannels", "pingram")
 KINDS = (
     *("iu-domains", "iu-mailboxes", "iu-mailbox", "ml-smtp", "ml-google", "ml-sub"),
-    *("ml-provider", "ml-registrar", "ml-inboxkit", "ml-forward", "inbound", "sender"),
+    *("ml-provider", "ml-registrar", "ml-inboxkit", "ml-forward", "ml-email-forward"),
+    *("inbound", "sender"),
 )
 """The resources of the program (tests/e2e/programs/crash)."""
 PARALLEL = "16"
@@ -100,15 +101,22 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
     new_provider, new_registrar = f"{PREFIX} Instantly", f"{PREFIX} Porkbun"
     new_inboxkit = f"{PREFIX}-ik.com"
     new_forward = f"{PREFIX}-fwd.com"
+    new_email_forward = f"desk@{PREFIX}-fwd.com"
 
     ml = MailinClient(sandbox.mailin_url, token=pre.secrets["mailin:apiToken"])
     forwarded = ml.find_domain(pre.mailin_domains[2])  # the seed forwards domains 0 and 1 only
     assert forwarded is not None and not forwarded.forward_to
+    assert not forwarded.email_forward_to
 
     def forward_to() -> str | None:
         found = ml.find_domain(pre.mailin_domains[2])
         assert found is not None
         return found.forward_to
+
+    def email_forward_to() -> str | None:
+        found = ml.find_domain(pre.mailin_domains[2])
+        assert found is not None
+        return found.email_forward_to
 
     project = tmp_path / "crash"
     shutil.copytree(CRASH_PROGRAM, project)
@@ -181,6 +189,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
             and new_registrar in registrars()
             and new_inboxkit in inboxkit()
             and forward_to() == new_forward
+            and email_forward_to() == new_email_forward
         )
 
     # each kind's create: the sandbox acts on it, then holds its reply until after the kill
@@ -195,6 +204,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         MAILIN + "/domain-registrars/add": 1,
         MAILIN + "/domains/transfer/inboxkit": 1,
         MAILIN + "/domains/forward": 1,
+        MAILIN + "/domains/email/forward": 1,
     }
     for path, count in held.items():
         sandbox.control.add_fault(
@@ -241,6 +251,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         )
         made += (new_sub, f"instantly/{new_provider}", f"porkbun/{new_registrar}", new_inboxkit)
         made += (f"domain forwarding of domain {forwarded.id} to {new_forward}",)
+        made += (f"email forwarding of domain {forwarded.id} to {new_email_forward}",)
         for key in made:
             assert created_line(said, key), f"no 'managing ... as created' for {key}:\n{said}"
         assert records(project) == []  # the state holds them now
@@ -260,6 +271,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         assert outputs["registrar_adopted"] is False, outputs
         assert outputs["adopted_inboxkit"] == [], outputs
         assert outputs["forward_adopted"] is False, outputs
+        assert outputs["email_forward_adopted"] is False, outputs
         # each made once
         bought = iu.find_domains(new_domains)
         assert sorted(bought) == new_domains and len({d.id for d in bought.values()}) == 2
@@ -280,7 +292,7 @@ def test_every_kind_created_by_a_killed_up_is_managed_as_created(
         assert find_domain_anywhere(ml, new_sub) is None
         assert providers() == before_providers and registrars() == before_registrars
         assert inboxkit() == before_inboxkit
-        assert not forward_to()
+        assert not forward_to() and not email_forward_to()
         # and nothing made before the stack is gone
         assert iu.find_domains([iu_domain]).keys() == {iu_domain}
         held_domains = {d.name for d in ml.list_domains()} | {

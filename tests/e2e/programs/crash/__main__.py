@@ -31,6 +31,7 @@ from pulumi_inboxed.mailin import (
     DomainForwarding,
     DomainRegistrar,
     Domains,
+    EmailForwarding,
     GoogleMailboxArgs,
     GoogleMailboxes,
     InboxProvider,
@@ -103,7 +104,7 @@ inbound = InboundDomains(
 
 sender = SenderDomain("sender", domain=f"news.{prefix}-send.com")
 
-# Mailin.ai: a subdomain, an inbox provider, a registrar, an Inboxkit transfer and a forwarding
+# Mailin.ai: a subdomain, an inbox provider, a registrar, an Inboxkit transfer and forwardings
 subdomain = Subdomain("ml-sub", subdomain=f"{prefix}-sub", domain=smtp_domain)
 inbox_provider = InboxProvider(
     "ml-provider",
@@ -130,6 +131,11 @@ forwarding = DomainForwarding(
     domain_id=int(config.require("forwardDomainId")),
     forward_to=f"{prefix}-fwd.com",
 )
+email_forwarding = EmailForwarding(  # the same domain's email, a field of its own
+    "ml-email-forward",
+    domain_id=int(config.require("forwardDomainId")),
+    forward_to=f"desk@{prefix}-fwd.com",
+)
 
 pulumi.export("adopted_domains", batch.adopted_domains)
 pulumi.export("adopted_requests", iu.adopted_requests)
@@ -143,3 +149,4 @@ pulumi.export("provider_adopted", inbox_provider.adopted)
 pulumi.export("registrar_adopted", registrar.adopted)
 pulumi.export("adopted_inboxkit", inboxkit.adopted_domains)
 pulumi.export("forward_adopted", forwarding.adopted)
+pulumi.export("email_forward_adopted", email_forwarding.adopted)

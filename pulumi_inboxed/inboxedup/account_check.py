@@ -21,9 +21,7 @@ from ..core.domain_promise import account_phrase, undeclared_domain
 from ..core.errors import InboxedError
 from . import mailbox_limit
 from .models import DomainStatus, MailboxRequest
-from .runtime import NAMESPACE, AccountSnapshot
-
-API = "InboxedUp"
+from .runtime import API, NAMESPACE, AccountSnapshot
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from ..core.errors import InboxedError, NotFoundError
 from .models import Domain, DomainStatus
 from .runtime import InboxedUpRuntime
 
-API = "InboxedUp"
 NO_BATCH = "nobatch-"
 """Prefix of the resource id when every domain was adopted and the API gave no batch id."""
 ACTIVE = "active"

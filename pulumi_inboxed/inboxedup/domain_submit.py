@@ -17,9 +17,9 @@ from ..core.engine_watch import EngineGoneError
 from ..core.errors import ConflictError, InboxedError, UnprocessableError
 from ..core.safe_write import is_transient
 from .client import MAX_DOMAINS_PER_SUBMIT
-from .domain_status import API, domain_record
+from .domain_status import domain_record
 from .models import Domain, DomainStatus, SubmitDomainsResult
-from .runtime import InboxedUpRuntime
+from .runtime import API, InboxedUpRuntime
 
 
 class _AllFound:

@@ -73,9 +73,7 @@ from .models import (
 )
 from .models import MailboxRequest as RequestInfo
 from .program_domains import account_label
-from .runtime import InboxedUpRuntime, account_of, runtime_for
-
-API = "InboxedUp"
+from .runtime import API, InboxedUpRuntime, account_of, runtime_for
 
 USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
 MAX_NAME_LENGTH = 64

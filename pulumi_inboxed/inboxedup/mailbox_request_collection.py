@@ -61,7 +61,6 @@ from ..core.schema import (
 from . import program_domains
 from .account_check import PlannedRequest, account_failures
 from .mailbox_request import (
-    API,
     DEFAULT_WAIT_TIMEOUT_SECONDS,
     MAX_WAIT_TIMEOUT_SECONDS,
     REQUEST_STAYS,
@@ -73,7 +72,7 @@ from .mailbox_request_sending import passwords, request_all
 from .models import MailboxEntry, MailboxType
 from .models import MailboxRequest as RequestInfo
 from .program_domains import account_label
-from .runtime import InboxedUpRuntime, account_of, runtime_for
+from .runtime import API, InboxedUpRuntime, account_of, runtime_for
 
 IN_PROGRAM = "domains_in_program"
 """An output the program sets: the entries' domains a DomainBatch of the program declares."""

@@ -39,6 +39,8 @@ from . import endpoints as ep
 from .client import PROVIDER, InboxedUpClient
 from .models import BatchStatus, Domain, MailboxRequest
 
+API = "InboxedUp"
+"""The API's name in messages."""
 NAMESPACE = "inboxedup"
 API_TOKEN = Setting("inboxedup", "apiToken", "INBOXEDUP_API_TOKEN", secret=True)
 BASE_URL = Setting("inboxedup", "baseUrl", "INBOXEDUP_BASE_URL", default=ep.DEFAULT_BASE_URL)

@@ -2,7 +2,8 @@
 previous release is taken over by the current code without disturbing it.
 
 The previous release is the last version tag before HEAD (the one before, when HEAD itself is
-tagged; `INBOXED_UPGRADE_FROM=<tag>` names another). Its `pulumi_inboxed` is extracted with
+tagged; `INBOXED_UPGRADE_FROM=<tag>` names another). A clone without tags (CI's) finds it by the
+commit its CHANGELOG.md heading names. Its `pulumi_inboxed` is extracted with
 `git archive` and put first on the import path of the program and of the provider process for
 `pulumi up`. Then, with the current code:
 
@@ -25,6 +26,7 @@ import io
 import json
 import os
 import pickletools
+import re
 import secrets
 import shutil
 import subprocess
@@ -52,14 +54,18 @@ pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAM = Path(__file__).parent / "programs" / "upgrade"
 TAG_PATTERN = "v[0-9]*"
+RELEASE_HEADING = re.compile(
+    r"^## \S+ \(.*?tag `(v[^`]+)`, commit `([0-9a-f]{40})`\)", re.MULTILINE
+)
 MAILIN_TOKEN = "mailin-sandbox-token"
 MAILCHANNELS_KEY = "mc-sandbox-key"
 PINGRAM_KEY = "pingram_sk_sandbox"
 NO_TAG = (
-    "no release tag ({pattern}) before HEAD in {root}: the upgrade test needs the previous "
-    "release. Fetch the tags (`git fetch --tags`; in a shallow CI checkout "
-    "`git fetch --tags --unshallow`, or actions/checkout with `fetch-depth: 0`) or name one "
-    "with INBOXED_UPGRADE_FROM=<tag>. ({detail})"
+    "no release before HEAD in {root}: the upgrade test needs the previous release, found by "
+    "its tag ({pattern}) or by the commit its CHANGELOG.md heading names. Fetch the tags "
+    "(`git fetch --tags`; in a shallow CI checkout `git fetch --tags --unshallow`, or "
+    "actions/checkout with `fetch-depth: 0`) or name one with INBOXED_UPGRADE_FROM=<tag>. "
+    "({detail})"
 )
 
 
@@ -72,25 +78,55 @@ def _git(*args: str) -> str:
     return result.stdout.strip()
 
 
-def previous_release() -> str:
-    """The last version tag before HEAD; the one before it when HEAD is itself tagged. Fails
-    (never skips) without one, saying how to fetch the tags."""
+def _released_commits() -> list[tuple[str, str]]:
+    """(tag, commit) of every release CHANGELOG.md names, newest first."""
+    text = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    return RELEASE_HEADING.findall(text)
+
+
+def _is_previous(commit: str) -> bool:
+    """`commit` is in this clone, before HEAD and not HEAD itself."""
+    try:
+        _git("cat-file", "-e", f"{commit}^{{commit}}")
+        _git("merge-base", "--is-ancestor", commit, "HEAD")
+    except LookupError:
+        return False
+    return _git("rev-parse", "HEAD") != commit
+
+
+def previous_release() -> tuple[str, str]:
+    """(name, git revision) of the previous release: the last version tag before HEAD (the one
+    before it when HEAD is itself tagged); in a clone without tags, the newest release whose
+    commit CHANGELOG.md names and HEAD descends from. Fails (never skips) without one."""
     named = os.environ.get("INBOXED_UPGRADE_FROM")
     if named:
-        return named
+        return named, named
     try:
         tag = _git("describe", "--tags", "--abbrev=0", f"--match={TAG_PATTERN}", "HEAD")
         if _git("rev-parse", f"{tag}^{{commit}}") == _git("rev-parse", "HEAD"):
             tag = _git("describe", "--tags", "--abbrev=0", f"--match={TAG_PATTERN}", "HEAD^")
+        return tag, tag
     except LookupError as exc:
-        pytest.fail(NO_TAG.format(pattern=TAG_PATTERN, root=ROOT, detail=exc))
-    return tag
+        no_tag = str(exc)
+    listed = _released_commits()
+    for tag, commit in listed:
+        if _is_previous(commit):
+            return tag, commit
+    shallow = _git("rev-parse", "--is-shallow-repository") == "true"
+    pytest.fail(
+        NO_TAG.format(
+            pattern=TAG_PATTERN,
+            root=ROOT,
+            detail=f"{no_tag}; CHANGELOG.md names {len(listed)} release commit(s), none of them "
+            f"in this clone before HEAD{' (the clone is shallow)' if shallow else ''}",
+        )
+    )
 
 
-def extract_package(tag: str, into: Path) -> Path:
-    """`pulumi_inboxed` as it was at `tag`, under `into` (to put first on PYTHONPATH)."""
+def extract_package(revision: str, into: Path) -> Path:
+    """`pulumi_inboxed` as it was at `revision`, under `into` (to put first on PYTHONPATH)."""
     archive = subprocess.run(
-        ["git", "-C", str(ROOT), "archive", "--format=tar", tag, "pulumi_inboxed"],
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "pulumi_inboxed"],
         capture_output=True,
         check=True,
     ).stdout
@@ -161,8 +197,8 @@ def test_a_stack_made_by_the_previous_release_is_unchanged_refreshed_and_destroy
 ) -> None:
     started = time.monotonic()
     sandbox, token = upgrade_sandbox
-    tag = previous_release()
-    old_code = extract_package(tag, tmp_path / "release" / tag)
+    tag, revision = previous_release()
+    old_code = extract_package(revision, tmp_path / "release" / tag)
 
     settings = {
         "inboxedup:baseUrl": sandbox.url,

@@ -312,17 +312,17 @@ def _shown(names: list[str]) -> str:
 
 
 def _info(message: str) -> None:
-    import pulumi
+    from .lifecycle import note
 
     log.info("%s", message)
-    pulumi.log.info(message)
+    note(message)
 
 
 def _warn(message: str) -> None:
-    import pulumi
+    from .lifecycle import warn
 
     log.warning("%s", message)
-    pulumi.log.warn(message)
+    warn(message)
 
 
 __all__ = [

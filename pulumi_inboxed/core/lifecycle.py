@@ -4,11 +4,12 @@
   means the delete failed, naming the object. A 404 on the delete counts as gone only when the
   read agrees (a 404 from a wrong path must not look like success).
 - **One warning per call, on a line of its own.** What a delete or an update leaves behind is
-  one warning listing the objects with their count (`warn_grouped`), not one per object; the
-  provider host has no engine connection, and `pulumi.log.warn` prints there with two writes
-  that concurrent handlers can interleave (two warnings on one line): `warn` writes one line.
-  Across the resources of one provider process, `core.repeated_warnings` makes the first of a
-  kind the warning and later ones counted info lines (`note`).
+  one warning listing the objects with their count (`warn_grouped`), not one per object. In the
+  provider host `pulumi.log` has no engine connection (it prints to stderr, which the engine
+  reports on the stack's row, all lines on one stream that the summary merges): `warn` and
+  `note` send each message to the engine's log on the row of the resource being handled
+  (`core.engine_log`), else write one whole line to stderr. Across the resources of one
+  provider process, `core.repeated_warnings` makes a kind of warning one line with a count.
 - **Adopted objects stay.** An object a create adopted (it existed before the resource asked for
   it, or cannot be told apart from one that did) is left in the account on delete unless the
   program sets the input `DESTROY_ADOPTED` (the same name on every resource). Outputs say what
@@ -99,7 +100,7 @@ def log_kept_adopted(kind: str, names: Iterable[str], resource_name: str = "") -
         return
     where = f" {resource_name!r}" if resource_name else ""
     shown = ", ".join(kept[:20]) + (f" and {len(kept) - 20} more" if len(kept) > 20 else "")
-    pulumi.log.info(
+    note(
         f"{kind}{where}: left in the account, because this resource adopted them rather than "
         f"made them: {shown}. Set {DESTROY_ADOPTED}=True to delete adopted objects too."
     )
@@ -111,9 +112,9 @@ LISTED = 20
 
 
 def warn(message: str) -> None:
-    """One warning on a line of its own: through the engine when this process has one (a
-    program), else (the provider host) one write of `warning: <message>\n` to stderr, whole,
-    whatever other handlers print meanwhile."""
+    """One warning on a line of its own: through the engine (a program's `pulumi.log`, or the
+    provider host's `core.engine_log`), else one write of `warning: <message>\n` to stderr,
+    whole, whatever other handlers print meanwhile."""
     _say("warning", message, pulumi.log.warn)
 
 
@@ -123,13 +124,26 @@ def note(message: str) -> None:
 
 
 def _say(label: str, message: str, log: Callable[[str], None]) -> None:
-    """`message` to the engine's log (`log`) in a program, else (the provider host) one write
-    of `<label>: <message>` on one line to stderr, whole, whatever other handlers print."""
+    """`message` to the engine's log (`log`) in a program. In the provider host: to the engine's
+    log too, on the row of the resource being handled (`core.engine_log`, each message its own
+    line in the summary), else (no engine: a script, a test) one write of `<label>: <message>`
+    on one line to stderr, whole, whatever other handlers print."""
     from pulumi.runtime.settings import get_engine
 
     if get_engine() is not None:
         log(message)
         return
+    from . import engine_log
+
+    engine = engine_log.engine_log()
+    severity = engine_log.Severity.WARNING if label == "warning" else engine_log.Severity.INFO
+    if engine is not None and engine.send(severity, message, urn=engine_log.handled_urn()):
+        return
+    say_on_stderr(label, message)
+
+
+def say_on_stderr(label: str, message: str) -> None:
+    """One write of `<label>: <message>` on one line to stderr."""
     with _STDERR:
         sys.stderr.write(f"{label}: {' '.join(message.splitlines())}\n")
         sys.stderr.flush()

@@ -152,6 +152,20 @@ def _wrap(handler: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return wrapper
 
 
+def _wrap_urn(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """`handler` (the servicer's undecorated Delete or Read) with the resource's URN known
+    (`core.intents.current_urn()`: the row its messages land on, `core.engine_log`). Nothing is
+    settled: a delete or a read writes no intents and removes none."""
+
+    @functools.wraps(handler)
+    def wrapper(self: Any, request: Any, context: Any) -> Any:
+        with intents.handling(str(getattr(request, "urn", "") or "")):
+            return handler(self, request, context)
+
+    wrapper.__inboxed_partial__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
 def answer_in_abort(exc: BaseException | None) -> str | None:
     """The message the servicer's abort sends for a handler's error (it formats the error inside
     its `except`, through `provider_base._ConciseTraceback`): for a `PartialFailure`, its own
@@ -183,7 +197,8 @@ def _handler_cell(decorated: Any) -> Any:
 
 def install() -> bool:
     """Makes the dynamic servicer's Create and Update answer a `PartialFailure` as the engine's
-    `ErrorResourceInitFailed` (idempotent); True when in force.
+    `ErrorResourceInitFailed` (idempotent); True when in force. Delete and Read are wrapped to
+    know their resource's URN only (`_wrap_urn`).
 
     The servicer's handlers were registered with the grpc server (bound methods) before any
     provider was loaded, so replacing them on the class would change nothing for the running
@@ -199,7 +214,7 @@ def install() -> bool:
         servicer = getattr(module, "DynamicResourceProviderServicer", None)
         if servicer is None:
             continue
-        for kind in ("Create", "Update"):
+        for kind in ("Create", "Update", "Delete", "Read"):
             cell = _handler_cell(vars(servicer).get(kind))
             if cell is None:
                 log.warning(
@@ -209,8 +224,10 @@ def install() -> bool:
                 )
                 continue
             if not getattr(cell.cell_contents, "__inboxed_partial__", False):
-                cell.cell_contents = _wrap(cell.cell_contents, kind)
-            done = True
+                partial = kind in ("Create", "Update")
+                handler = cell.cell_contents
+                cell.cell_contents = _wrap(handler, kind) if partial else _wrap_urn(handler)
+            done = done or kind in ("Create", "Update")
     return done
 
 

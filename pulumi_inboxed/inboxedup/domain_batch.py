@@ -43,6 +43,7 @@ from ..core.lifecycle import (
     confirm_deleted,
     destroy_adopted,
     log_kept_adopted,
+    warn,
 )
 from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
@@ -455,7 +456,7 @@ def _settle(
         verify_ns_error=verify.error,
     )
     if outs["failed_domains"] or outs["not_ready_domains"] or verify.error:
-        pulumi.log.warn(_incomplete_message(outs, target, timeout))
+        warn(_incomplete_message(outs, target, timeout))
     return outs
 
 

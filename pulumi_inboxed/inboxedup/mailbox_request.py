@@ -20,9 +20,9 @@ again (`core.safe_write.write_once`).
 
 The API has no endpoint to change or cancel a request: changing the domain, type or mailboxes
 replaces the resource (preview says so), and delete only forgets the request (with a warning):
-it stays in the account. The first such warning of a run per account is the whole explanation;
-later ones (other `MailboxRequest` resources, `MailboxRequests` entries) are one short info line
-each with the running count (`core.repeated_warnings`).
+it stays in the account. All the requests a run leaves so in one account (`MailboxRequest`
+resources and `MailboxRequests` entries) are one warning line of the summary, numbered, the last
+number their count (`core.repeated_warnings`).
 """
 
 from __future__ import annotations
@@ -43,11 +43,12 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ..core import intents
+from ..core.engine_log import handled_urn
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
 from ..core.lifecycle import DESTROY_ADOPTED, warn
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns
-from ..core.repeated_warnings import warn_repeated
+from ..core.repeated_warnings import row_name, warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -88,6 +89,16 @@ REQUEST_STAYS = "a mailbox request stays"
 """The reason of the grouped warning about requests left in the account (both kinds)."""
 IN_PROGRAM = "domain_in_program"
 """An output the program sets: True when a DomainBatch of the program declares the domain."""
+
+
+def left_head(account: str | None) -> str:
+    """The line that names every mailbox request left in `account` by a run, up to its list
+    (`core.repeated_warnings`: `<head>: #1 req_a (mailboxes-0: a.com), #2 ...`)."""
+    return (
+        "InboxedUp has no endpoint to cancel or delete a mailbox request, so these stay in "
+        f"{account_label(account)} (a request keeps its mailbox slots unless it failed), "
+        "removed from the Pulumi state only"
+    )
 
 
 def _username(value: str) -> str:
@@ -399,20 +410,24 @@ class MailboxRequestProvider(ConfiguredProvider):
         return dyn.ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        """Forgets the request, with a warning: the first of the run per account, then one
-        info line each (`core.repeated_warnings`)."""
+        """Forgets the request, with a warning: one line per account for all the requests of
+        the run (`core.repeated_warnings`)."""
         account = account_of(props)
         adopted = " (adopted by this resource: it existed before)" if props.get("adopted") else ""
         domain = props.get("domain")
+        name = row_name(handled_urn())
+        where = f"{name}: {domain}" if name else f"{domain}"
+        item = f"{id_} ({where}{', adopted' if adopted else ''})"
         warn_repeated(
             (API, account, REQUEST_STAYS),
-            1,
-            f"InboxedUp has no endpoint to cancel or delete a mailbox request: request {id_}"
-            f"{adopted} on {domain} stays in {account_label(account)} (and keeps its slots "
+            [item],
+            head=left_head(account),
+            warning=f"InboxedUp has no endpoint to cancel or delete a mailbox request: request "
+            f"{id_}{adopted} on {domain} stays in {account_label(account)} (and keeps its slots "
             "unless it failed); it is removed from the Pulumi state only.",
-            f"{account_label(account)}: mailbox request {id_}{adopted} on {domain} stays in the "
-            "account too, removed from the Pulumi state only",
-            "requests",
+            later=f"{account_label(account)}: mailbox request {id_}{adopted} on {domain} stays "
+            "in the account too, removed from the Pulumi state only",
+            noun="requests",
         )
 
 

@@ -39,12 +39,13 @@ from pydantic import (
 )
 
 from ..core.domains import DomainNameError, normalize_domain
+from ..core.engine_log import handled_urn
 from ..core.lifecycle import grouped_message, listed
 from ..core.partial_failure import raise_if_unfinished
 from ..core.polling import Deadline
 from ..core.provider_base import ConfiguredProvider, Failures, has_unknowns, holds_any
 from ..core.reconcile import plan_entries
-from ..core.repeated_warnings import warn_repeated
+from ..core.repeated_warnings import row_name, warn_repeated
 from ..core.resource_spec import Opts, Props, ResourceSpec
 from ..core.schema import (
     DomainInputs,
@@ -65,6 +66,7 @@ from .mailbox_request import (
     MAX_WAIT_TIMEOUT_SECONDS,
     REQUEST_STAYS,
     Mailboxes,
+    left_head,
     mailboxes_within_type_limit,
 )
 from .mailbox_request_sending import entry_usernames as _usernames
@@ -464,18 +466,19 @@ def _left(ids: Mapping[str, str], keys: set[str]) -> list[str]:
 def _warn_left(
     ids: Mapping[str, str], keys: set[str], why: str, account: str | None = None
 ) -> None:
-    """One line for all the requests of `keys` (none: nothing): the first of the run per
-    account a warning, later ones an info line with the count (`core.repeated_warnings`, shared
-    with `MailboxRequest`)."""
+    """All the requests of `keys` (none: nothing) in the run's one line per account about
+    requests left in the account (`core.repeated_warnings`, shared with `MailboxRequest`)."""
     items = _left(ids, keys)
     stay = "request stays" if len(items) == 1 else "requests stay"
+    name = row_name(handled_urn())
     warn_repeated(
         (API, account, REQUEST_STAYS),
-        len(items),
-        left_message(ids, keys, why, account),
-        f"{account_label(account)}: {len(items)} more mailbox {stay} in the account: "
+        [f"{ids[key]} ({name}: {key})" for key in sorted(keys)] if name else items,
+        head=left_head(account),
+        warning=left_message(ids, keys, why, account),
+        later=f"{account_label(account)}: {len(items)} more mailbox {stay} in the account: "
         f"{listed(sorted(items))}; {why}, so removed from the Pulumi state only",
-        "requests",
+        noun="requests",
     )
 
 

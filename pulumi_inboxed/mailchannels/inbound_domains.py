@@ -72,6 +72,7 @@ from ..core.lifecycle import (
     confirm_deleted,
     destroy_adopted,
     log_kept_adopted,
+    warn,
 )
 from ..core.partial_failure import PartialFailure
 from ..core.provider_base import ConfiguredProvider, Failures, as_whole_number, has_unknowns
@@ -597,7 +598,7 @@ class InboundDomainsProvider(ConfiguredProvider):
                 raise PartialFailure(
                     f"MailChannels Inbound: {message}", outs, _failure_lines(failed), id_=id_
                 )
-            pulumi.log.warn(message)
+            warn(message)
         return outs
 
     def read(self, id_: str, props: dict[str, Any]) -> dyn.ReadResult:

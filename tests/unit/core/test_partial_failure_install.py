@@ -19,7 +19,7 @@ from google.rpc import status_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
-from pulumi_inboxed.core import partial_failure
+from pulumi_inboxed.core import intents, partial_failure
 from pulumi_inboxed.core.partial_failure import PartialFailure
 
 
@@ -62,6 +62,14 @@ def host_module() -> types.ModuleType:
         def Update(self, request: Any, context: Any) -> Any:
             raise ValueError("not partial")
 
+        @_abort_with_traceback
+        def Delete(self, request: Any, context: Any) -> Any:
+            return intents.current_urn()  # the row a delete's warnings land on
+
+        @_abort_with_traceback
+        def Read(self, request: Any, context: Any) -> Any:
+            return intents.current_urn()
+
     module.DynamicResourceProviderServicer = DynamicResourceProviderServicer  # type: ignore[attr-defined]
     return module
 
@@ -98,3 +106,23 @@ def test_a_handler_bound_before_install_reports_the_partial_failure(
     with pytest.raises(Aborted):
         servicer.Update(request_with_provider(), other)
     assert other.trailing == () and other.aborts == [("UNKNOWN", "traceback")]
+
+
+def test_delete_and_read_bound_before_install_know_their_resource(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A delete's messages land on its resource's row (`core.engine_log`): the wrapped Delete
+    and Read set the URN that `intents.current_urn()` gives, and nothing after."""
+    module = host_module()
+    monkeypatch.setitem(sys.modules, "pulumi.dynamic.__main__", module)
+    servicer = module.DynamicResourceProviderServicer()
+    delete, read = servicer.Delete, servicer.Read
+    assert delete(types.SimpleNamespace(urn="urn:pulumi:dev::p::t::a"), FakeContext()) == ""
+    assert partial_failure.install()
+    assert delete(types.SimpleNamespace(urn="urn:pulumi:dev::p::t::a"), FakeContext()) == (
+        "urn:pulumi:dev::p::t::a"
+    )
+    assert read(types.SimpleNamespace(urn="urn:pulumi:dev::p::t::b"), FakeContext()) == (
+        "urn:pulumi:dev::p::t::b"
+    )
+    assert intents.current_urn() == ""

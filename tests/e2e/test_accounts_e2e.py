@@ -263,8 +263,12 @@ def test_two_accounts_of_each_api_in_one_program(
     # InboxedUp has no endpoint to cancel a request: client-a's old record stays, on a domain
     # client-a no longer holds, and the up says so.
     assert accounts.requests_on("client-a", MOVING) == {first_request: ("max", "mia")}
-    warning = f"no endpoint to cancel or delete a mailbox request: request {first_request}"
+    warning = (
+        "no endpoint to cancel or delete a mailbox request, so these stay in InboxedUp account "
+        "'client-a' "
+    )
     assert warning in out(moved), out(moved)[-3000:]
+    assert f"#1 {first_request} (requests-moving: {MOVING})" in out(moved), out(moved)[-3000:]
     assert view_a["mailin_mailboxes"] == set()  # deleted from client-a
     assert view_b["mailin_mailboxes"] == {
         f"info@{MAILIN_B}",

@@ -321,7 +321,7 @@ def _info(message: str) -> None:
 def _warn(message: str) -> None:
     from .lifecycle import warn
 
-    log.warning("%s", message)
+    log.info("%s", message)  # not WARNING: Python's last-resort handler would print it again
     warn(message)
 
 

@@ -277,7 +277,7 @@ def listed(client: MailinClient, provider: Any) -> list[int]:
 
 def logged(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     messages: list[str] = []
-    monkeypatch.setattr("pulumi.log.info", lambda message, *a, **k: messages.append(message))
+    monkeypatch.setattr("pulumi_inboxed.core.lifecycle.note", messages.append)
     return messages
 
 

@@ -561,7 +561,7 @@ def test_adopted_domains_are_not_deleted_and_the_log_says_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     logged: list[str] = []
-    monkeypatch.setattr("pulumi.log.info", lambda msg, *a, **k: logged.append(msg))
+    monkeypatch.setattr("pulumi_inboxed.core.lifecycle.note", logged.append)
     account = FakeAccount({"mine.com": 1, "theirs.com": 2}, delete_status=200, removes=True)
     fake_mailin_api(DomainsProvider(), account).delete(
         "1", state({"mine.com": 1, "theirs.com": 2}, adopted_domains=["theirs.com"])

@@ -377,7 +377,7 @@ def test_an_adopted_azure_order_stays_unless_destroy_adopted(
 ) -> None:
     client = microsoft_client
     messages: list[str] = []
-    monkeypatch.setattr("pulumi.log.info", lambda message, *a, **k: messages.append(message))
+    monkeypatch.setattr("pulumi_inboxed.core.lifecycle.note", messages.append)
     provider = microsoft_provider(AzureOrderProvider)
     news = {"domain": "kept-ms.com", "mailbox_mode": "auto", "full_names": ["Ann Lee"]}
     client.add_azure_order({**news, "full_name": ["Ann Lee"], "is_purchase": 1})  # by hand

@@ -22,9 +22,10 @@ import functools
 import types
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Final, Union, get_args, get_origin
+from typing import Annotated, Any, Final, Union, get_args, get_origin
 
 from .codegen import SPEC_MODULES, specs_of
+from .core.packed_outputs import unpack
 from .core.resource_spec import ResourceSpec
 from .core.schema import InputObject
 
@@ -47,6 +48,8 @@ class Kind:
     :param list_inputs: the inputs that take a list.
     :param entries: for a collection, the input holding its entries (`requests`); else None.
     :param entry_fields: the field names of one entry, when the entries are objects.
+    :param packed_outputs: the outputs its state records as one JSON text each
+        (`core.packed_outputs`; `unpacked_outputs` reads them back).
     """
 
     api: str
@@ -56,6 +59,7 @@ class Kind:
     list_inputs: tuple[str, ...]
     entries: str | None
     entry_fields: tuple[str, ...]
+    packed_outputs: tuple[str, ...] = ()
 
     @property
     def token(self) -> str:
@@ -118,6 +122,7 @@ def kind_of_spec(spec: ResourceSpec) -> Kind:
         list_inputs=list_inputs,
         entries=entries,
         entry_fields=_entry_fields(spec, entries) if entries else (),
+        packed_outputs=tuple(getattr(spec.provider, "packed_outputs", ())),
     )
 
 
@@ -149,4 +154,19 @@ def from_type(type_token: str) -> Kind | None:
     return by_token().get(type_token.removeprefix(DYNAMIC_TYPE_PREFIX))
 
 
-__all__ = ["DYNAMIC_TYPE_PREFIX", "Kind", "all_kinds", "by_token", "from_type", "kind"]
+def unpacked_outputs(type_token: str, outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """A resource's recorded outputs (`pulumi stack export`) with the ones its kind records as
+    JSON texts read back as values (`core.packed_outputs`); other types' as they are."""
+    found = from_type(type_token)
+    return unpack(outputs, found.packed_outputs) if found is not None else dict(outputs)
+
+
+__all__ = [
+    "DYNAMIC_TYPE_PREFIX",
+    "Kind",
+    "all_kinds",
+    "by_token",
+    "from_type",
+    "kind",
+    "unpacked_outputs",
+]

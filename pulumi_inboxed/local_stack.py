@@ -176,8 +176,15 @@ class LocalStack:
         return self._run("stack", "export").stdout
 
     def resources(self) -> list[dict[str, Any]]:
+        """The state's resources, each kind's packed outputs read back as values
+        (`kinds.unpacked_outputs`; `export()` gives the state as recorded)."""
+        from .kinds import unpacked_outputs
+
         deployment = json.loads(self.export())
         resources: list[dict[str, Any]] = deployment.get("deployment", {}).get("resources", [])
+        for resource in resources:
+            if "outputs" in resource:
+                resource["outputs"] = unpacked_outputs(resource["type"], resource["outputs"])
         return resources
 
     def resource_outputs(self, name: str) -> dict[str, Any]:

@@ -214,14 +214,23 @@ def take_moved(provider: type[Any], id_: str, olds: Mapping[str, Any]) -> tuple[
     return tuple(noted)
 
 
+HOST_FRAMES_ABOVE = 4
+"""How many frames up from a wrapped handler the host's own handler may be."""
+
+
 def _host_request(handler: str, depth: int) -> Any:
     """The request of the provider host's `handler` (`Read`, `Diff` of `pulumi.dynamic.__main__`)
-    when the frame `depth` levels up is that handler, else None: what tests and other callers of
-    a provider's methods do leaves no note and takes none."""
-    frame = sys._getframe(depth + 1)
-    if frame.f_code.co_name != handler or "DynamicResourceProviderServicer" not in frame.f_globals:
-        return None
-    return frame.f_locals.get("request", False)
+    when it called the provider: the frame `depth` levels up or, past the handler wrappers of
+    `ConfiguredProvider` (`core.packed_outputs`), one of the few above it; else None: what tests
+    and other callers of a provider's methods do leaves no note and takes none."""
+    frame: Any = sys._getframe(depth + 1)
+    for _ in range(HOST_FRAMES_ABOVE):
+        if frame is None:
+            return None
+        if frame.f_code.co_name == handler and "DynamicResourceProviderServicer" in frame.f_globals:
+            return frame.f_locals.get("request", False)
+        frame = frame.f_back
+    return None
 
 
 def _called_by_host(handler: str, depth: int) -> bool:

@@ -63,6 +63,13 @@ class ConfiguredProvider(dyn.ResourceProvider):
         read = cls.__dict__.get("read")  # and the outputs a refresh moved (`core.engine_diff`)
         if read is not None:
             cls.read = noted_read(read)  # type: ignore[method-assign,assignment]
+        if cls.packed_outputs:  # recorded as JSON texts, read back as values (`packed_outputs`)
+            from .packed_outputs import packing_handler
+
+            for kind in ("create", "update", "read", "diff", "delete"):
+                handler = cls.__dict__.get(kind)
+                if handler is not None:
+                    setattr(cls, kind, packing_handler(handler, kind))
 
     @named_for_engine
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> dyn.CheckResult:
@@ -90,6 +97,10 @@ class ConfiguredProvider(dyn.ResourceProvider):
         failures += self.check_further(olds, news, inputs, failures)
         return dyn.CheckResult(inputs, failures)
 
+    packed_outputs: ClassVar[tuple[str, ...]] = ()
+    """Per-entry outputs recorded as one JSON text each (`core.packed_outputs`): a large
+    collection's state stays small in the CLI; handlers and programs see the values."""
+
     program_hints: tuple[str, ...] = ()
     """Values the program sends beside the inputs for `check_further` only (e.g. the domains it
     declares), never parsed as inputs nor kept in the state."""
@@ -111,12 +122,13 @@ class ConfiguredProvider(dyn.ResourceProvider):
         pass
 
     def configure(self, req: dyn.ConfigureRequest) -> None:
-        from . import engine_diff, engine_watch, partial_failure
+        from . import engine_diff, engine_watch, packed_outputs, partial_failure
 
         engine_watch.start_watch()  # exits this process once the engine is gone (`pulumi` killed)
         install_concise_errors()
         engine_diff.install()
         partial_failure.install()
+        packed_outputs.install()
         self._config = req.config
         threads = read(PROVIDER_THREADS, req.config)
         if threads and threads.isdigit():

@@ -13,7 +13,7 @@ import inspect
 import os
 import pickle
 import traceback
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, TypeVar
@@ -217,8 +217,20 @@ def register(
     )
     with _pickler_restored():
         dyn.Resource.__init__(resource, spec.provider(), resource_name, props, opts)
+    unpack_attributes(resource, getattr(spec.provider, "packed_outputs", ()))
     if spec.after_register is not None:
         spec.after_register(resource, resource_name, props)
+
+
+def unpack_attributes(resource: dyn.Resource, names: Iterable[str]) -> None:
+    """The program reads each output the provider records packed (`core.packed_outputs`) as
+    its value, as it did before outputs were packed."""
+    from .packed_outputs import unpacked_output
+
+    for name in names:
+        output = getattr(resource, name, None)
+        if isinstance(output, pulumi.Output):
+            setattr(resource, name, unpacked_output(output))
 
 
 R = TypeVar("R", bound=dyn.Resource)
@@ -259,4 +271,5 @@ def get_resource(
     resource = cls.__new__(cls)
     with _pickler_restored():
         dyn.Resource.__init__(resource, spec.provider(), resource_name, props, merged)
+    unpack_attributes(resource, getattr(spec.provider, "packed_outputs", ()))
     return resource

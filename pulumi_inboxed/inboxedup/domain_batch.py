@@ -240,6 +240,8 @@ def _outputs(
 class DomainBatchProvider(ConfiguredProvider):
     """The dynamic provider behind `DomainBatch`. Holds no state when pickled."""
 
+    packed_outputs = ("domains", "records", "statuses", "nameservers", "failed_domains")
+
     def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
         """The runtime of `account` (None: the default account)."""
         return runtime_for(self.config, account)

@@ -246,6 +246,15 @@ def _mailbox_entries(entry: Mapping[str, Any]) -> list[MailboxEntry]:
 
 
 class MailboxRequestsProvider(ConfiguredProvider):
+    packed_outputs = (
+        "requests",
+        "request_ids",
+        "statuses",
+        "emails",
+        "credentials",
+        "domains_in_program",
+    )
+
     def _runtime(self, account: str | None = None) -> InboxedUpRuntime:
         """The runtime of `account` (None: the default account)."""
         return runtime_for(self.config, account)

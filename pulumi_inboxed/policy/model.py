@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from .. import kinds
 from ..core.domains import DomainNameError, normalize_domain
+from ..core.packed_outputs import unpack_value
 
 DYNAMIC_PREFIX: Final = kinds.DYNAMIC_TYPE_PREFIX
 """Type tokens of `pulumi.dynamic` resources: this prefix, then `<module>:<name>`."""
@@ -149,7 +150,13 @@ class Resource:
         return found.token if found is not None else None
 
     def get(self, key: str) -> Any:
-        return self.props.get(key)
+        """The input (or recorded output) `key`; an output the state records as one JSON text
+        (`core.packed_outputs`) read back as its value."""
+        value = self.props.get(key)
+        found = kinds.from_type(self.type)
+        if found is not None and key in found.packed_outputs:
+            return unpack_value(value)
+        return value
 
     def label(self) -> str:
         return f"{self.kind or self.type} {self.name!r}"

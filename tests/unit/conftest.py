@@ -42,6 +42,16 @@ def _no_repeated_warnings_yet() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _outputs_as_values() -> Iterator[None]:
+    """Handlers called directly take and give values; a test that `configure()`s a provider
+    (which packs outputs from then on, as the provider process does) leaves no trace."""
+    from pulumi_inboxed.core import packed_outputs
+
+    yield
+    packed_outputs.uninstall()
+
+
+@pytest.fixture(autouse=True)
 def fresh_limiters(monkeypatch: pytest.MonkeyPatch) -> request_limits.LimiterRegistry:
     """Each test starts with no account limiter (`core.request_limits.LIMITERS`), as a fresh
     provider process does: no test inherits another's pace or its waits."""

@@ -34,6 +34,7 @@ from pulumi.runtime.proto import provider_pb2
 from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.errors import ConfigError
 from pulumi_inboxed.core.http import RetryPolicy
+from pulumi_inboxed.core.packed_outputs import unpack
 from pulumi_inboxed.core.partial_failure import PartialFailure
 from pulumi_inboxed.core.safe_write import WritePolicy
 from pulumi_inboxed.inboxedup import InboxedUpClient
@@ -542,7 +543,9 @@ def test_the_servicer_answers_a_partial_failure_with_the_outputs_to_record(
     assert status.details[0].Unpack(detail)
     outs = rpc.deserialize_properties(detail.properties)
     assert detail.id.startswith("mailbox-requests-")
-    assert list(outs["request_ids"]) == ["a.com/smtp"]
+    # recorded as the state holds it: the per-entry outputs as one JSON text each
+    assert isinstance(outs["request_ids"], str)
+    assert list(unpack(outs, ["request_ids"])["request_ids"]) == ["a.com/smtp"]
     assert outs["__provider"] == "pickled"
     assert any(reason.startswith("b.com/smtp: ") for reason in detail.reasons)
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
@@ -13,7 +12,7 @@ from .api_client import ApiClient
 from .endpoints_config import EndpointTable
 from .errors import ApiError, CredentialHint
 from .http import RETRYABLE_SERVER_STATUSES, HttpClient, ParsedError, RetryPolicy
-from .request_limits import RequestLimiter
+from .request_limits import RequestLimiter, sleep_unless_engine_gone
 from .safe_write import DEFAULT_WRITE_POLICY, WritePolicy, WritesOnce
 
 
@@ -38,14 +37,16 @@ class ApiKeyClient(ApiClient, WritesOnce):
         limiter: RequestLimiter | None = None,
         credential: CredentialHint | None = None,
         write_policy: WritePolicy = DEFAULT_WRITE_POLICY,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = sleep_unless_engine_gone,
     ) -> None:
         """
         :param limiter: the account's pace (its runtime's one limiter for the account).
         :param credential: the account and the key's config key, named by a 401 or 403.
         :param write_policy: how often a write that failed transiently is checked and re-sent
             (`core.safe_write.write_once`).
-        :param sleep: how the client waits between tries (a no-op in unit tests).
+        :param sleep: how the client waits between tries: cut short once the engine is gone
+            (`core.request_limits.sleep_unless_engine_gone`), as every other client's; a no-op
+            in unit tests.
         """
         self.write_policy = write_policy
         self.sleep = sleep

@@ -525,3 +525,39 @@ def test_every_apis_runtime_takes_the_accounts_one_limiter_whatever_its_credenti
     paced = {**mi, "mailin:requestsPerSecond": "3"}
     assert mi_runtime.runtime_for(paced).client.http.limiter is not a.http.limiter
     assert request_limits.LIMITERS.limiter("inboxedup", None, first.limits) is first.limiter
+
+
+@pytest.mark.parametrize("kind", ["mailchannels", "pingram"])
+def test_the_api_key_clients_wait_between_tries_ends_when_the_engine_goes(
+    engine_gone: threading.Event, kind: str
+) -> None:
+    """MailChannels and Pingram wait as the others do: an hour's Retry-After, once the engine is
+    gone, ends at once and nothing more is sent (their default wait was `time.sleep`)."""
+    from pulumi_inboxed.mailchannels.client import MailChannelsClient
+    from pulumi_inboxed.pingram.client import PingramClient
+
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        engine_gone.set()
+        return httpx.Response(429, headers={"Retry-After": "3600"}, json={})
+
+    make = MailChannelsClient if kind == "mailchannels" else PingramClient
+    api = make(
+        "https://api.test",
+        "key",
+        retry=RetryPolicy(attempts=3, max_wait=3600),
+        transport=httpx.MockTransport(handler),
+    )
+    outcome: list[BaseException] = []
+
+    def listing(_name: str) -> None:
+        try:
+            api.list_domains()
+        except BaseException as exc:
+            outcome.append(exc)
+
+    join(threads(listing, ["listing"]))  # bounded: it would wait an hour otherwise
+    assert len(outcome) == 1 and isinstance(outcome[0], EngineGoneError), outcome
+    assert calls == ["GET"]

@@ -546,10 +546,15 @@ def _before_register(name: str, props: Props, opts: Opts) -> Opts:
     )
     domain = props["domain"]
     if isinstance(domain, str) and not isinstance(account, pulumi.Output):
-        batch = program_domains.batch_declaring(domain, account)
-        props[IN_PROGRAM] = batch is not None
-        if batch is not None:
-            opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=[batch]))
+        # decided once the program's body has run (an apply of known values runs then), so a
+        # DomainBatch declared after this request counts too
+        batch = pulumi.Output.from_input(domain).apply(
+            lambda d: program_domains.batch_declaring(d, account)
+        )
+        props[IN_PROGRAM] = batch.apply(lambda b: b is not None)
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=batch.apply(lambda b: [b] if b else []))
+        )
     elif domain is not None:  # another resource's output: decided once it is known
         props[IN_PROGRAM] = pulumi.Output.all(domain, account).apply(
             lambda v: (

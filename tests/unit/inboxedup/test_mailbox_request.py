@@ -296,6 +296,44 @@ def test_a_domain_from_an_output_is_summed_once_known(program: None) -> None:
         _program_with_a_domain_from_an_output()
 
 
+class _Recording(_Mocks):
+    """Records the inputs each resource is registered with."""
+
+    def __init__(self) -> None:
+        self.inputs: dict[str, dict[str, Any]] = {}
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
+        self.inputs[args.name] = dict(args.inputs)
+        return super().new_resource(args)
+
+
+def test_a_domain_batch_declared_after_the_request_still_counts(program: None) -> None:
+    """The mark is decided once the program's body has run: a request (or a collection)
+    declared before the DomainBatch of its domain is not looked for in the account at preview,
+    and waits for the batch."""
+    from pulumi_inboxed.inboxedup import DomainBatch, MailboxRequestEntryArgs, MailboxRequests
+
+    mocks = _Recording()
+    pulumi.runtime.set_mocks(mocks, preview=True)
+
+    @pulumi.runtime.test
+    def declared_first() -> Any:
+        one = MailboxRequest("early", domain="late.com", type="smtp", mailboxes=boxes(2))
+        many = MailboxRequests(
+            "early-many",
+            requests=[
+                MailboxRequestEntryArgs(domain="late.com", type="google", mailboxes=boxes(1)),
+                MailboxRequestEntryArgs(domain="elsewhere.com", type="smtp", mailboxes=boxes(1)),
+            ],
+        )
+        DomainBatch("late-batch", domains=["late.com"])
+        return pulumi.Output.all(one.urn, many.urn)
+
+    declared_first()
+    assert mocks.inputs["early"]["domain_in_program"] is True
+    assert mocks.inputs["early-many"]["domains_in_program"] == ["late.com"]
+
+
 # the account checks, read-only, against a real sandbox -----------------------------------
 
 

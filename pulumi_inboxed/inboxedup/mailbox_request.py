@@ -545,21 +545,22 @@ def _before_register(name: str, props: Props, opts: Opts) -> Opts:
         name, props["domain"], props["type"], props["mailboxes"], account=account
     )
     domain = props["domain"]
-    if isinstance(domain, str) and not isinstance(account, pulumi.Output):
-        # decided once the program's body has run (an apply of known values runs then), so a
-        # DomainBatch declared after this request counts too
-        batch = pulumi.Output.from_input(domain).apply(
-            lambda d: program_domains.batch_declaring(d, account)
-        )
-        props[IN_PROGRAM] = batch.apply(lambda b: b is not None)
-        opts = pulumi.ResourceOptions.merge(
-            opts, pulumi.ResourceOptions(depends_on=batch.apply(lambda b: [b] if b else []))
-        )
-    elif domain is not None:  # another resource's output: decided once it is known
+    if domain is not None:
+        # decided in an apply: once the program's body has run (an apply of known values runs
+        # then, so a DomainBatch declared after this request counts too), or once the domain,
+        # another resource's output, is known
         props[IN_PROGRAM] = pulumi.Output.all(domain, account).apply(
             lambda v: (
                 isinstance(v[0], str) and program_domains.batch_declaring(v[0], v[1]) is not None
             )
+        )
+    if isinstance(domain, str) and not isinstance(account, pulumi.Output):
+        # and the request waits for that batch (a dependency known at preview)
+        batch = pulumi.Output.from_input(domain).apply(
+            lambda d: program_domains.batch_declaring(d, account)
+        )
+        opts = pulumi.ResourceOptions.merge(
+            opts, pulumi.ResourceOptions(depends_on=batch.apply(lambda b: [b] if b else []))
         )
     return opts
 

@@ -508,28 +508,30 @@ def _before_register(name: str, props: Props, opts: Opts) -> Opts:
         pulumi.Output.all(requests, account).apply(lambda v: _declare(name, v[0], v[1]))
     else:
         _declare(name, requests, account)
+    if requests is not None:
+        # decided in an apply: once the program's body has run (an apply of known values runs
+        # then, so a DomainBatch declared after this resource counts too), or once the domains,
+        # other resources' outputs, are known
+        props[IN_PROGRAM] = pulumi.Output.all(requests, account).apply(
+            lambda v: _in_program(v[0], v[1])
+        )
     if (
         isinstance(requests, list)
         and not isinstance(account, pulumi.Output)
         and all(isinstance(e, Mapping) and isinstance(e.get("domain"), str) for e in requests)
     ):
-        # decided once the program's body has run (an apply of known values runs then), so a
-        # DomainBatch declared after this resource counts too
+        # and the resource waits for those batches (a dependency known at preview)
         domains = sorted({str(e["domain"]) for e in requests})
-        found = pulumi.Output.from_input(domains).apply(
-            lambda names: {d: program_domains.batch_declaring(d, account) for d in names}
-        )
-        props[IN_PROGRAM] = found.apply(
-            lambda f: [_normal(d) for d, b in f.items() if b is not None]
-        )
-        batches = found.apply(
-            lambda f: list({id(b): b for b in f.values() if b is not None}.values())
+        batches = pulumi.Output.from_input(domains).apply(
+            lambda names: list(
+                {
+                    id(b): b
+                    for d in names
+                    if (b := program_domains.batch_declaring(d, account)) is not None
+                }.values()
+            )
         )
         opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(depends_on=batches))
-    elif requests is not None:  # a domain from another resource's output: decided once known
-        props[IN_PROGRAM] = pulumi.Output.all(requests, account).apply(
-            lambda v: _in_program(v[0], v[1])
-        )
     return opts
 
 

@@ -14,8 +14,8 @@ commit its CHANGELOG.md heading names. Its `pulumi_inboxed` is extracted with
 4. `pulumi destroy` deletes, with the current code, what the previous release created: the
    sandbox holds what it held before the stack.
 
-The program (programs/upgrade) declares the collections and one resource of every provider
-module of the previous release, one stack.
+The program (programs/upgrade) declares, in one stack, every collection of the previous release
+and one resource of each single kind (15 kinds for 0.2.0).
 """
 
 from __future__ import annotations
@@ -236,7 +236,7 @@ def test_a_stack_made_by_the_previous_release_is_unchanged_refreshed_and_destroy
         old.set_config(key, value, secret=True)
     old.up()
     made = {r["urn"]: r for r in old.resources() if "__provider" in r.get("inputs", {})}
-    assert len(made) == 14 + has_mailbox_requests, sorted(made)
+    assert len(made) == 15 + has_mailbox_requests, sorted(made)
     # the program and the provider ran the release's code: the same interpreter, in the same
     # environment, imports the package from the extracted release
     imported = subprocess.run(

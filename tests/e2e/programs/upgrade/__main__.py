@@ -1,5 +1,5 @@
-"""The upgrade test's program: one resource of every provider module of the previous release
-(the collections DomainBatch, Domains, SmtpMailboxes, GoogleMailboxes and InboundDomains, and
+"""The upgrade test's program: every kind of the previous release (the collections DomainBatch,
+Domains, SmtpMailboxes, GoogleMailboxes, InboundDomains and, from 0.2.0 on, MailboxRequests, and
 one of each single kind), on the sandbox, with inputs fed from other resources' outputs.
 
 It is written the way that works with 0.1.0 and with the current code alike: every input by
@@ -28,6 +28,7 @@ from pulumi_inboxed.mailin import (
     DomainRegistrar,
     Domains,
     DomainsArgs,
+    EmailForwarding,
     GoogleMailboxArgs,
     GoogleMailboxes,
     InboxProvider,
@@ -86,6 +87,9 @@ sub = Subdomain(
     domain=bought.domain_ids.apply(lambda _ids: smtp_domain),
 )
 DomainForwarding("forwarding", domain_id=sub.domain_id, forward_to="target.example.com")
+EmailForwarding(  # the same domain's email, a field of its own
+    "email-forwarding", domain_id=sub.domain_id, forward_to="desk@target.example.com"
+)
 SmtpMailboxes(
     "smtp",
     mailboxes=[

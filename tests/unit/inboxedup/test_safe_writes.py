@@ -455,26 +455,31 @@ def test_a_bad_limit_fails_naming_the_key(config: dict[str, str], key: str) -> N
 
 
 def test_notes_and_verify_ns_are_retried_like_reads_and_count_as_writes() -> None:
-    failed: set[str] = set()
+    def first_try_502(answer: dict[str, Any]) -> Handler:
+        """Each write's first try: 502; then `answer`."""
 
-    def flaky(request: httpx.Request) -> httpx.Response:
-        if request.method not in failed:  # each write's first try: 502
-            failed.add(request.method)
-            return httpx.Response(502, json={"message": "bad gateway"})
-        if request.method == "PATCH":
-            sub = {"id": "sub_1", "type": "smtp", "status": "active", "notes": "managed"}
-            return httpx.Response(200, json={"data": sub})
-        return httpx.Response(200, json={"data": {"verified": True, "status": "ACTIVE"}})
+        def handler(call: Call) -> httpx.Response:
+            if len(api.calls_to(call.endpoint)) == 1:
+                return httpx.Response(502, json={"message": "bad gateway"})
+            return httpx.Response(200, json={"data": answer})
 
+        return handler
+
+    sub = {"id": "sub_1", "type": "smtp", "status": "active", "notes": "managed"}
+    api = FakeApi(ep, base_path="/v1")
+    api.on(ep.UPDATE_SUBSCRIPTION_NOTES, first_try_502(sub))
+    api.on(ep.VERIFY_DOMAIN_NS, first_try_502({"verified": True, "status": "ACTIVE"}))
     client = InboxedUpClient(
         BASE,
         "tok",
         retry=RetryPolicy(attempts=3, initial_wait=0.001, max_wait=0.001),
-        transport=httpx.MockTransport(flaky),
+        transport=api.transport(),
     )
     assert client.update_subscription_notes("sub_1", "managed").notes == "managed"
     assert client.verify_domain_ns("dom_1").verified is True
-    assert failed == {"PATCH", "POST"}
+    assert [c.endpoint for c in api.calls] == [ep.UPDATE_SUBSCRIPTION_NOTES] * 2 + [
+        ep.VERIFY_DOMAIN_NS
+    ] * 2
     assert client.writes == 4  # each counted (begun and finished): shared reads are dropped
     client.close()
 

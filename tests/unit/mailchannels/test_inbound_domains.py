@@ -19,6 +19,7 @@ from pulumi_inboxed.core.partial_failure import PartialFailure
 from pulumi_inboxed.core.replies import ReplyShapeError
 from pulumi_inboxed.core.safe_write import WritePolicy
 from pulumi_inboxed.mailchannels import MailChannelsClient
+from pulumi_inboxed.mailchannels import endpoints as mc_ep
 from pulumi_inboxed.mailchannels import inbound_domains as inbound
 from pulumi_inboxed.mailchannels.inbound_domains import (
     InboundDomainsProvider,
@@ -37,6 +38,7 @@ from ..conftest import (
     assert_rejected_at_preview,
     inbound_configured,
 )
+from ..fake_api import FakeApi
 
 MC_KEY = "mc-sandbox-key"
 SUB = "sub-sandbox"
@@ -914,6 +916,10 @@ def test_inbound_removing_an_adopted_domain_from_the_program_leaves_it(
     assert diff.changes and not diff.replaces
 
 
+MC_BASE_PATH = "/inbound/v1"
+"""The path of `INBOUND_FAKE_CONFIG`'s MailChannels base URL."""
+
+
 def fake_provider() -> InboundDomainsProvider:
     provider = InboundDomainsProvider()
     provider._config = dict(INBOUND_FAKE_CONFIG)
@@ -924,15 +930,19 @@ def mc_error(status: int, message: str) -> httpx.Response:
     return httpx.Response(status, json={"code": status, "message": message, "errors": []})
 
 
+def listing(domains: list[str], *, removal: str) -> FakeApi:
+    """MailChannels listing `domains`, whose removals answer 404 with the message `removal`
+    and remove nothing."""
+    page = {"domains": [{"domain": d} for d in domains]}
+    api = FakeApi(mc_ep, base_path=MC_BASE_PATH)
+    api.on(mc_ep.LIST_DOMAINS, lambda _c: httpx.Response(200, json=page))
+    return api.on(mc_ep.REMOVE_DOMAIN, lambda _c: mc_error(404, removal))
+
+
 def test_inbound_delete_404_while_still_listed_is_a_failure_naming_the_domain(
     inbound_faked: Callable[[InboundHandler], None],
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            return mc_error(404, "Not Found")  # a wrong path, say
-        return httpx.Response(200, json={"domains": [{"domain": "stays.com"}]})
-
-    inbound_faked(handler)
+    inbound_faked(listing(["stays.com"], removal="Not Found"))  # a wrong path, say
     provider = fake_provider()
     props = {"provisioned": ["stays.com"], "adopted_domains": [], "destroy_adopted": False}
     with pytest.raises(DeleteNotConfirmedError) as caught:
@@ -943,12 +953,7 @@ def test_inbound_delete_404_while_still_listed_is_a_failure_naming_the_domain(
 def test_inbound_delete_404_when_the_list_agrees_is_gone(
     inbound_faked: Callable[[InboundHandler], None],
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            return mc_error(404, "The domain does not exist.")
-        return httpx.Response(200, json={"domains": []})
-
-    inbound_faked(handler)
+    inbound_faked(listing([], removal="The domain does not exist."))
     provider = fake_provider()
     provider.delete("sub/gone.com", {"provisioned": ["gone.com"]})
 

@@ -13,15 +13,16 @@ import httpx
 import pytest
 from pulumi.output import UNKNOWN
 
-from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.delegated_credentials import (
     DomainRegistrarProvider,
     InboxProviderProvider,
 )
 
 from ..conftest import BadInput, PreviewCheck, assert_rejected_at_preview
+from .fake_microsoft import FakeMailin
 
 Configured = Callable[[type[Any]], Any]
 
@@ -332,20 +333,14 @@ ACCOUNT = {"id": 4, "name": "SL", "provider": "smartlead"}
 
 
 def stubborn_client(delete_status: int) -> MailinClient:
-    """A Mailin.ai whose deletes answer `delete_status` and remove nothing."""
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if "/delete/" in request.url.path or request.method == "DELETE":
-            return httpx.Response(delete_status, json={"message": "Not found."})
-        body = {"current_page": 1, "data": [ACCOUNT], "last_page": 1, "next_page_url": None}
-        return httpx.Response(200, content=json.dumps(body))
-
-    return MailinClient(
-        "https://api.mailin.ai/api/v1/public",
-        token="1|tok",
-        retry=RetryPolicy(attempts=1),
-        transport=httpx.MockTransport(handler),
-    )
+    """A Mailin.ai listing `ACCOUNT` as an inbox provider and as a registrar, whose deletes
+    answer `delete_status` and remove nothing."""
+    fake = FakeMailin()
+    fake.providers.append(dict(ACCOUNT))
+    fake.registrars.append(dict(ACCOUNT))
+    for delete in (ep.DELETE_INBOX_PROVIDER, ep.DELETE_DOMAIN_REGISTRAR):
+        fake.on(delete, lambda _c: httpx.Response(delete_status, json={"message": "Not found."}))
+    return fake.client()
 
 
 @pytest.mark.parametrize("delete_status", [404, 200])

@@ -5,7 +5,6 @@ adoption and `destroy_adopted`, verified deletes)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,13 +13,14 @@ import pulumi.runtime.settings
 import pytest
 from pulumi.output import UNKNOWN
 
-from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import AzureMailboxArgs, AzureOrderArgs, MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.azure_order import AzureOrderProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
 from ..conftest import BadInput, PreviewCheck, assert_rejected_at_preview
+from .fake_microsoft import FakeMailin
 
 Configured = Callable[[type[Any]], Any]
 DOMAIN = "acme-ms.com"
@@ -403,20 +403,15 @@ ORDER = {"id": 4, "domain": "stay.com", "mailbox_mode": "auto", "provider_id": N
 
 
 def stubborn_client(delete_status: int) -> MailinClient:
-    """A Mailin.ai whose order deletes answer `delete_status` and remove nothing."""
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if "/remove/" in request.url.path:
-            return httpx.Response(delete_status, json={"message": "Not found."})
-        body = {"current_page": 1, "data": [ORDER], "last_page": 1, "next_page_url": None}
-        return httpx.Response(200, content=json.dumps(body))
-
-    return MailinClient(
-        "https://api.mailin.ai/api/v1/public",
-        token="1|tok",
-        retry=RetryPolicy(attempts=1),
-        transport=httpx.MockTransport(handler),
+    """A Mailin.ai listing `ORDER`, whose order deletes answer `delete_status` and remove
+    nothing."""
+    fake = FakeMailin()
+    fake.orders.append({**ORDER, "forward_to": None, "mailboxes": []})
+    fake.on(
+        ep.DELETE_AZURE_ORDER,
+        lambda _c: httpx.Response(delete_status, json={"message": "Not found."}),
     )
+    return fake.client()
 
 
 @pytest.mark.parametrize("delete_status", [404, 200])

@@ -16,12 +16,29 @@ from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.mailin import MailinClient
 from pulumi_inboxed.mailin import client as mailin_client
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin import errors as mailin_errors
 from pulumi_inboxed.mailin import runtime as mailin_runtime
 from pulumi_inboxed.mailin.models import NewSmtpMailbox
 
+from ..fake_api import Call, FakeApi
+from ..fake_api import Handler as FakeHandler
+from .fake_account import PREFIX
+
 BASE = "https://api.mailin.ai/api/v1/public"
 Handler = Callable[[httpx.Request], httpx.Response]
+SERVER = {"id": 1, "public_ip": "192.0.2.1", "active": 1}
+
+
+def authorization(call: Call) -> str | None:
+    return call.request.headers.get("Authorization")
+
+
+def login_api(login: FakeHandler, server: FakeHandler | None = None) -> FakeApi:
+    """Mailin.ai answering its login with `login` and a server's get with `server` (`SERVER`
+    when not given)."""
+    api = FakeApi(ep, base_path=PREFIX).on(ep.LOGIN, login)
+    return api.on(ep.GET_SERVER, server or (lambda _c: httpx.Response(200, json=SERVER)))
 
 
 def client(handler: Handler, **kw: str) -> MailinClient:
@@ -35,33 +52,31 @@ def client(handler: Handler, **kw: str) -> MailinClient:
 
 
 def test_login_then_reuse_the_token_and_login_again_on_401() -> None:
-    seen: list[tuple[str, str | None]] = []
     tokens = iter(["1|first", "2|second"])
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append((request.url.path, request.headers.get("Authorization")))
-        if request.url.path.endswith("/auth/login"):
-            body = json.loads(request.content)
-            assert body == {"email": "me@x.com", "password": "pw-SECRET", "device_name": "ci"}
-            return httpx.Response(200, json={"user_id": 7, "token": next(tokens)})
-        if request.headers.get("Authorization") == "Bearer 1|first" and len(seen) > 2:
-            return httpx.Response(401, json={"message": "Unauthenticated."})
-        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+    def login(call: Call) -> httpx.Response:
+        assert call.body == {"email": "me@x.com", "password": "pw-SECRET", "device_name": "ci"}
+        return httpx.Response(200, json={"user_id": 7, "token": next(tokens)})
 
+    def server(call: Call) -> httpx.Response:
+        if authorization(call) == "Bearer 1|first" and len(api.calls) > 2:
+            return httpx.Response(401, json={"message": "Unauthenticated."})
+        return httpx.Response(200, json=SERVER)
+
+    api = login_api(login, server)
     c = MailinClient(
         BASE,
         email="me@x.com",
         password="pw-SECRET",
         device_name="ci",
         retry=RetryPolicy(attempts=1),
-        transport=httpx.MockTransport(handler),
+        transport=api.transport(),
     )
     assert c.get_server(1).active is True
     assert c.user_id == 7
     assert c.get_server(1).public_ip == "192.0.2.1"  # 401, login again, retried once
-    paths = [p for p, _ in seen]
-    assert paths.count("/api/v1/public/auth/login") == 2
-    assert seen[-1][1] == "Bearer 2|second"
+    assert [call.path for call in api.calls].count("/auth/login") == 2
+    assert authorization(api.calls[-1]) == "Bearer 2|second"
     assert "pw-SECRET" not in repr(c)
 
 
@@ -72,23 +87,24 @@ def test_threads_share_one_login_and_one_relogin() -> None:
     revoked: set[str] = set()
     lock = threading.Lock()
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/auth/login"):
-            time.sleep(0.05)  # a slow login: the other threads arrive meanwhile
-            with lock:
-                logins.append(token := f"{len(logins) + 1}|tok")
-            return httpx.Response(200, json={"user_id": 7, "token": token})
+    def login(_call: Call) -> httpx.Response:
+        time.sleep(0.05)  # a slow login: the other threads arrive meanwhile
+        with lock:
+            logins.append(token := f"{len(logins) + 1}|tok")
+        return httpx.Response(200, json={"user_id": 7, "token": token})
+
+    def server(call: Call) -> httpx.Response:
         time.sleep(0.01)
-        if request.headers.get("Authorization", "").removeprefix("Bearer ") in revoked:
+        if (authorization(call) or "").removeprefix("Bearer ") in revoked:
             return httpx.Response(401, json={"message": "Unauthenticated."})
-        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+        return httpx.Response(200, json=SERVER)
 
     c = MailinClient(
         BASE,
         email="me@x.com",
         password="pw-SECRET",
         retry=RetryPolicy(attempts=1),
-        transport=httpx.MockTransport(handler),
+        transport=login_api(login, server).transport(),
     )
     with ThreadPoolExecutor(max_workers=16) as pool:
         assert all(s.active for s in pool.map(lambda _: c.get_server(1), range(32)))
@@ -141,18 +157,16 @@ def test_310_is_retried_for_reads() -> None:
 
 
 def test_210_is_success_and_buy_multiple_is_one_request() -> None:
-    sent: list[tuple[str, dict[str, object]]] = []
+    api = FakeApi(ep, base_path=PREFIX)
+    for buy in (ep.BUY_DOMAIN, ep.BUY_GOOGLE_DOMAINS):
+        api.on(buy, lambda _c: httpx.Response(210, json={"message": "accepted", "uuid": "5d29"}))
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        sent.append((request.url.path, json.loads(request.content)))
-        return httpx.Response(210, json={"message": "accepted", "uuid": "5d29"})
-
-    c = client(handler)
+    c = client(api)
     assert c.buy_domains(["a.com"]) == "5d29"
     assert c.buy_domains(["a.com", "b.co"], google=True) == "5d29"
-    assert sent == [
-        ("/api/v1/public/domains/buy", {"domain_name": "a.com"}),
-        ("/api/v1/public/domains/buy-multiple/google", {"domain_names": ["a.com", "b.co"]}),
+    assert [(call.path, call.body) for call in api.calls] == [
+        ("/domains/buy", {"domain_name": "a.com"}),
+        ("/domains/buy-multiple/google", {"domain_names": ["a.com", "b.co"]}),
     ]
 
 
@@ -263,17 +277,15 @@ def test_a_transient_login_failure_is_retried(transient: str) -> None:
     whole preview, up or destroy."""
     logins: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/auth/login"):
-            logins.append(request.method)
-            if len(logins) == 1:
-                if transient == "connect":
-                    raise httpx.ConnectError("refused", request=request)
-                return httpx.Response(int(transient), json={"message": "try again"})
-            return httpx.Response(200, json={"user_id": 7, "token": "1|tok"})
-        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+    def login(call: Call) -> httpx.Response:
+        logins.append(call.method)
+        if len(logins) == 1:
+            if transient == "connect":
+                raise httpx.ConnectError("refused", request=call.request)
+            return httpx.Response(int(transient), json={"message": "try again"})
+        return httpx.Response(200, json={"user_id": 7, "token": "1|tok"})
 
-    assert login_client(handler).get_server(1).active is True
+    assert login_client(login_api(login)).get_server(1).active is True
     assert logins == ["POST", "POST"]
 
 
@@ -282,12 +294,12 @@ def test_a_transient_login_failure_is_retried(transient: str) -> None:
     [(422, "check mailin:email and mailin:password"), (503, "retried; try again later")],
 )
 def test_a_failed_login_says_so_naming_the_login_never_the_password(status: int, hint: str) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.url.path.endswith("/auth/login")
-        return httpx.Response(status, json={"message": "The provided credentials are incorrect."})
-
+    refused = {"message": "The provided credentials are incorrect."}
+    api = FakeApi(ep, base_path=PREFIX)
+    api.on(ep.LOGIN, lambda _c: httpx.Response(status, json=refused))
     with pytest.raises(mailin_errors.LoginFailedError) as info:
-        login_client(handler, attempts=2).list_azure_orders()
+        login_client(api, attempts=2).list_azure_orders()
+    assert {call.endpoint for call in api.calls} == {ep.LOGIN}
     text = str(info.value)
     assert f"login failed (POST /auth/login): status {status}" in text
     assert "The provided credentials are incorrect." in text and hint in text
@@ -304,42 +316,33 @@ def test_a_login_answer_without_a_token_never_quotes_it() -> None:
 
 
 def test_the_token_a_login_made_is_revoked_at_exit_a_configured_one_never() -> None:
-    seen: list[tuple[str, str | None]] = []
     tokens = iter(["1|first", "2|second"])
+    api = login_api(lambda _c: httpx.Response(200, json={"user_id": 7, "token": next(tokens)}))
+    api.on(ep.LOGOUT, lambda _c: httpx.Response(200, json={"message": "Logged out."}))
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append((request.url.path, request.headers.get("Authorization")))
-        if request.url.path.endswith("/auth/login"):
-            return httpx.Response(200, json={"user_id": 7, "token": next(tokens)})
-        if request.url.path.endswith("/auth/logout"):
-            return httpx.Response(200, json={"message": "Logged out."})
-        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+    def logouts() -> list[str | None]:
+        return [authorization(call) for call in api.calls_to(ep.LOGOUT)]
 
-    logged_in = login_client(handler)
+    logged_in = login_client(api)
     logged_in.get_server(1)
-    configured = client(handler)
+    configured = client(api)
     configured.get_server(1)
     mailin_client.revoke_tokens_at_exit()  # what atexit runs
-    logouts = [auth for path, auth in seen if path.endswith("/auth/logout")]
-    assert logouts == ["Bearer 1|first"]  # once, and never the configured token
+    assert logouts() == ["Bearer 1|first"]  # once, and never the configured token
     mailin_client.revoke_tokens_at_exit()
-    assert len([p for p, _ in seen if p.endswith("/auth/logout")]) == 1
+    assert len(logouts()) == 1
     # a later call logs in again (the revoked token is not reused)
     logged_in.get_server(1)
-    assert seen[-1][1] == "Bearer 2|second"
+    assert authorization(api.calls[-1]) == "Bearer 2|second"
     logged_in.close()  # closing revokes too
-    assert [a for p, a in seen if p.endswith("/auth/logout")][-1] == "Bearer 2|second"
+    assert logouts()[-1] == "Bearer 2|second"
 
 
 def test_an_api_without_logout_is_left_alone() -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/auth/login"):
-            return httpx.Response(200, json={"user_id": 7, "token": "1|tok"})
-        if request.url.path.endswith("/auth/logout"):
-            return httpx.Response(404, json={"message": "Not Found"})
-        return httpx.Response(200, json={"id": 1, "public_ip": "192.0.2.1", "active": 1})
+    api = login_api(lambda _c: httpx.Response(200, json={"user_id": 7, "token": "1|tok"}))
+    api.on(ep.LOGOUT, lambda _c: httpx.Response(404, json={"message": "Not Found"}))
 
-    c = login_client(handler)
+    c = login_client(api)
     c.get_server(1)
     assert c.revoke_created_tokens() == 0  # no error: the token is left to expire
 

@@ -6,7 +6,6 @@ runtime builds its clients as ever (`runtime_for`); their HTTP goes to a fake Ma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,37 +15,46 @@ import pytest
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.core.errors import AuthenticationError
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin import runtime as mailin_runtime
 from pulumi_inboxed.mailin.domains import DomainsProvider
 
 from ..conftest import mailin_page
+from ..fake_api import Call, FakeApi
+from .fake_account import PREFIX
 
 BASE = "http://mailin-credentials.test/api/v1/public"
 WRONG_TOKEN = "mailin-wrong-token-5150"
 PASSWORD = "pw-secret-7781"
 
 
-class FakeMailin:
-    """Accepts `accepted` tokens; a login with `PASSWORD` gives the next of `tokens`."""
+class FakeMailin(FakeApi):
+    """Accepts `accepted` tokens; a login with `PASSWORD` gives the next of `tokens`; its
+    domain list is empty."""
 
     def __init__(self, accepted: set[str], tokens: list[str] | None = None) -> None:
+        super().__init__(ep, base_path=PREFIX)
         self.accepted = accepted
         self.tokens = list(tokens or [])
-        self.logins = 0
+        self.on(ep.LOGIN, self._login)
+        self.on(ep.LOGOUT, lambda _c: httpx.Response(200, json={"message": "Logged out."}))
+        self.on(ep.LIST_DOMAINS, lambda _c: httpx.Response(200, json=mailin_page([])))
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix("/api/v1/public")
-        if path == "/auth/login":
-            self.logins += 1
-            if json.loads(request.content).get("password") != PASSWORD or not self.tokens:
-                return httpx.Response(401, json={"message": "Invalid credentials."})
-            return httpx.Response(200, json={"user_id": 1, "token": self.tokens.pop(0)})
-        if path == "/auth/logout":
-            return httpx.Response(200, json={"message": "Logged out."})
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if token not in self.accepted:
+    @property
+    def logins(self) -> int:
+        return len(self.calls_to(ep.LOGIN))
+
+    def serve(self, call: Call) -> httpx.Response:
+        self.calls.append(call)
+        token = call.request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if call.endpoint not in (ep.LOGIN, ep.LOGOUT) and token not in self.accepted:
             return httpx.Response(401, json={"message": "Unauthenticated."})
-        return httpx.Response(200, json=mailin_page([]))
+        return self.answer(call)
+
+    def _login(self, call: Call) -> httpx.Response:
+        if call.body.get("password") != PASSWORD or not self.tokens:
+            return httpx.Response(401, json={"message": "Invalid credentials."})
+        return httpx.Response(200, json={"user_id": 1, "token": self.tokens.pop(0)})
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from pulumi.output import UNKNOWN, Unknown
 
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import Domains, DomainsArgs, MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.domains import DomainsProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
@@ -24,7 +25,10 @@ from ..conftest import (
     PreviewCheck,
     assert_rejected_at_preview,
     fake_mailin_api,
+    mailin_page,
 )
+from ..fake_api import Call, FakeApi
+from .fake_account import PREFIX
 
 TOKEN = "mailin-sandbox-token"
 UID = "11c236de-c2e5-4797-bb73-73d861dc40fb"
@@ -491,35 +495,34 @@ def test_a_pending_transfer_is_no_change_but_a_pending_purchase_is() -> None:
 
 
 # verified deletes against a mock transport ----------------------------------------------------
-PATH = "/api/v1/public"
-
-
-class FakeAccount:
+class FakeAccount(FakeApi):
     """The account's domains, and how the (possibly wrong) delete path answers."""
 
     def __init__(self, names: dict[str, int], delete_status: int, removes: bool) -> None:
+        super().__init__(ep, base_path=PREFIX)
         self.domains = dict(names)
         self.delete_status = delete_status
         self.removes = removes
-        self.deletes: list[int] = []
+        self.on(ep.DELETE_DOMAIN, self._delete)
+        for listing in (ep.LIST_DOMAINS, ep.LIST_GOOGLE_DOMAINS):
+            self.on(listing, self._list)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        path = request.url.path.removeprefix(PATH)
-        if request.method == "DELETE" and path.startswith("/domains/"):
-            domain_id = int(path.rsplit("/", 1)[1])
-            self.deletes.append(domain_id)
-            if self.removes:
-                self.domains = {n: i for n, i in self.domains.items() if i != domain_id}
-            if self.delete_status == 404:
-                return httpx.Response(404, json={"message": "Not Found"})
-            return httpx.Response(200, json={"message": "Domain and related mailboxes removed."})
-        if request.method == "GET" and path in ("/domains", "/domains/list/google"):
-            needle = request.url.params.get("name", "")
-            data = [
-                {"id": i, "name": n, "status": "1"} for n, i in self.domains.items() if needle in n
-            ]
-            return httpx.Response(200, json={"current_page": 1, "last_page": 1, "data": data})
-        return httpx.Response(404, json={"message": "Not Found"})
+    @property
+    def deletes(self) -> list[int]:
+        return [int(c.params["domain_id"]) for c in self.calls_to(ep.DELETE_DOMAIN)]
+
+    def _delete(self, call: Call) -> httpx.Response:
+        domain_id = int(call.params["domain_id"])
+        if self.removes:
+            self.domains = {n: i for n, i in self.domains.items() if i != domain_id}
+        if self.delete_status == 404:
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(200, json={"message": "Domain and related mailboxes removed."})
+
+    def _list(self, call: Call) -> httpx.Response:
+        needle = call.query.get("name", "")
+        data = [{"id": i, "name": n, "status": "1"} for n, i in self.domains.items() if needle in n]
+        return httpx.Response(200, json=mailin_page(data))
 
 
 def state(names: dict[str, int], **extra: Any) -> dict[str, Any]:

@@ -15,12 +15,12 @@ from pulumi.output import Unknown
 
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import MailinClient, forwarding
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.forwarding import DomainForwardingProvider, EmailForwardingProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
 from ..conftest import (
     BadInput,
-    MailinHandler,
     MailinProvider,
     PreviewCheck,
     assert_rejected_at_preview,
@@ -28,6 +28,8 @@ from ..conftest import (
     mailin_bought,
     mailin_page,
 )
+from ..fake_api import Call, FakeApi
+from .fake_account import PREFIX
 
 TOKEN = "mailin-sandbox-token"
 
@@ -202,27 +204,28 @@ def routes(
     *,
     listed: list[dict[str, Any]] | None = None,
     remove_status: int = 200,
-    calls: list[str] | None = None,
-) -> MailinHandler:
-    def handler(request: httpx.Request) -> httpx.Response:
-        path = request.url.path.split("/public", 1)[1]
-        if calls is not None:
-            calls.append(f"{request.method} {path}")
-        if request.method == "GET" and path == "/domains/7":
-            if domain is None:
-                return httpx.Response(404, json={"message": "Domain not found."})
-            return httpx.Response(200, json=domain)
-        if request.method == "GET" and path in ("/domains", "/domains/list/google"):
-            return httpx.Response(200, json=mailin_page(listed or []))
-        if request.method == "POST" and path.startswith("/domains/remove/"):
-            if remove_status == 404:
-                return httpx.Response(404, json={"message": "Not Found"})
-            return httpx.Response(200, json={"message": "removed"})
-        if request.method == "POST":
-            return httpx.Response(200, json={"message": "updated"})
-        return httpx.Response(404, json={"message": "Not Found"})
+) -> FakeApi:
+    """Mailin.ai answering `GET_DOMAIN` 7 with `domain` (404 when None), its lists with
+    `listed`, the forwarding removals with `remove_status` and every other write with 200."""
 
-    return handler
+    def get_domain(call: Call) -> httpx.Response:
+        if domain is None or call.params["domain_id"] != "7":
+            return httpx.Response(404, json={"message": "Domain not found."})
+        return httpx.Response(200, json=domain)
+
+    def remove(_call: Call) -> httpx.Response:
+        if remove_status == 404:
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(200, json={"message": "removed"})
+
+    api = FakeApi(ep, base_path=PREFIX).on(ep.GET_DOMAIN, get_domain)
+    for listing in (ep.LIST_DOMAINS, ep.LIST_GOOGLE_DOMAINS):
+        api.on(listing, lambda _c: httpx.Response(200, json=mailin_page(listed or [])))
+    for removal in (ep.REMOVE_DOMAIN_FORWARDING, ep.REMOVE_EMAIL_FORWARDING):
+        api.on(removal, remove)
+    for setting in (ep.FORWARD_DOMAIN, ep.FORWARD_EMAIL):
+        api.on(setting, lambda _c: httpx.Response(200, json={"message": "updated"}))
+    return api
 
 
 STATE = {"domain_id": 7, "forward_to": "target.com", "destroy_adopted": False, "adopted": False}
@@ -276,13 +279,11 @@ def test_email_forwarding_removal_404_is_not_success_while_the_domain_still_forw
 
 
 def test_email_forwarding_removal_404_that_no_read_can_confirm_fails() -> None:
-    calls: list[str] = []
-    provider = fake_mailin_api(
-        EmailForwardingProvider(), routes(PAGE_SHAPE, remove_status=404, calls=calls)
-    )
+    api = routes(PAGE_SHAPE, remove_status=404)
+    provider = fake_mailin_api(EmailForwardingProvider(), api)
     with pytest.raises(DeleteNotConfirmedError, match="cannot be confirmed"):
         provider.delete("7", dict(EMAIL_STATE))
-    assert "POST /domains/remove/email/forward" in calls
+    assert len(api.calls_to(ep.REMOVE_EMAIL_FORWARDING)) == 1
 
 
 def test_removal_404_counts_when_the_domain_is_confirmed_gone() -> None:

@@ -20,13 +20,13 @@ from pulumi_inboxed.mailin import (
     SmtpMailboxesArgs,
     mailboxes,
 )
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.mailboxes import SPECS, GoogleMailboxesProvider, SmtpMailboxesProvider
 from pulumi_inboxed.mailin.models import NewSmtpMailbox
 from pulumi_inboxed.sandbox import SandboxProcess
 
 from ..conftest import (
     BadInput,
-    MailinHandler,
     MailinProvider,
     PreviewCheck,
     assert_rejected_at_preview,
@@ -35,6 +35,8 @@ from ..conftest import (
     mailin_page,
     settle,
 )
+from ..fake_api import Call, FakeApi
+from .fake_account import PREFIX
 
 TOKEN = "mailin-sandbox-token"
 SECRET = "Hunter2-Secret"  # a valid password: no failure may show it
@@ -381,18 +383,22 @@ STATE = {
 }
 
 
-def mailbox_routes(*, get_status: int = 200, delete_status: int = 200) -> MailinHandler:
-    def handler(request: httpx.Request) -> httpx.Response:
-        path = request.url.path.split("/public", 1)[1]
-        if request.method == "GET" and path == "/mailboxes":
-            return httpx.Response(200, json=mailin_page([MAILBOX]))
-        if request.method == "GET" and path == "/mailboxes/31":
-            return httpx.Response(get_status, json=MAILBOX if get_status == 200 else {})
-        if request.method == "DELETE" and path == "/mailboxes/31":
-            return httpx.Response(delete_status, json={"message": "Mailbox removed."})
-        return httpx.Response(404, json={"message": "Not Found"})
+def mailbox_routes(*, get_status: int = 200, delete_status: int = 200) -> FakeApi:
+    """Mailin.ai listing `MAILBOX` (id 31), answering its get and its delete with these."""
 
-    return handler
+    def get(call: Call) -> httpx.Response:
+        if call.params["mailbox_id"] != "31":
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(get_status, json=MAILBOX if get_status == 200 else {})
+
+    def delete(call: Call) -> httpx.Response:
+        if call.params["mailbox_id"] != "31":
+            return httpx.Response(404, json={"message": "Not Found"})
+        return httpx.Response(delete_status, json={"message": "Mailbox removed."})
+
+    api = FakeApi(ep, base_path=PREFIX)
+    api.on(ep.LIST_MAILBOXES, lambda _c: httpx.Response(200, json=mailin_page([MAILBOX])))
+    return api.on(ep.GET_MAILBOX, get).on(ep.DELETE_MAILBOX, delete)
 
 
 def test_mailbox_delete_404_while_the_list_still_shows_it_fails() -> None:

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
 
+from pulumi_inboxed.core.endpoint import Endpoint
 from pulumi_inboxed.core.errors import UnprocessableError
 from pulumi_inboxed.core.http import RetryPolicy
 from pulumi_inboxed.mailin import MailinClient
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.errors import InsufficientCreditsError
+
+from ..fake_api import FakeApi
+from ..fake_api import Handler as FakeHandler
+from .fake_account import PREFIX
 
 BASE = "https://api.mailin.test/api/v1/public"
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -23,22 +28,30 @@ def page(items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"current_page": 1, "data": items, "last_page": 1, "next_page_url": None, "total": 1}
 
 
-class Recorder:
-    def __init__(self, answers: dict[tuple[str, str], Any]) -> None:
-        self.answers = answers
-        self.requests: list[httpx.Request] = []
+def reply(status: int, body: Any) -> FakeHandler:
+    return lambda _call: httpx.Response(status, json=body)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        key = (request.method, request.url.path.removeprefix("/api/v1/public"))
-        answer = self.answers.get(key)
-        if answer is None:
-            return httpx.Response(404, json={"message": "Not Found"})
-        status, body = answer if isinstance(answer, tuple) else (200, answer)
-        return httpx.Response(status, json=body)
+
+class Recorder(FakeApi):
+    """Mailin.ai answering each endpoint of `answers` with its body (200) or its (status,
+    body); `sent()` is what the client called, as `METHOD /path`, for the tests to hold against
+    the page's paths."""
+
+    def __init__(self, answers: dict[Endpoint, Any]) -> None:
+        super().__init__(ep, base_path=PREFIX)
+        for endpoint, answer in answers.items():
+            status, body = answer if isinstance(answer, tuple) else (200, answer)
+            self.on(endpoint, reply(status, body))
+
+    @property
+    def requests(self) -> list[httpx.Request]:
+        return [call.request for call in self.calls]
 
     def body(self, index: int = -1) -> Any:
-        return json.loads(self.requests[index].content)
+        return self.calls[index].body
+
+    def sent(self) -> list[str]:
+        return [f"{call.method} {call.path}" for call in self.calls]
 
 
 def client_for(recorder: Handler) -> MailinClient:
@@ -49,12 +62,12 @@ def client_for(recorder: Handler) -> MailinClient:
 def test_inbox_provider_calls() -> None:
     rec = Recorder(
         {
-            ("POST", "/inbox-providers/add"): (201, {"message": "ok", "provider_id": 7}),
-            ("GET", "/inbox-providers"): page(
+            ep.ADD_INBOX_PROVIDER: (201, {"message": "ok", "provider_id": 7}),
+            ep.LIST_INBOX_PROVIDERS: page(
                 [{"id": 7, "provider": "smartlead", "api_key": "KEY-77"}]
             ),
-            ("PUT", "/inbox-providers/update/7"): {"message": "Provider updated successfully."},
-            ("DELETE", "/inbox-providers/delete/7"): {"message": "Provider deleted successfully."},
+            ep.UPDATE_INBOX_PROVIDER: {"message": "Provider updated successfully."},
+            ep.DELETE_INBOX_PROVIDER: {"message": "Provider deleted successfully."},
         }
     )
     client = client_for(rec)
@@ -66,16 +79,21 @@ def test_inbox_provider_calls() -> None:
     client.update_inbox_provider(7, {"api_key": "k2", "oauth_url": None})
     assert rec.body() == {"api_key": "k2", "oauth_url": None}
     client.delete_inbox_provider(7)
-    assert [r.method for r in rec.requests] == ["POST", "GET", "PUT", "DELETE"]
+    assert rec.sent() == [
+        "POST /inbox-providers/add",
+        "GET /inbox-providers",
+        "PUT /inbox-providers/update/7",
+        "DELETE /inbox-providers/delete/7",
+    ]
 
 
 def test_registrar_calls_use_the_pages_paths() -> None:
     rec = Recorder(
         {
-            ("POST", "/domain-registrars/add"): (201, {"message": "ok", "id": 3}),
-            ("GET", "/domain-registrars"): page([{"id": 3, "provider": "namecheap"}]),
-            ("PUT", "/domain-registrars/update/3"): {"message": "ok"},
-            ("DELETE", "/domain-registrars/3"): {"message": "ok"},
+            ep.ADD_DOMAIN_REGISTRAR: (201, {"message": "ok", "id": 3}),
+            ep.LIST_DOMAIN_REGISTRARS: page([{"id": 3, "provider": "namecheap"}]),
+            ep.UPDATE_DOMAIN_REGISTRAR: {"message": "ok"},
+            ep.DELETE_DOMAIN_REGISTRAR: {"message": "ok"},
         }
     )
     client = client_for(rec)
@@ -83,7 +101,12 @@ def test_registrar_calls_use_the_pages_paths() -> None:
     assert [r.provider for r in client.list_domain_registrars()] == ["namecheap"]
     client.update_domain_registrar(3, {"api_key": "x"})
     client.delete_domain_registrar(3)
-    assert [r.url.path for r in rec.requests][-1] == "/api/v1/public/domain-registrars/3"
+    assert rec.sent() == [
+        "POST /domain-registrars/add",
+        "GET /domain-registrars",
+        "PUT /domain-registrars/update/3",
+        "DELETE /domain-registrars/3",
+    ]
 
 
 def test_azure_order_calls() -> None:
@@ -98,19 +121,19 @@ def test_azure_order_calls() -> None:
     }
     rec = Recorder(
         {
-            ("POST", "/azure-orders/add"): (201, {"message": "Order processed successfully."}),
-            ("GET", "/azure-orders"): page([order]),
-            ("GET", "/azure-orders/status/4"): {"data": {"id": 4, "status": "Ready"}},
-            ("GET", "/azure-orders/nameservers/4"): {"status": "ready", "nameservers": ["a", "b"]},
-            ("GET", "/azure-orders/get-mailboxes/4"): {
+            ep.ADD_AZURE_ORDER: (201, {"message": "Order processed successfully."}),
+            ep.LIST_AZURE_ORDERS: page([order]),
+            ep.AZURE_ORDER_STATUS: {"data": {"id": 4, "status": "Ready"}},
+            ep.AZURE_ORDER_NAMESERVERS: {"status": "ready", "nameservers": ["a", "b"]},
+            ep.AZURE_ORDER_MAILBOXES: {
                 "mailboxes": [{"name": "J", "username": "j@example.com", "password": "pw-9"}]
             },
-            ("GET", "/azure-orders/remove/4"): {"message": "Order deleted successfully."},
-            ("POST", "/azure-orders/set-redirect-domain/4"): {"message": "ok"},
-            ("POST", "/azure-orders/set-inbox-provider/4"): {"message": "ok"},
-            ("POST", "/azure-orders/remove-inbox-provider/4"): {"message": "ok"},
-            ("POST", "/azure-orders/trigger-re-upload/4"): {"message": "ok"},
-            ("GET", "/azure-orders/get-inbox-provider-status/4"): {
+            ep.DELETE_AZURE_ORDER: {"message": "Order deleted successfully."},
+            ep.SET_AZURE_MASTER_DOMAIN: {"message": "ok"},
+            ep.SET_AZURE_INBOX_PROVIDER: {"message": "ok"},
+            ep.REMOVE_AZURE_INBOX_PROVIDER: {"message": "ok"},
+            ep.TRIGGER_AZURE_REUPLOAD: {"message": "ok"},
+            ep.AZURE_UPLOAD_STATUS: {
                 "upload_status_summary": {
                     "total": 100,
                     "uploaded": 60,
@@ -141,23 +164,36 @@ def test_azure_order_calls() -> None:
     summary = client.get_azure_upload_status(4)
     assert (summary.uploaded, summary.already_exists_other_account, summary.failed) == (60, 2, 1)
     client.delete_azure_order(4)
-    assert rec.requests[-1].method == "GET"  # the page's delete really is a GET
+    assert rec.sent()[-1] == "GET /azure-orders/remove/4"  # the page's delete really is a GET
+    assert set(rec.sent()) == {  # every call at the page's path
+        "POST /azure-orders/add",
+        "GET /azure-orders",
+        "GET /azure-orders/status/4",
+        "GET /azure-orders/nameservers/4",
+        "GET /azure-orders/get-mailboxes/4",
+        "GET /azure-orders/remove/4",
+        "POST /azure-orders/set-redirect-domain/4",
+        "POST /azure-orders/set-inbox-provider/4",
+        "POST /azure-orders/remove-inbox-provider/4",
+        "POST /azure-orders/trigger-re-upload/4",
+        "GET /azure-orders/get-inbox-provider-status/4",
+    }
 
 
 def test_verification_calls_send_forms_and_read_tasks() -> None:
     rec = Recorder(
         {
-            ("GET", "/get-credits"): {"total_credits": 120000},
-            ("GET", "/credit-history"): page(
+            ep.GET_CREDITS: {"total_credits": 120000},
+            ep.CREDIT_HISTORY: page(
                 [{"id": 12, "reason": "Bulk", "credit": 0, "debit": 50, "total_credit": 450}]
             ),
-            ("POST", "/verify-bulk-emails"): (210, {"message": "started", "task_id": "bulk_1"}),
-            ("POST", "/verify-bulk-file"): (210, {"message": "uploaded", "task_id": "bulk_2"}),
-            ("POST", "/verify-single-email"): (
+            ep.VERIFY_BULK_EMAILS: (210, {"message": "started", "task_id": "bulk_1"}),
+            ep.VERIFY_BULK_FILE: (210, {"message": "uploaded", "task_id": "bulk_2"}),
+            ep.VERIFY_SINGLE_EMAIL: (
                 210,
                 {"task_id": "abc", "status": "success", "credit_used": 1, "result": "deliverable"},
             ),
-            ("GET", "/get-single-email"): {"task_id": "abc", "status": "verifying"},
+            ep.GET_SINGLE_EMAIL: {"task_id": "abc", "status": "verifying"},
         }
     )
     client = client_for(rec)
@@ -173,6 +209,14 @@ def test_verification_calls_send_forms_and_read_tasks() -> None:
     assert single.credits_used == 1 and single.result == "deliverable"
     assert client.get_single_email("abc").status == "verifying"
     assert rec.requests[-1].url.params["task_id"] == "abc"
+    assert rec.sent() == [
+        "GET /get-credits",
+        "GET /credit-history",
+        "POST /verify-bulk-emails",
+        "POST /verify-bulk-file",
+        "POST /verify-single-email",
+        "GET /get-single-email",
+    ]
     with pytest.raises(ValueError, match="1 to 500 addresses"):
         client.verify_bulk_emails([f"u{i}@x.com" for i in range(501)])
     with pytest.raises(ValueError, match="at most 25 MB"):
@@ -199,35 +243,39 @@ def test_verification_calls_send_forms_and_read_tasks() -> None:
     ],
 )
 def test_bulk_task_states(body: dict[str, Any], status: str, reason: str | None) -> None:
-    client = client_for(Recorder({("GET", "/get-task-detail"): body}))
-    task = client.get_bulk_task("bulk_1")
+    rec = Recorder({ep.GET_BULK_TASK: body})
+    task = client_for(rec).get_bulk_task("bulk_1")
+    assert rec.sent() == ["GET /get-task-detail"]
     assert (task.status, task.reason, task.task_id) == (status, reason, "bulk_1")
     assert task.finished is (status == "finished")
 
 
 def test_a_refused_verification_names_needed_and_left_credits() -> None:
     message = "You need 500 credits to verify this file, but you only have 200."
-    client = client_for(Recorder({("POST", "/verify-bulk-file"): (422, {"message": message})}))
+    client = client_for(Recorder({ep.VERIFY_BULK_FILE: (422, {"message": message})}))
     with pytest.raises(InsufficientCreditsError) as caught:
         client.verify_bulk_file("e.csv", b"email\n")
     assert (caught.value.needed, caught.value.left) == (500, 200)
     assert "needs 500 credits, but the account has 200 left" in str(caught.value)
-    other = client_for(Recorder({("POST", "/verify-bulk-emails"): (422, {"message": "nope"})}))
+    other = client_for(Recorder({ep.VERIFY_BULK_EMAILS: (422, {"message": "nope"})}))
     with pytest.raises(UnprocessableError):
         other.verify_bulk_emails(["a@x.com"])
 
 
 def test_download_follows_the_link_without_the_token() -> None:
-    seen: list[httpx.Request] = []
+    files: list[httpx.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        if request.url.path.endswith("/download-verified-emails"):
-            return httpx.Response(200, json={"download_url": "https://files.test/r.csv"})
+    def file_server(request: httpx.Request, _path: str) -> httpx.Response:
+        """The link's host: no endpoint of Mailin.ai's table."""
+        files.append(request)
         return httpx.Response(200, content=b"email,result\na@x.com,deliverable\n")
 
-    data = client_for(handler).download_verified_emails("bulk_1", "deliverable")
+    rec = Recorder({ep.DOWNLOAD_VERIFIED_EMAILS: {"download_url": "https://files.test/r.csv"}})
+    rec.unrouted = file_server
+    data = client_for(rec).download_verified_emails("bulk_1", "deliverable")
     assert data == b"email,result\na@x.com,deliverable\n"
-    assert b"task_id=bulk_1" in seen[0].content and b"download_type=deliverable" in seen[0].content
-    assert str(seen[1].url) == "https://files.test/r.csv"
-    assert "authorization" not in seen[1].headers
+    [asked] = rec.requests
+    assert b"task_id=bulk_1" in asked.content and b"download_type=deliverable" in asked.content
+    [link] = files
+    assert str(link.url) == "https://files.test/r.csv"
+    assert "authorization" not in link.headers

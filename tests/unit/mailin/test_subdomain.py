@@ -11,6 +11,7 @@ from pulumi.output import UNKNOWN
 
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.mailin import MailinClient, Subdomain, SubdomainArgs
+from pulumi_inboxed.mailin import endpoints as ep
 from pulumi_inboxed.mailin.subdomain import SubdomainProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
@@ -23,6 +24,8 @@ from ..conftest import (
     mailin_bought,
     mailin_page,
 )
+from ..fake_api import FakeApi
+from .fake_account import PREFIX
 
 TOKEN = "mailin-sandbox-token"
 LOOKALIKE = "\u0430pple-pay.com"  # Cyrillic a
@@ -165,13 +168,13 @@ def test_subdomain_delete_404_while_the_list_still_shows_it_fails(
     monkeypatch.setattr(SubdomainProvider, "settle_seconds", 0.3)
     entry = {"id": 9, "name": "new.acme.com", "main_domain": "acme.com", "status": "1"}
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        path = request.url.path.split("/public", 1)[1]
-        if request.method == "GET" and path in ("/domains", "/domains/list/google"):
-            return httpx.Response(200, json=mailin_page([entry]))
-        return httpx.Response(404, json={"message": "Not Found"})
+    api = FakeApi(ep, base_path=PREFIX)
+    for listing in (ep.LIST_DOMAINS, ep.LIST_GOOGLE_DOMAINS):
+        api.on(listing, lambda _c: httpx.Response(200, json=mailin_page([entry])))
+    for by_id in (ep.GET_DOMAIN, ep.DELETE_DOMAIN):
+        api.on(by_id, lambda _c: httpx.Response(404, json={"message": "Not Found"}))
 
-    provider = fake_mailin_api(SubdomainProvider(), handler)
+    provider = fake_mailin_api(SubdomainProvider(), api)
     outs = {"subdomain": "new", "domain": "acme.com", "fqdn": "new.acme.com", "adopted": False}
     with pytest.raises(DeleteNotConfirmedError, match="404"):
         provider.delete("9", outs)

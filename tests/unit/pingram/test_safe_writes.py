@@ -192,23 +192,21 @@ def test_a_resend_refused_as_already_existing_reads_the_listing_again(
 
 
 def test_the_upstream_providers_502_is_retried_and_keeps_its_fields(fake: FakePingram) -> None:
-    provider_502 = httpx.Response(
-        502,
-        json={
-            "trackingId": "trk_1",
-            "error": {"code": "PROVIDER_ERROR", "message": "ses failed", "provider": "ses"},
-        },
-    )
-    handle = fake.handle
-    answers = [provider_502] * FAST.attempts
+    def provider_502(_call: Call) -> httpx.Response:
+        """Every add: the upstream provider's 502; nothing is added."""
+        return httpx.Response(
+            502,
+            json={
+                "trackingId": "trk_1",
+                "error": {"code": "PROVIDER_ERROR", "message": "ses failed", "provider": "ses"},
+            },
+        )
 
-    def failing(request: httpx.Request) -> httpx.Response:
-        return answers.pop() if request.method == "POST" and answers else handle(request)
-
+    fake.on(ep.ADD_DOMAIN, provider_502)
     client = PingramClient(
         CONFIG["pingram:baseUrl"],
         KEY,
-        transport=httpx.MockTransport(failing),
+        transport=fake.transport(),
         write_policy=FAST,
         sleep=lambda _s: None,
     )
@@ -216,6 +214,7 @@ def test_the_upstream_providers_502_is_retried_and_keeps_its_fields(fake: FakePi
         client.add_domain_once(NAME)
     assert "502 PROVIDER_ERROR" in str(caught.value) and "[ses]" in str(caught.value)
     assert "trackingId=trk_1" in str(caught.value) and fake.made == []
+    assert fake.posts() == FAST.attempts
 
 
 def test_an_add_that_never_gets_through_fails_naming_it_and_made_nothing(

@@ -15,6 +15,7 @@ from pulumi.output import UNKNOWN
 from pulumi_inboxed.core.lifecycle import DeleteNotConfirmedError
 from pulumi_inboxed.core.replies import ReplyShapeError
 from pulumi_inboxed.pingram import PingramClient
+from pulumi_inboxed.pingram import endpoints as pg_ep
 from pulumi_inboxed.pingram.sender_domain import SenderDomainProvider
 from pulumi_inboxed.sandbox import SandboxProcess
 
@@ -26,6 +27,7 @@ from ..conftest import (
     assert_rejected_at_preview,
     inbound_configured,
 )
+from ..fake_api import Call, FakeApi
 
 PG_KEY = "pingram_sk_sandbox"
 PG_FAKE = INBOUND_FAKE_CONFIG["pingram:baseUrl"]
@@ -203,15 +205,18 @@ def sender_json(name: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+def listing(senders: list[dict[str, Any]], *, delete_status: int) -> FakeApi:
+    """Pingram listing `senders`, whose deletes answer `delete_status` and remove nothing."""
+    api = FakeApi(pg_ep).on(pg_ep.LIST_DOMAINS, lambda _c: httpx.Response(200, json=senders))
+    refused = {"error": {"code": "NOT_FOUND", "message": "no"}}
+    body = refused if delete_status == 404 else {"success": True}
+    return api.on(pg_ep.DELETE_DOMAIN, lambda _c: httpx.Response(delete_status, json=body))
+
+
 def test_sender_delete_200_but_still_listed_is_a_failure(
     inbound_faked: Callable[[InboundHandler], None],
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            return httpx.Response(200, json={"success": True})
-        return httpx.Response(200, json=[sender_json("still.example.com")])
-
-    inbound_faked(handler)
+    inbound_faked(listing([sender_json("still.example.com")], delete_status=200))
     provider = fake_provider()
     with pytest.raises(DeleteNotConfirmedError) as caught:
         provider.delete("still.example.com", {"adopted": False})
@@ -222,12 +227,7 @@ def test_sender_delete_200_but_still_listed_is_a_failure(
 def test_sender_delete_404_while_listed_is_a_failure(
     inbound_faked: Callable[[InboundHandler], None],
 ) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "DELETE":
-            return httpx.Response(404, json={"error": {"code": "NOT_FOUND", "message": "no"}})
-        return httpx.Response(200, json=[sender_json("x.example.com")])
-
-    inbound_faked(handler)
+    inbound_faked(listing([sender_json("x.example.com")], delete_status=404))
     provider = fake_provider()
     with pytest.raises(DeleteNotConfirmedError, match="404"):
         provider.delete("x.example.com", {"adopted": False})
@@ -259,13 +259,13 @@ def test_sender_create_when_add_answers_without_a_list_reads_get_domains(
     domain from `GET /domains` instead of failing."""
     added: list[str] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.method == "POST":
-            added.append("x.example.com")
-            return httpx.Response(200, json={"success": True})
-        return httpx.Response(200, json=[sender_json(n) for n in added])
+    def add(call: Call) -> httpx.Response:
+        added.append(call.body["sender"])
+        return httpx.Response(200, json={"success": True})
 
-    inbound_faked(handler)
+    api = FakeApi(pg_ep).on(pg_ep.ADD_DOMAIN, add)
+    api.on(pg_ep.LIST_DOMAINS, lambda _c: httpx.Response(200, json=[sender_json(n) for n in added]))
+    inbound_faked(api)
     provider = fake_provider()
     created = provider.create({"domain": "x.example.com", "start_verification": False})
     assert created.outs["status"] == "PENDING" and created.outs["adopted"] is False

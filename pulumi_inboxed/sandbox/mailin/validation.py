@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from fastapi import Request
 
+from pulumi_inboxed.core.dns_names import LABEL_RULE, a_label_problem, is_dns_label
 from pulumi_inboxed.mailin.endpoints import PURCHASABLE_TLDS
 from pulumi_inboxed.sandbox.errors import SandboxApiError
-from pulumi_inboxed.sandbox.inboxedup.validation import LABEL_RE, domain_name_problem
 from pulumi_inboxed.sandbox.mailin.errors import mailin_error
 
 EMAIL_LOCAL_RE = re.compile(
@@ -179,7 +179,7 @@ class Checker:
         if text is None:
             return None
         name = text.strip().lower().rstrip(".")
-        problem = domain_name_problem(name)
+        problem = a_label_problem(name)
         if problem is not None:
             self.fail(field, f"The {label(field)} field must be a valid domain name: {problem}.")
             return None
@@ -212,12 +212,8 @@ class Checker:
         if text is None:
             return None
         prefix = text.strip().lower()
-        if not LABEL_RE.fullmatch(prefix):
-            self.fail(
-                field,
-                f"The {label(field)} field must be one DNS label: 1 to 63 characters of a-z, "
-                "0-9 and '-', not starting or ending with '-'.",
-            )
+        if not is_dns_label(prefix):
+            self.fail(field, f"The {label(field)} field must be one DNS label: {LABEL_RULE}.")
             return None
         return prefix
 
@@ -227,4 +223,4 @@ def email_problem(address: str) -> str | None:
     local, at, domain = address.rpartition("@")
     if not at or not local or len(local) > 64 or not EMAIL_LOCAL_RE.fullmatch(local):
         return "not an e-mail address"
-    return domain_name_problem(domain.lower())
+    return a_label_problem(domain.lower())

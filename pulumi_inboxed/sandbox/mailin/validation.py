@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from fastapi import Request
 
 from pulumi_inboxed.core.dns_names import LABEL_RULE, a_label_problem, is_dns_label
-from pulumi_inboxed.mailin.endpoints import PURCHASABLE_TLDS
+from pulumi_inboxed.mailin.purchasable import ALLOWED, purchasable_tld, registrable, tld_of
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.mailin.errors import mailin_error
 
@@ -190,15 +190,13 @@ class Checker:
         name = self.domain_name(field, value)
         if name is None:
             return None
-        tld = name.rsplit(".", 1)[1]
-        if tld not in PURCHASABLE_TLDS:
-            allowed = ", ".join(f".{item}" for item in PURCHASABLE_TLDS)
+        if not purchasable_tld(name):  # the resources' rule (`mailin.purchasable`)
             self.fail(
                 field,
-                f"The TLD .{tld} of {name} cannot be purchased. Allowed TLDs: {allowed}.",
+                f"The TLD .{tld_of(name)} of {name} cannot be purchased. Allowed TLDs: {ALLOWED}.",
             )
             return None
-        if name.count(".") != 1:
+        if not registrable(name):
             self.fail(
                 field,
                 f"{name} is not a registrable name: give one label before the TLD "

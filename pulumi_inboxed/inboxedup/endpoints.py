@@ -48,6 +48,10 @@ ALL: tuple[Endpoint, ...] = (
     GET_MAILBOX_REQUEST,
 )
 
+MAX_NOTES_LENGTH = 2000
+"""The most characters of a subscription's notes (our bound: no page gives one); the
+`SubscriptionNotes` resource and the sandbox both read it."""
+
 # No public page gives InboxedUp's host: this default is our choice. Set `inboxedup:baseUrl`
 # (or INBOXEDUP_BASE_URL) to your account's API URL, or to a sandbox's URL.
 DEFAULT_BASE_URL = "https://api.inboxedup.co/v1"

@@ -27,7 +27,6 @@ number their count (`core.repeated_warnings`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, ClassVar
 
@@ -64,6 +63,9 @@ from ..core.schema import (
 )
 from . import mailbox_limit, program_domains
 from .account_check import PlannedRequest, account_failures
+from .mailbox_names import MAX_NAME_LENGTH as MAX_NAME_LENGTH
+from .mailbox_names import USERNAME_RE as USERNAME_RE
+from .mailbox_names import username_problem
 from .models import (
     Domain,
     DomainStatus,
@@ -76,8 +78,6 @@ from .models import MailboxRequest as RequestInfo
 from .program_domains import account_label
 from .runtime import API, InboxedUpRuntime, account_of, runtime_for
 
-USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
-MAX_NAME_LENGTH = 64
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
 MAX_WAIT_TIMEOUT_SECONDS = 7 * 24 * 3600
 COUNTED = (
@@ -102,14 +102,12 @@ def left_head(account: str | None) -> str:
 
 
 def _username(value: str) -> str:
+    """The username as sent (trimmed, lower case), refused by the one rule
+    (`mailbox_names.username_problem`)."""
     name = value.strip().lower()
-    if "@" in name:
-        raise ValueError("must be the part before the @ only")
-    if not USERNAME_RE.match(name) or ".." in name:
-        raise ValueError(
-            "is not a valid mailbox username: use 1 to 64 of a-z, 0-9, '.', '_', '-', starting "
-            "and ending with a letter or digit"
-        )
+    problem = username_problem(name)
+    if problem is not None:
+        raise ValueError(problem)
     return name
 
 

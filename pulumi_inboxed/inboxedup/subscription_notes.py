@@ -16,10 +16,9 @@ from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.resource_spec import ResourceSpec
 from ..core.schema import ResourceInputs, ResourceOutputs, arg, out
 from ..core.single_object import SingleObjectProvider
+from .endpoints import MAX_NOTES_LENGTH as MAX_NOTES_LENGTH
 from .models import Subscription
 from .runtime import InboxedUpRuntime, account_of, runtime_for
-
-MAX_NOTES_LENGTH = 2000  # our bound: no page gives one
 
 
 class SubscriptionNotesInputs(ResourceInputs):

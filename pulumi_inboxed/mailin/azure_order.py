@@ -72,6 +72,7 @@ from ..core.single_object import SingleObjectProvider
 from . import endpoints as ep
 from .client import MailinClient
 from .microsoft_models import AzureNameservers, AzureOrderInfo
+from .purchasable import purchase_problem
 from .runtime import MailinRuntime, runtime_for
 
 DEFAULT_WAIT_TIMEOUT_SECONDS = 1800
@@ -235,10 +236,7 @@ def _order_rules(values: Mapping[str, Any]) -> list[Rule]:
         return []
     failures: list[Rule] = []
     domain = str(values["domain"])
-    tld = domain.rsplit(".", 1)[-1]
-    if values.get("is_purchase", True) and (
-        tld not in ep.PURCHASABLE_TLDS or domain.count(".") != 1
-    ):
+    if values.get("is_purchase", True) and purchase_problem(domain) is not None:
         reason = (
             f"'{domain}' cannot be bought: give <name>.com, .co, .biz or .ca "
             "(or is_purchase=False to transfer)"

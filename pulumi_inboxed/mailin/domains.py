@@ -76,9 +76,9 @@ from .domain_acquire import (
     find_domain,
 )
 from .domain_acquire import of_kind as _of_kind
-from .endpoints import PURCHASABLE_TLDS
 from .errors import LoginFailedError
 from .models import MailinDomain
+from .purchasable import purchase_problem
 from .runtime import (
     MailinRuntime,
     account_wide,
@@ -175,12 +175,10 @@ class DomainsInputs(DomainInputs):
                 )
             )
         if self.acquisition is Acquisition.BUY:
-            allowed = ", ".join(f".{t}" for t in PURCHASABLE_TLDS)
             for index, name in enumerate(self.domains):
-                tld = name.rsplit(".", 1)[-1]
-                if tld not in PURCHASABLE_TLDS:
-                    message = f".{tld} cannot be bought; allowed: {allowed}"
-                    errors.append(_error(("domains", index), name, "tld", message))
+                problem = purchase_problem(name)  # the one rule (`purchasable`)
+                if problem is not None:
+                    errors.append(_error(("domains", index), name, "purchase", problem))
         if self.acquisition is Acquisition.INBOXKIT:
             uids = self.inboxkit_uids or {}
             for index, name in enumerate(self.domains):

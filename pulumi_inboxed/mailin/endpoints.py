@@ -204,6 +204,8 @@ VERIFICATION_TYPES = ("standard", "catch_all")  # the page's list of values was 
 PURCHASABLE_TLDS = ("com", "co", "ca", "biz")
 # From "Create Mailboxes": "A password for the mailbox. Must be 8-24 characters."
 MAILBOX_PASSWORD_LENGTH = (8, 24)
+# No page gives a bound on a Google mailbox's signature: ours (resource and sandbox alike).
+MAX_SIGNATURE_LENGTH = 10_000
 
 # Status codes the page defines beyond the standard ones.
 ACCEPTED = 210

@@ -63,6 +63,7 @@ from ..core.schema import (
 )
 from . import program_domains
 from .endpoints import MAILBOX_PASSWORD_LENGTH
+from .endpoints import MAX_SIGNATURE_LENGTH as MAX_SIGNATURE_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .mailbox_collection import (
     apply_changes,
@@ -81,7 +82,6 @@ from .runtime import (
 DEFAULT_WAIT_TIMEOUT_SECONDS = 900
 MAX_WAIT_TIMEOUT_SECONDS = 86_400  # our bound: a day
 MAX_NAME_LENGTH = 100
-MAX_SIGNATURE_LENGTH = 10_000  # our bound: no page gives one
 DELETE_SETTLE_SECONDS = 10.0
 IN_PROGRAM = "domains_in_program"
 """Set by the program: the addresses' domains a `Domains` resource of it declares in the

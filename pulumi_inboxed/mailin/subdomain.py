@@ -10,7 +10,6 @@ subdomain is gone.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from typing import Annotated, Any, ClassVar
@@ -19,6 +18,8 @@ import pulumi.dynamic as dyn
 from pydantic import AfterValidator
 
 from ..core import intents
+from ..core.dns_names import LABEL_RE as LABEL_RE
+from ..core.dns_names import is_dns_label
 from ..core.errors import InboxedError, NotFoundError
 from ..core.lifecycle import DESTROY_ADOPTED
 from ..core.resource_spec import Opts, Props, ResourceSpec
@@ -37,15 +38,16 @@ from .forwarding import find_domain_anywhere
 from .models import MailinDomain
 from .runtime import API, MailinRuntime, runtime_for
 
-LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 LISTED_WITHIN_SECONDS = 30.0
 """How long create waits for an accepted subdomain to appear in the domain list."""
 DELETE_SETTLE_SECONDS = 10.0
 
 
 def _label(value: str) -> str:
+    """The label as sent (trimmed, lower case), refused by the one rule
+    (`core.dns_names.is_dns_label`)."""
     label = value.strip().lower()
-    if not LABEL_RE.match(label):
+    if not is_dns_label(label):
         raise ValueError("is not one DNS label (a-z, 0-9, '-' inside; 1 to 63 characters)")
     return label
 

@@ -15,7 +15,8 @@ input (unset: the API's default account), and each message names the account.
   `maxDomains`, e.g. a MailChannels subscription's domain limit or a Pingram plan's), counted
   per (API, account) over every resource that holds domains there.
 - A manual Azure order has exactly `mailin.endpoints.AZURE_MANUAL_MAILBOXES` mailboxes.
-- Mailin.ai can buy only `mailin.endpoints.PURCHASABLE_TLDS` (domains and Azure orders).
+- Mailin.ai can buy only `mailin.endpoints.PURCHASABLE_TLDS` (domains and Azure orders;
+  `mailin.purchasable`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,8 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from ..inboxedup import mailbox_limit
 from ..mailchannels.endpoints import MAX_DOMAINS_PER_BATCH
-from ..mailin.endpoints import AZURE_MANUAL_MAILBOXES, PURCHASABLE_TLDS
+from ..mailin.endpoints import AZURE_MANUAL_MAILBOXES
+from ..mailin.purchasable import ALLOWED, purchasable_tld, tld_of
 from .model import (
     API_NAMES,
     AZURE_ORDER,
@@ -178,12 +180,8 @@ def azure_manual_order_size(r: Resource) -> list[Violation]:
     ]
 
 
-def _tld(name: str) -> str:
-    return domain_key(name).rsplit(".", 1)[-1]
-
-
 def purchasable_tlds(r: Resource) -> list[Violation]:
-    allowed = ", ".join(f".{t}" for t in PURCHASABLE_TLDS)
+    """The TLD of each name bought (`mailin.purchasable`, the resources' rule)."""
     names: list[tuple[str, str]] = []
     if r.kind == MAILIN_DOMAINS and (text(r.get("acquisition")) or "buy") == "buy":
         names = [
@@ -196,12 +194,12 @@ def purchasable_tlds(r: Resource) -> list[Violation]:
         names = [("domain", domain)] if domain else []
     return [
         Violation(
-            f"{r.label()}: {where} {name!r}: .{_tld(name)} cannot be bought at Mailin.ai "
-            f"(allowed: {allowed})",
+            f"{r.label()}: {where} {name!r}: .{tld_of(domain_key(name))} cannot be bought at "
+            f"Mailin.ai (allowed: {ALLOWED})",
             r.urn,
         )
         for where, name in names
-        if _tld(name) not in PURCHASABLE_TLDS
+        if not purchasable_tld(domain_key(name))
     ]
 
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from pulumi_inboxed.inboxedup import mailbox_limit
+from pulumi_inboxed.inboxedup.endpoints import MAX_NOTES_LENGTH
 from pulumi_inboxed.inboxedup.mailbox_limit import MAILBOX_LIMITS
 from pulumi_inboxed.sandbox.backend import Backend
 from pulumi_inboxed.sandbox.envelope import new_id
@@ -37,8 +38,6 @@ from pulumi_inboxed.sandbox.inboxedup.models_store import (
 from pulumi_inboxed.sandbox.inboxedup.nameservers import UNPROPAGATED_NS
 from pulumi_inboxed.sandbox.inboxedup.validation import MailboxRequestBody
 from pulumi_inboxed.sandbox.inboxedup.views import domain_ns
-
-MAX_NOTES_LENGTH = 2000
 
 
 @dataclass(frozen=True)

@@ -1,39 +1,21 @@
-"""Validation of request bodies: domain names and mailbox requests (422 naming what is wrong)."""
+"""Validation of request bodies: domain names and mailbox requests (422 naming what is wrong).
+
+The rules are the resources' own, written once: a domain name in the form the client sends
+(`core.dns_names.a_label_problem`), a mailbox username and the owner's names
+(`inboxedup.mailbox_names`). Only the 422 wording is the sandbox's.
+"""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from pulumi_inboxed.core.dns_names import a_label_problem
 from pulumi_inboxed.inboxedup.endpoints import MAILBOX_LIMITS
+from pulumi_inboxed.inboxedup.mailbox_names import MAX_NAME_LENGTH, username_problem
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup.models_store import MailboxEntry
 
 MAX_DOMAINS_PER_REQUEST = 500
-MAX_DOMAIN_LENGTH = 253
-LABEL_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-USERNAME_RE = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,62}[a-z0-9])?$")
-MAX_NAME_LENGTH = 100
-
-
-def domain_name_problem(name: str) -> str | None:
-    """Why ``name`` is not an acceptable domain name, or None when it is."""
-    if not name.isascii():
-        return "internationalised names must be given as A-labels (xn--...)"
-    if name != name.lower():
-        return "domain names must be lower-case"
-    if len(name) > MAX_DOMAIN_LENGTH:
-        return f"domain names are at most {MAX_DOMAIN_LENGTH} characters"
-    labels = name.split(".")
-    if len(labels) < 2:
-        return "a domain name needs at least two labels"
-    for label in labels:
-        if not LABEL_RE.fullmatch(label):
-            return (
-                f"label {label!r} must be 1 to 63 characters of a-z, 0-9 and '-', "
-                "not starting or ending with '-'"
-            )
-    return None
 
 
 def parse_domain_names(body: object) -> list[str]:
@@ -54,7 +36,7 @@ def parse_domain_names(body: object) -> list[str]:
                 f"domains[{index}] is not a string",
                 {"field": f"domains[{index}]", "domain": repr(name)},
             )
-        problem = domain_name_problem(name)
+        problem = a_label_problem(name)
         if problem is not None:
             raise SandboxApiError(
                 422,
@@ -107,12 +89,11 @@ def parse_mailbox_request(body: object) -> MailboxRequestBody:
         last = _person_name(raw, "lastName", f"{prefix}.lastName")
         username = raw.get("mailboxUsername")
         field = f"{prefix}.mailboxUsername"
-        if not isinstance(username, str) or not USERNAME_RE.fullmatch(username):
-            raise _invalid(
-                field,
-                f"{field} must be 1 to 64 lower-case characters of a-z, 0-9, '.', '_' and '-', "
-                "starting and ending with a letter or digit",
-            )
+        if not isinstance(username, str):
+            raise _invalid(field, f"{field} is not a string")
+        problem = username_problem(username)
+        if problem is not None:
+            raise _invalid(field, f"{field} {problem}")
         if username in seen:
             raise _invalid(field, f"{field} {username!r} appears twice in this request")
         seen.add(username)

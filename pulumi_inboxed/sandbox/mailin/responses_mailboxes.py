@@ -159,7 +159,9 @@ def add_mailbox_routes(router: APIRouter, backend: MailinBackend) -> None:
         row, checker = await known_then_body(
             request, lambda: mailboxes.google(mailbox_id_of(mailbox_id))
         )
-        signature = checker.string("signature", checker.data.get("signature"), max_length=10_000)
+        signature = checker.string(
+            "signature", checker.data.get("signature"), max_length=endpoints.MAX_SIGNATURE_LENGTH
+        )
         checker.done()
         mailboxes.set_signature(row.id, signature)
         return message("Signatures processed successfully")

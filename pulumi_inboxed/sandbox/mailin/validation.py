@@ -13,9 +13,9 @@ from collections.abc import Iterator
 
 from fastapi import Request
 
-from pulumi_inboxed.mailin.endpoints import PURCHASABLE_TLDS
+from pulumi_inboxed.core.dns_names import LABEL_RULE, a_label_problem, is_dns_label
+from pulumi_inboxed.mailin.purchasable import ALLOWED, purchasable_tld, registrable, tld_of
 from pulumi_inboxed.sandbox.errors import SandboxApiError
-from pulumi_inboxed.sandbox.inboxedup.validation import LABEL_RE, domain_name_problem
 from pulumi_inboxed.sandbox.mailin.errors import mailin_error
 
 EMAIL_LOCAL_RE = re.compile(
@@ -179,7 +179,7 @@ class Checker:
         if text is None:
             return None
         name = text.strip().lower().rstrip(".")
-        problem = domain_name_problem(name)
+        problem = a_label_problem(name)
         if problem is not None:
             self.fail(field, f"The {label(field)} field must be a valid domain name: {problem}.")
             return None
@@ -190,15 +190,13 @@ class Checker:
         name = self.domain_name(field, value)
         if name is None:
             return None
-        tld = name.rsplit(".", 1)[1]
-        if tld not in PURCHASABLE_TLDS:
-            allowed = ", ".join(f".{item}" for item in PURCHASABLE_TLDS)
+        if not purchasable_tld(name):  # the resources' rule (`mailin.purchasable`)
             self.fail(
                 field,
-                f"The TLD .{tld} of {name} cannot be purchased. Allowed TLDs: {allowed}.",
+                f"The TLD .{tld_of(name)} of {name} cannot be purchased. Allowed TLDs: {ALLOWED}.",
             )
             return None
-        if name.count(".") != 1:
+        if not registrable(name):
             self.fail(
                 field,
                 f"{name} is not a registrable name: give one label before the TLD "
@@ -212,12 +210,8 @@ class Checker:
         if text is None:
             return None
         prefix = text.strip().lower()
-        if not LABEL_RE.fullmatch(prefix):
-            self.fail(
-                field,
-                f"The {label(field)} field must be one DNS label: 1 to 63 characters of a-z, "
-                "0-9 and '-', not starting or ending with '-'.",
-            )
+        if not is_dns_label(prefix):
+            self.fail(field, f"The {label(field)} field must be one DNS label: {LABEL_RULE}.")
             return None
         return prefix
 
@@ -227,4 +221,4 @@ def email_problem(address: str) -> str | None:
     local, at, domain = address.rpartition("@")
     if not at or not local or len(local) > 64 or not EMAIL_LOCAL_RE.fullmatch(local):
         return "not an e-mail address"
-    return domain_name_problem(domain.lower())
+    return a_label_problem(domain.lower())

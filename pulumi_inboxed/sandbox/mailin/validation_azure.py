@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pulumi_inboxed.mailin import endpoints
+from pulumi_inboxed.mailin.purchasable import purchase_problem
 from pulumi_inboxed.sandbox.mailin.models_accounts import INBOX_PROVIDER, REGISTRAR
 from pulumi_inboxed.sandbox.mailin.models_providers import MailinAccounts
 from pulumi_inboxed.sandbox.mailin.validation import Checker
@@ -77,8 +78,7 @@ def _is_purchase(checker: Checker) -> bool | None:
 def _domain(checker: Checker, is_purchase: bool | None) -> str | None:
     """A domain name; one to buy must be a second-level name under a purchasable TLD."""
     domain = checker.domain_name("domain", checker.data.get("domain"))
-    tld_ok = domain is not None and domain.rsplit(".", 1)[1] in endpoints.PURCHASABLE_TLDS
-    if domain is not None and is_purchase and (not tld_ok or domain.count(".") != 1):
+    if domain is not None and is_purchase and purchase_problem(domain) is not None:
         checker.fail("domain", "For purchase, the domain must end with .com, .co, .biz or .ca.")
         return None
     return domain

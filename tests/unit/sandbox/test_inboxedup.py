@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import idna
 import pytest
 
 from pulumi_inboxed.inboxedup import endpoints
@@ -267,7 +268,8 @@ def test_invalid_name_is_422_naming_the_domain(api: httpx.Client, bad: str) -> N
 
 
 def test_idn_a_label_is_accepted(api: httpx.Client) -> None:
-    name = f"xn--mnchen-3ya-{uuid.uuid4().hex[:6]}.de"
+    name = idna.encode(f"münchen-{uuid.uuid4().hex[:6]}.de", uts46=True).decode("ascii")
+    assert name.startswith("xn--")
     assert submit(api, [name])["domains"][0]["domain"] == name
 
 

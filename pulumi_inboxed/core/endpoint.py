@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -15,3 +16,10 @@ class Endpoint:
 
     def format(self, **params: object) -> str:
         return self.path.format(**{k: str(v) for k, v in params.items()})
+
+
+def endpoint_constants(names: Mapping[str, object]) -> dict[str, Endpoint]:
+    """The `Endpoint` constants of an `endpoints.py` table (its `globals()`, or `vars()` of the
+    module) by name, in the order the table defines them: its `ALL`, which an endpoint joins by
+    being defined, and the names `core.endpoints_config` overrides by."""
+    return {name: v for name, v in names.items() if name.isupper() and isinstance(v, Endpoint)}

@@ -26,7 +26,7 @@ from types import ModuleType
 from typing import Any
 
 from .config import ConfigSource, Setting, json_map
-from .endpoint import Endpoint
+from .endpoint import Endpoint, endpoint_constants
 from .errors import ConfigError
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -46,11 +46,7 @@ def endpoint_setting(namespace: str) -> Setting:
 
 def endpoint_names(module: ModuleType) -> dict[str, Endpoint]:
     """Every endpoint of an `endpoints.py` module by name (its constant's name lower-cased)."""
-    return {
-        name.lower(): value
-        for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, Endpoint)
-    }
+    return {name.lower(): value for name, value in endpoint_constants(vars(module)).items()}
 
 
 def placeholders(path: str) -> set[str]:

@@ -9,12 +9,10 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from ..core.api_client import ApiClient, pages_numbered
-from ..core.endpoints_config import EndpointTable
-from ..core.errors import CredentialHint
-from ..core.http import HttpClient, ParsedError, RetryPolicy, parse_json_error
+from ..core.api_client import pages_numbered
+from ..core.api_key_client import ApiKeyClient
+from ..core.http import ParsedError, parse_json_error
 from ..core.replies import ReplyShapeError, first_field, list_in, page_numbers, parse_model, unwrap
-from ..core.request_limits import RequestLimiter
 from . import endpoints as ep
 from .models import (
     Account,
@@ -59,38 +57,21 @@ def parse_error(response: httpx.Response) -> ParsedError:
     return parse_json_error(response, read)
 
 
-class InboxedUpClient(ApiClient):
+class InboxedUpClient(ApiKeyClient):
     """One InboxedUp account's client (its token): the calls of `endpoints.py` on the shared
-    `core.api_client.ApiClient` base (one call path, write counting, numbered paging)."""
+    `core.api_key_client.ApiKeyClient` base (one call path, write counting, numbered paging)."""
 
     PROVIDER = PROVIDER
     DOC = "docs/inboxedup-api.md"
 
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        endpoints: EndpointTable | None = None,
-        limiter: RequestLimiter | None = None,
-        credential: CredentialHint | None = None,
-    ) -> None:
-        """:param limiter: the account's pace, shared by every client of the account (its
-        runtime's); None: no pace but the API's own.
-        :param credential: the account and the token's config key, named by a 401 or 403."""
-        http = HttpClient(
-            provider=PROVIDER,
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {token}"},
-            retry=retry,
-            error_parser=parse_error,
-            transport=transport,
-            limiter=limiter,
-            credential=credential,
-        )
-        super().__init__(http, endpoints or EndpointTable("inboxedup"))
+    NAMESPACE = "inboxedup"
+    """`inboxedup:endpoints` holds the account's endpoint overrides (`self.endpoints`)."""
+    parse_error = staticmethod(parse_error)
+
+    @staticmethod
+    def auth_headers(api_key: str) -> dict[str, str]:
+        """The token, sent as a bearer token."""
+        return {"Authorization": f"Bearer {api_key}"}
 
     def _page(
         self,

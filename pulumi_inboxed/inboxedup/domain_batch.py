@@ -307,17 +307,7 @@ class DomainBatchProvider(ConfiguredProvider):
             adopted |= set(records)
             batch_ids.append(import_id)
         missing = [n for n in names if n not in records]
-        failures: dict[str, str] = {}
-        if missing:
-            submitted, adopted_batches, failures = submit_domains(
-                rt,
-                missing,
-                records,
-                adopted,
-                bound=_wait_bound(props),
-                chunk_size=MAX_DOMAINS_PER_SUBMIT,
-            )
-            batch_ids += submitted + adopted_batches
+        failures = _submit(rt, missing, records, adopted, props, batch_ids)
         batch_id = batch_ids[0] if batch_ids else NO_BATCH + names[0]
         inputs = _without(props, failures)
         outs = _settle(rt, inputs, batch_id, batch_ids, records, adopted=adopted)
@@ -351,17 +341,7 @@ class DomainBatchProvider(ConfiguredProvider):
             adopted.discard(name)
         to_add = list(plan.to_send)
         batch_ids = [b for b in (olds.get("batch_ids") or [id_]) if not b.startswith(NO_BATCH)]
-        failures: dict[str, str] = {}
-        if to_add:
-            new_batches, adopted_batches, failures = submit_domains(
-                rt,
-                to_add,
-                records,
-                adopted,
-                bound=_wait_bound(news),
-                chunk_size=MAX_DOMAINS_PER_SUBMIT,
-            )
-            batch_ids += new_batches + adopted_batches
+        failures = _submit(rt, to_add, records, adopted, news, batch_ids)
         verify_now = olds.get("verify_ns_trigger") != news.get("verify_ns_trigger") or bool(
             olds.get("verify_ns_error")
         )
@@ -474,6 +454,30 @@ def _remove(rt: InboxedUpRuntime, name: str, record: Mapping[str, Any]) -> None:
         settle_seconds=max(2.0, 4 * rt.poll_interval),
         interval=min(0.5, rt.poll_interval),
     )
+
+
+def _submit(
+    rt: InboxedUpRuntime,
+    names: list[str],
+    records: dict[str, dict[str, Any]],
+    adopted: set[str],
+    inputs: Mapping[str, Any],
+    batch_ids: list[str],
+) -> dict[str, str]:
+    """Submits `names` (`submit_domains`; nothing when there are none), adding the batches
+    they went to (new or adopted) to `batch_ids`; returns the names that failed, with why."""
+    if not names:
+        return {}
+    submitted, adopted_batches, failures = submit_domains(
+        rt,
+        names,
+        records,
+        adopted,
+        bound=_wait_bound(inputs),
+        chunk_size=MAX_DOMAINS_PER_SUBMIT,
+    )
+    batch_ids += submitted + adopted_batches
+    return failures
 
 
 def _wait_bound(inputs: Mapping[str, Any]) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..core.errors import InboxedError, NotFoundError, WaitTimeoutError
@@ -37,7 +38,7 @@ def wait_for_domains(
     """Waits for every wanted domain of `records` to reach `target` (updating `records`), each
     batch on its status, the others one by one; returns the errors that ended waits early."""
     errors: list[str] = []
-    verify_every = rt.verify_ns_interval if target == ACTIVE else None
+    wait = _Wait(rt, records, target, deadline, verify)
     for bid in dict.fromkeys(batch_ids):
         mine = {
             n
@@ -45,7 +46,7 @@ def wait_for_domains(
             if r.get("batch_id") == bid and n in wanted and r.get("id")
         }
         if mine:
-            error = _wait_batch(rt, bid, mine, records, target, deadline, verify_every, verify)
+            error = wait.batch(bid, mine)
             if error:
                 errors.append(error)
     orphans = {  # no batch id anywhere (an API that gives none): wait on each domain
@@ -54,107 +55,105 @@ def wait_for_domains(
         if n in wanted and r.get("id") and r.get("batch_id") not in set(batch_ids)
     }
     if orphans:
-        error = _wait_domains(rt, orphans, records, target, deadline, verify_every, verify)
+        error = wait.one_by_one(orphans)
         if error:
             errors.append(error)
     return errors
 
 
-def _wait_batch(
-    rt: InboxedUpRuntime,
-    bid: str,
-    mine: set[str],
-    records: dict[str, dict[str, Any]],
-    target: str,
-    deadline: Deadline,
-    verify_every: float | None,
-    verify: Verifier,
-) -> str | None:
-    """Waits on one batch's status; returns the error that ended the wait, if any."""
+@dataclass(frozen=True)
+class _Wait:
+    """What every wait of one `wait_for_domains` call shares."""
 
-    def done(status: BatchStatus) -> bool:
-        seen = {d.domain: d for d in status.domains() if d.domain in mine}
-        return all(reached(d.status, target) for d in seen.values())
+    rt: InboxedUpRuntime
+    records: dict[str, dict[str, Any]]
+    target: str
+    deadline: Deadline
+    verify: Verifier
 
-    fetch_error: InboxedError | None = None
-    timed_out: WaitTimeoutError | None = None
-    while True:
-        left = deadline.remaining()
-        slice_ = min(left, verify_every) if verify_every else left
-        try:
-            status = rt.batch_poller.wait(bid, done, slice_, describe=_describe_batch)
-            _take(records, mine, status)
-            return None
-        except WaitTimeoutError as exc:
-            timed_out = exc
-            try:  # the poller's last answer may be stale: ask once more
-                _take(records, mine, rt.client.get_batch_status(bid))
-                fetch_error = None
-            except InboxedError as err:
-                fetch_error = err
-        except InboxedError as err:  # the status fetch failed after its retries
-            fetch_error = err
-            time.sleep(min(rt.poll_interval, deadline.remaining()))
-        if verify_every and fetch_error is None:
-            verify.pending(records, mine)
-        if all_reached(records, mine, target):
-            return None
-        if deadline.expired():
-            if fetch_error is not None:
-                return (
-                    f"batch {bid}: the status could not be read when the wait ended "
-                    f"({type(fetch_error).__name__}: {fetch_error})"
-                )
-            return str(timed_out) if timed_out else f"batch {bid}: the wait ended"
+    @property
+    def verify_every(self) -> float | None:
+        """Nameservers are verified meanwhile only on a wait for ACTIVE."""
+        return self.rt.verify_ns_interval if self.target == ACTIVE else None
 
+    def batch(self, bid: str, mine: set[str]) -> str | None:
+        """Waits on one batch's status; returns the error that ended the wait, if any."""
 
-def _wait_domains(
-    rt: InboxedUpRuntime,
-    names: set[str],
-    records: dict[str, dict[str, Any]],
-    target: str,
-    deadline: Deadline,
-    verify_every: float | None,
-    verify: Verifier,
-) -> str | None:
-    """Polls each domain (`GET /domains/{id}`) until it reaches the target or the bound."""
-    fetch_error: InboxedError | None = None
-    next_verify = time.monotonic() + (verify_every or 0)
+        def done(status: BatchStatus) -> bool:
+            seen = {d.domain: d for d in status.domains() if d.domain in mine}
+            return all(reached(d.status, self.target) for d in seen.values())
 
-    def read(_pending: list[str]) -> dict[str, DomainStatus | None]:
-        nonlocal fetch_error, next_verify
-        fetch_error = None
-        for name in sorted(names):
-            rec = records.get(name)
-            if rec is None or reached(DomainStatus(rec["status"]), target):
-                continue
+        fetch_error: InboxedError | None = None
+        timed_out: WaitTimeoutError | None = None
+        while True:
+            left = self.deadline.remaining()
+            slice_ = min(left, self.verify_every) if self.verify_every else left
             try:
-                d = rt.client.get_domain(str(rec["id"]))
-                records[name] = domain_record(d, rec.get("batch_id"))
-            except NotFoundError:
-                records.pop(name, None)  # removed outside Pulumi while we waited
-            except InboxedError as err:
+                status = self.rt.batch_poller.wait(bid, done, slice_, describe=_describe_batch)
+                _take(self.records, mine, status)
+                return None
+            except WaitTimeoutError as exc:
+                timed_out = exc
+                try:  # the poller's last answer may be stale: ask once more
+                    _take(self.records, mine, self.rt.client.get_batch_status(bid))
+                    fetch_error = None
+                except InboxedError as err:
+                    fetch_error = err
+            except InboxedError as err:  # the status fetch failed after its retries
                 fetch_error = err
-        if verify_every and time.monotonic() >= next_verify:
-            verify.pending(records, names)
-            next_verify = time.monotonic() + verify_every
-        return {  # None: gone from the account, nothing to wait for
-            n: DomainStatus(records[n]["status"]) if n in records else None for n in names
-        }
+                time.sleep(min(self.rt.poll_interval, self.deadline.remaining()))
+            if self.verify_every and fetch_error is None:
+                self.verify.pending(self.records, mine)
+            if all_reached(self.records, mine, self.target):
+                return None
+            if self.deadline.expired():
+                if fetch_error is not None:
+                    return (
+                        f"batch {bid}: the status could not be read when the wait ended "
+                        f"({type(fetch_error).__name__}: {fetch_error})"
+                    )
+                return str(timed_out) if timed_out else f"batch {bid}: the wait ended"
 
-    outcome = wait_for_targets(
-        sorted(names),
-        read,
-        reached=lambda status: status is None or reached(status, target),
-        until=deadline.at,
-        interval=rt.poll_interval,
-    )
-    if outcome.complete:
-        return None
-    left = sorted(outcome.timed_out)
-    if fetch_error is not None:
-        return f"domains {', '.join(left)}: status unreadable ({fetch_error})"
-    return f"domains {', '.join(left)} did not reach {target} within the bound"
+    def one_by_one(self, names: set[str]) -> str | None:
+        """Polls each domain (`GET /domains/{id}`) until it reaches the target or the bound."""
+        fetch_error: InboxedError | None = None
+        next_verify = time.monotonic() + (self.verify_every or 0)
+
+        def read(_pending: list[str]) -> dict[str, DomainStatus | None]:
+            nonlocal fetch_error, next_verify
+            fetch_error = None
+            for name in sorted(names):
+                rec = self.records.get(name)
+                if rec is None or reached(DomainStatus(rec["status"]), self.target):
+                    continue
+                try:
+                    d = self.rt.client.get_domain(str(rec["id"]))
+                    self.records[name] = domain_record(d, rec.get("batch_id"))
+                except NotFoundError:
+                    self.records.pop(name, None)  # removed outside Pulumi while we waited
+                except InboxedError as err:
+                    fetch_error = err
+            if self.verify_every and time.monotonic() >= next_verify:
+                self.verify.pending(self.records, names)
+                next_verify = time.monotonic() + self.verify_every
+            return {  # None: gone from the account, nothing to wait for
+                n: DomainStatus(self.records[n]["status"]) if n in self.records else None
+                for n in names
+            }
+
+        outcome = wait_for_targets(
+            sorted(names),
+            read,
+            reached=lambda status: status is None or reached(status, self.target),
+            until=self.deadline.at,
+            interval=self.rt.poll_interval,
+        )
+        if outcome.complete:
+            return None
+        left = sorted(outcome.timed_out)
+        if fetch_error is not None:
+            return f"domains {', '.join(left)}: status unreadable ({fetch_error})"
+        return f"domains {', '.join(left)} did not reach {self.target} within the bound"
 
 
 def _take(records: dict[str, dict[str, Any]], mine: set[str], status: BatchStatus) -> None:

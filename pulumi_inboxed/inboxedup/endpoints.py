@@ -14,6 +14,7 @@ If your real InboxedUp API uses another path, override it by stack config, e.g.
 from __future__ import annotations
 
 from ..core.endpoint import Endpoint as Endpoint  # re-exported
+from ..core.endpoint import endpoint_constants
 from .mailbox_limit import MAILBOX_LIMITS as MAILBOX_LIMITS  # re-exported: the rule is there
 
 ACCOUNT = Endpoint("GET", "/account", True, "Get account overview")
@@ -33,20 +34,7 @@ REQUEST_MAILBOXES = Endpoint("POST", "/mailboxes", True, "Request mailboxes")
 LIST_MAILBOX_REQUESTS = Endpoint("GET", "/mailboxes", False, "List mailbox requests")
 GET_MAILBOX_REQUEST = Endpoint("GET", "/mailboxes/{request_id}", True, "Get mailbox request")
 
-ALL: tuple[Endpoint, ...] = (
-    ACCOUNT,
-    LIST_SUBSCRIPTIONS,
-    UPDATE_SUBSCRIPTION_NOTES,
-    SUBMIT_DOMAINS,
-    LIST_DOMAINS,
-    GET_DOMAIN,
-    REMOVE_DOMAIN,
-    VERIFY_DOMAIN_NS,
-    BATCH_STATUS,
-    REQUEST_MAILBOXES,
-    LIST_MAILBOX_REQUESTS,
-    GET_MAILBOX_REQUEST,
-)
+ALL: tuple[Endpoint, ...] = tuple(endpoint_constants(globals()).values())
 
 MAX_NOTES_LENGTH = 2000
 """The most characters of a subscription's notes (our bound: no page gives one); the

@@ -99,12 +99,17 @@ class BatchStatus(_Model):
         return out
 
 
-class DomainPage(_Model):
-    domains: list[Domain] = []
+class _Page(_Model):
+    """Where a page of a list stands: its number, its size and the list's total."""
+
     page: int = 1
     limit: int = 100
     total: int | None = None
     """None when the reply gives no total (then pages are read until one is empty)."""
+
+
+class DomainPage(_Page):
+    domains: list[Domain] = []
 
 
 class VerifyNsResult(_Model):
@@ -201,11 +206,8 @@ class MailboxRequestCreated(_Model):
     mailboxes: list[MailboxEntry] = []
 
 
-class MailboxRequestPage(_Model):
+class MailboxRequestPage(_Page):
     requests: list[MailboxRequest] = []
-    page: int = 1
-    limit: int = 100
-    total: int | None = None
 
 
 class Subscription(_Model):

@@ -10,6 +10,7 @@ differs, override the endpoint by stack config (`mailchannels:endpoints.<name>`,
 from __future__ import annotations
 
 from ..core.endpoint import Endpoint as Endpoint  # re-exported
+from ..core.endpoint import endpoint_constants
 
 DEFAULT_BASE_URL = "https://api.mailchannels.net/inbound/v1"
 API_KEY_HEADER = "X-API-Key"
@@ -20,13 +21,7 @@ PROVISION_DOMAINS = Endpoint("POST", "/domains/batch", True, "Bulk provision dom
 LIST_DOMAINS = Endpoint("GET", "/domains", True, "List domains")
 REMOVE_DOMAIN = Endpoint("DELETE", "/domains/{domain}", True, "Remove (de-provision) a domain")
 
-ALL: tuple[Endpoint, ...] = (
-    LIST_SUBSCRIPTIONS,
-    PROVISION_DOMAIN,
-    PROVISION_DOMAINS,
-    LIST_DOMAINS,
-    REMOVE_DOMAIN,
-)
+ALL: tuple[Endpoint, ...] = tuple(endpoint_constants(globals()).values())
 
 # Query parameter names. The batch call's are on its page; the list call's names were stripped
 # from the captured page (only their meaning is known), so these three are OUR CHOICE.

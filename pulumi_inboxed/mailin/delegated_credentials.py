@@ -22,13 +22,14 @@ retries them itself.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum, StrEnum
 from typing import Annotated, Any, ClassVar, Self
 from urllib.parse import urlparse
 
 import pulumi.dynamic as dyn
-from pydantic import AfterValidator, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from ..core import intents
@@ -251,12 +252,23 @@ def _entry_key(props: Mapping[str, Any]) -> str:
     return f"{props.get('provider')}/{props.get('name')}"
 
 
+@dataclass(frozen=True)
+class _EntryCalls:
+    """The client calls that add, update, delete and list one of the account's lists."""
+
+    add: Callable[[MailinClient, Mapping[str, Any]], int]
+    update: Callable[[MailinClient, int, Mapping[str, Any]], None]
+    delete: Callable[[MailinClient, int], None]
+    listed: Callable[[MailinClient], Sequence[BaseModel]]
+
+
 class _AccountProvider(SingleObjectProvider):
     """An entry of one of the account's lists: subclasses say how to add, update, delete and
-    list it, in a line each; `SingleObjectProvider` diffs and deletes it (verified)."""
+    list it (`calls`); `SingleObjectProvider` diffs and deletes it (verified)."""
 
     inputs: ClassVar[type[ResourceInputs]]
     label: ClassVar[str] = ""
+    calls: ClassVar[_EntryCalls]
     settle_seconds = DELETE_SETTLE_SECONDS
 
     @classmethod
@@ -274,16 +286,16 @@ class _AccountProvider(SingleObjectProvider):
         return runtime_for(self.config, props.get("account")).client
 
     def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
-        raise NotImplementedError
+        return self.calls.add(client, body)
 
     def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
-        raise NotImplementedError
+        self.calls.update(client, id_, body)
 
     def _delete(self, client: MailinClient, id_: int) -> None:
-        raise NotImplementedError
+        self.calls.delete(client, id_)
 
     def _list(self, client: MailinClient) -> list[Mapping[str, Any]]:
-        raise NotImplementedError
+        return [entry.model_dump() for entry in self.calls.listed(client)]
 
     def _exists(self, client: MailinClient, id_: int) -> Mapping[str, Any] | None:
         return next((a for a in self._list(client) if a.get("id") == id_), None)
@@ -383,36 +395,24 @@ class InboxProviderProvider(_AccountProvider):
     inputs = InboxProviderInputs
     label = "provider"
     what = "Mailin.ai inbox provider"
-
-    def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
-        return client.add_inbox_provider(body)
-
-    def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
-        client.update_inbox_provider(id_, body)
-
-    def _delete(self, client: MailinClient, id_: int) -> None:
-        client.delete_inbox_provider(id_)
-
-    def _list(self, client: MailinClient) -> list[Mapping[str, Any]]:
-        return [p.model_dump() for p in client.list_inbox_providers()]
+    calls = _EntryCalls(
+        add=lambda client, body: client.add_inbox_provider(body),
+        update=lambda client, id_, body: client.update_inbox_provider(id_, body),
+        delete=lambda client, id_: client.delete_inbox_provider(id_),
+        listed=lambda client: client.list_inbox_providers(),
+    )
 
 
 class DomainRegistrarProvider(_AccountProvider):
     inputs = DomainRegistrarInputs
     label = "registrar"
     what = "Mailin.ai registrar"
-
-    def _add(self, client: MailinClient, body: Mapping[str, Any]) -> int:
-        return client.add_domain_registrar(body)
-
-    def _update(self, client: MailinClient, id_: int, body: Mapping[str, Any]) -> None:
-        client.update_domain_registrar(id_, body)
-
-    def _delete(self, client: MailinClient, id_: int) -> None:
-        client.delete_domain_registrar(id_)
-
-    def _list(self, client: MailinClient) -> list[Mapping[str, Any]]:
-        return [r.model_dump() for r in client.list_domain_registrars()]
+    calls = _EntryCalls(
+        add=lambda client, body: client.add_domain_registrar(body),
+        update=lambda client, id_, body: client.update_domain_registrar(id_, body),
+        delete=lambda client, id_: client.delete_domain_registrar(id_),
+        listed=lambda client: client.list_domain_registrars(),
+    )
 
 
 SPECS = (

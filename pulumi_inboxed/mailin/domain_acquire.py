@@ -10,7 +10,7 @@ delete of one domain (`delete_domain`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..core import intents
@@ -92,19 +92,26 @@ def _find_many(
     return {n: by_name[n.lower()] for n in names if n.lower() in by_name}
 
 
-def acquire(
-    rt: MailinRuntime,
-    inputs: Mapping[str, Any],
-    records: dict[str, dict[str, Any]],
-    job_ids: list[str],
-    adopted: set[str],
-    failed: dict[str, str],
-    transfer_ns: dict[str, list[str]] | None = None,
-) -> tuple[dict[str, list[str]], str | None]:
-    """Acquires every declared name not in `records` and records it; a name that could not
-    be acquired is left out of the records, with its reason in `failed`. Also updates
-    `job_ids` and `adopted`. Returns the transfers' nameservers (of the recorded names) and
-    why the wait ended early, if it did."""
+@dataclass
+class Holdings:
+    """What a `Domains` resource holds and has started; `acquire` updates it in place."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    job_ids: list[str] = field(default_factory=list)
+    adopted: set[str] = field(default_factory=set)
+    failed: dict[str, str] = field(default_factory=dict)
+    """The names that could not be acquired (or deleted), with their reasons."""
+    transfer_ns: dict[str, list[str]] = field(default_factory=dict)
+    """The transfers' nameservers, of the recorded names."""
+
+
+def acquire(rt: MailinRuntime, inputs: Mapping[str, Any], holdings: Holdings) -> str | None:
+    """Acquires every declared name not in the records and records it; a name that could not
+    be acquired is left out of the records, with its reason in `failed`. Also updates the
+    `job_ids`, `adopted` and `transfer_ns` of `holdings`. Returns why the wait ended early, if
+    it did."""
+    records, job_ids = holdings.records, holdings.job_ids
+    adopted, failed = holdings.adopted, holdings.failed
     names: list[str] = list(inputs["domains"])
     timeout = float(inputs.get("wait_timeout_seconds") or 0)
     deadline = Deadline.after(timeout)
@@ -136,7 +143,7 @@ def acquire(
     # (`core.intents`): made by this stack, not adopted
     adopted.update(set(held) - intents.claim(API, rt.account, held, bound_seconds=timeout))
     missing = [n for n in names if n not in records and n not in failed]
-    transfer_ns = dict(transfer_ns or {})
+    transfer_ns = dict(holdings.transfer_ns)
     transfer_ids: dict[str, int] = {}
     new_jobs: list[str] = []
     if missing and buying:
@@ -188,8 +195,8 @@ def acquire(
         # Also when every name was adopted (a create interrupted after its purchase request
         # and run again): wait for them as the job would have been waited on.
         last_error = _wait_active(rt, inputs, records, deadline, timeout)
-    transfer_ns = {n: ns for n, ns in transfer_ns.items() if n in records}
-    return transfer_ns, last_error
+    holdings.transfer_ns = {n: ns for n, ns in transfer_ns.items() if n in records}
+    return last_error
 
 
 def _earlier_jobs(rt: MailinRuntime, job_ids: Sequence[str], deadline: Deadline) -> set[int]:

@@ -70,6 +70,7 @@ from . import program_domains
 from .domain_acquire import (
     BUY,
     INBOXKIT,
+    Holdings,
     acquire,
     delete_domain,
     domain_record,
@@ -347,11 +348,11 @@ class DomainsProvider(ConfiguredProvider):
     # create and update --------------------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
-        failed: dict[str, str] = {}
-        outs = self._acquired(rt, props, {}, [], set(), failed)
+        held = Holdings()
+        outs = self._acquired(rt, props, held)
         first = outs["domain_ids"].get(props["domains"][0])
         ident = str(first) if first is not None else ",".join(props["domains"])
-        _raise_if_failed(outs, failed, ident)
+        _raise_if_failed(outs, held.failed, ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -379,28 +380,21 @@ class DomainsProvider(ConfiguredProvider):
             adopted.discard(name)
         log_kept_adopted(KIND, kept)
         job_ids = list(olds.get("job_ids") or [])
-        earlier_ns = olds.get("transfer_name_servers") or {}
-        outs = self._acquired(rt, news, records, job_ids, adopted, failed, dict(earlier_ns))
+        earlier_ns = dict(olds.get("transfer_name_servers") or {})
+        held = Holdings(records, job_ids, adopted, failed, earlier_ns)
+        outs = self._acquired(rt, news, held)
         _raise_if_failed(outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
 
     @staticmethod
-    def _acquired(
-        rt: MailinRuntime,
-        inputs: Mapping[str, Any],
-        records: dict[str, dict[str, Any]],
-        job_ids: list[str],
-        adopted: set[str],
-        failed: dict[str, str],
-        transfer_ns: dict[str, list[str]] | None = None,
-    ) -> dict[str, Any]:
-        """Acquires the declared names not in `records` (`domain_acquire.acquire`); returns the
-        outputs, warning once about the domains not active yet."""
-        transfer_ns, last_error = acquire(
-            rt, inputs, records, job_ids, adopted, failed, transfer_ns
+    def _acquired(rt: MailinRuntime, inputs: Mapping[str, Any], held: Holdings) -> dict[str, Any]:
+        """Acquires the declared names not in `held.records` (`domain_acquire.acquire`); returns
+        the outputs, warning once about the domains not active yet."""
+        last_error = acquire(rt, inputs, held)
+        outs = _outputs(
+            inputs, held.records, held.job_ids, held.adopted, held.transfer_ns, last_error
         )
-        outs = _outputs(inputs, records, job_ids, adopted, transfer_ns, last_error)
-        pending = [n for n in outs["pending_domains"] if n not in failed]
+        pending = [n for n in outs["pending_domains"] if n not in held.failed]
         warn_grouped(
             KIND,
             ("domain is not active yet", "domains are not active yet"),

@@ -11,6 +11,7 @@ path is **our choice**. If your Mailin.ai API differs, override that endpoint by
 from __future__ import annotations
 
 from ..core.endpoint import Endpoint as Endpoint  # re-exported
+from ..core.endpoint import endpoint_constants
 
 DEFAULT_BASE_URL = "https://api.mailin.ai/api/v1/public"
 
@@ -166,7 +167,7 @@ DOWNLOAD_VERIFIED_EMAILS = Endpoint(
     "POST", "/download-verified-emails", False, "Download verified emails"
 )
 
-ALL: tuple[Endpoint, ...] = tuple(v for v in list(globals().values()) if isinstance(v, Endpoint))
+ALL: tuple[Endpoint, ...] = tuple(endpoint_constants(globals()).values())
 
 INBOX_PROVIDERS = ("reachinbox", "plusvibe", "instantly", "manyreach", "smartlead")
 REGISTRARS = ("porkbun", "namecheap", "godaddy", "spaceship")

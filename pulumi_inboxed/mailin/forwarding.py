@@ -17,7 +17,8 @@ Both are keyed by the domain id (a change of domain replaces); the target change
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Final
 
 import pulumi.dynamic as dyn
@@ -170,6 +171,14 @@ def find_domain_anywhere(client: MailinClient, name: str) -> MailinDomain | None
     return client.find_domain(name) or client.find_domain(name, google=True)
 
 
+@dataclass(frozen=True)
+class _ForwardingCalls:
+    """The client calls that set and remove one kind's target."""
+
+    point: Callable[[MailinClient, int, str], None]
+    unpoint: Callable[[MailinClient, int], None]
+
+
 class _ForwardingProvider(SingleObjectProvider):
     """What both kinds share; subclasses say how to set, remove and read the target. The diff
     is `SingleObjectProvider`'s; the delete is this kind's own: an adopted forwarding is put
@@ -179,6 +188,7 @@ class _ForwardingProvider(SingleObjectProvider):
     inputs: ClassVar[type[DomainInputs]] = DomainInputs
     field = "forward_to"
     """The domain reply's field (models.MailinDomain) that shows this kind's target."""
+    calls: ClassVar[_ForwardingCalls]
 
     def _client(self, props: Mapping[str, Any]) -> MailinClient:
         """The client of the resource's account (its inputs, or its outputs after create)."""
@@ -198,7 +208,7 @@ class _ForwardingProvider(SingleObjectProvider):
         rt = runtime_for(self.config, props.get("account"))
 
         def send() -> bool:
-            self._set(rt.client, domain_id, target)
+            self.calls.point(rt.client, domain_id, target)
             return True
 
         def find() -> bool | None:
@@ -213,7 +223,7 @@ class _ForwardingProvider(SingleObjectProvider):
         rt = runtime_for(self.config, props.get("account"))
 
         def send() -> bool:
-            self._remove(rt.client, domain_id)
+            self.calls.unpoint(rt.client, domain_id)
             return True
 
         def find() -> bool | None:
@@ -221,12 +231,6 @@ class _ForwardingProvider(SingleObjectProvider):
             return True if not found or current is None else None
 
         rt.write_once(f"removal of the {self.what} of domain {domain_id}", send, find)
-
-    def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
-        raise NotImplementedError
-
-    def _remove(self, client: MailinClient, domain_id: int) -> None:
-        raise NotImplementedError
 
     def _normalize(self, target: str) -> str:
         raise NotImplementedError
@@ -345,11 +349,10 @@ class DomainForwardingProvider(_ForwardingProvider):
     inputs = DomainForwardingInputs
     field = "forward_to"
 
-    def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
-        client.forward_domain(domain_id, target)
-
-    def _remove(self, client: MailinClient, domain_id: int) -> None:
-        client.remove_domain_forwarding(domain_id)
+    calls = _ForwardingCalls(
+        point=lambda client, domain_id, target: client.forward_domain(domain_id, target),
+        unpoint=lambda client, domain_id: client.remove_domain_forwarding(domain_id),
+    )
 
     def _normalize(self, target: str) -> str:
         try:
@@ -363,11 +366,10 @@ class EmailForwardingProvider(_ForwardingProvider):
     inputs = EmailForwardingInputs
     field = "email_forward_to"
 
-    def _set(self, client: MailinClient, domain_id: int, target: str) -> None:
-        client.forward_email(domain_id, target)
-
-    def _remove(self, client: MailinClient, domain_id: int) -> None:
-        client.remove_email_forwarding(domain_id)
+    calls = _ForwardingCalls(
+        point=lambda client, domain_id, target: client.forward_email(domain_id, target),
+        unpoint=lambda client, domain_id: client.remove_email_forwarding(domain_id),
+    )
 
     def _normalize(self, target: str) -> str:
         return normalize_email(target)

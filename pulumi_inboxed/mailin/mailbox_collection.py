@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..core import intents
@@ -27,6 +27,20 @@ from .runtime import API, MailinRuntime, account_wide, finished_job, listed_reas
 FIND_ONE_BY_ONE = 25
 """Up to this many addresses are looked up one by one after a failed create; more: one
 listing of the account's mailboxes of the kind."""
+
+
+@dataclass
+class MailboxHoldings:
+    """What a mailbox collection holds and has started; `reconcile_mailboxes` updates it in
+    place."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    job_ids: list[str] = field(default_factory=list)
+    adopted: set[str] = field(default_factory=set)
+    applied: dict[str, Mapping[str, Any]] = field(default_factory=dict)
+    """The entries whose settings are not yet the wanted ones, as they are."""
+    failed: dict[str, str] = field(default_factory=dict)
+    """The entries that could not be made (or changed, or deleted), with their reasons."""
 
 
 class MailboxHooks(Protocol):
@@ -138,50 +152,39 @@ def delete_mailboxes(
 
 
 def _adopt(
-    kind: MailboxHooks,
-    rt: MailinRuntime,
-    entry: Mapping[str, Any],
-    records: dict[str, dict[str, Any]],
-    adopted: set[str],
-    applied: dict[str, Mapping[str, Any]],
-    failed: dict[str, str],
-) -> InboxedError | None:
+    kind: MailboxHooks, rt: MailinRuntime, entry: Mapping[str, Any], holdings: MailboxHoldings
+) -> tuple[bool, InboxedError | None]:
     """Records the account's mailbox of `entry`'s address, if it has one (it was there
-    before: kept on delete by default), and brings it to `entry`'s settings. Returns the
-    error of a failure, if one happened."""
+    before: kept on delete by default), and brings it to `entry`'s settings. Returns whether
+    it was found and recorded, and the error of a failure, if one happened."""
+    records, applied, failed = holdings.records, holdings.applied, holdings.failed
     username = str(entry["username"])
     try:
         found = find_mailbox(rt, username, google=kind.google)
         if found is None:
-            return None
+            return False, None
         current = kind._adopted_as(rt, found, entry)
     except InboxedError as exc:
         failed[username] = f"could not be looked up: {exc}"
-        return exc  # not recorded: the next `up` looks again
+        return False, exc  # not recorded: the next `up` looks again
     records[username] = mailbox_record(found)
-    adopted.add(username)
     try:
         kind._apply_changes(rt, found.id, current, entry)
     except InboxedError as exc:
         failed[username] = f"adopted, but its settings were not changed: {exc}"
         applied[username] = current
-        return exc
-    return None
+        return True, exc
+    return True, None
 
 
 def reconcile_mailboxes(
-    kind: MailboxHooks,
-    rt: MailinRuntime,
-    inputs: Mapping[str, Any],
-    records: dict[str, dict[str, Any]],
-    job_ids: list[str],
-    adopted: set[str],
-    applied: dict[str, Mapping[str, Any]],
-    failed: dict[str, str],
+    kind: MailboxHooks, rt: MailinRuntime, inputs: Mapping[str, Any], holdings: MailboxHoldings
 ) -> dict[str, Any]:
-    """Creates or adopts every entry not in `records`, and returns the outputs: the
+    """Creates or adopts every entry not in the records, and returns the outputs: the
     entries done (`applied` holds those whose settings are not yet the wanted ones), the
     failed ones left out and named in `failed`."""
+    records, job_ids, adopted = holdings.records, holdings.job_ids, holdings.adopted
+    applied, failed = holdings.applied, holdings.failed
     entries = {m["username"]: m for m in inputs["mailboxes"]}
     timeout = float(inputs.get("wait_timeout_seconds") or 0)
     deadline = Deadline.after(timeout)
@@ -192,7 +195,9 @@ def reconcile_mailboxes(
             if halt is not None:
                 failed[username] = not_tried(halt)
                 continue
-            error = _adopt(kind, rt, entry, records, held, applied, failed)
+            found, error = _adopt(kind, rt, entry, holdings)
+            if found:
+                held.add(username)
             halt = error if error is not None and account_wide(error) else None
     # unless this resource's interrupted run recorded it was about to create them
     # (`core.intents`): made by this stack, not adopted

@@ -66,6 +66,7 @@ from .endpoints import MAILBOX_PASSWORD_LENGTH
 from .endpoints import MAX_SIGNATURE_LENGTH as MAX_SIGNATURE_LENGTH
 from .forwarding import MailAddress, normalize_email
 from .mailbox_collection import (
+    MailboxHoldings,
     apply_changes,
     delete_mailboxes,
     raise_if_failed,
@@ -313,10 +314,10 @@ class _MailboxesProvider(ConfiguredProvider):
     # create / update / read / delete ------------------------------------------------------
     def create(self, props: dict[str, Any]) -> dyn.CreateResult:
         rt = self._runtime(props)
-        failed: dict[str, str] = {}
-        outs = reconcile_mailboxes(self, rt, props, {}, [], set(), {}, failed)
+        holdings = MailboxHoldings()
+        outs = reconcile_mailboxes(self, rt, props, holdings)
         ident = str(props["mailboxes"][0]["username"])
-        raise_if_failed(self.kind, outs, failed, ident)
+        raise_if_failed(self.kind, outs, holdings.failed, ident)
         return dyn.CreateResult(id_=ident, outs=outs)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dyn.UpdateResult:
@@ -340,9 +341,9 @@ class _MailboxesProvider(ConfiguredProvider):
         adopted -= set(dropped) - set(still_there)
         changed = {u: c.entry for u, c in plan.change.items() if u in old_entries}
         applied = apply_changes(self, rt, changed, old_entries, records, failed)
-        outs = reconcile_mailboxes(
-            self, rt, news, records, list(olds.get("job_ids") or []), adopted, applied, failed
-        )
+        job_ids = list(olds.get("job_ids") or [])
+        holdings = MailboxHoldings(records, job_ids, adopted, applied, failed)
+        outs = reconcile_mailboxes(self, rt, news, holdings)
         raise_if_failed(self.kind, outs, failed, id_)
         return dyn.UpdateResult(outs=outs)
 

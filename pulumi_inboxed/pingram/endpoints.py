@@ -8,6 +8,7 @@ official SDK source, not on a documentation page (``confirmed=False`` below mean
 from __future__ import annotations
 
 from ..core.endpoint import Endpoint as Endpoint  # re-exported
+from ..core.endpoint import endpoint_constants
 
 DEFAULT_BASE_URL = (
     "https://api.pingram.io"  # EU: https://api.eu.pingram.io, CA: https://api.ca.pingram.io
@@ -22,7 +23,7 @@ DELETE_DOMAIN = Endpoint(
     "DELETE", "/domains/{sender}", False, "Remove a sender domain (SDK source)"
 )
 
-ALL: tuple[Endpoint, ...] = (LIST_DOMAINS, ADD_DOMAIN, START_VERIFICATION, DELETE_DOMAIN)
+ALL: tuple[Endpoint, ...] = tuple(endpoint_constants(globals()).values())
 
 STATUSES = ("SUCCESS", "PENDING", "FAILED", "TEMPORARY_FAILURE", "NOT_STARTED")
 MAIL_FROM_STATUSES = ("PENDING", "SUCCESS", "FAILED", "TEMPORARY_FAILURE")

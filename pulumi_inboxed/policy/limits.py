@@ -29,15 +29,13 @@ from ..inboxedup import mailbox_limit
 from ..mailchannels.endpoints import MAX_DOMAINS_PER_BATCH
 from ..mailin.endpoints import AZURE_MANUAL_MAILBOXES
 from ..mailin.purchasable import ALLOWED, purchasable_tld, tld_of
+from .declared import buys_domains, declared_domains, declared_names
 from .model import (
     API_NAMES,
     AZURE_ORDER,
-    DOMAIN_BATCH,
     INBOUND_DOMAINS,
     MAILBOX_REQUEST,
     MAILBOX_REQUESTS,
-    MAILIN_DOMAINS,
-    SENDER_DOMAIN,
     Resource,
     Violation,
     account_label,
@@ -120,16 +118,10 @@ def mailchannels_request_size(resources: Iterable[Resource]) -> list[Violation]:
 
 def _held_domains(r: Resource) -> list[str]:
     """The domain names a resource holds in its account (known names only)."""
-    if r.kind in (DOMAIN_BATCH, MAILIN_DOMAINS):
-        return [n for n in (reveal(x) for x in items(r.get("domains"))) if isinstance(n, str)]
-    if r.kind == INBOUND_DOMAINS:
-        names = [text(e.get("domain")) for _, e in entries(r.get("domains"))]
+    names = declared_names(r)
+    if r.kind == INBOUND_DOMAINS:  # a plain name in the list counts too
         names += [n for n in (reveal(x) for x in items(r.get("domains"))) if isinstance(n, str)]
-        return [n for n in names if n is not None]
-    if r.kind in (AZURE_ORDER, SENDER_DOMAIN):
-        domain = text(r.get("domain"))
-        return [domain] if domain else []
-    return []
+    return names
 
 
 def domains_per_account(resources: Iterable[Resource], caps: Mapping[str, int]) -> list[Violation]:
@@ -182,16 +174,7 @@ def azure_manual_order_size(r: Resource) -> list[Violation]:
 
 def purchasable_tlds(r: Resource) -> list[Violation]:
     """The TLD of each name bought (`mailin.purchasable`, the resources' rule)."""
-    names: list[tuple[str, str]] = []
-    if r.kind == MAILIN_DOMAINS and (text(r.get("acquisition")) or "buy") == "buy":
-        names = [
-            (f"domains[{i}]", n)
-            for i, n in enumerate(reveal(x) for x in items(r.get("domains")))
-            if isinstance(n, str)
-        ]
-    elif r.kind == AZURE_ORDER and reveal(r.get("is_purchase")) is not False:
-        domain = text(r.get("domain"))
-        names = [("domain", domain)] if domain else []
+    names = list(declared_domains(r)) if buys_domains(r) else []
     return [
         Violation(
             f"{r.label()}: {where} {name!r}: .{tld_of(domain_key(name))} cannot be bought at "

@@ -17,34 +17,20 @@ What a policy pack can see decides the shape of these rules:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
+from .declared import buys_domains, declared_domains, declared_names, domain_role
 from .model import (
     AZURE_ORDER,
-    DOMAIN_BATCH,
-    INBOUND_DOMAINS,
     MAILIN_DOMAINS,
-    SENDER_DOMAIN,
     Resource,
     Violation,
     account_label,
     domain_key,
-    entries,
-    items,
     reveal,
-    text,
 )
 
 DEFAULT_MAX_DOMAINS_PER_UPDATE = 20
-
-
-def buys_domains(r: Resource) -> bool:
-    """A resource whose create buys domains (and whose delete deletes them)."""
-    if r.kind == MAILIN_DOMAINS:
-        return (text(r.get("acquisition")) or "buy") == "buy"
-    if r.kind == AZURE_ORDER:
-        return reveal(r.get("is_purchase")) is not False
-    return False
 
 
 def purchased_domains_protected(r: Resource, retained: Collection[str] = ()) -> list[Violation]:
@@ -61,13 +47,6 @@ def purchased_domains_protected(r: Resource, retained: Collection[str] = ()) -> 
             r.urn,
         )
     ]
-
-
-def declared_names(r: Resource) -> list[str]:
-    if r.kind == AZURE_ORDER:
-        domain = text(r.get("domain"))
-        return [domain] if domain else []
-    return [n for n in (reveal(x) for x in items(r.get("domains"))) if isinstance(n, str)]
 
 
 def _to_buy(r: Resource) -> list[str]:
@@ -127,39 +106,14 @@ def _per_account_bought(buying: list[tuple[Resource, list[str]]], cap: int) -> l
     return found
 
 
-# A domain can be hosted (its nameservers set) by one provider only; it may also be protected by
-# MailChannels Inbound and be a Pingram sender, once each.
-_ROLES: Mapping[str, str] = {
-    DOMAIN_BATCH: "hosting (InboxedUp, Mailin.ai)",
-    MAILIN_DOMAINS: "hosting (InboxedUp, Mailin.ai)",
-    AZURE_ORDER: "hosting (InboxedUp, Mailin.ai)",
-    INBOUND_DOMAINS: "MailChannels Inbound",
-    SENDER_DOMAIN: "Pingram sender",
-}
-
-
-def _declarations(r: Resource) -> Iterator[tuple[str, str]]:
-    """(where, name) for each domain the resource declares."""
-    if r.kind in (DOMAIN_BATCH, MAILIN_DOMAINS):
-        for i, n in enumerate(items(r.get("domains"))):
-            if isinstance(n := reveal(n), str):
-                yield f"domains[{i}]", n
-    elif r.kind == INBOUND_DOMAINS:
-        for i, entry in entries(r.get("domains")):
-            if (n := text(entry.get("domain"))) is not None:
-                yield f"domains[{i}]", n
-    elif r.kind in (AZURE_ORDER, SENDER_DOMAIN) and (n := text(r.get("domain"))) is not None:
-        yield "domain", n
-
-
 def duplicate_domains(resources: Iterable[Resource]) -> list[Violation]:
     """Every domain declared twice in one role, across resources or providers."""
     seen: dict[tuple[str, str], list[tuple[Resource, str, str]]] = defaultdict(list)
     for r in resources:
-        role = _ROLES.get(r.kind or "")
+        role = domain_role(r)
         if role is None:
             continue
-        for where, name in _declarations(r):
+        for where, name in declared_domains(r):
             seen[(role, domain_key(name))].append((r, where, name))
     found: list[Violation] = []
     for (role, _key), holders in sorted(seen.items(), key=lambda kv: kv[0]):

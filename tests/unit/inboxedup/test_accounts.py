@@ -22,6 +22,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi.output import Unknown
 from pulumi.runtime import rpc
 
+from pulumi_inboxed.core import api_key_client as client_module  # builds the HttpClient
 from pulumi_inboxed.core.accounts import AccountConfig
 from pulumi_inboxed.core.errors import ConfigError, NotFoundError
 from pulumi_inboxed.core.http import HttpClient
@@ -34,7 +35,6 @@ from pulumi_inboxed.inboxedup import (
     MailboxType,
     program_domains,
 )
-from pulumi_inboxed.inboxedup import client as client_module
 from pulumi_inboxed.inboxedup import runtime as runtime_module
 from pulumi_inboxed.inboxedup.domain_batch import DomainBatchProvider
 from pulumi_inboxed.inboxedup.functions import (

@@ -25,6 +25,7 @@ from google.protobuf import struct_pb2
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import provider_pb2
 
+import pulumi_inboxed
 from pulumi_inboxed.core import request_limits
 from pulumi_inboxed.core.accounts import Registry
 from pulumi_inboxed.sandbox import SandboxProcess
@@ -403,3 +404,14 @@ def assert_rejected_at_preview(outcome: CheckOutcome, bad: BadInput) -> None:
     assert bad.reason in outcome.failures[bad.field], f"{bad.case}: {outcome.failures}"
     assert outcome.requests == 0, f"{bad.case}: preview made {outcome.requests} API calls"
     assert "Traceback" not in " ".join(outcome.failures.values())
+
+
+def package_files_holding(text: str) -> list[str]:
+    """The package's modules (relative to `pulumi_inboxed/`) whose source holds `text`: where a
+    rule is written out (a rule's tests assert it is written in one module only)."""
+    package = Path(pulumi_inboxed.__file__).resolve().parent
+    return [
+        str(path.relative_to(package))
+        for path in sorted(package.rglob("*.py"))
+        if text in path.read_text(encoding="utf-8")
+    ]

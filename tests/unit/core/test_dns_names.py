@@ -4,8 +4,6 @@ validation (InboxedUp and Mailin.ai) both ask: what one refuses, the other refus
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pulumi_inboxed.core import dns_names
@@ -17,9 +15,8 @@ from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup.validation import parse_domain_names
 from pulumi_inboxed.sandbox.mailin.validation import Checker, email_problem
 
-from ..conftest import PreviewCheck
+from ..conftest import PreviewCheck, package_files_holding
 
-PACKAGE = Path(dns_names.__file__).resolve().parents[1]
 GOOD = {"subdomain": "sales", "domain": "acme-mail.com"}
 
 BAD_LABELS = ["a.b", "bad_label", "-x", "x-", "a" * 64, "vérité", "sa les"]
@@ -120,10 +117,6 @@ def test_the_a_label_form_is_what_normalize_domain_gives(name: str) -> None:
 
 
 def test_the_label_rule_is_written_in_one_module_and_its_old_name_still_imports() -> None:
-    holders = [
-        str(path.relative_to(PACKAGE))
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if "[a-z0-9-]" in path.read_text(encoding="utf-8")
-    ]
+    holders = package_files_holding("[a-z0-9-]")
     assert holders == ["core/dns_names.py"], f"the DNS label rule is written in {holders}"
     assert subdomain.LABEL_RE is dns_names.LABEL_RE

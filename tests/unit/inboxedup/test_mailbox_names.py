@@ -4,7 +4,6 @@ sandbox's `POST /mailboxes` both ask: what one refuses, the other refuses, for t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +15,7 @@ from pulumi_inboxed.inboxedup.mailbox_request import MailboxRequestInputs, Mailb
 from pulumi_inboxed.sandbox.errors import SandboxApiError
 from pulumi_inboxed.sandbox.inboxedup.validation import parse_mailbox_request
 
-from ..conftest import PreviewCheck
-
-PACKAGE = Path(mailbox_names.__file__).resolve().parents[1]
+from ..conftest import PreviewCheck, package_files_holding
 
 BAD_USERNAMES = [
     "jo..hn",  # the sandbox took it before the rule was one
@@ -119,11 +116,7 @@ def test_a_name_over_the_bound_is_refused_by_both(preview_check: PreviewCheck, k
 
 
 def test_the_rule_is_written_in_one_module_and_its_old_names_still_import() -> None:
-    holders = [
-        str(path.relative_to(PACKAGE))
-        for path in sorted(PACKAGE.rglob("*.py"))
-        if "[a-z0-9._-]" in path.read_text(encoding="utf-8")
-    ]
+    holders = package_files_holding("[a-z0-9._-]")
     assert holders == ["inboxedup/mailbox_names.py"], f"the username rule is written in {holders}"
     assert mailbox_request.USERNAME_RE is mailbox_names.USERNAME_RE
     assert mailbox_request.MAX_NAME_LENGTH == MAX_NAME_LENGTH

@@ -68,6 +68,11 @@ class InboxedUpClient(ApiKeyClient):
     """`inboxedup:endpoints` holds the account's endpoint overrides (`self.endpoints`)."""
     parse_error = staticmethod(parse_error)
 
+    def __init__(self, base_url: str, token: str, **options: Any) -> None:
+        """`token`: the account's API token (the name this constructor's keyword always had);
+        `options`: the keywords of `ApiKeyClient` (retry, transport, endpoints, limiter, ...)."""
+        super().__init__(base_url, token, **options)
+
     @staticmethod
     def auth_headers(api_key: str) -> dict[str, str]:
         """The token, sent as a bearer token."""

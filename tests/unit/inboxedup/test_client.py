@@ -78,6 +78,19 @@ def test_batch_status_parses_the_documented_example() -> None:
     assert domains["anotherdomain.com"].batch_id == "batch_abc123"
 
 
+def test_the_token_keeps_its_keyword_name() -> None:
+    """`InboxedUpClient(base_url, token=...)`, as 0.2.0 took it, still sends the token."""
+    rec = Recorder(httpx.Response(200, json=BATCH_EXAMPLE))
+    client = InboxedUpClient(
+        base_url="https://api.example/v1",
+        token="tok-kw",
+        retry=RetryPolicy(attempts=1),
+        transport=httpx.MockTransport(rec),
+    )
+    client.get_batch_status("batch_abc123")
+    assert rec.requests[0].headers["Authorization"] == "Bearer tok-kw"
+
+
 def test_submit_sends_the_names_and_reads_rejections() -> None:
     body = {
         "success": True,

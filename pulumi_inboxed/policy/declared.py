@@ -13,7 +13,6 @@ from .model import (
     MAILIN_DOMAINS,
     SENDER_DOMAIN,
     Resource,
-    entries,
     items,
     reveal,
     text,
@@ -38,15 +37,17 @@ def domain_role(r: Resource) -> str | None:
 
 def declared_domains(r: Resource) -> Iterator[tuple[str, str]]:
     """(where, name) for each known domain name the resource declares: the names of `domains`
-    (`DomainBatch`, `Domains`), the `domain` of each `InboundDomains` entry, the `domain` of an
-    `AzureOrder` or a `SenderDomain`. An empty name is no name."""
+    (`DomainBatch`, `Domains`), each `InboundDomains` entry's `domain` (or the entry, given as a
+    plain name), the `domain` of an `AzureOrder` or a `SenderDomain`. An empty name is no name."""
     if r.kind in (DOMAIN_BATCH, MAILIN_DOMAINS):
         for i, n in enumerate(items(r.get("domains"))):
             if isinstance(n := reveal(n), str) and n:
                 yield f"domains[{i}]", n
-    elif r.kind == INBOUND_DOMAINS:
-        for i, entry in entries(r.get("domains")):
-            if n := text(entry.get("domain")):
+    elif r.kind == INBOUND_DOMAINS:  # an entry, or a plain name
+        for i, entry in enumerate(items(r.get("domains"))):
+            entry = reveal(entry)
+            n = text(entry.get("domain")) if isinstance(entry, Mapping) else entry
+            if isinstance(n, str) and n:
                 yield f"domains[{i}]", n
     elif r.kind in (AZURE_ORDER, SENDER_DOMAIN) and (n := text(r.get("domain"))):
         yield "domain", n

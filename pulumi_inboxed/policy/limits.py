@@ -42,7 +42,6 @@ from .model import (
     domain_key,
     entries,
     items,
-    reveal,
     text,
 )
 
@@ -116,14 +115,6 @@ def mailchannels_request_size(resources: Iterable[Resource]) -> list[Violation]:
     return found
 
 
-def _held_domains(r: Resource) -> list[str]:
-    """The domain names a resource holds in its account (known names only)."""
-    names = declared_names(r)
-    if r.kind == INBOUND_DOMAINS:  # a plain name in the list counts too
-        names += [n for n in (reveal(x) for x in items(r.get("domains"))) if isinstance(n, str)]
-    return names
-
-
 def domains_per_account(resources: Iterable[Resource], caps: Mapping[str, int]) -> list[Violation]:
     """Each (API, account) whose declared domains exceed the operator's cap for the API
     (`caps`: API namespace -> most domains one account may hold; an API not named is not
@@ -133,7 +124,7 @@ def domains_per_account(resources: Iterable[Resource], caps: Mapping[str, int]) 
         api = r.api
         if api is None or api not in caps or not r.account_known:
             continue
-        names = {domain_key(n) for n in _held_domains(r)}
+        names = {domain_key(n) for n in declared_names(r)}
         if names:
             held[(api, r.account or "")].append((r, names))
     found: list[Violation] = []

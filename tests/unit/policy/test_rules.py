@@ -179,6 +179,19 @@ def test_duplicate_domains_per_role() -> None:
     assert len(money.duplicate_domains([sender, second_sender])) == 2
 
 
+def test_an_inbound_domain_given_as_a_plain_name_is_declared_too() -> None:
+    """`InboundDomains` takes an entry or a plain name: both declare the domain (the duplicate
+    rule and the domains per account count them alike)."""
+    entry = res("mailchannels:InboundDomains", "e", domains=[{"domain": "x.com"}])
+    plain = res("mailchannels:InboundDomains", "p", domains=["X.com", "y.com"])
+    found = money.duplicate_domains([entry, plain])
+    assert [v.urn for v in found] == ["urn:x::e", "urn:x::p"]
+    assert "declared 2 times for MailChannels Inbound" in found[0].message
+    assert "mailchannels:InboundDomains 'p' domains[0]" in found[0].message
+    assert limits.domains_per_account([plain], {"mailchannels": 1}) != []
+    assert limits.domains_per_account([plain], {"mailchannels": 2}) == []
+
+
 def test_plaintext_secrets_and_their_remediation() -> None:
     props = {
         "name": "p",

@@ -55,10 +55,11 @@ class PingramClient(ApiKeyClient):
     NAMESPACE = "pingram"
     """`pingram:endpoints` holds the account's endpoint overrides (`self.endpoints`)."""
     EXTRA_ERRORS = BY_STATUS
-    RETRYABLE_STATUSES = frozenset({500, 503, 504})  # 502 is the provider's own failure
-    """Retried for idempotent calls: 502 is the provider's own failure. `write_once` takes every
-    502 as transient (a gateway's, or the upstream provider's: SES throttling or unavailable),
-    so a write it refused is looked for, then sent again, a bounded number of times."""
+    RETRYABLE_STATUSES = frozenset({500, 502, 503, 504})
+    """Retried for idempotent calls (a GET, a DELETE): 502 too, a gateway's or the upstream
+    provider's (SES throttling or unavailable), which passes as the others do. `write_once` takes
+    every 502 as transient as well, so a write it refused is looked for, then sent again, a
+    bounded number of times."""
     parse_error = staticmethod(parse_error)
 
     @staticmethod

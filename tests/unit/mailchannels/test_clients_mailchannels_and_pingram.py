@@ -294,11 +294,16 @@ def test_402_is_a_usage_limit_error_with_every_field() -> None:
     assert len(seen) == 1
 
 
-def test_502_is_a_provider_error_with_provider_fields_and_not_retried() -> None:
+def test_502_is_a_provider_error_with_provider_fields_retried_on_a_get() -> None:
+    """The upstream provider's 502 (SES throttling or unavailable) passes: a GET is sent again
+    (writes go through `add_domain_once`); after the last try the error keeps Pingram's fields."""
     body = pingram_error("PROVIDER_ERROR", provider="ses", providerCode="Throttling", fix="later")
-    transport, seen = recorder(httpx.Response(502, json=body), httpx.Response(502, json=body))
+    transport, seen = recorder(httpx.Response(502, json=body), httpx.Response(200, json=[]))
+    assert pg(transport).list_domains() == []
+    assert len(seen) == 2
+    transport, seen = recorder(*[httpx.Response(502, json=body)] * FAST.attempts)
     with pytest.raises(ProviderError) as caught:
-        pg(transport).list_domains()  # even a GET: the provider answered, Pingram did not fail
+        pg(transport).list_domains()
     err = caught.value
     assert not isinstance(err, UsageLimitError)
     assert (err.upstream_provider, err.provider_code, err.tracking_id) == (
@@ -307,7 +312,7 @@ def test_502_is_a_provider_error_with_provider_fields_and_not_retried() -> None:
         "trk_123",
     )
     assert "[ses Throttling]" in str(err)
-    assert len(seen) == 1
+    assert len(seen) == FAST.attempts
     assert PG_KEY not in str(err)
 
 
